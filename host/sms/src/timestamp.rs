@@ -1,0 +1,169 @@
+//! Service-centre time stamps (TS 23.040 §9.2.3.11): seven swapped-BCD octets with a
+//! time zone in quarter hours.
+
+use std::fmt;
+
+use crate::address::swapped_bcd;
+use crate::error::{Error, Reader};
+
+/// A TP-SCTS, TP-DT or absolute TP-VP value: local time plus its offset from UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    /// Full year (the PDU carries two digits; they are read as 20xx).
+    pub year: u16,
+    /// Month, 1..=12.
+    pub month: u8,
+    /// Day, 1..=31.
+    pub day: u8,
+    /// Hour, 0..=23.
+    pub hour: u8,
+    /// Minute, 0..=59.
+    pub minute: u8,
+    /// Second, 0..=59.
+    pub second: u8,
+    /// Offset from UTC in quarter hours, -79..=79.
+    pub offset_quarters: i8,
+}
+
+impl Timestamp {
+    pub(crate) fn decode(reader: &mut Reader<'_>, field: &'static str) -> Result<Self, Error> {
+        let raw = reader.take(7, field)?;
+        let year = swapped_bcd(raw[0], field)?;
+        let month = swapped_bcd(raw[1], field)?;
+        let day = swapped_bcd(raw[2], field)?;
+        let hour = swapped_bcd(raw[3], field)?;
+        let minute = swapped_bcd(raw[4], field)?;
+        let second = swapped_bcd(raw[5], field)?;
+        // The sign is bit 3 of the tens semi-octet (the low nibble once swapped).
+        let negative = raw[6] & 0x08 != 0;
+        let quarters = swapped_bcd(raw[6] & 0xF7, field)?;
+        let check = |value: u8, range: std::ops::RangeInclusive<u8>, name: &'static str| {
+            if range.contains(&value) {
+                Ok(())
+            } else {
+                Err(Error::OutOfRange {
+                    field: name,
+                    value: u32::from(value),
+                })
+            }
+        };
+        check(month, 1..=12, "time stamp month")?;
+        check(day, 1..=31, "time stamp day")?;
+        check(hour, 0..=23, "time stamp hour")?;
+        check(minute, 0..=59, "time stamp minute")?;
+        check(second, 0..=59, "time stamp second")?;
+        check(quarters, 0..=79, "time stamp zone")?;
+        let quarters = quarters as i8;
+        Ok(Timestamp {
+            year: 2000 + u16::from(year),
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            offset_quarters: if negative { -quarters } else { quarters },
+        })
+    }
+
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let swap = |value: u32, field: &'static str, max: u32| {
+            if value > max {
+                return Err(Error::OutOfRange { field, value });
+            }
+            let value = value as u8;
+            Ok((value / 10) | ((value % 10) << 4))
+        };
+        let year = u32::from(self.year);
+        if !(2000..=2099).contains(&year) {
+            return Err(Error::OutOfRange {
+                field: "time stamp year",
+                value: year,
+            });
+        }
+        out.push(swap(year - 2000, "time stamp year", 99)?);
+        out.push(swap(u32::from(self.month), "time stamp month", 12)?);
+        out.push(swap(u32::from(self.day), "time stamp day", 31)?);
+        out.push(swap(u32::from(self.hour), "time stamp hour", 23)?);
+        out.push(swap(u32::from(self.minute), "time stamp minute", 59)?);
+        out.push(swap(u32::from(self.second), "time stamp second", 59)?);
+        let zone = swap(
+            u32::from(self.offset_quarters.unsigned_abs()),
+            "time stamp zone",
+            79,
+        )?;
+        out.push(if self.offset_quarters < 0 {
+            zone | 0x08
+        } else {
+            zone
+        });
+        Ok(())
+    }
+
+    /// RFC 3339 text with the sender's own offset, e.g. `2026-11-25T18:30:00+01:00`.
+    pub fn to_rfc3339(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let minutes = i32::from(self.offset_quarters) * 15;
+        let sign = if minutes < 0 { '-' } else { '+' };
+        let minutes = minutes.unsigned_abs();
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            sign,
+            minutes / 60,
+            minutes % 60
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positive_and_negative_zones() {
+        // 2026-11-25 18:30:05 +01:00 (4 quarters)
+        let raw = [0x62, 0x11, 0x52, 0x81, 0x03, 0x50, 0x40];
+        let ts = Timestamp::decode(&mut Reader::new(&raw), "SCTS").unwrap();
+        assert_eq!(ts.to_rfc3339(), "2026-11-25T18:30:05+01:00");
+        let mut out = Vec::new();
+        ts.encode(&mut out).unwrap();
+        assert_eq!(out, raw);
+        // -05:30 is 22 quarters: tens digit 2 with the sign bit (0x0A), units 2.
+        let raw = [0x62, 0x11, 0x52, 0x81, 0x03, 0x50, 0x2A];
+        let ts = Timestamp::decode(&mut Reader::new(&raw), "SCTS").unwrap();
+        assert_eq!(ts.offset_quarters, -22);
+        assert_eq!(ts.to_rfc3339(), "2026-11-25T18:30:05-05:30");
+        let mut out = Vec::new();
+        ts.encode(&mut out).unwrap();
+        assert_eq!(out, raw);
+    }
+
+    #[test]
+    fn bad_time_stamps_are_errors() {
+        let bad_digit = [0x6A, 0x11, 0x52, 0x81, 0x03, 0x50, 0x40];
+        assert!(matches!(
+            Timestamp::decode(&mut Reader::new(&bad_digit), "SCTS"),
+            Err(Error::InvalidSemiOctet { .. })
+        ));
+        let month_13 = [0x62, 0x31, 0x52, 0x81, 0x03, 0x50, 0x40];
+        assert!(matches!(
+            Timestamp::decode(&mut Reader::new(&month_13), "SCTS"),
+            Err(Error::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            Timestamp::decode(&mut Reader::new(&[0x62, 0x11]), "SCTS"),
+            Err(Error::Truncated { .. })
+        ));
+    }
+}
