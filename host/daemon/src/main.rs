@@ -1,2 +1,47 @@
-//! placeholder
-fn main() {}
+//! `plutanium`: the Plutanium SMS gateway's command line.
+//!
+//! What it is: the binary users run. Today it offers the codec tools
+//! (`plutanium pdu encode|decode|join`, `plutanium gsm7 strip|count`); the daemon,
+//! the simulator and the demo arrive with later crates.
+//!
+//! What it is not: a library. Codec logic lives in `plutanium-sms`; this crate
+//! only parses arguments, calls it and prints JSON or plain text.
+
+mod codec_cli;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Plutanium SMS gateway.
+#[derive(Debug, Parser)]
+#[command(name = "plutanium", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Encode, decode and join SMS PDUs (hex as modems print them).
+    #[command(subcommand)]
+    Pdu(codec_cli::PduCommand),
+    /// GSM 7-bit alphabet tools: transliterate text, count parts.
+    #[command(subcommand)]
+    Gsm7(codec_cli::Gsm7Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Pdu(cmd) => codec_cli::run_pdu(cmd),
+        Command::Gsm7(cmd) => codec_cli::run_gsm7(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
