@@ -58,6 +58,33 @@ pub(crate) static DEFAULT_EXTENSION_TABLE: Table = {
     table
 };
 
+/// ASCII → septet for the default charset: the septet, `0x80 | septet` for an
+/// escaped one, or [`ABSENT`]. Built at compile time from the two tables; it makes
+/// the common case of [`Charset::lookup`] one array read.
+static ASCII_DEFAULT: [u8; 128] = {
+    let mut map = [ABSENT; 128];
+    let mut septet = 0;
+    while septet < 128 {
+        if let Some(c) = DEFAULT_EXTENSION_TABLE[septet]
+            && (c as u32) < 128
+        {
+            map[c as usize] = 0x80 | septet as u8;
+        }
+        septet += 1;
+    }
+    // Base characters win over escaped ones.
+    let mut septet = 0;
+    while septet < 128 {
+        if let Some(c) = DEFAULT_TABLE[septet]
+            && (c as u32) < 128
+        {
+            map[c as usize] = septet as u8;
+        }
+        septet += 1;
+    }
+    map
+};
+
 /// How one character is written in septets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Septets {
@@ -184,6 +211,20 @@ impl Charset {
     /// How `c` is written with this charset, or `None` if it cannot be.
     #[inline]
     pub(crate) fn lookup(&self, c: char) -> Option<Septets> {
+        if c.is_ascii() && self.locking.is_none() && self.single.is_none() {
+            return match ASCII_DEFAULT[c as usize] {
+                ABSENT => None,
+                s if s & 0x80 != 0 => Some(Septets::Escaped(s & 0x7F)),
+                s => Some(Septets::Base(s)),
+            };
+        }
+        self.lookup_in_tables(c)
+    }
+
+    /// The general case of [`Charset::lookup`], kept out of line so the ASCII
+    /// fast path inlines into the encoding loops.
+    #[inline(never)]
+    fn lookup_in_tables(&self, c: char) -> Option<Septets> {
         if let Some(s) = reverse_for(self.base_table()).get(c) {
             return Some(Septets::Base(s));
         }

@@ -22,8 +22,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Error> {
             position: bytes.len(),
         });
     }
-    let nibble = |i: usize| -> Result<u8, Error> {
-        let b = bytes[i];
+    let nibble = |i: usize, b: u8| -> Result<u8, Error> {
         match b {
             b'0'..=b'9' => Ok(b - b'0'),
             b'a'..=b'f' => Ok(b - b'a' + 10),
@@ -31,9 +30,11 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Error> {
             _ => Err(Error::InvalidHex { position: i }),
         }
     };
-    (0..bytes.len() / 2)
-        .map(|i| Ok(nibble(2 * i)? << 4 | nibble(2 * i + 1)?))
-        .collect()
+    let mut octets = Vec::with_capacity(bytes.len() / 2);
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        octets.push(nibble(2 * i, pair[0])? << 4 | nibble(2 * i + 1, pair[1])?);
+    }
+    Ok(octets)
 }
 
 #[cfg(test)]
