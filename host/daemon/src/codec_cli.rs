@@ -2,7 +2,7 @@
 //!
 //! Output is JSON, one object per line, so scripts and tests can rely on it.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use plutanium_sms::{
     Address, Alphabet, Concat, ConcatKey, ConcatRef, DataCoding, EncodeOptions, EncodingPolicy,
@@ -169,11 +169,11 @@ fn encode(args: &EncodeArgs) -> Result<Vec<String>> {
     let default_ref = default_reference(&args.to, &args.text);
     let concat_ref = match (args.reference, args.ref16) {
         (Some(r), true) => ConcatRef::Sixteen(
-            u16::try_from(r).with_context(|| format!("--ref {r} does not fit in 16 bits"))?,
+            u16::try_from(r).map_err(|_| anyhow!("--ref {r} does not fit in 16 bits"))?,
         ),
         (Some(r), false) => ConcatRef::Eight(
             u8::try_from(r)
-                .with_context(|| format!("--ref {r} does not fit in 8 bits (add --ref16)"))?,
+                .map_err(|_| anyhow!("--ref {r} does not fit in 8 bits (add --ref16)"))?,
         ),
         (None, true) => ConcatRef::Sixteen(default_ref),
         (None, false) => ConcatRef::Eight((default_ref & 0xFF) as u8),

@@ -11,6 +11,7 @@ mod codec_cli;
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 /// Plutanium SMS gateway.
@@ -32,7 +33,25 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version.
+            print!("{err}");
+            return ExitCode::SUCCESS;
+        }
+        Err(err) if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!("error: no command given (try --help)");
+            return ExitCode::from(2);
+        }
+        Err(err) => {
+            // One line, as for every other bad input; --help has the details.
+            let message = err.to_string();
+            let first = message.lines().next().unwrap_or("invalid arguments");
+            eprintln!("{first} (try --help)");
+            return ExitCode::from(2);
+        }
+    };
     let result = match cli.command {
         Command::Pdu(cmd) => codec_cli::run_pdu(cmd),
         Command::Gsm7(cmd) => codec_cli::run_gsm7(cmd),
