@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Cross-check the plutanium SMS codec against python-gammu (an independent implementation).
 
-Development aid, not run in CI. python-gammu is Debian's python3-gammu, which
+Run by .ci/run after the tests. python-gammu is Debian's python3-gammu, which
 lives in the system interpreter (/usr/bin/python3), not in a pyenv/venv python:
 
     apt-get update && apt-get install -y python3-gammu
@@ -50,11 +50,12 @@ exits 1 if anything failed.
 #     TP-SRR" (gsmsms.c), and comparing bytes with ours.
 #  3. EncodePDU always sets TP-VPF = relative and writes a TP-VP octet (0x00 if
 #     the SMSC Validity is 'NA'), even for a SUBMIT that should have no
-#     validity. Workaround: when we asked for no validity, remove VPF/VP from
-#     gammu's re-encoded TPDU before comparing (ours must have VPF = 00).
+#     validity. Workaround: the byte comparison leaves TP-VPF/TP-VP out of both
+#     TPDUs; ours are checked on their own (VPF 00 and no VP unless --validity,
+#     else VPF 10 and the TS 23.040 9.2.3.12.1 octet).
 #  4. EncodePDU writes an empty SMSC as "01 81" (length 1, type 0x81, no digits)
-#     instead of "00". Workaround: compare TPDUs only when no SMSC was given;
-#     in gammu->ours accept smsc null or "" for it.
+#     instead of "00". Workaround: without --smsc only the TPDUs are compared
+#     (ours must start "00"); in gammu->ours smsc null or "" are both accepted.
 #  5. EncodePDU writes TP-SCTS time zone 00 always ("FIXME" in
 #     GSM_EncodeSMSDateTime), and python-gammu 3.2.4 drops the TZ when
 #     converting to datetime. Workaround: expect +00:00 from gammu-made
@@ -73,8 +74,10 @@ exits 1 if anything failed.
 #     are compared from DecodePDU's Text; class and coding are compared per part.
 # 10. EncodePDU packs alphanumeric addresses as ASCII, not the GSM default
 #     alphabet ('@' goes out as 0x40 = '¡'), and packs '*' / '#' in numeric
-#     addresses as garbage. Workaround: alphanumeric senders use [A-Za-z0-9]
-#     only (same codes in both); numbers use digits (and a leading '+') only.
+#     addresses as garbage, and packs a one-character alphanumeric address
+#     ("P") as a semi-octet number ("0"). Workaround: alphanumeric senders are
+#     2..11 characters of [A-Za-z0-9] (same codes in ASCII and GSM); numbers
+#     use digits (and a leading '+') only.
 # 11. gammu knows no national language shift tables (TS 23.038 6.2.1.2.4):
 #     --national is not cross-checked here (see check-national-tables.py).
 # 12. python-gammu turns a Validity of more than 30 days into TP-VP 166 + weeks
@@ -90,10 +93,11 @@ exits 1 if anything failed.
 #     messages containing '~' (number, coding, class, UDH still compared);
 #     gammu->ours replaces '~' by '-' before encoding UCS-2 with gammu.
 # 14. EncodePDU rewrites a number starting "00" to international ("00420…"
-#     becomes TON international "+420…"); ours keeps the digits as given with
-#     TON unknown (TS 23.040 9.1.2.5). Workaround: "00…" numbers are only used
-#     in ours->gammu, where DecodePDU's number is compared and the TP-DA octets
-#     are left out of the byte comparison.
+#     becomes TON international "+420…", even a short code "00224"); ours keeps
+#     the digits as given with TON unknown (TS 23.040 9.1.2.5). Workaround:
+#     national and short numbers never start "00" except in the ours->gammu
+#     variant "national00", where DecodePDU's number is compared and the TP-DA
+#     octets are left out of the byte comparison.
 #
 # Normalised although not bugs (TS 23.038/23.040 allow both):
 #  - GSM 7-bit with a message class: gammu re-encodes DCS 0xF0|class (data
@@ -101,6 +105,11 @@ exits 1 if anything failed.
 #  - The spare bits after the last septet: gammu zero-fills; ours puts <CR>
 #    there when 7 bits are spare (TS 23.038 6.1.2.3.1). TP-UDL counts septets,
 #    so those bits are not part of the message.
+#  - gammu.EncodeSMS keeps a flag (two regional indicator symbols,
+#    U+1F1E6..U+1F1FF) in one part, ending the part early; ours splits greedily
+#    and only keeps each surrogate pair whole (all TS 23.040 asks). The split is
+#    not compared with gammu's for texts with such a pair (it is still compared
+#    with the greedy expectation, and the joined text with gammu's).
 
 import argparse
 import concurrent.futures
@@ -160,6 +169,9 @@ for _vp in range(256):
     MINUTES_TO_VP.setdefault(vp_minutes(_vp), _vp)
 
 
+RI_PAIR = re.compile("[\U0001F1E6-\U0001F1FF]{2}")
+
+
 def is_gsm(text):
     return all(c in GSM_SET for c in text)
 
@@ -211,6 +223,11 @@ def gen_texts(rng):
     a = lambda n: "a" * n  # noqa: E731
     for n in (70, 71, 152, 153, 154, 159, 160, 161, 305, 306, 307, 459, 460, 612, 765):
         out.append(("boundary-gsm", a(n)))
+    # <CR> and '@' (septet 0x00) at the end, with 7 spare bits or none (TS 23.038 6.1.2.3.1).
+    for n in (1, 7, 8, 15, 16, 152, 153, 159, 160, 161):
+        out.append(("boundary-gsm", a(n - 1) + "\r"))
+        out.append(("boundary-gsm", a(n - 1) + "@"))
+    out += [("boundary-gsm", ""), ("boundary-gsm", "@" * 7), ("boundary-gsm", "\r" * 8), ("boundary-gsm", "@" * 160)]
     for ext in ("€", "{", "\\", "\f", "~"):
         out += [
             ("boundary-gsm", a(159) + ext),  # 161 septets -> 2 parts
@@ -271,10 +288,10 @@ def gen_number(rng, kind):
     if kind == "national00":  # international access prefix, TON unknown
         return "00" + rng.choice("123456789") + "".join(rng.choice("0123456789") for _ in range(rng.randrange(6, 11)))
     if kind == "short":
-        return "".join(rng.choice("0123456789") for _ in range(rng.randrange(3, 7)))
+        return rng.choice("123456789") + "".join(rng.choice("0123456789") for _ in range(rng.randrange(2, 6)))
     if kind == "alpha":  # KNOWN_ORACLE_BUGS 10
         first = rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        return first + "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(rng.randrange(0, 11)))
+        return first + "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(rng.randrange(1, 11)))
     raise ValueError(kind)
 
 
@@ -345,6 +362,7 @@ class Case:
     def __init__(self, direction, cid, category, text, desc):
         self.direction, self.cid, self.category, self.text, self.desc = direction, cid, category, text, desc
         self.errors = []
+        self.partial = False  # some gammu comparisons skipped (KNOWN_ORACLE_BUGS 13)
 
     def check(self, what, got, want):
         if got != want:
@@ -466,19 +484,23 @@ def check_ours(case, spec, result, count_result, vp_decoded, rng):
     want_gsm = spec["encoding"] != "ucs2" and is_gsm(text)
     # KNOWN_ORACLE_BUGS 13: gammu mangles '~' in UCS-2, so its text is no evidence then.
     tilde = not want_gsm and "~" in text
+    case.partial = tilde
     want_coding = "Default_No_Compression" if want_gsm else "Unicode_No_Compression"
     want_split = expected_split(text, want_gsm, spec["ref16"])
     n = len(want_split)
     case.check("part count", len(parts), n)
 
-    # The split against gammu's own splitter (an independent greedy implementation).
+    # The split against gammu's own splitter (an independent implementation).
     entry = "ConcatenatedTextLong16bit" if spec["ref16"] else "ConcatenatedTextLong"
-    try:
-        gparts = gammu.EncodeSMS({"Class": -1, "Unicode": not want_gsm, "Entries": [{"ID": entry, "Buffer": text}]})
-        case.check("part count vs gammu.EncodeSMS", len(parts), len(gparts))
-    except gammu.GSMError as e:
+    if RI_PAIR.search(text):  # see "Normalised although not bugs"
         gparts = None
-        case.fail("gammu.EncodeSMS failed: %s" % e)
+    else:
+        try:
+            gparts = gammu.EncodeSMS({"Class": -1, "Unicode": not want_gsm, "Entries": [{"ID": entry, "Buffer": text}]})
+            case.check("part count vs gammu.EncodeSMS", len(parts), len(gparts))
+        except gammu.GSMError as e:
+            gparts = None
+            case.fail("gammu.EncodeSMS failed: %s" % e)
 
     decoded, refs = [], set()
     for i, p in enumerate(parts, 1):
@@ -794,7 +816,7 @@ def main():
     # ---- report
     failed_cases = [c for c in ours_cases + gammu_cases if c.errors]
     for c in failed_cases[: args.show]:
-        print("FAIL %s #%d [%s] text=%s" % (c.direction, c.cid, c.category, short(c.text, 400)))
+        print("FAIL %s #%d [%s] text=%s" % (c.direction, c.cid, c.category, short(c.text, 4000)))
         print("     %s" % c.desc[:2000])
         for e in c.errors[:12]:
             print("     - %s" % e[:600])
@@ -806,7 +828,9 @@ def main():
     total_pass = total_fail = 0
     for name, cs in (("ours->gammu", ours_cases), ("gammu->ours", gammu_cases)):
         f = sum(1 for c in cs if c.errors)
-        print("%s: %d cases, %d passed, %d failed" % (name, len(cs), len(cs) - f, f))
+        partial = sum(1 for c in cs if c.partial)
+        note = " (%d UCS-2 with '~': gammu's text not compared, KNOWN_ORACLE_BUGS 13)" % partial if partial else ""
+        print("%s: %d cases, %d passed, %d failed%s" % (name, len(cs), len(cs) - f, f, note))
         total_pass += len(cs) - f
         total_fail += f
     print("crosscheck-gammu: %d passed, %d failed" % (total_pass, total_fail))

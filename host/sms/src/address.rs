@@ -248,6 +248,10 @@ impl Address {
         }
         let type_octet = reader.u8(FIELD)?;
         let data = reader.take(octets - 1, FIELD)?;
+        if data.is_empty() {
+            // A type octet without digits: no SMSC given, same as a zero length.
+            return Ok(None);
+        }
         Self::from_parts(type_octet, data, data.len() * 2, FIELD).map(Some)
     }
 
@@ -444,5 +448,9 @@ mod tests {
         let back = Address::decode_smsc(&mut Reader::new(&out)).unwrap();
         assert_eq!(back, Some(a));
         assert_eq!(Address::decode_smsc(&mut Reader::new(&[0])).unwrap(), None);
+        assert_eq!(
+            Address::decode_smsc(&mut Reader::new(&[1, 0x81])).unwrap(),
+            None
+        );
     }
 }
