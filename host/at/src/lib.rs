@@ -8,9 +8,15 @@
 //!
 //! What it is not: a driver. It never reads or writes a port and never times out
 //! on its own; the `plutanium-modem` crate owns the transport, the timers and the
-//! command queue, and feeds bytes in here.
+//! command queue, and feeds bytes in here ([`Parser::feed`]).
 
+pub mod command;
 pub mod error;
+mod parser;
 pub mod response;
+mod urc;
 
+pub use command::{Command, CommandClass, InvalidArgument};
 pub use error::{CmeError, CmsError};
+pub use parser::{CommandFailed, Event, FinalResult, NoiseReason, Parser, Response};
+pub use urc::{RegistrationDomain, Urc};
