@@ -1,0 +1,125 @@
+//! Quirk profiles: how different real modems behave on the wire.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Which real modem family a simulated modem imitates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Profile {
+    /// Plain 27.005/27.007 behaviour.
+    #[default]
+    Generic,
+    /// Huawei E3372/E173: always stores incoming SMS then sends `+CMTI`, and
+    /// prints `^RSSI`/`^MODE`/`^SRVST` noise between answers.
+    Huawei,
+    /// SIMCom SIM800/SIM7600: delivers SMS directly as `+CMT` when asked to,
+    /// and needs `AT+CNMA` for each, or the network delivers it again.
+    Simcom,
+    /// Quectel EC25.
+    Quectel,
+    /// Wavecom Q24xx: old firmware, no `+CHUP` (only `ATH`).
+    Wavecom,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 5] = [
+        Profile::Generic,
+        Profile::Huawei,
+        Profile::Simcom,
+        Profile::Quectel,
+        Profile::Wavecom,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Generic => "generic",
+            Profile::Huawei => "huawei",
+            Profile::Simcom => "simcom",
+            Profile::Quectel => "quectel",
+            Profile::Wavecom => "wavecom",
+        }
+    }
+
+    pub(crate) fn manufacturer(self) -> &'static str {
+        match self {
+            Profile::Generic => "Plutanium",
+            Profile::Huawei => "huawei",
+            Profile::Simcom => "SIMCOM_Ltd",
+            Profile::Quectel => "Quectel",
+            Profile::Wavecom => "WAVECOM MODEM",
+        }
+    }
+
+    pub(crate) fn model(self) -> &'static str {
+        match self {
+            Profile::Generic => "Simulated GSM modem",
+            Profile::Huawei => "E3372",
+            Profile::Simcom => "SIMCOM_SIM800L",
+            Profile::Quectel => "EC25",
+            Profile::Wavecom => "MULTIBAND  900E  1800",
+        }
+    }
+
+    pub(crate) fn revision(self) -> &'static str {
+        match self {
+            Profile::Generic => "plutanium-sim 0.1",
+            Profile::Huawei => "22.200.15.00.00",
+            Profile::Simcom => "Revision:1418B05SIM800L24",
+            Profile::Quectel => "EC25EFAR06A06M4G",
+            Profile::Wavecom => "641b09gg.Q2403A 1320676 061804 14:38",
+        }
+    }
+
+    /// The `+CNMI=?` answer.
+    pub(crate) fn cnmi_support(self) -> &'static str {
+        match self {
+            Profile::Huawei => "+CNMI: (0,1,2),(0,1,2,3),(0,2),(0,1,2),(0,1)",
+            Profile::Wavecom => "+CNMI: (0-3),(0-3),(0-3),(0,1),(0,1)",
+            _ => "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)",
+        }
+    }
+
+    /// Whether `+CNMI` mt=2 (direct `+CMT`) is honoured; Huawei stores anyway.
+    pub(crate) fn delivers_directly(self) -> bool {
+        !matches!(self, Profile::Huawei)
+    }
+
+    /// Whether a direct `+CMT` must be acknowledged with `+CNMA`.
+    pub(crate) fn needs_cnma(self) -> bool {
+        matches!(self, Profile::Simcom)
+    }
+
+    /// Whether `AT+CHUP` exists.
+    pub(crate) fn has_chup(self) -> bool {
+        !matches!(self, Profile::Wavecom)
+    }
+
+    /// Whether the modem prints vendor noise between answers.
+    pub(crate) fn noisy(self) -> bool {
+        matches!(self, Profile::Huawei)
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A profile name that is not known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown modem profile {0:?} (expected generic, huawei, simcom, quectel or wavecom)")]
+pub struct UnknownProfile(pub String);
+
+impl FromStr for Profile {
+    type Err = UnknownProfile;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownProfile(s.to_string()))
+    }
+}
