@@ -14,7 +14,9 @@ mod line_reader;
 mod modem;
 mod network;
 mod profile;
+mod server;
 
 pub use modem::ModemConfig;
 pub use network::{Fault, Latency, ModemId, ModemSummary, Network, PhoneMessage, SMSC, SimError};
 pub use profile::{Profile, UnknownProfile};
+pub use server::Simulator;

@@ -83,6 +83,9 @@ impl LineReader {
                 0x08 => {
                     self.buffer.pop();
                 }
+                // Other control bytes (a stray ESC or Ctrl-Z from a host that
+                // cancels a prompt) are not part of a command.
+                0x00..=0x1F | 0x7F => {}
                 _ if self.buffer.len() >= MAX_LINE => self.overflowed = true,
                 _ => self.buffer.push(b),
             }
@@ -119,6 +122,9 @@ mod tests {
     fn overlong_input_is_dropped_whole() {
         let mut r = LineReader::default();
         let mut out = Vec::new();
+        r.feed(b"\x1bA\x1aT\r", &mut out);
+        assert_eq!(out, vec![Input::Line("AT".into())]);
+        out.clear();
         r.feed(&vec![b'A'; MAX_LINE + 5], &mut out);
         r.feed(b"\rAT\r", &mut out);
         assert_eq!(out, vec![Input::Overflow, Input::Line("AT".into())]);

@@ -1,0 +1,222 @@
+//! Async front ends: the network on a tokio runtime, reachable in-process
+//! (`sim://NAME`), over TCP, and through a control handle.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use plutanium_modem::{InProcessPorts, Port};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+use tracing::debug;
+
+use crate::ModemConfig;
+use crate::network::{Fault, Latency, ModemId, ModemSummary, Network, PhoneMessage, SimError};
+
+struct Shared {
+    network: Mutex<Network>,
+    start: Instant,
+    /// Something was scheduled or changed: the clock task re-plans.
+    kick: Notify,
+    /// Output may be waiting: sessions look.
+    changed: Notify,
+}
+
+/// A running simulated network. Cheap to clone; all clones share one network.
+#[derive(Clone)]
+pub struct Simulator {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator").finish_non_exhaustive()
+    }
+}
+
+impl Simulator {
+    /// Starts an empty network on the current tokio runtime.
+    pub fn start(seed: u64, latency: Latency) -> Self {
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let shared = Arc::new(Shared {
+            network: Mutex::new(Network::new(seed, latency, epoch)),
+            start: Instant::now(),
+            kick: Notify::new(),
+            changed: Notify::new(),
+        });
+        tokio::spawn(clock(Arc::downgrade(&shared)));
+        Simulator { shared }
+    }
+
+    fn now(&self) -> Duration {
+        self.shared.start.elapsed()
+    }
+
+    fn network(&self) -> MutexGuard<'_, Network> {
+        // A panic while holding the lock would be a simulator bug; keep serving.
+        self.shared
+            .network
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the network at the current simulated time, then wakes the
+    /// sessions and the clock.
+    pub fn with_network<R>(&self, f: impl FnOnce(&mut Network, Duration) -> R) -> R {
+        let now = self.now();
+        let result = {
+            let mut net = self.network();
+            let r = f(&mut net, now);
+            net.tick(now);
+            r
+        };
+        self.shared.kick.notify_one();
+        self.shared.changed.notify_waiters();
+        result
+    }
+
+    /// Adds a modem.
+    pub fn add_modem(&self, config: ModemConfig) -> Result<ModemId, SimError> {
+        self.with_network(|net, _| net.add_modem(config))
+    }
+
+    /// A phone sends an SMS to a modem.
+    pub fn phone_send(&self, from: &str, to: &str, text: &str) -> Result<usize, SimError> {
+        self.with_network(|net, now| net.phone_send(from, to, text, now))
+    }
+
+    /// A phone calls a modem.
+    pub fn call(&self, from: &str, to: &str) -> Result<(), SimError> {
+        self.with_network(|net, now| net.call(from, to, now))
+    }
+
+    /// What a phone received.
+    pub fn phone_inbox(&self, number: &str) -> Vec<PhoneMessage> {
+        self.network().phone_inbox(number)
+    }
+
+    /// Injects a fault.
+    pub fn inject(&self, modem: &str, fault: Fault) -> Result<(), SimError> {
+        self.with_network(|net, now| {
+            let id = net.modem_id(modem)?;
+            net.inject(id, fault, now)
+        })
+    }
+
+    /// Every modem.
+    pub fn modems(&self) -> Vec<ModemSummary> {
+        self.network().modems()
+    }
+
+    /// Opens an in-process connection to a modem (what `sim://NAME` does).
+    pub fn connect(&self, modem: &str) -> Result<DuplexStream, SimError> {
+        let (id, generation) = {
+            let net = self.network();
+            let id = net.modem_id(modem)?;
+            let (plugged, generation) = net.plug_state(id);
+            if !plugged {
+                return Err(SimError::Unplugged(modem.to_string()));
+            }
+            (id, generation)
+        };
+        let (host, device) = tokio::io::duplex(64 * 1024);
+        tokio::spawn(session(self.clone(), id, generation, device));
+        Ok(host)
+    }
+
+    /// Serves a modem on a TCP listener, one host at a time, like ser2net.
+    /// Connections while the modem is unplugged are closed at once.
+    pub async fn serve_tcp(&self, modem: &str, listener: TcpListener) -> Result<(), SimError> {
+        let id = self.network().modem_id(modem)?;
+        loop {
+            let Ok((stream, peer)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let (plugged, generation) = self.network().plug_state(id);
+            if !plugged {
+                debug!(%peer, modem, "refusing a connection to an unplugged modem");
+                continue;
+            }
+            // One host at a time: serve it to the end before accepting the next.
+            session(self.clone(), id, generation, stream).await;
+        }
+    }
+}
+
+impl InProcessPorts for Simulator {
+    fn open(&self, name: &str) -> std::io::Result<Port> {
+        self.connect(name)
+            .map(|s| Box::new(s) as Port)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::NotFound, e.to_string()))
+    }
+}
+
+/// Runs the network's schedule in time. Ends once every [`Simulator`] handle is gone
+/// (it looks at least once a second).
+async fn clock(shared: std::sync::Weak<Shared>) {
+    loop {
+        let Some(s) = shared.upgrade() else { return };
+        if Arc::strong_count(&s) == 1 {
+            return;
+        }
+        let kicked = s.kick.notified();
+        tokio::pin!(kicked);
+        kicked.as_mut().enable();
+        let next = {
+            let mut net = s
+                .network
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            net.tick(s.start.elapsed());
+            net.next_wakeup()
+        };
+        s.changed.notify_waiters();
+        let limit = Instant::now() + Duration::from_secs(1);
+        let wake = next.map_or(limit, |at| (s.start + at).min(limit));
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake) => {}
+            _ = &mut kicked => {}
+        }
+    }
+}
+
+/// Bridges one host connection to a modem until either side goes away, or the
+/// modem is unplugged.
+async fn session<S>(sim: Simulator, modem: ModemId, generation: u64, mut stream: S)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut buffer = vec![0u8; 4096];
+    loop {
+        let changed = sim.shared.changed.notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        let (output, plug) = {
+            let mut net = sim.network();
+            (net.take_output(modem), net.plug_state(modem))
+        };
+        if !output.is_empty() && stream.write_all(&output).await.is_err() {
+            return;
+        }
+        if plug != (true, generation) {
+            // Unplugged (or re-plugged: a new device): the host sees EOF.
+            let _ = stream.shutdown().await;
+            return;
+        }
+        tokio::select! {
+            read = stream.read(&mut buffer) => match read {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    let now = sim.now();
+                    sim.network().input(modem, &buffer[..n], now);
+                    sim.shared.kick.notify_one();
+                }
+            },
+            _ = &mut changed => {}
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! The modem driver against the simulated network, in-process and over real TCP:
+//! init for every profile, PIN flows, send and receive (single, multipart,
+//! unicode), status reports, calls, USSD, faults and recovery, many modems.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plutanium_modem::{
+    DriverConfig, InProcessPorts, ModemEvent, ModemHandle, ModemState, PortUrl, SendError,
+    SendOptions, Timeouts,
+};
+use plutanium_modem_sim::{Fault, Latency, ModemConfig, Profile, Simulator};
+use plutanium_sms::Payload;
+use tokio::sync::mpsc::Receiver;
+use tokio::time::timeout;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn config(name: &str, port: PortUrl) -> DriverConfig {
+    let mut c = DriverConfig::new(name, port);
+    c.timeouts = Timeouts {
+        quick: Duration::from_secs(1),
+        sim: Duration::from_secs(2),
+        send: Duration::from_secs(5),
+        network: Duration::from_secs(3),
+    };
+    c.reconnect_initial = Duration::from_millis(50);
+    c.reconnect_max = Duration::from_millis(400);
+    c.health_interval = Duration::from_secs(300);
+    c.ussd_timeout = Duration::from_secs(3);
+    c
+}
+
+fn sim_with(profile: Profile, count: usize) -> Simulator {
+    let sim = Simulator::start(42, Latency::Zero);
+    for i in 0..count {
+        let mut m = ModemConfig::new(format!("m{i}"), format!("+42077700{:04}", i));
+        m.profile = profile;
+        sim.add_modem(m).unwrap();
+    }
+    sim
+}
+
+fn start(
+    sim: &Simulator,
+    name: &str,
+    tweak: impl FnOnce(&mut DriverConfig),
+) -> (ModemHandle, Receiver<ModemEvent>) {
+    let mut c = config(name, format!("sim://{name}").parse().unwrap());
+    tweak(&mut c);
+    let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+    plutanium_modem::spawn(c, Some(ports))
+}
+
+async fn ready(handle: &ModemHandle) {
+    timeout(WAIT, handle.ready())
+        .await
+        .expect("ready in time")
+        .expect("ready, not failed");
+}
+
+async fn next_sms(events: &mut Receiver<ModemEvent>) -> plutanium_modem::InboundSms {
+    loop {
+        match timeout(WAIT, events.recv())
+            .await
+            .expect("an event in time")
+        {
+            Some(ModemEvent::Sms(sms)) => return sms,
+            Some(_) => {}
+            None => panic!("driver stopped"),
+        }
+    }
+}
+
+fn text(payload: &Payload) -> &str {
+    payload.text().expect("text")
+}
+
+#[tokio::test]
+async fn every_profile_sends_and_receives_multipart_unicode() {
+    for profile in Profile::ALL {
+        let sim = sim_with(profile, 2);
+        let (a, _a_events) = start(&sim, "m0", |_| {});
+        let (b, mut b_events) = start(&sim, "m1", |_| {});
+        ready(&a).await;
+        ready(&b).await;
+        let message = "Příliš žluťoučký kůň 🐎 ".repeat(8);
+        let sent = a
+            .send_text("+420777000001", &message, &SendOptions::default())
+            .await
+            .unwrap();
+        assert!(sent.message_refs.len() >= 3, "{profile}: {sent:?}");
+        let sms = next_sms(&mut b_events).await;
+        assert_eq!(text(&sms.payload), message, "{profile}");
+        assert_eq!(sms.sender, "+420777000000");
+        assert_eq!(sms.parts, sent.message_refs.len());
+        assert!(sms.missing_parts.is_empty());
+        sms.ack.ack();
+        // After the ack the modem's storage is empty again.
+        for _ in 0..100 {
+            if sim.modems()[1].stored == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(
+            sim.modems()[1].stored,
+            0,
+            "{profile}: acked messages are deleted"
+        );
+        let info = a.info().await.unwrap();
+        assert!(info.manufacturer.is_some(), "{profile}: {info:?}");
+        assert_eq!(info.signal_dbm, Some(-71));
+        a.stop().await;
+        b.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn over_real_tcp_to_a_phone() {
+    let sim = sim_with(Profile::Quectel, 1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = sim.clone();
+    tokio::spawn(async move { server.serve_tcp("m0", listener).await });
+    let (handle, _events) = plutanium_modem::spawn(
+        config("m0", format!("tcp://{address}").parse().unwrap()),
+        None,
+    );
+    ready(&handle).await;
+    handle
+        .send_text("+420999000111", "Hello over TCP", &SendOptions::default())
+        .await
+        .unwrap();
+    let inbox = sim.phone_inbox("+420999000111");
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].text, "Hello over TCP");
+    let info = handle.info().await.unwrap();
+    assert_eq!(info.manufacturer.as_deref(), Some("Quectel"));
+    assert_eq!(info.imei.as_deref().map(str::len), Some(15));
+    handle.stop().await;
+}
+
+#[tokio::test]
+async fn pin_flows() {
+    let sim = Simulator::start(1, Latency::Zero);
+    for (i, name) in ["good", "wrong", "none"].into_iter().enumerate() {
+        let mut m = ModemConfig::new(name, format!("+42077701000{i}"));
+        m.pin = Some("1234".into());
+        sim.add_modem(m).unwrap();
+    }
+    let (good, _e1) = start(&sim, "good", |c| c.pin = Some("1234".into()));
+    ready(&good).await;
+    let (wrong, _e2) = start(&sim, "wrong", |c| c.pin = Some("9999".into()));
+    let state = timeout(WAIT, wrong.ready()).await.unwrap().unwrap_err();
+    let ModemState::Failed(reason) = state else {
+        panic!("{state:?}")
+    };
+    assert!(reason.contains("rejected the configured PIN"), "{reason}");
+    // Never retried: the SIM still has two tries left, so the right PIN works.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(matches!(*wrong.state().borrow(), ModemState::Failed(_)));
+    let (none, _e3) = start(&sim, "none", |_| {});
+    let state = timeout(WAIT, none.ready()).await.unwrap().unwrap_err();
+    assert!(matches!(state, ModemState::Failed(r) if r.contains("none is configured")));
+    // A failed modem answers sends at once, as not ready.
+    let err = wrong
+        .send_text("+420111", "x", &SendOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SendError::NotReady(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn status_reports_calls_and_ussd() {
+    let sim = sim_with(Profile::Generic, 1);
+    let (handle, mut events) = start(&sim, "m0", |c| c.hang_up_calls = true);
+    ready(&handle).await;
+    let options = SendOptions {
+        status_report: true,
+        ..SendOptions::default()
+    };
+    let sent = handle
+        .send_text("+420999000222", "report me", &options)
+        .await
+        .unwrap();
+    let report = loop {
+        if let ModemEvent::StatusReport(r) = timeout(WAIT, events.recv()).await.unwrap().unwrap() {
+            break r;
+        }
+    };
+    assert_eq!(report.message_ref, sent.message_refs[0]);
+    assert_eq!(report.recipient, "+420999000222");
+    assert_eq!(
+        report.status.category(),
+        plutanium_sms::StatusCategory::Delivered
+    );
+    report.ack.ack();
+
+    sim.call("+420123456789", "+420777000000").unwrap();
+    let call = loop {
+        if let ModemEvent::Call(c) = timeout(WAIT, events.recv()).await.unwrap().unwrap() {
+            break c;
+        }
+    };
+    assert_eq!(call.caller.as_deref(), Some("+420123456789"));
+    // Hung up: no second report of the same call.
+    let again = timeout(Duration::from_secs(6), async {
+        loop {
+            if let Some(ModemEvent::Call(c)) = events.recv().await {
+                return c;
+            }
+        }
+    })
+    .await;
+    assert!(again.is_err(), "the call was hung up");
+
+    let answer = handle.ussd("*100#").await.unwrap();
+    assert_eq!(answer, "Your balance is 12.50 EUR");
+    assert!(handle.ussd("*100#\";ATD").await.is_err());
+}
+
+#[tokio::test]
+async fn send_errors_are_typed_transient_or_permanent() {
+    let sim = sim_with(Profile::Generic, 1);
+    let (handle, _events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    sim.inject(
+        "m0",
+        Fault::SendError {
+            code: 500,
+            count: 1,
+        },
+    )
+    .unwrap();
+    let err = handle
+        .send_text("+420999", "one", &SendOptions::default())
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    assert!(matches!(err, SendError::Refused { part: 1, .. }));
+    sim.inject(
+        "m0",
+        Fault::SendError {
+            code: 330,
+            count: 1,
+        },
+    )
+    .unwrap();
+    let err = handle
+        .send_text("+420999", "two", &SendOptions::default())
+        .await
+        .unwrap_err();
+    assert!(!err.is_transient(), "SMSC unknown is permanent: {err:?}");
+    // The next send works.
+    handle
+        .send_text("+420999", "three", &SendOptions::default())
+        .await
+        .unwrap();
+    // A multipart send that fails half way says which parts went out.
+    let long = "x".repeat(400);
+    sim.inject("m0", Fault::SendError { code: 38, count: 1 })
+        .unwrap();
+    let err = handle
+        .send_text("+420999", &long, &SendOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SendError::Refused { part: 1, ref sent, .. } if sent.is_empty()));
+    let too_long = SendOptions {
+        max_parts: Some(2),
+        ..SendOptions::default()
+    };
+    assert!(matches!(
+        handle.send_text("+420999", &long, &too_long).await,
+        Err(SendError::TooManyParts { parts: 3, max: 2 })
+    ));
+}
+
+#[tokio::test]
+async fn hang_garbage_and_sim_busy_recover_by_themselves() {
+    let sim = sim_with(Profile::Huawei, 1);
+    let (handle, _events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    sim.inject(
+        "m0",
+        Fault::Hang {
+            duration: Some(Duration::from_secs(2)),
+        },
+    )
+    .unwrap();
+    let err = handle
+        .send_text("+420999", "during hang", &SendOptions::default())
+        .await
+        .unwrap_err();
+    assert!(err.is_transient(), "{err:?}");
+    // After the hang the driver re-initialises and sends again.
+    let mut sent = false;
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if handle
+            .send_text("+420999", "after hang", &SendOptions::default())
+            .await
+            .is_ok()
+        {
+            sent = true;
+            break;
+        }
+    }
+    assert!(sent, "the driver recovered from a hang");
+    sim.inject("m0", Fault::Garbage { bytes: 300 }).unwrap();
+    handle
+        .send_text("+420999", "after garbage", &SendOptions::default())
+        .await
+        .unwrap();
+    let texts: Vec<String> = sim
+        .phone_inbox("+420999")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(texts.contains(&"after hang".to_string()));
+    assert!(texts.contains(&"after garbage".to_string()));
+}
+
+#[tokio::test]
+async fn unplug_replug_reads_what_arrived_meanwhile() {
+    let sim = sim_with(Profile::Generic, 1);
+    let (handle, mut events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    sim.inject("m0", Fault::Unplug).unwrap();
+    // The driver notices the EOF and keeps trying.
+    timeout(WAIT, async {
+        let mut state = handle.state();
+        loop {
+            if matches!(*state.borrow_and_update(), ModemState::Reconnecting { .. }) {
+                return;
+            }
+            state.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("reconnecting");
+    for i in 0..3 {
+        sim.phone_send("+420111222333", "+420777000000", &format!("away {i}"))
+            .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sim.inject("m0", Fault::Replug).unwrap();
+    let mut texts = Vec::new();
+    for _ in 0..3 {
+        let sms = next_sms(&mut events).await;
+        texts.push(text(&sms.payload).to_string());
+        sms.ack.ack();
+    }
+    texts.sort();
+    assert_eq!(texts, vec!["away 0", "away 1", "away 2"]);
+    // Nothing more: no duplicates.
+    assert!(
+        timeout(Duration::from_millis(500), next_sms(&mut events))
+            .await
+            .is_err()
+    );
+    assert!(handle.info().await.unwrap().counters.reconnects >= 1);
+}
+
+#[tokio::test]
+async fn direct_delivery_with_a_stored_duplicate_is_delivered_once() {
+    let sim = sim_with(Profile::Simcom, 1);
+    let (handle, mut events) = start(&sim, "m0", |c| c.direct_delivery = true);
+    ready(&handle).await;
+    sim.inject("m0", Fault::DuplicateDelivery).unwrap();
+    sim.phone_send("+420111", "+420777000000", "only once")
+        .unwrap();
+    let sms = next_sms(&mut events).await;
+    assert_eq!(text(&sms.payload), "only once");
+    sms.ack.ack();
+    assert!(
+        timeout(Duration::from_millis(800), next_sms(&mut events))
+            .await
+            .is_err()
+    );
+    // The stored copy was deleted once the first was acknowledged.
+    for _ in 0..50 {
+        if sim.modems()[0].stored == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(sim.modems()[0].stored, 0);
+}
+
+#[tokio::test]
+async fn urcs_interleaved_with_a_send() {
+    let sim = sim_with(Profile::Generic, 2);
+    let (a, mut a_events) = start(&sim, "m0", |_| {});
+    ready(&a).await;
+    sim.inject("m0", Fault::InterleaveUrcs).unwrap();
+    sim.inject(
+        "m0",
+        Fault::SlowSmsc {
+            extra: Duration::from_millis(300),
+        },
+    )
+    .unwrap();
+    let sender = a.clone();
+    let send = tokio::spawn(async move {
+        sender
+            .send_text("+420999", "while receiving", &SendOptions::default())
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    sim.phone_send("+420555", "+420777000000", "arrives mid-send")
+        .unwrap();
+    assert!(send.await.unwrap().is_ok());
+    let sms = next_sms(&mut a_events).await;
+    assert_eq!(text(&sms.payload), "arrives mid-send");
+}
+
+#[tokio::test]
+async fn sixteen_modems_on_one_runtime() {
+    let sim = sim_with(Profile::Generic, 16);
+    let mut modems = Vec::new();
+    for i in 0..16 {
+        modems.push(start(&sim, &format!("m{i}"), |_| {}));
+    }
+    for (handle, _) in &modems {
+        ready(handle).await;
+    }
+    let mut sends = Vec::new();
+    for (i, (handle, _)) in modems.iter().enumerate() {
+        let handle = handle.clone();
+        let to = format!("+42077700{:04}", (i + 1) % 16);
+        sends.push(tokio::spawn(async move {
+            handle
+                .send_text(&to, &format!("from m{i}"), &SendOptions::default())
+                .await
+        }));
+    }
+    for s in sends {
+        s.await.unwrap().unwrap();
+    }
+    for (i, (_, events)) in modems.iter_mut().enumerate() {
+        let sms = next_sms(events).await;
+        assert_eq!(text(&sms.payload), format!("from m{}", (i + 15) % 16));
+    }
+}

@@ -1,0 +1,1568 @@
+//! The per-modem actor: command queue, init, send, receive, health, recovery.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use plutanium_at::response::{self, MessageStatus, RegistrationStatus};
+use plutanium_at::{
+    CmsError, Command, CommandClass, Event, FinalResult, Parser, Response, Urc, command,
+};
+use plutanium_sms::{
+    Address, ConcatKey, ConcatRef, DataCoding, EncodeOptions, EncodedPdu, EncodingPolicy,
+    MessageClass, NationalLanguage, Payload, Pdu, Pushed, Reassembler, ReassemblyLimits, SmscPdu,
+    Submit, Timestamp, TpStatus, Validity,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::{Instant, sleep, sleep_until, timeout_at};
+use tracing::{debug, info, warn};
+
+use crate::port::{self, InProcessPorts, Port, PortUrl};
+
+/// Timeouts per command class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// `AT`, `ATE0`, `+CSQ`, identity.
+    pub quick: Duration,
+    /// SIM access: `+CPIN`, `+CMGR`, `+CMGL`, `+CMGD`.
+    pub sim: Duration,
+    /// `+CMGS`, from the command to the final result.
+    pub send: Duration,
+    /// `+COPS`, `+CUSD`, call control.
+    pub network: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            quick: CommandClass::Quick.default_timeout(),
+            sim: CommandClass::Sim.default_timeout(),
+            send: CommandClass::Send.default_timeout(),
+            network: CommandClass::Network.default_timeout(),
+        }
+    }
+}
+
+impl Timeouts {
+    fn of(&self, class: CommandClass) -> Duration {
+        match class {
+            CommandClass::Quick => self.quick,
+            CommandClass::Sim => self.sim,
+            CommandClass::Send => self.send,
+            _ => self.network,
+        }
+    }
+}
+
+/// How to drive one modem.
+#[derive(Clone, Debug)]
+pub struct DriverConfig {
+    /// The modem's name in logs and events.
+    pub name: String,
+    /// Where it is.
+    pub port: PortUrl,
+    /// SIM PIN. A wrong PIN is never retried: the driver stops and says so.
+    pub pin: Option<String>,
+    /// SMSC to put in PDUs; `None` uses the one stored on the SIM.
+    pub smsc: Option<String>,
+    /// How often to probe signal and registration.
+    pub health_interval: Duration,
+    /// Consecutive timeouts or errors that trigger a re-initialisation.
+    pub reinit_after_failures: u32,
+    /// First reconnect delay; doubles up to `reconnect_max`, with jitter.
+    pub reconnect_initial: Duration,
+    /// Longest reconnect delay.
+    pub reconnect_max: Duration,
+    /// Hang up incoming calls after reporting them.
+    pub hang_up_calls: bool,
+    /// Ask for direct delivery (`+CMT`) instead of storage + `+CMTI`.
+    pub direct_delivery: bool,
+    /// Command timeouts.
+    pub timeouts: Timeouts,
+    /// How long to wait for a USSD answer.
+    pub ussd_timeout: Duration,
+    /// Multipart reassembly bounds and timeout.
+    pub reassembly: ReassemblyLimits,
+    /// Capacity of the event channel. A full channel makes the modem wait: the
+    /// consumer (the store) applies back-pressure rather than losing events.
+    pub event_capacity: usize,
+}
+
+impl DriverConfig {
+    /// Defaults for a modem at `port`.
+    pub fn new(name: impl Into<String>, port: PortUrl) -> Self {
+        DriverConfig {
+            name: name.into(),
+            port,
+            pin: None,
+            smsc: None,
+            health_interval: Duration::from_secs(30),
+            reinit_after_failures: 3,
+            reconnect_initial: Duration::from_secs(1),
+            reconnect_max: Duration::from_secs(60),
+            hang_up_calls: false,
+            direct_delivery: false,
+            timeouts: Timeouts::default(),
+            ussd_timeout: Duration::from_secs(30),
+            reassembly: ReassemblyLimits::default(),
+            event_capacity: 256,
+        }
+    }
+}
+
+/// Where the modem is in its life.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ModemState {
+    /// Opening the port.
+    Connecting,
+    /// Running the init sequence.
+    Initializing,
+    /// Ready to send and receive.
+    Ready,
+    /// The port was lost; trying again.
+    Reconnecting {
+        /// Attempts so far.
+        attempt: u32,
+        /// Wait before the next one.
+        retry_in: Duration,
+    },
+    /// Stopped until an operator acts (wrong PIN, PUK needed, SIM missing).
+    Failed(String),
+    /// Shut down on request.
+    Stopped,
+}
+
+/// Running totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Parts sent.
+    pub parts_sent: u64,
+    /// Parts the modem refused or that timed out.
+    pub send_failures: u64,
+    /// Messages received (complete).
+    pub received: u64,
+    /// Reconnections.
+    pub reconnects: u64,
+    /// Re-initialisations.
+    pub reinits: u64,
+    /// Commands that timed out.
+    pub timeouts: u64,
+}
+
+/// What the driver knows about its modem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModemInfo {
+    /// `+CGMI`.
+    pub manufacturer: Option<String>,
+    /// `+CGMM`.
+    pub model: Option<String>,
+    /// `+CGMR`.
+    pub revision: Option<String>,
+    /// `+CGSN`.
+    pub imei: Option<String>,
+    /// `+CIMI`.
+    pub imsi: Option<String>,
+    /// `+COPS?` operator name.
+    pub operator: Option<String>,
+    /// Signal in dBm, from `+CSQ`.
+    pub signal_dbm: Option<i16>,
+    /// `+CREG?`.
+    pub registration: Option<RegistrationStatus>,
+    /// SMSC in use.
+    pub smsc: Option<String>,
+    /// Storage used and total.
+    pub storage: Option<(u32, u32)>,
+    /// Totals.
+    pub counters: Counters,
+}
+
+/// Options for [`ModemHandle::send_text`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    /// Alphabet policy.
+    pub encoding: EncodingPolicy,
+    /// National language tables allowed.
+    pub national: Vec<NationalLanguage>,
+    /// Ask for status reports.
+    pub status_report: bool,
+    /// Class 0.
+    pub flash: bool,
+    /// Relative validity period.
+    pub validity: Option<Duration>,
+    /// Refuse texts needing more parts than this.
+    pub max_parts: Option<usize>,
+}
+
+/// A sent message: one message reference per part, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentMessage {
+    /// `+CMGS` message references; status reports carry them.
+    pub message_refs: Vec<u8>,
+    /// The concatenation reference, for multipart messages.
+    pub concat_ref: Option<u8>,
+}
+
+/// Why a send failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The text or number cannot be encoded; retrying will not help.
+    #[error("cannot encode the message: {0}")]
+    Encode(#[from] plutanium_sms::Error),
+    /// The text needs more parts than allowed.
+    #[error("the text needs {parts} parts, more than the {max} allowed")]
+    TooManyParts {
+        /// Parts needed.
+        parts: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The modem refused part `part` (1-based).
+    #[error("part {part} refused: {result}")]
+    Refused {
+        /// Which part.
+        part: usize,
+        /// The final result.
+        result: FinalResult,
+        /// Whether a later retry may succeed.
+        transient: bool,
+        /// References of the parts sent before it.
+        sent: Vec<u8>,
+    },
+    /// No answer for part `part`: it may or may not have been sent.
+    #[error("part {part}: no answer from the modem; it may have been sent")]
+    Timeout {
+        /// Which part.
+        part: usize,
+        /// References of the parts sent before it.
+        sent: Vec<u8>,
+    },
+    /// The modem is not connected or not ready.
+    #[error("modem not ready ({0})")]
+    NotReady(String),
+    /// The driver has stopped.
+    #[error("modem driver stopped")]
+    Stopped,
+}
+
+impl SendError {
+    /// Whether retrying later (or on another modem) may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SendError::Refused { transient, .. } => *transient,
+            SendError::Timeout { .. } | SendError::NotReady(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// An acknowledgement to give once an inbound item is committed.
+///
+/// Dropping it without [`Ack::ack`] leaves the message on the modem; it is read
+/// again by the next storage sweep (after a reconnect, or on restart).
+#[derive(Debug)]
+pub struct Ack {
+    tx: mpsc::UnboundedSender<AckWork>,
+    work: Option<AckWork>,
+}
+
+impl Ack {
+    /// Deletes the item from the modem (or acknowledges it to the network).
+    pub fn ack(mut self) {
+        if let Some(work) = self.work.take() {
+            // A stopped driver cannot delete; the next sweep sees it again.
+            let _ = self.tx.send(work);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AckWork {
+    delete: Vec<u32>,
+    cnma: usize,
+    fingerprints: Vec<u64>,
+}
+
+/// A received SMS, reassembled.
+#[derive(Debug)]
+pub struct InboundSms {
+    /// The modem it came in on.
+    pub modem: String,
+    /// The sender.
+    pub sender: String,
+    /// The text, or octets for 8-bit data.
+    pub payload: Payload,
+    /// The SMSC time stamp of the first part.
+    pub timestamp: Timestamp,
+    /// Message class, if any.
+    pub class: Option<MessageClass>,
+    /// How many parts it was sent in.
+    pub parts: usize,
+    /// Part numbers that never arrived (the message was given up incomplete).
+    pub missing_parts: Vec<u8>,
+    /// The PDUs as received, in part order (hex, SMSC field included).
+    pub pdus: Vec<String>,
+    /// A stable fingerprint of the TPDUs: the same message read twice (a `+CMT`
+    /// and a stored copy, or a re-read after restart) has the same one.
+    pub fingerprint: u64,
+    /// Acknowledge after committing.
+    pub ack: Ack,
+}
+
+/// A status report for a sent part.
+#[derive(Debug)]
+pub struct InboundStatusReport {
+    /// The modem it came in on.
+    pub modem: String,
+    /// The `+CMGS` reference of the part.
+    pub message_ref: u8,
+    /// The recipient of that part.
+    pub recipient: String,
+    /// TP-Status.
+    pub status: TpStatus,
+    /// When the status was reached.
+    pub discharge_time: Timestamp,
+    /// Acknowledge after committing.
+    pub ack: Ack,
+}
+
+/// An incoming call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingCall {
+    /// The modem it rang on.
+    pub modem: String,
+    /// The caller, if shown.
+    pub caller: Option<String>,
+}
+
+/// A stored PDU that could not be decoded. It is kept until acknowledged, so it
+/// can be logged and is not lost.
+#[derive(Debug)]
+pub struct UndecodablePdu {
+    /// The modem.
+    pub modem: String,
+    /// The PDU as read.
+    pub pdu: String,
+    /// Why it failed.
+    pub error: String,
+    /// Acknowledge to delete it from the modem.
+    pub ack: Ack,
+}
+
+/// What the driver reports.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ModemEvent {
+    /// An SMS.
+    Sms(InboundSms),
+    /// A status report.
+    StatusReport(InboundStatusReport),
+    /// An incoming call.
+    Call(IncomingCall),
+    /// A USSD message the network sent on its own.
+    Ussd(String),
+    /// A PDU that does not decode.
+    Undecodable(UndecodablePdu),
+}
+
+enum Request {
+    Send {
+        pdus: Vec<EncodedPdu>,
+        reply: oneshot::Sender<Result<Vec<u8>, SendError>>,
+    },
+    Ussd {
+        code: String,
+        reply: oneshot::Sender<Result<String, String>>,
+    },
+    Info {
+        reply: oneshot::Sender<ModemInfo>,
+    },
+    Stop,
+}
+
+/// Talks to a running driver.
+#[derive(Clone, Debug)]
+pub struct ModemHandle {
+    name: String,
+    requests: mpsc::Sender<RequestBox>,
+    state: watch::Receiver<ModemState>,
+    smsc: Option<Address>,
+    next_concat_ref: Arc<std::sync::atomic::AtomicU32>,
+}
+
+/// Requests are boxed so the channel type stays small and `Debug`.
+struct RequestBox(Request);
+
+impl std::fmt::Debug for RequestBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Request::Send { .. } => "Send",
+            Request::Ussd { .. } => "Ussd",
+            Request::Info { .. } => "Info",
+            Request::Stop => "Stop",
+        })
+    }
+}
+
+impl ModemHandle {
+    /// The modem's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The current state, and changes to it.
+    pub fn state(&self) -> watch::Receiver<ModemState> {
+        self.state.clone()
+    }
+
+    /// Waits until the modem is ready, or returns the state that prevents it
+    /// (`Failed` or `Stopped`).
+    pub async fn ready(&self) -> Result<(), ModemState> {
+        let mut state = self.state.clone();
+        loop {
+            let current = state.borrow_and_update().clone();
+            match current {
+                ModemState::Ready => return Ok(()),
+                ModemState::Failed(_) | ModemState::Stopped => return Err(current),
+                _ => {}
+            }
+            if state.changed().await.is_err() {
+                return Err(ModemState::Stopped);
+            }
+        }
+    }
+
+    /// Encodes `text` for `to` and sends it part by part, with one concatenation
+    /// reference for the whole message.
+    pub async fn send_text(
+        &self,
+        to: &str,
+        text: &str,
+        options: &SendOptions,
+    ) -> Result<SentMessage, SendError> {
+        let destination = Address::parse(to)?;
+        let reference = (self
+            .next_concat_ref
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            & 0xFF) as u8;
+        let split = plutanium_sms::split(
+            text,
+            &EncodeOptions {
+                policy: options.encoding,
+                national: options.national.clone(),
+                concat_ref: ConcatRef::Eight(reference),
+            },
+        )?;
+        if let Some(max) = options.max_parts
+            && split.parts.len() > max
+        {
+            return Err(SendError::TooManyParts {
+                parts: split.parts.len(),
+                max,
+            });
+        }
+        let data_coding = DataCoding::new(
+            split.counted.alphabet,
+            options.flash.then_some(MessageClass::Class0),
+        );
+        let validity = options.validity.map_or(Validity::None, |v| {
+            Validity::relative_minutes(u32::try_from(v.as_secs().div_ceil(60)).unwrap_or(u32::MAX))
+        });
+        let multipart = split.parts.len() > 1;
+        let pdus = split
+            .parts
+            .into_iter()
+            .map(|user_data| {
+                let mut submit = Submit::new(destination.clone(), data_coding, user_data);
+                submit.status_report_request = options.status_report;
+                submit.validity = validity;
+                SmscPdu {
+                    smsc: self.smsc.clone(),
+                    pdu: Pdu::Submit(submit),
+                }
+                .encode()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let message_refs = self.send_pdus(pdus).await?;
+        Ok(SentMessage {
+            message_refs,
+            concat_ref: multipart.then_some(reference),
+        })
+    }
+
+    /// Sends ready-made PDUs in order; returns their message references.
+    pub async fn send_pdus(&self, pdus: Vec<EncodedPdu>) -> Result<Vec<u8>, SendError> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(RequestBox(Request::Send { pdus, reply }))
+            .await
+            .map_err(|_| SendError::Stopped)?;
+        answer.await.map_err(|_| SendError::Stopped)?
+    }
+
+    /// Runs a USSD code and returns the network's answer.
+    pub async fn ussd(&self, code: &str) -> Result<String, String> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(RequestBox(Request::Ussd {
+                code: code.to_string(),
+                reply,
+            }))
+            .await
+            .map_err(|_| "modem driver stopped".to_string())?;
+        answer
+            .await
+            .map_err(|_| "modem driver stopped".to_string())?
+    }
+
+    /// What the driver knows about the modem.
+    pub async fn info(&self) -> Option<ModemInfo> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(RequestBox(Request::Info { reply }))
+            .await
+            .ok()?;
+        answer.await.ok()
+    }
+
+    /// Stops the driver after the command in flight.
+    pub async fn stop(&self) {
+        let _ = self.requests.send(RequestBox(Request::Stop)).await;
+        let mut state = self.state.clone();
+        while !matches!(*state.borrow_and_update(), ModemState::Stopped) {
+            if state.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Starts the driver for one modem on the current tokio runtime. Returns the
+/// handle and the events; the driver runs until [`ModemHandle::stop`] or until
+/// the handle and every clone of it are dropped.
+pub fn spawn(
+    config: DriverConfig,
+    in_process: Option<Arc<dyn InProcessPorts>>,
+) -> (ModemHandle, mpsc::Receiver<ModemEvent>) {
+    let (requests_tx, requests_rx) = mpsc::channel(64);
+    let (events_tx, events_rx) = mpsc::channel(config.event_capacity.max(1));
+    let (state_tx, state_rx) = watch::channel(ModemState::Connecting);
+    let (ack_tx, ack_rx) = mpsc::unbounded_channel();
+    let smsc = config.smsc.as_deref().and_then(|s| Address::parse(s).ok());
+    let seed = seed_from(&config.name);
+    let handle = ModemHandle {
+        name: config.name.clone(),
+        requests: requests_tx,
+        state: state_rx,
+        smsc,
+        next_concat_ref: Arc::new(std::sync::atomic::AtomicU32::new((seed & 0xFF) as u32)),
+    };
+    let actor = Actor {
+        reassembler: Reassembler::new(config.reassembly),
+        config,
+        in_process,
+        requests: requests_rx,
+        events: events_tx,
+        state: state_tx,
+        ack_tx,
+        ack_rx,
+        info: ModemInfo::default(),
+        rng: seed,
+        seen: HashMap::new(),
+        stop: false,
+    };
+    tokio::spawn(actor.run());
+    (handle, events_rx)
+}
+
+fn seed_from(name: &str) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    name.bytes()
+        .fold(u64::from(nanos) | 1, |h, b| h.rotate_left(5) ^ u64::from(b))
+}
+
+/// FNV-1a, for fingerprints of TPDUs.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// How a session ended.
+enum SessionEnd {
+    /// The port is gone or the modem stopped answering: reconnect.
+    Lost(String),
+    /// The modem needs an operator: stay down.
+    Fatal(String),
+    /// Asked to stop.
+    Stopped,
+}
+
+#[derive(Debug)]
+enum ExecError {
+    Timeout,
+    Io(String),
+}
+
+/// Where a received part came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Stored(u32),
+    Direct,
+}
+
+#[derive(Debug)]
+struct Part {
+    source: Source,
+    hex: String,
+    fingerprint: u64,
+    deliver: plutanium_sms::Deliver,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    acked: bool,
+    extra_indices: Vec<u32>,
+}
+
+struct Actor {
+    config: DriverConfig,
+    in_process: Option<Arc<dyn InProcessPorts>>,
+    requests: mpsc::Receiver<RequestBox>,
+    events: mpsc::Sender<ModemEvent>,
+    state: watch::Sender<ModemState>,
+    ack_tx: mpsc::UnboundedSender<AckWork>,
+    ack_rx: mpsc::UnboundedReceiver<AckWork>,
+    info: ModemInfo,
+    rng: u64,
+    reassembler: Reassembler<Part>,
+    seen: HashMap<u64, Seen>,
+    stop: bool,
+}
+
+/// The connection to the modem for one session.
+struct Link {
+    port: Port,
+    parser: Parser,
+    buffer: Vec<u8>,
+    /// URCs seen while a command ran, handled after it.
+    urcs: VecDeque<Urc>,
+    failures: u32,
+}
+
+impl Actor {
+    fn set_state(&self, state: ModemState) {
+        if *self.state.borrow() != state {
+            info!(modem = %self.config.name, ?state, "modem state");
+            self.state.send_replace(state);
+        }
+    }
+
+    fn jitter(&mut self, base: Duration) -> Duration {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        // 75% to 125% of the base delay.
+        let factor = 750 + self.rng % 500;
+        base * u32::try_from(factor).unwrap_or(1000) / 1000
+    }
+
+    async fn run(mut self) {
+        let mut attempt: u32 = 0;
+        loop {
+            self.set_state(ModemState::Connecting);
+            let end = match port::open(&self.config.port, self.in_process.as_ref()).await {
+                Ok(port) => {
+                    let mut link = Link {
+                        port,
+                        parser: Parser::new(),
+                        buffer: vec![0; 4096],
+                        urcs: VecDeque::new(),
+                        failures: 0,
+                    };
+                    let end = self.session(&mut link).await;
+                    if matches!(end, SessionEnd::Lost(_))
+                        && *self.state.borrow() == ModemState::Ready
+                    {
+                        attempt = 0;
+                    }
+                    end
+                }
+                Err(e) => SessionEnd::Lost(format!("cannot open {}: {e}", self.config.port)),
+            };
+            match end {
+                SessionEnd::Stopped => break,
+                SessionEnd::Fatal(reason) => {
+                    warn!(modem = %self.config.name, %reason, "modem needs an operator");
+                    self.set_state(ModemState::Failed(reason.clone()));
+                    self.idle_until_stopped(&reason).await;
+                    break;
+                }
+                SessionEnd::Lost(reason) => {
+                    attempt = attempt.saturating_add(1);
+                    self.info.counters.reconnects += 1;
+                    let exponent = attempt.saturating_sub(1).min(16);
+                    let base = self
+                        .config
+                        .reconnect_initial
+                        .saturating_mul(1 << exponent)
+                        .min(self.config.reconnect_max);
+                    let delay = self.jitter(base);
+                    warn!(modem = %self.config.name, %reason, ?delay, attempt, "modem lost; reconnecting");
+                    self.set_state(ModemState::Reconnecting {
+                        attempt,
+                        retry_in: delay,
+                    });
+                    if self.wait_offline(delay, &reason).await {
+                        break;
+                    }
+                }
+            }
+        }
+        self.set_state(ModemState::Stopped);
+    }
+
+    /// Answers requests while there is no modem; returns true when asked to stop.
+    async fn wait_offline(&mut self, delay: Duration, reason: &str) -> bool {
+        let deadline = Instant::now() + delay;
+        loop {
+            tokio::select! {
+                _ = sleep_until(deadline) => return false,
+                request = self.requests.recv() => match request {
+                    None => return true,
+                    Some(RequestBox(request)) => {
+                        if self.refuse(request, reason) {
+                            return true;
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    async fn idle_until_stopped(&mut self, reason: &str) {
+        while let Some(RequestBox(request)) = self.requests.recv().await {
+            if self.refuse(request, reason) {
+                return;
+            }
+        }
+    }
+
+    /// Answers a request without a modem; returns true for Stop.
+    fn refuse(&self, request: Request, reason: &str) -> bool {
+        match request {
+            Request::Send { reply, .. } => {
+                let _ = reply.send(Err(SendError::NotReady(reason.to_string())));
+            }
+            Request::Ussd { reply, .. } => {
+                let _ = reply.send(Err(format!("modem not ready ({reason})")));
+            }
+            Request::Info { reply } => {
+                let _ = reply.send(self.info.clone());
+            }
+            Request::Stop => return true,
+        }
+        false
+    }
+
+    async fn session(&mut self, link: &mut Link) -> SessionEnd {
+        self.set_state(ModemState::Initializing);
+        if let Err(end) = self.init(link).await {
+            return end;
+        }
+        self.set_state(ModemState::Ready);
+        let mut next_health = Instant::now() + self.config.health_interval;
+        let mut next_expiry = Instant::now() + Duration::from_secs(30);
+        loop {
+            if self.stop {
+                return SessionEnd::Stopped;
+            }
+            if let Err(end) = self.drain_urcs(link).await {
+                return end;
+            }
+            if link.failures >= self.config.reinit_after_failures {
+                self.info.counters.reinits += 1;
+                warn!(modem = %self.config.name, failures = link.failures, "re-initialising");
+                self.set_state(ModemState::Initializing);
+                link.failures = 0;
+                if let Err(end) = self.init(link).await {
+                    return end;
+                }
+                self.set_state(ModemState::Ready);
+            }
+            tokio::select! {
+                read = link.port.read(&mut link.buffer) => match read {
+                    Ok(0) => return SessionEnd::Lost("port closed (EOF)".into()),
+                    Ok(n) => {
+                        let mut events = Vec::new();
+                        let bytes = link.buffer[..n].to_vec();
+                        link.parser.feed(&bytes, &mut events);
+                        for event in events {
+                            Self::route_idle_event(link, event, &self.config.name);
+                        }
+                    }
+                    Err(e) => return SessionEnd::Lost(format!("read failed: {e}")),
+                },
+                request = self.requests.recv() => match request {
+                    None => return SessionEnd::Stopped,
+                    Some(RequestBox(request)) => {
+                        if let Err(end) = self.request(link, request).await {
+                            return end;
+                        }
+                    }
+                },
+                Some(work) = self.ack_rx.recv() => {
+                    if let Err(end) = self.acknowledge(link, work).await {
+                        return end;
+                    }
+                }
+                _ = sleep_until(next_health) => {
+                    next_health = Instant::now() + self.config.health_interval;
+                    if let Err(end) = self.health(link).await {
+                        return end;
+                    }
+                }
+                _ = sleep_until(next_expiry) => {
+                    next_expiry = Instant::now() + Duration::from_secs(30);
+                    let now = unix_now();
+                    for incomplete in self.reassembler.expire(now) {
+                        let parts: Vec<Part> = incomplete.parts.into_iter().map(|(_, p)| p).collect();
+                        self.emit_sms(parts, incomplete.missing, incomplete.key.total).await;
+                    }
+                }
+            }
+        }
+    }
+
+    fn route_idle_event(link: &mut Link, event: Event, name: &str) {
+        match event {
+            Event::Urc(urc) => link.urcs.push_back(urc),
+            Event::Noise { line, reason } => {
+                debug!(modem = %name, %line, ?reason, "noise from modem");
+            }
+            Event::Response(r) => {
+                debug!(modem = %name, command = %r.command, "late answer ignored")
+            }
+            Event::Prompt => debug!(modem = %name, "stray prompt"),
+            _ => {}
+        }
+    }
+
+    /// Writes `bytes` to the port.
+    async fn write(link: &mut Link, bytes: &[u8]) -> Result<(), ExecError> {
+        link.port
+            .write_all(bytes)
+            .await
+            .map_err(|e| ExecError::Io(e.to_string()))?;
+        link.port
+            .flush()
+            .await
+            .map_err(|e| ExecError::Io(e.to_string()))
+    }
+
+    /// Reads until the parser yields a response (or the prompt, when
+    /// `until_prompt`), queueing URCs; bounded by `deadline`.
+    async fn read_until(
+        &mut self,
+        link: &mut Link,
+        deadline: Instant,
+        until_prompt: bool,
+    ) -> Result<Option<Response>, ExecError> {
+        loop {
+            let read = timeout_at(deadline, link.port.read(&mut link.buffer)).await;
+            let n = match read {
+                Err(_) => return Err(ExecError::Timeout),
+                Ok(Ok(0)) => return Err(ExecError::Io("port closed (EOF)".into())),
+                Ok(Ok(n)) => n,
+                Ok(Err(e)) => return Err(ExecError::Io(e.to_string())),
+            };
+            let mut events = Vec::new();
+            let bytes = link.buffer[..n].to_vec();
+            link.parser.feed(&bytes, &mut events);
+            let mut found = None;
+            for event in events {
+                match event {
+                    Event::Response(r) if found.is_none() => found = Some(Some(r)),
+                    Event::Prompt if until_prompt && found.is_none() => found = Some(None),
+                    other => Self::route_idle_event(link, other, &self.config.name),
+                }
+            }
+            if let Some(result) = found {
+                return Ok(result);
+            }
+        }
+    }
+
+    async fn exec(&mut self, link: &mut Link, cmd: &Command) -> Result<Response, ExecError> {
+        let deadline = Instant::now() + self.config.timeouts.of(cmd.class);
+        link.parser.start(cmd);
+        Self::write(link, &cmd.to_bytes()).await?;
+        match self.read_until(link, deadline, false).await {
+            Ok(Some(response)) => {
+                if matches!(response.result, FinalResult::Error) {
+                    link.failures += 1;
+                } else {
+                    link.failures = 0;
+                }
+                Ok(response)
+            }
+            Ok(None) => Err(ExecError::Timeout),
+            Err(ExecError::Timeout) => {
+                link.parser.abort();
+                link.failures += 1;
+                self.info.counters.timeouts += 1;
+                warn!(modem = %self.config.name, command = %cmd.text, "command timed out");
+                Err(ExecError::Timeout)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Runs a command that must succeed for the session to go on.
+    async fn must(&mut self, link: &mut Link, cmd: &Command) -> Result<Vec<String>, SessionEnd> {
+        match self.exec(link, cmd).await {
+            Ok(r) => r
+                .into_lines()
+                .map_err(|e| SessionEnd::Lost(format!("init failed: {e}"))),
+            Err(ExecError::Timeout) => Err(SessionEnd::Lost(format!("{} timed out", cmd.text))),
+            Err(ExecError::Io(e)) => Err(SessionEnd::Lost(e)),
+        }
+    }
+
+    /// Runs a command whose failure is only logged.
+    async fn try_lines(
+        &mut self,
+        link: &mut Link,
+        cmd: &Command,
+    ) -> Result<Option<Vec<String>>, SessionEnd> {
+        match self.exec(link, cmd).await {
+            Ok(r) => Ok(r.into_lines().ok()),
+            Err(ExecError::Timeout) => Ok(None),
+            Err(ExecError::Io(e)) => Err(SessionEnd::Lost(e)),
+        }
+    }
+
+    async fn init(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        link.parser.reset();
+        // Cancel a prompt a previous session may have left open, then wake the modem.
+        Self::write(link, &[plutanium_at::command::CANCEL_PROMPT, b'\r'])
+            .await
+            .map_err(|e| SessionEnd::Lost(format!("{e:?}")))?;
+        let mut alive = false;
+        for _ in 0..3 {
+            match self.exec(link, &command::at()).await {
+                Ok(_) => {
+                    alive = true;
+                    break;
+                }
+                Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+                Err(ExecError::Timeout) => {}
+            }
+        }
+        if !alive {
+            return Err(SessionEnd::Lost("modem does not answer AT".into()));
+        }
+        self.must(link, &command::echo(false)).await?;
+        self.must(link, &command::report_errors(1)).await?;
+        self.unlock_sim(link).await?;
+        self.must(link, &command::pdu_mode()).await?;
+        if let Some(lines) = self
+            .try_lines(link, &command::select_storage("SM", "SM", "SM"))
+            .await?
+            && let Some(set) = lines.first().and_then(|l| response::parse_cpms_set(l).ok())
+            && let Some(&(used, total)) = set.first()
+        {
+            self.info.storage = Some((used, total));
+        }
+        let support = self
+            .try_lines(link, &command::indication_support())
+            .await?
+            .and_then(|l| l.first().and_then(|l| response::parse_cnmi_test(l).ok()))
+            .unwrap_or_default();
+        let cnmi = support.choose_cnmi(self.config.direct_delivery);
+        if self
+            .try_lines(link, &command::set_indications(cnmi))
+            .await?
+            .is_none()
+        {
+            // Some modems refuse bfr/ds combinations: fall back to the classic setting.
+            self.try_lines(link, &command::set_indications([2, 1, 0, 0, 0]))
+                .await?;
+        }
+        self.try_lines(link, &command::caller_id(true)).await?;
+        self.identify(link).await?;
+        self.health(link).await?;
+        self.sweep(link).await
+    }
+
+    async fn unlock_sim(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        for _ in 0..10 {
+            let response = match self.exec(link, &command::pin_status()).await {
+                Ok(r) => r,
+                Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+                Err(ExecError::Timeout) => return Err(SessionEnd::Lost("+CPIN? timed out".into())),
+            };
+            let state = match &response.result {
+                FinalResult::Ok => response
+                    .lines
+                    .first()
+                    .and_then(|l| response::parse_cpin(l).ok()),
+                FinalResult::Cme(e, _) if e.0 == 10 => {
+                    return Err(SessionEnd::Fatal("no SIM card inserted".into()));
+                }
+                _ => None,
+            };
+            match state {
+                Some(response::PinState::Ready) => return Ok(()),
+                Some(response::PinState::SimPin) => {
+                    let Some(pin) = self.config.pin.clone() else {
+                        return Err(SessionEnd::Fatal(
+                            "the SIM asks for a PIN and none is configured".into(),
+                        ));
+                    };
+                    let cmd = command::enter_pin(&pin, None).map_err(|e| {
+                        SessionEnd::Fatal(format!("the configured PIN is unusable: {e}"))
+                    })?;
+                    match self.exec(link, &cmd).await {
+                        Ok(r) if r.result == FinalResult::Ok => {
+                            // The SIM needs a moment before it answers READY.
+                            sleep(Duration::from_millis(200)).await;
+                        }
+                        Ok(r) => {
+                            return Err(SessionEnd::Fatal(format!(
+                                "the SIM rejected the configured PIN ({}); not retrying, as the SIM would lock",
+                                r.result
+                            )));
+                        }
+                        Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+                        Err(ExecError::Timeout) => {
+                            return Err(SessionEnd::Fatal(
+                                "no answer to the PIN; not retrying, as the SIM would lock".into(),
+                            ));
+                        }
+                    }
+                }
+                Some(response::PinState::SimPuk | response::PinState::SimPuk2) => {
+                    return Err(SessionEnd::Fatal(
+                        "the SIM is locked and needs its PUK".into(),
+                    ));
+                }
+                Some(other) => {
+                    return Err(SessionEnd::Fatal(format!("the SIM needs {other:?}")));
+                }
+                // SIM busy or not ready yet.
+                None => sleep(Duration::from_millis(500)).await,
+            }
+        }
+        Err(SessionEnd::Lost("the SIM never became ready".into()))
+    }
+
+    async fn identify(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        use plutanium_at::command::IdentityQuery as Q;
+        for query in [Q::Manufacturer, Q::Model, Q::Revision, Q::Imei, Q::Imsi] {
+            let value = self
+                .try_lines(link, &command::identity(query))
+                .await?
+                .and_then(|lines| response::parse_identity(&lines).ok());
+            match query {
+                Q::Manufacturer => self.info.manufacturer = value,
+                Q::Model => self.info.model = value,
+                Q::Revision => self.info.revision = value,
+                Q::Imei => self.info.imei = value,
+                Q::Imsi => self.info.imsi = value,
+            }
+        }
+        if self.config.smsc.is_some() {
+            self.info.smsc = self.config.smsc.clone();
+        } else if let Some(lines) = self.try_lines(link, &command::smsc_query()).await? {
+            self.info.smsc = lines
+                .first()
+                .and_then(|l| response::parse_csca(l).ok())
+                .map(|s| s.number);
+        }
+        if let Some(lines) = self.try_lines(link, &command::operator()).await? {
+            self.info.operator = lines
+                .first()
+                .and_then(|l| response::parse_cops(l).ok())
+                .and_then(|o| o.name);
+        }
+        Ok(())
+    }
+
+    async fn health(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        if let Some(lines) = self.try_lines(link, &command::signal_quality()).await? {
+            self.info.signal_dbm = lines
+                .first()
+                .and_then(|l| response::parse_csq(l).ok())
+                .and_then(|s| s.dbm());
+        }
+        if let Some(lines) = self.try_lines(link, &command::registration()).await? {
+            self.info.registration = lines
+                .first()
+                .and_then(|l| response::parse_registration_response(l).ok())
+                .map(|r| r.status);
+        }
+        Ok(())
+    }
+
+    /// Reads everything in storage (after every connect and re-init).
+    async fn sweep(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        let Some(lines) = self.try_lines(link, &command::list_all_messages()).await? else {
+            warn!(modem = %self.config.name, "storage sweep failed");
+            return Ok(());
+        };
+        let stored = match response::parse_cmgl(&lines) {
+            Ok(s) => s,
+            Err(e) => {
+                warn!(modem = %self.config.name, error = %e, "cannot parse the storage listing");
+                return Ok(());
+            }
+        };
+        for message in stored {
+            if matches!(
+                message.status,
+                MessageStatus::ReceivedUnread | MessageStatus::ReceivedRead
+            ) {
+                self.received_pdu(link, &message.pdu, Source::Stored(message.index))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn drain_urcs(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        while let Some(urc) = link.urcs.pop_front() {
+            self.urc(link, urc).await?;
+        }
+        Ok(())
+    }
+
+    async fn urc(&mut self, link: &mut Link, urc: Urc) -> Result<(), SessionEnd> {
+        match urc {
+            Urc::NewMessage(at) | Urc::NewStatusReport(at) => {
+                let Some(lines) = self
+                    .try_lines(link, &command::read_message(at.index))
+                    .await?
+                else {
+                    return Ok(());
+                };
+                match response::parse_cmgr(at.index, &lines) {
+                    Ok(Some(message)) => {
+                        self.received_pdu(link, &message.pdu, Source::Stored(at.index))
+                            .await?;
+                    }
+                    Ok(None) => debug!(modem = %self.config.name, index = at.index, "empty slot"),
+                    Err(e) => warn!(modem = %self.config.name, error = %e, "cannot parse +CMGR"),
+                }
+            }
+            Urc::Message { pdu, .. } | Urc::StatusReport { pdu, .. } => {
+                self.received_pdu(link, &pdu, Source::Direct).await?;
+            }
+            Urc::CallerId(caller) => {
+                self.call(link, Some(caller.number).filter(|n| !n.is_empty()))
+                    .await?;
+            }
+            // A ring is reported with the caller id (+CLIP) that follows it.
+            Urc::Ring => {}
+            Urc::Ussd(answer) => {
+                if let Some(text) = answer.text {
+                    self.emit(ModemEvent::Ussd(text)).await;
+                }
+            }
+            Urc::Registration { registration, .. } => {
+                self.info.registration = Some(registration.status);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn call(&mut self, link: &mut Link, caller: Option<String>) -> Result<(), SessionEnd> {
+        self.emit(ModemEvent::Call(IncomingCall {
+            modem: self.config.name.clone(),
+            caller,
+        }))
+        .await;
+        if self.config.hang_up_calls {
+            let hung_up = self.try_lines(link, &command::hang_up()).await?.is_some();
+            if !hung_up {
+                self.try_lines(link, &command::hang_up_legacy()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn emit(&mut self, event: ModemEvent) {
+        // A dropped receiver means nobody listens; the driver keeps the modem alive.
+        let _ = self.events.send(event).await;
+    }
+
+    fn ack(&self, delete: Vec<u32>, cnma: usize, fingerprints: Vec<u64>) -> Ack {
+        Ack {
+            tx: self.ack_tx.clone(),
+            work: Some(AckWork {
+                delete,
+                cnma,
+                fingerprints,
+            }),
+        }
+    }
+
+    async fn received_pdu(
+        &mut self,
+        link: &mut Link,
+        hex: &str,
+        source: Source,
+    ) -> Result<(), SessionEnd> {
+        let decoded = match plutanium_sms::decode_hex(hex, true) {
+            Ok(d) => d,
+            Err(e) => {
+                let (delete, cnma) = match source {
+                    Source::Stored(i) => (vec![i], 0),
+                    Source::Direct => (Vec::new(), 1),
+                };
+                let ack = self.ack(delete, cnma, Vec::new());
+                self.emit(ModemEvent::Undecodable(UndecodablePdu {
+                    modem: self.config.name.clone(),
+                    pdu: hex.to_string(),
+                    error: e.to_string(),
+                    ack,
+                }))
+                .await;
+                return Ok(());
+            }
+        };
+        let tpdu_fingerprint = {
+            let octets = plutanium_sms::hex::decode(hex).unwrap_or_default();
+            let smsc_len = octets.first().map_or(0, |&l| usize::from(l) + 1);
+            fingerprint(octets.get(smsc_len..).unwrap_or_default())
+        };
+        if let Some(seen) = self.seen.get_mut(&tpdu_fingerprint) {
+            // The same PDU again: a +CMT and its stored copy, or a repeat.
+            match source {
+                Source::Stored(index) if seen.acked => {
+                    let cmd = command::delete_message(index);
+                    self.try_lines(link, &cmd).await?;
+                }
+                Source::Stored(index) => seen.extra_indices.push(index),
+                Source::Direct => {
+                    if self.expects_cnma() {
+                        self.try_lines(link, &command::acknowledge_message())
+                            .await?;
+                    }
+                }
+            }
+            debug!(modem = %self.config.name, "duplicate delivery ignored");
+            return Ok(());
+        }
+        self.seen.insert(tpdu_fingerprint, Seen::default());
+        match decoded.pdu {
+            Pdu::Deliver(deliver) => {
+                let part = Part {
+                    source,
+                    hex: hex.to_string(),
+                    fingerprint: tpdu_fingerprint,
+                    deliver,
+                };
+                match part.deliver.user_data.concat() {
+                    None => self.emit_sms(vec![part], Vec::new(), 1).await,
+                    Some(concat) => {
+                        let key = ConcatKey {
+                            sender: part.deliver.originator.value.clone(),
+                            reference: concat.reference,
+                            total: concat.total,
+                        };
+                        let outcome = self
+                            .reassembler
+                            .push(key, concat.sequence, part, unix_now());
+                        for evicted in outcome.evicted {
+                            let total = evicted.key.total;
+                            let parts = evicted.parts.into_iter().map(|(_, p)| p).collect();
+                            self.emit_sms(parts, evicted.missing, total).await;
+                        }
+                        match outcome.pushed {
+                            Pushed::Complete(parts) => {
+                                self.emit_sms(parts, Vec::new(), concat.total).await
+                            }
+                            Pushed::Waiting { .. } => {}
+                            Pushed::Duplicate(part) | Pushed::Invalid(part) => {
+                                self.emit_sms(vec![part], Vec::new(), 1).await;
+                            }
+                        }
+                    }
+                }
+            }
+            Pdu::StatusReport(report) => {
+                let (delete, cnma) = match source {
+                    Source::Stored(i) => (vec![i], 0),
+                    Source::Direct => (Vec::new(), 1),
+                };
+                let ack = self.ack(delete, cnma, vec![tpdu_fingerprint]);
+                self.emit(ModemEvent::StatusReport(InboundStatusReport {
+                    modem: self.config.name.clone(),
+                    message_ref: report.message_reference,
+                    recipient: report.recipient.value,
+                    status: report.status,
+                    discharge_time: report.discharge_time,
+                    ack,
+                }))
+                .await;
+            }
+            Pdu::Submit(_) => {
+                // A stored outgoing message: not ours to report or delete.
+            }
+        }
+        Ok(())
+    }
+
+    fn expects_cnma(&self) -> bool {
+        self.config.direct_delivery
+    }
+
+    async fn emit_sms(&mut self, parts: Vec<Part>, missing: Vec<u8>, total: u8) {
+        let Some(first) = parts.first() else { return };
+        let sender = first.deliver.originator.value.clone();
+        let timestamp = first.deliver.timestamp;
+        let class = first.deliver.data_coding.class();
+        let mut text = String::new();
+        let mut octets = Vec::new();
+        let mut is_text = true;
+        let mut delete = Vec::new();
+        let mut cnma = 0;
+        let mut fingerprints = Vec::new();
+        let mut pdus = Vec::new();
+        for part in &parts {
+            match &part.deliver.user_data.payload {
+                Payload::Text(t) => text.push_str(t),
+                Payload::Octets(o) => {
+                    is_text = false;
+                    octets.extend_from_slice(o);
+                }
+            }
+            match part.source {
+                Source::Stored(i) => delete.push(i),
+                Source::Direct => cnma += 1,
+            }
+            fingerprints.push(part.fingerprint);
+            pdus.push(part.hex.clone());
+        }
+        let combined_fingerprint = fingerprints.iter().fold(0u64, |h, f| h.rotate_left(7) ^ f);
+        let ack = self.ack(delete, cnma, fingerprints);
+        self.info.counters.received += 1;
+        self.emit(ModemEvent::Sms(InboundSms {
+            modem: self.config.name.clone(),
+            sender,
+            payload: if is_text {
+                Payload::Text(text)
+            } else {
+                Payload::Octets(octets)
+            },
+            timestamp,
+            class,
+            parts: usize::from(total.max(1)),
+            missing_parts: missing,
+            pdus,
+            fingerprint: combined_fingerprint,
+            ack,
+        }))
+        .await;
+    }
+
+    async fn acknowledge(&mut self, link: &mut Link, work: AckWork) -> Result<(), SessionEnd> {
+        let mut delete = work.delete;
+        for fp in &work.fingerprints {
+            if let Some(seen) = self.seen.get_mut(fp) {
+                seen.acked = true;
+                delete.append(&mut seen.extra_indices);
+            }
+        }
+        if self.seen.len() > 4096 {
+            self.seen.retain(|_, s| !s.acked);
+        }
+        for _ in 0..work.cnma {
+            self.try_lines(link, &command::acknowledge_message())
+                .await?;
+        }
+        for index in delete {
+            if self
+                .try_lines(link, &command::delete_message(index))
+                .await?
+                .is_none()
+            {
+                warn!(modem = %self.config.name, index, "could not delete a stored message; the next sweep sees it again");
+            }
+        }
+        Ok(())
+    }
+
+    async fn request(&mut self, link: &mut Link, request: Request) -> Result<(), SessionEnd> {
+        match request {
+            Request::Send { pdus, reply } => {
+                let result = self.send(link, &pdus).await;
+                let lost = match &result {
+                    Err(SendError::NotReady(reason)) => Some(reason.clone()),
+                    _ => None,
+                };
+                let _ = reply.send(result);
+                if let Some(reason) = lost {
+                    return Err(SessionEnd::Lost(reason));
+                }
+            }
+            Request::Ussd { code, reply } => {
+                let answer = self.ussd(link, &code).await;
+                let _ = reply.send(answer.map_err(|e| e.to_string()));
+            }
+            Request::Info { reply } => {
+                let _ = reply.send(self.info.clone());
+            }
+            Request::Stop => self.stop = true,
+        }
+        Ok(())
+    }
+
+    async fn send(&mut self, link: &mut Link, pdus: &[EncodedPdu]) -> Result<Vec<u8>, SendError> {
+        let mut sent = Vec::with_capacity(pdus.len());
+        for (i, pdu) in pdus.iter().enumerate() {
+            let part = i + 1;
+            match self.send_one(link, pdu).await {
+                Ok(mr) => {
+                    self.info.counters.parts_sent += 1;
+                    sent.push(mr);
+                }
+                Err(PartError::Refused(result)) => {
+                    self.info.counters.send_failures += 1;
+                    let transient = match &result {
+                        FinalResult::Cms(e, _) => e.is_transient(),
+                        FinalResult::Cme(e, _) => e.is_transient(),
+                        _ => true,
+                    };
+                    return Err(SendError::Refused {
+                        part,
+                        result,
+                        transient,
+                        sent,
+                    });
+                }
+                Err(PartError::Timeout) => {
+                    self.info.counters.send_failures += 1;
+                    return Err(SendError::Timeout { part, sent });
+                }
+                Err(PartError::Io(e)) => {
+                    self.info.counters.send_failures += 1;
+                    return Err(SendError::NotReady(e));
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn send_one(&mut self, link: &mut Link, pdu: &EncodedPdu) -> Result<u8, PartError> {
+        let cmd = command::send_message(pdu.tpdu_len);
+        let deadline = Instant::now() + self.config.timeouts.of(cmd.class);
+        link.parser.start(&cmd);
+        Self::write(link, &cmd.to_bytes())
+            .await
+            .map_err(PartError::from)?;
+        match self.read_until(link, deadline, true).await {
+            Ok(None) => {}
+            Ok(Some(response)) => return Err(PartError::Refused(response.result)),
+            Err(e) => {
+                link.parser.abort();
+                // Close a prompt that may still be open.
+                let _ = Self::write(link, &[command::CANCEL_PROMPT]).await;
+                link.failures += 1;
+                return Err(e.into());
+            }
+        }
+        let hex = pdu.to_hex();
+        link.parser.pdu_sent(&hex);
+        // PDU and Ctrl-Z in one write.
+        Self::write(link, &command::pdu_payload(&hex))
+            .await
+            .map_err(PartError::from)?;
+        match self.read_until(link, deadline, false).await {
+            Ok(Some(response)) => match response.result {
+                FinalResult::Ok => {
+                    link.failures = 0;
+                    response::parse_cmgs(&response.lines).map_err(|_| {
+                        PartError::Refused(FinalResult::Cms(
+                            CmsError::UNKNOWN,
+                            Some("no +CMGS reference".into()),
+                        ))
+                    })
+                }
+                other => Err(PartError::Refused(other)),
+            },
+            Ok(None) => Err(PartError::Timeout),
+            Err(e) => {
+                link.parser.abort();
+                link.failures += 1;
+                self.info.counters.timeouts += 1;
+                Err(e.into())
+            }
+        }
+    }
+
+    async fn ussd(&mut self, link: &mut Link, code: &str) -> Result<String, String> {
+        let cmd = command::ussd(code).map_err(|e| e.to_string())?;
+        match self.exec(link, &cmd).await {
+            Ok(r) if r.result == FinalResult::Ok => {}
+            Ok(r) => return Err(format!("USSD refused: {}", r.result)),
+            Err(e) => return Err(format!("USSD failed: {e:?}")),
+        }
+        // The answer comes as a +CUSD URC; it may already be queued.
+        let deadline = Instant::now() + self.config.ussd_timeout;
+        loop {
+            if let Some(pos) = link.urcs.iter().position(|u| matches!(u, Urc::Ussd(_)))
+                && let Some(Urc::Ussd(answer)) = link.urcs.remove(pos)
+            {
+                return match (answer.status, answer.text) {
+                    (0 | 1, Some(text)) => Ok(text),
+                    (status, text) => Err(format!(
+                        "USSD ended with status {status}{}",
+                        text.map(|t| format!(": {t}")).unwrap_or_default()
+                    )),
+                };
+            }
+            let read = timeout_at(deadline, link.port.read(&mut link.buffer)).await;
+            match read {
+                Err(_) => return Err("no USSD answer in time".into()),
+                Ok(Ok(0)) => return Err("port closed".into()),
+                Ok(Err(e)) => return Err(e.to_string()),
+                Ok(Ok(n)) => {
+                    let mut events = Vec::new();
+                    let bytes = link.buffer[..n].to_vec();
+                    link.parser.feed(&bytes, &mut events);
+                    for event in events {
+                        Self::route_idle_event(link, event, &self.config.name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum PartError {
+    Refused(FinalResult),
+    Timeout,
+    Io(String),
+}
+
+impl From<ExecError> for PartError {
+    fn from(e: ExecError) -> Self {
+        match e {
+            ExecError::Timeout => PartError::Timeout,
+            ExecError::Io(e) => PartError::Io(e),
+        }
+    }
+}
+
+fn unix_now() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+}
