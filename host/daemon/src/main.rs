@@ -1,13 +1,16 @@
 //! `plutanium`: the Plutanium SMS gateway's command line.
 //!
 //! What it is: the binary users run. Today it offers the codec tools
-//! (`plutanium pdu encode|decode|join`, `plutanium gsm7 strip|count`); the daemon,
-//! the simulator and the demo arrive with later crates.
+//! (`plutanium pdu encode|decode|join`, `plutanium gsm7 strip|count`), the modem
+//! tools (`plutanium modem probe|send|listen|ussd`) and the simulated network
+//! (`plutanium sim`); the daemon and the demo arrive with later crates.
 //!
 //! What it is not: a library. Codec logic lives in `plutanium-sms`; this crate
 //! only parses arguments, calls it and prints JSON or plain text.
 
 mod codec_cli;
+mod modem_cli;
+mod sim_cli;
 
 use std::process::ExitCode;
 
@@ -30,6 +33,32 @@ enum Command {
     /// GSM 7-bit alphabet tools: transliterate text, count parts.
     #[command(subcommand)]
     Gsm7(codec_cli::Gsm7Command),
+    /// Talk to one modem: probe, send, listen, ussd.
+    #[command(subcommand)]
+    Modem(modem_cli::ModemCommand),
+    /// Run the simulated GSM network with a control API.
+    Sim(sim_cli::SimArgs),
+}
+
+/// Logs go to stderr (journald-friendly plain text); `RUST_LOG` filters them.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+fn block_on(future: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(future)
 }
 
 fn main() -> ExitCode {
@@ -55,6 +84,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Pdu(cmd) => codec_cli::run_pdu(cmd),
         Command::Gsm7(cmd) => codec_cli::run_gsm7(cmd),
+        Command::Modem(cmd) => block_on(modem_cli::run(cmd)),
+        Command::Sim(args) => block_on(sim_cli::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -155,6 +155,8 @@ pub(crate) struct Modem {
     /// Fault: the next N SIM commands answer "SIM busy".
     pub(crate) sim_busy: u32,
     answers: u64,
+    /// Huawei `^CURC`: whether `^RSSI` and friends are printed.
+    vendor_noise: bool,
 }
 
 const SIM_COMMANDS: &[&str] = &[
@@ -299,6 +301,7 @@ impl Modem {
             interleave_urcs: false,
             sim_busy: 0,
             answers: 0,
+            vendor_noise: true,
         };
         modem.power_on();
         modem
@@ -320,6 +323,7 @@ impl Modem {
         self.awaiting_ack = false;
         self.ringing = None;
         self.hung = false;
+        self.vendor_noise = true;
     }
 
     pub(crate) fn cnmi(&self) -> [u8; 5] {
@@ -361,7 +365,7 @@ impl Modem {
             },
         }
         self.answers += 1;
-        if self.config.profile.noisy() && self.answers.is_multiple_of(5) {
+        if self.config.profile.noisy() && self.vendor_noise && self.answers.is_multiple_of(5) {
             self.info("^RSSI:17");
         }
     }
@@ -561,6 +565,19 @@ impl Modem {
                 return Ok(());
             }
             _ => {}
+        }
+        if let Some(vendor) = upper.strip_prefix('^') {
+            // Huawei's own commands (^CURC, ^PORTSEL, ^SYSCFG ...): the Huawei
+            // profile accepts them (^CURC=0 silences its noise); other profiles
+            // answer ERROR, as real modems do.
+            return match (self.config.profile, vendor.split_once('=')) {
+                (Profile::Huawei, Some(("CURC", value))) => {
+                    self.vendor_noise = value.trim() != "0";
+                    Ok(())
+                }
+                (Profile::Huawei, _) => Ok(()),
+                _ => Err(Fail::Error),
+            };
         }
         if !command.starts_with('+') {
             return Err(Fail::Error);
@@ -896,7 +913,7 @@ mod tests {
         let (out, _) = talk(&mut m, "AT+MODE=2\r");
         assert_eq!(out, "\r\nERROR\r\n");
         let (out, _) = talk(&mut m, "AT^CURC=0\r");
-        assert_eq!(out, "\r\nERROR\r\n");
+        assert_eq!(out, "\r\nERROR\r\n", "only Huawei knows ^CURC");
     }
 
     #[test]

@@ -1,0 +1,260 @@
+//! `plutanium modem probe|send|listen|ussd`: talk to one modem from the shell.
+//!
+//! `sim://NAME` starts an embedded simulated network with that one modem, so the
+//! commands can be tried without hardware.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use plutanium_modem::{
+    DriverConfig, InProcessPorts, ModemEvent, ModemHandle, ModemState, PortUrl, SendOptions,
+};
+use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
+use plutanium_sms::{EncodingPolicy, Payload};
+use serde_json::{Value, json};
+use tokio::sync::mpsc::Receiver;
+
+/// Options shared by every `plutanium modem` command.
+#[derive(Debug, Args)]
+pub(crate) struct PortArgs {
+    /// The port: serial:///dev/ttyUSB0?baud=115200, tcp://HOST:PORT,
+    /// rfc2217://HOST:PORT, or sim://NAME (an embedded simulated modem).
+    port: String,
+    /// SIM PIN, if the SIM asks for one.
+    #[arg(long)]
+    pin: Option<String>,
+    /// Seconds to wait for the modem to become ready.
+    #[arg(long, default_value_t = 30)]
+    ready_timeout: u64,
+}
+
+/// `plutanium modem` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ModemCommand {
+    /// Print identity, signal, registration, SMSC and storage as JSON.
+    Probe(PortArgs),
+    /// Send an SMS; prints the message references.
+    Send {
+        #[command(flatten)]
+        port: PortArgs,
+        /// Destination number.
+        #[arg(long)]
+        to: String,
+        /// Alphabet policy: auto, gsm7, gsm7-strip, ucs2.
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// Ask for a status report (and wait up to a minute for it).
+        #[arg(long)]
+        report: bool,
+        /// Class 0 (flash) message.
+        #[arg(long)]
+        flash: bool,
+        /// The text.
+        text: String,
+    },
+    /// Print inbound SMS, status reports and calls as JSON lines until interrupted.
+    Listen {
+        #[command(flatten)]
+        port: PortArgs,
+        /// Delete each message from the modem once printed (default: leave it).
+        #[arg(long)]
+        delete: bool,
+    },
+    /// Run a USSD code and print the answer.
+    Ussd {
+        #[command(flatten)]
+        port: PortArgs,
+        /// The code, e.g. *100#.
+        code: String,
+    },
+}
+
+struct Connected {
+    handle: ModemHandle,
+    events: Receiver<ModemEvent>,
+    /// Keeps an embedded simulator alive.
+    _sim: Option<Simulator>,
+}
+
+async fn connect(args: &PortArgs) -> Result<Connected> {
+    let url: PortUrl = args.port.parse()?;
+    let mut sim = None;
+    let in_process: Option<Arc<dyn InProcessPorts>> = match &url {
+        PortUrl::InProcess { name } => {
+            let s = Simulator::start(1, Latency::Zero);
+            s.add_modem(ModemConfig::new(name, "+420777000000"))?;
+            sim = Some(s.clone());
+            Some(Arc::new(s))
+        }
+        _ => None,
+    };
+    let mut config = DriverConfig::new("cli", url);
+    config.pin = args.pin.clone();
+    config.reconnect_initial = Duration::from_millis(500);
+    config.reconnect_max = Duration::from_secs(5);
+    let (handle, events) = plutanium_modem::spawn(config, in_process);
+    let ready = tokio::time::timeout(Duration::from_secs(args.ready_timeout), handle.ready()).await;
+    match ready {
+        Ok(Ok(())) => {}
+        Ok(Err(ModemState::Failed(reason))) => bail!("{}: {reason}", args.port),
+        Ok(Err(state)) => bail!("{}: {state:?}", args.port),
+        Err(_) => {
+            let state = handle.state().borrow().clone();
+            bail!(
+                "{}: not ready after {} s (last state: {state:?})",
+                args.port,
+                args.ready_timeout
+            );
+        }
+    }
+    Ok(Connected {
+        handle,
+        events,
+        _sim: sim,
+    })
+}
+
+pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
+    match cmd {
+        ModemCommand::Probe(args) => {
+            let c = connect(&args).await?;
+            let info = c.handle.info().await.context("the driver stopped")?;
+            println!(
+                "{}",
+                json!({
+                    "port": args.port,
+                    "manufacturer": info.manufacturer,
+                    "model": info.model,
+                    "revision": info.revision,
+                    "imei": info.imei,
+                    "imsi": info.imsi,
+                    "operator": info.operator,
+                    "signal_dbm": info.signal_dbm,
+                    "registration": info.registration.map(|r| format!("{r:?}").to_lowercase()),
+                    "smsc": info.smsc,
+                    "storage": info.storage.map(|(used, total)| json!({"used": used, "total": total})),
+                })
+            );
+            c.handle.stop().await;
+        }
+        ModemCommand::Send {
+            port,
+            to,
+            encoding,
+            report,
+            flash,
+            text,
+        } => {
+            let encoding: EncodingPolicy = encoding.parse()?;
+            let mut c = connect(&port).await?;
+            let options = SendOptions {
+                encoding,
+                status_report: report,
+                flash,
+                ..SendOptions::default()
+            };
+            let sent = c
+                .handle
+                .send_text(&to, &text, &options)
+                .await
+                .map_err(|e| anyhow!("send failed: {e}"))?;
+            println!(
+                "{}",
+                json!({ "message_refs": sent.message_refs, "concat_ref": sent.concat_ref })
+            );
+            if report {
+                let mut pending: Vec<u8> = sent.message_refs.clone();
+                let wait = tokio::time::timeout(Duration::from_secs(60), async {
+                    while !pending.is_empty() {
+                        let Some(event) = c.events.recv().await else {
+                            return;
+                        };
+                        if let ModemEvent::StatusReport(r) = event {
+                            pending.retain(|mr| *mr != r.message_ref);
+                            println!("{}", status_json(&r));
+                            r.ack.ack();
+                        }
+                    }
+                })
+                .await;
+                if wait.is_err() {
+                    eprintln!("note: no status report within 60 s");
+                }
+            }
+            c.handle.stop().await;
+        }
+        ModemCommand::Listen { port, delete } => {
+            let mut c = connect(&port).await?;
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => break,
+                    event = c.events.recv() => {
+                        let Some(event) = event else { break };
+                        print_event(event, delete);
+                    }
+                }
+            }
+            c.handle.stop().await;
+        }
+        ModemCommand::Ussd { port, code } => {
+            let c = connect(&port).await?;
+            let answer = c.handle.ussd(&code).await.map_err(|e| anyhow!(e))?;
+            println!("{}", json!({ "code": code, "answer": answer }));
+            c.handle.stop().await;
+        }
+    }
+    Ok(())
+}
+
+fn status_json(r: &plutanium_modem::InboundStatusReport) -> Value {
+    json!({
+        "type": "status-report",
+        "message_ref": r.message_ref,
+        "recipient": r.recipient,
+        "status": r.status.0,
+        "category": r.status.category().name(),
+        "meaning": r.status.meaning(),
+        "discharge_time": r.discharge_time.to_rfc3339(),
+    })
+}
+
+fn print_event(event: ModemEvent, delete: bool) {
+    let line = match event {
+        ModemEvent::Sms(sms) => {
+            let (text, data) = match &sms.payload {
+                Payload::Text(t) => (json!(t), Value::Null),
+                Payload::Octets(o) => (Value::Null, json!(plutanium_sms::hex::encode(o))),
+            };
+            let line = json!({
+                "type": "sms",
+                "sender": sms.sender,
+                "text": text,
+                "data": data,
+                "timestamp": sms.timestamp.to_rfc3339(),
+                "parts": sms.parts,
+                "missing_parts": sms.missing_parts,
+                "class": sms.class.map(|c| c.number()),
+            });
+            if delete {
+                sms.ack.ack();
+            }
+            line
+        }
+        ModemEvent::StatusReport(r) => {
+            let line = status_json(&r);
+            if delete {
+                r.ack.ack();
+            }
+            line
+        }
+        ModemEvent::Call(call) => json!({ "type": "call", "caller": call.caller }),
+        ModemEvent::Ussd(text) => json!({ "type": "ussd", "text": text }),
+        ModemEvent::Undecodable(u) => {
+            json!({ "type": "undecodable", "pdu": u.pdu, "error": u.error })
+        }
+        _ => return,
+    };
+    println!("{line}");
+}
