@@ -216,7 +216,7 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
     let seconds = |what: &str| -> Result<Option<Duration>, ApiError> {
         match req.seconds {
             None => Ok(None),
-            Some(s) if s.is_finite() && s >= 0.0 && s < 86_400.0 => {
+            Some(s) if (0.0..86_400.0).contains(&s) => {
                 Ok(Some(Duration::from_secs_f64(s)))
             }
             Some(_) => Err(ApiError(
