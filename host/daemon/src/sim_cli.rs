@@ -216,9 +216,7 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
     let seconds = |what: &str| -> Result<Option<Duration>, ApiError> {
         match req.seconds {
             None => Ok(None),
-            Some(s) if (0.0..86_400.0).contains(&s) => {
-                Ok(Some(Duration::from_secs_f64(s)))
-            }
+            Some(s) if (0.0..86_400.0).contains(&s) => Ok(Some(Duration::from_secs_f64(s))),
             Some(_) => Err(ApiError(
                 StatusCode::BAD_REQUEST,
                 format!("{what}: seconds must be between 0 and 86400"),

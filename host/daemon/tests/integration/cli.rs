@@ -1,6 +1,6 @@
 //! Golden tests of the command line: each `tests/golden/*.golden` file holds the
 //! arguments, the expected stdout, stderr and exit code. Run with
-//! `UPDATE_GOLDEN=1 cargo test -p plutanium --test cli` to rewrite them after an
+//! `UPDATE_GOLDEN=1 cargo test -p plutanium --test integration` to rewrite them after an
 //! intended change (and review the diff).
 
 use std::fs;

@@ -1,0 +1,238 @@
+//! `plutanium sim` as a process: its control API over real HTTP on loopback, its
+//! modems over real TCP, and `plutanium modem ...` talking to them.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Sim {
+    child: Child,
+    control: String,
+    modem_tcp: String,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_sim(profile: &str) -> Sim {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args([
+            "sim",
+            "--profile",
+            profile,
+            "--modem",
+            "gsm0=+420777000001@tcp://127.0.0.1:0",
+            "--control",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("plutanium sim starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("ready line");
+    let ready: Value = serde_json::from_str(&line).expect("ready JSON");
+    Sim {
+        child,
+        control: ready["control"].as_str().expect("control").to_string(),
+        modem_tcp: ready["modems"][0]["tcp"].as_str().expect("tcp").to_string(),
+    }
+}
+
+/// A minimal HTTP/1.1 client: enough for the control API.
+fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let body = body.unwrap_or("");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Talks AT to a modem port directly and returns what it answered.
+fn at(address: &str, commands: &[&str]) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect modem");
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    let mut out = String::new();
+    for command in commands {
+        write!(stream, "{command}\r").expect("write");
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stream.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => out.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(_) => break,
+            }
+            if out.ends_with("OK\r\n") || out.ends_with("ERROR\r\n") {
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn control_api_and_modem_port() {
+    let sim = start_sim("generic");
+    let (status, body) = http(&sim.control, "GET", "/modems", None);
+    assert_eq!(status, 200);
+    let modems: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(modems[0]["number"], "+420777000001");
+    assert_eq!(modems[0]["plugged"], true);
+
+    let sms =
+        json!({"from": "+420111222333", "to": "+420777000001", "text": "Ahoj 👋"}).to_string();
+    let (status, body) = http(&sim.control, "POST", "/sms", Some(&sms));
+    assert_eq!((status, body.as_str()), (202, r#"{"parts":1}"#));
+    let listing = at(&sim.modem_tcp, &["ATE0", "AT+CMGF=0", "AT+CMGL=4"]);
+    assert!(listing.contains("+CMGL: 0,0,,"), "{listing}");
+
+    // Bad input gets a JSON error naming the problem.
+    let (status, body) = http(
+        &sim.control,
+        "POST",
+        "/faults",
+        Some(r#"{"modem":"gsm0","kind":"explode"}"#),
+    );
+    assert_eq!(status, 400);
+    assert!(body.contains("unknown fault kind"), "{body}");
+    let (status, _) = http(
+        &sim.control,
+        "POST",
+        "/faults",
+        Some(r#"{"modem":"nope","kind":"clear"}"#),
+    );
+    assert_eq!(status, 404);
+    let (status, body) = http(&sim.control, "POST", "/sms", Some(r#"{"from":1}"#));
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = http(
+        &sim.control,
+        "POST",
+        "/sms",
+        Some(r#"{"from":"+1","to":"+420777000001","text":"x","extra":1}"#),
+    );
+    assert_eq!(status, 400, "unknown fields are refused");
+
+    // Calls ring on the modem's port.
+    let (status, _) = http(
+        &sim.control,
+        "POST",
+        "/calls",
+        Some(r#"{"from":"+420123","to":"+420777000001"}"#),
+    );
+    assert_eq!(status, 202);
+
+    // Unplug: the port refuses; replug: it answers again.
+    let (status, _) = http(
+        &sim.control,
+        "POST",
+        "/faults",
+        Some(r#"{"modem":"gsm0","kind":"unplug"}"#),
+    );
+    assert_eq!(status, 204);
+    assert!(!at(&sim.modem_tcp, &["AT"]).contains("OK"));
+    http(
+        &sim.control,
+        "POST",
+        "/faults",
+        Some(r#"{"modem":"gsm0","kind":"replug"}"#),
+    );
+    assert!(at(&sim.modem_tcp, &["AT"]).contains("OK"));
+}
+
+#[test]
+fn modem_commands_against_the_simulator() {
+    let sim = start_sim("simcom");
+    let port = format!("tcp://{}", sim.modem_tcp);
+    let bin = env!("CARGO_BIN_EXE_plutanium");
+    let out = Command::new(bin)
+        .args(["modem", "probe", &port])
+        .output()
+        .expect("probe runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let probe: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(probe["manufacturer"], "SIMCOM_Ltd");
+    assert_eq!(probe["registration"], "home");
+    assert_eq!(probe["smsc"], "+420603052000");
+
+    let out = Command::new(bin)
+        .args([
+            "modem",
+            "send",
+            &port,
+            "--to",
+            "+420999000111",
+            "Hello via CLI",
+        ])
+        .output()
+        .expect("send runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(sent["message_refs"].as_array().map(Vec::len), Some(1));
+    let (_, inbox) = http(&sim.control, "GET", "/phones/+420999000111/inbox", None);
+    assert!(inbox.contains("Hello via CLI"), "{inbox}");
+
+    let out = Command::new(bin)
+        .args(["modem", "ussd", &port, "*100#"])
+        .output()
+        .expect("ussd runs");
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(answer["answer"], "Your balance is 12.50 EUR");
+
+    let out = Command::new(bin)
+        .args([
+            "modem",
+            "probe",
+            "tcp://127.0.0.1:1",
+            "--ready-timeout",
+            "1",
+        ])
+        .output()
+        .expect("probe runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("not ready after 1 s"),
+        "{stderr}"
+    );
+}
