@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A real peer against the simulator: gammu talks to `plutanium sim` through a pty.
+"""Real peers against the simulator: gammu through a pty, and ser2net in RFC 2217
+and raw mode in front of a pty, with our own driver on the other side.
 
 For each quirk profile it starts `plutanium sim` with one modem on a loopback TCP
 port, bridges it to a pty with socat (as a user would bridge a remote modem), and
@@ -10,14 +11,18 @@ runs gammu against it:
   gammu sendsms ... -unicode -len 200  -> a multipart UCS-2 SMS arrives whole
   POST /sms to the modem, gammu getallsms -> gammu reads the injected SMS
 
-Needs gammu and socat (Debian packages); .ci/run installs them.
-Usage: scripts/peer-gammu.py [--bin target/debug/plutanium]
-Prints one line per check and ends with `peer-gammu: N passed, M failed`.
+Then, for ser2net: `plutanium sim` -> socat pty -> ser2net (telnet(rfc2217) and
+raw tcp accepters) -> `plutanium modem probe|send rfc2217://...` and `tcp://...`.
+
+Needs gammu, socat and ser2net (Debian packages); .ci/run installs them.
+Usage: scripts/peers.py [--bin target/debug/plutanium]
+Prints one line per check and ends with `peers: N passed, M failed`.
 """
 
 import argparse
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -105,19 +110,85 @@ def run_profile(binary, profile, workdir, results):
                     p.kill()
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_ser2net(binary, workdir, results):
+    def check(name, ok, detail=""):
+        results.append(ok)
+        print(f"{'ok  ' if ok else 'FAIL'} [ser2net] {name}" + (f": {detail}" if not ok else ""))
+
+    procs = []
+    try:
+        sim = subprocess.Popen(
+            [binary, "sim", "--modem", f"gsm0={MODEM_NUMBER}@tcp://127.0.0.1:0",
+             "--control", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        procs.append(sim)
+        ready = json.loads(sim.stdout.readline())
+        control, tcp = ready["control"], ready["modems"][0]["tcp"]
+        tty = os.path.join(workdir, "tty-ser2net")
+        procs.append(subprocess.Popen(["socat", f"PTY,link={tty},raw,echo=0", f"TCP:{tcp}"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(50):
+            if os.path.exists(tty):
+                break
+            time.sleep(0.1)
+        telnet_port, raw_port = free_port(), free_port()
+        config = os.path.join(workdir, "ser2net.yaml")
+        with open(config, "w") as f:
+            f.write(f"""connection: &rfc2217
+  accepter: telnet(rfc2217),tcp,127.0.0.1,{telnet_port}
+  connector: serialdev,{tty},115200n81,local
+connection: &raw
+  accepter: tcp,127.0.0.1,{raw_port}
+  connector: serialdev,{tty},115200n81,local
+""")
+        procs.append(subprocess.Popen(
+            ["ser2net", "-n", "-c", config, "-P", os.path.join(workdir, "ser2net.pid")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(1.0)
+        for mode, url in (("rfc2217", f"rfc2217://127.0.0.1:{telnet_port}"),
+                          ("raw", f"tcp://127.0.0.1:{raw_port}")):
+            out = subprocess.run([binary, "modem", "probe", url, "--ready-timeout", "20"],
+                                 capture_output=True, text=True, timeout=60)
+            ok = out.returncode == 0 and json.loads(out.stdout or "{}").get("imei") == "350420777000001"
+            check(f"plutanium modem probe {mode}", ok, out.stdout + out.stderr)
+            text = f"Through ser2net {mode} \u00ff\u20ac"
+            out = subprocess.run([binary, "modem", "send", url, "--to", PHONE, text],
+                                 capture_output=True, text=True, timeout=60)
+            inbox = http(control, "GET", f"/phones/{PHONE}/inbox")
+            check(f"plutanium modem send {mode}",
+                  out.returncode == 0 and any(m["text"] == text for m in inbox),
+                  f"{out.stdout}{out.stderr} inbox={inbox}")
+    except Exception as e:  # noqa: BLE001 - report any harness failure as a failed check
+        check("harness", False, repr(e))
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default="target/debug/plutanium")
     args = parser.parse_args()
     binary = os.path.abspath(args.bin)
     if not os.path.exists(binary):
-        sys.exit(f"peer-gammu: no binary at {binary}; run cargo build -p plutanium")
+        sys.exit(f"peers: no binary at {binary}; run cargo build -p plutanium")
     results = []
     with tempfile.TemporaryDirectory() as workdir:
         for profile in ("generic", "huawei", "simcom", "quectel", "wavecom"):
             run_profile(binary, profile, workdir, results)
+        run_ser2net(binary, workdir, results)
     failed = results.count(False)
-    print(f"peer-gammu: {len(results) - failed} passed, {failed} failed")
+    print(f"peers: {len(results) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 
