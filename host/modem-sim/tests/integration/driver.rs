@@ -76,44 +76,95 @@ fn text(payload: &Payload) -> &str {
     payload.text().expect("text")
 }
 
+/// Starts a driver for `name` over real loopback TCP instead of in-process.
+async fn start_tcp(sim: &Simulator, name: &str) -> (ModemHandle, Receiver<ModemEvent>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = sim.clone();
+    let served = name.to_string();
+    tokio::spawn(async move { server.serve_tcp(&served, listener).await });
+    plutanium_modem::spawn(config(name, format!("tcp://{address}").parse().unwrap()), None)
+}
+
 #[tokio::test]
 async fn every_profile_sends_and_receives_multipart_unicode() {
     for profile in Profile::ALL {
-        let sim = sim_with(profile, 2);
-        let (a, _a_events) = start(&sim, "m0", |_| {});
-        let (b, mut b_events) = start(&sim, "m1", |_| {});
-        ready(&a).await;
-        ready(&b).await;
-        let message = "Příliš žluťoučký kůň 🐎 ".repeat(8);
-        let sent = a
-            .send_text("+420777000001", &message, &SendOptions::default())
-            .await
-            .unwrap();
-        assert!(sent.message_refs.len() >= 3, "{profile}: {sent:?}");
-        let sms = next_sms(&mut b_events).await;
-        assert_eq!(text(&sms.payload), message, "{profile}");
-        assert_eq!(sms.sender, "+420777000000");
-        assert_eq!(sms.parts, sent.message_refs.len());
-        assert!(sms.missing_parts.is_empty());
-        sms.ack.ack();
-        // After the ack the modem's storage is empty again.
-        for _ in 0..100 {
-            if sim.modems()[1].stored == 0 {
-                break;
+        for over_tcp in [false, true] {
+            let sim = sim_with(profile, 2);
+            let ((a, _a_events), (b, mut b_events)) = if over_tcp {
+                (start_tcp(&sim, "m0").await, start_tcp(&sim, "m1").await)
+            } else {
+                (start(&sim, "m0", |_| {}), start(&sim, "m1", |_| {}))
+            };
+            let case = format!("{profile}, tcp: {over_tcp}");
+            ready(&a).await;
+            ready(&b).await;
+            let message = "Příliš žluťoučký kůň 🐎 ".repeat(8);
+            let sent = a
+                .send_text("+420777000001", &message, &SendOptions::default())
+                .await
+                .unwrap();
+            assert!(sent.message_refs.len() >= 3, "{case}: {sent:?}");
+            let sms = next_sms(&mut b_events).await;
+            assert_eq!(text(&sms.payload), message, "{case}");
+            assert_eq!(sms.sender, "+420777000000");
+            assert_eq!(sms.parts, sent.message_refs.len());
+            assert!(sms.missing_parts.is_empty());
+            sms.ack.ack();
+            // After the ack the modem's storage is empty again.
+            for _ in 0..100 {
+                if sim.modems()[1].stored == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            assert_eq!(sim.modems()[1].stored, 0, "{case}: acked messages are deleted");
+            let info = a.info().await.unwrap();
+            assert!(info.manufacturer.is_some(), "{case}: {info:?}");
+            assert_eq!(info.signal_dbm, Some(-71));
+            a.stop().await;
+            b.stop().await;
         }
-        assert_eq!(
-            sim.modems()[1].stored,
-            0,
-            "{profile}: acked messages are deleted"
-        );
-        let info = a.info().await.unwrap();
-        assert!(info.manufacturer.is_some(), "{profile}: {info:?}");
-        assert_eq!(info.signal_dbm, Some(-71));
-        a.stop().await;
-        b.stop().await;
     }
+}
+
+#[tokio::test]
+async fn sim_busy_while_reading_loses_nothing() {
+    let sim = sim_with(Profile::Generic, 1);
+    let (handle, mut events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    // The +CMGR after +CMTI meets a busy SIM: the message stays stored and the
+    // next sweep (after the re-init the failures cause, or a reconnect) reads it.
+    sim.inject("m0", Fault::SimBusy { count: 1 }).unwrap();
+    sim.phone_send("+420111", "+420777000000", "busy SIM").unwrap();
+    sim.inject("m0", Fault::Unplug).unwrap();
+    sim.inject("m0", Fault::Replug).unwrap();
+    let sms = next_sms(&mut events).await;
+    assert_eq!(text(&sms.payload), "busy SIM");
+    sms.ack.ack();
+    assert!(timeout(Duration::from_millis(500), next_sms(&mut events)).await.is_err());
+}
+
+#[tokio::test]
+async fn a_dropped_status_report_does_not_stall_sending() {
+    let sim = sim_with(Profile::Generic, 1);
+    let (handle, mut events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    sim.inject("m0", Fault::DropStatusReport { count: 1 }).unwrap();
+    let options = SendOptions {
+        status_report: true,
+        ..SendOptions::default()
+    };
+    let first = handle.send_text("+420999", "lost report", &options).await.unwrap();
+    let second = handle.send_text("+420999", "kept report", &options).await.unwrap();
+    let report = loop {
+        if let ModemEvent::StatusReport(r) = timeout(WAIT, events.recv()).await.unwrap().unwrap() {
+            break r;
+        }
+    };
+    // Only the second one comes back; the first stays "sent" for the outbox to expire.
+    assert_eq!(report.message_ref, second.message_refs[0]);
+    assert_ne!(report.message_ref, first.message_refs[0]);
 }
 
 #[tokio::test]
