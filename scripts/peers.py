@@ -11,7 +11,7 @@ runs gammu against it:
   gammu sendsms ... -unicode -len 200  -> a multipart UCS-2 SMS arrives whole
   POST /sms to the modem, gammu getallsms -> gammu reads the injected SMS
 
-Then, for ser2net: `plutanium sim` -> socat pty -> ser2net (telnet(rfc2217) and
+Then gammu straight on `plutanium sim --pty` (no socat), and for ser2net: `plutanium sim` -> socat pty -> ser2net (telnet(rfc2217) and
 raw tcp accepters) -> `plutanium modem probe|send rfc2217://...` and `tcp://...`.
 
 Needs gammu, socat and ser2net (Debian packages); .ci/run installs them.
@@ -110,6 +110,30 @@ def run_profile(binary, profile, workdir, results):
                     p.kill()
 
 
+def run_pty(binary, workdir, results):
+    """gammu straight on `plutanium sim --pty`, no socat in between."""
+    tty = os.path.join(workdir, "tty-direct")
+    sim = subprocess.Popen(
+        [binary, "sim", "--modem", f"gsm0={MODEM_NUMBER}", "--pty", tty, "--control", "127.0.0.1:0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        json.loads(sim.stdout.readline())
+        rc = os.path.join(workdir, "gammurc-pty")
+        with open(rc, "w") as f:
+            f.write(f"[gammu]\ndevice = {tty}\nconnection = at\n")
+        out = gammu(rc, "identify")
+        ok = out.returncode == 0 and "350420777000001" in out.stdout
+        results.append(ok)
+        print(f"{'ok  ' if ok else 'FAIL'} [pty] gammu identify on plutanium sim --pty"
+              + ("" if ok else f": {out.stdout}{out.stderr}"))
+    except Exception as e:  # noqa: BLE001
+        results.append(False)
+        print(f"FAIL [pty] harness: {e!r}")
+    finally:
+        sim.terminate()
+        sim.wait(timeout=5)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -186,6 +210,7 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         for profile in ("generic", "huawei", "simcom", "quectel", "wavecom"):
             run_profile(binary, profile, workdir, results)
+        run_pty(binary, workdir, results)
         run_ser2net(binary, workdir, results)
     failed = results.count(False)
     print(f"peers: {len(results) - failed} passed, {failed} failed")

@@ -35,6 +35,10 @@ pub(crate) struct SimArgs {
     /// Seed for delays and faults.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Also serve the first modem on a pseudo-terminal, with this symlink to it
+    /// (for example /tmp/ttyGSM), for programs that open serial ports.
+    #[arg(long)]
+    pty: Option<std::path::PathBuf>,
     /// Where the control API listens (loopback only).
     #[arg(long, default_value = "127.0.0.1:0")]
     control: SocketAddr,
@@ -114,6 +118,30 @@ pub(crate) async fn run(args: SimArgs) -> Result<()> {
         }
         modems.push(entry);
     }
+    if let Some(link) = &args.pty {
+        let first = sim
+            .modems()
+            .first()
+            .map(|m| m.name.clone())
+            .context("--pty needs a modem")?;
+        let server = sim.clone();
+        let path = link.clone();
+        // Create the pty before announcing it, so its path exists when we print it.
+        let (created_tx, created_rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let result = server.serve_pty(&first, &path, created_tx).await;
+            if let Err(e) = result {
+                tracing::error!(error = %e, "pty front end stopped");
+            }
+        });
+        created_rx
+            .await
+            .context("the pty front end stopped")?
+            .with_context(|| format!("cannot serve a pty at {}", link.display()))?;
+        if let Some(first) = modems.first_mut() {
+            first["pty"] = json!(link.display().to_string());
+        }
+    }
     let listener = TcpListener::bind(args.control)
         .await
         .with_context(|| format!("cannot listen on {}", args.control))?;
@@ -124,11 +152,23 @@ pub(crate) async fn run(args: SimArgs) -> Result<()> {
         json!({ "control": control.to_string(), "modems": modems })
     );
     let app = router(sim);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
     server.await.context("control API failed")?;
     Ok(())
+}
+
+/// SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async {
+            match term.as_mut() {
+                Some(t) => { t.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
 }
 
 /// The control API's routes.

@@ -14,6 +14,8 @@ mod line_reader;
 mod modem;
 mod network;
 mod profile;
+#[cfg(unix)]
+mod pty;
 mod server;
 
 pub use modem::ModemConfig;

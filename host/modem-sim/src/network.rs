@@ -125,6 +125,9 @@ pub enum SimError {
     /// A number or text the codec refused.
     #[error("cannot build the SMS: {0}")]
     Codec(#[from] plutanium_sms::Error),
+    /// A front end could not be set up.
+    #[error("{0}")]
+    Io(String),
 }
 
 /// A summary of one modem, for the control API.

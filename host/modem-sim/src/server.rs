@@ -147,6 +147,47 @@ impl Simulator {
     }
 }
 
+#[cfg(unix)]
+impl Simulator {
+    /// Serves a modem on a new pseudo-terminal and points `link` (for example
+    /// `/tmp/ttyGSM`) at it, so any program that opens serial ports can use the
+    /// modem. Runs until the modem is removed; re-plugs are followed.
+    ///
+    /// `created` learns whether the pty could be made, as soon as it is known.
+    pub async fn serve_pty(
+        &self,
+        modem: &str,
+        link: &std::path::Path,
+        created: tokio::sync::oneshot::Sender<Result<(), SimError>>,
+    ) -> Result<(), SimError> {
+        let opened = self.network().modem_id(modem).and_then(|id| {
+            crate::pty::PtyMaster::open(link)
+                .map(|pty| (id, pty))
+                .map_err(|e| {
+                    SimError::Io(format!("cannot create a pty at {}: {e}", link.display()))
+                })
+        });
+        let (id, mut pty) = match opened {
+            Ok(v) => {
+                let _ = created.send(Ok(()));
+                v
+            }
+            Err(e) => {
+                let _ = created.send(Err(e.clone()));
+                return Err(e);
+            }
+        };
+        loop {
+            let (plugged, generation) = self.network().plug_state(id);
+            if plugged {
+                session(self.clone(), id, generation, &mut pty).await;
+            } else {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
 impl InProcessPorts for Simulator {
     fn open(&self, name: &str) -> std::io::Result<Port> {
         self.connect(name)

@@ -22,6 +22,10 @@ impl Drop for Sim {
 }
 
 fn start_sim(profile: &str) -> Sim {
+    start_sim_with(profile, &[])
+}
+
+fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
     let mut child = Command::new(env!("CARGO_BIN_EXE_plutanium"))
         .args([
             "sim",
@@ -32,6 +36,7 @@ fn start_sim(profile: &str) -> Sim {
             "--control",
             "127.0.0.1:0",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -235,4 +240,36 @@ fn modem_commands_against_the_simulator() {
             .contains("not ready after 1 s"),
         "{stderr}"
     );
+}
+
+/// The simulator on a pty, driven through the real serial transport (tokio-serial).
+#[test]
+fn serial_transport_over_a_pty() {
+    let link = std::env::temp_dir().join(format!("plutanium-test-tty-{}", std::process::id()));
+    let link_text = link.display().to_string();
+    let mut sim = start_sim_with("huawei", &["--pty", &link_text]);
+    let port = format!("serial://{link_text}?baud=115200&flow=none");
+    let out = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args([
+            "modem",
+            "send",
+            &port,
+            "--to",
+            "+420999000333",
+            "over a serial port",
+        ])
+        .output()
+        .expect("send runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, inbox) = http(&sim.control, "GET", "/phones/+420999000333/inbox", None);
+    assert!(inbox.contains("over a serial port"), "{inbox}");
+    // SIGTERM stops the simulator cleanly and removes the link.
+    let pid = sim.child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let _ = sim.child.wait();
+    assert!(!link.exists(), "the pty symlink is removed on exit");
 }

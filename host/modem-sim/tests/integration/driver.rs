@@ -83,7 +83,10 @@ async fn start_tcp(sim: &Simulator, name: &str) -> (ModemHandle, Receiver<ModemE
     let server = sim.clone();
     let served = name.to_string();
     tokio::spawn(async move { server.serve_tcp(&served, listener).await });
-    plutanium_modem::spawn(config(name, format!("tcp://{address}").parse().unwrap()), None)
+    plutanium_modem::spawn(
+        config(name, format!("tcp://{address}").parse().unwrap()),
+        None,
+    )
 }
 
 #[tokio::test]
@@ -118,7 +121,11 @@ async fn every_profile_sends_and_receives_multipart_unicode() {
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            assert_eq!(sim.modems()[1].stored, 0, "{case}: acked messages are deleted");
+            assert_eq!(
+                sim.modems()[1].stored,
+                0,
+                "{case}: acked messages are deleted"
+            );
             let info = a.info().await.unwrap();
             assert!(info.manufacturer.is_some(), "{case}: {info:?}");
             assert_eq!(info.signal_dbm, Some(-71));
@@ -136,13 +143,18 @@ async fn sim_busy_while_reading_loses_nothing() {
     // The +CMGR after +CMTI meets a busy SIM: the message stays stored and the
     // next sweep (after the re-init the failures cause, or a reconnect) reads it.
     sim.inject("m0", Fault::SimBusy { count: 1 }).unwrap();
-    sim.phone_send("+420111", "+420777000000", "busy SIM").unwrap();
+    sim.phone_send("+420111", "+420777000000", "busy SIM")
+        .unwrap();
     sim.inject("m0", Fault::Unplug).unwrap();
     sim.inject("m0", Fault::Replug).unwrap();
     let sms = next_sms(&mut events).await;
     assert_eq!(text(&sms.payload), "busy SIM");
     sms.ack.ack();
-    assert!(timeout(Duration::from_millis(500), next_sms(&mut events)).await.is_err());
+    assert!(
+        timeout(Duration::from_millis(500), next_sms(&mut events))
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -150,13 +162,20 @@ async fn a_dropped_status_report_does_not_stall_sending() {
     let sim = sim_with(Profile::Generic, 1);
     let (handle, mut events) = start(&sim, "m0", |_| {});
     ready(&handle).await;
-    sim.inject("m0", Fault::DropStatusReport { count: 1 }).unwrap();
+    sim.inject("m0", Fault::DropStatusReport { count: 1 })
+        .unwrap();
     let options = SendOptions {
         status_report: true,
         ..SendOptions::default()
     };
-    let first = handle.send_text("+420999", "lost report", &options).await.unwrap();
-    let second = handle.send_text("+420999", "kept report", &options).await.unwrap();
+    let first = handle
+        .send_text("+420999", "lost report", &options)
+        .await
+        .unwrap();
+    let second = handle
+        .send_text("+420999", "kept report", &options)
+        .await
+        .unwrap();
     let report = loop {
         if let ModemEvent::StatusReport(r) = timeout(WAIT, events.recv()).await.unwrap().unwrap() {
             break r;
