@@ -23,8 +23,11 @@ pub(crate) struct PortArgs {
     /// rfc2217://HOST:PORT, or sim://NAME (an embedded simulated modem).
     port: String,
     /// SIM PIN, if the SIM asks for one.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pin_file")]
     pin: Option<String>,
+    /// A file holding the SIM PIN (keeps it out of the process list and shell history).
+    #[arg(long)]
+    pin_file: Option<std::path::PathBuf>,
     /// Seconds to wait for the modem to become ready.
     #[arg(long, default_value_t = 30)]
     ready_timeout: u64,
@@ -91,7 +94,15 @@ async fn connect(args: &PortArgs) -> Result<Connected> {
         _ => None,
     };
     let mut config = DriverConfig::new("cli", url);
-    config.pin = args.pin.clone();
+    config.pin = match &args.pin_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read --pin-file {}", path.display()))?
+                .trim()
+                .to_string(),
+        ),
+        None => args.pin.clone(),
+    };
     config.reconnect_initial = Duration::from_millis(500);
     config.reconnect_max = Duration::from_secs(5);
     let (handle, events) = plutanium_modem::spawn(config, in_process);

@@ -273,3 +273,41 @@ fn serial_transport_over_a_pty() {
     let _ = sim.child.wait();
     assert!(!link.exists(), "the pty symlink is removed on exit");
 }
+
+/// `plutanium modem listen` prints what arrives as JSON lines, and `--pin-file` works.
+#[test]
+fn listen_prints_inbound_sms_as_json_lines() {
+    let sim = start_sim_with("generic", &["--pin", "4321"]);
+    let pin_file = std::env::temp_dir().join(format!("plutanium-test-pin-{}", std::process::id()));
+    std::fs::write(&pin_file, "4321\n").expect("pin file");
+    let mut listen = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args([
+            "modem",
+            "listen",
+            &format!("tcp://{}", sim.modem_tcp),
+            "--delete",
+        ])
+        .arg("--pin-file")
+        .arg(&pin_file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("listen runs");
+    // Wait until the listener owns the modem (the sim serves one host at a time).
+    std::thread::sleep(Duration::from_millis(1500));
+    let sms =
+        json!({"from": "+420111222333", "to": "+420777000001", "text": "heard you"}).to_string();
+    let (status, _) = http(&sim.control, "POST", "/sms", Some(&sms));
+    assert_eq!(status, 202);
+    let mut line = String::new();
+    BufReader::new(listen.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a line");
+    let _ = listen.kill();
+    let _ = listen.wait();
+    let _ = std::fs::remove_file(&pin_file);
+    let event: Value = serde_json::from_str(&line).expect("json");
+    assert_eq!(event["type"], "sms");
+    assert_eq!(event["sender"], "+420111222333");
+    assert_eq!(event["text"], "heard you");
+}
