@@ -175,6 +175,15 @@ fn is_line_end(byte: u8) -> bool {
     matches!(byte, b'\r' | b'\n' | 0x1A | 0x00)
 }
 
+/// Whether `NO CARRIER`, `BUSY`, `NO ANSWER` and `NO DIALTONE` can end this command
+/// (dial, answer, hang up, return online); for any other they are call events.
+fn is_call_command(command: &str) -> bool {
+    let upper = command.to_ascii_uppercase();
+    ["ATD", "ATA", "ATH", "ATO", "AT+CHUP"]
+        .iter()
+        .any(|p| upper.starts_with(p))
+}
+
 fn is_hex(line: &str) -> bool {
     !line.is_empty() && line.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -285,6 +294,25 @@ impl Parser {
                 return;
             }
             if let Some(result) = FinalResult::parse(&line) {
+                let call_result = matches!(
+                    result,
+                    FinalResult::NoCarrier
+                        | FinalResult::Busy
+                        | FinalResult::NoAnswer
+                        | FinalResult::NoDialtone
+                );
+                if call_result && !is_call_command(&f.command) {
+                    // A caller hanging up while, say, AT+CMGS runs: not its answer.
+                    events.push(if result == FinalResult::NoCarrier {
+                        Event::Urc(Urc::CallEnded)
+                    } else {
+                        Event::Noise {
+                            line,
+                            reason: NoiseReason::StrayResult,
+                        }
+                    });
+                    return;
+                }
                 if let Some(f) = self.in_flight.take() {
                     events.push(Event::Response(Response {
                         command: f.command,
@@ -491,6 +519,30 @@ mod tests {
                 reason: NoiseReason::MalformedUrc(_),
                 ..
             }
+        ));
+    }
+
+    #[test]
+    fn a_call_ending_during_a_send_is_not_its_answer() {
+        let mut p = Parser::new();
+        p.start(&command::send_message(23));
+        let events = run(&mut p, b"\r\nNO CARRIER\r\nBUSY\r\n");
+        assert_eq!(events[0], Event::Urc(Urc::CallEnded));
+        assert!(matches!(
+            &events[1],
+            Event::Noise {
+                reason: NoiseReason::StrayResult,
+                ..
+            }
+        ));
+        assert!(p.in_flight());
+        p.start(&command::hang_up());
+        assert!(matches!(
+            &run(&mut p, b"NO CARRIER\r\n")[0],
+            Event::Response(Response {
+                result: FinalResult::NoCarrier,
+                ..
+            })
         ));
     }
 

@@ -176,7 +176,7 @@ pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
                 json!({ "message_refs": sent.message_refs, "concat_ref": sent.concat_ref })
             );
             if report {
-                let mut pending: Vec<u8> = sent.message_refs.clone();
+                let mut pending: Vec<u8> = sent.message_refs.iter().flatten().copied().collect();
                 let wait = tokio::time::timeout(Duration::from_secs(60), async {
                     while !pending.is_empty() {
                         let Some(event) = c.events.recv().await else {

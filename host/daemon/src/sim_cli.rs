@@ -300,12 +300,16 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
         "drop_status_report" => Fault::DropStatusReport {
             count: req.count.unwrap_or(1),
         },
+        "slow_answers" => Fault::SlowAnswers {
+            delay: seconds("slow_answers")?.unwrap_or(Duration::from_secs(10)),
+            count: req.count.unwrap_or(1),
+        },
         "clear" => Fault::Clear,
         other => {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, slow_smsc, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
+                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
                 ),
             ));
         }

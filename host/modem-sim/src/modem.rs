@@ -437,6 +437,10 @@ impl Modem {
 
     /// The network's answer to an [`Effect::Submit`]: `Ok(mr)` or a CMS error code.
     pub(crate) fn finish_send(&mut self, result: Result<u8, u16>) -> Vec<Effect> {
+        if !self.sending {
+            // The modem rebooted (re-plug) since the send began: nobody waits.
+            return Vec::new();
+        }
         self.sending = false;
         match result {
             Ok(mr) => {

@@ -74,6 +74,13 @@ pub enum Fault {
         /// How many.
         count: u32,
     },
+    /// The next `count` answers come `delay` late (after a host's timeout, say).
+    SlowAnswers {
+        /// How late.
+        delay: Duration,
+        /// How many answers.
+        count: u32,
+    },
     /// Remove every fault (and end a hang).
     Clear,
 }
@@ -180,13 +187,21 @@ enum Action {
         caller: String,
         rings_left: u32,
     },
+    /// Late bytes from a slowed modem.
+    Emit {
+        modem: ModemId,
+        bytes: Vec<u8>,
+    },
     EndHang {
         modem: ModemId,
+        /// Which hang this ends: a later hang is not ended by an earlier timer.
+        generation: u64,
     },
 }
 
 #[derive(Debug, Default)]
 struct ModemFaults {
+    slow_answers: Option<(Duration, u32)>,
     send_error: Option<(u16, u32)>,
     slow_smsc: Duration,
     duplicate_next: bool,
@@ -222,6 +237,10 @@ pub struct Network {
     waiting: Vec<VecDeque<(Vec<u8>, usize)>>,
     /// The direct delivery each modem still has to acknowledge with `+CNMA`.
     pending_ack: Vec<Option<u64>>,
+    /// Counts hangs per modem, so a timed hang ends only itself.
+    hang_generation: Vec<u64>,
+    /// Until when a modem's answers wait behind a slowed one.
+    answers_held_until: Vec<Duration>,
     next_delivery_id: u64,
     phones: BTreeMap<String, Phone>,
     schedule: BinaryHeap<Reverse<(Duration, u64)>>,
@@ -282,6 +301,8 @@ impl Network {
             faults: Vec::new(),
             waiting: Vec::new(),
             pending_ack: Vec::new(),
+            hang_generation: Vec::new(),
+            answers_held_until: Vec::new(),
             next_delivery_id: 0,
             phones: BTreeMap::new(),
             schedule: BinaryHeap::new(),
@@ -310,6 +331,8 @@ impl Network {
         self.faults.push(ModemFaults::default());
         self.waiting.push(VecDeque::new());
         self.pending_ack.push(None);
+        self.hang_generation.push(0);
+        self.answers_held_until.push(Duration::ZERO);
         Ok(self.modems.len() - 1)
     }
 
@@ -363,7 +386,27 @@ impl Network {
         if !self.plugged.get(modem).copied().unwrap_or(false) {
             return;
         }
+        let before = self.modems[modem].output.len();
         let effects = self.modems[modem].receive(bytes);
+        if self.modems[modem].output.len() > before {
+            // A slowed answer is late, and a modem answers in order: whatever it
+            // says after a late answer waits for it.
+            let at = match self.faults[modem].slow_answers {
+                Some((delay, count)) => {
+                    self.faults[modem].slow_answers = (count > 1).then_some((delay, count - 1));
+                    Some((now + delay).max(self.answers_held_until[modem]))
+                }
+                None if self.answers_held_until[modem] > now => {
+                    Some(self.answers_held_until[modem])
+                }
+                None => None,
+            };
+            if let Some(at) = at {
+                let late: Vec<u8> = self.modems[modem].output.drain(before..).collect();
+                self.answers_held_until[modem] = at;
+                self.schedule(at, Action::Emit { modem, bytes: late });
+            }
+        }
         self.apply(modem, effects, now);
     }
 
@@ -526,13 +569,12 @@ impl Network {
     fn find_modem(&self, number: &str) -> Option<ModemId> {
         let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
         let wanted = digits(number);
+        let national = wanted.trim_start_matches('0');
         self.modems.iter().position(|m| {
             let own = digits(&m.config.number);
             m.config.number == number
                 || own == wanted
-                || (!number.starts_with('+')
-                    && wanted.len() >= 6
-                    && own.ends_with(wanted.trim_start_matches('0')))
+                || (!number.starts_with('+') && national.len() >= 6 && own.ends_with(national))
         })
     }
 
@@ -598,7 +640,12 @@ impl Network {
                     },
                 );
             }
-            Action::EndHang { modem } => self.modems[modem].hung = false,
+            Action::Emit { modem, bytes } => self.modems[modem].output.extend(bytes),
+            Action::EndHang { modem, generation } => {
+                if self.hang_generation[modem] == generation {
+                    self.modems[modem].hung = false;
+                }
+            }
         }
     }
 
@@ -874,8 +921,10 @@ impl Network {
         match fault {
             Fault::Hang { duration } => {
                 self.modems[modem].hung = true;
+                self.hang_generation[modem] += 1;
                 if let Some(d) = duration {
-                    self.schedule(now + d, Action::EndHang { modem });
+                    let generation = self.hang_generation[modem];
+                    self.schedule(now + d, Action::EndHang { modem, generation });
                 }
             }
             Fault::Unplug => {
@@ -902,6 +951,9 @@ impl Network {
             Fault::InterleaveUrcs => self.modems[modem].interleave_urcs = true,
             Fault::DuplicateDelivery => self.faults[modem].duplicate_next = true,
             Fault::DropStatusReport { count } => self.faults[modem].drop_reports = count,
+            Fault::SlowAnswers { delay, count } => {
+                self.faults[modem].slow_answers = (count > 0).then_some((delay, count));
+            }
             Fault::Clear => {
                 self.faults[modem] = ModemFaults::default();
                 let m = &mut self.modems[modem];

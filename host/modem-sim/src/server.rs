@@ -133,6 +133,8 @@ impl Simulator {
         let id = self.network().modem_id(modem)?;
         loop {
             let Ok((stream, peer)) = listener.accept().await else {
+                // Out of file descriptors and the like: do not spin.
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             };
             let _ = stream.set_nodelay(true);

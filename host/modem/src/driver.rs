@@ -1,13 +1,11 @@
 //! The per-modem actor: command queue, init, send, receive, health, recovery.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
 use plutanium_at::response::{self, MessageStatus, RegistrationStatus};
-use plutanium_at::{
-    CmsError, Command, CommandClass, Event, FinalResult, Parser, Response, Urc, command,
-};
+use plutanium_at::{Command, CommandClass, Event, FinalResult, Parser, Response, Urc, command};
 use plutanium_sms::{
     Address, ConcatKey, ConcatRef, DataCoding, EncodeOptions, EncodedPdu, EncodingPolicy,
     MessageClass, NationalLanguage, Payload, Pdu, Pushed, Reassembler, ReassemblyLimits, SmscPdu,
@@ -198,8 +196,9 @@ pub struct SendOptions {
 /// A sent message: one message reference per part, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SentMessage {
-    /// `+CMGS` message references; status reports carry them.
-    pub message_refs: Vec<u8>,
+    /// `+CMGS` message references; status reports carry them. `None` for a part
+    /// the modem accepted without printing a usable reference.
+    pub message_refs: Vec<Option<u8>>,
     /// The concatenation reference, for multipart messages.
     pub concat_ref: Option<u8>,
 }
@@ -228,16 +227,25 @@ pub enum SendError {
         result: FinalResult,
         /// Whether a later retry may succeed.
         transient: bool,
-        /// References of the parts sent before it.
-        sent: Vec<u8>,
+        /// References of the parts sent before it (`None`: sent, reference unknown).
+        sent: Vec<Option<u8>>,
     },
-    /// No answer for part `part`: it may or may not have been sent.
-    #[error("part {part}: no answer from the modem; it may have been sent")]
+    /// The modem never asked for part `part`'s PDU, so it was not sent.
+    #[error("part {part}: the modem did not ask for the PDU; it was not sent")]
+    NoPrompt {
+        /// Which part.
+        part: usize,
+        /// References of the parts sent before it.
+        sent: Vec<Option<u8>>,
+    },
+    /// Part `part` was written but no answer came: it may or may not have been
+    /// sent. Retrying risks a duplicate; not retrying risks a loss.
+    #[error("part {part}: no answer from the modem after the PDU; it may have been sent")]
     Timeout {
         /// Which part.
         part: usize,
         /// References of the parts sent before it.
-        sent: Vec<u8>,
+        sent: Vec<Option<u8>>,
     },
     /// The modem is not connected or not ready.
     #[error("modem not ready ({0})")]
@@ -252,7 +260,7 @@ impl SendError {
     pub fn is_transient(&self) -> bool {
         match self {
             SendError::Refused { transient, .. } => *transient,
-            SendError::Timeout { .. } | SendError::NotReady(_) => true,
+            SendError::Timeout { .. } | SendError::NoPrompt { .. } | SendError::NotReady(_) => true,
             _ => false,
         }
     }
@@ -260,8 +268,9 @@ impl SendError {
 
 /// An acknowledgement to give once an inbound item is committed.
 ///
-/// Dropping it without [`Ack::ack`] leaves the message on the modem; it is read
-/// again by the next storage sweep (after a reconnect, or on restart).
+/// Dropping it without [`Ack::ack`] leaves the message on the modem, and the next
+/// storage sweep (every health interval, and after every reconnect) hands it out
+/// again.
 #[derive(Debug)]
 pub struct Ack {
     tx: mpsc::UnboundedSender<AckWork>,
@@ -278,11 +287,25 @@ impl Ack {
     }
 }
 
+impl Drop for Ack {
+    fn drop(&mut self) {
+        if let Some(mut work) = self.work.take() {
+            // Not acknowledged: release the slots so the next sweep hands the
+            // message out again.
+            work.release_only = true;
+            let _ = self.tx.send(work);
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct AckWork {
+    /// Storage slots to delete.
     delete: Vec<u32>,
-    cnma: usize,
+    /// Fingerprints of directly delivered parts, whose stored copies go too.
     fingerprints: Vec<u64>,
+    /// Dropped without an ack: forget the slots, delete nothing.
+    release_only: bool,
 }
 
 /// A received SMS, reassembled.
@@ -370,7 +393,7 @@ pub enum ModemEvent {
 enum Request {
     Send {
         pdus: Vec<EncodedPdu>,
-        reply: oneshot::Sender<Result<Vec<u8>, SendError>>,
+        reply: oneshot::Sender<Result<Vec<Option<u8>>, SendError>>,
     },
     Ussd {
         code: String,
@@ -493,7 +516,7 @@ impl ModemHandle {
     }
 
     /// Sends ready-made PDUs in order; returns their message references.
-    pub async fn send_pdus(&self, pdus: Vec<EncodedPdu>) -> Result<Vec<u8>, SendError> {
+    pub async fn send_pdus(&self, pdus: Vec<EncodedPdu>) -> Result<Vec<Option<u8>>, SendError> {
         let (reply, answer) = oneshot::channel();
         self.requests
             .send(RequestBox(Request::Send { pdus, reply }))
@@ -570,7 +593,9 @@ pub fn spawn(
         ack_rx,
         info: ModemInfo::default(),
         rng: seed,
-        seen: HashMap::new(),
+        owned_slots: HashSet::new(),
+        direct_seen: HashMap::new(),
+        reached_ready: false,
         stop: false,
     };
     tokio::spawn(actor.run());
@@ -640,7 +665,15 @@ struct Actor {
     info: ModemInfo,
     rng: u64,
     reassembler: Reassembler<Part>,
-    seen: HashMap<u64, Seen>,
+    /// Slots that belong to a message handed out (or a part held for
+    /// reassembly) and not yet acknowledged: a sweep or a repeated `+CMTI`
+    /// must not hand them out twice, and each is deleted once.
+    owned_slots: HashSet<u32>,
+    /// Fingerprints of directly delivered (`+CMT`) PDUs, to recognise their
+    /// stored copies and network retries.
+    direct_seen: HashMap<u64, Seen>,
+    /// Whether the current session reached Ready (resets the backoff).
+    reached_ready: bool,
     stop: bool,
 }
 
@@ -652,6 +685,10 @@ struct Link {
     /// URCs seen while a command ran, handled after it.
     urcs: VecDeque<Urc>,
     failures: u32,
+    /// A command timed out: its answer may still come, so the line is drained
+    /// until quiet before the next command (a late answer must not be taken
+    /// for the next command's).
+    needs_settle: bool,
 }
 
 impl Actor {
@@ -683,11 +720,11 @@ impl Actor {
                         buffer: vec![0; 4096],
                         urcs: VecDeque::new(),
                         failures: 0,
+                        needs_settle: false,
                     };
+                    self.reached_ready = false;
                     let end = self.session(&mut link).await;
-                    if matches!(end, SessionEnd::Lost(_))
-                        && *self.state.borrow() == ModemState::Ready
-                    {
+                    if self.reached_ready {
                         attempt = 0;
                     }
                     end
@@ -775,6 +812,7 @@ impl Actor {
             return end;
         }
         self.set_state(ModemState::Ready);
+        self.reached_ready = true;
         let mut next_health = Instant::now() + self.config.health_interval;
         let mut next_expiry = Instant::now() + Duration::from_secs(30);
         loop {
@@ -825,6 +863,10 @@ impl Actor {
                     if let Err(end) = self.health(link).await {
                         return end;
                     }
+                    // Also catches messages whose read failed or whose ack was dropped.
+                    if let Err(end) = self.sweep(link).await {
+                        return end;
+                    }
                 }
                 _ = sleep_until(next_expiry) => {
                     next_expiry = Instant::now() + Duration::from_secs(30);
@@ -853,15 +895,62 @@ impl Actor {
     }
 
     /// Writes `bytes` to the port.
+    /// Writes `bytes` to the port. A port that does not take them within 10 s
+    /// (stalled flow control, a TCP peer that stopped reading) is lost.
     async fn write(link: &mut Link, bytes: &[u8]) -> Result<(), ExecError> {
-        link.port
-            .write_all(bytes)
-            .await
-            .map_err(|e| ExecError::Io(e.to_string()))?;
-        link.port
-            .flush()
-            .await
-            .map_err(|e| ExecError::Io(e.to_string()))
+        let written = tokio::time::timeout(Duration::from_secs(10), async {
+            link.port.write_all(bytes).await?;
+            link.port.flush().await
+        })
+        .await;
+        match written {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ExecError::Io(e.to_string())),
+            Err(_) => Err(ExecError::Io("the port does not take writes".into())),
+        }
+    }
+
+    /// After a timeout the timed-out command may still be answered. Before the
+    /// next command, send a sentinel whose answer cannot be mistaken
+    /// (`AT+CMEE?` → `+CMEE: n`) and drop every answer that comes before it:
+    /// a modem answers in order, so those are stale. URCs meanwhile are kept.
+    async fn settle(&mut self, link: &mut Link) -> Result<(), ExecError> {
+        if !link.needs_settle {
+            return Ok(());
+        }
+        link.parser.abort();
+        let sentinel = Command::new("AT+CMEE?", CommandClass::Quick);
+        let deadline = Instant::now() + self.config.timeouts.quick * 2;
+        link.parser.start(&sentinel);
+        Self::write(link, &sentinel.to_bytes()).await?;
+        loop {
+            let read = timeout_at(deadline, link.port.read(&mut link.buffer)).await;
+            let n = match read {
+                Err(_) => {
+                    link.parser.abort();
+                    return Err(ExecError::Timeout);
+                }
+                Ok(Ok(0)) => return Err(ExecError::Io("port closed (EOF)".into())),
+                Ok(Err(e)) => return Err(ExecError::Io(e.to_string())),
+                Ok(Ok(n)) => n,
+            };
+            let mut events = Vec::new();
+            let bytes = link.buffer[..n].to_vec();
+            link.parser.feed(&bytes, &mut events);
+            for event in events {
+                match event {
+                    Event::Response(r) if r.lines.iter().any(|l| l.starts_with("+CMEE:")) => {
+                        link.needs_settle = false;
+                        return Ok(());
+                    }
+                    Event::Response(stale) => {
+                        debug!(modem = %self.config.name, lines = ?stale.lines, "dropped a late answer");
+                        link.parser.start(&sentinel);
+                    }
+                    other => Self::route_idle_event(link, other, &self.config.name),
+                }
+            }
+        }
     }
 
     /// Reads until the parser yields a response (or the prompt, when
@@ -898,6 +987,10 @@ impl Actor {
     }
 
     async fn exec(&mut self, link: &mut Link, cmd: &Command) -> Result<Response, ExecError> {
+        if let Err(e) = self.settle(link).await {
+            link.failures += 1;
+            return Err(e);
+        }
         let deadline = Instant::now() + self.config.timeouts.of(cmd.class);
         link.parser.start(cmd);
         Self::write(link, &cmd.to_bytes()).await?;
@@ -913,6 +1006,7 @@ impl Actor {
             Ok(None) => Err(ExecError::Timeout),
             Err(ExecError::Timeout) => {
                 link.parser.abort();
+                link.needs_settle = true;
                 link.failures += 1;
                 self.info.counters.timeouts += 1;
                 warn!(modem = %self.config.name, command = %cmd.text, "command timed out");
@@ -970,6 +1064,11 @@ impl Actor {
         self.must(link, &command::report_errors(1)).await?;
         self.unlock_sim(link).await?;
         self.must(link, &command::pdu_mode()).await?;
+        if self.config.direct_delivery {
+            // Phase 2+: the TE acknowledges each +CMT/+CDS with +CNMA.
+            self.try_lines(link, &Command::new("AT+CSMS=1", CommandClass::Quick))
+                .await?;
+        }
         if let Some(lines) = self
             .try_lines(link, &command::select_storage("SM", "SM", "SM"))
             .await?
@@ -1115,13 +1214,23 @@ impl Actor {
             warn!(modem = %self.config.name, "storage sweep failed");
             return Ok(());
         };
-        let stored = match response::parse_cmgl(&lines) {
-            Ok(s) => s,
-            Err(e) => {
-                warn!(modem = %self.config.name, error = %e, "cannot parse the storage listing");
-                return Ok(());
+        // Each entry on its own: one malformed entry must not hide the others.
+        let mut stored = Vec::new();
+        let starts: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("+CMGL:"))
+            .map(|(i, _)| i)
+            .collect();
+        for (n, &start) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+            match response::parse_cmgl(&lines[start..end]) {
+                Ok(mut entry) => stored.append(&mut entry),
+                Err(e) => {
+                    warn!(modem = %self.config.name, error = %e, "skipping a malformed storage entry");
+                }
             }
-        };
+        }
         for message in stored {
             if matches!(
                 message.status,
@@ -1201,13 +1310,13 @@ impl Actor {
         let _ = self.events.send(event).await;
     }
 
-    fn ack(&self, delete: Vec<u32>, cnma: usize, fingerprints: Vec<u64>) -> Ack {
+    fn ack(&self, delete: Vec<u32>, fingerprints: Vec<u64>) -> Ack {
         Ack {
             tx: self.ack_tx.clone(),
             work: Some(AckWork {
                 delete,
-                cnma,
                 fingerprints,
+                release_only: false,
             }),
         }
     }
@@ -1218,14 +1327,59 @@ impl Actor {
         hex: &str,
         source: Source,
     ) -> Result<(), SessionEnd> {
+        if let Source::Stored(index) = source {
+            if self.owned_slots.contains(&index) {
+                // Already handed out (or held for reassembly) and not yet
+                // acknowledged: a sweep or a repeated +CMTI sees it again.
+                return Ok(());
+            }
+        } else if self.expects_cnma() {
+            // With +CSMS=1 the network waits for this, and only for a short while:
+            // acknowledge at once. Direct delivery trades the "deleted only after
+            // commit" guarantee for latency; storage delivery (the default) keeps it.
+            self.try_lines(link, &command::acknowledge_message())
+                .await?;
+        }
+        let tpdu_fingerprint = {
+            let octets = plutanium_sms::hex::decode(hex).unwrap_or_default();
+            let smsc_len = octets.first().map_or(0, |&l| usize::from(l) + 1);
+            fingerprint(octets.get(smsc_len..).unwrap_or_default())
+        };
+        match source {
+            Source::Stored(index) => {
+                if let Some(seen) = self.direct_seen.get_mut(&tpdu_fingerprint) {
+                    // The stored copy of a message already delivered as +CMT.
+                    if seen.acked {
+                        self.try_lines(link, &command::delete_message(index))
+                            .await?;
+                    } else if !seen.extra_indices.contains(&index) {
+                        seen.extra_indices.push(index);
+                        self.owned_slots.insert(index);
+                    }
+                    debug!(modem = %self.config.name, index, "stored copy of a direct delivery");
+                    return Ok(());
+                }
+                self.owned_slots.insert(index);
+            }
+            Source::Direct => {
+                if self.direct_seen.contains_key(&tpdu_fingerprint) {
+                    debug!(modem = %self.config.name, "repeated direct delivery ignored");
+                    return Ok(());
+                }
+                if self.direct_seen.len() > 4096 {
+                    self.direct_seen.retain(|_, s| !s.acked);
+                }
+                self.direct_seen.insert(tpdu_fingerprint, Seen::default());
+            }
+        }
+        let delete: Vec<u32> = match source {
+            Source::Stored(i) => vec![i],
+            Source::Direct => Vec::new(),
+        };
         let decoded = match plutanium_sms::decode_hex(hex, true) {
             Ok(d) => d,
             Err(e) => {
-                let (delete, cnma) = match source {
-                    Source::Stored(i) => (vec![i], 0),
-                    Source::Direct => (Vec::new(), 1),
-                };
-                let ack = self.ack(delete, cnma, Vec::new());
+                let ack = self.ack(delete, Vec::new());
                 self.emit(ModemEvent::Undecodable(UndecodablePdu {
                     modem: self.config.name.clone(),
                     pdu: hex.to_string(),
@@ -1236,30 +1390,6 @@ impl Actor {
                 return Ok(());
             }
         };
-        let tpdu_fingerprint = {
-            let octets = plutanium_sms::hex::decode(hex).unwrap_or_default();
-            let smsc_len = octets.first().map_or(0, |&l| usize::from(l) + 1);
-            fingerprint(octets.get(smsc_len..).unwrap_or_default())
-        };
-        if let Some(seen) = self.seen.get_mut(&tpdu_fingerprint) {
-            // The same PDU again: a +CMT and its stored copy, or a repeat.
-            match source {
-                Source::Stored(index) if seen.acked => {
-                    let cmd = command::delete_message(index);
-                    self.try_lines(link, &cmd).await?;
-                }
-                Source::Stored(index) => seen.extra_indices.push(index),
-                Source::Direct => {
-                    if self.expects_cnma() {
-                        self.try_lines(link, &command::acknowledge_message())
-                            .await?;
-                    }
-                }
-            }
-            debug!(modem = %self.config.name, "duplicate delivery ignored");
-            return Ok(());
-        }
-        self.seen.insert(tpdu_fingerprint, Seen::default());
         match decoded.pdu {
             Pdu::Deliver(deliver) => {
                 let part = Part {
@@ -1297,11 +1427,7 @@ impl Actor {
                 }
             }
             Pdu::StatusReport(report) => {
-                let (delete, cnma) = match source {
-                    Source::Stored(i) => (vec![i], 0),
-                    Source::Direct => (Vec::new(), 1),
-                };
-                let ack = self.ack(delete, cnma, vec![tpdu_fingerprint]);
+                let ack = self.ack(delete, vec![tpdu_fingerprint]);
                 self.emit(ModemEvent::StatusReport(InboundStatusReport {
                     modem: self.config.name.clone(),
                     message_ref: report.message_reference,
@@ -1314,6 +1440,9 @@ impl Actor {
             }
             Pdu::Submit(_) => {
                 // A stored outgoing message: not ours to report or delete.
+                if let Source::Stored(index) = source {
+                    self.owned_slots.remove(&index);
+                }
             }
         }
         Ok(())
@@ -1332,7 +1461,6 @@ impl Actor {
         let mut octets = Vec::new();
         let mut is_text = true;
         let mut delete = Vec::new();
-        let mut cnma = 0;
         let mut fingerprints = Vec::new();
         let mut pdus = Vec::new();
         for part in &parts {
@@ -1345,13 +1473,13 @@ impl Actor {
             }
             match part.source {
                 Source::Stored(i) => delete.push(i),
-                Source::Direct => cnma += 1,
+                Source::Direct => {}
             }
             fingerprints.push(part.fingerprint);
             pdus.push(part.hex.clone());
         }
         let combined_fingerprint = fingerprints.iter().fold(0u64, |h, f| h.rotate_left(7) ^ f);
-        let ack = self.ack(delete, cnma, fingerprints);
+        let ack = self.ack(delete, fingerprints);
         self.info.counters.received += 1;
         self.emit(ModemEvent::Sms(InboundSms {
             modem: self.config.name.clone(),
@@ -1373,26 +1501,39 @@ impl Actor {
     }
 
     async fn acknowledge(&mut self, link: &mut Link, work: AckWork) -> Result<(), SessionEnd> {
+        if work.release_only {
+            // Dropped without an ack: the next sweep hands these out again,
+            // including stored copies of direct deliveries.
+            for index in &work.delete {
+                self.owned_slots.remove(index);
+            }
+            for fp in &work.fingerprints {
+                if let Some(seen) = self.direct_seen.remove(fp) {
+                    for index in seen.extra_indices {
+                        self.owned_slots.remove(&index);
+                    }
+                }
+            }
+            return Ok(());
+        }
         let mut delete = work.delete;
         for fp in &work.fingerprints {
-            if let Some(seen) = self.seen.get_mut(fp) {
+            if let Some(seen) = self.direct_seen.get_mut(fp) {
                 seen.acked = true;
                 delete.append(&mut seen.extra_indices);
             }
         }
-        if self.seen.len() > 4096 {
-            self.seen.retain(|_, s| !s.acked);
-        }
-        for _ in 0..work.cnma {
-            self.try_lines(link, &command::acknowledge_message())
-                .await?;
-        }
+        delete.sort_unstable();
+        delete.dedup();
         for index in delete {
-            if self
+            let deleted = self
                 .try_lines(link, &command::delete_message(index))
                 .await?
-                .is_none()
-            {
+                .is_some();
+            // Either way the slot is no longer ours: if the delete failed, the
+            // next sweep hands the message out again rather than losing it.
+            self.owned_slots.remove(&index);
+            if !deleted {
                 warn!(modem = %self.config.name, index, "could not delete a stored message; the next sweep sees it again");
             }
         }
@@ -1402,11 +1543,7 @@ impl Actor {
     async fn request(&mut self, link: &mut Link, request: Request) -> Result<(), SessionEnd> {
         match request {
             Request::Send { pdus, reply } => {
-                let result = self.send(link, &pdus).await;
-                let lost = match &result {
-                    Err(SendError::NotReady(reason)) => Some(reason.clone()),
-                    _ => None,
-                };
+                let (result, lost) = self.send(link, &pdus).await;
                 let _ = reply.send(result);
                 if let Some(reason) = lost {
                     return Err(SessionEnd::Lost(reason));
@@ -1424,91 +1561,129 @@ impl Actor {
         Ok(())
     }
 
-    async fn send(&mut self, link: &mut Link, pdus: &[EncodedPdu]) -> Result<Vec<u8>, SendError> {
+    /// Sends the parts in order. Also returns why the session is lost, if it is.
+    async fn send(
+        &mut self,
+        link: &mut Link,
+        pdus: &[EncodedPdu],
+    ) -> (Result<Vec<Option<u8>>, SendError>, Option<String>) {
         let mut sent = Vec::with_capacity(pdus.len());
         for (i, pdu) in pdus.iter().enumerate() {
             let part = i + 1;
-            match self.send_one(link, pdu).await {
+            let failure = match self.send_one(link, pdu).await {
                 Ok(mr) => {
                     self.info.counters.parts_sent += 1;
                     sent.push(mr);
+                    continue;
                 }
-                Err(PartError::Refused(result)) => {
-                    self.info.counters.send_failures += 1;
+                Err(failure) => failure,
+            };
+            self.info.counters.send_failures += 1;
+            return match failure {
+                PartError::Refused(result) => {
                     let transient = match &result {
                         FinalResult::Cms(e, _) => e.is_transient(),
                         FinalResult::Cme(e, _) => e.is_transient(),
                         _ => true,
                     };
-                    return Err(SendError::Refused {
+                    let error = SendError::Refused {
                         part,
                         result,
                         transient,
                         sent,
-                    });
+                    };
+                    (Err(error), None)
                 }
-                Err(PartError::Timeout) => {
-                    self.info.counters.send_failures += 1;
-                    return Err(SendError::Timeout { part, sent });
-                }
-                Err(PartError::Io(e)) => {
-                    self.info.counters.send_failures += 1;
-                    return Err(SendError::NotReady(e));
-                }
-            }
+                PartError::NoPrompt(lost) => (Err(SendError::NoPrompt { part, sent }), lost),
+                PartError::MaybeSent(lost) => (Err(SendError::Timeout { part, sent }), lost),
+            };
         }
-        Ok(sent)
+        (Ok(sent), None)
     }
 
-    async fn send_one(&mut self, link: &mut Link, pdu: &EncodedPdu) -> Result<u8, PartError> {
+    /// Sends one part; `Ok(None)` when the modem said OK without a reference.
+    async fn send_one(
+        &mut self,
+        link: &mut Link,
+        pdu: &EncodedPdu,
+    ) -> Result<Option<u8>, PartError> {
+        let lost = |e: ExecError| match e {
+            ExecError::Io(reason) => Some(reason),
+            ExecError::Timeout => None,
+        };
+        self.settle(link)
+            .await
+            .map_err(|e| PartError::NoPrompt(lost(e)))?;
         let cmd = command::send_message(pdu.tpdu_len);
         let deadline = Instant::now() + self.config.timeouts.of(cmd.class);
         link.parser.start(&cmd);
         Self::write(link, &cmd.to_bytes())
             .await
-            .map_err(PartError::from)?;
+            .map_err(|e| PartError::NoPrompt(lost(e)))?;
         match self.read_until(link, deadline, true).await {
             Ok(None) => {}
-            Ok(Some(response)) => return Err(PartError::Refused(response.result)),
+            Ok(Some(response)) => {
+                // An answer instead of the prompt. Close a prompt that may still
+                // be open all the same, in case the answer was a stale one.
+                let _ = Self::write(link, &[command::CANCEL_PROMPT]).await;
+                return Err(PartError::Refused(response.result));
+            }
             Err(e) => {
                 link.parser.abort();
-                // Close a prompt that may still be open.
+                link.needs_settle = true;
                 let _ = Self::write(link, &[command::CANCEL_PROMPT]).await;
                 link.failures += 1;
-                return Err(e.into());
+                return Err(PartError::NoPrompt(lost(e)));
             }
         }
         let hex = pdu.to_hex();
         link.parser.pdu_sent(&hex);
-        // PDU and Ctrl-Z in one write.
+        // PDU and Ctrl-Z in one write. From here on, a failure may have sent it.
         Self::write(link, &command::pdu_payload(&hex))
             .await
-            .map_err(PartError::from)?;
+            .map_err(|e| PartError::MaybeSent(lost(e)))?;
         match self.read_until(link, deadline, false).await {
             Ok(Some(response)) => match response.result {
                 FinalResult::Ok => {
                     link.failures = 0;
-                    response::parse_cmgs(&response.lines).map_err(|_| {
-                        PartError::Refused(FinalResult::Cms(
-                            CmsError::UNKNOWN,
-                            Some("no +CMGS reference".into()),
-                        ))
-                    })
+                    match response::parse_cmgs(&response.lines) {
+                        Ok(mr) => Ok(Some(mr)),
+                        Err(e) => {
+                            warn!(modem = %self.config.name, error = %e, "sent, but without a usable +CMGS reference");
+                            Ok(None)
+                        }
+                    }
                 }
                 other => Err(PartError::Refused(other)),
             },
-            Ok(None) => Err(PartError::Timeout),
+            Ok(None) => Err(PartError::MaybeSent(None)),
             Err(e) => {
                 link.parser.abort();
+                link.needs_settle = true;
                 link.failures += 1;
                 self.info.counters.timeouts += 1;
-                Err(e.into())
+                Err(PartError::MaybeSent(lost(e)))
             }
         }
     }
 
     async fn ussd(&mut self, link: &mut Link, code: &str) -> Result<String, String> {
         let cmd = command::ussd(code).map_err(|e| e.to_string())?;
+        // USSD the network sent before this request is not its answer.
+        let earlier: Vec<Urc> = link
+            .urcs
+            .iter()
+            .filter(|u| matches!(u, Urc::Ussd(_)))
+            .cloned()
+            .collect();
+        link.urcs.retain(|u| !matches!(u, Urc::Ussd(_)));
+        for urc in earlier {
+            if let Urc::Ussd(answer) = urc
+                && let Some(text) = answer.text
+            {
+                self.emit(ModemEvent::Ussd(text)).await;
+            }
+        }
         match self.exec(link, &cmd).await {
             Ok(r) if r.result == FinalResult::Ok => {}
             Ok(r) => return Err(format!("USSD refused: {}", r.result)),
@@ -1516,10 +1691,16 @@ impl Actor {
         }
         // The answer comes as a +CUSD URC; it may already be queued.
         let deadline = Instant::now() + self.config.ussd_timeout;
+        let cancel = Command::new("AT+CUSD=2", CommandClass::Network);
         loop {
             if let Some(pos) = link.urcs.iter().position(|u| matches!(u, Urc::Ussd(_)))
                 && let Some(Urc::Ussd(answer)) = link.urcs.remove(pos)
             {
+                if answer.status == 1 {
+                    // The network wants more input; this API is one question,
+                    // one answer, so close the session.
+                    let _ = self.exec(link, &cancel).await;
+                }
                 return match (answer.status, answer.text) {
                     (0 | 1, Some(text)) => Ok(text),
                     (status, text) => Err(format!(
@@ -1530,7 +1711,11 @@ impl Actor {
             }
             let read = timeout_at(deadline, link.port.read(&mut link.buffer)).await;
             match read {
-                Err(_) => return Err("no USSD answer in time".into()),
+                Err(_) => {
+                    // Close the session so a late answer does not meet the next request.
+                    let _ = self.exec(link, &cancel).await;
+                    return Err("no USSD answer in time".into());
+                }
                 Ok(Ok(0)) => return Err("port closed".into()),
                 Ok(Err(e)) => return Err(e.to_string()),
                 Ok(Ok(n)) => {
@@ -1546,19 +1731,14 @@ impl Actor {
     }
 }
 
+/// How one part failed; the strings say why the session is lost, if it is.
 enum PartError {
+    /// The modem answered with an error.
     Refused(FinalResult),
-    Timeout,
-    Io(String),
-}
-
-impl From<ExecError> for PartError {
-    fn from(e: ExecError) -> Self {
-        match e {
-            ExecError::Timeout => PartError::Timeout,
-            ExecError::Io(e) => PartError::Io(e),
-        }
-    }
+    /// No prompt came, so the PDU was never written: nothing was sent.
+    NoPrompt(Option<String>),
+    /// The PDU was written but no answer came: it may have been sent.
+    MaybeSent(Option<String>),
 }
 
 fn unix_now() -> Duration {
