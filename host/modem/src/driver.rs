@@ -677,6 +677,15 @@ struct Actor {
     stop: bool,
 }
 
+impl Link {
+    /// Feeds the first `n` bytes of the read buffer to the parser.
+    fn parse(&mut self, n: usize) -> Vec<Event> {
+        let mut events = Vec::new();
+        self.parser.feed(&self.buffer[..n], &mut events);
+        events
+    }
+}
+
 /// The connection to the modem for one session.
 struct Link {
     port: Port,
@@ -836,9 +845,7 @@ impl Actor {
                 read = link.port.read(&mut link.buffer) => match read {
                     Ok(0) => return SessionEnd::Lost("port closed (EOF)".into()),
                     Ok(n) => {
-                        let mut events = Vec::new();
-                        let bytes = link.buffer[..n].to_vec();
-                        link.parser.feed(&bytes, &mut events);
+                        let events = link.parse(n);
                         for event in events {
                             Self::route_idle_event(link, event, &self.config.name);
                         }
@@ -934,9 +941,7 @@ impl Actor {
                 Ok(Err(e)) => return Err(ExecError::Io(e.to_string())),
                 Ok(Ok(n)) => n,
             };
-            let mut events = Vec::new();
-            let bytes = link.buffer[..n].to_vec();
-            link.parser.feed(&bytes, &mut events);
+            let events = link.parse(n);
             for event in events {
                 match event {
                     Event::Response(r) if r.lines.iter().any(|l| l.starts_with("+CMEE:")) => {
@@ -969,9 +974,7 @@ impl Actor {
                 Ok(Ok(n)) => n,
                 Ok(Err(e)) => return Err(ExecError::Io(e.to_string())),
             };
-            let mut events = Vec::new();
-            let bytes = link.buffer[..n].to_vec();
-            link.parser.feed(&bytes, &mut events);
+            let events = link.parse(n);
             let mut found = None;
             for event in events {
                 match event {
@@ -1719,9 +1722,7 @@ impl Actor {
                 Ok(Ok(0)) => return Err("port closed".into()),
                 Ok(Err(e)) => return Err(e.to_string()),
                 Ok(Ok(n)) => {
-                    let mut events = Vec::new();
-                    let bytes = link.buffer[..n].to_vec();
-                    link.parser.feed(&bytes, &mut events);
+                    let events = link.parse(n);
                     for event in events {
                         Self::route_idle_event(link, event, &self.config.name);
                     }
