@@ -1,0 +1,185 @@
+//! What a component's store holds: WASI (with nothing granted), wasi-http with
+//! the connector's host grants, its config, its KV namespace and its limits.
+
+use std::sync::Arc;
+
+use http::HeaderName;
+use wasmtime::StoreLimits;
+use wasmtime::component::{Resource, ResourceTable};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
+
+use crate::bindings::host::{self, LogLevel};
+use crate::kv::{KvHandle, KvStore};
+
+/// Outbound HTTP policy for one connector: deny unless the host is granted.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HttpGrants {
+    /// Hosts the connector may reach, exactly as written.
+    pub(crate) allow_hosts: Vec<String>,
+}
+
+impl WasiHttpHooks for HttpGrants {
+    fn is_forbidden_header(&mut self, name: &HeaderName) -> bool {
+        // Credentials are the host's business: a guest never sets them.
+        *name == http::header::AUTHORIZATION
+            || wasmtime_wasi_http::DEFAULT_FORBIDDEN_HEADERS.contains(name)
+    }
+
+    fn send_request(
+        &mut self,
+        request: http::Request<wasmtime_wasi_http::WasiBody>,
+        options: Option<wasmtime_wasi_http::RequestOptions>,
+        _fut: Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+    ) -> Box<
+        dyn Future<
+                Output = Result<
+                    (
+                        http::Response<wasmtime_wasi_http::WasiBody>,
+                        Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+                    ),
+                    wasmtime_wasi_http::Error,
+                >,
+            > + Send,
+    > {
+        let host = request
+            .uri()
+            .host()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let allowed = self
+            .allow_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&host));
+        Box::new(async move {
+            if !allowed {
+                return Err(wasmtime_wasi_http::Error::HttpRequestDenied);
+            }
+            use http_body_util::BodyExt;
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            Ok((
+                response.map(BodyExt::boxed_unsync),
+                Box::new(io) as Box<dyn Future<Output = _> + Send>,
+            ))
+        })
+    }
+}
+
+/// The data of one component's store.
+pub(crate) struct HostState {
+    pub(crate) name: String,
+    pub(crate) config: Vec<(String, String)>,
+    pub(crate) kv: Arc<dyn KvStore>,
+    pub(crate) wasi: WasiCtx,
+    pub(crate) http: WasiHttpCtx,
+    pub(crate) grants: HttpGrants,
+    pub(crate) table: ResourceTable,
+    pub(crate) limits: StoreLimits,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.grants,
+        }
+    }
+}
+
+/// Largest key or value a connector may store.
+const MAX_KV_VALUE: usize = 1 << 20;
+
+fn kv_error(e: crate::kv::KvError) -> host::KvError {
+    host::KvError::Unavailable(e.to_string())
+}
+
+impl host::Host for HostState {
+    async fn log(
+        &mut self,
+        level: LogLevel,
+        message: String,
+        fields: Vec<(String, String)>,
+    ) -> wasmtime::Result<()> {
+        let connector = self.name.as_str();
+        match level {
+            LogLevel::Trace => tracing::trace!(connector, ?fields, "{message}"),
+            LogLevel::Debug => tracing::debug!(connector, ?fields, "{message}"),
+            LogLevel::Info => tracing::info!(connector, ?fields, "{message}"),
+            LogLevel::Warn => tracing::warn!(connector, ?fields, "{message}"),
+            LogLevel::Error => tracing::error!(connector, ?fields, "{message}"),
+        }
+        Ok(())
+    }
+
+    async fn config(&mut self) -> wasmtime::Result<Vec<(String, String)>> {
+        Ok(self.config.clone())
+    }
+
+    async fn now(&mut self) -> wasmtime::Result<u64> {
+        Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)))
+    }
+}
+
+impl host::HostKv for HostState {
+    async fn new(&mut self) -> wasmtime::Result<Resource<KvHandle>> {
+        Ok(self.table.push(KvHandle)?)
+    }
+
+    async fn get(
+        &mut self,
+        _kv: Resource<KvHandle>,
+        key: String,
+    ) -> wasmtime::Result<Result<Option<Vec<u8>>, host::KvError>> {
+        Ok(self.kv.get(&self.name, &key).map_err(kv_error))
+    }
+
+    async fn set(
+        &mut self,
+        _kv: Resource<KvHandle>,
+        key: String,
+        value: Vec<u8>,
+    ) -> wasmtime::Result<Result<(), host::KvError>> {
+        let size = key.len().max(value.len());
+        if size > MAX_KV_VALUE {
+            return Ok(Err(host::KvError::TooLarge(
+                u32::try_from(size).unwrap_or(u32::MAX),
+            )));
+        }
+        Ok(self.kv.set(&self.name, &key, &value).map_err(kv_error))
+    }
+
+    async fn delete(
+        &mut self,
+        _kv: Resource<KvHandle>,
+        key: String,
+    ) -> wasmtime::Result<Result<(), host::KvError>> {
+        Ok(self.kv.delete(&self.name, &key).map_err(kv_error))
+    }
+
+    async fn keys(
+        &mut self,
+        _kv: Resource<KvHandle>,
+        prefix: String,
+    ) -> wasmtime::Result<Result<Vec<String>, host::KvError>> {
+        Ok(self.kv.keys(&self.name, &prefix).map_err(kv_error))
+    }
+
+    async fn drop(&mut self, kv: Resource<KvHandle>) -> wasmtime::Result<()> {
+        self.table.delete(kv)?;
+        Ok(())
+    }
+}
+
+impl crate::bindings::types::Host for HostState {}

@@ -1,0 +1,213 @@
+//! The runtime with real components compiled from `tests/guests/` by the build
+//! script: calls, config, KV, typed errors, deadlines, memory caps, traps and
+//! restarts, HTTP grants, and clear load errors.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plutanium_runtime::{
+    Action, CallError, ConnectorError, Event, Grants, LoadError, MemoryKv, Processor, Runtime,
+    RuntimeConfig, Sms,
+};
+
+const PROCESSOR: &str = env!("PLUTANIUM_TEST_GUEST_PROCESSOR");
+const SINK: &str = env!("PLUTANIUM_TEST_GUEST_SINK");
+
+fn runtime() -> Runtime {
+    let config = RuntimeConfig {
+        call_deadline: Duration::from_millis(500),
+        memory_limit: 32 << 20,
+        ..RuntimeConfig::default()
+    };
+    Runtime::new(config, Arc::new(MemoryKv::default())).expect("runtime")
+}
+
+fn load(runtime: &Runtime, name: &str, config: &[(&str, &str)], allow_hosts: &[&str]) -> Processor {
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
+    let grants = Grants {
+        allow_hosts: allow_hosts.iter().map(|h| h.to_string()).collect(),
+        config: config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    runtime.load_processor(name, &bytes, grants).expect("loads")
+}
+
+fn sms(text: &str) -> Event {
+    Event::Sms(Sms {
+        id: "1".into(),
+        sender: "+420777000111".into(),
+        recipient: "+420777000000".into(),
+        text: text.into(),
+        received_at: 0,
+        modem: "gsm0".into(),
+        meta: Vec::new(),
+    })
+}
+
+fn reply(actions: &[Action]) -> &str {
+    match actions {
+        [Action::Reply(text)] => text,
+        other => panic!("expected one reply, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn echo_with_config_and_reused_instance() {
+    let rt = runtime();
+    let mut p = load(&rt, "echo", &[("prefix", "re: ")], &[]);
+    for i in 0..3 {
+        let actions = p.handle(&sms(&format!("hello {i}"))).await.unwrap();
+        assert_eq!(reply(&actions), format!("re: hello {i}"));
+    }
+    // Non-SMS events pass through with no actions.
+    let call = Event::Call(plutanium_runtime::Call {
+        caller: None,
+        modem: "gsm0".into(),
+        at: 0,
+    });
+    assert!(p.handle(&call).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn kv_is_per_connector_and_survives_instances() {
+    let rt = runtime();
+    let mut a = load(&rt, "counter-a", &[("mode", "kv")], &[]);
+    let mut b = load(&rt, "counter-b", &[("mode", "kv")], &[]);
+    assert_eq!(reply(&a.handle(&sms("x")).await.unwrap()), "count 1");
+    assert_eq!(reply(&a.handle(&sms("x")).await.unwrap()), "count 2");
+    assert_eq!(reply(&b.handle(&sms("x")).await.unwrap()), "count 1");
+    // A new instance of the same connector sees the same store.
+    let mut a2 = load(&rt, "counter-a", &[("mode", "kv")], &[]);
+    assert_eq!(reply(&a2.handle(&sms("x")).await.unwrap()), "count 3");
+}
+
+#[tokio::test]
+async fn connector_errors_are_typed() {
+    let rt = runtime();
+    let mut p = load(&rt, "fail", &[("mode", "fail")], &[]);
+    match p.handle(&sms("x")).await {
+        Err(CallError::Connector(ConnectorError::Permanent(reason))) => {
+            assert_eq!(reason, "refused on purpose")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_looping_connector_is_stopped_and_others_keep_working() {
+    let rt = runtime();
+    let mut looper = load(&rt, "looper", &[("mode", "loop")], &[]);
+    let mut echo = load(&rt, "echo", &[], &[]);
+    let started = std::time::Instant::now();
+    assert!(matches!(
+        looper.handle(&sms("x")).await,
+        Err(CallError::Deadline(_))
+    ));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        reply(&echo.handle(&sms("still here")).await.unwrap()),
+        "echo: still here"
+    );
+    // The looper gets a fresh instance and is stopped again.
+    assert!(matches!(
+        looper.handle(&sms("x")).await,
+        Err(CallError::Deadline(_))
+    ));
+}
+
+#[tokio::test]
+async fn memory_growth_traps_at_the_cap() {
+    let rt = runtime();
+    let mut hog = load(&rt, "hog", &[("mode", "grow")], &[]);
+    match hog.handle(&sms("x")).await {
+        Err(CallError::Trap(_)) => {}
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_trapping_connector_is_restarted() {
+    let rt = runtime();
+    let mut p = load(&rt, "trapper", &[("mode", "trap")], &[]);
+    for _ in 0..2 {
+        assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
+    }
+}
+
+/// A one-shot HTTP server on loopback that answers 204 and reports the request head.
+async fn http_server() -> (String, tokio::task::JoinHandle<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let handle = tokio::spawn(async move {
+        let Ok((mut stream, _)) = listener.accept().await else {
+            return String::new();
+        };
+        let mut buffer = vec![0u8; 4096];
+        let n = stream.read(&mut buffer).await.unwrap_or(0);
+        let _ = stream
+            .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .await;
+        String::from_utf8_lossy(&buffer[..n]).into_owned()
+    });
+    (address, handle)
+}
+
+#[tokio::test]
+async fn outbound_http_needs_a_grant() {
+    let rt = runtime();
+    let (address, server) = http_server().await;
+    let url = format!("http://{address}/hello");
+    let mut denied = load(&rt, "denied", &[("mode", "http"), ("url", &url)], &[]);
+    let answer = denied.handle(&sms("x")).await.unwrap();
+    assert!(reply(&answer).contains("HttpRequestDenied"), "{answer:?}");
+    let mut granted = load(
+        &rt,
+        "granted",
+        &[("mode", "http"), ("url", &url)],
+        &["127.0.0.1"],
+    );
+    let answer = granted.handle(&sms("x")).await.unwrap();
+    assert_eq!(reply(&answer), "status 204");
+    let head = server.await.unwrap();
+    assert!(head.starts_with("GET /hello HTTP/1.1"), "{head}");
+}
+
+#[tokio::test]
+async fn a_guest_cannot_set_authorization() {
+    let rt = runtime();
+    let mut p = load(
+        &rt,
+        "sneaky",
+        &[
+            ("mode", "http"),
+            ("url", "http://127.0.0.1:9/"),
+            ("authorization", "Bearer stolen"),
+        ],
+        &["127.0.0.1"],
+    );
+    let answer = p.handle(&sms("x")).await.unwrap();
+    assert!(
+        reply(&answer).starts_with("error header refused"),
+        "{answer:?}"
+    );
+}
+
+#[test]
+fn load_errors_name_the_problem() {
+    let rt = runtime();
+    let sink = std::fs::read(SINK).expect("built test sink");
+    match rt.load_processor("sink", &sink, Grants::default()) {
+        Err(LoadError::MissingExport { expected, found }) => {
+            assert_eq!(expected, "plutanium:gateway/processor@0.1.0");
+            assert!(found.contains("plutanium:gateway/sink@0.1.0"), "{found}");
+        }
+        other => panic!("{:?}", other.err()),
+    }
+    match rt.load_processor("junk", b"not wasm at all", Grants::default()) {
+        Err(LoadError::Invalid(_)) => {}
+        other => panic!("{:?}", other.err()),
+    }
+}
