@@ -8,18 +8,19 @@
 //! wall-time deadline (epoch interruption) and a memory cap per call.
 //!
 //! What it is not (yet): this first slice runs processors. Sources and sinks have
-//! bindings but no runner; resolved-IP checks, OAuth injection, fuel, trap
-//! restarts with backoff, the precompile cache and statistics are still to come
-//! (see the issue notes).
+//! bindings but no runner; fuel, restart backoff, the precompile cache and
+//! statistics are still to come (see the issue notes).
 //!
 //! What it is not, by design: a router. The routing core sees connectors only
 //! through its own traits.
 
 mod bindings;
+mod grants;
 mod kv;
 mod processor;
 mod state;
 
+pub use grants::{HostPolicy, InvalidHostEntry, OAuthGrant, TokenProvider};
 pub use kv::{KvError, KvHandle, KvStore, MemoryKv};
 pub use processor::{
     Action, Call, CallError, ConnectorError, Event, Grants, LoadError, Outbound, Processor,

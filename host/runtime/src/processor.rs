@@ -11,8 +11,9 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi_http::WasiHttpCtx;
 
 use crate::bindings::processor::{ProcessorConnector, ProcessorConnectorPre};
+use crate::grants::{HostPolicy, HttpGrants, OAuthGrant};
 use crate::kv::KvStore;
-use crate::state::{HostState, HttpGrants};
+use crate::state::HostState;
 
 pub use crate::bindings::types::{
     Action, Call, Error as ConnectorError, Event, Outbound, SendOptions, Sms,
@@ -49,12 +50,14 @@ impl Default for RuntimeConfig {
 }
 
 /// What an operator grants one connector.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Grants {
-    /// Hosts its HTTP requests may reach; none by default.
+    /// Hosts its HTTP requests may reach (see [`HostPolicy`]); none by default.
     pub allow_hosts: Vec<String>,
     /// Its configuration, as key/value pairs.
     pub config: Vec<(String, String)>,
+    /// Credentials the host adds to its requests to some hosts.
+    pub oauth: Option<OAuthGrant>,
 }
 
 /// Why a component cannot be loaded.
@@ -83,6 +86,9 @@ pub enum LoadError {
     /// The component imports something the host does not provide.
     #[error("the component imports {0}, which Plutanium does not provide to connectors")]
     UnsupportedImport(String),
+    /// An `allow_hosts` entry cannot be understood.
+    #[error(transparent)]
+    InvalidGrant(#[from] crate::grants::InvalidHostEntry),
     /// The engine could not be set up or the component not be linked.
     #[error("runtime error: {0}")]
     Runtime(String),
@@ -212,6 +218,7 @@ impl Runtime {
         let component = Component::new(&self.engine, bytes)
             .map_err(|e| LoadError::Invalid(format!("{e:#}")))?;
         self.check_world(&component)?;
+        let hosts = HostPolicy::new(&grants.allow_hosts)?;
         let pre = self
             .linker
             .instantiate_pre(&component)
@@ -220,6 +227,12 @@ impl Runtime {
         Ok(Processor {
             name: name.to_string(),
             pre,
+            http: HttpGrants {
+                hosts,
+                oauth: grants.oauth.clone(),
+                connect_timeout: None,
+                first_byte_timeout: None,
+            },
             grants,
             config: self.config,
             kv: self.kv.clone(),
@@ -233,6 +246,7 @@ impl Runtime {
 pub struct Processor {
     name: String,
     pre: ProcessorConnectorPre<HostState>,
+    http: HttpGrants,
     grants: Grants,
     config: RuntimeConfig,
     kv: Arc<dyn KvStore>,
@@ -253,9 +267,7 @@ impl Processor {
             kv: self.kv.clone(),
             wasi: WasiCtxBuilder::new().build(),
             http: WasiHttpCtx::new(),
-            grants: HttpGrants {
-                allow_hosts: self.grants.allow_hosts.clone(),
-            },
+            grants: self.http.clone(),
             table: ResourceTable::new(),
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.config.memory_limit)

@@ -3,67 +3,14 @@
 
 use std::sync::Arc;
 
-use http::HeaderName;
 use wasmtime::StoreLimits;
 use wasmtime::component::{Resource, ResourceTable};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::bindings::host::{self, LogLevel};
+use crate::grants::HttpGrants;
 use crate::kv::{KvHandle, KvStore};
-
-/// Outbound HTTP policy for one connector: deny unless the host is granted.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct HttpGrants {
-    /// Hosts the connector may reach, exactly as written.
-    pub(crate) allow_hosts: Vec<String>,
-}
-
-impl WasiHttpHooks for HttpGrants {
-    fn is_forbidden_header(&mut self, name: &HeaderName) -> bool {
-        // Credentials are the host's business: a guest never sets them.
-        *name == http::header::AUTHORIZATION
-            || wasmtime_wasi_http::DEFAULT_FORBIDDEN_HEADERS.contains(name)
-    }
-
-    fn send_request(
-        &mut self,
-        request: http::Request<wasmtime_wasi_http::WasiBody>,
-        options: Option<wasmtime_wasi_http::RequestOptions>,
-        _fut: Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
-    ) -> Box<
-        dyn Future<
-                Output = Result<
-                    (
-                        http::Response<wasmtime_wasi_http::WasiBody>,
-                        Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
-                    ),
-                    wasmtime_wasi_http::Error,
-                >,
-            > + Send,
-    > {
-        let host = request
-            .uri()
-            .host()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let allowed = self
-            .allow_hosts
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(&host));
-        Box::new(async move {
-            if !allowed {
-                return Err(wasmtime_wasi_http::Error::HttpRequestDenied);
-            }
-            use http_body_util::BodyExt;
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = _> + Send>,
-            ))
-        })
-    }
-}
 
 /// The data of one component's store.
 pub(crate) struct HostState {

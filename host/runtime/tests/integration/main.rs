@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use plutanium_runtime::{
-    Action, CallError, ConnectorError, Event, Grants, LoadError, MemoryKv, Processor, Runtime,
-    RuntimeConfig, Sms,
+    Action, CallError, ConnectorError, Event, Grants, HostPolicy, LoadError, MemoryKv, OAuthGrant,
+    Processor, Runtime, RuntimeConfig, Sms, TokenProvider,
 };
 
 const PROCESSOR: &str = env!("PLUTANIUM_TEST_GUEST_PROCESSOR");
@@ -22,16 +22,24 @@ fn runtime() -> Runtime {
     Runtime::new(config, Arc::new(MemoryKv::default())).expect("runtime")
 }
 
-fn load(runtime: &Runtime, name: &str, config: &[(&str, &str)], allow_hosts: &[&str]) -> Processor {
-    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
-    let grants = Grants {
+fn grants(config: &[(&str, &str)], allow_hosts: &[&str]) -> Grants {
+    Grants {
         allow_hosts: allow_hosts.iter().map(|h| h.to_string()).collect(),
         config: config
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-    };
+        oauth: None,
+    }
+}
+
+fn load_with(runtime: &Runtime, name: &str, grants: Grants) -> Processor {
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
     runtime.load_processor(name, &bytes, grants).expect("loads")
+}
+
+fn load(runtime: &Runtime, name: &str, config: &[(&str, &str)], allow_hosts: &[&str]) -> Processor {
+    load_with(runtime, name, grants(config, allow_hosts))
 }
 
 fn sms(text: &str) -> Event {
@@ -193,6 +201,75 @@ async fn a_guest_cannot_set_authorization() {
         reply(&answer).starts_with("error header refused"),
         "{answer:?}"
     );
+}
+
+#[tokio::test]
+async fn a_name_that_resolves_to_loopback_needs_the_address_granted() {
+    let rt = runtime();
+    let (address, server) = http_server().await;
+    let port = address.rsplit_once(':').unwrap().1.to_string();
+    let url = format!("http://localhost:{port}/");
+    let by_name = format!("localhost:{port}");
+    let mut name_only = load(
+        &rt,
+        "name-only",
+        &[("mode", "http"), ("url", &url)],
+        &[&by_name],
+    );
+    let answer = name_only.handle(&sms("x")).await.unwrap();
+    assert!(reply(&answer).contains("HttpRequestDenied"), "{answer:?}");
+    let mut with_address = load(
+        &rt,
+        "with-address",
+        &[("mode", "http"), ("url", &url)],
+        &[&by_name, "127.0.0.1", "::1"],
+    );
+    let answer = with_address.handle(&sms("x")).await.unwrap();
+    assert_eq!(reply(&answer), "status 204");
+    server.abort();
+}
+
+struct FixedToken;
+
+impl TokenProvider for FixedToken {
+    fn token(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + '_>>
+    {
+        Box::pin(async { Ok("host-secret-token".to_string()) })
+    }
+}
+
+#[tokio::test]
+async fn a_granted_oauth_host_gets_the_hosts_token() {
+    let rt = runtime();
+    let (address, server) = http_server().await;
+    let url = format!("http://{address}/mail");
+    let mut g = grants(&[("mode", "http"), ("url", &url)], &["127.0.0.1"]);
+    g.oauth = Some(OAuthGrant {
+        hosts: HostPolicy::new(&["127.0.0.1"]).unwrap(),
+        tokens: Arc::new(FixedToken),
+    });
+    let mut p = load_with(&rt, "mailer", g);
+    let answer = p.handle(&sms("x")).await.unwrap();
+    assert_eq!(reply(&answer), "status 204");
+    let head = server.await.unwrap().to_ascii_lowercase();
+    assert!(
+        head.contains("authorization: bearer host-secret-token"),
+        "{head}"
+    );
+}
+
+#[test]
+fn a_bad_allow_hosts_entry_is_a_load_error() {
+    let rt = runtime();
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
+    let err = rt
+        .load_processor("bad", &bytes, grants(&[], &["http://example.com/path"]))
+        .err()
+        .expect("refused");
+    assert!(matches!(err, LoadError::InvalidGrant(_)), "{err}");
+    assert!(err.to_string().contains("http://example.com/path"));
 }
 
 #[test]

@@ -1,0 +1,325 @@
+//! Outbound HTTP policy for one connector: which hosts it may reach, the
+//! resolved-address check, and the credentials the host adds for it.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use http::HeaderName;
+use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
+
+/// Where a connector's HTTP requests may go.
+///
+/// Entries: `example.com` (that host, any port), `*.example.com` (its
+/// subdomains, not itself), either with `:PORT` to pin the port, or an IP
+/// address (`127.0.0.1`, `[::1]:8080`). Names are resolved before connecting, and
+/// a name that resolves to a loopback, private, link-local or otherwise
+/// non-public address is refused unless that address is itself an entry: a
+/// granted public name cannot be pointed at the operator's own network.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostPolicy {
+    entries: Vec<HostEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HostName {
+    Exact(String),
+    Suffix(String),
+    Ip(IpAddr),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct HostEntry {
+    name: HostName,
+    port: Option<u16>,
+}
+
+/// An `allow_hosts` entry that cannot be understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid allow_hosts entry {entry:?}: {reason}")]
+pub struct InvalidHostEntry {
+    /// The entry as written.
+    pub entry: String,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+fn parse_entry(entry: &str) -> Result<HostEntry, InvalidHostEntry> {
+    let invalid = |reason| InvalidHostEntry {
+        entry: entry.to_string(),
+        reason,
+    };
+    let text = entry.trim().to_ascii_lowercase();
+    if text.is_empty() || text.contains('/') || text.contains('@') {
+        return Err(invalid(
+            "expected HOST, *.DOMAIN or an IP address, with an optional :PORT",
+        ));
+    }
+    // [v6]:port, v6, v4:port, host:port, host
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        let (ip, after) = rest
+            .split_once(']')
+            .ok_or_else(|| invalid("unclosed '['"))?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p.parse::<u16>().map_err(|_| invalid("bad port"))?),
+            None if after.is_empty() => None,
+            None => return Err(invalid("unexpected text after ']'")),
+        };
+        (ip.to_string(), port)
+    } else if text.parse::<std::net::Ipv6Addr>().is_ok() {
+        (text.clone(), None)
+    } else if let Some((host, port)) = text.rsplit_once(':') {
+        (
+            host.to_string(),
+            Some(port.parse::<u16>().map_err(|_| invalid("bad port"))?),
+        )
+    } else {
+        (text.clone(), None)
+    };
+    let name = if let Ok(ip) = host.parse::<IpAddr>() {
+        HostName::Ip(ip)
+    } else if let Some(domain) = host.strip_prefix("*.") {
+        if domain.is_empty() || domain.contains('*') {
+            return Err(invalid("a wildcard needs a domain after '*.'"));
+        }
+        HostName::Suffix(domain.to_string())
+    } else {
+        if host.contains('*') {
+            return Err(invalid("'*' is only allowed as a leading '*.'"));
+        }
+        HostName::Exact(host)
+    };
+    Ok(HostEntry { name, port })
+}
+
+/// Whether an address is one a public service would have.
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                // 100.64.0.0/10, carrier-grade NAT
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xFE00) == 0xFC00 // unique local fc00::/7
+                || (first & 0xFFC0) == 0xFE80) // link local fe80::/10
+        }
+    }
+}
+
+impl HostPolicy {
+    /// Parses `allow_hosts` entries.
+    pub fn new<S: AsRef<str>>(entries: &[S]) -> Result<Self, InvalidHostEntry> {
+        Ok(HostPolicy {
+            entries: entries
+                .iter()
+                .map(|e| parse_entry(e.as_ref()))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Whether any entry admits `host` (as written in the URL) on `port`.
+    pub fn admits_name(&self, host: &str, port: u16) -> bool {
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let ip = host.parse::<IpAddr>().ok();
+        self.entries.iter().any(|e| {
+            e.port.is_none_or(|p| p == port)
+                && match &e.name {
+                    HostName::Exact(name) => *name == host,
+                    HostName::Suffix(domain) => host
+                        .strip_suffix(domain.as_str())
+                        .is_some_and(|rest| rest.ends_with('.') && rest.len() > 1),
+                    HostName::Ip(granted) => ip == Some(*granted),
+                }
+        })
+    }
+
+    /// Whether a resolved address may be connected to.
+    pub fn admits_address(&self, ip: IpAddr) -> bool {
+        is_public(ip)
+            || self
+                .entries
+                .iter()
+                .any(|e| matches!(e.name, HostName::Ip(granted) if granted == ip))
+    }
+}
+
+/// Adds credentials to requests for some hosts. The daemon implements it with
+/// its OAuth token store; the component never sees the token.
+pub trait TokenProvider: Send + Sync {
+    /// A current access token (refreshed as needed).
+    fn token(&self) -> std::pin::Pin<Box<dyn Future<Output = Result<String, String>> + Send + '_>>;
+}
+
+/// A connector's OAuth grant: the hosts that get `Authorization: Bearer`.
+#[derive(Clone)]
+pub struct OAuthGrant {
+    /// Hosts (same syntax as `allow_hosts`) that receive the token.
+    pub hosts: HostPolicy,
+    /// Where tokens come from.
+    pub tokens: Arc<dyn TokenProvider>,
+}
+
+impl std::fmt::Debug for OAuthGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthGrant")
+            .field("hosts", &self.hosts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The HTTP hooks of one connector's store.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HttpGrants {
+    pub(crate) hosts: HostPolicy,
+    pub(crate) oauth: Option<OAuthGrant>,
+    pub(crate) connect_timeout: Option<std::time::Duration>,
+    pub(crate) first_byte_timeout: Option<std::time::Duration>,
+}
+
+type Io = Box<dyn Future<Output = Result<(), HttpError>> + Send>;
+
+impl WasiHttpHooks for HttpGrants {
+    fn is_forbidden_header(&mut self, name: &HeaderName) -> bool {
+        // Credentials are the host's business: a guest never sets them.
+        *name == http::header::AUTHORIZATION
+            || *name == http::header::PROXY_AUTHORIZATION
+            || wasmtime_wasi_http::DEFAULT_FORBIDDEN_HEADERS.contains(name)
+    }
+
+    fn send_request(
+        &mut self,
+        mut request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        _fut: Io,
+    ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, Io), HttpError>> + Send> {
+        let uri = request.uri().clone();
+        let host = uri.host().unwrap_or_default().to_string();
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("https") {
+                443
+            } else {
+                80
+            });
+        let policy = self.hosts.clone();
+        let oauth = self
+            .oauth
+            .clone()
+            .filter(|o| o.hosts.admits_name(&host, port));
+        let mut options = options.unwrap_or_default();
+        // wasmtime's defaults are 600 s; a connector call has a deadline anyway.
+        options.connect_timeout = Some(
+            options.connect_timeout.unwrap_or(
+                self.connect_timeout
+                    .unwrap_or(std::time::Duration::from_secs(10)),
+            ),
+        );
+        options.first_byte_timeout = Some(
+            options.first_byte_timeout.unwrap_or(
+                self.first_byte_timeout
+                    .unwrap_or(std::time::Duration::from_secs(30)),
+            ),
+        );
+        Box::new(async move {
+            if !policy.admits_name(&host, port) {
+                return Err(HttpError::HttpRequestDenied);
+            }
+            let addresses: Vec<IpAddr> = match host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+            {
+                Ok(ip) => vec![ip],
+                Err(_) => tokio::net::lookup_host((host.as_str(), port))
+                    .await
+                    .map_err(|_| HttpError::DnsError {
+                        rcode: Some("address not available".into()),
+                        info_code: None,
+                    })?
+                    .map(|a| a.ip())
+                    .collect(),
+            };
+            if addresses.is_empty() || addresses.iter().any(|ip| !policy.admits_address(*ip)) {
+                return Err(HttpError::HttpRequestDenied);
+            }
+            if let Some(oauth) = oauth {
+                let token =
+                    oauth.tokens.token().await.map_err(|e| {
+                        HttpError::InternalError(Some(format!("no access token: {e}")))
+                    })?;
+                let value = http::HeaderValue::from_str(&format!("Bearer {token}"))
+                    .map_err(|_| HttpError::InternalError(Some("unusable access token".into())))?;
+                request
+                    .headers_mut()
+                    .insert(http::header::AUTHORIZATION, value);
+            }
+            use http_body_util::BodyExt;
+            let (response, io) =
+                wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+            Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as Io))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_and_matching() {
+        let p = HostPolicy::new(&[
+            "gmail.googleapis.com",
+            "*.example.org:8443",
+            "127.0.0.1",
+            "[::1]:9000",
+        ])
+        .unwrap();
+        assert!(p.admits_name("gmail.googleapis.com", 443));
+        assert!(p.admits_name("GMAIL.googleapis.com", 80));
+        assert!(!p.admits_name("evil-gmail.googleapis.com", 443));
+        assert!(p.admits_name("api.example.org", 8443));
+        assert!(!p.admits_name("api.example.org", 443));
+        assert!(
+            !p.admits_name("example.org", 8443),
+            "a wildcard is for subdomains"
+        );
+        assert!(!p.admits_name("badexample.org", 8443));
+        assert!(p.admits_name("127.0.0.1", 1234));
+        assert!(p.admits_name("[::1]", 9000));
+        assert!(!p.admits_name("[::1]", 9001));
+        for bad in ["", "http://x", "a*b.com", "*.", "host:port", "[::1"] {
+            assert!(HostPolicy::new(&[bad]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_public_addresses_unless_granted() {
+        let p = HostPolicy::new(&["example.com", "10.1.2.3"]).unwrap();
+        assert!(p.admits_address("93.184.216.34".parse().unwrap()));
+        assert!(!p.admits_address("127.0.0.1".parse().unwrap()));
+        assert!(!p.admits_address("192.168.1.1".parse().unwrap()));
+        assert!(!p.admits_address("169.254.169.254".parse().unwrap()));
+        assert!(!p.admits_address("100.64.0.1".parse().unwrap()));
+        assert!(!p.admits_address("::1".parse().unwrap()));
+        assert!(!p.admits_address("fd00::1".parse().unwrap()));
+        assert!(!p.admits_address("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(p.admits_address("10.1.2.3".parse().unwrap()));
+        assert!(p.admits_address("2606:4700::1111".parse().unwrap()));
+    }
+}
