@@ -5,7 +5,7 @@ use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
-const GUESTS: &[&str] = &["processor", "sink"];
+const GUESTS: &[&str] = &["processor", "sink", "source"];
 
 fn main() {
     let manifest =

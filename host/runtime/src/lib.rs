@@ -7,22 +7,22 @@
 //! guest `Authorization` headers refused; a per-connector key-value namespace; a
 //! wall-time deadline (epoch interruption) and a memory cap per call.
 //!
-//! What it is not (yet): this first slice runs processors. Sources and sinks have
-//! bindings but no runner; fuel, restart backoff, the precompile cache and
-//! statistics are still to come (see the issue notes).
+//! What it is not (yet): fuel, restart backoff, the precompile cache, statistics
+//! and the adapters to the routing core's traits are still to come (see the issue
+//! notes).
 //!
 //! What it is not, by design: a router. The routing core sees connectors only
 //! through its own traits.
 
 mod bindings;
+mod connector;
 mod grants;
 mod kv;
-mod processor;
 mod state;
 
+pub use connector::{
+    Action, Call, CallError, Connector, ConnectorError, Event, Grants, LoadError, Outbound,
+    Runtime, RuntimeConfig, SendOptions, Sms, World,
+};
 pub use grants::{HostPolicy, InvalidHostEntry, OAuthGrant, TokenProvider};
 pub use kv::{KvError, KvHandle, KvStore, MemoryKv};
-pub use processor::{
-    Action, Call, CallError, ConnectorError, Event, Grants, LoadError, Outbound, Processor,
-    Runtime, RuntimeConfig, SendOptions, Sms,
-};

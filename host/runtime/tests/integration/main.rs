@@ -6,12 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use plutanium_runtime::{
-    Action, CallError, ConnectorError, Event, Grants, HostPolicy, LoadError, MemoryKv, OAuthGrant,
-    Processor, Runtime, RuntimeConfig, Sms, TokenProvider,
+    Action, CallError, Connector, ConnectorError, Event, Grants, HostPolicy, LoadError, MemoryKv,
+    OAuthGrant, Runtime, RuntimeConfig, Sms, TokenProvider, World,
 };
 
 const PROCESSOR: &str = env!("PLUTANIUM_TEST_GUEST_PROCESSOR");
 const SINK: &str = env!("PLUTANIUM_TEST_GUEST_SINK");
+const SOURCE: &str = env!("PLUTANIUM_TEST_GUEST_SOURCE");
 
 fn runtime() -> Runtime {
     let config = RuntimeConfig {
@@ -33,12 +34,12 @@ fn grants(config: &[(&str, &str)], allow_hosts: &[&str]) -> Grants {
     }
 }
 
-fn load_with(runtime: &Runtime, name: &str, grants: Grants) -> Processor {
+fn load_with(runtime: &Runtime, name: &str, grants: Grants) -> Connector {
     let bytes = std::fs::read(PROCESSOR).expect("built test processor");
     runtime.load_processor(name, &bytes, grants).expect("loads")
 }
 
-fn load(runtime: &Runtime, name: &str, config: &[(&str, &str)], allow_hosts: &[&str]) -> Processor {
+fn load(runtime: &Runtime, name: &str, config: &[(&str, &str)], allow_hosts: &[&str]) -> Connector {
     load_with(runtime, name, grants(config, allow_hosts))
 }
 
@@ -287,4 +288,55 @@ fn load_errors_name_the_problem() {
         Err(LoadError::Invalid(_)) => {}
         other => panic!("{:?}", other.err()),
     }
+}
+
+#[tokio::test]
+async fn sinks_and_sources_through_the_same_runtime() {
+    let rt = runtime();
+    let sink_bytes = std::fs::read(SINK).expect("built test sink");
+    let mut sink = rt.load("sink", &sink_bytes, Grants::default()).unwrap();
+    assert_eq!(sink.world(), World::Sink);
+    sink.deliver(&sms("to the sink")).await.unwrap();
+    // A call for another world is a typed error, not a trap.
+    assert!(matches!(
+        sink.handle(&sms("x")).await,
+        Err(CallError::WrongWorld {
+            needed: World::Processor,
+            actual: World::Sink
+        })
+    ));
+
+    let source_bytes = std::fs::read(SOURCE).expect("built test source");
+    let source_grants = || grants(&[("count", "3"), ("to", "+420777000111")], &[]);
+    let mut source = rt.load("source", &source_bytes, source_grants()).unwrap();
+    assert_eq!(source.world(), World::Source);
+    let first = source.poll(2).await.unwrap();
+    let keys: Vec<&str> = first.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys, ["test:1", "test:2"]);
+    assert_eq!(first[0].text, "message 1");
+    // Not acknowledged yet: offered again.
+    assert_eq!(source.poll(10).await.unwrap().len(), 3);
+    source.ack(&["test:1".to_string()]).await.unwrap();
+    source
+        .reject(&[("test:2".to_string(), "premium number".to_string())])
+        .await
+        .unwrap();
+    // A fresh instance (a restart) remembers through its KV namespace.
+    let mut restarted = rt.load("source", &source_bytes, source_grants()).unwrap();
+    let left: Vec<String> = restarted
+        .poll(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.key)
+        .collect();
+    assert_eq!(left, ["test:3"]);
+    // A source without its required config says so as a config error.
+    let mut unconfigured = rt
+        .load("unconfigured", &source_bytes, Grants::default())
+        .unwrap();
+    assert!(matches!(
+        unconfigured.poll(1).await,
+        Err(CallError::Connector(ConnectorError::Config(_)))
+    ));
 }

@@ -1,4 +1,4 @@
-//! The runtime and processor connectors: load, check, instantiate, call.
+//! The runtime and its connectors: load, check the world, instantiate, call.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,6 +11,8 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi_http::WasiHttpCtx;
 
 use crate::bindings::processor::{ProcessorConnector, ProcessorConnectorPre};
+use crate::bindings::sink::{SinkConnector, SinkConnectorPre};
+use crate::bindings::source::{SourceConnector, SourceConnectorPre};
 use crate::grants::{HostPolicy, HttpGrants, OAuthGrant};
 use crate::kv::KvStore;
 use crate::state::HostState;
@@ -19,8 +21,38 @@ pub use crate::bindings::types::{
     Action, Call, Error as ConnectorError, Event, Outbound, SendOptions, Sms,
 };
 
-/// The interface a processor must export.
-const PROCESSOR_EXPORT: &str = "plutanium:gateway/processor@0.1.0";
+/// Which of the three worlds a connector implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum World {
+    /// `source-connector`: polled for messages to send.
+    Source,
+    /// `sink-connector`: given events.
+    Sink,
+    /// `processor-connector`: asked what to do with events.
+    Processor,
+}
+
+impl World {
+    /// The interface this world exports, with the contract version.
+    pub fn export(self) -> &'static str {
+        match self {
+            World::Source => "plutanium:gateway/source@0.1.0",
+            World::Sink => "plutanium:gateway/sink@0.1.0",
+            World::Processor => "plutanium:gateway/processor@0.1.0",
+        }
+    }
+
+    /// The world's name in the WIT.
+    pub fn name(self) -> &'static str {
+        match self {
+            World::Source => "source-connector",
+            World::Sink => "sink-connector",
+            World::Processor => "processor-connector",
+        }
+    }
+
+    const ALL: [World; 3] = [World::Source, World::Sink, World::Processor];
+}
 /// Interfaces the host provides under the gateway package.
 const GATEWAY_IMPORTS: &[&str] = &[
     "plutanium:gateway/types@0.1.0",
@@ -70,8 +102,8 @@ pub enum LoadError {
     /// The component does not export what its world needs.
     #[error("the component does not export {expected}; it exports: {found}")]
     MissingExport {
-        /// The export the world needs.
-        expected: &'static str,
+        /// The export (or exports) expected.
+        expected: String,
         /// What it exports instead.
         found: String,
     },
@@ -101,6 +133,14 @@ pub enum CallError {
     /// The connector answered with an error of its own.
     #[error("connector error: {0:?}")]
     Connector(ConnectorError),
+    /// The connector implements another world than the call needs.
+    #[error("the connector is a {actual:?}, not a {needed:?}")]
+    WrongWorld {
+        /// The world the call needs.
+        needed: World,
+        /// The connector's world.
+        actual: World,
+    },
     /// The call ran past its deadline and was stopped.
     #[error("the connector ran past its {0:?} deadline and was stopped")]
     Deadline(Duration),
@@ -161,31 +201,48 @@ impl Runtime {
         })
     }
 
-    fn check_world(&self, component: &Component) -> Result<(), LoadError> {
+    /// The component's world, from its exports, or a load error naming what is wrong.
+    fn check_world(
+        &self,
+        component: &Component,
+        wanted: Option<World>,
+    ) -> Result<World, LoadError> {
         let ty = component.component_type();
         let exports: Vec<String> = ty
             .exports(&self.engine)
             .map(|(n, _)| n.to_string())
             .collect();
-        if !exports.iter().any(|e| e == PROCESSOR_EXPORT) {
-            if let Some(other) = exports
-                .iter()
-                .find(|e| e.starts_with("plutanium:gateway/processor@"))
-            {
-                return Err(LoadError::VersionMismatch {
-                    expected: PROCESSOR_EXPORT,
-                    found: other.clone(),
-                });
+        let candidates: Vec<World> = wanted.map_or(World::ALL.to_vec(), |w| vec![w]);
+        let found = candidates
+            .iter()
+            .copied()
+            .find(|w| exports.iter().any(|e| e == w.export()));
+        let Some(world) = found else {
+            for w in &candidates {
+                let unversioned = w.export().split('@').next().unwrap_or_default();
+                if let Some(other) = exports
+                    .iter()
+                    .find(|e| e.starts_with(&format!("{unversioned}@")))
+                {
+                    return Err(LoadError::VersionMismatch {
+                        expected: w.export(),
+                        found: other.clone(),
+                    });
+                }
             }
             return Err(LoadError::MissingExport {
-                expected: PROCESSOR_EXPORT,
+                expected: candidates
+                    .iter()
+                    .map(|w| w.export())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
                 found: if exports.is_empty() {
                     "nothing".into()
                 } else {
                     exports.join(", ")
                 },
             });
-        }
+        };
         for (name, item) in ty.imports(&self.engine) {
             if !matches!(item.ty, ComponentItem::ComponentInstance(_)) {
                 return Err(LoadError::UnsupportedImport(name.to_string()));
@@ -204,28 +261,48 @@ impl Runtime {
             }
             return Err(LoadError::UnsupportedImport(name.to_string()));
         }
-        Ok(())
+        Ok(world)
     }
 
-    /// Loads a processor component: checks its world, links it, and prepares
-    /// instantiation (the first call instantiates).
+    /// Loads a component of any of the three worlds: checks its world and
+    /// version, links it, and prepares instantiation (the first call instantiates).
+    pub fn load(&self, name: &str, bytes: &[u8], grants: Grants) -> Result<Connector, LoadError> {
+        self.load_world(name, bytes, grants, None)
+    }
+
+    /// Loads a component that must be a processor.
     pub fn load_processor(
         &self,
         name: &str,
         bytes: &[u8],
         grants: Grants,
-    ) -> Result<Processor, LoadError> {
+    ) -> Result<Connector, LoadError> {
+        self.load_world(name, bytes, grants, Some(World::Processor))
+    }
+
+    fn load_world(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        grants: Grants,
+        wanted: Option<World>,
+    ) -> Result<Connector, LoadError> {
         let component = Component::new(&self.engine, bytes)
             .map_err(|e| LoadError::Invalid(format!("{e:#}")))?;
-        self.check_world(&component)?;
+        let world = self.check_world(&component, wanted)?;
         let hosts = HostPolicy::new(&grants.allow_hosts)?;
-        let pre = self
-            .linker
-            .instantiate_pre(&component)
-            .and_then(ProcessorConnectorPre::new)
-            .map_err(|e| LoadError::Runtime(format!("{e:#}")))?;
-        Ok(Processor {
+        let link = |e: wasmtime::Error| LoadError::Runtime(format!("{e:#}"));
+        let instance_pre = self.linker.instantiate_pre(&component).map_err(link)?;
+        let pre = match world {
+            World::Processor => {
+                WorldPre::Processor(ProcessorConnectorPre::new(instance_pre).map_err(link)?)
+            }
+            World::Sink => WorldPre::Sink(SinkConnectorPre::new(instance_pre).map_err(link)?),
+            World::Source => WorldPre::Source(SourceConnectorPre::new(instance_pre).map_err(link)?),
+        };
+        Ok(Connector {
             name: name.to_string(),
+            world,
             pre,
             http: HttpGrants {
                 hosts,
@@ -242,22 +319,41 @@ impl Runtime {
     }
 }
 
-/// A loaded processor connector.
-pub struct Processor {
+enum WorldPre {
+    Processor(ProcessorConnectorPre<HostState>),
+    Sink(SinkConnectorPre<HostState>),
+    Source(SourceConnectorPre<HostState>),
+}
+
+enum WorldInstance {
+    Processor(ProcessorConnector),
+    Sink(SinkConnector),
+    Source(SourceConnector),
+}
+
+/// A loaded connector. Calls for another world than its own return
+/// [`CallError::WrongWorld`].
+pub struct Connector {
     name: String,
-    pre: ProcessorConnectorPre<HostState>,
+    world: World,
+    pre: WorldPre,
     http: HttpGrants,
     grants: Grants,
     config: RuntimeConfig,
     kv: Arc<dyn KvStore>,
     engine: Engine,
-    instance: Option<(Store<HostState>, ProcessorConnector)>,
+    instance: Option<(Store<HostState>, WorldInstance)>,
 }
 
-impl Processor {
+impl Connector {
     /// The connector's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Its world.
+    pub fn world(&self) -> World {
+        self.world
     }
 
     fn new_store(&self) -> Store<HostState> {
@@ -284,30 +380,50 @@ impl Processor {
         u64::try_from(self.config.call_deadline.as_micros().div_ceil(tick)).unwrap_or(u64::MAX)
     }
 
-    /// Asks the processor what to do with `event`.
-    pub async fn handle(&mut self, event: &Event) -> Result<Vec<Action>, CallError> {
+    /// Makes sure there is a live instance and arms its deadline.
+    async fn ready(&mut self, needed: World) -> Result<(), CallError> {
+        if self.world != needed {
+            return Err(CallError::WrongWorld {
+                needed,
+                actual: self.world,
+            });
+        }
         let ticks = self.deadline_ticks();
         if self.instance.is_none() {
             let mut store = self.new_store();
             store.set_epoch_deadline(ticks);
             store.epoch_deadline_trap();
-            let instance = self
-                .pre
-                .instantiate_async(&mut store)
-                .await
+            let instantiated = match &self.pre {
+                WorldPre::Processor(pre) => pre
+                    .instantiate_async(&mut store)
+                    .await
+                    .map(WorldInstance::Processor),
+                WorldPre::Sink(pre) => pre
+                    .instantiate_async(&mut store)
+                    .await
+                    .map(WorldInstance::Sink),
+                WorldPre::Source(pre) => pre
+                    .instantiate_async(&mut store)
+                    .await
+                    .map(WorldInstance::Source),
+            };
+            let instance = instantiated
                 .map_err(|e| CallError::Trap(format!("instantiation failed: {e:#}")))?;
             self.instance = Some((store, instance));
         }
-        let Some((store, instance)) = self.instance.as_mut() else {
-            return Err(CallError::Trap("no instance".into()));
-        };
-        store.set_epoch_deadline(ticks);
-        let result = instance
-            .plutanium_gateway_processor()
-            .call_handle(&mut *store, event)
-            .await;
+        if let Some((store, _)) = self.instance.as_mut() {
+            store.set_epoch_deadline(ticks);
+        }
+        Ok(())
+    }
+
+    /// Turns a call's outcome into the API's, discarding a trapped instance.
+    fn finish<T>(
+        &mut self,
+        result: wasmtime::Result<Result<T, ConnectorError>>,
+    ) -> Result<T, CallError> {
         match result {
-            Ok(Ok(actions)) => Ok(actions),
+            Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(CallError::Connector(e)),
             Err(trap) => {
                 // A trapped instance is poisoned: drop it; the next call starts afresh.
@@ -322,5 +438,75 @@ impl Processor {
                 }
             }
         }
+    }
+
+    /// Asks a processor what to do with `event`.
+    pub async fn handle(&mut self, event: &Event) -> Result<Vec<Action>, CallError> {
+        self.ready(World::Processor).await?;
+        let result = match self.instance.as_mut() {
+            Some((store, WorldInstance::Processor(p))) => {
+                p.plutanium_gateway_processor()
+                    .call_handle(&mut *store, event)
+                    .await
+            }
+            _ => return Err(CallError::Trap("no instance".into())),
+        };
+        self.finish(result)
+    }
+
+    /// Gives `event` to a sink.
+    pub async fn deliver(&mut self, event: &Event) -> Result<(), CallError> {
+        self.ready(World::Sink).await?;
+        let result = match self.instance.as_mut() {
+            Some((store, WorldInstance::Sink(s))) => {
+                s.plutanium_gateway_sink()
+                    .call_deliver(&mut *store, event)
+                    .await
+            }
+            _ => return Err(CallError::Trap("no instance".into())),
+        };
+        self.finish(result)
+    }
+
+    /// Asks a source for up to `max` messages.
+    pub async fn poll(&mut self, max: u32) -> Result<Vec<Outbound>, CallError> {
+        self.ready(World::Source).await?;
+        let result = match self.instance.as_mut() {
+            Some((store, WorldInstance::Source(s))) => {
+                s.plutanium_gateway_source()
+                    .call_poll(&mut *store, max)
+                    .await
+            }
+            _ => return Err(CallError::Trap("no instance".into())),
+        };
+        self.finish(result)
+    }
+
+    /// Tells a source these messages are durably queued.
+    pub async fn ack(&mut self, keys: &[String]) -> Result<(), CallError> {
+        self.ready(World::Source).await?;
+        let result = match self.instance.as_mut() {
+            Some((store, WorldInstance::Source(s))) => {
+                s.plutanium_gateway_source()
+                    .call_ack(&mut *store, keys)
+                    .await
+            }
+            _ => return Err(CallError::Trap("no instance".into())),
+        };
+        self.finish(result)
+    }
+
+    /// Tells a source these messages will never be sent, and why.
+    pub async fn reject(&mut self, refused: &[(String, String)]) -> Result<(), CallError> {
+        self.ready(World::Source).await?;
+        let result = match self.instance.as_mut() {
+            Some((store, WorldInstance::Source(s))) => {
+                s.plutanium_gateway_source()
+                    .call_reject(&mut *store, refused)
+                    .await
+            }
+            _ => return Err(CallError::Trap("no instance".into())),
+        };
+        self.finish(result)
     }
 }
