@@ -68,15 +68,26 @@ pub struct RuntimeConfig {
     pub call_deadline: Duration,
     /// Most linear memory one instance may grow to.
     pub memory_limit: usize,
+    /// Optional instruction budget per call (wasmtime fuel); `None` for no cap.
+    pub fuel: Option<u64>,
+    /// Wait after a trap before a fresh instance is made; doubles per
+    /// consecutive trap, up to `restart_backoff_max`.
+    pub restart_backoff: Duration,
+    /// Longest wait between restarts.
+    pub restart_backoff_max: Duration,
 }
 
 impl Default for RuntimeConfig {
-    /// 10 ms ticks, 2 s per call, 64 MiB.
+    /// 10 ms ticks, 2 s per call, 64 MiB, no fuel cap, restarts after 100 ms
+    /// doubling to 30 s.
     fn default() -> Self {
         RuntimeConfig {
             epoch_tick: Duration::from_millis(10),
             call_deadline: Duration::from_secs(2),
             memory_limit: 64 << 20,
+            fuel: None,
+            restart_backoff: Duration::from_millis(100),
+            restart_backoff_max: Duration::from_secs(30),
         }
     }
 }
@@ -141,6 +152,12 @@ pub enum CallError {
         /// The connector's world.
         actual: World,
     },
+    /// The connector trapped recently and waits before it is restarted.
+    #[error("the connector is restarting; next try in {0:?}")]
+    Backoff(Duration),
+    /// The call used up its instruction budget and was stopped.
+    #[error("the connector used up its fuel and was stopped")]
+    OutOfFuel,
     /// The call ran past its deadline and was stopped.
     #[error("the connector ran past its {0:?} deadline and was stopped")]
     Deadline(Duration),
@@ -171,6 +188,7 @@ impl Runtime {
         let runtime_error = |e: wasmtime::Error| LoadError::Runtime(e.to_string());
         let mut engine_config = Config::new();
         engine_config.epoch_interruption(true);
+        engine_config.consume_fuel(config.fuel.is_some());
         let engine = Engine::new(&engine_config).map_err(runtime_error)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(runtime_error)?;
@@ -315,6 +333,9 @@ impl Runtime {
             kv: self.kv.clone(),
             engine: self.engine.clone(),
             instance: None,
+            stats: ConnectorStats::default(),
+            consecutive_traps: 0,
+            not_before: None,
         })
     }
 }
@@ -343,9 +364,53 @@ pub struct Connector {
     kv: Arc<dyn KvStore>,
     engine: Engine,
     instance: Option<(Store<HostState>, WorldInstance)>,
+    stats: ConnectorStats,
+    consecutive_traps: u32,
+    not_before: Option<std::time::Instant>,
+}
+
+/// Upper bounds (µs) of the call-latency histogram buckets; the last bucket is unbounded.
+pub const LATENCY_BUCKETS_MICROS: [u64; 10] =
+    [10, 20, 50, 100, 200, 500, 1_000, 5_000, 20_000, 100_000];
+
+/// What one connector has done, for metrics.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConnectorStats {
+    /// Calls made (including failed ones).
+    pub calls: u64,
+    /// Calls that returned the connector's own error.
+    pub errors: u64,
+    /// Calls that trapped (crash, memory cap, fuel).
+    pub traps: u64,
+    /// Calls stopped at their deadline.
+    pub deadlines: u64,
+    /// Fresh instances made after a trap.
+    pub restarts: u64,
+    /// Call latencies: counts per [`LATENCY_BUCKETS_MICROS`] bucket, plus one
+    /// for everything slower.
+    pub latency_buckets: [u64; 11],
+    /// Sum of all call latencies, in microseconds.
+    pub latency_sum_micros: u64,
+}
+
+impl ConnectorStats {
+    fn record_latency(&mut self, elapsed: Duration) {
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        let bucket = LATENCY_BUCKETS_MICROS
+            .iter()
+            .position(|&bound| micros <= bound)
+            .unwrap_or(LATENCY_BUCKETS_MICROS.len());
+        self.latency_buckets[bucket] += 1;
+        self.latency_sum_micros = self.latency_sum_micros.saturating_add(micros);
+    }
 }
 
 impl Connector {
+    /// What the connector has done so far.
+    pub fn stats(&self) -> &ConnectorStats {
+        &self.stats
+    }
+
     /// The connector's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -372,6 +437,12 @@ impl Connector {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
+        if let Some(fuel) = self.config.fuel {
+            // Instantiation runs guest code too; it gets the same budget. A
+            // store without fuel accounting refuses this, which cannot happen
+            // here: the engine enables it whenever a budget is configured.
+            let _ = store.set_fuel(fuel);
+        }
         store
     }
 
@@ -390,6 +461,13 @@ impl Connector {
         }
         let ticks = self.deadline_ticks();
         if self.instance.is_none() {
+            if let Some(not_before) = self.not_before {
+                let now = std::time::Instant::now();
+                if now < not_before {
+                    return Err(CallError::Backoff(not_before - now));
+                }
+                self.stats.restarts += 1;
+            }
             let mut store = self.new_store();
             store.set_epoch_deadline(ticks);
             store.epoch_deadline_trap();
@@ -413,6 +491,11 @@ impl Connector {
         }
         if let Some((store, _)) = self.instance.as_mut() {
             store.set_epoch_deadline(ticks);
+            if let Some(fuel) = self.config.fuel {
+                store
+                    .set_fuel(fuel)
+                    .map_err(|e| CallError::Trap(format!("cannot set fuel: {e}")))?;
+            }
         }
         Ok(())
     }
@@ -420,21 +503,49 @@ impl Connector {
     /// Turns a call's outcome into the API's, discarding a trapped instance.
     fn finish<T>(
         &mut self,
+        started: std::time::Instant,
         result: wasmtime::Result<Result<T, ConnectorError>>,
     ) -> Result<T, CallError> {
+        self.stats.calls += 1;
+        self.stats.record_latency(started.elapsed());
         match result {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(CallError::Connector(e)),
+            Ok(Ok(value)) => {
+                self.consecutive_traps = 0;
+                self.not_before = None;
+                Ok(value)
+            }
+            Ok(Err(e)) => {
+                self.consecutive_traps = 0;
+                self.not_before = None;
+                self.stats.errors += 1;
+                Err(CallError::Connector(e))
+            }
             Err(trap) => {
-                // A trapped instance is poisoned: drop it; the next call starts afresh.
+                // A trapped instance is poisoned: drop it; a fresh one serves a
+                // later call, after a backoff that grows while it keeps trapping.
                 self.instance = None;
-                if matches!(
-                    trap.downcast_ref::<wasmtime::Trap>(),
-                    Some(wasmtime::Trap::Interrupt)
-                ) {
-                    Err(CallError::Deadline(self.config.call_deadline))
-                } else {
-                    Err(CallError::Trap(format!("{trap:#}")))
+                self.consecutive_traps = self.consecutive_traps.saturating_add(1);
+                let exponent = (self.consecutive_traps - 1).min(16);
+                let wait = self
+                    .config
+                    .restart_backoff
+                    .saturating_mul(1 << exponent)
+                    .min(self.config.restart_backoff_max);
+                self.not_before = Some(std::time::Instant::now() + wait);
+                tracing::warn!(connector = %self.name, error = %format!("{trap:#}"), ?wait, "connector trapped; restarting after a pause");
+                match trap.downcast_ref::<wasmtime::Trap>() {
+                    Some(wasmtime::Trap::Interrupt) => {
+                        self.stats.deadlines += 1;
+                        Err(CallError::Deadline(self.config.call_deadline))
+                    }
+                    Some(wasmtime::Trap::OutOfFuel) => {
+                        self.stats.traps += 1;
+                        Err(CallError::OutOfFuel)
+                    }
+                    _ => {
+                        self.stats.traps += 1;
+                        Err(CallError::Trap(format!("{trap:#}")))
+                    }
                 }
             }
         }
@@ -443,6 +554,7 @@ impl Connector {
     /// Asks a processor what to do with `event`.
     pub async fn handle(&mut self, event: &Event) -> Result<Vec<Action>, CallError> {
         self.ready(World::Processor).await?;
+        let started = std::time::Instant::now();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Processor(p))) => {
                 p.plutanium_gateway_processor()
@@ -451,12 +563,13 @@ impl Connector {
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
-        self.finish(result)
+        self.finish(started, result)
     }
 
     /// Gives `event` to a sink.
     pub async fn deliver(&mut self, event: &Event) -> Result<(), CallError> {
         self.ready(World::Sink).await?;
+        let started = std::time::Instant::now();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Sink(s))) => {
                 s.plutanium_gateway_sink()
@@ -465,12 +578,13 @@ impl Connector {
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
-        self.finish(result)
+        self.finish(started, result)
     }
 
     /// Asks a source for up to `max` messages.
     pub async fn poll(&mut self, max: u32) -> Result<Vec<Outbound>, CallError> {
         self.ready(World::Source).await?;
+        let started = std::time::Instant::now();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Source(s))) => {
                 s.plutanium_gateway_source()
@@ -479,12 +593,13 @@ impl Connector {
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
-        self.finish(result)
+        self.finish(started, result)
     }
 
     /// Tells a source these messages are durably queued.
     pub async fn ack(&mut self, keys: &[String]) -> Result<(), CallError> {
         self.ready(World::Source).await?;
+        let started = std::time::Instant::now();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Source(s))) => {
                 s.plutanium_gateway_source()
@@ -493,12 +608,13 @@ impl Connector {
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
-        self.finish(result)
+        self.finish(started, result)
     }
 
     /// Tells a source these messages will never be sent, and why.
     pub async fn reject(&mut self, refused: &[(String, String)]) -> Result<(), CallError> {
         self.ready(World::Source).await?;
+        let started = std::time::Instant::now();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Source(s))) => {
                 s.plutanium_gateway_source()
@@ -507,6 +623,6 @@ impl Connector {
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
-        self.finish(result)
+        self.finish(started, result)
     }
 }

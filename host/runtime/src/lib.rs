@@ -7,9 +7,9 @@
 //! guest `Authorization` headers refused; a per-connector key-value namespace; a
 //! wall-time deadline (epoch interruption) and a memory cap per call.
 //!
-//! What it is not (yet): fuel, restart backoff, the precompile cache, statistics
-//! and the adapters to the routing core's traits are still to come (see the issue
-//! notes).
+//! What it is not (yet): the precompile cache, guest stdout/stderr to tracing
+//! and the adapters to the routing core's traits are still to come (see the
+//! issue notes).
 //!
 //! What it is not, by design: a router. The routing core sees connectors only
 //! through its own traits.
@@ -21,8 +21,8 @@ mod kv;
 mod state;
 
 pub use connector::{
-    Action, Call, CallError, Connector, ConnectorError, Event, Grants, LoadError, Outbound,
-    Runtime, RuntimeConfig, SendOptions, Sms, World,
+    Action, Call, CallError, Connector, ConnectorError, ConnectorStats, Event, Grants,
+    LATENCY_BUCKETS_MICROS, LoadError, Outbound, Runtime, RuntimeConfig, SendOptions, Sms, World,
 };
 pub use grants::{HostPolicy, InvalidHostEntry, OAuthGrant, TokenProvider};
 pub use kv::{KvError, KvHandle, KvStore, MemoryKv};

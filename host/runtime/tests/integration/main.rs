@@ -18,6 +18,7 @@ fn runtime() -> Runtime {
     let config = RuntimeConfig {
         call_deadline: Duration::from_millis(500),
         memory_limit: 32 << 20,
+        restart_backoff: Duration::from_millis(200),
         ..RuntimeConfig::default()
     };
     Runtime::new(config, Arc::new(MemoryKv::default())).expect("runtime")
@@ -119,11 +120,20 @@ async fn a_looping_connector_is_stopped_and_others_keep_working() {
         reply(&echo.handle(&sms("still here")).await.unwrap()),
         "echo: still here"
     );
-    // The looper gets a fresh instance and is stopped again.
+    // Right away it waits out its restart backoff; then a fresh instance is made
+    // and stopped again.
+    assert!(matches!(
+        looper.handle(&sms("x")).await,
+        Err(CallError::Backoff(_))
+    ));
+    tokio::time::sleep(Duration::from_millis(250)).await;
     assert!(matches!(
         looper.handle(&sms("x")).await,
         Err(CallError::Deadline(_))
     ));
+    assert_eq!(looper.stats().deadlines, 2);
+    assert_eq!(looper.stats().restarts, 1);
+    assert_eq!(echo.stats().calls, 1);
 }
 
 #[tokio::test]
@@ -140,9 +150,19 @@ async fn memory_growth_traps_at_the_cap() {
 async fn a_trapping_connector_is_restarted() {
     let rt = runtime();
     let mut p = load(&rt, "trapper", &[("mode", "trap")], &[]);
-    for _ in 0..2 {
-        assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
-    }
+    assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
+    // The backoff doubles while it keeps trapping: 200 ms, then 400 ms.
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(matches!(
+        p.handle(&sms("x")).await,
+        Err(CallError::Backoff(_))
+    ));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
+    assert_eq!(p.stats().traps, 3);
+    assert_eq!(p.stats().restarts, 2);
 }
 
 /// A one-shot HTTP server on loopback that answers 204 and reports the request head.
@@ -339,4 +359,27 @@ async fn sinks_and_sources_through_the_same_runtime() {
         unconfigured.poll(1).await,
         Err(CallError::Connector(ConnectorError::Config(_)))
     ));
+}
+
+#[tokio::test]
+async fn fuel_caps_a_call() {
+    let config = RuntimeConfig {
+        fuel: Some(5_000_000),
+        call_deadline: Duration::from_secs(30),
+        ..RuntimeConfig::default()
+    };
+    let rt = Runtime::new(config, Arc::new(MemoryKv::default())).expect("runtime");
+    let mut looper = load(&rt, "looper", &[("mode", "loop")], &[]);
+    assert!(matches!(
+        looper.handle(&sms("x")).await,
+        Err(CallError::OutOfFuel)
+    ));
+    let mut echo = load(&rt, "echo", &[], &[]);
+    assert_eq!(
+        reply(&echo.handle(&sms("fuel enough")).await.unwrap()),
+        "echo: fuel enough"
+    );
+    let stats = echo.stats();
+    assert_eq!(stats.calls, 1);
+    assert_eq!(stats.latency_buckets.iter().sum::<u64>(), 1);
 }
