@@ -174,6 +174,7 @@ pub struct Runtime {
     config: RuntimeConfig,
     kv: Arc<dyn KvStore>,
     ticking: Arc<AtomicBool>,
+    cache_dir: Option<std::path::PathBuf>,
 }
 
 impl Drop for Runtime {
@@ -216,7 +217,15 @@ impl Runtime {
             config,
             kv,
             ticking,
+            cache_dir: None,
         })
+    }
+
+    /// Keeps compiled machine code in `dir`, so a restart loads connectors
+    /// without compiling them again.
+    pub fn with_compile_cache(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.cache_dir = Some(dir.into());
+        self
     }
 
     /// The component's world, from its exports, or a load error naming what is wrong.
@@ -298,6 +307,56 @@ impl Runtime {
         self.load_world(name, bytes, grants, Some(World::Processor))
     }
 
+    /// Compiles `bytes`, or loads the machine code compiled for them earlier from
+    /// the cache directory. The cache key is the engine's compatibility hash (so a
+    /// different wasmtime or configuration never reuses code) and the component's
+    /// hash; a damaged or foreign entry is recompiled, never trusted.
+    fn compile(&self, bytes: &[u8]) -> Result<Component, LoadError> {
+        let Some(dir) = &self.cache_dir else {
+            return Component::new(&self.engine, bytes)
+                .map_err(|e| LoadError::Invalid(format!("{e:#}")));
+        };
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.engine
+            .precompile_compatibility_hash()
+            .hash(&mut hasher);
+        bytes.hash(&mut hasher);
+        let path = dir.join(format!("{:016x}.cwasm", hasher.finish()));
+        if let Ok(compiled) = std::fs::read(&path) {
+            // SAFETY: `deserialize` trusts the bytes to be code this engine
+            // produced. They come from a file this runtime wrote into its own
+            // cache directory (which the operator keeps writable only by the
+            // daemon), under a name bound to this engine's compatibility hash and
+            // the component's bytes; wasmtime also checks the header and refuses
+            // code from another version or configuration.
+            #[allow(unsafe_code)]
+            let loaded = unsafe { Component::deserialize(&self.engine, &compiled) };
+            match loaded {
+                Ok(component) => return Ok(component),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "ignoring a bad cache entry")
+                }
+            }
+        }
+        let compiled = self
+            .engine
+            .precompile_component(bytes)
+            .map_err(|e| LoadError::Invalid(format!("{e:#}")))?;
+        // Write then rename, so a crash never leaves half an entry behind.
+        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+        let stored = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&temporary, &compiled))
+            .and_then(|()| std::fs::rename(&temporary, &path));
+        if let Err(e) = stored {
+            tracing::warn!(dir = %dir.display(), error = %e, "cannot write the compile cache");
+        }
+        // SAFETY: the bytes were produced by this engine a moment ago.
+        #[allow(unsafe_code)]
+        let component = unsafe { Component::deserialize(&self.engine, &compiled) };
+        component.map_err(|e| LoadError::Runtime(format!("{e:#}")))
+    }
+
     fn load_world(
         &self,
         name: &str,
@@ -305,8 +364,7 @@ impl Runtime {
         grants: Grants,
         wanted: Option<World>,
     ) -> Result<Connector, LoadError> {
-        let component = Component::new(&self.engine, bytes)
-            .map_err(|e| LoadError::Invalid(format!("{e:#}")))?;
+        let component = self.compile(bytes)?;
         let world = self.check_world(&component, wanted)?;
         let hosts = HostPolicy::new(&grants.allow_hosts)?;
         let link = |e: wasmtime::Error| LoadError::Runtime(format!("{e:#}"));

@@ -7,7 +7,7 @@
 //! guest `Authorization` headers refused; a per-connector key-value namespace; a
 //! wall-time deadline (epoch interruption) and a memory cap per call.
 //!
-//! What it is not (yet): the precompile cache, guest stdout/stderr to tracing
+//! What it is not (yet): guest stdout/stderr to tracing
 //! and the adapters to the routing core's traits are still to come (see the
 //! issue notes).
 //!

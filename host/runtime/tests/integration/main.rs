@@ -383,3 +383,38 @@ async fn fuel_caps_a_call() {
     assert_eq!(stats.calls, 1);
     assert_eq!(stats.latency_buckets.iter().sum::<u64>(), 1);
 }
+
+#[tokio::test]
+async fn the_compile_cache_is_reused_and_survives_damage() {
+    let dir = std::env::temp_dir().join(format!("plutanium-cache-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
+    let first = runtime().with_compile_cache(&dir);
+    let mut p = first
+        .load_processor("echo", &bytes, Grants::default())
+        .unwrap();
+    assert_eq!(reply(&p.handle(&sms("a")).await.unwrap()), "echo: a");
+    let entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    // A second runtime loads from the cache.
+    let second = runtime().with_compile_cache(&dir);
+    let mut p = second
+        .load_processor("echo", &bytes, Grants::default())
+        .unwrap();
+    assert_eq!(reply(&p.handle(&sms("b")).await.unwrap()), "echo: b");
+    // A damaged entry is recompiled, not trusted.
+    std::fs::write(&entries[0], b"garbage").unwrap();
+    let third = runtime().with_compile_cache(&dir);
+    let mut p = third
+        .load_processor("echo", &bytes, Grants::default())
+        .unwrap();
+    assert_eq!(reply(&p.handle(&sms("c")).await.unwrap()), "echo: c");
+    assert!(
+        std::fs::read(&entries[0]).unwrap().len() > 1000,
+        "rewritten"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

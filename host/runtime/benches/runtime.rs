@@ -1,0 +1,105 @@
+//! Bench of the connector runtime with the test processor (a trivial echo):
+//! first load with compilation, load from the compile cache, the first call
+//! (which instantiates), warm calls (p50/p99), and memory per loaded connector.
+//!
+//! Run with `cargo bench -p plutanium-runtime --bench runtime`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use plutanium_runtime::{Event, Grants, MemoryKv, Runtime, RuntimeConfig, Sms};
+
+const PROCESSOR: &str = env!("PLUTANIUM_TEST_GUEST_PROCESSOR");
+
+fn sms() -> Event {
+    Event::Sms(Sms {
+        id: "1".into(),
+        sender: "+420777000111".into(),
+        recipient: "+420777000000".into(),
+        text: "ping".into(),
+        received_at: 0,
+        modem: "gsm0".into(),
+        meta: Vec::new(),
+    })
+}
+
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let runtime_threads = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio");
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
+    let cache = std::env::temp_dir().join(format!("plutanium-bench-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    runtime_threads.block_on(async {
+        let kv = Arc::new(MemoryKv::default());
+        let start = Instant::now();
+        let rt = Runtime::new(RuntimeConfig::default(), kv.clone())
+            .expect("runtime")
+            .with_compile_cache(&cache);
+        let mut first = rt.load_processor("echo", &bytes, Grants::default()).expect("load");
+        let compile = start.elapsed();
+        let rt2 = Runtime::new(RuntimeConfig::default(), kv.clone())
+            .expect("runtime")
+            .with_compile_cache(&cache);
+        let start = Instant::now();
+        let mut cached = rt2.load_processor("echo", &bytes, Grants::default()).expect("load");
+        let from_cache = start.elapsed();
+        let start = Instant::now();
+        cached.handle(&sms()).await.expect("call");
+        let first_call = start.elapsed();
+        first.handle(&sms()).await.expect("call");
+
+        let calls = if quick { 200 } else { 20_000 };
+        let mut samples = Vec::with_capacity(calls);
+        for _ in 0..calls {
+            let start = Instant::now();
+            std::hint::black_box(first.handle(&sms()).await.expect("call"));
+            samples.push(start.elapsed());
+        }
+        samples.sort();
+
+        let before = rss_kib();
+        let mut loaded = Vec::new();
+        let count = if quick { 4 } else { 20 };
+        for i in 0..count {
+            let mut c = rt2
+                .load_processor(&format!("echo{i}"), &bytes, Grants::default())
+                .expect("load");
+            c.handle(&sms()).await.expect("call");
+            loaded.push(c);
+        }
+        let after = rss_kib();
+
+        println!("runtime/first load with compilation (engine + compile + link): {:.1} ms", compile.as_secs_f64() * 1e3);
+        println!("runtime/load from the compile cache: {:.2} ms", from_cache.as_secs_f64() * 1e3);
+        println!("runtime/first call (instantiation + call): {:.2} ms", first_call.as_secs_f64() * 1e3);
+        println!(
+            "runtime/warm processor call over {calls} calls: p50 {:.1} µs, p99 {:.1} µs",
+            percentile(&samples, 0.50).as_secs_f64() * 1e6,
+            percentile(&samples, 0.99).as_secs_f64() * 1e6
+        );
+        if let (Some(b), Some(a)) = (before, after) {
+            println!(
+                "runtime/resident memory per loaded, instantiated connector: {:.0} KiB ({count} connectors)",
+                a.saturating_sub(b) as f64 / count as f64
+            );
+        }
+        drop(loaded);
+    });
+    let _ = std::fs::remove_dir_all(&cache);
+}
