@@ -154,12 +154,12 @@ async fn a_trapping_connector_is_restarted() {
     // The backoff doubles while it keeps trapping: 200 ms, then 400 ms.
     tokio::time::sleep(Duration::from_millis(250)).await;
     assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(matches!(
         p.handle(&sms("x")).await,
         Err(CallError::Backoff(_))
     ));
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(450)).await;
     assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
     assert_eq!(p.stats().traps, 3);
     assert_eq!(p.stats().restarts, 2);
