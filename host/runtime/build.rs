@@ -5,7 +5,7 @@ use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
-const GUESTS: &[&str] = &["processor", "sink", "source"];
+const GUESTS: &[&str] = &["processor", "sink", "source", "future"];
 
 fn main() {
     let manifest =

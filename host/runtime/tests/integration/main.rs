@@ -13,6 +13,7 @@ use plutanium_runtime::{
 const PROCESSOR: &str = env!("PLUTANIUM_TEST_GUEST_PROCESSOR");
 const SINK: &str = env!("PLUTANIUM_TEST_GUEST_SINK");
 const SOURCE: &str = env!("PLUTANIUM_TEST_GUEST_SOURCE");
+const FUTURE: &str = env!("PLUTANIUM_TEST_GUEST_FUTURE");
 
 fn runtime() -> Runtime {
     let config = RuntimeConfig {
@@ -301,6 +302,21 @@ fn load_errors_name_the_problem() {
         Err(LoadError::MissingExport { expected, found }) => {
             assert_eq!(expected, "plutanium:gateway/processor@0.1.0");
             assert!(found.contains("plutanium:gateway/sink@0.1.0"), "{found}");
+        }
+        other => panic!("{:?}", other.err()),
+    }
+    let future = std::fs::read(FUTURE).expect("built future-version test processor");
+    match rt.load("future", &future, Grants::default()) {
+        Err(LoadError::VersionMismatch { expected, found }) => {
+            assert_eq!(expected, "plutanium:gateway/processor@0.1.0");
+            assert_eq!(found, "plutanium:gateway/processor@0.2.0");
+        }
+        other => panic!("{:?}", other.err()),
+    }
+    match rt.load_processor("future", &future, Grants::default()) {
+        Err(e @ LoadError::VersionMismatch { .. }) => {
+            assert!(e.to_string().contains("processor@0.2.0"), "{e}");
+            assert!(e.to_string().contains("processor@0.1.0"), "{e}");
         }
         other => panic!("{:?}", other.err()),
     }
