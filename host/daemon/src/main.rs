@@ -9,6 +9,7 @@
 //! only parses arguments, calls it and prints JSON or plain text.
 
 mod codec_cli;
+mod connector_cli;
 mod modem_cli;
 mod sim_cli;
 
@@ -38,6 +39,9 @@ enum Command {
     Modem(modem_cli::ModemCommand),
     /// Run the simulated GSM network with a control API.
     Sim(sim_cli::SimArgs),
+    /// Look at connector components.
+    #[command(subcommand)]
+    Connector(connector_cli::ConnectorCommand),
 }
 
 /// Logs go to stderr (journald-friendly plain text); `RUST_LOG` filters them.
@@ -86,11 +90,15 @@ fn main() -> ExitCode {
         Command::Gsm7(cmd) => codec_cli::run_gsm7(cmd),
         Command::Modem(cmd) => block_on(modem_cli::run(cmd)),
         Command::Sim(args) => block_on(sim_cli::run(args)),
+        Command::Connector(cmd) => connector_cli::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // One line, whatever the underlying errors look like.
+            let message = format!("{err:#}");
+            let one_line: Vec<&str> = message.split_whitespace().collect();
+            eprintln!("error: {}", one_line.join(" "));
             ExitCode::FAILURE
         }
     }

@@ -221,6 +221,37 @@ impl Runtime {
         })
     }
 
+    /// Describes a component without instantiating it: its world, contract
+    /// version, imports, exports, size, and whether this runtime can load it.
+    pub fn inspect(&self, bytes: &[u8]) -> Result<Inspection, LoadError> {
+        let component = Component::new(&self.engine, bytes)
+            .map_err(|e| LoadError::Invalid(format!("{e:#}")))?;
+        let ty = component.component_type();
+        let imports: Vec<String> = ty
+            .imports(&self.engine)
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let exports: Vec<String> = ty
+            .exports(&self.engine)
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let contract_version = exports
+            .iter()
+            .chain(imports.iter())
+            .filter_map(|name| name.strip_prefix("plutanium:gateway/"))
+            .filter_map(|rest| rest.split_once('@').map(|(_, v)| v.to_string()))
+            .next();
+        let checked = self.check_world(&component, None);
+        Ok(Inspection {
+            world: checked.as_ref().ok().copied(),
+            contract_version,
+            imports,
+            exports,
+            size: bytes.len(),
+            incompatibility: checked.err().map(|e| e.to_string()),
+        })
+    }
+
     /// Keeps compiled machine code in `dir`, so a restart loads connectors
     /// without compiling them again.
     pub fn with_compile_cache(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
@@ -396,6 +427,23 @@ impl Runtime {
             not_before: None,
         })
     }
+}
+
+/// What [`Runtime::inspect`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inspection {
+    /// The world, when the component is loadable.
+    pub world: Option<World>,
+    /// The `plutanium:gateway` version it was built against, if it names one.
+    pub contract_version: Option<String>,
+    /// Everything it imports.
+    pub imports: Vec<String>,
+    /// Everything it exports.
+    pub exports: Vec<String>,
+    /// Its size in bytes.
+    pub size: usize,
+    /// Why this runtime cannot load it, or `None` when it can.
+    pub incompatibility: Option<String>,
 }
 
 enum WorldPre {

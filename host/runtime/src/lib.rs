@@ -21,7 +21,7 @@ mod kv;
 mod state;
 
 pub use connector::{
-    Action, Call, CallError, Connector, ConnectorError, ConnectorStats, Event, Grants,
+    Action, Call, CallError, Connector, ConnectorError, ConnectorStats, Event, Grants, Inspection,
     LATENCY_BUCKETS_MICROS, LoadError, Outbound, Runtime, RuntimeConfig, SendOptions, Sms, World,
 };
 pub use grants::{HostPolicy, InvalidHostEntry, OAuthGrant, TokenProvider};

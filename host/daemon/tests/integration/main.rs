@@ -2,4 +2,5 @@
 //! command line's golden files, and `plutanium sim` / `plutanium modem` as processes.
 
 mod cli;
+mod connector;
 mod sim;
