@@ -15,6 +15,7 @@ use crate::bindings::sink::{SinkConnector, SinkConnectorPre};
 use crate::bindings::source::{SourceConnector, SourceConnectorPre};
 use crate::grants::{HostPolicy, HttpGrants, OAuthGrant};
 use crate::kv::KvStore;
+use crate::output::{LogOutput, Stream};
 use crate::state::HostState;
 
 pub use crate::bindings::types::{
@@ -532,7 +533,16 @@ impl Connector {
             name: self.name.clone(),
             config: self.grants.config.clone(),
             kv: self.kv.clone(),
-            wasi: WasiCtxBuilder::new().build(),
+            wasi: WasiCtxBuilder::new()
+                .stdout(LogOutput {
+                    connector: self.name.clone(),
+                    stream: Stream::Stdout,
+                })
+                .stderr(LogOutput {
+                    connector: self.name.clone(),
+                    stream: Stream::Stderr,
+                })
+                .build(),
             http: WasiHttpCtx::new(),
             grants: self.http.clone(),
             table: ResourceTable::new(),

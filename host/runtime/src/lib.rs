@@ -7,9 +7,10 @@
 //! guest `Authorization` headers refused; a per-connector key-value namespace; a
 //! wall-time deadline (epoch interruption) and a memory cap per call.
 //!
-//! What it is not (yet): guest stdout/stderr to tracing
-//! and the adapters to the routing core's traits are still to come (see the
-//! issue notes).
+//! A guest's stdout and stderr become log lines tagged with its name.
+//!
+//! What it is not (yet): the adapters to the routing core's traits are still to
+//! come (see the issue notes).
 //!
 //! What it is not, by design: a router. The routing core sees connectors only
 //! through its own traits.
@@ -18,6 +19,7 @@ mod bindings;
 mod connector;
 mod grants;
 mod kv;
+mod output;
 mod state;
 
 pub use connector::{

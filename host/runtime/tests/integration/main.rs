@@ -434,3 +434,39 @@ async fn the_compile_cache_is_reused_and_survives_damage() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A writer for a test subscriber that keeps everything in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn guest_output_becomes_log_lines() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let rt = runtime();
+    let mut p = load(&rt, "talker", &[("mode", "print")], &[]);
+    assert_eq!(reply(&p.handle(&sms("hi")).await.unwrap()), "printed");
+    drop(p);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("printed hi"), "{log}");
+    assert!(log.contains("complained about hi"), "{log}");
+    assert!(
+        log.contains("talker"),
+        "the connector's name tags its lines: {log}"
+    );
+}

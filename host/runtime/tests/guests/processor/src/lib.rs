@@ -1,7 +1,9 @@
 //! A processor connector for the runtime's tests. Its `mode` config key picks a
 //! behaviour: `echo` (the default) answers every SMS with "<prefix><text>";
 //! `loop` never returns; `grow` allocates without end; `trap` panics; `http`
-//! fetches the `url` config value and replies with the status or the error.
+//! fetches the `url` config value and replies with the status or the error;
+//! `kv` counts calls in its store; `fail` returns an error; `print` writes to
+//! stdout and stderr.
 
 wit_bindgen::generate!({
     path: "../../../../../wit",
@@ -89,6 +91,11 @@ impl Guest for TestProcessor {
                 Ok(vec![Action::Reply(format!("count {count}"))])
             }
             "fail" => Err(Error::Permanent("refused on purpose".into())),
+            "print" => {
+                println!("printed {}", sms.text);
+                eprintln!("complained about {}", sms.text);
+                Ok(vec![Action::Reply("printed".into())])
+            }
             _ => {
                 let prefix = config("prefix").unwrap_or_else(|| "echo: ".into());
                 host::log(host::LogLevel::Debug, "echoing", &[("from".into(), sms.sender.clone())]);
