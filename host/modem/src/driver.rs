@@ -684,6 +684,16 @@ impl Link {
         self.parser.feed(&self.buffer[..n], &mut events);
         events
     }
+
+    /// Reads once, by `deadline`, and returns what the parser made of it.
+    async fn read_events(&mut self, deadline: Instant) -> Result<Vec<Event>, ExecError> {
+        match timeout_at(deadline, self.port.read(&mut self.buffer)).await {
+            Err(_) => Err(ExecError::Timeout),
+            Ok(Ok(0)) => Err(ExecError::Io("port closed (EOF)".into())),
+            Ok(Ok(n)) => Ok(self.parse(n)),
+            Ok(Err(e)) => Err(ExecError::Io(e.to_string())),
+        }
+    }
 }
 
 /// The connection to the modem for one session.
@@ -931,17 +941,13 @@ impl Actor {
         link.parser.start(&sentinel);
         Self::write(link, &sentinel.to_bytes()).await?;
         loop {
-            let read = timeout_at(deadline, link.port.read(&mut link.buffer)).await;
-            let n = match read {
-                Err(_) => {
+            let events = match link.read_events(deadline).await {
+                Err(ExecError::Timeout) => {
                     link.parser.abort();
                     return Err(ExecError::Timeout);
                 }
-                Ok(Ok(0)) => return Err(ExecError::Io("port closed (EOF)".into())),
-                Ok(Err(e)) => return Err(ExecError::Io(e.to_string())),
-                Ok(Ok(n)) => n,
+                other => other?,
             };
-            let events = link.parse(n);
             for event in events {
                 match event {
                     Event::Response(r) if r.lines.iter().any(|l| l.starts_with("+CMEE:")) => {
@@ -967,14 +973,7 @@ impl Actor {
         until_prompt: bool,
     ) -> Result<Option<Response>, ExecError> {
         loop {
-            let read = timeout_at(deadline, link.port.read(&mut link.buffer)).await;
-            let n = match read {
-                Err(_) => return Err(ExecError::Timeout),
-                Ok(Ok(0)) => return Err(ExecError::Io("port closed (EOF)".into())),
-                Ok(Ok(n)) => n,
-                Ok(Err(e)) => return Err(ExecError::Io(e.to_string())),
-            };
-            let events = link.parse(n);
+            let events = link.read_events(deadline).await?;
             let mut found = None;
             for event in events {
                 match event {
@@ -1343,10 +1342,12 @@ impl Actor {
             self.try_lines(link, &command::acknowledge_message())
                 .await?;
         }
+        // Hex decoded once: for the fingerprint here and the PDU decode below.
+        let octets = plutanium_sms::hex::decode(hex);
         let tpdu_fingerprint = {
-            let octets = plutanium_sms::hex::decode(hex).unwrap_or_default();
-            let smsc_len = octets.first().map_or(0, |&l| usize::from(l) + 1);
-            fingerprint(octets.get(smsc_len..).unwrap_or_default())
+            let raw = octets.as_deref().unwrap_or_default();
+            let smsc_len = raw.first().map_or(0, |&l| usize::from(l) + 1);
+            fingerprint(raw.get(smsc_len..).unwrap_or_default())
         };
         match source {
             Source::Stored(index) => {
@@ -1379,7 +1380,7 @@ impl Actor {
             Source::Stored(i) => vec![i],
             Source::Direct => Vec::new(),
         };
-        let decoded = match plutanium_sms::decode_hex(hex, true) {
+        let decoded = match octets.and_then(|o| plutanium_sms::decode(&o, true)) {
             Ok(d) => d,
             Err(e) => {
                 let ack = self.ack(delete, Vec::new());
@@ -1712,17 +1713,14 @@ impl Actor {
                     )),
                 };
             }
-            let read = timeout_at(deadline, link.port.read(&mut link.buffer)).await;
-            match read {
-                Err(_) => {
+            match link.read_events(deadline).await {
+                Err(ExecError::Timeout) => {
                     // Close the session so a late answer does not meet the next request.
                     let _ = self.exec(link, &cancel).await;
                     return Err("no USSD answer in time".into());
                 }
-                Ok(Ok(0)) => return Err("port closed".into()),
-                Ok(Err(e)) => return Err(e.to_string()),
-                Ok(Ok(n)) => {
-                    let events = link.parse(n);
+                Err(ExecError::Io(e)) => return Err(e),
+                Ok(events) => {
                     for event in events {
                         Self::route_idle_event(link, event, &self.config.name);
                     }
