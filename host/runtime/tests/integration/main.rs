@@ -2,6 +2,8 @@
 //! script: calls, config, KV, typed errors, deadlines, memory caps, traps and
 //! restarts, HTTP grants, and clear load errors.
 
+mod examples;
+
 use std::sync::Arc;
 use std::time::Duration;
 

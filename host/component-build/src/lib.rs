@@ -1,0 +1,84 @@
+//! Compiles connector crates to `wasm32-wasip2` components from a build
+//! script, the way wasmtime builds its test programs: a nested `cargo build`
+//! with its own target directory, so it never waits on the outer build's lock.
+//!
+//! Build scripts fail by panicking; every panic here says what to do.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The target connectors are built for.
+pub const TARGET: &str = "wasm32-wasip2";
+
+/// Where components are built: `<target dir>/guests`, shared by every host
+/// profile so that each component is compiled once.
+pub fn guest_target_dir(workspace_root: &Path) -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root.join("target"))
+        .join("guests")
+}
+
+/// Makes sure the standard library for [`TARGET`] is installed. rustup does
+/// not add a `rust-toolchain.toml` target to a toolchain that is already
+/// installed, so this asks it to.
+pub fn ensure_target() {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+    let installed = sysroot.is_some_and(|root| root.join("lib/rustlib").join(TARGET).is_dir());
+    if installed {
+        return;
+    }
+    let status = Command::new("rustup")
+        .args(["target", "add", TARGET])
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            panic!("`rustup target add {TARGET}` failed ({s}); install the target and build again")
+        }
+        Err(e) => panic!(
+            "the {TARGET} target is missing and rustup cannot be run ({e}); install the target and build again"
+        ),
+    }
+}
+
+/// Builds the crate at `manifest` in release mode for [`TARGET`] into
+/// `target_dir`, and returns the path of its `.wasm` (named after `crate_name`
+/// with `-` as `_`). Tells cargo to rerun the build script when `watch`
+/// changes.
+pub fn build_component(manifest: &Path, crate_name: &str, target_dir: &Path) -> PathBuf {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(["build", "--release", "--quiet", "--target", TARGET])
+        .arg("--manifest-path")
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(target_dir)
+        // The host build's flags and wrappers (clippy, coverage) are not for the guest.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET")
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => panic!(
+            "building the component {crate_name} ({}) failed ({s}); the errors are above",
+            manifest.display()
+        ),
+        Err(e) => panic!("cannot run cargo to build the component {crate_name}: {e}"),
+    }
+    target_dir
+        .join(TARGET)
+        .join("release")
+        .join(format!("{}.wasm", crate_name.replace('-', "_")))
+}

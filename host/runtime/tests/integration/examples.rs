@@ -1,0 +1,110 @@
+//! The example connectors in `examples/connectors/`, built from source by the
+//! build script, running in the runtime against real loopback servers.
+
+use plutanium_runtime::{CallError, ConnectorError, Grants, World};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::{grants, runtime, sms};
+
+const RUST_WEBHOOK: &str = env!("PLUTANIUM_EXAMPLE_RUST_WEBHOOK");
+
+/// A request as a loopback server saw it.
+pub(crate) struct Captured {
+    pub(crate) head: String,
+    pub(crate) body: Vec<u8>,
+}
+
+/// A loopback HTTP server that answers each of `statuses` in turn (one
+/// request per connection) and hands back what it received.
+pub(crate) async fn http_capture(
+    statuses: &[u16],
+) -> (String, tokio::task::JoinHandle<Vec<Captured>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let statuses = statuses.to_vec();
+    let handle = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        for status in statuses {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut data = Vec::new();
+            let mut buffer = [0u8; 4096];
+            let (head, body) = loop {
+                let n = stream.read(&mut buffer).await.unwrap();
+                assert!(n > 0, "connection closed before the request was whole");
+                data.extend_from_slice(&buffer[..n]);
+                let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    continue;
+                };
+                let head = String::from_utf8_lossy(&data[..end]).into_owned();
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                if data.len() >= end + 4 + length {
+                    break (head, data[end + 4..end + 4 + length].to_vec());
+                }
+            };
+            let answer =
+                format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            stream.write_all(answer.as_bytes()).await.unwrap();
+            seen.push(Captured { head, body });
+        }
+        seen
+    });
+    (address, handle)
+}
+
+#[tokio::test]
+async fn the_rust_webhook_example_posts_events_and_maps_answers() {
+    let rt = runtime();
+    let bytes = std::fs::read(RUST_WEBHOOK).expect("built rust-webhook example");
+    let (address, server) = http_capture(&[200, 503]).await;
+    let url = format!("http://{address}/hook");
+    let mut sink = rt
+        .load(
+            "webhook",
+            &bytes,
+            grants(
+                &[("url", &url), ("header.X-Secret", "s3cret")],
+                &["127.0.0.1"],
+            ),
+        )
+        .expect("loads");
+    assert_eq!(sink.world(), World::Sink);
+    sink.deliver(&sms("Ahoj 👋")).await.expect("delivered");
+    let second = sink.deliver(&sms("again")).await;
+    assert!(
+        matches!(&second, Err(CallError::Connector(ConnectorError::Transient(m))) if m.contains("503")),
+        "{second:?}"
+    );
+    let seen = server.await.unwrap();
+    assert!(
+        seen[0].head.starts_with("POST /hook HTTP/1.1"),
+        "{}",
+        seen[0].head
+    );
+    assert!(
+        seen[0]
+            .head
+            .to_ascii_lowercase()
+            .contains("x-secret: s3cret"),
+        "{}",
+        seen[0].head
+    );
+    let json = String::from_utf8(seen[0].body.clone()).unwrap();
+    assert!(
+        json.contains(r#""kind":"sms""#) && json.contains("Ahoj 👋"),
+        "{json}"
+    );
+
+    // Without its url the sink reports a config error, not a trap.
+    let mut unconfigured = rt.load("webhook2", &bytes, Grants::default()).unwrap();
+    assert!(matches!(
+        unconfigured.deliver(&sms("x")).await,
+        Err(CallError::Connector(ConnectorError::Config(_)))
+    ));
+}

@@ -1,0 +1,69 @@
+//! The connector's durable key-value store.
+//!
+//! Each connector has its own namespace; values survive restarts of the
+//! component and of the daemon. Keys are strings, values bytes; the `_str`
+//! functions store UTF-8 text.
+
+use std::fmt;
+
+use crate::Error;
+
+/// Why the store did not answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KvError {
+    /// The store cannot be reached now; try again later.
+    Unavailable(String),
+    /// The key or value is larger than the host allows (1 MiB); its size in bytes.
+    TooLarge(u32),
+}
+
+impl fmt::Display for KvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KvError::Unavailable(reason) => write!(f, "key-value store unavailable: {reason}"),
+            KvError::TooLarge(size) => write!(f, "{size} bytes is more than the store takes"),
+        }
+    }
+}
+
+impl std::error::Error for KvError {}
+
+impl From<KvError> for Error {
+    /// An unavailable store is worth retrying; an oversized value is not.
+    fn from(e: KvError) -> Self {
+        match e {
+            KvError::Unavailable(_) => Error::Transient(e.to_string()),
+            KvError::TooLarge(_) => Error::Permanent(e.to_string()),
+        }
+    }
+}
+
+/// The value under `key`, if any.
+pub fn get(key: &str) -> Result<Option<Vec<u8>>, KvError> {
+    crate::host_calls::kv_get(key)
+}
+
+/// Stores `value` under `key`, replacing what was there.
+pub fn set(key: &str, value: &[u8]) -> Result<(), KvError> {
+    crate::host_calls::kv_set(key, value)
+}
+
+/// Removes `key`; removing a missing key is not an error.
+pub fn delete(key: &str) -> Result<(), KvError> {
+    crate::host_calls::kv_delete(key)
+}
+
+/// Every key that starts with `prefix`, sorted.
+pub fn keys(prefix: &str) -> Result<Vec<String>, KvError> {
+    crate::host_calls::kv_keys(prefix)
+}
+
+/// The value under `key` as text; bytes that are not UTF-8 are replaced.
+pub fn get_str(key: &str) -> Result<Option<String>, KvError> {
+    Ok(get(key)?.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Stores `value` as UTF-8 under `key`.
+pub fn set_str(key: &str, value: &str) -> Result<(), KvError> {
+    set(key, value.as_bytes())
+}
