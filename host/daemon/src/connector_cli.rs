@@ -1,12 +1,16 @@
-//! `plutanium connector ...`: look at connector components.
+//! `plutanium connector ...`: inspect, list, install and scaffold connector
+//! components.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
-use clap::Subcommand;
-use plutanium_runtime::{MemoryKv, Runtime, RuntimeConfig};
-use serde_json::json;
+use anyhow::{Context, Result, bail};
+use clap::{Subcommand, ValueEnum};
+use plutanium_runtime::{Inspection, MemoryKv, Runtime, RuntimeConfig};
+use serde_json::{Value, json};
+
+use crate::connector_catalog::{Catalog, Origin, check_name};
+use crate::scaffold::{self, Language, WorldKind};
 
 /// `plutanium connector` subcommands.
 #[derive(Debug, Subcommand)]
@@ -14,34 +18,249 @@ pub(crate) enum ConnectorCommand {
     /// Describe a component: world, contract version, imports, exports, size,
     /// and whether this Plutanium can load it (JSON).
     Inspect {
+        /// A component file (.wasm), or the name of a built-in or installed connector.
+        file: PathBuf,
+        /// The data directory (default: $PLUTANIUM_DATA_DIR, $STATE_DIRECTORY or ~/.local/share/plutanium).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// List the built-in and installed connectors.
+    List {
+        /// The data directory.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// JSON, one object per connector, instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a component, precompile it, and copy it into the data directory
+    /// so configs can name it.
+    Install {
         /// The component (.wasm).
         file: PathBuf,
+        /// The name to install it under (default: the file name without .wasm,
+        /// with '_' as '-').
+        #[arg(long)]
+        name: Option<String>,
+        /// Replace an installed connector of the same name.
+        #[arg(long)]
+        force: bool,
+        /// The data directory.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
     },
+    /// Create a new connector project that builds and has a test.
+    New {
+        /// The project's name (also its directory).
+        name: String,
+        /// The language to write it in.
+        #[arg(long, value_enum)]
+        lang: Language,
+        /// The kind of connector.
+        #[arg(long, value_enum, default_value_t = WorldKind::Processor)]
+        world: WorldKind,
+        /// Where to create the project directory (default: here).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// A Plutanium source checkout's `sdk/` directory, for Rust projects
+        /// (default: the one this binary was built from, if it is still there).
+        #[arg(long)]
+        sdk: Option<PathBuf>,
+    },
+}
+
+impl ValueEnum for Language {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Language::Rust, Language::Python]
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for WorldKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[WorldKind::Processor, WorldKind::Sink, WorldKind::Source]
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+fn runtime(cache: Option<&Path>) -> Result<Runtime> {
+    let runtime = Runtime::new(RuntimeConfig::default(), Arc::new(MemoryKv::default()))?;
+    Ok(match cache {
+        Some(dir) => runtime.with_compile_cache(dir),
+        None => runtime,
+    })
+}
+
+fn inspection_json(source: &str, inspection: &Inspection) -> Value {
+    json!({
+        "file": source,
+        "world": inspection.world.map(|w| w.name()),
+        "contract_version": inspection.contract_version,
+        "imports": inspection.imports,
+        "exports": inspection.exports,
+        "size": inspection.size,
+        "compatible": inspection.incompatibility.is_none(),
+        "incompatibility": inspection.incompatibility,
+    })
 }
 
 pub(crate) fn run(cmd: ConnectorCommand) -> Result<()> {
     match cmd {
-        ConnectorCommand::Inspect { file } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let runtime = Runtime::new(RuntimeConfig::default(), Arc::new(MemoryKv::default()))?;
-            let inspection = runtime
-                .inspect(&bytes)
-                .with_context(|| format!("{} is not a usable component", file.display()))?;
+        ConnectorCommand::Inspect { file, data_dir } => inspect(&file, data_dir),
+        ConnectorCommand::List { data_dir, json } => list(data_dir, json),
+        ConnectorCommand::Install {
+            file,
+            name,
+            force,
+            data_dir,
+        } => install(&file, name, force, data_dir),
+        ConnectorCommand::New {
+            name,
+            lang,
+            world,
+            dir,
+            sdk,
+        } => {
+            let created = scaffold::create(&dir, &name, lang, world, sdk)?;
             println!(
-                "{}",
-                json!({
-                    "file": file.display().to_string(),
-                    "world": inspection.world.map(|w| w.name()),
-                    "contract_version": inspection.contract_version,
-                    "imports": inspection.imports,
-                    "exports": inspection.exports,
-                    "size": inspection.size,
-                    "compatible": inspection.incompatibility.is_none(),
-                    "incompatibility": inspection.incompatibility,
-                })
+                "created {} ({} {})",
+                created.display(),
+                lang.name(),
+                world.name()
             );
+            println!("{}", scaffold::next_steps(&created, lang));
+            Ok(())
         }
     }
+}
+
+fn inspect(file: &Path, data_dir: Option<PathBuf>) -> Result<()> {
+    let named = file
+        .to_str()
+        .filter(|s| !file.exists() && check_name(s).is_ok());
+    let bytes = match named {
+        Some(name) => {
+            let catalog = Catalog::new(&crate::data_dir::resolve(data_dir)?);
+            catalog
+                .bytes(name)?
+                .with_context(|| format!("no file and no connector called {name:?}"))?
+                .into_owned()
+        }
+        None => std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
+    };
+    let inspection = runtime(None)?
+        .inspect(&bytes)
+        .with_context(|| format!("{} is not a usable component", file.display()))?;
+    println!(
+        "{}",
+        inspection_json(&file.display().to_string(), &inspection)
+    );
+    Ok(())
+}
+
+fn list(data_dir: Option<PathBuf>, as_json: bool) -> Result<()> {
+    let data_dir = crate::data_dir::resolve(data_dir)?;
+    let catalog = Catalog::new(&data_dir);
+    let cache = data_dir.join("cache");
+    let runtime = runtime(Some(&cache))?;
+    let mut rows = Vec::new();
+    for entry in catalog.entries()? {
+        let bytes = catalog.bytes(&entry.name)?.unwrap_or_default();
+        let (world, version, problem) = match runtime.inspect(&bytes) {
+            Ok(i) => (
+                i.world.map(|w| w.name().to_string()),
+                i.contract_version.clone(),
+                i.incompatibility.clone(),
+            ),
+            Err(e) => (None, None, Some(e.to_string())),
+        };
+        let (origin, path) = match &entry.origin {
+            Origin::BuiltIn => ("built-in", None),
+            Origin::Installed(path) => ("installed", Some(path.display().to_string())),
+        };
+        rows.push(json!({
+            "name": entry.name, "origin": origin, "path": path, "world": world,
+            "contract_version": version, "size": bytes.len(),
+            "compatible": problem.is_none(), "incompatibility": problem,
+        }));
+    }
+    if as_json {
+        for row in &rows {
+            println!("{row}");
+        }
+        return Ok(());
+    }
+    println!(
+        "{:<24} {:<10} {:<20} {:>9}  notes",
+        "NAME", "ORIGIN", "WORLD", "SIZE"
+    );
+    for row in &rows {
+        let notes = match (&row["incompatibility"], &row["path"]) {
+            (Value::String(problem), _) => format!("cannot load: {problem}"),
+            (_, Value::String(path)) => path.clone(),
+            _ => String::new(),
+        };
+        println!(
+            "{:<24} {:<10} {:<20} {:>6} KiB  {notes}",
+            row["name"].as_str().unwrap_or_default(),
+            row["origin"].as_str().unwrap_or_default(),
+            row["world"].as_str().unwrap_or("?"),
+            row["size"].as_u64().unwrap_or(0).div_ceil(1024),
+        );
+    }
+    Ok(())
+}
+
+fn install(
+    file: &Path,
+    name: Option<String>,
+    force: bool,
+    data_dir: Option<PathBuf>,
+) -> Result<()> {
+    let name = match name {
+        Some(name) => name,
+        None => file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(|s| s.replace('_', "-").to_ascii_lowercase())
+            .with_context(|| format!("cannot take a name from {}; pass --name", file.display()))?,
+    };
+    check_name(&name)?;
+    if Catalog::builtin(&name).is_some() {
+        bail!("{name:?} is a built-in connector; install under another --name");
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let data_dir = crate::data_dir::resolve(data_dir)?;
+    let catalog = Catalog::new(&data_dir);
+    let target = catalog.installed_path(&name);
+    if target.exists() && !force {
+        bail!(
+            "a connector called {name:?} is already installed at {}; pass --force to replace it",
+            target.display()
+        );
+    }
+    // Compiling it here checks it and fills the compile cache the daemon uses.
+    let inspection = runtime(Some(&data_dir.join("cache")))?
+        .inspect(&bytes)
+        .with_context(|| format!("{} is not a usable component", file.display()))?;
+    if let Some(problem) = &inspection.incompatibility {
+        bail!("{} cannot be installed: {problem}", file.display());
+    }
+    std::fs::create_dir_all(catalog.installed_dir())
+        .with_context(|| format!("cannot create {}", catalog.installed_dir().display()))?;
+    let temporary = target.with_extension(format!("wasm.tmp{}", std::process::id()));
+    std::fs::write(&temporary, &bytes)
+        .and_then(|()| std::fs::rename(&temporary, &target))
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    let world = inspection.world.map_or("?", |w| w.name());
+    println!(
+        "installed {name} ({world}, {} KiB) at {}",
+        bytes.len().div_ceil(1024),
+        target.display()
+    );
     Ok(())
 }

@@ -9,8 +9,11 @@
 //! only parses arguments, calls it and prints JSON or plain text.
 
 mod codec_cli;
+mod connector_catalog;
 mod connector_cli;
+mod data_dir;
 mod modem_cli;
+mod scaffold;
 mod sim_cli;
 
 use std::process::ExitCode;
@@ -39,7 +42,7 @@ enum Command {
     Modem(modem_cli::ModemCommand),
     /// Run the simulated GSM network with a control API.
     Sim(sim_cli::SimArgs),
-    /// Look at connector components.
+    /// Connector components: inspect, list, install, new.
     #[command(subcommand)]
     Connector(connector_cli::ConnectorCommand),
 }

@@ -224,9 +224,11 @@ impl Runtime {
 
     /// Describes a component without instantiating it: its world, contract
     /// version, imports, exports, size, and whether this runtime can load it.
+    ///
+    /// With a compile cache, the compiled code is kept, so a later load of
+    /// the same bytes does not compile again (this is how `install` precompiles).
     pub fn inspect(&self, bytes: &[u8]) -> Result<Inspection, LoadError> {
-        let component = Component::new(&self.engine, bytes)
-            .map_err(|e| LoadError::Invalid(format!("{e:#}")))?;
+        let component = self.compile(bytes)?;
         let ty = component.component_type();
         let imports: Vec<String> = ty
             .imports(&self.engine)
