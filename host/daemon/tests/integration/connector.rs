@@ -1,6 +1,6 @@
 //! `plutanium connector inspect` on components the runtime's build compiled.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -57,4 +57,199 @@ fn inspect_reports_world_version_and_compatibility() {
     assert!(!ok);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("not a usable component"), "{stderr}");
+}
+
+fn plutanium(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn list(data_dir: &str) -> Vec<Value> {
+    let (ok, stdout, stderr) = plutanium(&["connector", "list", "--json", "--data-dir", data_dir]);
+    assert!(ok, "{stderr}");
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn install_list_and_inspect_by_name() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    // A fresh data directory has the built-in connectors.
+    let rows = list(data_dir);
+    let missed = rows
+        .iter()
+        .find(|r| r["name"] == "missed-call")
+        .expect("missed-call is built in");
+    assert_eq!(missed["origin"], "built-in");
+    assert_eq!(missed["world"], "processor-connector");
+    assert_eq!(missed["compatible"], true);
+
+    let cached = |dir: &Path| std::fs::read_dir(dir.join("cache")).map_or(0, |d| d.count());
+    let cached_before = cached(data.path());
+    let processor = guest("processor");
+    let processor = processor.to_str().unwrap();
+    let (ok, stdout, stderr) = plutanium(&[
+        "connector",
+        "install",
+        processor,
+        "--name",
+        "echo-test",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.starts_with("installed echo-test (processor-connector"),
+        "{stdout}"
+    );
+    assert!(data.path().join("connectors/echo-test.wasm").is_file());
+    assert_eq!(
+        cached(data.path()),
+        cached_before + 1,
+        "install precompiles into the cache"
+    );
+    let rows = list(data_dir);
+    let installed = rows
+        .iter()
+        .find(|r| r["name"] == "echo-test")
+        .expect("listed");
+    assert_eq!(installed["origin"], "installed");
+    assert_eq!(installed["compatible"], true);
+
+    // Inspect by name, for built-in and installed connectors alike.
+    for name in ["missed-call", "echo-test"] {
+        let (ok, stdout, stderr) =
+            plutanium(&["connector", "inspect", name, "--data-dir", data_dir]);
+        assert!(ok, "{stderr}");
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["world"], "processor-connector", "{name}");
+    }
+
+    // Refusals are one clear line each, and change nothing.
+    let future = guest("future");
+    let cases: [(&[&str], &str); 5] = [
+        (&["--name", "echo-test"], "--force"),
+        (&["--name", "missed-call"], "built-in"),
+        (&["--name", "Bad Name"], "not a connector name"),
+        (&["--name", "future", "--file-is-future"], ""),
+        (&["--name", "nothing-here", "--missing-file"], "cannot read"),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["connector", "install"];
+        let file = match extra.get(2) {
+            Some(&"--file-is-future") => future.to_str().unwrap(),
+            Some(&"--missing-file") => "/nonexistent/x.wasm",
+            _ => processor,
+        };
+        args.push(file);
+        args.extend(&extra[..2]);
+        args.extend(["--data-dir", data_dir]);
+        let (ok, _, stderr) = plutanium(&args);
+        assert!(!ok, "{args:?} should fail");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        let expected = if expected.is_empty() {
+            "0.2.0"
+        } else {
+            expected
+        };
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert!(!data.path().join("connectors/future.wasm").exists());
+    let (ok, _, stderr) = plutanium(&[
+        "connector",
+        "install",
+        processor,
+        "--name",
+        "echo-test",
+        "--force",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(ok, "{stderr}");
+}
+
+/// Runs `cargo` in a scaffolded project with the workspace's lock file (same
+/// versions, nothing new to download) and a target directory shared between runs.
+fn cargo_in(project: &Path, args: &[&str]) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::copy(root.join("Cargo.lock"), project.join("Cargo.lock")).unwrap();
+    let target = option_env!("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("scaffolds");
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(project)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo {args:?} in {} failed:\n{}",
+        project.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn new_rust_projects_build_and_pass_their_tests() {
+    let parent = tempfile::tempdir().unwrap();
+    for world in ["processor", "sink", "source"] {
+        let name = format!("my-{world}");
+        let (ok, stdout, stderr) = plutanium(&[
+            "connector",
+            "new",
+            &name,
+            "--lang",
+            "rust",
+            "--world",
+            world,
+            "--dir",
+            parent.path().to_str().unwrap(),
+        ]);
+        assert!(ok, "{stderr}");
+        assert!(
+            stdout.contains("cargo build --release --target wasm32-wasip2"),
+            "{stdout}"
+        );
+        let project = parent.path().join(&name);
+        cargo_in(&project, &["test", "--quiet"]);
+        cargo_in(
+            &project,
+            &["build", "--quiet", "--release", "--target", "wasm32-wasip2"],
+        );
+        let target = option_env!("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        let wasm = target
+            .join("scaffolds/wasm32-wasip2/release")
+            .join(format!("my_{world}.wasm"));
+        let (ok, json, stderr) = inspect(&wasm);
+        assert!(ok, "{stderr}");
+        assert_eq!(json["world"], format!("{world}-connector"));
+        assert_eq!(json["compatible"], true);
+    }
+    // An existing directory is never overwritten.
+    let (ok, _, stderr) = plutanium(&[
+        "connector",
+        "new",
+        "my-sink",
+        "--lang",
+        "rust",
+        "--dir",
+        parent.path().to_str().unwrap(),
+    ]);
+    assert!(!ok && stderr.contains("already exists"), "{stderr}");
 }
