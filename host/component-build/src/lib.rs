@@ -82,3 +82,61 @@ pub fn build_component(manifest: &Path, crate_name: &str, target_dir: &Path) -> 
         .join("release")
         .join(format!("{}.wasm", crate_name.replace('-', "_")))
 }
+
+/// The componentize-py version Python connectors are built with.
+pub const COMPONENTIZE_PY_VERSION: &str = "0.25.1";
+
+/// A command that runs componentize-py, installing it on first use.
+///
+/// `$PLUTANIUM_COMPONENTIZE_PY` names an executable to use as it is.
+/// Otherwise componentize-py [`COMPONENTIZE_PY_VERSION`] is installed with
+/// `python3 -m pip install --target` into `<target dir>/tools/` (a plain
+/// directory, no virtualenv needed) and run from there.
+pub fn componentize_py(workspace_root: &Path) -> Result<Command, String> {
+    if let Some(executable) = env::var_os("PLUTANIUM_COMPONENTIZE_PY") {
+        return Ok(Command::new(executable));
+    }
+    let tools = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root.join("target"))
+        .join("tools");
+    let installed = tools.join(format!("componentize-py-{COMPONENTIZE_PY_VERSION}"));
+    if !installed.join("componentize_py").is_dir() {
+        // Install beside, then rename: a concurrent installer or an
+        // interrupted one never leaves a half-installed directory in place.
+        let staging = tools.join(format!("componentize-py.tmp{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        let output = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(["--root-user-action=ignore", "--target"])
+            .arg(&staging)
+            .arg(format!("componentize-py=={COMPONENTIZE_PY_VERSION}"))
+            .output()
+            .map_err(|e| format!("cannot run python3 to install componentize-py: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "`python3 -m pip install componentize-py=={COMPONENTIZE_PY_VERSION}` failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        if std::fs::rename(&staging, &installed).is_err() {
+            // Someone else finished first; theirs is as good.
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+    }
+    let mut command = Command::new("python3");
+    command
+        .env("PYTHONPATH", &installed)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args([
+            "-c",
+            "import sys; from componentize_py import script; sys.argv[0] = 'componentize-py'; sys.exit(script())",
+        ]);
+    Ok(command)
+}

@@ -9,8 +9,9 @@
 //!
 //! A guest's stdout and stderr become log lines tagged with its name.
 //!
-//! What it is not (yet): the adapters to the routing core's traits are still to
-//! come (see the issue notes).
+//! Every [`Connector`] implements the routing core's `Processor`, `Sink` and
+//! `Source` traits (`plutanium-core`), converting between the core's message
+//! model and the WIT types, so the core never sees wasmtime.
 //!
 //! What it is not, by design: a router. The routing core sees connectors only
 //! through its own traits.
@@ -20,6 +21,7 @@ mod connector;
 mod grants;
 mod kv;
 mod output;
+mod stages;
 mod state;
 
 pub use connector::{

@@ -1,10 +1,12 @@
 //! The example connectors in `examples/connectors/`, built from source by the
 //! build script, running in the runtime against real loopback servers.
 
-use plutanium_runtime::{CallError, ConnectorError, Grants, World};
+use std::path::Path;
+
+use plutanium_runtime::{Call, CallError, ConnectorError, Event, Grants, World};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::{grants, runtime, sms};
+use super::{grants, reply, runtime, sms};
 
 const RUST_WEBHOOK: &str = env!("PLUTANIUM_EXAMPLE_RUST_WEBHOOK");
 
@@ -107,4 +109,77 @@ async fn the_rust_webhook_example_posts_events_and_maps_answers() {
         unconfigured.deliver(&sms("x")).await,
         Err(CallError::Connector(ConnectorError::Config(_)))
     ));
+}
+
+/// Builds `examples/connectors/python-autoreply` with componentize-py (installed
+/// on first use) from a copy, so the build's `__pycache__` stays out of the tree.
+fn build_python_autoreply(out: &Path) -> Vec<u8> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let source = root.join("examples/connectors/python-autoreply/app.py");
+    std::fs::copy(&source, out.join("app.py")).expect("copy app.py");
+    let wasm = out.join("autoreply.wasm");
+    let mut command = plutanium_component_build::componentize_py(&root)
+        .unwrap_or_else(|e| panic!("componentize-py is needed for the Python example: {e}"));
+    let output = command
+        .arg("-d")
+        .arg(root.join("wit"))
+        .args(["-w", "processor-connector", "componentize", "-p"])
+        .arg(out)
+        .args(["app", "-o"])
+        .arg(&wasm)
+        .output()
+        .expect("componentize-py runs");
+    assert!(
+        output.status.success(),
+        "componentize-py failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::read(&wasm).expect("the built component")
+}
+
+#[tokio::test]
+async fn the_python_autoreply_example_runs_in_the_runtime() {
+    let scratch = tempfile::tempdir().unwrap();
+    let bytes = build_python_autoreply(scratch.path());
+    let rt = runtime();
+    let config = [
+        ("reply.HELP", "Text STOP to stop. Message {count} from you."),
+        ("reply.PING", "pong"),
+    ];
+    let mut autoreply = rt
+        .load("autoreply", &bytes, grants(&config, &[]))
+        .expect("the Python component loads");
+    assert_eq!(autoreply.world(), World::Processor);
+    let answer = autoreply.handle(&sms("help me")).await.unwrap();
+    assert_eq!(reply(&answer), "Text STOP to stop. Message 1 from you.");
+    let answer = autoreply.handle(&sms("PING")).await.unwrap();
+    assert_eq!(reply(&answer), "pong");
+    let answer = autoreply.handle(&sms("Help")).await.unwrap();
+    assert_eq!(
+        reply(&answer),
+        "Text STOP to stop. Message 3 from you.",
+        "the count is kept in KV"
+    );
+    // An unknown keyword without a `default` gets no answer; calls pass.
+    assert!(autoreply.handle(&sms("what?")).await.unwrap().is_empty());
+    let call = Event::Call(Call {
+        caller: None,
+        modem: "gsm0".into(),
+        at: 0,
+    });
+    assert!(autoreply.handle(&call).await.unwrap().is_empty());
+    assert!(matches!(
+        autoreply.handle(&sms("   ")).await,
+        Err(CallError::Connector(ConnectorError::Permanent(m))) if m == "empty message"
+    ));
+
+    // With a default, everything gets an answer.
+    let with_default = [("default", "Sorry, text HELP.")];
+    let mut fallback = rt
+        .load("fallback", &bytes, grants(&with_default, &[]))
+        .unwrap();
+    assert_eq!(
+        reply(&fallback.handle(&sms("hello")).await.unwrap()),
+        "Sorry, text HELP."
+    );
 }

@@ -3,6 +3,7 @@
 //! restarts, HTTP grants, and clear load errors.
 
 mod examples;
+mod stages;
 
 use std::sync::Arc;
 use std::time::Duration;
