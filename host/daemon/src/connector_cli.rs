@@ -49,6 +49,33 @@ pub(crate) enum ConnectorCommand {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// Run a connector once, without a daemon: give it an SMS or a call, or
+    /// poll it, and print what it returned (JSON). Its store lasts for this run only.
+    Try {
+        /// A component file (.wasm), or the name of a built-in or installed connector.
+        file: PathBuf,
+        /// A config pair for the connector, `key=value` (repeatable).
+        #[arg(long = "config", value_name = "KEY=VALUE")]
+        config: Vec<String>,
+        /// A host its HTTP requests may reach (repeatable).
+        #[arg(long = "allow-host", value_name = "HOST")]
+        allow_hosts: Vec<String>,
+        /// Give it an inbound SMS: the sender and the text.
+        #[arg(long, num_args = 2, value_names = ["FROM", "TEXT"], conflicts_with_all = ["call", "poll"])]
+        sms: Option<Vec<String>>,
+        /// Give it a missed call from this number ("" for a withheld number).
+        #[arg(long, value_name = "FROM", conflicts_with = "poll")]
+        call: Option<String>,
+        /// Poll a source for up to this many messages.
+        #[arg(long, value_name = "MAX")]
+        poll: Option<u32>,
+        /// Send the same event this many times (to see what the store keeps).
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+        /// The data directory, for connector names.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Create a new connector project that builds and has a test.
     New {
         /// The project's name (also its directory).
@@ -118,6 +145,50 @@ pub(crate) fn run(cmd: ConnectorCommand) -> Result<()> {
             force,
             data_dir,
         } => install(&file, name, force, data_dir),
+        ConnectorCommand::Try {
+            file,
+            config,
+            allow_hosts,
+            sms,
+            call,
+            poll,
+            repeat,
+            data_dir,
+        } => {
+            let stimulus = match (sms, call, poll) {
+                (Some(sms), _, _) => crate::connector_try::Stimulus::Sms {
+                    from: sms[0].clone(),
+                    text: sms[1].clone(),
+                },
+                (None, Some(from), _) => crate::connector_try::Stimulus::Call { from },
+                (None, None, Some(max)) => crate::connector_try::Stimulus::Poll { max },
+                (None, None, None) => {
+                    bail!("say what to do: --sms FROM TEXT, --call FROM or --poll MAX")
+                }
+            };
+            let bytes = component_bytes(&file, data_dir)?;
+            let config = config
+                .iter()
+                .map(|pair| {
+                    pair.split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .with_context(|| format!("--config {pair:?} is not KEY=VALUE"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let name = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("connector")
+                .to_string();
+            crate::block_on(crate::connector_try::run(
+                name,
+                bytes,
+                config,
+                allow_hosts,
+                stimulus,
+                repeat,
+            ))
+        }
         ConnectorCommand::New {
             name,
             lang,
@@ -138,11 +209,12 @@ pub(crate) fn run(cmd: ConnectorCommand) -> Result<()> {
     }
 }
 
-fn inspect(file: &Path, data_dir: Option<PathBuf>) -> Result<()> {
+/// The bytes of a component given as a file, or as a connector's name.
+fn component_bytes(file: &Path, data_dir: Option<PathBuf>) -> Result<Vec<u8>> {
     let named = file
         .to_str()
         .filter(|s| !file.exists() && check_name(s).is_ok());
-    let bytes = match named {
+    Ok(match named {
         Some(name) => {
             let catalog = Catalog::new(&crate::data_dir::resolve(data_dir)?);
             catalog
@@ -151,7 +223,11 @@ fn inspect(file: &Path, data_dir: Option<PathBuf>) -> Result<()> {
                 .into_owned()
         }
         None => std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
-    };
+    })
+}
+
+fn inspect(file: &Path, data_dir: Option<PathBuf>) -> Result<()> {
+    let bytes = component_bytes(file, data_dir)?;
     let inspection = runtime(None)?
         .inspect(&bytes)
         .with_context(|| format!("{} is not a usable component", file.display()))?;

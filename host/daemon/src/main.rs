@@ -11,6 +11,7 @@
 mod codec_cli;
 mod connector_catalog;
 mod connector_cli;
+mod connector_try;
 mod data_dir;
 mod modem_cli;
 mod scaffold;
@@ -59,7 +60,9 @@ fn init_logging() {
         .try_init();
 }
 
-fn block_on(future: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+pub(crate) fn block_on(
+    future: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -253,3 +253,148 @@ fn new_rust_projects_build_and_pass_their_tests() {
     ]);
     assert!(!ok && stderr.contains("already exists"), "{stderr}");
 }
+
+#[test]
+fn the_builtin_missed_call_connector_runs_by_name() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let (ok, stdout, stderr) = plutanium(&[
+        "connector",
+        "try",
+        "missed-call",
+        "--config",
+        "notify=+420777000111;+420777000222",
+        "--call",
+        "+420601234567",
+        "--repeat",
+        "3",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let first = lines[0]["actions"].as_array().unwrap();
+    assert_eq!(first.len(), 2, "one SMS per number to notify: {stdout}");
+    assert_eq!(first[0]["send"]["to"], "+420777000111");
+    assert!(
+        first[0]["send"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Missed call from +420601234567 at ")
+    );
+    // The same call reported again is not a new call.
+    assert_eq!(lines[1]["actions"], serde_json::json!([]));
+    assert_eq!(lines[2]["actions"], serde_json::json!([]));
+
+    // A config error is printed, and the command fails with one line.
+    let (ok, stdout, stderr) = plutanium(&[
+        "connector",
+        "try",
+        "missed-call",
+        "--call",
+        "+1",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(!ok);
+    assert!(
+        stdout.contains("`notify` needs at least one number"),
+        "{stdout}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn new_python_projects_build_run_and_pass_their_tests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let parent = tempfile::tempdir().unwrap();
+    let stimulus: [(&str, &[&str], &str); 3] = [
+        (
+            "processor",
+            &["--config", "prefix=>> ", "--sms", "+420601234567", "hi"],
+            r#"{"actions":[{"reply":">> hi"}]}"#,
+        ),
+        (
+            "sink",
+            &["--sms", "+420601234567", "hi"],
+            r#"{"delivered":true}"#,
+        ),
+        (
+            "source",
+            &["--config", "to=+420601234567", "--poll", "5"],
+            r#""key":"daily:"#,
+        ),
+    ];
+    for (world, args, expected) in stimulus {
+        let name = format!("py-{world}");
+        let (ok, stdout, stderr) = plutanium(&[
+            "connector",
+            "new",
+            &name,
+            "--lang",
+            "python",
+            "--world",
+            world,
+            "--dir",
+            parent.path().to_str().unwrap(),
+        ]);
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("componentize-py"), "{stdout}");
+        let project = parent.path().join(&name);
+        assert!(
+            project.join("wit/gateway.wit").is_file()
+                && project.join("wit/deps/http.wit").is_file()
+        );
+        // The template's own tests, with plain Python.
+        let unit = Command::new("python3")
+            .args(["-m", "unittest", "-q"])
+            .current_dir(&project)
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .expect("python3 runs");
+        assert!(
+            unit.status.success(),
+            "{}",
+            String::from_utf8_lossy(&unit.stderr)
+        );
+        // The build the template's build.sh runs, with the tests' componentize-py.
+        let wasm = project.join(format!("{name}.wasm"));
+        let build = plutanium_component_build::componentize_py(&root)
+            .unwrap_or_else(|e| panic!("componentize-py is needed: {e}"))
+            .args([
+                "-d",
+                "wit",
+                "-w",
+                &format!("plutanium:gateway/{world}-connector@0.1.0"),
+                "componentize",
+                "app",
+                "-o",
+            ])
+            .arg(&wasm)
+            .current_dir(&project)
+            .output()
+            .expect("componentize-py runs");
+        assert!(
+            build.status.success(),
+            "{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        let build_sh = std::fs::read_to_string(project.join("build.sh")).unwrap();
+        assert!(
+            build_sh.contains(&format!(
+                "-w plutanium:gateway/{world}-connector@0.1.0 componentize app"
+            )),
+            "{build_sh}"
+        );
+        // The component runs.
+        let mut try_args = vec!["connector", "try", wasm.to_str().unwrap()];
+        try_args.extend(args);
+        let (ok, stdout, stderr) = plutanium(&try_args);
+        assert!(ok, "{world}: {stderr}");
+        assert!(stdout.contains(expected), "{world}: {stdout}");
+    }
+}
