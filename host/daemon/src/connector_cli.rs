@@ -280,13 +280,14 @@ fn list(data_dir: Option<PathBuf>, as_json: bool) -> Result<()> {
             (_, Value::String(path)) => path.clone(),
             _ => String::new(),
         };
-        println!(
+        let line = format!(
             "{:<24} {:<10} {:<20} {:>6} KiB  {notes}",
             row["name"].as_str().unwrap_or_default(),
             row["origin"].as_str().unwrap_or_default(),
             row["world"].as_str().unwrap_or("?"),
             row["size"].as_u64().unwrap_or(0).div_ceil(1024),
         );
+        println!("{}", line.trim_end());
     }
     Ok(())
 }

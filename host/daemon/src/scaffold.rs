@@ -130,8 +130,8 @@ pub(crate) fn next_steps(dir: &Path, language: Language) -> String {
     let dir = dir.display();
     match language {
         Language::Rust => format!(
-            "next:\n  cd {dir}\n  cargo test                                         # the logic, natively\n  \
-             rustup target add wasm32-wasip2\n  cargo build --release --target wasm32-wasip2     # the component\n  \
+            "next:\n  cd {dir}\n  cargo test                                      # the logic, natively\n  \
+             rustup target add wasm32-wasip2\n  cargo build --release --target wasm32-wasip2    # the component\n  \
              plutanium connector install target/wasm32-wasip2/release/*.wasm"
         ),
         Language::Python => format!(

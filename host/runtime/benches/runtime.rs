@@ -23,6 +23,45 @@ fn sms() -> Event {
     })
 }
 
+const RUST_WEBHOOK: &str = env!("PLUTANIUM_EXAMPLE_RUST_WEBHOOK");
+
+fn ping() -> Event {
+    match sms() {
+        Event::Sms(mut sms) => {
+            sms.text = "ping".into();
+            Event::Sms(sms)
+        }
+        other => other,
+    }
+}
+
+/// The Python example, built with componentize-py (installed on first use).
+fn build_python_example() -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let scratch = std::env::temp_dir().join(format!("plutanium-bench-py-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    std::fs::copy(
+        root.join("examples/connectors/python-autoreply/app.py"),
+        scratch.join("app.py"),
+    )
+    .expect("copy");
+    let wasm = scratch.join("autoreply.wasm");
+    let status = plutanium_component_build::componentize_py(&root)
+        .expect("componentize-py")
+        .arg("-d")
+        .arg(root.join("wit"))
+        .args(["-w", "processor-connector", "componentize", "-p"])
+        .arg(&scratch)
+        .args(["app", "-o"])
+        .arg(&wasm)
+        .status()
+        .expect("componentize-py runs");
+    assert!(status.success(), "componentize-py failed");
+    let bytes = std::fs::read(&wasm).expect("built");
+    let _ = std::fs::remove_dir_all(&scratch);
+    bytes
+}
+
 fn rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
@@ -100,6 +139,62 @@ fn main() {
             );
         }
         drop(loaded);
+
+        // The SDK-built example (a Rust sink with serde_json) and the Python
+        // example (CPython inside), each loaded and instantiated several times.
+        let webhook = std::fs::read(RUST_WEBHOOK).expect("built rust-webhook example");
+        let count = if quick { 2 } else { 10 };
+        let before = rss_kib();
+        let mut loaded = Vec::new();
+        for i in 0..count {
+            let mut c = rt2.load(&format!("webhook{i}"), &webhook, Grants::default()).expect("load");
+            // No url configured: a config error, after instantiation.
+            let _ = c.deliver(&sms()).await;
+            loaded.push(c);
+        }
+        if let (Some(b), Some(a)) = (before, rss_kib()) {
+            println!(
+                "runtime/resident memory per instantiated rust-webhook (SDK, serde_json): {:.0} KiB ({count} connectors)",
+                a.saturating_sub(b) as f64 / count as f64
+            );
+        }
+        drop(loaded);
+
+        let python = build_python_example();
+        let start = Instant::now();
+        let _ = rt2.load("python0", &python, Grants::default()).expect("load python");
+        println!("runtime/first load of the 18 MB Python example with compilation: {:.0} ms", start.elapsed().as_secs_f64() * 1e3);
+        let config = Grants { config: vec![("reply.PING".into(), "pong".into())], ..Grants::default() };
+        let count = if quick { 1 } else { 5 };
+        let before = rss_kib();
+        let mut loaded = Vec::new();
+        for i in 0..count {
+            let mut c = rt2.load(&format!("python{i}"), &python, config.clone()).expect("load");
+            let start = Instant::now();
+            c.handle(&ping()).await.expect("python call");
+            if i == 0 {
+                println!("runtime/Python example first call (instantiation + call): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+            }
+            loaded.push(c);
+        }
+        if let (Some(b), Some(a)) = (before, rss_kib()) {
+            println!(
+                "runtime/resident memory per instantiated Python example: {:.1} MiB ({count} connectors)",
+                a.saturating_sub(b) as f64 / count as f64 / 1024.0
+            );
+        }
+        let mut samples = Vec::new();
+        for _ in 0..(if quick { 20 } else { 2000 }) {
+            let start = Instant::now();
+            std::hint::black_box(loaded[0].handle(&ping()).await.expect("call"));
+            samples.push(start.elapsed());
+        }
+        samples.sort();
+        println!(
+            "runtime/warm Python example call: p50 {:.1} µs, p99 {:.1} µs",
+            percentile(&samples, 0.50).as_secs_f64() * 1e6,
+            percentile(&samples, 0.99).as_secs_f64() * 1e6
+        );
     });
     let _ = std::fs::remove_dir_all(&cache);
 }
