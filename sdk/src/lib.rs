@@ -53,6 +53,7 @@ pub mod number;
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub mod testing;
 pub mod text;
+pub mod time;
 mod types;
 
 pub use config::Config;

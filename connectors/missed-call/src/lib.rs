@@ -14,13 +14,13 @@
 //!
 //! Other events pass through untouched.
 
-use plutanium_sdk::{Action, Call, Config, Error, Processor, kv, number, text};
+use plutanium_sdk::{Action, Call, Config, Error, Processor, kv, number, text, time};
 
 /// The processor.
 pub struct MissedCall {
     notify: Vec<String>,
     template: String,
-    offset_minutes: i64,
+    offset_minutes: i32,
     repeat_window_ms: u64,
 }
 
@@ -39,7 +39,8 @@ impl Processor for MissedCall {
         if notify.is_empty() {
             return Err(Error::config("`notify` needs at least one number"));
         }
-        let offset_minutes = parse_offset(config.get_or("timezone", "UTC"))?;
+        let offset_minutes = time::parse_offset(config.get_or("timezone", "UTC"))
+            .map_err(|e| Error::config(format!("`timezone`: {}", e.message())))?;
         let repeat_window_s: u64 = config.parse("repeat_window")?.unwrap_or(60);
         Ok(MissedCall {
             notify,
@@ -60,7 +61,9 @@ impl Processor for MissedCall {
             return Ok(Vec::new());
         }
         kv::set_str(&last_key, &call.at.to_string())?;
-        let (date, time) = civil(call.at, self.offset_minutes);
+        let local = time::local(call.at, self.offset_minutes);
+        let date = format!("{:04}-{:02}-{:02}", local.year, local.month, local.day);
+        let time = format!("{:02}:{:02}", local.hour, local.minute);
         let caller = call.caller.as_deref().unwrap_or("a withheld number");
         let message = text::render(
             &self.template,
@@ -84,53 +87,6 @@ impl Processor for MissedCall {
             })
             .collect())
     }
-}
-
-/// `UTC`, `Z`, or `±HH:MM` → minutes east of UTC.
-fn parse_offset(raw: &str) -> Result<i64, Error> {
-    let raw = raw.trim();
-    if raw.eq_ignore_ascii_case("utc") || raw.eq_ignore_ascii_case("z") {
-        return Ok(0);
-    }
-    let invalid = || {
-        Error::config(format!(
-            "`timezone`: {raw:?} is not UTC or an offset such as +01:00 (zone names are not supported yet)"
-        ))
-    };
-    let (sign, rest) = match raw.as_bytes().first() {
-        Some(b'+') => (1, &raw[1..]),
-        Some(b'-') => (-1, &raw[1..]),
-        _ => return Err(invalid()),
-    };
-    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "0"));
-    let hours: i64 = hours.parse().map_err(|_| invalid())?;
-    let minutes: i64 = minutes.parse().map_err(|_| invalid())?;
-    if hours > 14 || minutes > 59 {
-        return Err(invalid());
-    }
-    Ok(sign * (hours * 60 + minutes))
-}
-
-/// The date (`YYYY-MM-DD`) and time (`HH:MM`) of `ms` since the epoch at
-/// `offset_minutes` east of UTC.
-fn civil(ms: u64, offset_minutes: i64) -> (String, String) {
-    let minutes = i64::try_from(ms / 60_000).unwrap_or(i64::MAX) + offset_minutes;
-    let days = minutes.div_euclid(1440);
-    let minute_of_day = minutes.rem_euclid(1440);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        format!("{year:04}-{month:02}-{day:02}"),
-        format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60),
-    )
 }
 
 plutanium_sdk::export_processor!(MissedCall);
@@ -226,15 +182,5 @@ mod tests {
             matches!(&e, Error::Config(m) if m.contains("notify")),
             "{e:?}"
         );
-    }
-
-    #[test]
-    fn civil_time_matches_known_dates() {
-        assert_eq!(civil(0, 0), ("1970-01-01".into(), "00:00".into()));
-        assert_eq!(
-            civil(951_782_400_000, 0),
-            ("2000-02-29".into(), "00:00".into())
-        );
-        assert_eq!(civil(START_TIME, -1), ("2025-12-31".into(), "23:59".into()));
     }
 }

@@ -252,34 +252,11 @@ pub struct Network {
     next_concat_ref: u8,
 }
 
-/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// The SCTS for a UNIX time, in UTC.
+/// The SCTS for a UNIX time, in UTC (a PDU carries two year digits: 2000-2099).
 fn timestamp(unix: u64) -> Timestamp {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    Timestamp {
-        year: year.clamp(2000, 2099) as u16,
-        month: month as u8,
-        day: day as u8,
-        hour: (secs / 3600) as u8,
-        minute: (secs / 60 % 60) as u8,
-        second: (secs % 60) as u8,
-        offset_quarters: 0,
-    }
+    let mut stamp = Timestamp::from_unix(i64::try_from(unix).unwrap_or(i64::MAX), 0);
+    stamp.year = stamp.year.clamp(2000, 2099);
+    stamp
 }
 
 fn smsc() -> Address {
@@ -972,10 +949,6 @@ mod tests {
 
     #[test]
     fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        // 2026-11-25 is day 20782.
-        assert_eq!(civil_from_days(20_782), (2026, 11, 25));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         let ts = timestamp(1_795_631_805); // 2026-11-25T18:36:45Z
         assert_eq!(ts.to_rfc3339(), "2026-11-25T18:36:45+00:00");
     }

@@ -99,10 +99,42 @@ impl Timestamp {
         Ok(())
     }
 
+    /// The local time `offset_quarters` quarter hours from UTC at
+    /// `unix_seconds` (seconds since 1970-01-01T00:00:00Z). Years are clamped
+    /// to 0..=9999.
+    pub fn from_unix(unix_seconds: i64, offset_quarters: i8) -> Timestamp {
+        let local = unix_seconds.saturating_add(i64::from(offset_quarters) * 15 * 60);
+        let (year, month, day) = civil_from_days(local.div_euclid(86_400));
+        let seconds = local.rem_euclid(86_400);
+        Timestamp {
+            year: year.clamp(0, 9999) as u16,
+            month,
+            day,
+            hour: (seconds / 3600) as u8,
+            minute: (seconds / 60 % 60) as u8,
+            second: (seconds % 60) as u8,
+            offset_quarters,
+        }
+    }
+
     /// RFC 3339 text with the sender's own offset, e.g. `2026-11-25T18:30:00+01:00`.
     pub fn to_rfc3339(&self) -> String {
         self.to_string()
     }
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 impl fmt::Display for Timestamp {
@@ -165,5 +197,34 @@ mod tests {
             Timestamp::decode(&mut Reader::new(&[0x62, 0x11]), "SCTS"),
             Err(Error::Truncated { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod unix_tests {
+    use super::*;
+
+    #[test]
+    fn unix_times_become_local_civil_times() {
+        assert_eq!(
+            Timestamp::from_unix(0, 0).to_string(),
+            "1970-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            Timestamp::from_unix(951_782_400, 0).to_string(),
+            "2000-02-29T00:00:00+00:00"
+        );
+        assert_eq!(
+            Timestamp::from_unix(1_767_225_600, 4).to_string(),
+            "2026-01-01T01:00:00+01:00"
+        );
+        assert_eq!(
+            Timestamp::from_unix(1_767_225_600, -22).to_string(),
+            "2025-12-31T18:30:00-05:30"
+        );
+        assert_eq!(
+            Timestamp::from_unix(-1, 0).to_string(),
+            "1969-12-31T23:59:59+00:00"
+        );
     }
 }
