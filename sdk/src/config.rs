@@ -1,7 +1,8 @@
 //! The connector's config: the string pairs the host grants it.
 //!
-//! In the daemon's YAML these come from the connector's `config:` map
-//! (nested maps become dotted keys such as `reply.HELP`).
+//! In the daemon's YAML these come from the connector's `config:` map:
+//! scalars as text, nested maps as dotted keys such as `reply.HELP`, and
+//! lists as JSON arrays of strings (which [`Config::list`] reads).
 
 use std::fmt::Display;
 use std::str::FromStr;
@@ -83,18 +84,20 @@ impl Config {
         }
     }
 
-    /// A list setting: the value split at `,` and `;`, trimmed, empty items
-    /// left out. Unset is an empty list.
+    /// A list setting: a YAML list (which arrives as a JSON array of strings),
+    /// or text split at `,` and `;`; items trimmed, empty items left out.
+    /// Unset is an empty list.
     pub fn list(&self, key: &str) -> Vec<String> {
-        self.get(key)
-            .map(|raw| {
-                raw.split([',', ';'])
-                    .map(str::trim)
-                    .filter(|item| !item.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
+        let Some(raw) = self.get(key) else {
+            return Vec::new();
+        };
+        let items = json_string_array(raw)
+            .unwrap_or_else(|| raw.split([',', ';']).map(str::to_string).collect());
+        items
+            .into_iter()
+            .map(|item| item.trim().to_string())
+            .filter(|item| !item.is_empty())
+            .collect()
     }
 
     /// The keys under `prefix.` with that prefix removed, and their values,
@@ -111,6 +114,49 @@ impl Config {
     /// Every pair, in config order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+/// The strings of a JSON array of strings, or `None` when `raw` is not one.
+fn json_string_array(raw: &str) -> Option<Vec<String>> {
+    let mut chars = raw
+        .trim()
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .chars()
+        .peekable();
+    let mut items = Vec::new();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next() {
+            None if items.is_empty() => return Some(items),
+            Some('"') => {}
+            _ => return None,
+        }
+        let mut item = String::new();
+        loop {
+            match chars.next()? {
+                '"' => break,
+                '\\' => match chars.next()? {
+                    'n' => item.push('\n'),
+                    't' => item.push('\t'),
+                    'r' => item.push('\r'),
+                    'u' => {
+                        let hex: String = (0..4).filter_map(|_| chars.next()).collect();
+                        item.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                    }
+                    other => item.push(other),
+                },
+                c => item.push(c),
+            }
+        }
+        items.push(item);
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next() {
+            None => return Some(items),
+            Some(',') => {}
+            _ => return None,
+        }
     }
 }
 
@@ -154,6 +200,18 @@ mod tests {
         assert!(c.flag("owner", false).is_err());
         assert_eq!(c.list("to"), ["+1", "+2", "+3"]);
         assert!(c.list("unset").is_empty());
+        let yaml = Config::from_pairs([
+            ("to", r#"["+1", " +2 ", "a, \"b\"", "\u00e9"]"#),
+            ("empty", "[]"),
+            ("broken", r#"["+1", +2]"#),
+        ]);
+        assert_eq!(yaml.list("to"), ["+1", "+2", "a, \"b\"", "é"]);
+        assert!(yaml.list("empty").is_empty());
+        assert_eq!(
+            yaml.list("broken"),
+            [r#"["+1""#, "+2]"],
+            "not JSON: split as text"
+        );
         let section: Vec<_> = c.section("reply").collect();
         assert_eq!(section, [("HELP", "help text"), ("STOP", "bye")]);
     }

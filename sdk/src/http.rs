@@ -26,6 +26,21 @@ use crate::Error;
 /// The largest response body [`Request::send`] reads unless told otherwise.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
 
+/// Headers a connector may not set: the host sets them (`host`, framing,
+/// connection management) or owns them (credentials).
+pub const FORBIDDEN_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "host",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "transfer-encoding",
+    "upgrade",
+    "http2-settings",
+];
+
 /// An HTTP request to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -37,8 +52,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body; empty for none.
     pub body: Vec<u8>,
-    /// The longest wait for the first byte of the response, if shorter than
-    /// the host's own limit.
+    /// The longest wait for the first byte of the response (the host may
+    /// hold the request to a shorter limit of its own).
     pub timeout: Option<Duration>,
     /// A longer response body is an error ([`HttpError::TooLarge`]).
     pub max_response_bytes: usize,
@@ -98,6 +113,20 @@ impl Request {
     /// Sends the request and reads the whole response.
     pub fn send(&self) -> Result<Response, HttpError> {
         parse_url(&self.url)?;
+        if let Some((name, _)) = self.headers.iter().find(|(name, _)| {
+            FORBIDDEN_HEADERS
+                .iter()
+                .any(|f| name.eq_ignore_ascii_case(f))
+        }) {
+            return Err(HttpError::InvalidRequest(
+                if name.eq_ignore_ascii_case("authorization") {
+                    "connectors may not set Authorization; an `oauth` grant makes the host add it"
+                        .into()
+                } else {
+                    format!("the header {name:?} is set by the host, not by connectors")
+                },
+            ));
+        }
         crate::host_calls::http_send(self)
     }
 }
@@ -151,8 +180,9 @@ impl Response {
     }
 
     /// The usual error for a status that is not 2xx: 408, 429 and 5xx are
-    /// transient, 401 and 403 are config errors (the grant or the token is
-    /// wrong), other 4xx permanent. `None` for 2xx.
+    /// transient; 401 and 403 (the grant or the token is wrong) and 3xx
+    /// (redirects are not followed) are config errors; other 4xx permanent.
+    /// `None` for 2xx.
     pub fn status_error(&self) -> Option<Error> {
         let summary = || {
             let mut text = self.text();
@@ -169,7 +199,8 @@ impl Response {
         match self.status {
             200..=299 => None,
             408 | 429 | 500..=599 => Some(Error::Transient(summary())),
-            401 | 403 => Some(Error::Config(summary())),
+            // Redirects are not followed: the configured URL needs changing.
+            300..=399 | 401 | 403 => Some(Error::Config(summary())),
             _ => Some(Error::Permanent(summary())),
         }
     }
@@ -280,6 +311,9 @@ pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
             | ErrorCode::ConnectionWriteTimeout
             | ErrorCode::HttpResponseTimeout => HttpError::Timeout,
             ErrorCode::InternalError(Some(why)) if why.contains("denied") => HttpError::Denied(why),
+            ErrorCode::HttpRequestBodySize(_) => {
+                HttpError::InvalidRequest("the body does not match its content-length".into())
+            }
             other => HttpError::Failed(format!("{other:?}")),
         }
     }
@@ -292,9 +326,8 @@ pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
             .map_err(|e| HttpError::InvalidRequest(format!("header {name:?}: {e:?}")))?;
     }
     // A known length, not chunked encoding: some servers refuse chunked bodies.
-    let has_body =
-        !request.body.is_empty() || matches!(request.method.as_str(), "POST" | "PUT" | "PATCH");
-    if has_body && request.header_value("content-length").is_none() {
+    let framed = !request.body.is_empty() || !matches!(request.method.as_str(), "GET" | "HEAD");
+    if framed && request.header_value("content-length").is_none() {
         headers
             .append("content-length", request.body.len().to_string().as_bytes())
             .map_err(|e| HttpError::InvalidRequest(format!("content-length: {e:?}")))?;
@@ -337,16 +370,25 @@ pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
         options
     });
     let future = outgoing_handler::handle(outgoing, options).map_err(from_code)?;
-    {
+    let written = (|| {
         let stream = body.write().map_err(|()| refused("body stream"))?;
         for chunk in request.body.chunks(4096) {
             stream
                 .blocking_write_and_flush(chunk)
                 .map_err(|e| HttpError::Failed(format!("writing the body: {e:?}")))?;
         }
-    }
-    OutgoingBody::finish(body, None).map_err(from_code)?;
+        drop(stream);
+        OutgoingBody::finish(body, None).map_err(from_code)
+    })();
     future.subscribe().block();
+    if let Err(write_error) = written {
+        // A request the host refused (a host not granted, say) closes the
+        // body early; its own error says why, better than the write's.
+        return Err(match future.get() {
+            Some(Ok(Err(code))) => from_code(code),
+            _ => write_error,
+        });
+    }
     let incoming = future
         .get()
         .ok_or_else(|| HttpError::Failed("no response".into()))?
@@ -436,6 +478,16 @@ mod tests {
             Response::new(401).status_error(),
             Some(Error::Config(_))
         ));
+        assert!(matches!(
+            Response::new(301).status_error(),
+            Some(Error::Config(_))
+        ));
+        let forbidden = Request::post("https://h/")
+            .header("Authorization", "Bearer x")
+            .send();
+        assert!(matches!(forbidden, Err(HttpError::InvalidRequest(m)) if m.contains("oauth")));
+        let forbidden = Request::get("https://h/").header("Host", "other").send();
+        assert!(matches!(forbidden, Err(HttpError::InvalidRequest(_))));
         let long = "é".repeat(300);
         let Some(Error::Permanent(m)) = Response::new(400).body(long).status_error() else {
             panic!("400 is permanent");

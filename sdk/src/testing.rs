@@ -294,11 +294,6 @@ impl FakeHost {
     pub(crate) fn http_send(&self, request: &Request) -> Result<Response, HttpError> {
         let mut state = self.state.borrow_mut();
         state.requests.push(request.clone());
-        if request.header_value("authorization").is_some() {
-            return Err(HttpError::Denied(
-                "connectors may not set Authorization; the host adds OAuth tokens".into(),
-            ));
-        }
         let position = state
             .scripted
             .iter()

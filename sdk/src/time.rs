@@ -27,13 +27,21 @@ pub fn parse_offset(raw: &str) -> Result<i32, Error> {
         Some(b'-') => (-1, &raw[1..]),
         _ => return Err(invalid()),
     };
-    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "0"));
-    let hours: i32 = hours.parse().map_err(|_| invalid())?;
-    let minutes: i32 = minutes.parse().map_err(|_| invalid())?;
-    if hours > 14 || minutes > 59 || minutes % 15 != 0 {
+    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "00"));
+    let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(hours, 1..=2) || !digits(minutes, 2..=2) {
         return Err(invalid());
     }
-    Ok(sign * (hours * 60 + minutes))
+    let hours: i32 = hours.parse().map_err(|_| invalid())?;
+    let minutes: i32 = minutes.parse().map_err(|_| invalid())?;
+    let total = sign * (hours * 60 + minutes);
+    // Real zones run from -12:00 to +14:00, in quarter hours.
+    if minutes > 59 || minutes % 15 != 0 || !(-12 * 60..=14 * 60).contains(&total) {
+        return Err(invalid());
+    }
+    Ok(total)
 }
 
 /// The local time at `at` (ms since the epoch), `offset_minutes` east of UTC
@@ -58,7 +66,22 @@ mod tests {
         assert_eq!(parse_offset("UTC").unwrap(), 0);
         assert_eq!(parse_offset("-05:30").unwrap(), -330);
         assert_eq!(parse_offset("+2").unwrap(), 120);
-        for bad in ["", "01:00", "+15:00", "+01:07", "+aa", "Europe/Prague"] {
+        assert_eq!(parse_offset("+14:00").unwrap(), 840);
+        assert_eq!(parse_offset("-12:00").unwrap(), -720);
+        for bad in [
+            "",
+            "01:00",
+            "+15:00",
+            "+01:07",
+            "+aa",
+            "Europe/Prague",
+            "+-05:00",
+            "+05:-15",
+            "+14:45",
+            "-12:15",
+            "+1:5",
+            "+001:00",
+        ] {
             assert!(matches!(parse_offset(bad), Err(Error::Config(_))), "{bad}");
         }
         let t = local(1_767_225_600_000, -330);

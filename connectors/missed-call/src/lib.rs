@@ -10,7 +10,9 @@
 //!   national numbers in `notify`.
 //! - `repeat_window` (default `60`): seconds in which another call from the
 //!   same number counts as the same call (a phone that rings again, or a
-//!   modem that reports one call twice).
+//!   modem that reports one call twice). Withheld numbers count as one
+//!   number. The same call handed over again (a retry) gets the same
+//!   messages with the same keys, so the daemon sends them once.
 //!
 //! Other events pass through untouched.
 
@@ -53,14 +55,24 @@ impl Processor for MissedCall {
     fn on_call(&mut self, call: Call) -> Result<Vec<Action>, Error> {
         let caller_key = call.caller.as_deref().unwrap_or("withheld");
         let last_key = format!("last/{caller_key}");
-        if let Some(last) = kv::get_str(&last_key)?.and_then(|v| v.parse::<u64>().ok())
-            && call.at >= last
-            && call.at - last < self.repeat_window_ms
-        {
-            plutanium_sdk::log::debug("same call again; not notifying", &[("caller", caller_key)]);
-            return Ok(Vec::new());
+        let last = kv::get_str(&last_key)?.and_then(|v| v.parse::<u64>().ok());
+        match last {
+            // The very call we notified about, handed to us again (a retry):
+            // the same actions, whose keys the host has already seen.
+            Some(last) if last == call.at => {}
+            Some(last) if last.abs_diff(call.at) < self.repeat_window_ms => {
+                plutanium_sdk::log::debug(
+                    "same call again; not notifying",
+                    &[("caller", caller_key)],
+                );
+                return Ok(Vec::new());
+            }
+            Some(last) if last > call.at => {} // an older call, reported late
+            _ => {
+                kv::set_str(&last_key, &call.at.to_string())?;
+                self.forget_calls_before(call.at.saturating_sub(self.repeat_window_ms))?;
+            }
         }
-        kv::set_str(&last_key, &call.at.to_string())?;
         let local = time::local(call.at, self.offset_minutes);
         let date = format!("{:04}-{:02}-{:02}", local.year, local.month, local.day);
         let time = format!("{:02}:{:02}", local.hour, local.minute);
@@ -86,6 +98,20 @@ impl Processor for MissedCall {
                 Action::send(to, message.clone(), key)
             })
             .collect())
+    }
+}
+
+impl MissedCall {
+    /// Drops the remembered calls that ended before `cutoff`, so the store
+    /// holds only the callers of the last window.
+    fn forget_calls_before(&self, cutoff: u64) -> Result<(), Error> {
+        for key in kv::keys("last/")? {
+            let at = kv::get_str(&key)?.and_then(|v| v.parse::<u64>().ok());
+            if at.is_none_or(|at| at < cutoff) {
+                kv::delete(&key)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -144,12 +170,27 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+        // The notified call handed over again (a retry): the same actions, same keys.
+        assert_eq!(
+            h.handle(call_at(Some("+420601234567"), START_TIME))
+                .unwrap(),
+            actions
+        );
         // After the window it is a new call, with its own idempotency keys.
         let again = h
             .handle(call_at(Some("+420601234567"), START_TIME + 61_000))
             .unwrap();
         assert_eq!(again.len(), 2);
         assert_ne!(again, actions);
+        // A call from long before, reported late, is its own call too.
+        let late = h
+            .handle(call_at(Some("+420601234567"), START_TIME - 3_600_000))
+            .unwrap();
+        assert_eq!(late.len(), 2);
+        // Only the callers of the last window stay in the store.
+        h.handle(call_at(Some("+420601000000"), START_TIME + 3_600_000))
+            .unwrap();
+        assert_eq!(h.host().kv_all_keys(), ["last/+420601000000"]);
     }
 
     #[test]

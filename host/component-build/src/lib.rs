@@ -104,7 +104,12 @@ pub fn componentize_py(workspace_root: &Path) -> Result<Command, String> {
     if !installed.join("componentize_py").is_dir() {
         // Install beside, then rename: a concurrent installer or an
         // interrupted one never leaves a half-installed directory in place.
-        let staging = tools.join(format!("componentize-py.tmp{}", std::process::id()));
+        static STAGING: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let staging = tools.join(format!(
+            "componentize-py.tmp{}-{}",
+            std::process::id(),
+            STAGING.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&staging);
         let output = Command::new("python3")
             .args([
@@ -128,6 +133,12 @@ pub fn componentize_py(workspace_root: &Path) -> Result<Command, String> {
         if std::fs::rename(&staging, &installed).is_err() {
             // Someone else finished first; theirs is as good.
             let _ = std::fs::remove_dir_all(&staging);
+        }
+        if !installed.join("componentize_py").is_dir() {
+            return Err(format!(
+                "{} is not a componentize-py install; remove it and try again",
+                installed.display()
+            ));
         }
     }
     let mut command = Command::new("python3");

@@ -70,7 +70,7 @@ pub(crate) enum ConnectorCommand {
         #[arg(long, value_name = "MAX")]
         poll: Option<u32>,
         /// Send the same event this many times (to see what the store keeps).
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         repeat: u32,
         /// The data directory, for connector names.
         #[arg(long)]
@@ -213,7 +213,7 @@ pub(crate) fn run(cmd: ConnectorCommand) -> Result<()> {
 fn component_bytes(file: &Path, data_dir: Option<PathBuf>) -> Result<Vec<u8>> {
     let named = file
         .to_str()
-        .filter(|s| !file.exists() && check_name(s).is_ok());
+        .filter(|s| !file.is_file() && check_name(s).is_ok());
     Ok(match named {
         Some(name) => {
             let catalog = Catalog::new(&crate::data_dir::resolve(data_dir)?);
@@ -271,7 +271,7 @@ fn list(data_dir: Option<PathBuf>, as_json: bool) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<24} {:<10} {:<20} {:>9}  notes",
+        "{:<24} {:<10} {:<20} {:>10}  NOTES",
         "NAME", "ORIGIN", "WORLD", "SIZE"
     );
     for row in &rows {
@@ -290,6 +290,32 @@ fn list(data_dir: Option<PathBuf>, as_json: bool) -> Result<()> {
         println!("{}", line.trim_end());
     }
     Ok(())
+}
+
+/// Writes `bytes` to `target` so that a crash leaves either the old file or
+/// the whole new one: a synced temporary file, then a link (which fails if
+/// `target` appeared meanwhile) or, with `replace`, a rename.
+fn write_durably(bytes: &[u8], target: &Path, replace: bool) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let temporary = target.with_extension(format!("wasm.tmp{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if replace {
+            std::fs::rename(&temporary, target)
+        } else {
+            std::fs::hard_link(&temporary, target)
+        }
+    })();
+    let _ = std::fs::remove_file(&temporary);
+    if result.is_ok()
+        && let Some(dir) = target.parent()
+    {
+        // The directory entry itself, so the new name survives a power cut.
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    result
 }
 
 fn install(
@@ -329,10 +355,15 @@ fn install(
     }
     std::fs::create_dir_all(catalog.installed_dir())
         .with_context(|| format!("cannot create {}", catalog.installed_dir().display()))?;
-    let temporary = target.with_extension(format!("wasm.tmp{}", std::process::id()));
-    std::fs::write(&temporary, &bytes)
-        .and_then(|()| std::fs::rename(&temporary, &target))
-        .with_context(|| format!("cannot write {}", target.display()))?;
+    write_durably(&bytes, &target, force).with_context(|| {
+        if !force && target.exists() {
+            format!(
+                "a connector called {name:?} was installed meanwhile; pass --force to replace it"
+            )
+        } else {
+            format!("cannot write {}", target.display())
+        }
+    })?;
     let world = inspection.world.map_or("?", |w| w.name());
     println!(
         "installed {name} ({world}, {} KiB) at {}",

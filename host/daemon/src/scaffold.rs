@@ -70,6 +70,67 @@ const WIT_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Names cargo refuses for a package, or that would shadow a crate.
+const RESERVED_NAMES: &[&str] = &[
+    "test",
+    "core",
+    "std",
+    "alloc",
+    "proc_macro",
+    "proc-macro",
+    "self",
+    "super",
+    "crate",
+    "as",
+    "async",
+    "await",
+    "break",
+    "const",
+    "continue",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "static",
+    "struct",
+    "trait",
+    "true",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "abstract",
+    "become",
+    "box",
+    "do",
+    "final",
+    "gen",
+    "macro",
+    "override",
+    "priv",
+    "try",
+    "typeof",
+    "unsized",
+    "virtual",
+    "yield",
+];
+
 /// The SDK this binary was built with, if its source is still there.
 fn default_sdk() -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sdk");
@@ -88,6 +149,11 @@ pub(crate) fn create(
     sdk: Option<PathBuf>,
 ) -> Result<PathBuf> {
     check_name(name)?;
+    if RESERVED_NAMES.contains(&name) || name.starts_with("plutanium") {
+        bail!(
+            "{name:?} cannot name a project (a Rust keyword or a name cargo or Plutanium keeps); pick another"
+        );
+    }
     let dir = parent.join(name);
     if dir.exists() {
         bail!(
@@ -155,6 +221,7 @@ fn rust_files(name: &str, world: WorldKind, sdk: &Path) -> Vec<(String, String)>
                 .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
                 .unwrap_or_default()
         })
+        .chain(["Connector".to_string()])
         .collect();
     let cargo = format!(
         r#"[package]
@@ -188,9 +255,10 @@ strip = true
     .replace("crate_name", &crate_name);
     let readme = format!(
         "# {name}\n\nA Plutanium {world} connector in Rust.\n\n```sh\ncargo test\nrustup target add wasm32-wasip2\n\
-         cargo build --release --target wasm32-wasip2\nplutanium connector install target/wasm32-wasip2/release/{crate_name}.wasm --name {name}\n```\n\n\
+         cargo build --release --target wasm32-wasip2\nplutanium connector install target/wasm32-wasip2/release/{crate_name}.wasm --name {install_name}\n```\n\n\
          Then name it in the daemon's config:\n\n```yaml\nconnectors:\n  {name}:\n    component: {name}\n    config: {{}}\n```\n",
-        world = world.name()
+        world = world.name(),
+        install_name = name.replace('_', "-"),
     );
     vec![
         ("Cargo.toml".into(), cargo),
@@ -313,6 +381,17 @@ impl Source for TypeName {
         }
         Ok(())
     }
+
+    fn reject(&mut self, refused: Vec<(String, String)>) -> Result<(), Error> {
+        // Refused (by the daemon's policy, say): do not offer it again today.
+        for (key, reason) in refused {
+            plutanium_sdk::log::warn("refused", &[("key", &key), ("reason", &reason)]);
+            if let Some(day) = key.strip_prefix("crate_name:") {
+                kv::set_str("sent-day", day)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 plutanium_sdk::export_source!(TypeName);
@@ -332,7 +411,10 @@ mod tests {
         harness.ack(&[first[0].key.as_str()]).unwrap();
         assert!(harness.poll(10).unwrap().is_empty());
         harness.host().advance(DAY_MS);
-        assert_eq!(harness.poll(10).unwrap().len(), 1);
+        let next = harness.poll(10).unwrap();
+        assert_eq!(next.len(), 1);
+        harness.reject(&[(next[0].key.as_str(), "policy")]).unwrap();
+        assert!(harness.poll(10).unwrap().is_empty(), "a refused message is not offered again");
     }
 }
 "#;
@@ -489,8 +571,11 @@ if exports is not None:
                     kv.set("sent-day", key.removeprefix("daily:").encode())
 
         def reject(self, refused: List[tuple]) -> None:
-            for key, reason in refused:
-                host.log(host.LogLevel.WARN, "refused", [("key", key), ("reason", reason)])
+            # Refused (by the daemon's policy, say): do not offer it again today.
+            with host.Kv() as kv:
+                for key, reason in refused:
+                    host.log(host.LogLevel.WARN, "refused", [("key", key), ("reason", reason)])
+                    kv.set("sent-day", key.removeprefix("daily:").encode())
 "#;
 
 const PYTHON_PROCESSOR_TEST: &str = r#"import unittest

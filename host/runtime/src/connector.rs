@@ -603,8 +603,16 @@ impl Connector {
                     .await
                     .map(WorldInstance::Source),
             };
-            let instance = instantiated
-                .map_err(|e| CallError::Trap(format!("instantiation failed: {e:#}")))?;
+            let instance = match instantiated {
+                Ok(instance) => instance,
+                Err(e) => {
+                    // A start that traps is a trap: the same backoff applies.
+                    self.stats.traps += 1;
+                    let wait = self.schedule_restart();
+                    tracing::warn!(connector = %self.name, error = %format!("{e:#}"), ?wait, "connector failed to start; retrying after a pause");
+                    return Err(CallError::Trap(format!("instantiation failed: {e:#}")));
+                }
+            };
             self.instance = Some((store, instance));
         }
         if let Some((store, _)) = self.instance.as_mut() {
@@ -616,6 +624,28 @@ impl Connector {
             }
         }
         Ok(())
+    }
+
+    /// Counts a trap and sets when the next instance may start: the backoff
+    /// doubles with every trap in a row, up to its maximum.
+    fn schedule_restart(&mut self) -> Duration {
+        self.consecutive_traps = self.consecutive_traps.saturating_add(1);
+        let exponent = (self.consecutive_traps - 1).min(16);
+        let wait = self
+            .config
+            .restart_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.config.restart_backoff_max);
+        self.not_before = Some(std::time::Instant::now() + wait);
+        wait
+    }
+
+    /// How long until a trapped connector may start again (zero when it may
+    /// start now or is running).
+    pub fn restart_wait(&self) -> Duration {
+        self.not_before.map_or(Duration::ZERO, |at| {
+            at.saturating_duration_since(std::time::Instant::now())
+        })
     }
 
     /// Turns a call's outcome into the API's, discarding a trapped instance.
@@ -642,14 +672,7 @@ impl Connector {
                 // A trapped instance is poisoned: drop it; a fresh one serves a
                 // later call, after a backoff that grows while it keeps trapping.
                 self.instance = None;
-                self.consecutive_traps = self.consecutive_traps.saturating_add(1);
-                let exponent = (self.consecutive_traps - 1).min(16);
-                let wait = self
-                    .config
-                    .restart_backoff
-                    .saturating_mul(1 << exponent)
-                    .min(self.config.restart_backoff_max);
-                self.not_before = Some(std::time::Instant::now() + wait);
+                let wait = self.schedule_restart();
                 tracing::warn!(connector = %self.name, error = %format!("{trap:#}"), ?wait, "connector trapped; restarting after a pause");
                 match trap.downcast_ref::<wasmtime::Trap>() {
                     Some(wasmtime::Trap::Interrupt) => {

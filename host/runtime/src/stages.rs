@@ -2,15 +2,13 @@
 //! calls components through `plutanium_core::{Processor, Sink, Source}` and
 //! never sees wasmtime or the WIT bindings.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use plutanium_core as core;
 
 use crate::bindings::types as wit;
 use crate::connector::{CallError, Connector};
 
-fn stage_error(e: CallError) -> core::StageError {
+fn stage_error(connector: &Connector, e: CallError) -> core::StageError {
     match e {
         CallError::Connector(wit::Error::Config(m)) => core::StageError::Config(m),
         CallError::Connector(wit::Error::Transient(m)) => core::StageError::Transient(m),
@@ -20,12 +18,11 @@ fn stage_error(e: CallError) -> core::StageError {
             reason: e.to_string(),
             retry_in: wait,
         },
-        // The instance is gone; the next call starts a fresh one (or reports
-        // the restart backoff), so there is nothing to wait for here.
+        // The instance is gone; the next one starts after the restart backoff.
         CallError::OutOfFuel | CallError::Deadline(_) | CallError::Trap(_) => {
             core::StageError::Unavailable {
                 reason: e.to_string(),
-                retry_in: Duration::ZERO,
+                retry_in: connector.restart_wait(),
             }
         }
     }
@@ -104,7 +101,7 @@ impl core::Processor for Connector {
     async fn handle(&mut self, event: &core::Event) -> Result<Vec<core::Action>, core::StageError> {
         let actions = Connector::handle(self, &to_wit(event))
             .await
-            .map_err(stage_error)?;
+            .map_err(|e| stage_error(self, e))?;
         Ok(actions.into_iter().map(from_wit_action).collect())
     }
 }
@@ -118,7 +115,7 @@ impl core::Sink for Connector {
     async fn deliver(&mut self, event: &core::Event) -> Result<(), core::StageError> {
         Connector::deliver(self, &to_wit(event))
             .await
-            .map_err(stage_error)
+            .map_err(|e| stage_error(self, e))
     }
 }
 
@@ -129,15 +126,23 @@ impl core::Source for Connector {
     }
 
     async fn poll(&mut self, max: u32) -> Result<Vec<core::Outbound>, core::StageError> {
-        let polled = Connector::poll(self, max).await.map_err(stage_error)?;
+        let mut polled = Connector::poll(self, max)
+            .await
+            .map_err(|e| stage_error(self, e))?;
+        // More than asked for: the rest were not acknowledged, so they come again.
+        polled.truncate(usize::try_from(max).unwrap_or(usize::MAX));
         Ok(polled.into_iter().map(from_wit_outbound).collect())
     }
 
     async fn ack(&mut self, keys: &[String]) -> Result<(), core::StageError> {
-        Connector::ack(self, keys).await.map_err(stage_error)
+        Connector::ack(self, keys)
+            .await
+            .map_err(|e| stage_error(self, e))
     }
 
     async fn reject(&mut self, refused: &[(String, String)]) -> Result<(), core::StageError> {
-        Connector::reject(self, refused).await.map_err(stage_error)
+        Connector::reject(self, refused)
+            .await
+            .map_err(|e| stage_error(self, e))
     }
 }
