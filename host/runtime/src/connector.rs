@@ -22,6 +22,18 @@ pub use crate::bindings::types::{
     Action, Call, Error as ConnectorError, Event, Outbound, SendOptions, Sms,
 };
 
+/// Runs a guest call with a wall-clock limit; past it the call is abandoned
+/// as a deadline trap (the caller then drops the instance).
+async fn guarded<T>(
+    limit: Duration,
+    call: impl std::future::Future<Output = wasmtime::Result<T>>,
+) -> wasmtime::Result<T> {
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result,
+        Err(_) => Err(wasmtime::Error::from(wasmtime::Trap::Interrupt)),
+    }
+}
+
 /// Which of the three worlds a connector implements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum World {
@@ -626,6 +638,13 @@ impl Connector {
         Ok(())
     }
 
+    /// The wall-clock limit of one call: the epoch deadline stops a guest
+    /// running wasm, and this stops one blocked in the host (a slow HTTP
+    /// answer), a little later.
+    fn wall_deadline(&self) -> Duration {
+        self.config.call_deadline + (self.config.call_deadline / 4).max(Duration::from_millis(100))
+    }
+
     /// Counts a trap and sets when the next instance may start: the backoff
     /// doubles with every trap in a row, up to its maximum.
     fn schedule_restart(&mut self) -> Duration {
@@ -696,11 +715,15 @@ impl Connector {
     pub async fn handle(&mut self, event: &Event) -> Result<Vec<Action>, CallError> {
         self.ready(World::Processor).await?;
         let started = std::time::Instant::now();
+        let deadline = self.wall_deadline();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Processor(p))) => {
-                p.plutanium_gateway_processor()
-                    .call_handle(&mut *store, event)
-                    .await
+                guarded(
+                    deadline,
+                    p.plutanium_gateway_processor()
+                        .call_handle(&mut *store, event),
+                )
+                .await
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
@@ -711,11 +734,14 @@ impl Connector {
     pub async fn deliver(&mut self, event: &Event) -> Result<(), CallError> {
         self.ready(World::Sink).await?;
         let started = std::time::Instant::now();
+        let deadline = self.wall_deadline();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Sink(s))) => {
-                s.plutanium_gateway_sink()
-                    .call_deliver(&mut *store, event)
-                    .await
+                guarded(
+                    deadline,
+                    s.plutanium_gateway_sink().call_deliver(&mut *store, event),
+                )
+                .await
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
@@ -726,11 +752,14 @@ impl Connector {
     pub async fn poll(&mut self, max: u32) -> Result<Vec<Outbound>, CallError> {
         self.ready(World::Source).await?;
         let started = std::time::Instant::now();
+        let deadline = self.wall_deadline();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Source(s))) => {
-                s.plutanium_gateway_source()
-                    .call_poll(&mut *store, max)
-                    .await
+                guarded(
+                    deadline,
+                    s.plutanium_gateway_source().call_poll(&mut *store, max),
+                )
+                .await
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
@@ -741,11 +770,14 @@ impl Connector {
     pub async fn ack(&mut self, keys: &[String]) -> Result<(), CallError> {
         self.ready(World::Source).await?;
         let started = std::time::Instant::now();
+        let deadline = self.wall_deadline();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Source(s))) => {
-                s.plutanium_gateway_source()
-                    .call_ack(&mut *store, keys)
-                    .await
+                guarded(
+                    deadline,
+                    s.plutanium_gateway_source().call_ack(&mut *store, keys),
+                )
+                .await
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };
@@ -756,11 +788,15 @@ impl Connector {
     pub async fn reject(&mut self, refused: &[(String, String)]) -> Result<(), CallError> {
         self.ready(World::Source).await?;
         let started = std::time::Instant::now();
+        let deadline = self.wall_deadline();
         let result = match self.instance.as_mut() {
             Some((store, WorldInstance::Source(s))) => {
-                s.plutanium_gateway_source()
-                    .call_reject(&mut *store, refused)
-                    .await
+                guarded(
+                    deadline,
+                    s.plutanium_gateway_source()
+                        .call_reject(&mut *store, refused),
+                )
+                .await
             }
             _ => return Err(CallError::Trap("no instance".into())),
         };

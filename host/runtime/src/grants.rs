@@ -223,18 +223,25 @@ impl WasiHttpHooks for HttpGrants {
             .clone()
             .filter(|o| o.hosts.admits_name(&host, port));
         let mut options = options.unwrap_or_default();
-        // wasmtime's defaults are 600 s; a connector call has a deadline anyway.
-        options.connect_timeout = Some(
-            options.connect_timeout.unwrap_or(
-                self.connect_timeout
-                    .unwrap_or(std::time::Duration::from_secs(10)),
-            ),
-        );
+        // wasmtime's defaults are 600 s. A guest may ask for shorter limits,
+        // never for longer ones; a slow drip between bytes gets the
+        // first-byte limit too.
+        let connect = self
+            .connect_timeout
+            .unwrap_or(std::time::Duration::from_secs(10));
+        let first_byte = self
+            .first_byte_timeout
+            .unwrap_or(std::time::Duration::from_secs(30));
+        options.connect_timeout = Some(options.connect_timeout.map_or(connect, |t| t.min(connect)));
         options.first_byte_timeout = Some(
-            options.first_byte_timeout.unwrap_or(
-                self.first_byte_timeout
-                    .unwrap_or(std::time::Duration::from_secs(30)),
-            ),
+            options
+                .first_byte_timeout
+                .map_or(first_byte, |t| t.min(first_byte)),
+        );
+        options.between_bytes_timeout = Some(
+            options
+                .between_bytes_timeout
+                .map_or(first_byte, |t| t.min(first_byte)),
         );
         Box::new(async move {
             if !policy.admits_name(&host, port) {

@@ -473,3 +473,38 @@ async fn guest_output_becomes_log_lines() {
         "the connector's name tags its lines: {log}"
     );
 }
+
+#[tokio::test]
+async fn a_call_blocked_on_a_silent_server_is_stopped_at_its_deadline() {
+    // A server that accepts and never answers: the guest waits in the host,
+    // where epoch interruption cannot reach it; the wall-clock guard does.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let rt = runtime();
+    let url = format!("http://{address}/slow");
+    let mut waiting = load(
+        &rt,
+        "waiting",
+        &[("mode", "http"), ("url", &url)],
+        &["127.0.0.1"],
+    );
+    let started = std::time::Instant::now();
+    let result = waiting.handle(&sms("x")).await;
+    assert!(matches!(result, Err(CallError::Deadline(_))), "{result:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(waiting.stats().deadlines, 1);
+    // Another connector in the same runtime is unaffected.
+    let mut echo = load(&rt, "echo", &[], &[]);
+    assert_eq!(reply(&echo.handle(&sms("hi")).await.unwrap()), "echo: hi");
+    silent.abort();
+}
