@@ -20,6 +20,7 @@ componentize-py turns this file into a WebAssembly component; see README.md.
 # `plutanium_gateway_types` is used because `wasi:http` also has a `types`.
 from wit_world import exports
 from wit_world.imports import host
+from wit_world.imports.host import KvError_TooLarge
 from wit_world.imports.plutanium_gateway_types import (
     Action,
     Action_Reply,
@@ -56,12 +57,17 @@ def bump_count(sender: str) -> int:
         # connector's store. `with` drops the handle when the block ends.
         with host.Kv() as kv:
             stored = kv.get(key)  # `bytes`, or `None` when the key is missing
-            count = int(stored.decode()) + 1 if stored is not None else 1
+            try:
+                count = int(stored.decode()) + 1 if stored is not None else 1
+            except ValueError:
+                count = 1  # not a number (written by hand?): start again
             kv.set(key, str(count).encode())
             return count
     except Err as err:
         # `err.value` is a `host.KvError_Unavailable` or `host.KvError_TooLarge`.
-        # The store failing is a passing problem: let the host retry later.
+        if isinstance(err.value, KvError_TooLarge):
+            raise Err(Error_Permanent(f"kv: {err.value}"))
+        # The store being unavailable is a passing problem: retry later.
         raise Err(Error_Transient(f"kv: {err.value}"))
 
 

@@ -241,6 +241,22 @@ fn new_rust_projects_build_and_pass_their_tests() {
         assert_eq!(json["world"], format!("{world}-connector"));
         assert_eq!(json["compatible"], true);
     }
+    // Names cargo would refuse are refused up front.
+    for reserved in ["test", "fn", "plutanium-sdk"] {
+        let (ok, _, stderr) = plutanium(&[
+            "connector",
+            "new",
+            reserved,
+            "--lang",
+            "rust",
+            "--dir",
+            parent.path().to_str().unwrap(),
+        ]);
+        assert!(
+            !ok && stderr.contains("cannot name a project"),
+            "{reserved}: {stderr}"
+        );
+    }
     // An existing directory is never overwritten.
     let (ok, _, stderr) = plutanium(&[
         "connector",
