@@ -8,9 +8,11 @@
 //!
 //! What it is not: IO. Nothing here opens a file, a socket or a modem.
 
+mod kv;
 mod model;
 mod stage;
 
+pub use kv::{KvError, KvStore, MemoryKv};
 pub use model::{
     Action, Call, DeliveryState, DeliveryStatus, Encoding, Event, InboundSms, Outbound,
     SendOptions, Timestamp,

@@ -508,3 +508,19 @@ async fn a_call_blocked_on_a_silent_server_is_stopped_at_its_deadline() {
     assert_eq!(reply(&echo.handle(&sms("hi")).await.unwrap()), "echo: hi");
     silent.abort();
 }
+
+#[tokio::test]
+async fn connector_kv_in_the_sqlite_store_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
+    for expected in ["count 1", "count 2"] {
+        // A fresh runtime and store each time: a daemon restart.
+        let store = Arc::new(plutanium_store::SqliteStore::open(&path).unwrap());
+        let rt = Runtime::new(RuntimeConfig::default(), store).expect("runtime");
+        let mut counter = rt
+            .load_processor("counter", &bytes, grants(&[("mode", "kv")], &[]))
+            .unwrap();
+        assert_eq!(reply(&counter.handle(&sms("x")).await.unwrap()), expected);
+    }
+}

@@ -1,0 +1,116 @@
+//! Versioned schema migrations, run in order at open, each in its own
+//! transaction. Never edit a migration that has shipped: add the next one.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::StoreError;
+
+/// The migrations, in order; the schema version is their count.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        key             TEXT NOT NULL UNIQUE,
+        source          TEXT NOT NULL,
+        to_number       TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        encoding        TEXT NOT NULL,
+        status_report   INTEGER NOT NULL,
+        flash           INTEGER NOT NULL,
+        validity_min    INTEGER,
+        modem           TEXT,
+        state           TEXT NOT NULL CHECK (state IN
+                          ('queued','sending','sent','delivered','failed','expired')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_until     INTEGER,
+        sent_by         TEXT,
+        message_refs    TEXT NOT NULL DEFAULT '',
+        parts_delivered INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    CREATE INDEX outbox_sent_by ON outbox (sent_by, state);
+
+    CREATE TABLE inbox (
+        id          INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        modem       TEXT NOT NULL,
+        sender      TEXT NOT NULL,
+        recipient   TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        stored_at   INTEGER NOT NULL,
+        meta        TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX inbox_stored_at ON inbox (stored_at);
+
+    CREATE TABLE inbox_parts (
+        modem       TEXT NOT NULL,
+        sender      TEXT NOT NULL,
+        reference   INTEGER NOT NULL,
+        total       INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        pdu         BLOB NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (modem, sender, reference, total, seq)
+    );
+
+    CREATE TABLE calls (
+        id     INTEGER PRIMARY KEY,
+        modem  TEXT NOT NULL,
+        caller TEXT,
+        at     INTEGER NOT NULL
+    );
+    CREATE INDEX calls_at ON calls (at);
+
+    CREATE TABLE kv (
+        namespace TEXT NOT NULL,
+        key       TEXT NOT NULL,
+        value     BLOB NOT NULL,
+        PRIMARY KEY (namespace, key)
+    );
+
+    CREATE TABLE events (
+        id      INTEGER PRIMARY KEY,
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        detail  TEXT NOT NULL
+    );
+    CREATE INDEX events_at ON events (at);
+    "#,
+];
+
+/// The schema version this build writes.
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings `conn` to [`SCHEMA_VERSION`]; refuses a newer file.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let found: u32 = conn
+        .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0);
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as u32 + 1;
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute("DELETE FROM schema_version", [])?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [version],
+        )?;
+        tx.commit()?;
+    }
+    Ok(SCHEMA_VERSION)
+}

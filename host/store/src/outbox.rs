@@ -1,0 +1,466 @@
+//! The outbox: every message to send, as a state machine
+//! `queued → sending → sent → delivered | failed | expired`.
+//!
+//! Senders *claim* due rows with a lease; a claimed row is `sending` until
+//! the sender completes or releases it, or until its lease runs out (a
+//! crashed sender), when it is due again. The idempotency key is unique, so
+//! enqueueing the same key twice stores one row.
+
+use std::time::Duration;
+
+use plutanium_core::{Encoding, SendOptions, Timestamp};
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::{SqliteStore, StoreError};
+
+/// Where an outbox row stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OutboxState {
+    /// Waiting to be sent (again, after a transient failure).
+    Queued,
+    /// Claimed by a sender, under a lease.
+    Sending,
+    /// The network took every part; no delivery report yet.
+    Sent,
+    /// Every part was reported delivered.
+    Delivered,
+    /// Given up: a permanent error, or a failed delivery report.
+    Failed,
+    /// Its validity ran out first.
+    Expired,
+}
+
+impl OutboxState {
+    /// The name stored in the table.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutboxState::Queued => "queued",
+            OutboxState::Sending => "sending",
+            OutboxState::Sent => "sent",
+            OutboxState::Delivered => "delivered",
+            OutboxState::Failed => "failed",
+            OutboxState::Expired => "expired",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "queued" => OutboxState::Queued,
+            "sending" => OutboxState::Sending,
+            "sent" => OutboxState::Sent,
+            "delivered" => OutboxState::Delivered,
+            "failed" => OutboxState::Failed,
+            "expired" => OutboxState::Expired,
+            _ => return None,
+        })
+    }
+}
+
+/// A message to enqueue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOutbound {
+    /// The idempotency key (source id + part): one key, one row, one send.
+    pub key: String,
+    /// Who asked: a route, a connector, the API.
+    pub source: String,
+    /// The destination.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// How to send it.
+    pub options: SendOptions,
+}
+
+/// What [`SqliteStore::enqueue`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enqueued {
+    /// A new row, with its id.
+    Queued(i64),
+    /// The key was already there: nothing stored, the existing row's id.
+    Duplicate(i64),
+}
+
+impl Enqueued {
+    /// The row's id either way.
+    pub fn id(self) -> i64 {
+        match self {
+            Enqueued::Queued(id) | Enqueued::Duplicate(id) => id,
+        }
+    }
+}
+
+/// A sender's result for a claimed row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Every part was accepted by `modem`, with these references (a part
+    /// without a usable reference is `None`).
+    Sent {
+        /// The modem that sent it.
+        modem: String,
+        /// The message reference of each part.
+        message_refs: Vec<Option<u8>>,
+    },
+    /// Try again at `at` (a transient error).
+    Retry {
+        /// What went wrong.
+        error: String,
+        /// When it is due again.
+        at: Timestamp,
+    },
+    /// Give up (a permanent error).
+    Failed {
+        /// Why.
+        error: String,
+    },
+}
+
+/// One outbox row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxRow {
+    /// Its id.
+    pub id: i64,
+    /// Its idempotency key.
+    pub key: String,
+    /// Who asked.
+    pub source: String,
+    /// The destination.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// How to send it.
+    pub options: SendOptions,
+    /// Where it stands.
+    pub state: OutboxState,
+    /// Sends started so far.
+    pub attempts: u32,
+    /// When it is due (queued rows).
+    pub next_attempt_at: Timestamp,
+    /// The modem that sent it.
+    pub sent_by: Option<String>,
+    /// The part references the modem gave.
+    pub message_refs: Vec<Option<u8>>,
+    /// The last error.
+    pub last_error: Option<String>,
+    /// When it was enqueued.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, key, source, to_number, body, encoding, status_report, flash, \
+    validity_min, modem, state, attempts, next_attempt_at, sent_by, message_refs, last_error, \
+    created_at, updated_at";
+
+fn encoding_name(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Auto => "auto",
+        Encoding::Gsm7 => "gsm7",
+        Encoding::Gsm7Strip => "gsm7-strip",
+        Encoding::Ucs2 => "ucs2",
+    }
+}
+
+fn refs_text(refs: &[Option<u8>]) -> String {
+    refs.iter()
+        .map(|r| r.map_or_else(|| "-".to_string(), |r| r.to_string()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_refs(text: &str) -> Option<Vec<Option<u8>>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(',')
+        .map(|item| match item {
+            "-" => Some(None),
+            n => n.parse().ok().map(Some),
+        })
+        .collect()
+}
+
+fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
+    let id: i64 = row.get(0)?;
+    let corrupt = |problem: String| StoreError::Corrupt {
+        table: "outbox",
+        id,
+        problem,
+    };
+    let encoding: String = row.get(5)?;
+    let encoding = match encoding.as_str() {
+        "auto" => Encoding::Auto,
+        "gsm7" => Encoding::Gsm7,
+        "gsm7-strip" => Encoding::Gsm7Strip,
+        "ucs2" => Encoding::Ucs2,
+        other => return Ok(Err(corrupt(format!("unknown encoding {other:?}")))),
+    };
+    let state: String = row.get(10)?;
+    let Some(state) = OutboxState::parse(&state) else {
+        return Ok(Err(corrupt(format!("unknown state {state:?}"))));
+    };
+    let refs: String = row.get(14)?;
+    let Some(message_refs) = parse_refs(&refs) else {
+        return Ok(Err(corrupt(format!("bad message references {refs:?}"))));
+    };
+    Ok(Ok(OutboxRow {
+        id,
+        key: row.get(1)?,
+        source: row.get(2)?,
+        to: row.get(3)?,
+        text: row.get(4)?,
+        options: SendOptions {
+            encoding,
+            status_report: row.get(6)?,
+            flash: row.get(7)?,
+            validity_minutes: row.get(8)?,
+            modem: row.get(9)?,
+        },
+        state,
+        attempts: row.get(11)?,
+        next_attempt_at: row.get::<_, i64>(12)? as Timestamp,
+        sent_by: row.get(13)?,
+        message_refs,
+        last_error: row.get(15)?,
+        created_at: row.get::<_, i64>(16)? as Timestamp,
+        updated_at: row.get::<_, i64>(17)? as Timestamp,
+    }))
+}
+
+fn collect(
+    rows: impl Iterator<Item = rusqlite::Result<Result<OutboxRow, StoreError>>>,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    rows.map(|row| row?).collect()
+}
+
+impl SqliteStore {
+    /// Stores `message` as `queued`, due now; a known key stores nothing.
+    pub fn enqueue(&self, message: &NewOutbound, now: Timestamp) -> Result<Enqueued, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let inserted = tx.execute(
+                "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
+                 validity_min, modem, state, next_attempt_at, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?10) \
+                 ON CONFLICT (key) DO NOTHING",
+                params![
+                    message.key,
+                    message.source,
+                    message.to,
+                    message.text,
+                    encoding_name(message.options.encoding),
+                    message.options.status_report,
+                    message.options.flash,
+                    message.options.validity_minutes,
+                    message.options.modem,
+                    now as i64,
+                ],
+            )?;
+            let id: i64 = tx.query_row(
+                "SELECT id FROM outbox WHERE key = ?1",
+                [&message.key],
+                |row| row.get(0),
+            )?;
+            tx.commit()?;
+            Ok(if inserted == 1 {
+                Enqueued::Queued(id)
+            } else {
+                Enqueued::Duplicate(id)
+            })
+        })
+    }
+
+    /// Claims up to `limit` due rows for sending, oldest first: queued rows
+    /// whose time has come, and `sending` rows whose lease ran out (their
+    /// sender died). Each claimed row is `sending` until `now + lease`, and
+    /// counts one more attempt.
+    pub fn claim(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        let lease_until = now.saturating_add(u64::try_from(lease.as_millis()).unwrap_or(u64::MAX));
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let ids: Vec<i64> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id FROM outbox WHERE (state = 'queued' AND next_attempt_at <= ?1) \
+                     OR (state = 'sending' AND lease_until < ?1) \
+                     ORDER BY next_attempt_at, id LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![now as i64, limit], |row| row.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut claimed = Vec::with_capacity(ids.len());
+            for id in ids {
+                tx.execute(
+                    "UPDATE outbox SET state = 'sending', lease_until = ?2, attempts = attempts + 1, \
+                     updated_at = ?3 WHERE id = ?1",
+                    params![id, lease_until as i64, now as i64],
+                )?;
+                let row = tx.query_row(
+                    &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+                    [id],
+                    read_row,
+                )??;
+                claimed.push(row);
+            }
+            tx.commit()?;
+            Ok(claimed)
+        })
+    }
+
+    /// Records a sender's result for the row it claimed as attempt `attempt`
+    /// (the row's `attempts` when claimed). Returns false, and changes
+    /// nothing, when that claim is no longer the row's (its lease ran out
+    /// and another sender took it) or the row is not `sending`.
+    pub fn complete(
+        &self,
+        id: i64,
+        attempt: u32,
+        outcome: &SendOutcome,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let now = now as i64;
+        self.with(|conn| {
+            let changed = match outcome {
+                SendOutcome::Sent {
+                    modem,
+                    message_refs,
+                } => conn.execute(
+                    "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
+                     message_refs = ?3, parts_delivered = 0, last_error = NULL, updated_at = ?4 \
+                     WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                    params![id, modem, refs_text(message_refs), now, attempt],
+                )?,
+                SendOutcome::Retry { error, at } => conn.execute(
+                    "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?2, \
+                     last_error = ?3, updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                    params![id, *at as i64, error, now, attempt],
+                )?,
+                SendOutcome::Failed { error } => conn.execute(
+                    "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
+                     updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
+                    params![id, error, now, attempt],
+                )?,
+            };
+            Ok(changed == 1)
+        })
+    }
+
+    /// Gives a claimed row back unsent (shutting down before trying it): it
+    /// is queued again, and the claim does not count as an attempt.
+    pub fn release(&self, id: i64, attempt: u32, now: Timestamp) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            let changed = conn.execute(
+                "UPDATE outbox SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0), \
+                 updated_at = ?2 WHERE id = ?1 AND state = 'sending' AND attempts = ?3",
+                params![id, now as i64, attempt],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    /// Applies a delivery report from `modem` for message reference
+    /// `message_ref`: the newest `sent` row from that modem with that
+    /// reference. A failure fails the row; it is delivered when every part
+    /// with a reference is. Returns the row as it is now, if one matched.
+    pub fn record_delivery(
+        &self,
+        modem: &str,
+        message_ref: u8,
+        delivered: bool,
+        detail: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let candidates: Vec<(i64, String, u32)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id, message_refs, parts_delivered FROM outbox \
+                     WHERE sent_by = ?1 AND state = 'sent' ORDER BY updated_at DESC, id DESC LIMIT 256",
+                )?;
+                let rows = stmt.query_map([modem], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let found = candidates.into_iter().find_map(|(id, refs, done)| {
+                let refs = parse_refs(&refs)?;
+                refs.contains(&Some(message_ref))
+                    .then(|| (id, refs.iter().filter(|r| r.is_some()).count() as u32, done))
+            });
+            let Some((id, with_refs, done)) = found else {
+                return Ok(None);
+            };
+            if delivered {
+                let done = done + 1;
+                let state = if done >= with_refs { "delivered" } else { "sent" };
+                tx.execute(
+                    "UPDATE outbox SET parts_delivered = ?2, state = ?3, updated_at = ?4 WHERE id = ?1",
+                    params![id, done, state, now as i64],
+                )?;
+            } else {
+                tx.execute(
+                    "UPDATE outbox SET state = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, detail.unwrap_or("the network reported the delivery failed"), now as i64],
+                )?;
+            }
+            let row = tx.query_row(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"), [id], read_row)??;
+            tx.commit()?;
+            Ok(Some(row))
+        })
+    }
+
+    /// Expires queued rows whose validity ran out (`validity_minutes` after
+    /// they were enqueued), and queued rows older than `max_age` when they
+    /// have no validity of their own. Returns how many expired.
+    pub fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
+        let now = now as i64;
+        let max_age = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
+        self.with(|conn| {
+            Ok(conn.execute(
+                "UPDATE outbox SET state = 'expired', last_error = 'validity ran out before it was sent', \
+                 updated_at = ?1 WHERE state = 'queued' AND \
+                 ((validity_min IS NOT NULL AND created_at + validity_min * 60000 < ?1) \
+                  OR (validity_min IS NULL AND created_at + ?2 < ?1))",
+                params![now, max_age],
+            )?)
+        })
+    }
+
+    /// The row with `id`.
+    pub fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+                [id],
+                read_row,
+            )
+            .optional()?
+            .transpose()
+        })
+    }
+
+    /// The row with idempotency key `key`.
+    pub fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE key = ?1"),
+                [key],
+                read_row,
+            )
+            .optional()?
+            .transpose()
+        })
+    }
+
+    /// The newest `limit` rows, newest first.
+    pub fn recent_outbound(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?1"
+            ))?;
+            let rows = stmt.query_map([limit], read_row)?;
+            collect(rows)
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! Opening the file, the connection, the event log, retention and counts.
+
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use plutanium_core::Timestamp;
+use rusqlite::{Connection, params};
+
+use crate::StoreError;
+use crate::migrations::{SCHEMA_VERSION, migrate};
+
+/// The SQLite store. One per process; its methods are short transactions,
+/// safe to call from several threads (async callers use `spawn_blocking`).
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+/// Rows by state, for health pages and metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Outbox rows waiting to be sent.
+    pub queued: u64,
+    /// Outbox rows claimed by a sender.
+    pub sending: u64,
+    /// Sent, no delivery report yet.
+    pub sent: u64,
+    /// Delivered.
+    pub delivered: u64,
+    /// Given up.
+    pub failed: u64,
+    /// Expired before they could be sent or delivered.
+    pub expired: u64,
+    /// Complete inbound messages.
+    pub inbox: u64,
+    /// Parts of incomplete inbound messages.
+    pub inbox_parts: u64,
+    /// Logged calls.
+    pub calls: u64,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the store at `path` and migrates it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        Self::setup(conn)
+    }
+
+    /// A store in memory, for tests and the demo.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // WAL: readers never block the writer. FULL: a commit survives a
+        // power cut, which is what "nothing accepted is lost" needs.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Runs `f` on the connection.
+    pub(crate) fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        // A panic while holding the lock leaves SQLite consistent (an open
+        // transaction is rolled back when dropped), so the lock is reusable.
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut conn)
+    }
+
+    /// The schema version of the file.
+    pub fn schema_version(&self) -> u32 {
+        SCHEMA_VERSION
+    }
+
+    /// Appends to the event log.
+    pub fn log_event(
+        &self,
+        at: Timestamp,
+        kind: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "INSERT INTO events (at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4)",
+                params![at as i64, kind, subject, detail],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The latest `limit` events, newest first: (at, kind, subject, detail).
+    pub fn events(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(Timestamp, String, String, String)>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT at, kind, subject, detail FROM events ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |row| {
+                Ok((
+                    row.get::<_, i64>(0)? as Timestamp,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                ))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Deletes what is older than `before` and finished: outbox rows that are
+    /// delivered, failed or expired, inbox messages, calls and events.
+    /// Queued and in-flight rows are never pruned. Returns the rows deleted.
+    pub fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
+        let before = before as i64;
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let mut deleted = tx.execute(
+                "DELETE FROM outbox WHERE state IN ('delivered','failed','expired') AND updated_at < ?1",
+                [before],
+            )?;
+            deleted += tx.execute("DELETE FROM inbox WHERE stored_at < ?1", [before])?;
+            deleted += tx.execute("DELETE FROM calls WHERE at < ?1", [before])?;
+            deleted += tx.execute("DELETE FROM events WHERE at < ?1", [before])?;
+            tx.commit()?;
+            Ok(deleted)
+        })
+    }
+
+    /// Counts by state.
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        self.with(|conn| {
+            let mut stats = StoreStats::default();
+            let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
+            let rows = stmt.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (state, count) = row?;
+                let count = count as u64;
+                match state.as_str() {
+                    "queued" => stats.queued = count,
+                    "sending" => stats.sending = count,
+                    "sent" => stats.sent = count,
+                    "delivered" => stats.delivered = count,
+                    "failed" => stats.failed = count,
+                    _ => stats.expired = count,
+                }
+            }
+            let count = |sql: &str| {
+                conn.query_row(sql, [], |row| row.get::<_, i64>(0))
+                    .map(|n| n as u64)
+            };
+            stats.inbox = count("SELECT COUNT(*) FROM inbox")?;
+            stats.inbox_parts = count("SELECT COUNT(*) FROM inbox_parts")?;
+            stats.calls = count("SELECT COUNT(*) FROM calls")?;
+            Ok(stats)
+        })
+    }
+}

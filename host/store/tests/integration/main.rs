@@ -1,0 +1,379 @@
+//! The store on a real SQLite file: idempotent enqueue, leases that survive a
+//! crashed sender, delivery reports for multipart messages, expiry, inbox
+//! de-duplication and kept parts across a restart, connector KV, retention.
+
+use std::time::Duration;
+
+use plutanium_core::{KvStore, SendOptions};
+use plutanium_store::{
+    Enqueued, InboundRecord, Inserted, NewOutbound, OutboxState, PartRecord, SendOutcome,
+    SqliteStore, StoreError,
+};
+
+const T0: u64 = 1_767_225_600_000;
+const LEASE: Duration = Duration::from_secs(60);
+
+fn message(key: &str) -> NewOutbound {
+    NewOutbound {
+        key: key.into(),
+        source: "test".into(),
+        to: "+420777000111".into(),
+        text: format!("text of {key}"),
+        options: SendOptions::default(),
+    }
+}
+
+fn sent(modem: &str, refs: &[u8]) -> SendOutcome {
+    SendOutcome::Sent {
+        modem: modem.into(),
+        message_refs: refs.iter().map(|r| Some(*r)).collect(),
+    }
+}
+
+#[test]
+fn enqueue_is_idempotent_and_durable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let first = store.enqueue(&message("gmail:1"), T0).unwrap();
+    assert!(matches!(first, Enqueued::Queued(_)));
+    assert_eq!(
+        store.enqueue(&message("gmail:1"), T0 + 5).unwrap(),
+        Enqueued::Duplicate(first.id())
+    );
+    drop(store);
+
+    // Reopened (a restart): the row is there, and the key still known.
+    let store = SqliteStore::open(&path).unwrap();
+    let row = store.outbound_by_key("gmail:1").unwrap().expect("kept");
+    assert_eq!(
+        (row.state, row.text.as_str()),
+        (OutboxState::Queued, "text of gmail:1")
+    );
+    assert_eq!(
+        store.enqueue(&message("gmail:1"), T0 + 10).unwrap(),
+        Enqueued::Duplicate(first.id())
+    );
+    assert_eq!(store.stats().unwrap().queued, 1);
+}
+
+#[test]
+fn claims_are_leased_and_a_crashed_senders_rows_come_back() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    for key in ["a", "b", "c"] {
+        store.enqueue(&message(key), T0).unwrap();
+    }
+    let first = store.claim(T0, 2, LEASE).unwrap();
+    assert_eq!(
+        first.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert!(
+        first
+            .iter()
+            .all(|r| r.state == OutboxState::Sending && r.attempts == 1)
+    );
+    // Within the lease nobody else gets them.
+    let second = store.claim(T0 + 1_000, 10, LEASE).unwrap();
+    assert_eq!(
+        second.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+        ["c"]
+    );
+    // "a" is sent; the sender of "b" crashes.
+    assert!(
+        store
+            .complete(
+                first[0].id,
+                first[0].attempts,
+                &sent("gsm0", &[7]),
+                T0 + 2_000
+            )
+            .unwrap()
+    );
+    // After the lease, "b" is due again, as a second attempt.
+    let again = store.claim(T0 + 61_500, 10, LEASE).unwrap();
+    let keys: Vec<&str> = again.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["b", "c"]);
+    assert_eq!(again[0].attempts, 2);
+    // The crashed sender's late answer no longer counts.
+    assert!(
+        !store
+            .complete(
+                first[1].id,
+                first[1].attempts,
+                &sent("gsm0", &[8]),
+                T0 + 62_000
+            )
+            .unwrap()
+    );
+    assert_eq!(
+        store.outbound(first[1].id).unwrap().unwrap().state,
+        OutboxState::Sending
+    );
+    // A transient error queues it for later; a permanent one fails it.
+    let retry = SendOutcome::Retry {
+        error: "+CMS ERROR: 38".into(),
+        at: T0 + 120_000,
+    };
+    assert!(
+        store
+            .complete(again[0].id, again[0].attempts, &retry, T0 + 63_000)
+            .unwrap()
+    );
+    let failed = SendOutcome::Failed {
+        error: "invalid number".into(),
+    };
+    assert!(
+        store
+            .complete(again[1].id, again[1].attempts, &failed, T0 + 63_000)
+            .unwrap()
+    );
+    assert!(
+        store.claim(T0 + 100_000, 10, LEASE).unwrap().is_empty(),
+        "not due yet"
+    );
+    let later = store.claim(T0 + 120_000, 10, LEASE).unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].last_error.as_deref(), Some("+CMS ERROR: 38"));
+    // Released unsent (shutdown): queued again, the claim not counted.
+    assert!(
+        store
+            .release(later[0].id, later[0].attempts, T0 + 121_000)
+            .unwrap()
+    );
+    let row = store.outbound(later[0].id).unwrap().unwrap();
+    assert_eq!((row.state, row.attempts), (OutboxState::Queued, 2));
+    let failed_row = store.outbound(again[1].id).unwrap().unwrap();
+    assert_eq!(
+        (failed_row.state, failed_row.last_error.as_deref()),
+        (OutboxState::Failed, Some("invalid number"))
+    );
+}
+
+#[test]
+fn delivery_reports_finish_multipart_messages() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let id = store.enqueue(&message("long"), T0).unwrap().id();
+    let other = store.enqueue(&message("short"), T0).unwrap().id();
+    let claimed = store.claim(T0, 10, LEASE).unwrap();
+    store
+        .complete(
+            id,
+            claimed[0].attempts,
+            &sent("gsm0", &[20, 21, 22]),
+            T0 + 1,
+        )
+        .unwrap();
+    store
+        .complete(other, claimed[1].attempts, &sent("gsm1", &[21]), T0 + 1)
+        .unwrap();
+    assert_eq!(
+        store.outbound(id).unwrap().unwrap().message_refs,
+        [Some(20), Some(21), Some(22)]
+    );
+    // Reports are matched by modem and reference.
+    let row = store
+        .record_delivery("gsm0", 21, true, None, T0 + 2)
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.id, row.state), (id, OutboxState::Sent));
+    store
+        .record_delivery("gsm0", 20, true, None, T0 + 3)
+        .unwrap();
+    let row = store
+        .record_delivery("gsm0", 22, true, None, T0 + 4)
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.state, OutboxState::Delivered);
+    assert_eq!(
+        store.outbound(other).unwrap().unwrap().state,
+        OutboxState::Sent,
+        "gsm1's 21 is another message"
+    );
+    let row = store
+        .record_delivery("gsm1", 21, false, Some("absent subscriber"), T0 + 5)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.state, row.last_error.as_deref()),
+        (OutboxState::Failed, Some("absent subscriber"))
+    );
+    assert_eq!(
+        store
+            .record_delivery("gsm2", 1, true, None, T0 + 6)
+            .unwrap(),
+        None
+    );
+}
+
+#[test]
+fn queued_messages_expire() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut short = message("short-lived");
+    short.options.validity_minutes = Some(1);
+    let short = store.enqueue(&short, T0).unwrap().id();
+    let default = store.enqueue(&message("default"), T0).unwrap().id();
+    assert_eq!(
+        store
+            .expire(T0 + 30_000, Duration::from_secs(3600))
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .expire(T0 + 61_000, Duration::from_secs(3600))
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.outbound(short).unwrap().unwrap().state,
+        OutboxState::Expired
+    );
+    assert_eq!(
+        store.outbound(default).unwrap().unwrap().state,
+        OutboxState::Queued
+    );
+    assert_eq!(
+        store
+            .expire(T0 + 3_601_000, Duration::from_secs(3600))
+            .unwrap(),
+        1
+    );
+}
+
+fn inbound(fingerprint: &str) -> InboundRecord {
+    InboundRecord {
+        fingerprint: fingerprint.into(),
+        modem: "gsm0".into(),
+        sender: "+420601234567".into(),
+        recipient: "+420777000000".into(),
+        text: "Ahoj 👋".into(),
+        received_at: T0,
+        meta: vec![("smsc".into(), "+420602909909".into())],
+    }
+}
+
+#[test]
+fn inbound_messages_are_stored_once_and_parts_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let first = store.insert_inbound(&inbound("fp-1"), None, T0).unwrap();
+    // The same SMS read again (+CMT and its stored copy): recognised.
+    assert_eq!(
+        store
+            .insert_inbound(&inbound("fp-1"), None, T0 + 1)
+            .unwrap(),
+        Inserted::Duplicate(first.id())
+    );
+    assert_eq!(store.inbound(first.id()).unwrap().unwrap(), inbound("fp-1"));
+
+    let part = |seq: u8| PartRecord {
+        modem: "gsm0".into(),
+        sender: "+420601234567".into(),
+        reference: 0x1234,
+        total: 3,
+        seq,
+        pdu: vec![seq; 20],
+        received_at: T0 + u64::from(seq),
+    };
+    assert!(store.save_part(&part(1)).unwrap());
+    assert!(store.save_part(&part(2)).unwrap());
+    assert!(
+        !store.save_part(&part(2)).unwrap(),
+        "a duplicated part is kept once"
+    );
+    drop(store);
+
+    let store = SqliteStore::open(&path).unwrap();
+    let pending = store.pending_parts().unwrap();
+    assert_eq!(pending, vec![part(1), part(2)]);
+    // The last part arrives; the whole message replaces its parts in one step.
+    let whole = store
+        .insert_inbound(&inbound("fp-2"), Some((0x1234, 3)), T0 + 10)
+        .unwrap();
+    assert!(matches!(whole, Inserted::New(_)));
+    assert!(store.pending_parts().unwrap().is_empty());
+    assert_eq!(store.recent_inbound(10).unwrap().len(), 2);
+
+    let call = store.log_call("gsm0", Some("+420601234567"), T0).unwrap();
+    store.log_call("gsm0", None, T0 + 1).unwrap();
+    let calls = store.recent_calls(10).unwrap();
+    assert_eq!(calls[0].caller, None);
+    assert_eq!(calls[1].id, call);
+}
+
+#[test]
+fn connector_kv_is_namespaced_durable_and_prefix_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let store = SqliteStore::open(&path).unwrap();
+    store
+        .set("redirect", "destination", b"+420777000111")
+        .unwrap();
+    store.set("redirect", "last%sender", b"x").unwrap();
+    store.set("redirect", "lastXsender", b"y").unwrap();
+    store.set("gmail", "destination", b"other").unwrap();
+    store
+        .set("redirect", "destination", b"+420777000222")
+        .unwrap();
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        store.get("redirect", "destination").unwrap().as_deref(),
+        Some(&b"+420777000222"[..])
+    );
+    assert_eq!(
+        store.get("gmail", "destination").unwrap().as_deref(),
+        Some(&b"other"[..])
+    );
+    assert_eq!(store.keys("redirect", "last%").unwrap(), ["last%sender"]);
+    assert_eq!(store.keys("redirect", "").unwrap().len(), 3);
+    store.delete("redirect", "last%sender").unwrap();
+    store.delete("redirect", "never-there").unwrap();
+    assert_eq!(store.get("redirect", "last%sender").unwrap(), None);
+}
+
+#[test]
+fn retention_keeps_what_is_still_in_flight() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let done = store.enqueue(&message("done"), T0).unwrap().id();
+    store.enqueue(&message("waiting"), T0).unwrap();
+    let claimed = store.claim(T0, 1, LEASE).unwrap();
+    store
+        .complete(
+            done,
+            claimed[0].attempts,
+            &SendOutcome::Failed { error: "x".into() },
+            T0,
+        )
+        .unwrap();
+    store.insert_inbound(&inbound("old"), None, T0).unwrap();
+    store.log_call("gsm0", None, T0).unwrap();
+    store.log_event(T0, "modem", "gsm0", "reconnected").unwrap();
+    assert_eq!(store.events(10).unwrap()[0].3, "reconnected");
+    let deleted = store.prune(T0 + 1).unwrap();
+    assert_eq!(deleted, 4);
+    let stats = store.stats().unwrap();
+    assert_eq!(
+        (stats.queued, stats.failed, stats.inbox, stats.calls),
+        (1, 0, 0, 0)
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE schema_version SET version = 99", [])
+        .unwrap();
+    drop(conn);
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("upgrade Plutanium"));
+}
