@@ -1,212 +1,22 @@
 //! Phone numbers: from what people type to E.164 (`+420777123456`).
+//!
+//! The same rules the daemon uses for its config (they live in
+//! `plutanium-sms`); a [`NumberError`] converts into a permanent [`Error`].
+//!
+//! ```
+//! use plutanium_sdk::number::normalize;
+//! assert_eq!(normalize("00420 777 123 456", None).unwrap(), "+420777123456");
+//! let e: plutanium_sdk::Error = normalize("abc", None).unwrap_err().into();
+//! assert!(matches!(e, plutanium_sdk::Error::Permanent(_)));
+//! ```
 
-use std::fmt;
+pub use plutanium_sms::number::{NumberError, is_short_code, normalize, same};
 
 use crate::Error;
-
-/// Why a text is not a usable phone number.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NumberError {
-    /// Nothing but separators.
-    Empty,
-    /// A character that is neither a digit nor a separator.
-    InvalidCharacter(char),
-    /// A national number, and no default country to place it.
-    NeedsCountry(String),
-    /// The default country is not a calling code such as `+420`.
-    InvalidCountry(String),
-    /// Fewer digits than any full international number has (7).
-    TooShort(String),
-    /// More digits than E.164 allows (15).
-    TooLong(String),
-}
-
-impl fmt::Display for NumberError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NumberError::Empty => f.write_str("empty phone number"),
-            NumberError::InvalidCharacter(c) => {
-                write!(f, "{c:?} does not belong in a phone number")
-            }
-            NumberError::NeedsCountry(n) => write!(
-                f,
-                "{n:?} is a national number; write it with + and the country code, or configure a default country"
-            ),
-            NumberError::InvalidCountry(c) => {
-                write!(
-                    f,
-                    "{c:?} is not a country calling code (write it like +420)"
-                )
-            }
-            NumberError::TooShort(n) => write!(f, "{n:?} is too short for a phone number"),
-            NumberError::TooLong(n) => write!(f, "{n:?} has more than the 15 digits E.164 allows"),
-        }
-    }
-}
-
-impl std::error::Error for NumberError {}
 
 impl From<NumberError> for Error {
     /// A bad number will never work: permanent.
     fn from(e: NumberError) -> Self {
         Error::Permanent(e.to_string())
-    }
-}
-
-/// Separators people put in numbers: spaces, dashes, dots, brackets, slashes.
-fn is_separator(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '-' | '.' | '(' | ')' | '[' | ']' | '/' | '\u{2010}'..='\u{2015}'
-        )
-}
-
-/// Normalizes `raw` to E.164.
-///
-/// Separators are ignored. `+CC…` and `00CC…` are international. Anything
-/// else is national and needs `default_country`, a calling code (`+420` or
-/// `420`): one leading trunk `0` is dropped (`0601 234 567` in `+33` is
-/// `+33601234567`). Countries that keep the leading zero (Italy) must be
-/// written internationally.
-///
-/// ```
-/// use plutanium_sdk::number::normalize;
-/// assert_eq!(normalize("+420 777 123-456", None).unwrap(), "+420777123456");
-/// assert_eq!(normalize("00420777123456", None).unwrap(), "+420777123456");
-/// assert_eq!(normalize("777 123 456", Some("+420")).unwrap(), "+420777123456");
-/// assert!(normalize("777 123 456", None).is_err());
-/// ```
-pub fn normalize(raw: &str, default_country: Option<&str>) -> Result<String, NumberError> {
-    let mut plus = false;
-    let mut digits = String::with_capacity(raw.len());
-    for c in raw.trim().chars() {
-        match c {
-            '+' if !plus && digits.is_empty() => plus = true,
-            '0'..='9' => digits.push(c),
-            c if is_separator(c) => {}
-            other => return Err(NumberError::InvalidCharacter(other)),
-        }
-    }
-    if digits.is_empty() {
-        return Err(NumberError::Empty);
-    }
-    let international = if plus {
-        digits
-    } else if let Some(rest) = digits.strip_prefix("00") {
-        rest.to_string()
-    } else {
-        let country =
-            default_country.ok_or_else(|| NumberError::NeedsCountry(raw.trim().to_string()))?;
-        let code = country.trim().trim_start_matches('+');
-        if code.is_empty()
-            || code.len() > 3
-            || !code.bytes().all(|b| b.is_ascii_digit())
-            || code.starts_with('0')
-        {
-            return Err(NumberError::InvalidCountry(country.to_string()));
-        }
-        let national = digits.strip_prefix('0').unwrap_or(&digits);
-        format!("{code}{national}")
-    };
-    if international.starts_with('0') {
-        return Err(NumberError::InvalidCharacter('0'));
-    }
-    match international.len() {
-        0..=6 => Err(NumberError::TooShort(raw.trim().to_string())),
-        7..=15 => Ok(format!("+{international}")),
-        _ => Err(NumberError::TooLong(raw.trim().to_string())),
-    }
-}
-
-/// Whether `a` and `b` are the same number once both are normalized.
-pub fn same(a: &str, b: &str, default_country: Option<&str>) -> bool {
-    match (normalize(a, default_country), normalize(b, default_country)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-/// A short code (`4646`, `90 11`): 3 to 6 digits, no `+`. Messages to short
-/// codes can cost money; the host's policy blocks them by default.
-pub fn is_short_code(raw: &str) -> bool {
-    let trimmed = raw.trim();
-    if trimmed.starts_with('+') {
-        return false;
-    }
-    let mut count = 0;
-    for c in trimmed.chars() {
-        match c {
-            '0'..='9' => count += 1,
-            c if is_separator(c) => {}
-            _ => return false,
-        }
-    }
-    (3..=6).contains(&count)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn people_write_numbers_many_ways() {
-        for raw in [
-            "+420777123456",
-            "+420 777 123 456",
-            "00420-777.123.456",
-            "(+420) 777/123 456",
-            " 777123456 ",
-        ] {
-            assert_eq!(
-                normalize(raw, Some("420")).unwrap(),
-                "+420777123456",
-                "{raw}"
-            );
-        }
-        assert_eq!(
-            normalize("06 01 23 45 67", Some("+33")).unwrap(),
-            "+33601234567"
-        );
-    }
-
-    #[test]
-    fn bad_numbers_say_why() {
-        assert_eq!(normalize(" - ", None), Err(NumberError::Empty));
-        assert_eq!(
-            normalize("+420 77x", None),
-            Err(NumberError::InvalidCharacter('x'))
-        );
-        assert_eq!(
-            normalize("++420777123456", None),
-            Err(NumberError::InvalidCharacter('+'))
-        );
-        assert!(matches!(
-            normalize("777123456", None),
-            Err(NumberError::NeedsCountry(_))
-        ));
-        assert!(matches!(
-            normalize("777123456", Some("CZ")),
-            Err(NumberError::InvalidCountry(_))
-        ));
-        assert!(matches!(
-            normalize("+42012", None),
-            Err(NumberError::TooShort(_))
-        ));
-        assert!(matches!(
-            normalize("+4201234567890123", None),
-            Err(NumberError::TooLong(_))
-        ));
-        assert!(normalize("+0420777123456", None).is_err());
-        let e: Error = normalize("abc", None).unwrap_err().into();
-        assert!(matches!(e, Error::Permanent(_)));
-    }
-
-    #[test]
-    fn short_codes_and_sameness() {
-        assert!(is_short_code("4646") && is_short_code("90 11") && !is_short_code("+4646"));
-        assert!(!is_short_code("777123456") && !is_short_code("12"));
-        assert!(same("+420 777 123 456", "777123456", Some("+420")));
-        assert!(!same("+420777123456", "+420777123457", None));
     }
 }

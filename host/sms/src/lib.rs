@@ -21,6 +21,7 @@ mod error;
 pub mod gsm7;
 pub mod hex;
 mod national;
+pub mod number;
 mod pdu;
 mod reassembly;
 mod split;
