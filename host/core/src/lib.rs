@@ -8,6 +8,7 @@
 //!
 //! What it is not: IO. Nothing here opens a file, a socket or a modem.
 
+pub mod config;
 mod kv;
 mod model;
 mod stage;

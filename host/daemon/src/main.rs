@@ -9,6 +9,7 @@
 //! only parses arguments, calls it and prints JSON or plain text.
 
 mod codec_cli;
+mod config_cli;
 mod connector_catalog;
 mod connector_cli;
 mod connector_try;
@@ -43,6 +44,9 @@ enum Command {
     Modem(modem_cli::ModemCommand),
     /// Run the simulated GSM network with a control API.
     Sim(sim_cli::SimArgs),
+    /// Check a config file.
+    #[command(subcommand)]
+    Config(config_cli::ConfigCommand),
     /// Connector components: inspect, list, install, new.
     #[command(subcommand)]
     Connector(connector_cli::ConnectorCommand),
@@ -97,9 +101,15 @@ fn main() -> ExitCode {
         Command::Modem(cmd) => block_on(modem_cli::run(cmd)),
         Command::Sim(args) => block_on(sim_cli::run(args)),
         Command::Connector(cmd) => connector_cli::run(cmd),
+        Command::Config(cmd) => config_cli::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<config_cli::InvalidConfig>().is_some() => {
+            // Every config error, one per line, FILE:LINE:COL first.
+            eprintln!("{err}");
+            ExitCode::from(config_cli::EXIT_CONFIG)
+        }
         Err(err) => {
             // One line, whatever the underlying errors look like.
             let message = format!("{err:#}");

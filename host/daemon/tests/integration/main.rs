@@ -2,5 +2,6 @@
 //! command line's golden files, and `plutanium sim` / `plutanium modem` as processes.
 
 mod cli;
+mod config;
 mod connector;
 mod sim;

@@ -1,0 +1,647 @@
+//! From the raw file to the config the daemon runs: references checked,
+//! numbers normalized, durations parsed, `${ENV}` substituted, secrets kept
+//! as where to find them. Every error is collected with its position.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_saphyr::Spanned;
+
+use super::ConfigError;
+use super::duration::parse_duration;
+use super::raw::{RawConfig, RawConnector, RawModem, RawPolicy};
+
+/// Where the store lives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreLocation {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// In memory: nothing survives a restart (the demo).
+    Memory,
+}
+
+/// A secret: written in the file (possibly from `${ENV}`), or in a file of
+/// its own that the daemon reads. Printed configs never show the value.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Secret {
+    /// The value itself.
+    #[serde(serialize_with = "redacted")]
+    Inline(String),
+    /// A file holding it.
+    File(PathBuf),
+}
+
+fn redacted<S: serde::Serializer>(_: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("<redacted>")
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Secret::Inline(_) => f.write_str("Secret::Inline(<redacted>)"),
+            Secret::File(path) => write!(f, "Secret::File({path:?})"),
+        }
+    }
+}
+
+/// A modem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ModemConfig {
+    /// Its name.
+    pub name: String,
+    /// `serial:///dev/ttyUSB0`, `tcp://host:port`, `rfc2217://host:port` or `sim://name`.
+    pub port: String,
+    /// Serial speed.
+    pub baud: u32,
+    /// The SIM PIN, if the SIM asks.
+    pub pin: Option<Secret>,
+    /// The SIM's own number, E.164.
+    pub number: Option<String>,
+    /// Most SMS per minute through this modem.
+    pub rate_per_minute: u32,
+    /// Hang up incoming calls (after noting the caller).
+    pub hang_up_calls: bool,
+}
+
+/// Which component a connector runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentRef {
+    /// A built-in or installed connector.
+    Name(String),
+    /// A `.wasm` file.
+    Path(PathBuf),
+}
+
+/// OAuth for a connector's HTTP requests, done by the daemon.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OAuthConfig {
+    /// `token_file`, `authorized_user`, `service_account` or `installed`.
+    pub kind: String,
+    /// The credentials file.
+    pub file: Option<PathBuf>,
+    /// Scopes to ask for.
+    pub scopes: Vec<String>,
+    /// The user to act for (service accounts with domain-wide delegation).
+    pub subject: Option<String>,
+    /// Another token endpoint (tests).
+    pub token_uri: Option<String>,
+}
+
+/// A connector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConnectorConfig {
+    /// Its name.
+    pub name: String,
+    /// The component.
+    pub component: ComponentRef,
+    /// Hosts its HTTP requests may reach.
+    pub allow_hosts: Vec<String>,
+    /// Its OAuth grant.
+    pub oauth: Option<OAuthConfig>,
+    /// Its config pairs, as the component receives them.
+    pub config: Vec<(String, String)>,
+    /// The config keys whose values came from `${ENV}`: secrets, most
+    /// likely, to leave out when a config is shown.
+    #[serde(skip)]
+    pub secret_keys: Vec<String>,
+    /// How often a source is polled.
+    #[serde(with = "as_text")]
+    pub interval: Duration,
+    /// How many messages a poll may return.
+    pub batch: u32,
+    /// Longest time for one call.
+    #[serde(with = "as_text")]
+    pub deadline: Duration,
+    /// Memory cap for one instance, in MiB.
+    pub memory_mib: u32,
+}
+
+/// One end of a route.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// A modem.
+    Modem(String),
+    /// A connector.
+    Connector(String),
+}
+
+/// A route: events from `from`, through processors in order, to `to`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Route {
+    /// Where events come from.
+    pub from: Endpoint,
+    /// Processors, in order.
+    pub through: Vec<String>,
+    /// Where the results go.
+    pub to: Vec<Endpoint>,
+}
+
+/// What may be sent where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// If not empty, destinations must start with one of these.
+    pub allow_prefixes: Vec<String>,
+    /// Destinations starting with one of these are refused.
+    pub deny_prefixes: Vec<String>,
+    /// Most parts per message.
+    pub max_parts: u8,
+    /// Allow short codes (premium numbers live there).
+    pub allow_short_codes: bool,
+    /// Most messages to one destination per hour.
+    pub per_destination_per_hour: u32,
+}
+
+impl Default for Policy {
+    /// Safe defaults: no short codes, at most 6 parts, 30 messages per
+    /// destination per hour.
+    fn default() -> Self {
+        Policy {
+            allow_prefixes: Vec::new(),
+            deny_prefixes: Vec::new(),
+            max_parts: 6,
+            allow_short_codes: false,
+            per_destination_per_hour: 30,
+        }
+    }
+}
+
+/// The REST API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiConfig {
+    /// Where to listen.
+    pub listen: std::net::SocketAddr,
+    /// The token file.
+    pub token_file: Option<PathBuf>,
+}
+
+/// The resolved configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Config {
+    /// The store.
+    pub store: StoreLocation,
+    /// The calling code national numbers belong to, without `+`.
+    pub default_country: Option<String>,
+    /// How long finished messages, calls and events are kept.
+    #[serde(with = "as_text")]
+    pub retention: Duration,
+    /// The REST API, when enabled.
+    pub api: Option<ApiConfig>,
+    /// Modems, in file order.
+    pub modems: Vec<ModemConfig>,
+    /// Connectors, in file order.
+    pub connectors: Vec<ConnectorConfig>,
+    /// Routes, in file order.
+    pub routes: Vec<Route>,
+    /// The destination policy.
+    pub policy: Policy,
+}
+
+mod as_text {
+    use std::time::Duration;
+
+    pub(super) fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        let ms = d.as_millis();
+        let text = match ms {
+            0 => "0s".to_string(),
+            ms if ms % 86_400_000 == 0 => format!("{}d", ms / 86_400_000),
+            ms if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
+            ms if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
+            ms if ms % 1_000 == 0 => format!("{}s", ms / 1_000),
+            ms => format!("{ms}ms"),
+        };
+        s.serialize_str(&text)
+    }
+}
+
+struct Resolver<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    errors: Vec<ConfigError>,
+}
+
+fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
+    (spanned.referenced.line(), spanned.referenced.column())
+}
+
+const PORT_SCHEMES: &[&str] = &["serial://", "tcp://", "rfc2217://", "sim://"];
+
+impl Resolver<'_> {
+    fn error(&mut self, (line, column): (u64, u64), message: impl Into<String>) {
+        self.errors.push(ConfigError {
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    /// `${NAME}` replaced from the environment; `$$` is a `$`.
+    fn expand(&mut self, position: (u64, u64), text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if let Some(after) = tail.strip_prefix("$$") {
+                out.push('$');
+                rest = after;
+            } else if let Some(close) = tail.strip_prefix("${").and_then(|t| t.find('}')) {
+                let name = &tail[2..2 + close];
+                match (self.env)(name) {
+                    Some(value) => out.push_str(&value),
+                    None => self.error(
+                        position,
+                        format!("the environment variable {name} is not set"),
+                    ),
+                }
+                rest = &tail[close + 3..];
+            } else {
+                out.push('$');
+                rest = &tail[1..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn text(&mut self, value: &Spanned<String>) -> String {
+        self.expand(at(value), &value.value)
+    }
+
+    fn duration(&mut self, value: Option<&Spanned<String>>, default: Duration) -> Duration {
+        let Some(value) = value else {
+            return default;
+        };
+        let text = self.text(value);
+        parse_duration(&text).unwrap_or_else(|e| {
+            self.error(at(value), e);
+            default
+        })
+    }
+
+    fn name(&mut self, value: &Spanned<String>, what: &str) -> String {
+        let name = &value.value;
+        let valid = (1..=64).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            self.error(
+                at(value),
+                format!("{what} name {name:?}: use 1-64 letters, digits, '-' and '_', starting with a letter"),
+            );
+        }
+        name.clone()
+    }
+
+    fn number(&mut self, value: &Spanned<String>, country: Option<&str>) -> Option<String> {
+        let text = self.text(value);
+        match plutanium_sms::number::normalize(&text, country) {
+            Ok(number) => Some(number),
+            Err(e) => {
+                self.error(at(value), e.to_string());
+                None
+            }
+        }
+    }
+
+    fn secret(
+        &mut self,
+        inline: Option<&Spanned<String>>,
+        file: Option<&Spanned<String>>,
+        key: &str,
+    ) -> Option<Secret> {
+        match (inline, file) {
+            (Some(value), Some(_)) => {
+                self.error(at(value), format!("give `{key}` or `{key}_file`, not both"));
+                None
+            }
+            (Some(value), None) => Some(Secret::Inline(self.text(value))),
+            (None, Some(path)) => Some(Secret::File(PathBuf::from(self.text(path)))),
+            (None, None) => None,
+        }
+    }
+
+    fn modem(&mut self, name: String, raw: &RawModem, country: Option<&str>) -> ModemConfig {
+        let port = self.text(&raw.port);
+        if !PORT_SCHEMES
+            .iter()
+            .any(|s| port.starts_with(s) && port.len() > s.len())
+        {
+            self.error(
+                at(&raw.port),
+                format!("port {port:?}: expected serial:///dev/..., tcp://host:port, rfc2217://host:port or sim://name"),
+            );
+        }
+        if raw.baud == Some(0) {
+            self.error(at(&raw.port), "baud must be more than 0");
+        }
+        if raw.rate_per_minute == Some(0) {
+            self.error(at(&raw.port), "rate_per_minute must be more than 0");
+        }
+        ModemConfig {
+            name,
+            port,
+            baud: raw.baud.unwrap_or(115_200),
+            pin: self.secret(raw.pin.as_ref(), raw.pin_file.as_ref(), "pin"),
+            number: raw.number.as_ref().and_then(|n| self.number(n, country)),
+            rate_per_minute: raw.rate_per_minute.unwrap_or(20),
+            hang_up_calls: raw.hang_up_calls.unwrap_or(true),
+        }
+    }
+
+    fn flatten(
+        &mut self,
+        position: (u64, u64),
+        prefix: &str,
+        value: &serde_json::Value,
+        out: &mut Vec<(String, String)>,
+    ) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    let key = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    self.flatten(position, &key, inner, out);
+                }
+            }
+            Value::Array(items) => {
+                let mut texts = Vec::new();
+                for item in items {
+                    match item {
+                        Value::Object(_) | Value::Array(_) => {
+                            self.error(
+                                position,
+                                format!("config `{prefix}`: a list may hold only plain values"),
+                            );
+                        }
+                        Value::String(s) => texts.push(Value::String(self.expand(position, s))),
+                        Value::Null => texts.push(Value::String(String::new())),
+                        other => texts.push(Value::String(other.to_string())),
+                    }
+                }
+                out.push((prefix.to_string(), Value::Array(texts).to_string()));
+            }
+            Value::String(s) => {
+                let expanded = self.expand(position, s);
+                out.push((prefix.to_string(), expanded));
+            }
+            Value::Null => out.push((prefix.to_string(), String::new())),
+            other => out.push((prefix.to_string(), other.to_string())),
+        }
+    }
+
+    fn connector(&mut self, name: &Spanned<String>, raw: &RawConnector) -> ConnectorConfig {
+        let connector_name = self.name(name, "connector");
+        let component = self.text(&raw.component);
+        let component = if component.ends_with(".wasm") || component.contains('/') {
+            ComponentRef::Path(PathBuf::from(component))
+        } else {
+            ComponentRef::Name(component)
+        };
+        let mut allow_hosts = Vec::new();
+        for host in &raw.allow_hosts {
+            let text = self.text(host);
+            if text.is_empty() || text.contains(['/', ' ', '@']) {
+                self.error(at(host), format!("allow_hosts entry {text:?}: write a host, *.domain or an IP, with an optional :port"));
+            }
+            allow_hosts.push(text);
+        }
+        let oauth = raw.oauth.as_ref().map(|o| {
+            let kind = self.text(&o.kind);
+            let known = [
+                "token_file",
+                "authorized_user",
+                "service_account",
+                "installed",
+            ];
+            if !known.contains(&kind.as_str()) {
+                self.error(
+                    at(&o.kind),
+                    format!("oauth kind {kind:?}: expected one of {}", known.join(", ")),
+                );
+            }
+            if o.file.is_none() {
+                self.error(at(&o.kind), "oauth needs a `file`");
+            }
+            if let Some(uri) = &o.token_uri
+                && !(uri.value.starts_with("https://") || uri.value.starts_with("http://"))
+            {
+                self.error(at(uri), "token_uri must be an http(s) URL");
+            }
+            OAuthConfig {
+                kind,
+                file: o.file.as_ref().map(|f| PathBuf::from(self.text(f))),
+                scopes: o.scopes.clone(),
+                subject: o.subject.clone(),
+                token_uri: o.token_uri.as_ref().map(|u| self.text(u)),
+            }
+        });
+        let mut config = Vec::new();
+        let mut secret_keys = Vec::new();
+        for (key, value) in &raw.config {
+            let before = config.len();
+            self.flatten(at(&raw.component), key, value, &mut config);
+            if value.to_string().contains("${") {
+                secret_keys.extend(config[before..].iter().map(|(k, _)| k.clone()));
+            }
+        }
+        if raw.batch == Some(0) {
+            self.error(at(name), "batch must be more than 0");
+        }
+        ConnectorConfig {
+            name: connector_name,
+            component,
+            allow_hosts,
+            oauth,
+            config,
+            secret_keys,
+            interval: self.duration(raw.interval.as_ref(), Duration::from_secs(30)),
+            batch: raw.batch.unwrap_or(10),
+            deadline: self.duration(raw.deadline.as_ref(), Duration::from_secs(10)),
+            memory_mib: raw.memory_mib.unwrap_or(64),
+        }
+    }
+
+    fn policy(&mut self, raw: Option<&RawPolicy>) -> Policy {
+        let mut policy = Policy::default();
+        let Some(raw) = raw else {
+            return policy;
+        };
+        let prefixes = |list: &[Spanned<String>], resolver: &mut Self| -> Vec<String> {
+            list.iter()
+                .map(|p| {
+                    let text = resolver.text(p);
+                    if !text.starts_with('+')
+                        || text.len() < 2
+                        || !text[1..].bytes().all(|b| b.is_ascii_digit())
+                    {
+                        resolver.error(
+                            at(p),
+                            format!("prefix {text:?}: write it like +420 or +42077"),
+                        );
+                    }
+                    text
+                })
+                .collect()
+        };
+        policy.allow_prefixes = prefixes(&raw.allow_prefixes, self);
+        policy.deny_prefixes = prefixes(&raw.deny_prefixes, self);
+        if let Some(max) = raw.max_parts {
+            policy.max_parts = max;
+        }
+        if let Some(allow) = raw.allow_short_codes {
+            policy.allow_short_codes = allow;
+        }
+        if let Some(limit) = raw.per_destination_per_hour {
+            policy.per_destination_per_hour = limit;
+        }
+        policy
+    }
+}
+
+pub(crate) fn resolve(
+    raw: RawConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, Vec<ConfigError>> {
+    let mut r = Resolver {
+        env,
+        errors: Vec::new(),
+    };
+    let store = match &raw.store {
+        None => StoreLocation::Sqlite(PathBuf::from("plutanium.db")),
+        Some(value) => {
+            let text = r.text(value);
+            if text == "memory" || text == "sqlite::memory:" {
+                StoreLocation::Memory
+            } else if let Some(path) = text.strip_prefix("sqlite://") {
+                StoreLocation::Sqlite(PathBuf::from(path))
+            } else {
+                r.error(
+                    at(value),
+                    format!("store {text:?}: expected sqlite://PATH or memory"),
+                );
+                StoreLocation::Memory
+            }
+        }
+    };
+    let default_country = raw.default_country.as_ref().and_then(|value| {
+        let text = r.text(value);
+        let code = text.trim_start_matches('+');
+        if code.is_empty()
+            || code.len() > 3
+            || !code.bytes().all(|b| b.is_ascii_digit())
+            || code.starts_with('0')
+        {
+            r.error(
+                at(value),
+                format!("default_country {text:?}: write the calling code, like +420"),
+            );
+            None
+        } else {
+            Some(code.to_string())
+        }
+    });
+    let country = default_country.clone();
+    let retention = r.duration(raw.retention.as_ref(), Duration::from_secs(90 * 86_400));
+    let api = raw.api.as_ref().and_then(|api| {
+        let listen = r.text(&api.listen);
+        let token_file = api.token_file.as_ref().map(|t| PathBuf::from(r.text(t)));
+        match listen.parse() {
+            Ok(listen) => Some(ApiConfig { listen, token_file }),
+            Err(_) => {
+                r.error(
+                    at(&api.listen),
+                    format!("listen {listen:?}: write an address and port, like 127.0.0.1:8080"),
+                );
+                None
+            }
+        }
+    });
+
+    let mut names: Vec<(String, (u64, u64))> = Vec::new();
+    let mut claim = |r: &mut Resolver<'_>, name: &Spanned<String>| {
+        if let Some((_, (line, column))) = names.iter().find(|(n, _)| *n == name.value) {
+            r.error(at(name), format!("the name {:?} is used twice (first at {line}:{column}); modems and connectors share one set of names", name.value));
+        } else {
+            names.push((name.value.clone(), at(name)));
+        }
+    };
+    let mut modems = Vec::new();
+    for (name, modem) in &raw.modems {
+        claim(&mut r, name);
+        let modem_name = r.name(name, "modem");
+        modems.push(r.modem(modem_name, modem, country.as_deref()));
+    }
+    let mut connectors = Vec::new();
+    for (name, connector) in &raw.connectors {
+        claim(&mut r, name);
+        connectors.push(r.connector(name, connector));
+    }
+
+    let endpoint = |r: &mut Resolver<'_>, name: &str, position: (u64, u64)| -> Option<Endpoint> {
+        if modems.iter().any(|m| m.name == name) {
+            Some(Endpoint::Modem(name.to_string()))
+        } else if connectors.iter().any(|c| c.name == name) {
+            Some(Endpoint::Connector(name.to_string()))
+        } else {
+            r.error(position, format!("no modem or connector called {name:?}"));
+            None
+        }
+    };
+    let mut routes = Vec::new();
+    for route in &raw.routes {
+        let from = endpoint(&mut r, &route.value.from.value, at(&route.value.from));
+        let mut through = Vec::new();
+        for step in &route.value.through {
+            match endpoint(&mut r, &step.value, at(step)) {
+                Some(Endpoint::Connector(name)) => through.push(name),
+                Some(Endpoint::Modem(name)) => r.error(
+                    at(step),
+                    format!("{name:?} is a modem; `through` lists processors"),
+                ),
+                None => {}
+            }
+        }
+        let to_position = at(&route.value.to);
+        if route.value.to.value.0.is_empty() {
+            r.error(to_position, "`to` needs at least one modem or connector");
+        }
+        let to: Vec<Endpoint> = route
+            .value
+            .to
+            .value
+            .0
+            .iter()
+            .filter_map(|name| endpoint(&mut r, name, to_position))
+            .collect();
+        if let Some(from) = from {
+            routes.push(Route { from, through, to });
+        }
+    }
+    let policy = r.policy(raw.policy.as_ref());
+
+    if r.errors.is_empty() {
+        Ok(Config {
+            store,
+            default_country,
+            retention,
+            api,
+            modems,
+            connectors,
+            routes,
+            policy,
+        })
+    } else {
+        r.errors.sort_by_key(|e| (e.line, e.column));
+        Err(r.errors)
+    }
+}
