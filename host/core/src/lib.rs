@@ -11,6 +11,8 @@
 pub mod config;
 mod kv;
 mod model;
+mod modem_pool;
+pub mod policy;
 mod stage;
 
 pub use kv::{KvError, KvStore, MemoryKv};
@@ -18,4 +20,5 @@ pub use model::{
     Action, Call, DeliveryState, DeliveryStatus, Encoding, Event, InboundSms, Outbound,
     SendOptions, Timestamp,
 };
+pub use modem_pool::ModemPool;
 pub use stage::{Processor, Sink, Source, StageError};
