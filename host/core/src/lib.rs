@@ -13,6 +13,7 @@ mod kv;
 mod model;
 mod modem_pool;
 pub mod policy;
+pub mod routing;
 mod stage;
 
 pub use kv::{KvError, KvStore, MemoryKv};
