@@ -14,7 +14,9 @@ mod connector_catalog;
 mod connector_cli;
 mod connector_try;
 mod data_dir;
+mod gateway;
 mod modem_cli;
+mod run_cli;
 mod scaffold;
 mod sim_cli;
 
@@ -44,6 +46,8 @@ enum Command {
     Modem(modem_cli::ModemCommand),
     /// Run the simulated GSM network with a control API.
     Sim(sim_cli::SimArgs),
+    /// Run the gateway: modems, store, connectors and routes from a config file.
+    Run(run_cli::RunArgs),
     /// Check a config file.
     #[command(subcommand)]
     Config(config_cli::ConfigCommand),
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
         Command::Sim(args) => block_on(sim_cli::run(args)),
         Command::Connector(cmd) => connector_cli::run(cmd),
         Command::Config(cmd) => config_cli::run(cmd),
+        Command::Run(args) => block_on(run_cli::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -316,3 +316,107 @@ fn listen_prints_inbound_sms_as_json_lines() {
     assert_eq!(event["sender"], "+420111222333");
     assert_eq!(event["text"], "heard you");
 }
+
+/// `plutanium run` against `plutanium sim` over real TCP: a missed call on the
+/// simulated modem reaches the owner's phone through the store, the built-in
+/// missed-call connector and the outbox; SIGTERM stops it cleanly.
+#[test]
+fn the_daemon_runs_a_pipeline_end_to_end_and_stops_on_sigterm() {
+    let sim = start_sim("generic");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("plutanium.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+store: sqlite://{store}
+modems:
+  gsm0: {{ port: "tcp://{tcp}", number: "+420777000001" }}
+connectors:
+  notify:
+    component: missed-call
+    config: {{ notify: ["+420777000111"] }}
+routes:
+  - {{ from: gsm0, through: [notify], to: gsm0 }}
+"#,
+            store = dir.path().join("plutanium.db").display(),
+            tcp = sim.modem_tcp
+        ),
+    )
+    .unwrap();
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("plutanium run starts");
+
+    // Ring until the daemon has the modem up and the notification arrives.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let inbox = loop {
+        let (status, _) = http(
+            &sim.control,
+            "POST",
+            "/calls",
+            Some(r#"{"from":"+420601234567","to":"+420777000001"}"#),
+        );
+        assert_eq!(status, 202);
+        std::thread::sleep(Duration::from_millis(500));
+        let (_, body) = http(&sim.control, "GET", "/phones/+420777000111/inbox", None);
+        if body.contains("Missed call from +420601234567") {
+            break body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notification: {body}"
+        );
+        assert!(
+            daemon.try_wait().unwrap().is_none(),
+            "the daemon exited early"
+        );
+    };
+    assert!(
+        inbox.contains("+420777000001"),
+        "sent from the modem's number: {inbox}"
+    );
+
+    // SIGTERM: it stops polling, lets the modem finish, and exits 0.
+    let pid = i32::try_from(daemon.id()).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = daemon.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    daemon
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "exit {status}: {stderr}");
+    // The store kept the calls and the sent notification.
+    let store = plutanium_store::SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
+    assert!(!store.recent_calls(10).unwrap().is_empty());
+    let sent = store.recent_outbound(10).unwrap();
+    assert!(
+        sent.iter()
+            .any(|row| row.to == "+420777000111"
+                && row.state != plutanium_store::OutboxState::Queued),
+        "{sent:?}"
+    );
+}
