@@ -14,6 +14,7 @@ mod connector_catalog;
 mod connector_cli;
 mod connector_try;
 mod data_dir;
+mod demo_cli;
 mod gateway;
 mod modem_cli;
 mod run_cli;
@@ -46,6 +47,9 @@ enum Command {
     Modem(modem_cli::ModemCommand),
     /// Run the simulated GSM network with a control API.
     Sim(sim_cli::SimArgs),
+    /// The whole gateway on a simulated network: a short scenario, then a
+    /// running gateway to play with.
+    Demo(demo_cli::DemoArgs),
     /// Run the gateway: modems, store, connectors and routes from a config file.
     Run(run_cli::RunArgs),
     /// Check a config file.
@@ -107,6 +111,7 @@ fn main() -> ExitCode {
         Command::Connector(cmd) => connector_cli::run(cmd),
         Command::Config(cmd) => config_cli::run(cmd),
         Command::Run(args) => block_on(run_cli::run(args)),
+        Command::Demo(args) => block_on(demo_cli::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

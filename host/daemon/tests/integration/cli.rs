@@ -155,3 +155,32 @@ fn encode_then_join_round_trips() {
     assert_eq!(v["encoding"], "ucs2");
     assert_eq!(v["concat"]["parts"], pdus.len());
 }
+
+#[test]
+fn the_demo_runs_its_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(["demo", "--once", "--control", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for expected in [
+        "reassembled whole: true",
+        "Alice's phone received it whole from +420777000001",
+        "delivered, sent by gsm0",
+        "\"Missed call from +420601000002 at ",
+        "store: 1 inbound, 1 calls",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    assert!(dir.path().join("demo.db").is_file());
+}
