@@ -19,6 +19,7 @@ mod gateway;
 mod modem_cli;
 mod run_cli;
 mod scaffold;
+mod sd_notify;
 mod sim_cli;
 
 use std::process::ExitCode;
@@ -62,14 +63,24 @@ enum Command {
 
 /// Logs go to stderr (journald-friendly plain text); `RUST_LOG` filters them.
 fn init_logging() {
+    init_logging_as(run_cli::LogFormat::Text, "warn");
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (else `default_level`); a second
+/// call changes nothing.
+fn init_logging_as(format: run_cli::LogFormat, default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        run_cli::LogFormat::Json => builder.json().try_init(),
+        run_cli::LogFormat::Text => builder
+            .without_time()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+    };
 }
 
 pub(crate) fn block_on(
@@ -110,7 +121,10 @@ fn main() -> ExitCode {
         Command::Sim(args) => block_on(sim_cli::run(args)),
         Command::Connector(cmd) => connector_cli::run(cmd),
         Command::Config(cmd) => config_cli::run(cmd),
-        Command::Run(args) => block_on(run_cli::run(args)),
+        Command::Run(args) => {
+            init_logging_as(args.log_format, "info");
+            block_on(run_cli::run(args))
+        }
         Command::Demo(args) => block_on(demo_cli::run(args)),
     };
     match result {

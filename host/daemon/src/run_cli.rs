@@ -20,6 +20,18 @@ pub(crate) struct RunArgs {
     /// The data directory (installed connectors, compile cache).
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Log lines as plain text (journald-friendly) or as JSON objects.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
+}
+
+/// How log lines look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LogFormat {
+    /// `LEVEL target: message key=value`, no time stamp (journald adds one).
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 /// Runs the gateway until SIGINT or SIGTERM, then stops polling, lets each
@@ -42,7 +54,18 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         |_| {},
     )
     .await?;
+    let notifier = crate::sd_notify::Notifier::from_env();
+    notifier.notify("READY=1\nSTATUS=running");
     tracing::info!("running");
+    let watchdog = notifier.watchdog_interval().map(|every| {
+        let pinger = crate::sd_notify::Notifier::from_env();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                pinger.notify("WATCHDOG=1");
+            }
+        })
+    });
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot watch for SIGTERM")?;
     tokio::select! {
@@ -50,6 +73,10 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         _ = terminate.recv() => {}
     }
     tracing::info!("stopping");
+    notifier.notify("STOPPING=1\nSTATUS=stopping");
     gateway.stop().await;
+    if let Some(watchdog) = watchdog {
+        watchdog.abort();
+    }
     Ok(())
 }

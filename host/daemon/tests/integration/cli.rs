@@ -184,3 +184,41 @@ fn the_demo_runs_its_scenario() {
     }
     assert!(dir.path().join("demo.db").is_file());
 }
+
+#[test]
+fn the_systemd_unit_matches_the_daemon() {
+    let unit = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/systemd/plutanium.service"),
+    )
+    .unwrap();
+    let value = |key: &str| {
+        unit.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("the unit has no {key}="))
+            .to_string()
+    };
+    assert_eq!(value("Type"), "notify");
+    assert!(value("ExecStart").contains("plutanium run --config "));
+    // The exit code the daemon uses for a config that does not load.
+    let bad = std::env::temp_dir().join(format!("plutanium-unit-test-{}.yaml", std::process::id()));
+    std::fs::write(&bad, "modems: { gsm0: { port: nowhere } }\n").unwrap();
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(["run", "--config"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(
+        check.status.code().map(|c| c.to_string()),
+        Some(value("RestartPreventExitStatus"))
+    );
+    for hardening in [
+        "NoNewPrivileges",
+        "ProtectSystem",
+        "StateDirectory",
+        "SupplementaryGroups",
+    ] {
+        value(hardening);
+    }
+}

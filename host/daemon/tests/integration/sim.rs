@@ -344,15 +344,32 @@ routes:
         ),
     )
     .unwrap();
+    // systemd's side of Type=notify: a datagram socket the daemon reports to.
+    let notify_path = dir.path().join("notify.sock");
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    notify
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let next_notification = || {
+        let mut buffer = [0u8; 256];
+        let n = notify.recv(&mut buffer).expect("a notification in time");
+        String::from_utf8_lossy(&buffer[..n]).into_owned()
+    };
     let mut daemon = Command::new(env!("CARGO_BIN_EXE_plutanium"))
-        .args(["run", "--config"])
+        .args(["run", "--log-format", "json", "--config"])
         .arg(&config)
         .arg("--data-dir")
         .arg(dir.path())
+        .env("NOTIFY_SOCKET", &notify_path)
+        .env("WATCHDOG_USEC", "400000")
+        .env_remove("WATCHDOG_PID")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("plutanium run starts");
+
+    assert!(next_notification().starts_with("READY=1"), "READY first");
+    assert_eq!(next_notification(), "WATCHDOG=1", "then watchdog pings");
 
     // Ring until the daemon has the modem up and the notification arrives.
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
@@ -390,6 +407,13 @@ routes:
         nix::sys::signal::Signal::SIGTERM,
     )
     .unwrap();
+    let stopping = loop {
+        let message = next_notification();
+        if message != "WATCHDOG=1" {
+            break message;
+        }
+    };
+    assert!(stopping.starts_with("STOPPING=1"), "{stopping}");
     let started = std::time::Instant::now();
     let status = loop {
         if let Some(status) = daemon.try_wait().unwrap() {
@@ -409,6 +433,12 @@ routes:
         .read_to_string(&mut stderr)
         .unwrap();
     assert!(status.success(), "exit {status}: {stderr}");
+    // --log-format json: every log line is a JSON object.
+    assert!(stderr.lines().any(|l| l.contains("running")), "{stderr}");
+    for line in stderr.lines() {
+        let parsed: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(parsed["level"].is_string(), "{line}");
+    }
     // The store kept the calls and the sent notification.
     let store = plutanium_store::SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
     assert!(!store.recent_calls(10).unwrap().is_empty());
