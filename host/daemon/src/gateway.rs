@@ -31,6 +31,12 @@ use crate::connector_catalog::Catalog;
 /// How long a claimed outbox row is ours before another sender may take it.
 const LEASE: Duration = Duration::from_secs(120);
 
+/// How long a message without a validity of its own may wait unsent.
+const MAX_QUEUED_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// How often expiry and retention run (and once at start).
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
+
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -143,6 +149,11 @@ impl Gateway {
         }
         drop(route_tx);
         let config = Arc::new(config);
+        tasks.push(tokio::spawn(housekeeping(
+            config.retention,
+            store.clone(),
+            stopped.clone(),
+        )));
         tasks.push(tokio::spawn(router(
             config.clone(),
             route_rx,
@@ -391,6 +402,34 @@ async fn router(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Expires messages that waited too long and prunes what is older than the
+/// retention, at start and then every [`HOUSEKEEPING_EVERY`].
+async fn housekeeping(
+    retention: Duration,
+    store: Arc<SqliteStore>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let now = now_ms();
+        let keep = u64::try_from(retention.as_millis()).unwrap_or(u64::MAX);
+        let result = blocking(&store, move |s| {
+            let expired = s.expire(now, MAX_QUEUED_AGE)?;
+            let pruned = s.prune(now.saturating_sub(keep))?;
+            Ok((expired, pruned))
+        })
+        .await;
+        match result {
+            Ok((0, 0)) => {}
+            Ok((expired, pruned)) => tracing::info!(expired, pruned, "housekeeping"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(HOUSEKEEPING_EVERY) => {}
+            _ = stopped.changed() => return,
         }
     }
 }
@@ -773,5 +812,61 @@ connectors:
             Some("sent"),
             "acknowledged after commit"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn expiry_and_retention_run_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let long_ago = now_ms() - 200 * 86_400_000;
+        let old = |key: &str| NewOutbound {
+            key: key.into(),
+            source: "test".into(),
+            to: "+420777000111".into(),
+            text: "old".into(),
+            options: plutanium_core::SendOptions::default(),
+        };
+        // Waiting unsent for 200 days, and finished 200 days ago.
+        let waiting = store.enqueue(&old("waiting"), long_ago).unwrap().id();
+        let finished = store.enqueue(&old("finished"), long_ago).unwrap().id();
+        let claimed = store.claim(long_ago, 10, LEASE).unwrap();
+        let attempt = claimed.iter().find(|r| r.id == finished).unwrap().attempts;
+        store
+            .complete(
+                finished,
+                attempt,
+                &SendOutcome::Failed { error: "x".into() },
+                long_ago,
+            )
+            .unwrap();
+        store.release(waiting, 1, long_ago).unwrap();
+        // No modems at all: only housekeeping has work.
+        let config = plutanium_core::config::load("retention: 90d\n", &|_| None).expect("config");
+        let gateway = Gateway::start(
+            config,
+            store.clone(),
+            Catalog::new(dir.path()),
+            None,
+            None,
+            |_| {},
+        )
+        .await
+        .expect("starts");
+        let expired = eventually("the waiting row to expire", || {
+            store
+                .outbound(waiting)
+                .unwrap()
+                .filter(|r| r.state == plutanium_store::OutboxState::Expired)
+        })
+        .await;
+        assert_eq!(
+            expired.last_error.as_deref(),
+            Some("validity ran out before it was sent")
+        );
+        assert!(
+            store.outbound(finished).unwrap().is_none(),
+            "pruned after the retention"
+        );
+        gateway.stop().await;
     }
 }
