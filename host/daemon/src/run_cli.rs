@@ -35,25 +35,29 @@ pub(crate) enum LogFormat {
 }
 
 /// Runs the gateway until SIGINT or SIGTERM, then stops polling, lets each
-/// modem finish its command, and exits 0.
+/// modem finish its command, and exits 0. SIGHUP reloads the config.
 pub(crate) async fn run(args: RunArgs) -> Result<()> {
     let config = crate::config_cli::load(&args.config)?;
     check_runnable(&config, false)?;
     let data_dir = crate::data_dir::resolve(args.data_dir)?;
-    let store = match &config.store {
+    let store = Arc::new(match &config.store {
         StoreLocation::Sqlite(path) => SqliteStore::open(path)
             .with_context(|| format!("cannot open the store {}", path.display()))?,
         StoreLocation::Memory => SqliteStore::open_in_memory()?,
+    });
+    let store_location = config.store.clone();
+    let start = |config| {
+        Gateway::start(
+            config,
+            store.clone(),
+            Catalog::new(&data_dir),
+            Some(data_dir.join("cache")),
+            None,
+            |_| {},
+        )
     };
-    let gateway = Gateway::start(
-        config,
-        Arc::new(store),
-        Catalog::new(&data_dir),
-        Some(data_dir.join("cache")),
-        None,
-        |_| {},
-    )
-    .await?;
+    let mut current = config.clone();
+    let mut gateway = start(config).await?;
     let notifier = crate::sd_notify::Notifier::from_env();
     notifier.notify("READY=1\nSTATUS=running");
     tracing::info!("running");
@@ -66,11 +70,41 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
             }
         })
     });
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .context("cannot watch for SIGTERM")?;
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate.recv() => {}
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+    let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
+            _ = hangup.recv() => {
+                // Reload: a config that does not load leaves the running one alone.
+                notifier.notify("RELOADING=1");
+                match crate::config_cli::load(&args.config) {
+                    Err(e) => tracing::error!(error = %e, "the new config does not load; keeping the running one"),
+                    Ok(new) if new.store != store_location => {
+                        tracing::error!("the store cannot change on reload; restart the daemon for that");
+                    }
+                    Ok(new) => {
+                        // Modems and connectors restart; the store, and with it
+                        // the queue and every connector's KV, stays.
+                        gateway.stop().await;
+                        match start(new.clone()).await {
+                            Ok(reloaded) => {
+                                gateway = reloaded;
+                                current = new;
+                                tracing::info!("reloaded");
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %format!("{e:#}"), "the new config does not start; back to the running one");
+                                gateway = start(current.clone()).await?;
+                            }
+                        }
+                    }
+                }
+                notifier.notify("READY=1\nSTATUS=running");
+            }
+        }
     }
     tracing::info!("stopping");
     notifier.notify("STOPPING=1\nSTATUS=stopping");

@@ -400,8 +400,69 @@ routes:
         "sent from the modem's number: {inbox}"
     );
 
-    // SIGTERM: it stops polling, lets the modem finish, and exits 0.
+    // SIGHUP with a broken config: it keeps running the old one. (Configs are
+    // replaced by rename, as editors and config management do, so the daemon
+    // never reads half a file.)
     let pid = i32::try_from(daemon.id()).unwrap();
+    let hangup = || {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGHUP,
+        )
+        .unwrap();
+    };
+    let replace_config = |text: &str| {
+        let temporary = dir.path().join("plutanium.yaml.new");
+        std::fs::write(&temporary, text).unwrap();
+        std::fs::rename(&temporary, &config).unwrap();
+    };
+    let wait_for = |wanted: &str| loop {
+        let message = next_notification();
+        if message.starts_with(wanted) {
+            return message;
+        }
+    };
+    let good = std::fs::read_to_string(&config).unwrap();
+    replace_config("modems: {\n");
+    hangup();
+    wait_for("RELOADING=1");
+    wait_for("READY=1");
+    // SIGHUP with a new owner number: the connector restarts with it.
+    replace_config(&good.replace("+420777000111", "+420777000222"));
+    hangup();
+    wait_for("RELOADING=1");
+    wait_for("READY=1");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        http(
+            &sim.control,
+            "POST",
+            "/calls",
+            Some(r#"{"from":"+420601999999","to":"+420777000001"}"#),
+        );
+        std::thread::sleep(Duration::from_millis(500));
+        let (_, body) = http(&sim.control, "GET", "/phones/+420777000222/inbox", None);
+        if body.contains("Missed call from +420601999999") {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = daemon.kill();
+            let mut stderr = String::new();
+            daemon
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            panic!("no notification after reload: {body}\n{stderr}");
+        }
+        assert!(
+            daemon.try_wait().unwrap().is_none(),
+            "the daemon exited on reload"
+        );
+    }
+
+    // SIGTERM: it stops polling, lets the modem finish, and exits 0.
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid),
         nix::sys::signal::Signal::SIGTERM,
@@ -409,7 +470,7 @@ routes:
     .unwrap();
     let stopping = loop {
         let message = next_notification();
-        if message != "WATCHDOG=1" {
+        if message.starts_with("STOPPING") {
             break message;
         }
     };
@@ -435,6 +496,8 @@ routes:
     assert!(status.success(), "exit {status}: {stderr}");
     // --log-format json: every log line is a JSON object.
     assert!(stderr.lines().any(|l| l.contains("running")), "{stderr}");
+    assert!(stderr.contains("the new config does not load"), "{stderr}");
+    assert!(stderr.contains("reloaded"), "{stderr}");
     for line in stderr.lines() {
         let parsed: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         assert!(parsed["level"].is_string(), "{line}");
