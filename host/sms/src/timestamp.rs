@@ -117,6 +117,16 @@ impl Timestamp {
         }
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z: the local time less its offset.
+    pub fn to_unix(&self) -> i64 {
+        let days = days_from_civil(i64::from(self.year), self.month, self.day);
+        let local = days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second);
+        local - i64::from(self.offset_quarters) * 15 * 60
+    }
+
     /// RFC 3339 text with the sender's own offset, e.g. `2026-11-25T18:30:00+01:00`.
     pub fn to_rfc3339(&self) -> String {
         self.to_string()
@@ -135,6 +145,17 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 impl fmt::Display for Timestamp {
@@ -226,5 +247,18 @@ mod unix_tests {
             Timestamp::from_unix(-1, 0).to_string(),
             "1969-12-31T23:59:59+00:00"
         );
+        for (unix, quarters) in [
+            (0, 0),
+            (951_782_400, 0),
+            (1_767_225_600, 4),
+            (1_767_225_600, -22),
+            (1_795_631_805, 7),
+        ] {
+            assert_eq!(
+                Timestamp::from_unix(unix, quarters).to_unix(),
+                unix,
+                "{unix} {quarters}"
+            );
+        }
     }
 }
