@@ -57,6 +57,7 @@ pub(crate) async fn run(
         allow_hosts,
         config,
         oauth: None,
+        ..Grants::default()
     };
     let mut connector = runtime
         .load(&name, &bytes, grants)

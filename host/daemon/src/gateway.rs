@@ -110,6 +110,8 @@ impl Gateway {
                 allow_hosts: connector.allow_hosts.clone(),
                 config: connector.config.clone(),
                 oauth: None,
+                call_deadline: Some(connector.deadline),
+                memory_limit: Some((connector.memory_mib as usize) << 20),
             };
             let loaded = runtime
                 .load(&connector.name, &bytes, grants)

@@ -114,6 +114,10 @@ pub struct Grants {
     pub config: Vec<(String, String)>,
     /// Credentials the host adds to its requests to some hosts.
     pub oauth: Option<OAuthGrant>,
+    /// This connector's wall-time limit per call, instead of the runtime's.
+    pub call_deadline: Option<Duration>,
+    /// This connector's memory cap in bytes, instead of the runtime's.
+    pub memory_limit: Option<usize>,
 }
 
 /// Why a component cannot be loaded.
@@ -422,6 +426,13 @@ impl Runtime {
             World::Sink => WorldPre::Sink(SinkConnectorPre::new(instance_pre).map_err(link)?),
             World::Source => WorldPre::Source(SourceConnectorPre::new(instance_pre).map_err(link)?),
         };
+        let mut config = self.config;
+        if let Some(deadline) = grants.call_deadline {
+            config.call_deadline = deadline;
+        }
+        if let Some(memory) = grants.memory_limit {
+            config.memory_limit = memory;
+        }
         Ok(Connector {
             name: name.to_string(),
             world,
@@ -433,7 +444,7 @@ impl Runtime {
                 first_byte_timeout: None,
             },
             grants,
-            config: self.config,
+            config,
             kv: self.kv.clone(),
             engine: self.engine.clone(),
             instance: None,

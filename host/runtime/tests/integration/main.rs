@@ -36,6 +36,7 @@ fn grants(config: &[(&str, &str)], allow_hosts: &[&str]) -> Grants {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         oauth: None,
+        ..Grants::default()
     }
 }
 
@@ -523,4 +524,49 @@ async fn connector_kv_in_the_sqlite_store_survives_a_restart() {
             .unwrap();
         assert_eq!(reply(&counter.handle(&sms("x")).await.unwrap()), expected);
     }
+}
+
+#[tokio::test]
+async fn limits_can_be_set_per_connector() {
+    let rt = runtime();
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
+    let mut quick = rt
+        .load_processor(
+            "quick",
+            &bytes,
+            Grants {
+                call_deadline: Some(Duration::from_millis(150)),
+                ..grants(&[("mode", "loop")], &[])
+            },
+        )
+        .unwrap();
+    let started = std::time::Instant::now();
+    let result = quick.handle(&sms("x")).await;
+    assert!(
+        matches!(result, Err(CallError::Deadline(d)) if d == Duration::from_millis(150)),
+        "{result:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(450),
+        "{:?}",
+        started.elapsed()
+    );
+    // A cap below what the component needs to start: it cannot start, and says so.
+    let mut tiny = rt
+        .load_processor(
+            "tiny",
+            &bytes,
+            Grants {
+                memory_limit: Some(64 << 10),
+                ..grants(&[], &[])
+            },
+        )
+        .unwrap();
+    assert!(matches!(
+        tiny.handle(&sms("x")).await,
+        Err(CallError::Trap(_))
+    ));
+    // The runtime's own limits still serve everyone else.
+    let mut echo = load(&rt, "echo", &[], &[]);
+    assert_eq!(reply(&echo.handle(&sms("hi")).await.unwrap()), "echo: hi");
 }
