@@ -127,7 +127,29 @@ impl Gateway {
             }
         }
 
-        let (route_tx, route_rx) = mpsc::channel::<(String, Event)>(256);
+        // Unbounded: every event in it is committed already, and a slow
+        // connector must never make a modem wait (invariant 3). What was
+        // stored but not routed before a stop is routed first.
+        let (route_tx, route_rx) = mpsc::unbounded_channel::<(String, Event)>();
+        let unrouted = blocking(&store, |s| s.unrouted_inbound(100_000)).await?;
+        if !unrouted.is_empty() {
+            tracing::info!(
+                count = unrouted.len(),
+                "routing messages stored before the last stop"
+            );
+        }
+        for (id, record) in unrouted {
+            let event = Event::Sms(InboundSms {
+                id: id.to_string(),
+                sender: record.sender,
+                recipient: record.recipient,
+                text: record.text,
+                received_at: record.received_at,
+                modem: record.modem.clone(),
+                meta: Vec::new(),
+            });
+            let _ = route_tx.send((record.modem, event));
+        }
         let mut modems = Vec::new();
         let mut tasks = Vec::new();
         for modem in &config.modems {
@@ -206,7 +228,7 @@ async fn modem_events(
     number: String,
     mut events: mpsc::Receiver<ModemEvent>,
     store: Arc<SqliteStore>,
-    route: mpsc::Sender<(String, Event)>,
+    route: mpsc::UnboundedSender<(String, Event)>,
 ) {
     while let Some(event) = events.recv().await {
         let now = now_ms();
@@ -332,7 +354,7 @@ async fn modem_events(
             }
         };
         if let Some(event) = routed
-            && route.send((modem.clone(), event)).await.is_err()
+            && route.send((modem.clone(), event)).is_err()
         {
             return;
         }
@@ -342,7 +364,7 @@ async fn modem_events(
 /// Runs each event through the routes that start where it came from.
 async fn router(
     config: Arc<Config>,
-    mut events: mpsc::Receiver<(String, Event)>,
+    mut events: mpsc::UnboundedReceiver<(String, Event)>,
     mut processors: HashMap<String, Box<dyn Processor>>,
     mut sinks: HashMap<String, Box<dyn Sink>>,
     store: Arc<SqliteStore>,
@@ -412,6 +434,16 @@ async fn router(
                         tracing::warn!(sink = name, error = %e, "a sink failed");
                     }
                 }
+            }
+        }
+        // Its routes ran and their messages are committed: a restart need
+        // not route it again.
+        if let Event::Sms(sms) = &event
+            && let Ok(id) = sms.id.parse::<i64>()
+        {
+            let now = now_ms();
+            if let Err(e) = blocking(&store, move |s| s.mark_routed(id, now)).await {
+                tracing::error!(error = %e, id, "cannot mark a message routed; it will be routed again after a restart");
             }
         }
     }
@@ -876,6 +908,61 @@ connectors:
         );
         eventually("the finished row to be pruned after the retention", || {
             store.outbound(finished).unwrap().is_none().then_some(())
+        })
+        .await;
+        gateway.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn messages_stored_before_a_stop_are_routed_at_start() {
+        let sim = Simulator::start(9, Latency::Zero);
+        sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        // Committed (and so deleted from the modem), then the daemon stopped
+        // before its routes ran.
+        let record = InboundRecord {
+            fingerprint: "gsm0:earlier".into(),
+            modem: "gsm0".into(),
+            sender: "+420601234567".into(),
+            recipient: "+420777000000".into(),
+            text: "hello".into(),
+            received_at: now_ms(),
+            meta: Vec::new(),
+        };
+        store.insert_inbound(&record, None, now_ms()).unwrap();
+        let processor = test_source().with_file_name("plutanium_test_processor.wasm");
+        let config_text = format!(
+            r#"
+modems:
+  gsm0: {{ port: "sim://gsm0" }}
+connectors:
+  echo: {{ component: {} }}
+routes:
+  - {{ from: gsm0, through: [echo], to: gsm0 }}
+"#,
+            processor.display()
+        );
+        let config = plutanium_core::config::load(&config_text, &|_| None).expect("config");
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = Gateway::start(
+            config,
+            store.clone(),
+            Catalog::new(dir.path()),
+            None,
+            Some(ports),
+            |_| {},
+        )
+        .await
+        .expect("starts");
+        let reply = eventually("the reply to the stored message", || {
+            sim.phone_inbox("+420601234567").into_iter().next()
+        })
+        .await;
+        assert_eq!(reply.text, "echo: hello");
+        eventually("the message marked routed", || {
+            store.unrouted_inbound(10).unwrap().is_empty().then_some(())
         })
         .await;
         gateway.stop().await;

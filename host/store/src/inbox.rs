@@ -202,6 +202,30 @@ impl SqliteStore {
         })
     }
 
+    /// Notes that `id`'s routes ran (their results are committed).
+    pub fn mark_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "UPDATE inbox SET routed_at = ?2 WHERE id = ?1",
+                params![id, now as i64],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Stored messages whose routes have not run yet, oldest first: what a
+    /// restart routes before anything new.
+    pub fn unrouted_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, fingerprint, modem, sender, recipient, body, received_at, meta FROM inbox \
+                 WHERE routed_at IS NULL ORDER BY id LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], read_inbound)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
     /// Keeps a part of an incomplete message; a part already kept is not
     /// stored again (returns false).
     pub fn save_part(&self, part: &PartRecord) -> Result<bool, StoreError> {

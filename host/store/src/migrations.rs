@@ -83,6 +83,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX events_at ON events (at);
     "#,
+    // 2: inbound messages remember whether their routes ran, so a restart
+    // routes what was stored but not yet routed.
+    r#"
+    ALTER TABLE inbox ADD COLUMN routed_at INTEGER;
+    CREATE INDEX inbox_unrouted ON inbox (id) WHERE routed_at IS NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

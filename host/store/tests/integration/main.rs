@@ -296,6 +296,17 @@ fn inbound_messages_are_stored_once_and_parts_survive_a_restart() {
     assert!(store.pending_parts().unwrap().is_empty());
     assert_eq!(store.recent_inbound(10).unwrap().len(), 2);
 
+    // Stored but not yet routed: a restart finds them, oldest first.
+    let unrouted: Vec<i64> = store
+        .unrouted_inbound(10)
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(unrouted, [first.id(), whole.id()]);
+    store.mark_routed(first.id(), T0 + 11).unwrap();
+    assert_eq!(store.unrouted_inbound(10).unwrap().len(), 1);
+
     let call = store.log_call("gsm0", Some("+420601234567"), T0).unwrap();
     store.log_call("gsm0", None, T0 + 1).unwrap();
     let calls = store.recent_calls(10).unwrap();
