@@ -64,6 +64,9 @@ fn read_secret(secret: &Secret) -> Result<String> {
 
 /// A running gateway; dropping it does not stop it, [`Gateway::stop`] does.
 pub(crate) struct Gateway {
+    /// Kept alive: dropping the runtime stops its epoch ticker, and with it
+    /// every connector's deadline.
+    _runtime: Runtime,
     modems: Vec<ModemHandle>,
     stop: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -203,6 +206,7 @@ impl Gateway {
             )));
         }
         Ok(Gateway {
+            _runtime: runtime,
             modems,
             stop,
             tasks,
@@ -965,6 +969,48 @@ routes:
             store.unrouted_inbound(10).unwrap().is_empty().then_some(())
         })
         .await;
+        gateway.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_looping_connector_is_stopped_at_its_deadline_and_the_route_goes_on() {
+        let sim = Simulator::start(10, Latency::Zero);
+        sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let processor = test_source().with_file_name("plutanium_test_processor.wasm");
+        let config_text = format!(
+            r#"
+modems:
+  gsm0: {{ port: "sim://gsm0" }}
+connectors:
+  looper: {{ component: {p}, deadline: 200ms, config: {{ mode: loop }} }}
+  echo: {{ component: {p} }}
+routes:
+  - {{ from: gsm0, through: [looper, echo], to: gsm0 }}
+"#,
+            p = processor.display()
+        );
+        let config = plutanium_core::config::load(&config_text, &|_| None).expect("config");
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = Gateway::start(
+            config,
+            store.clone(),
+            Catalog::new(dir.path()),
+            None,
+            Some(ports),
+            |_| {},
+        )
+        .await
+        .expect("starts");
+        sim.phone_send("+420601234567", "+420777000000", "ping")
+            .unwrap();
+        let reply = eventually("the echo after the looping stage", || {
+            sim.phone_inbox("+420601234567").into_iter().next()
+        })
+        .await;
+        assert_eq!(reply.text, "echo: ping");
         gateway.stop().await;
     }
 }
