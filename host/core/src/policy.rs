@@ -62,14 +62,21 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-fn encode_options(encoding: Encoding) -> EncodeOptions {
-    EncodeOptions {
-        policy: match encoding {
+impl Encoding {
+    /// The codec's policy for this encoding.
+    pub fn policy(self) -> EncodingPolicy {
+        match self {
             Encoding::Auto => EncodingPolicy::Auto,
             Encoding::Gsm7 => EncodingPolicy::Gsm7,
             Encoding::Gsm7Strip => EncodingPolicy::Gsm7Strip,
             Encoding::Ucs2 => EncodingPolicy::Ucs2,
-        },
+        }
+    }
+}
+
+fn encode_options(encoding: Encoding) -> EncodeOptions {
+    EncodeOptions {
+        policy: encoding.policy(),
         ..EncodeOptions::default()
     }
 }

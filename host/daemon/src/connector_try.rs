@@ -2,8 +2,8 @@
 //! through the routing core's traits, with the answer printed as JSON.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::gateway::now_ms;
 use anyhow::{Context, Result};
 use plutanium_core::{Action, Call, Event, InboundSms, Outbound, Processor, Sink, Source};
 use plutanium_runtime::{Grants, MemoryKv, Runtime, RuntimeConfig, World};
@@ -18,12 +18,6 @@ pub(crate) enum Stimulus {
     Call { from: String },
     /// A poll of a source.
     Poll { max: u32 },
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 fn outbound_json(out: &Outbound) -> Value {

@@ -142,16 +142,7 @@ impl Gateway {
             );
         }
         for (id, record) in unrouted {
-            let event = Event::Sms(InboundSms {
-                id: id.to_string(),
-                sender: record.sender,
-                recipient: record.recipient,
-                text: record.text,
-                received_at: record.received_at,
-                modem: record.modem.clone(),
-                meta: Vec::new(),
-            });
-            let _ = route_tx.send((record.modem, event));
+            let _ = route_tx.send((record.modem.clone(), sms_event(id, record)));
         }
         let mut modems = Vec::new();
         let mut tasks = Vec::new();
@@ -226,6 +217,19 @@ impl Gateway {
     }
 }
 
+/// The event for the stored message `id`.
+fn sms_event(id: i64, record: InboundRecord) -> Event {
+    Event::Sms(InboundSms {
+        id: id.to_string(),
+        sender: record.sender,
+        recipient: record.recipient,
+        text: record.text,
+        received_at: record.received_at,
+        modem: record.modem,
+        meta: Vec::new(),
+    })
+}
+
 /// Commits each modem event, acknowledges it, then hands it to the router.
 async fn modem_events(
     modem: String,
@@ -238,10 +242,7 @@ async fn modem_events(
         let now = now_ms();
         let routed = match event {
             ModemEvent::Sms(sms) => {
-                let text = match sms.payload.text() {
-                    Some(text) => text.to_string(),
-                    None => String::new(),
-                };
+                let text = sms.payload.text().unwrap_or_default().to_string();
                 // The service centre's time stamp, when it is a sane one.
                 let stamped = u64::try_from(sms.timestamp.to_unix())
                     .ok()
@@ -253,27 +254,20 @@ async fn modem_events(
                     modem: modem.clone(),
                     sender: sms.sender.clone(),
                     recipient: number.clone(),
-                    text: text.clone(),
+                    text,
                     received_at,
                     meta: vec![
                         ("parts".into(), sms.parts.to_string()),
                         ("smsc_time".into(), sms.timestamp.to_rfc3339()),
                     ],
                 };
-                match blocking(&store, move |s| s.insert_inbound(&record, None, now)).await {
+                let stored = record.clone();
+                match blocking(&store, move |s| s.insert_inbound(&stored, None, now)).await {
                     Ok(inserted) => {
                         // Committed: now the modem may delete it.
                         sms.ack.ack();
                         match inserted {
-                            plutanium_store::Inserted::New(id) => Some(Event::Sms(InboundSms {
-                                id: id.to_string(),
-                                sender: sms.sender,
-                                recipient: number.clone(),
-                                text,
-                                received_at,
-                                modem: modem.clone(),
-                                meta: Vec::new(),
-                            })),
+                            plutanium_store::Inserted::New(id) => Some(sms_event(id, record)),
                             plutanium_store::Inserted::Duplicate(_) => None,
                         }
                     }
@@ -378,11 +372,8 @@ async fn router(
         Duration::from_secs(3600),
     );
     while let Some((origin, event)) = events.recv().await {
-        for route in config
-            .routes
-            .iter()
-            .filter(|r| r.from == Endpoint::Modem(origin.clone()))
-        {
+        let origin = Endpoint::Modem(origin);
+        for route in config.routes.iter().filter(|r| r.from == origin) {
             let routed = route_event(route, &event, &mut processors).await;
             for (stage, error) in &routed.failures {
                 tracing::warn!(stage, error = %error, "a stage failed; the event went on without it");
@@ -543,20 +534,7 @@ async fn sender(
                     },
                     _ => {
                         let options = SendOptions {
-                            encoding: match row.options.encoding {
-                                plutanium_core::Encoding::Auto => {
-                                    plutanium_sms::EncodingPolicy::Auto
-                                }
-                                plutanium_core::Encoding::Gsm7 => {
-                                    plutanium_sms::EncodingPolicy::Gsm7
-                                }
-                                plutanium_core::Encoding::Gsm7Strip => {
-                                    plutanium_sms::EncodingPolicy::Gsm7Strip
-                                }
-                                plutanium_core::Encoding::Ucs2 => {
-                                    plutanium_sms::EncodingPolicy::Ucs2
-                                }
-                            },
+                            encoding: row.options.encoding.policy(),
                             status_report: row.options.status_report,
                             flash: row.options.flash,
                             validity: row
@@ -685,6 +663,37 @@ routes:
   - { from: gsm0, through: [notify], to: gsm0 }
 "#;
 
+    /// A simulated network with one modem, gsm0 (+420777000000).
+    fn network(seed: u64) -> Simulator {
+        let sim = Simulator::start(seed, Latency::Zero);
+        sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
+            .unwrap();
+        sim
+    }
+
+    fn config(text: &str) -> Config {
+        plutanium_core::config::load(text, &|_| None).expect("config")
+    }
+
+    /// Starts a gateway for `config` over `store`, its modems on `ports`.
+    async fn start_on(
+        config: Config,
+        store: &Arc<SqliteStore>,
+        dir: &std::path::Path,
+        ports: Option<Arc<dyn InProcessPorts>>,
+    ) -> Gateway {
+        Gateway::start(
+            config,
+            store.clone(),
+            Catalog::new(dir),
+            None,
+            ports,
+            |driver| driver.reconnect_initial = Duration::from_millis(50),
+        )
+        .await
+        .expect("starts")
+    }
+
     async fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
@@ -701,23 +710,12 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn calls_and_messages_take_the_whole_path() {
-        let sim = Simulator::start(7, Latency::Zero);
-        sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
-            .unwrap();
+        let sim = network(7);
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
-        let config = plutanium_core::config::load(CONFIG, &|_| None).expect("config");
+        let config = config(CONFIG);
         let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = Gateway::start(
-            config,
-            store.clone(),
-            Catalog::new(dir.path()),
-            None,
-            Some(ports),
-            |driver| driver.reconnect_initial = Duration::from_millis(50),
-        )
-        .await
-        .expect("starts");
+        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
 
         // A missed call: logged, routed through the built-in missed-call
         // connector, committed to the outbox, sent, and received by the owner.
@@ -776,9 +774,7 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_source_is_polled_sent_and_acknowledged_after_commit() {
-        let sim = Simulator::start(8, Latency::Zero);
-        sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
-            .unwrap();
+        let sim = network(8);
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("plutanium.db");
         let config_text = format!(
@@ -798,19 +794,10 @@ connectors:
 "#,
             source = test_source().display()
         );
-        let config = plutanium_core::config::load(&config_text, &|_| None).expect("config");
+        let config = config(&config_text);
         let store = Arc::new(SqliteStore::open(&db).unwrap());
         let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = Gateway::start(
-            config.clone(),
-            store.clone(),
-            Catalog::new(dir.path()),
-            None,
-            Some(ports.clone()),
-            |_| {},
-        )
-        .await
-        .expect("starts");
+        let gateway = start_on(config.clone(), &store, dir.path(), Some(ports.clone())).await;
         let texts = eventually("three messages on the phone", || {
             let inbox = sim.phone_inbox("+420777000111");
             (inbox.len() >= 3).then(|| inbox.into_iter().map(|m| m.text).collect::<Vec<_>>())
@@ -827,16 +814,7 @@ connectors:
 
         // A restart: the source was acknowledged, so nothing is sent again.
         let store = Arc::new(SqliteStore::open(&db).unwrap());
-        let gateway = Gateway::start(
-            config,
-            store.clone(),
-            Catalog::new(dir.path()),
-            None,
-            Some(ports),
-            |_| {},
-        )
-        .await
-        .expect("restarts");
+        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
         tokio::time::sleep(Duration::from_millis(800)).await;
         gateway.stop().await;
         assert_eq!(
@@ -888,17 +866,8 @@ connectors:
             .unwrap();
         store.release(waiting, 1, long_ago).unwrap();
         // No modems at all: only housekeeping has work.
-        let config = plutanium_core::config::load("retention: 90d\n", &|_| None).expect("config");
-        let gateway = Gateway::start(
-            config,
-            store.clone(),
-            Catalog::new(dir.path()),
-            None,
-            None,
-            |_| {},
-        )
-        .await
-        .expect("starts");
+        let config = config("retention: 90d\n");
+        let gateway = start_on(config, &store, dir.path(), None).await;
         let expired = eventually("the waiting row to expire", || {
             store
                 .outbound(waiting)
@@ -919,9 +888,7 @@ connectors:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn messages_stored_before_a_stop_are_routed_at_start() {
-        let sim = Simulator::start(9, Latency::Zero);
-        sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
-            .unwrap();
+        let sim = network(9);
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
         // Committed (and so deleted from the modem), then the daemon stopped
@@ -948,18 +915,9 @@ routes:
 "#,
             processor.display()
         );
-        let config = plutanium_core::config::load(&config_text, &|_| None).expect("config");
+        let config = config(&config_text);
         let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = Gateway::start(
-            config,
-            store.clone(),
-            Catalog::new(dir.path()),
-            None,
-            Some(ports),
-            |_| {},
-        )
-        .await
-        .expect("starts");
+        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
         let reply = eventually("the reply to the stored message", || {
             sim.phone_inbox("+420601234567").into_iter().next()
         })
@@ -974,9 +932,7 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_looping_connector_is_stopped_at_its_deadline_and_the_route_goes_on() {
-        let sim = Simulator::start(10, Latency::Zero);
-        sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
-            .unwrap();
+        let sim = network(10);
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
         let processor = test_source().with_file_name("plutanium_test_processor.wasm");
@@ -992,18 +948,9 @@ routes:
 "#,
             p = processor.display()
         );
-        let config = plutanium_core::config::load(&config_text, &|_| None).expect("config");
+        let config = config(&config_text);
         let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = Gateway::start(
-            config,
-            store.clone(),
-            Catalog::new(dir.path()),
-            None,
-            Some(ports),
-            |_| {},
-        )
-        .await
-        .expect("starts");
+        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
         sim.phone_send("+420601234567", "+420777000000", "ping")
             .unwrap();
         let reply = eventually("the echo after the looping stage", || {

@@ -115,6 +115,9 @@ fn parse_meta(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The columns [`read_inbound`] reads, in its order.
+const INBOX_COLUMNS: &str = "id, fingerprint, modem, sender, recipient, body, received_at, meta";
+
 fn read_inbound(row: &Row<'_>) -> rusqlite::Result<(i64, InboundRecord)> {
     Ok((
         row.get(0)?,
@@ -181,7 +184,7 @@ impl SqliteStore {
         self.with(|conn| {
             Ok(conn
                 .query_row(
-                    "SELECT id, fingerprint, modem, sender, recipient, body, received_at, meta FROM inbox WHERE id = ?1",
+                    &format!("SELECT {INBOX_COLUMNS} FROM inbox WHERE id = ?1"),
                     [id],
                     read_inbound,
                 )
@@ -193,10 +196,9 @@ impl SqliteStore {
     /// The newest `limit` messages with their ids, newest first.
     pub fn recent_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         self.with(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, fingerprint, modem, sender, recipient, body, received_at, meta FROM inbox \
-                 ORDER BY id DESC LIMIT ?1",
-            )?;
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {INBOX_COLUMNS} FROM inbox ORDER BY id DESC LIMIT ?1"
+            ))?;
             let rows = stmt.query_map([limit], read_inbound)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
@@ -217,10 +219,9 @@ impl SqliteStore {
     /// restart routes before anything new.
     pub fn unrouted_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         self.with(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, fingerprint, modem, sender, recipient, body, received_at, meta FROM inbox \
-                 WHERE routed_at IS NULL ORDER BY id LIMIT ?1",
-            )?;
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {INBOX_COLUMNS} FROM inbox WHERE routed_at IS NULL ORDER BY id LIMIT ?1"
+            ))?;
             let rows = stmt.query_map([limit], read_inbound)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
