@@ -159,6 +159,7 @@ routes:
                 status_report: true,
                 ..SendOptions::default()
             },
+            allowed_modems: Vec::new(),
         },
         now_ms(),
     )?;

@@ -406,16 +406,13 @@ async fn router(
                     );
                     continue;
                 }
-                let mut options = outbound.options;
-                if options.modem.is_none() && planned.modems.len() == 1 {
-                    options.modem = planned.modems.first().cloned();
-                }
                 let row = NewOutbound {
                     key: outbound.key,
                     source: planned.by,
                     to,
                     text: outbound.text,
-                    options,
+                    options: outbound.options,
+                    allowed_modems: planned.modems,
                 };
                 if let Err(e) = blocking(&store, move |s| s.enqueue(&row, now)).await {
                     tracing::error!(error = %e, "cannot commit an outbound message");
@@ -603,6 +600,7 @@ async fn poll_source(
                                 to,
                                 text: message.text,
                                 options: message.options,
+                                allowed_modems: Vec::new(),
                             };
                             match blocking(&store, move |s| s.enqueue(&row, now)).await {
                                 Ok(_) => committed.push(message.key),
@@ -850,6 +848,7 @@ connectors:
             to: "+420777000111".into(),
             text: "old".into(),
             options: plutanium_core::SendOptions::default(),
+            allowed_modems: Vec::new(),
         };
         // Waiting unsent for 200 days, and finished 200 days ago.
         let waiting = store.enqueue(&old("waiting"), long_ago).unwrap().id();

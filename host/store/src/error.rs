@@ -7,6 +7,15 @@ pub enum StoreError {
     /// SQLite refused or failed (disk full, locked, corrupt file).
     #[error("store: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The file could not be opened or set up (a missing or read-only
+    /// directory, a file that is not a database).
+    #[error("cannot open the store {}: {source}{}", path.display(), hint(source))]
+    Open {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
     /// The file was written by a newer Plutanium.
     #[error(
         "the store's schema is version {found}, newer than this Plutanium's {supported}; upgrade Plutanium"
@@ -27,4 +36,25 @@ pub enum StoreError {
         /// What is wrong.
         problem: String,
     },
+}
+
+/// A hint for the errors a person can fix.
+fn hint(error: &rusqlite::Error) -> &'static str {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+            " (is the directory there and writable by this user?)"
+        }
+        Some(rusqlite::ErrorCode::DiskFull) => " (the disk is full)",
+        Some(rusqlite::ErrorCode::NotADatabase) => " (this file is not a Plutanium store)",
+        _ => "",
+    }
+}
+
+impl StoreError {
+    /// Whether the disk (or the database's page limit) is full: writes fail
+    /// until space is freed, and nothing was changed.
+    pub fn is_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e) | StoreError::Open { source: e, .. }
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull))
+    }
 }

@@ -303,6 +303,37 @@ impl SqliteStore {
         })
     }
 
+    /// Calls whose routes have not run yet, oldest first (stored before a
+    /// stop, or whose routing failed and is due again).
+    pub fn unrouted_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, modem, caller, at FROM calls WHERE routed_at IS NULL ORDER BY id LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |row| {
+                Ok(CallRecord {
+                    id: row.get(0)?,
+                    modem: row.get(1)?,
+                    caller: row.get(2)?,
+                    at: row.get::<_, i64>(3)? as Timestamp,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Records that the call `id`'s routes ran and their messages are
+    /// committed.
+    pub fn mark_call_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "UPDATE calls SET routed_at = ?2 WHERE id = ?1",
+                params![id, now as i64],
+            )?;
+            Ok(())
+        })
+    }
+
     /// The newest `limit` calls, newest first.
     pub fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
         self.with(|conn| {

@@ -27,5 +27,5 @@ mod store;
 
 pub use error::StoreError;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
-pub use outbox::{Enqueued, NewOutbound, OutboxRow, OutboxState, SendOutcome};
-pub use store::{SqliteStore, StoreStats};
+pub use outbox::{Enqueued, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, SendOutcome};
+pub use store::{PRUNE_BATCH, SqliteStore, StoreStats};

@@ -89,6 +89,81 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE inbox ADD COLUMN routed_at INTEGER;
     CREATE INDEX inbox_unrouted ON inbox (id) WHERE routed_at IS NULL;
     "#,
+    // 3: ids are never reused (AUTOINCREMENT), so keys derived from them
+    // (`sms:<id>`) stay unique after retention empties a table; outbound
+    // rows keep the modems their route allows and the set of references
+    // reported delivered (a duplicate report is not a second part); reports
+    // that arrive before their send is committed wait in `pending_reports`;
+    // calls remember whether their routes ran.
+    r#"
+    CREATE TABLE outbox_v3 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        key             TEXT NOT NULL UNIQUE,
+        source          TEXT NOT NULL,
+        to_number       TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        encoding        TEXT NOT NULL,
+        status_report   INTEGER NOT NULL,
+        flash           INTEGER NOT NULL,
+        validity_min    INTEGER,
+        modem           TEXT,
+        allowed_modems  TEXT NOT NULL DEFAULT '',
+        state           TEXT NOT NULL CHECK (state IN
+                          ('queued','sending','sent','delivered','failed','expired')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_until     INTEGER,
+        sent_by         TEXT,
+        message_refs    TEXT NOT NULL DEFAULT '',
+        delivered_refs  TEXT NOT NULL DEFAULT '',
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    INSERT INTO outbox_v3 (id, key, source, to_number, body, encoding, status_report, flash,
+        validity_min, modem, state, attempts, next_attempt_at, lease_until, sent_by,
+        message_refs, last_error, created_at, updated_at)
+      SELECT id, key, source, to_number, body, encoding, status_report, flash,
+        validity_min, modem, state, attempts, next_attempt_at, lease_until, sent_by,
+        message_refs, last_error, created_at, updated_at FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v3 RENAME TO outbox;
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    CREATE INDEX outbox_sent_by ON outbox (sent_by, state);
+
+    CREATE TABLE inbox_v3 (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        fingerprint TEXT NOT NULL UNIQUE,
+        modem       TEXT NOT NULL,
+        sender      TEXT NOT NULL,
+        recipient   TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        stored_at   INTEGER NOT NULL,
+        meta        TEXT NOT NULL DEFAULT '',
+        routed_at   INTEGER
+    );
+    INSERT INTO inbox_v3 SELECT id, fingerprint, modem, sender, recipient, body, received_at,
+        stored_at, meta, routed_at FROM inbox;
+    DROP TABLE inbox;
+    ALTER TABLE inbox_v3 RENAME TO inbox;
+    CREATE INDEX inbox_stored_at ON inbox (stored_at);
+    CREATE INDEX inbox_unrouted ON inbox (id) WHERE routed_at IS NULL;
+
+    CREATE TABLE pending_reports (
+        id          INTEGER PRIMARY KEY,
+        modem       TEXT NOT NULL,
+        message_ref INTEGER NOT NULL,
+        delivered   INTEGER NOT NULL,
+        detail      TEXT,
+        at          INTEGER NOT NULL
+    );
+    CREATE INDEX pending_reports_ref ON pending_reports (modem, message_ref);
+
+    ALTER TABLE calls ADD COLUMN routed_at INTEGER;
+    UPDATE calls SET routed_at = at;
+    CREATE INDEX calls_unrouted ON calls (id) WHERE routed_at IS NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -97,19 +172,24 @@ pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// Brings `conn` to [`SCHEMA_VERSION`]; refuses a newer file.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
-    let found: u32 = conn
-        .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
-        .optional()?
-        .unwrap_or(0);
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew {
-            found,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let version = index as u32 + 1;
-        let tx = conn.transaction()?;
+    loop {
+        // Read and bump the version in one write transaction, so two
+        // processes opening the same file never run a migration twice.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: u32 = tx
+            .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
+            .optional()?
+            .unwrap_or(0);
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let Some(sql) = MIGRATIONS.get(found as usize) else {
+            return Ok(SCHEMA_VERSION);
+        };
+        let version = found + 1;
         tx.execute_batch(sql)?;
         tx.execute("DELETE FROM schema_version", [])?;
         tx.execute(
@@ -118,5 +198,4 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
         )?;
         tx.commit()?;
     }
-    Ok(SCHEMA_VERSION)
 }

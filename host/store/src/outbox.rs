@@ -69,6 +69,9 @@ pub struct NewOutbound {
     pub text: String,
     /// How to send it.
     pub options: SendOptions,
+    /// The modems that may send it (its route's); empty: any. A modem named
+    /// in `options` narrows it to that one.
+    pub allowed_modems: Vec<String>,
 }
 
 /// What [`SqliteStore::enqueue`] did.
@@ -129,6 +132,8 @@ pub struct OutboxRow {
     pub text: String,
     /// How to send it.
     pub options: SendOptions,
+    /// The modems that may send it; empty: any.
+    pub allowed_modems: Vec<String>,
     /// Where it stands.
     pub state: OutboxState,
     /// Sends started so far.
@@ -139,6 +144,8 @@ pub struct OutboxRow {
     pub sent_by: Option<String>,
     /// The part references the modem gave.
     pub message_refs: Vec<Option<u8>>,
+    /// The references reported delivered so far.
+    pub delivered_refs: Vec<u8>,
     /// The last error.
     pub last_error: Option<String>,
     /// When it was enqueued.
@@ -149,7 +156,25 @@ pub struct OutboxRow {
 
 const COLUMNS: &str = "id, key, source, to_number, body, encoding, status_report, flash, \
     validity_min, modem, state, attempts, next_attempt_at, sent_by, message_refs, last_error, \
-    created_at, updated_at";
+    created_at, updated_at, allowed_modems, delivered_refs";
+
+/// How often a row is tried before it fails for good.
+pub const MAX_ATTEMPTS: u32 = 20;
+
+fn list_text(items: impl IntoIterator<Item = impl ToString>) -> String {
+    items
+        .into_iter()
+        .map(|item| item.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
 
 fn encoding_name(encoding: Encoding) -> &'static str {
     match encoding {
@@ -202,6 +227,16 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
     let Some(message_refs) = parse_refs(&refs) else {
         return Ok(Err(corrupt(format!("bad message references {refs:?}"))));
     };
+    let delivered: String = row.get(19)?;
+    let Ok(delivered_refs) = parse_list(&delivered)
+        .iter()
+        .map(|r| r.parse::<u8>())
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return Ok(Err(corrupt(format!(
+            "bad delivered references {delivered:?}"
+        ))));
+    };
     Ok(Ok(OutboxRow {
         id,
         key: row.get(1)?,
@@ -215,11 +250,13 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
             validity_minutes: row.get(8)?,
             modem: row.get(9)?,
         },
+        allowed_modems: parse_list(&row.get::<_, String>(18)?),
         state,
         attempts: row.get(11)?,
         next_attempt_at: row.get::<_, i64>(12)? as Timestamp,
         sent_by: row.get(13)?,
         message_refs,
+        delivered_refs,
         last_error: row.get(15)?,
         created_at: row.get::<_, i64>(16)? as Timestamp,
         updated_at: row.get::<_, i64>(17)? as Timestamp,
@@ -232,40 +269,132 @@ fn collect(
     rows.map(|row| row?).collect()
 }
 
+/// How long a report that matched no sent row may still be applied to a
+/// send committed after it (references repeat every 256 messages, so a
+/// longer wait would risk matching the wrong one).
+const PENDING_REPORT_WINDOW_MS: i64 = 120_000;
+
+/// Applies one report to the `sent` row `id`.
+fn apply_report(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    message_ref: u8,
+    delivered: bool,
+    detail: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    if !delivered {
+        tx.execute(
+            "UPDATE outbox SET state = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1",
+            params![
+                id,
+                detail.unwrap_or("the network reported the delivery failed"),
+                now
+            ],
+        )?;
+        return Ok(());
+    }
+    let (refs, done): (String, String) = tx.query_row(
+        "SELECT message_refs, delivered_refs FROM outbox WHERE id = ?1",
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let refs = parse_refs(&refs).unwrap_or_default();
+    let mut done = parse_list(&done);
+    if !done.contains(&message_ref.to_string()) {
+        done.push(message_ref.to_string());
+    }
+    let complete = refs.iter().flatten().all(|r| done.contains(&r.to_string()));
+    tx.execute(
+        "UPDATE outbox SET delivered_refs = ?2, state = ?3, updated_at = ?4 WHERE id = ?1",
+        params![
+            id,
+            list_text(&done),
+            if complete { "delivered" } else { "sent" },
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// Applies the reports that arrived for `refs` from `modem` before the send
+/// of row `id` was committed, and forgets them.
+fn apply_pending_reports(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    modem: &str,
+    refs: &[Option<u8>],
+    now: i64,
+) -> Result<(), StoreError> {
+    for reference in refs.iter().flatten() {
+        let pending: Vec<(i64, bool, Option<String>)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, delivered, detail FROM pending_reports \
+                 WHERE modem = ?1 AND message_ref = ?2 AND at >= ?3 ORDER BY id",
+            )?;
+            let rows = stmt.query_map(
+                params![modem, reference, now - PENDING_REPORT_WINDOW_MS],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (report, delivered, detail) in pending {
+            apply_report(tx, id, *reference, delivered, detail.as_deref(), now)?;
+            tx.execute("DELETE FROM pending_reports WHERE id = ?1", [report])?;
+        }
+    }
+    Ok(())
+}
+
 impl SqliteStore {
     /// Stores `message` as `queued`, due now; a known key stores nothing.
     pub fn enqueue(&self, message: &NewOutbound, now: Timestamp) -> Result<Enqueued, StoreError> {
+        let mut done = self.enqueue_batch(std::slice::from_ref(message), now)?;
+        Ok(done.remove(0))
+    }
+
+    /// Stores `messages` in one transaction (one durable commit), each as
+    /// [`SqliteStore::enqueue`] would; either all are stored or none.
+    pub fn enqueue_batch(
+        &self,
+        messages: &[NewOutbound],
+        now: Timestamp,
+    ) -> Result<Vec<Enqueued>, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
-            let inserted = tx.execute(
-                "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
-                 validity_min, modem, state, next_attempt_at, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?10) \
-                 ON CONFLICT (key) DO NOTHING",
-                params![
-                    message.key,
-                    message.source,
-                    message.to,
-                    message.text,
-                    encoding_name(message.options.encoding),
-                    message.options.status_report,
-                    message.options.flash,
-                    message.options.validity_minutes,
-                    message.options.modem,
-                    now as i64,
-                ],
-            )?;
-            let id: i64 = tx.query_row(
-                "SELECT id FROM outbox WHERE key = ?1",
-                [&message.key],
-                |row| row.get(0),
-            )?;
+            let mut done = Vec::with_capacity(messages.len());
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
+                     validity_min, modem, allowed_modems, state, next_attempt_at, created_at, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'queued', ?11, ?11, ?11) \
+                     ON CONFLICT (key) DO NOTHING",
+                )?;
+                let mut find = tx.prepare_cached("SELECT id FROM outbox WHERE key = ?1")?;
+                for message in messages {
+                    let inserted = insert.execute(params![
+                        message.key,
+                        message.source,
+                        message.to,
+                        message.text,
+                        encoding_name(message.options.encoding),
+                        message.options.status_report,
+                        message.options.flash,
+                        message.options.validity_minutes,
+                        message.options.modem,
+                        list_text(&message.allowed_modems),
+                        now as i64,
+                    ])?;
+                    let id: i64 = find.query_row([&message.key], |row| row.get(0))?;
+                    done.push(if inserted == 1 {
+                        Enqueued::Queued(id)
+                    } else {
+                        Enqueued::Duplicate(id)
+                    });
+                }
+            }
             tx.commit()?;
-            Ok(if inserted == 1 {
-                Enqueued::Queued(id)
-            } else {
-                Enqueued::Duplicate(id)
-            })
+            Ok(done)
         })
     }
 
@@ -321,30 +450,56 @@ impl SqliteStore {
         outcome: &SendOutcome,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        Ok(self.complete_batch(&[(id, attempt, outcome.clone())], now)?[0])
+    }
+
+    /// [`SqliteStore::complete`] for several rows in one transaction (one
+    /// durable commit). A `Sent` row takes the delivery reports that arrived
+    /// for its references before this commit.
+    pub fn complete_batch(
+        &self,
+        outcomes: &[(i64, u32, SendOutcome)],
+        now: Timestamp,
+    ) -> Result<Vec<bool>, StoreError> {
         let now = now as i64;
         self.with(|conn| {
-            let changed = match outcome {
-                SendOutcome::Sent {
-                    modem,
-                    message_refs,
-                } => conn.execute(
-                    "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
-                     message_refs = ?3, parts_delivered = 0, last_error = NULL, updated_at = ?4 \
-                     WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
-                    params![id, modem, refs_text(message_refs), now, attempt],
-                )?,
-                SendOutcome::Retry { error, at } => conn.execute(
-                    "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?2, \
-                     last_error = ?3, updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
-                    params![id, *at as i64, error, now, attempt],
-                )?,
-                SendOutcome::Failed { error } => conn.execute(
-                    "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
-                     updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
-                    params![id, error, now, attempt],
-                )?,
-            };
-            Ok(changed == 1)
+            let tx = conn.transaction()?;
+            let mut done = Vec::with_capacity(outcomes.len());
+            for (id, attempt, outcome) in outcomes {
+                let (id, attempt) = (*id, *attempt);
+                let changed = match outcome {
+                    SendOutcome::Sent {
+                        modem,
+                        message_refs,
+                    } => {
+                        let changed = tx.execute(
+                            "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
+                             message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4 \
+                             WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                            params![id, modem, refs_text(message_refs), now, attempt],
+                        )?;
+                        if changed == 1 {
+                            apply_pending_reports(&tx, id, modem, message_refs, now)?;
+                        }
+                        changed
+                    }
+                    SendOutcome::Retry { error, at } => tx.execute(
+                        "UPDATE outbox SET state = CASE WHEN attempts >= ?6 THEN 'failed' ELSE 'queued' END, \
+                         lease_until = NULL, next_attempt_at = ?2, \
+                         last_error = CASE WHEN attempts >= ?6 THEN 'gave up after ' || attempts || ' attempts: ' || ?3 ELSE ?3 END, \
+                         updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                        params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS],
+                    )?,
+                    SendOutcome::Failed { error } => tx.execute(
+                        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
+                         updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
+                        params![id, error, now, attempt],
+                    )?,
+                };
+                done.push(changed == 1);
+            }
+            tx.commit()?;
+            Ok(done)
         })
     }
 
@@ -364,7 +519,10 @@ impl SqliteStore {
     /// Applies a delivery report from `modem` for message reference
     /// `message_ref`: the newest `sent` row from that modem with that
     /// reference. A failure fails the row; it is delivered when every part
-    /// with a reference is. Returns the row as it is now, if one matched.
+    /// with a reference is (a repeated report counts once). A report that
+    /// matches no row yet is kept, and applied when a send with that
+    /// reference is committed (the network can be faster than our commit).
+    /// Returns the row as it is now, if one matched.
     pub fn record_delivery(
         &self,
         modem: &str,
@@ -375,35 +533,27 @@ impl SqliteStore {
     ) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
-            let candidates: Vec<(i64, String, u32)> = {
-                let mut stmt = tx.prepare(
-                    "SELECT id, message_refs, parts_delivered FROM outbox \
+            let candidates: Vec<(i64, String)> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT id, message_refs FROM outbox \
                      WHERE sent_by = ?1 AND state = 'sent' ORDER BY updated_at DESC, id DESC LIMIT 256",
                 )?;
-                let rows = stmt.query_map([modem], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+                let rows = stmt.query_map([modem], |row| Ok((row.get(0)?, row.get(1)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
-            let found = candidates.into_iter().find_map(|(id, refs, done)| {
-                let refs = parse_refs(&refs)?;
-                refs.contains(&Some(message_ref))
-                    .then(|| (id, refs.iter().filter(|r| r.is_some()).count() as u32, done))
+            let found = candidates.into_iter().find_map(|(id, refs)| {
+                parse_refs(&refs)?.contains(&Some(message_ref)).then_some(id)
             });
-            let Some((id, with_refs, done)) = found else {
+            let Some(id) = found else {
+                tx.execute(
+                    "INSERT INTO pending_reports (modem, message_ref, delivered, detail, at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![modem, message_ref, delivered, detail, now as i64],
+                )?;
+                tx.commit()?;
                 return Ok(None);
             };
-            if delivered {
-                let done = done + 1;
-                let state = if done >= with_refs { "delivered" } else { "sent" };
-                tx.execute(
-                    "UPDATE outbox SET parts_delivered = ?2, state = ?3, updated_at = ?4 WHERE id = ?1",
-                    params![id, done, state, now as i64],
-                )?;
-            } else {
-                tx.execute(
-                    "UPDATE outbox SET state = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![id, detail.unwrap_or("the network reported the delivery failed"), now as i64],
-                )?;
-            }
+            apply_report(&tx, id, message_ref, delivered, detail, now as i64)?;
             let row = tx.query_row(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"), [id], read_row)??;
             tx.commit()?;
             Ok(Some(row))

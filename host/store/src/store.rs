@@ -10,6 +10,9 @@ use rusqlite::{Connection, params};
 use crate::StoreError;
 use crate::migrations::{SCHEMA_VERSION, migrate};
 
+/// How many rows [`SqliteStore::prune`] deletes per transaction.
+pub const PRUNE_BATCH: usize = 1000;
+
 /// The SQLite store. One per process; its methods are short transactions,
 /// safe to call from several threads (async callers use `spawn_blocking`).
 #[derive(Debug)]
@@ -43,8 +46,28 @@ pub struct StoreStats {
 impl SqliteStore {
     /// Opens (or creates) the store at `path` and migrates it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let conn = Connection::open(path)?;
-        Self::setup(conn)
+        let path = path.as_ref();
+        let opened = Connection::open(path).map_err(StoreError::from);
+        opened.and_then(Self::setup).map_err(|error| match error {
+            StoreError::Sqlite(source) => StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => other,
+        })
+    }
+
+    /// Caps the file at `pages` database pages (4 KiB each by default): a
+    /// write that needs more fails as if the disk were full. For tests of
+    /// what a full disk does, and for operators who want a hard cap.
+    pub fn limit_pages(&self, pages: u64) -> Result<(), StoreError> {
+        self.with(|conn| {
+            let _set: i64 =
+                conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                    row.get(0)
+                })?;
+            Ok(())
+        })
     }
 
     /// A store in memory, for tests and the demo.
@@ -119,22 +142,37 @@ impl SqliteStore {
     }
 
     /// Deletes what is older than `before` and finished: outbox rows that are
-    /// delivered, failed or expired, inbox messages, calls and events.
-    /// Queued and in-flight rows are never pruned. Returns the rows deleted.
+    /// sent (no report came within the retention), delivered, failed or
+    /// expired, inbox messages and calls whose routes ran, and events.
+    /// Queued and in-flight rows, and unrouted messages, are never pruned.
+    /// Deletes in batches of [`PRUNE_BATCH`] rows, one short transaction
+    /// each, so a large backlog never holds the store for long. Returns the
+    /// rows deleted.
     pub fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
+        const STATEMENTS: &[&str] = &[
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE \
+             state IN ('sent','delivered','failed','expired') AND updated_at < ?1 LIMIT ?2)",
+            "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE \
+             routed_at IS NOT NULL AND stored_at < ?1 LIMIT ?2)",
+            "DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE \
+             routed_at IS NOT NULL AND at < ?1 LIMIT ?2)",
+            "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ?1 LIMIT ?2)",
+            "DELETE FROM pending_reports WHERE id IN (SELECT id FROM pending_reports \
+             WHERE at < ?1 LIMIT ?2)",
+        ];
         let before = before as i64;
-        self.with(|conn| {
-            let tx = conn.transaction()?;
-            let mut deleted = tx.execute(
-                "DELETE FROM outbox WHERE state IN ('delivered','failed','expired') AND updated_at < ?1",
-                [before],
-            )?;
-            deleted += tx.execute("DELETE FROM inbox WHERE stored_at < ?1", [before])?;
-            deleted += tx.execute("DELETE FROM calls WHERE at < ?1", [before])?;
-            deleted += tx.execute("DELETE FROM events WHERE at < ?1", [before])?;
-            tx.commit()?;
-            Ok(deleted)
-        })
+        let mut deleted = 0;
+        for sql in STATEMENTS {
+            loop {
+                let batch =
+                    self.with(|conn| Ok(conn.execute(sql, params![before, PRUNE_BATCH])?))?;
+                deleted += batch;
+                if batch < PRUNE_BATCH {
+                    break;
+                }
+            }
+        }
+        Ok(deleted)
     }
 
     /// Counts by state.

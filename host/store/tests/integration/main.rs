@@ -20,6 +20,7 @@ fn message(key: &str) -> NewOutbound {
         to: "+420777000111".into(),
         text: format!("text of {key}"),
         options: SendOptions::default(),
+        allowed_modems: Vec::new(),
     }
 }
 
@@ -207,6 +208,74 @@ fn delivery_reports_finish_multipart_messages() {
 }
 
 #[test]
+fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let two = store.enqueue(&message("two-parts"), T0).unwrap().id();
+    let early = store.enqueue(&message("early"), T0).unwrap().id();
+    let claimed = store.claim(T0, 10, LEASE).unwrap();
+    store
+        .complete(two, claimed[0].attempts, &sent("gsm0", &[7, 8]), T0 + 1)
+        .unwrap();
+    // The same report twice is still one part of two.
+    for _ in 0..2 {
+        let row = store
+            .record_delivery("gsm0", 7, true, None, T0 + 2)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.state, row.delivered_refs.as_slice()),
+            (OutboxState::Sent, &[7][..])
+        );
+    }
+    let row = store
+        .record_delivery("gsm0", 8, true, None, T0 + 3)
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.state, OutboxState::Delivered);
+
+    // A report that arrives before its send is committed is kept ...
+    assert_eq!(
+        store
+            .record_delivery("gsm1", 40, true, None, T0 + 4)
+            .unwrap(),
+        None
+    );
+    // ... and applied by the commit.
+    store
+        .complete_batch(&[(early, claimed[1].attempts, sent("gsm1", &[40]))], T0 + 5)
+        .unwrap();
+    assert_eq!(
+        store.outbound(early).unwrap().unwrap().state,
+        OutboxState::Delivered
+    );
+}
+
+#[test]
+fn retries_give_up_after_the_attempt_limit() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let id = store.enqueue(&message("flaky"), T0).unwrap().id();
+    for attempt in 1..=plutanium_store::MAX_ATTEMPTS {
+        let claimed = store.claim(T0, 1, LEASE).unwrap();
+        assert_eq!(claimed.len(), 1, "attempt {attempt} is due");
+        let retry = SendOutcome::Retry {
+            error: "SIM busy".into(),
+            at: T0,
+        };
+        assert!(store.complete(id, claimed[0].attempts, &retry, T0).unwrap());
+    }
+    let row = store.outbound(id).unwrap().unwrap();
+    assert_eq!(row.state, OutboxState::Failed);
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap()
+            .starts_with("gave up after 20 attempts: SIM busy"),
+        "{:?}",
+        row.last_error
+    );
+}
+
+#[test]
 fn queued_messages_expire() {
     let store = SqliteStore::open_in_memory().unwrap();
     let mut short = message("short-lived");
@@ -359,17 +428,105 @@ fn retention_keeps_what_is_still_in_flight() {
             T0,
         )
         .unwrap();
-    store.insert_inbound(&inbound("old"), None, T0).unwrap();
-    store.log_call("gsm0", None, T0).unwrap();
+    let routed = store
+        .insert_inbound(&inbound("old"), None, T0)
+        .unwrap()
+        .id();
+    store.mark_routed(routed, T0).unwrap();
+    store
+        .insert_inbound(&inbound("unrouted"), None, T0)
+        .unwrap();
+    let call = store.log_call("gsm0", None, T0).unwrap();
+    store.mark_call_routed(call, T0).unwrap();
+    store.log_call("gsm0", Some("+420777000999"), T0).unwrap();
     store.log_event(T0, "modem", "gsm0", "reconnected").unwrap();
     assert_eq!(store.events(10).unwrap()[0].3, "reconnected");
     let deleted = store.prune(T0 + 1).unwrap();
     assert_eq!(deleted, 4);
     let stats = store.stats().unwrap();
+    // What has not been routed yet stays, whatever its age.
     assert_eq!(
         (stats.queued, stats.failed, stats.inbox, stats.calls),
-        (1, 0, 0, 0)
+        (1, 0, 1, 1)
     );
+    assert_eq!(store.unrouted_calls(10).unwrap().len(), 1);
+
+    // Ids are never reused: a key derived from an id stays unique.
+    store.mark_routed(routed + 1, T0).unwrap();
+    store.prune(T0 + 1).unwrap();
+    assert_eq!(store.stats().unwrap().inbox, 0);
+    let next = store
+        .insert_inbound(&inbound("new"), None, T0 + 2)
+        .unwrap()
+        .id();
+    assert!(next > routed + 1, "{next} reuses an id");
+}
+
+#[test]
+fn pruning_a_large_backlog_goes_in_batches() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let many: Vec<_> = (0..2500).map(|n| message(&format!("m{n}"))).collect();
+    store.enqueue_batch(&many, T0).unwrap();
+    let claimed = store.claim(T0, 3000, LEASE).unwrap();
+    let outcomes: Vec<_> = claimed
+        .iter()
+        .map(|row| (row.id, row.attempts, sent("gsm0", &[1])))
+        .collect();
+    assert!(
+        store
+            .complete_batch(&outcomes, T0)
+            .unwrap()
+            .iter()
+            .all(|done| *done)
+    );
+    assert_eq!(store.prune(T0 + 1).unwrap(), 2500);
+    assert_eq!(store.stats().unwrap().sent, 0);
+}
+
+#[test]
+fn a_full_store_refuses_writes_clearly_and_keeps_what_it_had() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let store = SqliteStore::open(&path).unwrap();
+    store.enqueue(&message("before"), T0).unwrap();
+    let pages: u64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA page_count", [], |row| row.get(0))
+        .unwrap();
+    store.limit_pages(pages).unwrap();
+    let big = NewOutbound {
+        text: "x".repeat(64 * 1024),
+        ..message("too-big")
+    };
+    let err = store.enqueue(&big, T0).unwrap_err();
+    assert!(err.is_full(), "{err}");
+    assert!(err.to_string().contains("full"), "{err}");
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    assert!(store.outbound_by_key("before").unwrap().is_some());
+    assert!(store.outbound_by_key("too-big").unwrap().is_none());
+}
+
+#[test]
+fn a_read_only_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), b"").is_ok() {
+        // Running as root: permissions do not stop us, so make the point
+        // with a path under a regular file instead.
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"").unwrap();
+        let err = SqliteStore::open(file.join("plutanium.db")).unwrap_err();
+        assert!(err.to_string().contains("cannot open the store"), "{err}");
+        return;
+    }
+    let err = SqliteStore::open(ro.join("plutanium.db")).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("cannot open the store"), "{text}");
+    assert!(text.contains("writable"), "{text}");
 }
 
 #[test]
@@ -387,4 +544,39 @@ fn a_newer_schema_is_refused_with_a_clear_error() {
         "{err}"
     );
     assert!(err.to_string().contains("upgrade Plutanium"));
+}
+
+#[test]
+fn a_version_2_file_is_migrated_keeping_its_rows() {
+    // Written by the schema-2 migrations (see the fixture's rows below).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v2.db"),
+        &path,
+    )
+    .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let queued = store.outbound_by_key("old:queued").unwrap().unwrap();
+    assert_eq!((queued.id, queued.state), (1, OutboxState::Queued));
+    let sent = store.outbound_by_key("old:sent").unwrap().unwrap();
+    assert_eq!(sent.message_refs, [Some(20), Some(21)]);
+    let row = store
+        .record_delivery("gsm0", 21, true, None, T0 + 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.id, 7);
+    assert_eq!(store.inbound(5).unwrap().unwrap().text, "hello");
+    // Calls logged before the upgrade count as routed.
+    assert!(store.unrouted_calls(10).unwrap().is_empty());
+    // New ids continue after the old ones.
+    let next = store.enqueue(&message("new"), T0).unwrap().id();
+    assert!(next > 7, "{next}");
+    assert!(
+        store
+            .insert_inbound(&inbound("new"), None, T0)
+            .unwrap()
+            .id()
+            > 5
+    );
 }
