@@ -1,41 +1,45 @@
 //! The gateway: modems, store, connectors and routes wired together.
 //!
 //! Each modem's events are committed to the store and only then
-//! acknowledged (so the modem deletes them), then routed; routes run their
-//! processors through the runtime and commit the resulting messages to the
-//! outbox under their idempotency keys; a sender claims due outbox rows,
-//! picks a modem and sends; sources are polled on their interval and
-//! acknowledged after their messages are committed. Every store call runs on
-//! a blocking thread, never on the modem's task.
+//! acknowledged (so the modem deletes them), then routed ([`inbound`]);
+//! routes run their processors through the runtime and commit the resulting
+//! messages to the outbox under their idempotency keys ([`router`]); a
+//! dispatcher claims due outbox rows and hands them to one worker per modem
+//! ([`sender`]); sources are polled on their interval and acknowledged
+//! after their messages are committed ([`upkeep`]). Every store call runs on
+//! a blocking thread, never on a modem's task.
+//!
+//! Starting is two steps: [`Prepared::new`] does everything that can fail
+//! (components loaded, ports parsed, PINs read) without touching a modem, so
+//! a reload whose config cannot start leaves the running gateway alone; then
+//! the prepared gateway is launched. A reload keeps the drivers of modems
+//! whose config did not change (no reconnect, no re-init) and the router's
+//! queue of committed events.
+
+mod inbound;
+mod router;
+mod sender;
+mod upkeep;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
-use plutanium_core::config::{ComponentRef, Config, Endpoint, Secret};
-use plutanium_core::policy::RateLimiter;
-use plutanium_core::routing::route_event;
-use plutanium_core::{
-    Call, DeliveryState, DeliveryStatus, Event, InboundSms, ModemPool, Processor, Sink, Source,
-};
-use plutanium_modem::{DriverConfig, InProcessPorts, ModemEvent, ModemHandle, SendOptions};
-use plutanium_runtime::{Grants, Runtime, RuntimeConfig, World};
-use plutanium_sms::StatusCategory;
-use plutanium_store::{InboundRecord, NewOutbound, SendOutcome, SqliteStore};
+use plutanium_core::config::{ComponentRef, Config, ConnectorConfig, ModemConfig, Secret};
+use plutanium_core::{Event, Processor, Sink};
+use plutanium_modem::{DriverConfig, InProcessPorts, ModemHandle};
+use plutanium_runtime::{Connector, Grants, Runtime, RuntimeConfig, World};
+use plutanium_store::SqliteStore;
 use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
 use crate::connector_catalog::Catalog;
+use router::RouterState;
 
-/// How long a claimed outbox row is ours before another sender may take it.
-const LEASE: Duration = Duration::from_secs(120);
-
-/// How long a message without a validity of its own may wait unsent.
-const MAX_QUEUED_AGE: Duration = Duration::from_secs(24 * 3600);
-
-/// How often expiry and retention run (and once at start).
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
+/// How long stopping may take before the remaining tasks are aborted.
+const STOP_DEADLINE: Duration = Duration::from_secs(15);
 
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
@@ -52,6 +56,18 @@ async fn blocking<R: Send + 'static>(
     Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
 }
 
+/// Crash-test hook: when `PLUTANIUM_FAILPOINT` names `point`, the process
+/// aborts there, as a `kill -9` at exactly that moment would. The crash
+/// tests use it to stop the daemon between a commit and what follows it.
+fn failpoint(point: &str) {
+    static ARMED: OnceLock<Option<String>> = OnceLock::new();
+    let armed = ARMED.get_or_init(|| std::env::var("PLUTANIUM_FAILPOINT").ok());
+    if armed.as_deref() == Some(point) {
+        eprintln!("failpoint {point}: aborting");
+        std::process::abort();
+    }
+}
+
 fn read_secret(secret: &Secret) -> Result<String> {
     match secret {
         Secret::Inline(value) => Ok(value.clone()),
@@ -62,27 +78,78 @@ fn read_secret(secret: &Secret) -> Result<String> {
     }
 }
 
-/// A running gateway; dropping it does not stop it, [`Gateway::stop`] does.
-pub(crate) struct Gateway {
-    /// Kept alive: dropping the runtime stops its epoch ticker, and with it
-    /// every connector's deadline.
-    _runtime: Runtime,
-    modems: Vec<ModemHandle>,
-    stop: watch::Sender<bool>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+/// An event committed to the store (or one that needs no commit), on its
+/// way to the router.
+pub(crate) struct Routable {
+    /// The modem it came in on.
+    origin: String,
+    /// Where it is stored, to mark it routed.
+    stored: Stored,
+    event: Event,
 }
 
-impl Gateway {
-    /// Starts everything `config` names. `in_process` serves `sim://` ports.
-    pub(crate) async fn start(
+/// Where a routable event is stored.
+#[derive(Clone, Copy, Debug)]
+enum Stored {
+    Inbox(i64),
+    Call(i64),
+    /// Not kept (a delivery status): routed at most once.
+    Nothing,
+}
+
+/// A modem driver and the task that commits its events.
+struct RunningModem {
+    config: ModemConfig,
+    handle: ModemHandle,
+    events: JoinHandle<()>,
+}
+
+/// A modem to start, its driver configured.
+struct ModemPlan {
+    config: ModemConfig,
+    driver: DriverConfig,
+}
+
+/// Everything a gateway needs that can fail, done before any modem or task
+/// starts.
+pub(crate) struct Prepared {
+    config: Arc<Config>,
+    runtime: Runtime,
+    processors: HashMap<String, Box<dyn Processor>>,
+    sinks: HashMap<String, Box<dyn Sink>>,
+    sources: Vec<(ConnectorConfig, Connector)>,
+    modems: Vec<ModemPlan>,
+}
+
+impl Prepared {
+    /// Loads the connectors and checks the modems of `config`.
+    pub(crate) fn new(
         config: Config,
-        store: Arc<SqliteStore>,
-        catalog: Catalog,
+        store: &Arc<SqliteStore>,
+        catalog: &Catalog,
         cache_dir: Option<PathBuf>,
-        in_process: Option<Arc<dyn InProcessPorts>>,
-        tweak_driver: impl Fn(&mut DriverConfig),
-    ) -> Result<Gateway> {
-        let (stop, stopped) = watch::channel(false);
+        tweak_driver: &dyn Fn(&mut DriverConfig),
+    ) -> Result<Prepared> {
+        let mut modems = Vec::new();
+        for modem in &config.modems {
+            let port = modem
+                .port
+                .parse()
+                .with_context(|| format!("modem {}: port {:?}", modem.name, modem.port))?;
+            let mut driver = DriverConfig::new(&modem.name, port);
+            driver.pin = modem
+                .pin
+                .as_ref()
+                .map(read_secret)
+                .transpose()
+                .with_context(|| format!("modem {}: PIN", modem.name))?;
+            driver.hang_up_calls = modem.hang_up_calls;
+            tweak_driver(&mut driver);
+            modems.push(ModemPlan {
+                config: modem.clone(),
+                driver,
+            });
+        }
         let mut runtime = Runtime::new(RuntimeConfig::default(), store.clone())?;
         if let Some(dir) = cache_dir {
             runtime = runtime.with_compile_cache(dir);
@@ -129,64 +196,191 @@ impl Gateway {
                 World::Source => sources.push((connector.clone(), loaded)),
             }
         }
+        check_worlds(&config, &processors, &sinks, &sources)?;
+        Ok(Prepared {
+            config: Arc::new(config),
+            runtime,
+            processors,
+            sinks,
+            sources,
+            modems,
+        })
+    }
+}
 
-        // Unbounded: every event in it is committed already, and a slow
-        // connector must never make a modem wait (invariant 3). What was
-        // stored but not routed before a stop is routed first.
-        let (route_tx, route_rx) = mpsc::unbounded_channel::<(String, Event)>();
-        let unrouted = blocking(&store, |s| s.unrouted_inbound(100_000)).await?;
-        if !unrouted.is_empty() {
-            tracing::info!(
-                count = unrouted.len(),
-                "routing messages stored before the last stop"
-            );
+/// Refuses routes that use a connector as what its world is not: a route
+/// starts at a modem or a source, goes through processors, and ends at
+/// modems or sinks.
+fn check_worlds(
+    config: &Config,
+    processors: &HashMap<String, Box<dyn Processor>>,
+    sinks: &HashMap<String, Box<dyn Sink>>,
+    sources: &[(ConnectorConfig, Connector)],
+) -> Result<()> {
+    use plutanium_core::config::Endpoint;
+    let world = |name: &str| {
+        if processors.contains_key(name) {
+            "a processor"
+        } else if sinks.contains_key(name) {
+            "a sink"
+        } else if sources.iter().any(|(c, _)| c.name == name) {
+            "a source"
+        } else {
+            "not loaded"
         }
-        for (id, record) in unrouted {
-            let _ = route_tx.send((record.modem.clone(), sms_event(id, record)));
+    };
+    let mut problems = Vec::new();
+    for (index, route) in config.routes.iter().enumerate() {
+        let number = index + 1;
+        if let Endpoint::Connector(name) = &route.from
+            && world(name) != "a source"
+        {
+            problems.push(format!(
+                "route {number}: `from: {name}` must be a modem or a source, and {name} is {}",
+                world(name)
+            ));
         }
-        let mut modems = Vec::new();
-        let mut tasks = Vec::new();
-        for modem in &config.modems {
-            let port = modem
-                .port
-                .parse()
-                .with_context(|| format!("modem {}: port {:?}", modem.name, modem.port))?;
-            let mut driver = DriverConfig::new(&modem.name, port);
-            driver.pin = modem.pin.as_ref().map(read_secret).transpose()?;
-            driver.hang_up_calls = modem.hang_up_calls;
-            tweak_driver(&mut driver);
-            let (handle, events) = plutanium_modem::spawn(driver, in_process.clone());
-            tasks.push(tokio::spawn(modem_events(
-                modem.name.clone(),
-                modem.number.clone().unwrap_or_default(),
+        for name in &route.through {
+            if world(name) != "a processor" {
+                problems.push(format!(
+                    "route {number}: `through: {name}` must be a processor, and {name} is {}",
+                    world(name)
+                ));
+            }
+        }
+        for end in &route.to {
+            if let Endpoint::Connector(name) = end
+                && world(name) != "a sink"
+            {
+                problems.push(format!(
+                    "route {number}: `to: {name}` must be a modem or a sink, and {name} is {}",
+                    world(name)
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    Ok(())
+}
+
+/// A running gateway; dropping it does not stop it, [`Gateway::stop`] does.
+pub(crate) struct Gateway {
+    /// Kept alive: dropping the runtime stops its epoch ticker, and with it
+    /// every connector's deadline.
+    _runtime: Runtime,
+    store: Arc<SqliteStore>,
+    modems: Vec<RunningModem>,
+    route_tx: mpsc::UnboundedSender<Routable>,
+    router: JoinHandle<RouterState>,
+    stop: watch::Sender<bool>,
+    /// Sender, sources and housekeeping.
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// What a reload keeps from the gateway it replaces.
+struct Kept {
+    modems: Vec<RunningModem>,
+    route_tx: mpsc::UnboundedSender<Routable>,
+    router: RouterState,
+}
+
+impl Gateway {
+    /// Prepares and starts everything `config` names. `in_process` serves
+    /// `sim://` ports.
+    pub(crate) async fn start(
+        config: Config,
+        store: Arc<SqliteStore>,
+        catalog: Catalog,
+        cache_dir: Option<PathBuf>,
+        in_process: Option<Arc<dyn InProcessPorts>>,
+        tweak_driver: impl Fn(&mut DriverConfig),
+    ) -> Result<Gateway> {
+        let prepared = Prepared::new(config, &store, &catalog, cache_dir, &tweak_driver)?;
+        Ok(Gateway::launch(prepared, store, in_process, None).await)
+    }
+
+    /// Starts a gateway prepared by [`Prepared::new`].
+    pub(crate) async fn launch_prepared(
+        prepared: Prepared,
+        store: Arc<SqliteStore>,
+        in_process: Option<Arc<dyn InProcessPorts>>,
+    ) -> Gateway {
+        Gateway::launch(prepared, store, in_process, None).await
+    }
+
+    /// Replaces this gateway with `prepared`: modems whose config did not
+    /// change keep running, the rest stop and start; every connector starts
+    /// fresh (its durable KV stays in the store); committed events not yet
+    /// routed are routed by the new router.
+    pub(crate) async fn reload(
+        self,
+        prepared: Prepared,
+        in_process: Option<Arc<dyn InProcessPorts>>,
+    ) -> Gateway {
+        let store = self.store.clone();
+        let kept = self.stop_keeping(&prepared.config).await;
+        Gateway::launch(prepared, store, in_process, Some(kept)).await
+    }
+
+    async fn launch(
+        prepared: Prepared,
+        store: Arc<SqliteStore>,
+        in_process: Option<Arc<dyn InProcessPorts>>,
+        kept: Option<Kept>,
+    ) -> Gateway {
+        let Prepared {
+            config,
+            runtime,
+            processors,
+            sinks,
+            sources,
+            modems: plans,
+        } = prepared;
+        let (stop, stopped) = watch::channel(false);
+        let (route_tx, router_state, mut modems) = match kept {
+            Some(kept) => (kept.route_tx, kept.router, kept.modems),
+            None => {
+                // Unbounded: every event in it is committed already, and a
+                // slow connector must never make a modem wait (invariant 3).
+                // What was stored but not routed before a stop goes first.
+                let (route_tx, route_rx) = mpsc::unbounded_channel();
+                queue_unrouted(&store, &route_tx).await;
+                (route_tx, RouterState::new(route_rx), Vec::new())
+            }
+        };
+        for plan in plans {
+            if modems.iter().any(|m| m.config.name == plan.config.name) {
+                continue;
+            }
+            let (handle, events) = plutanium_modem::spawn(plan.driver, in_process.clone());
+            let events = tokio::spawn(inbound::modem_events(
+                plan.config.name.clone(),
+                plan.config.number.clone().unwrap_or_default(),
                 events,
                 store.clone(),
                 route_tx.clone(),
-            )));
-            modems.push(handle);
+            ));
+            modems.push(RunningModem {
+                config: plan.config,
+                handle,
+                events,
+            });
         }
-        drop(route_tx);
-        let config = Arc::new(config);
-        tasks.push(tokio::spawn(housekeeping(
+        let mut tasks = vec![tokio::spawn(upkeep::housekeeping(
             config.retention,
             store.clone(),
             stopped.clone(),
-        )));
-        tasks.push(tokio::spawn(router(
+        ))];
+        tasks.extend(sender::spawn(
             config.clone(),
-            route_rx,
-            processors,
-            sinks,
-            store.clone(),
-        )));
-        tasks.push(tokio::spawn(sender(
-            config.clone(),
-            modems.clone(),
+            modems.iter().map(|m| m.handle.clone()).collect(),
             store.clone(),
             stopped.clone(),
-        )));
+        ));
         for (source_config, source) in sources {
-            tasks.push(tokio::spawn(poll_source(
+            tasks.push(tokio::spawn(upkeep::poll_source(
                 config.clone(),
                 source_config.name.clone(),
                 source_config.interval,
@@ -196,438 +390,123 @@ impl Gateway {
                 stopped.clone(),
             )));
         }
-        Ok(Gateway {
+        let router = tokio::spawn(router::router(
+            config.clone(),
+            router_state,
+            processors,
+            sinks,
+            store.clone(),
+            stopped,
+        ));
+        Gateway {
             _runtime: runtime,
+            store,
             modems,
+            route_tx,
+            router,
             stop,
             tasks,
-        })
+        }
     }
 
-    /// Stops polling and sending, lets each modem finish its command, and
-    /// waits for the tasks.
+    /// Stops polling, sending and routing: the sender finishes each modem's
+    /// send in flight and gives back what it had not started, the router
+    /// finishes its event and leaves the rest to the store. Then each modem
+    /// finishes its AT command and stops. Tasks still running after
+    /// [`STOP_DEADLINE`] are aborted.
     pub(crate) async fn stop(self) {
+        let deadline = tokio::time::Instant::now() + STOP_DEADLINE;
+        let kept = self.stop_keeping_until(None, deadline).await;
+        drop(kept);
+    }
+
+    /// Stops everything but the modems whose config is the same in `next`
+    /// (and the router's queue), and hands those over.
+    async fn stop_keeping(self, next: &Config) -> Kept {
+        let deadline = tokio::time::Instant::now() + STOP_DEADLINE;
+        self.stop_keeping_until(Some(next), deadline).await
+    }
+
+    async fn stop_keeping_until(
+        self,
+        next: Option<&Config>,
+        deadline: tokio::time::Instant,
+    ) -> Kept {
         let _ = self.stop.send(true);
-        for modem in &self.modems {
-            modem.stop().await;
-        }
         for task in self.tasks {
-            let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+            finish(task, deadline).await;
         }
-    }
-}
-
-/// The event for the stored message `id`.
-fn sms_event(id: i64, record: InboundRecord) -> Event {
-    Event::Sms(InboundSms {
-        id: id.to_string(),
-        sender: record.sender,
-        recipient: record.recipient,
-        text: record.text,
-        received_at: record.received_at,
-        modem: record.modem,
-        meta: Vec::new(),
-    })
-}
-
-/// Commits each modem event, acknowledges it, then hands it to the router.
-async fn modem_events(
-    modem: String,
-    number: String,
-    mut events: mpsc::Receiver<ModemEvent>,
-    store: Arc<SqliteStore>,
-    route: mpsc::UnboundedSender<(String, Event)>,
-) {
-    while let Some(event) = events.recv().await {
-        let now = now_ms();
-        let routed = match event {
-            ModemEvent::Sms(sms) => {
-                let text = sms.payload.text().unwrap_or_default().to_string();
-                // The service centre's time stamp, when it is a sane one.
-                let stamped = u64::try_from(sms.timestamp.to_unix())
-                    .ok()
-                    .and_then(|s| s.checked_mul(1000))
-                    .filter(|&ms| ms > 0 && ms <= now + 86_400_000);
-                let received_at = stamped.unwrap_or(now);
-                let record = InboundRecord {
-                    fingerprint: format!("{modem}:{:016x}", sms.fingerprint),
-                    modem: modem.clone(),
-                    sender: sms.sender.clone(),
-                    recipient: number.clone(),
-                    text,
-                    received_at,
-                    meta: vec![
-                        ("parts".into(), sms.parts.to_string()),
-                        ("smsc_time".into(), sms.timestamp.to_rfc3339()),
-                    ],
-                };
-                let stored = record.clone();
-                match blocking(&store, move |s| s.insert_inbound(&stored, None, now)).await {
-                    Ok(inserted) => {
-                        // Committed: now the modem may delete it.
-                        sms.ack.ack();
-                        match inserted {
-                            plutanium_store::Inserted::New(id) => Some(sms_event(id, record)),
-                            plutanium_store::Inserted::Duplicate(_) => None,
-                        }
-                    }
-                    Err(e) => {
-                        // Not acknowledged: it stays on the modem and comes back.
-                        tracing::error!(modem, error = %e, "cannot store an inbound SMS; leaving it on the modem");
-                        None
-                    }
-                }
+        let router = match tokio::time::timeout_at(deadline, self.router).await {
+            Ok(Ok(state)) => state,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "the router ended badly; unrouted messages are routed at the next start");
+                let (_, rx) = mpsc::unbounded_channel();
+                RouterState::new(rx)
             }
-            ModemEvent::StatusReport(report) => {
-                let delivered = match report.status.category() {
-                    StatusCategory::Delivered => true,
-                    StatusCategory::Failed | StatusCategory::Expired => false,
-                    // Pending, or a category this build does not know:
-                    _ => {
-                        // The network is still trying: nothing changes yet.
-                        report.ack.ack();
-                        continue;
-                    }
-                };
-                let reference = report.message_ref;
-                let modem_name = modem.clone();
-                let detail = format!("{:?}", report.status);
-                let result = blocking(&store, move |s| {
-                    s.record_delivery(&modem_name, reference, delivered, Some(&detail), now)
-                })
-                .await;
-                match result {
-                    Ok(row) => {
-                        report.ack.ack();
-                        row.map(|row| {
-                            Event::Status(DeliveryStatus {
-                                key: row.key,
-                                to: row.to,
-                                state: if delivered {
-                                    DeliveryState::Delivered
-                                } else {
-                                    DeliveryState::Failed
-                                },
-                                detail: row.last_error,
-                                at: now,
-                            })
-                        })
-                    }
-                    Err(e) => {
-                        tracing::error!(modem, error = %e, "cannot store a status report");
-                        None
-                    }
-                }
-            }
-            ModemEvent::Call(call) => {
-                let (modem_name, caller) = (modem.clone(), call.caller.clone());
-                if let Err(e) = blocking(&store, move |s| {
-                    s.log_call(&modem_name, caller.as_deref(), now)
-                })
-                .await
-                {
-                    tracing::error!(modem, error = %e, "cannot log a call");
-                }
-                Some(Event::Call(Call {
-                    caller: call.caller,
-                    modem: modem.clone(),
-                    at: now,
-                }))
-            }
-            ModemEvent::Undecodable(pdu) => {
-                let (modem_name, detail) = (modem.clone(), format!("{}: {}", pdu.error, pdu.pdu));
-                if blocking(&store, move |s| {
-                    s.log_event(now, "undecodable-pdu", &modem_name, &detail)
-                })
-                .await
-                .is_ok()
-                {
-                    pdu.ack.ack();
-                }
-                None
-            }
-            other => {
-                tracing::info!(modem, event = ?other, "modem event");
-                None
-            }
-        };
-        if let Some(event) = routed
-            && route.send((modem.clone(), event)).is_err()
-        {
-            return;
-        }
-    }
-}
-
-/// Runs each event through the routes that start where it came from.
-async fn router(
-    config: Arc<Config>,
-    mut events: mpsc::UnboundedReceiver<(String, Event)>,
-    mut processors: HashMap<String, Box<dyn Processor>>,
-    mut sinks: HashMap<String, Box<dyn Sink>>,
-    store: Arc<SqliteStore>,
-) {
-    let mut per_destination = RateLimiter::new(
-        config.policy.per_destination_per_hour,
-        Duration::from_secs(3600),
-    );
-    while let Some((origin, event)) = events.recv().await {
-        let origin = Endpoint::Modem(origin);
-        for route in config.routes.iter().filter(|r| r.from == origin) {
-            let routed = route_event(route, &event, &mut processors).await;
-            for (stage, error) in &routed.failures {
-                tracing::warn!(stage, error = %error, "a stage failed; the event went on without it");
-            }
-            for planned in routed.sends {
-                let outbound = planned.outbound;
-                let now = now_ms();
-                let checked = config.policy.check(
-                    &outbound.to,
-                    &outbound.text,
-                    outbound.options.encoding,
-                    config.default_country.as_deref(),
+            Err(_) => {
+                tracing::warn!(
+                    "the router did not stop in time; unrouted messages are routed at the next start"
                 );
-                let to = match checked {
-                    Ok((to, _parts)) => to,
-                    Err(refusal) => {
-                        tracing::warn!(key = outbound.key, %refusal, "message refused by policy");
-                        let (key, reason) = (outbound.key.clone(), refusal.to_string());
-                        let _ =
-                            blocking(&store, move |s| s.log_event(now, "refused", &key, &reason))
-                                .await;
-                        continue;
-                    }
-                };
-                if let Err(next) = per_destination.try_acquire(&to, now) {
-                    tracing::warn!(
-                        to,
-                        retry_at = next,
-                        "per-destination limit reached; message refused"
-                    );
-                    continue;
-                }
-                let row = NewOutbound {
-                    key: outbound.key,
-                    source: planned.by,
-                    to,
-                    text: outbound.text,
-                    options: outbound.options,
-                    allowed_modems: planned.modems,
-                };
-                if let Err(e) = blocking(&store, move |s| s.enqueue(&row, now)).await {
-                    tracing::error!(error = %e, "cannot commit an outbound message");
-                }
-            }
-            if routed.dropped_by.is_none() {
-                for name in &routed.sinks {
-                    if let Some(sink) = sinks.get_mut(name)
-                        && let Err(e) = sink.deliver(&event).await
-                    {
-                        tracing::warn!(sink = name, error = %e, "a sink failed");
-                    }
-                }
-            }
-        }
-        // Its routes ran and their messages are committed: a restart need
-        // not route it again.
-        if let Event::Sms(sms) = &event
-            && let Ok(id) = sms.id.parse::<i64>()
-        {
-            let now = now_ms();
-            if let Err(e) = blocking(&store, move |s| s.mark_routed(id, now)).await {
-                tracing::error!(error = %e, id, "cannot mark a message routed; it will be routed again after a restart");
-            }
-        }
-    }
-}
-
-/// Expires messages that waited too long and prunes what is older than the
-/// retention, at start and then every [`HOUSEKEEPING_EVERY`].
-async fn housekeeping(
-    retention: Duration,
-    store: Arc<SqliteStore>,
-    mut stopped: watch::Receiver<bool>,
-) {
-    loop {
-        let now = now_ms();
-        let keep = u64::try_from(retention.as_millis()).unwrap_or(u64::MAX);
-        let result = blocking(&store, move |s| {
-            let expired = s.expire(now, MAX_QUEUED_AGE)?;
-            let pruned = s.prune(now.saturating_sub(keep))?;
-            Ok((expired, pruned))
-        })
-        .await;
-        match result {
-            Ok((0, 0)) => {}
-            Ok((expired, pruned)) => tracing::info!(expired, pruned, "housekeeping"),
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(HOUSEKEEPING_EVERY) => {}
-            _ = stopped.changed() => return,
-        }
-    }
-}
-
-/// Claims due outbox rows and sends them.
-async fn sender(
-    config: Arc<Config>,
-    modems: Vec<ModemHandle>,
-    store: Arc<SqliteStore>,
-    mut stopped: watch::Receiver<bool>,
-) {
-    let mut pool = ModemPool::new(modems.iter().map(|m| m.name().to_string()));
-    let mut limits: HashMap<String, RateLimiter> = config
-        .modems
-        .iter()
-        .map(|m| {
-            (
-                m.name.clone(),
-                RateLimiter::new(m.rate_per_minute, Duration::from_secs(60)),
-            )
-        })
-        .collect();
-    loop {
-        if *stopped.borrow() {
-            return;
-        }
-        let now = now_ms();
-        let claimed = match blocking(&store, move |s| s.claim(now, 8, LEASE)).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot claim outbox rows");
-                Vec::new()
+                let (_, rx) = mpsc::unbounded_channel();
+                RouterState::new(rx)
             }
         };
-        if claimed.is_empty() {
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
-                _ = stopped.changed() => {}
-            }
-            continue;
+        let (keep, stop): (Vec<_>, Vec<_>) = self
+            .modems
+            .into_iter()
+            .partition(|m| next.is_some_and(|next| next.modems.contains(&m.config)));
+        for modem in &stop {
+            modem.handle.stop().await;
         }
-        for row in claimed {
-            for handle in &modems {
-                let healthy = *handle.state().borrow() == plutanium_modem::ModemState::Ready;
-                pool.set_healthy(handle.name(), healthy);
-            }
-            let now = now_ms();
-            let picked = pool.pick(row.options.modem.as_deref(), &[]);
-            let outcome = match picked
-                .as_ref()
-                .and_then(|name| modems.iter().find(|m| m.name() == name))
-            {
-                None => SendOutcome::Retry {
-                    error: "no modem ready".into(),
-                    at: now + 5_000,
-                },
-                Some(handle) => match limits
-                    .get_mut(handle.name())
-                    .map(|l| l.try_acquire(handle.name(), now))
-                {
-                    Some(Err(next)) => SendOutcome::Retry {
-                        error: "modem rate limit".into(),
-                        at: next,
-                    },
-                    _ => {
-                        let options = SendOptions {
-                            encoding: row.options.encoding.policy(),
-                            status_report: row.options.status_report,
-                            flash: row.options.flash,
-                            validity: row
-                                .options
-                                .validity_minutes
-                                .map(|m| Duration::from_secs(u64::from(m) * 60)),
-                            max_parts: Some(usize::from(config.policy.max_parts)),
-                            ..SendOptions::default()
-                        };
-                        match handle.send_text(&row.to, &row.text, &options).await {
-                            Ok(sent) => SendOutcome::Sent {
-                                modem: handle.name().to_string(),
-                                message_refs: sent.message_refs,
-                            },
-                            Err(e) if e.is_transient() => SendOutcome::Retry {
-                                error: e.to_string(),
-                                at: now_ms() + 30_000 * u64::from(row.attempts.min(10)),
-                            },
-                            Err(e) => SendOutcome::Failed {
-                                error: e.to_string(),
-                            },
-                        }
-                    }
-                },
-            };
-            let (id, attempt) = (row.id, row.attempts);
-            if let Err(e) =
-                blocking(&store, move |s| s.complete(id, attempt, &outcome, now_ms())).await
-            {
-                tracing::error!(error = %e, id, "cannot record a send");
-            }
+        for modem in stop {
+            finish(modem.events, deadline).await;
+        }
+        Kept {
+            modems: keep,
+            route_tx: self.route_tx,
+            router,
         }
     }
 }
 
-/// Polls a source on its interval; acknowledges what was committed.
-async fn poll_source(
-    config: Arc<Config>,
-    name: String,
-    interval: Duration,
-    batch: u32,
-    mut source: plutanium_runtime::Connector,
-    store: Arc<SqliteStore>,
-    mut stopped: watch::Receiver<bool>,
-) {
-    loop {
-        if *stopped.borrow() {
-            return;
-        }
-        match Source::poll(&mut source, batch).await {
-            Ok(messages) => {
-                let mut committed = Vec::new();
-                let mut refused = Vec::new();
-                for message in messages {
-                    let now = now_ms();
-                    match config.policy.check(
-                        &message.to,
-                        &message.text,
-                        message.options.encoding,
-                        config.default_country.as_deref(),
-                    ) {
-                        Ok((to, _)) => {
-                            let row = NewOutbound {
-                                key: format!("{name}:{}", message.key),
-                                source: name.clone(),
-                                to,
-                                text: message.text,
-                                options: message.options,
-                                allowed_modems: Vec::new(),
-                            };
-                            match blocking(&store, move |s| s.enqueue(&row, now)).await {
-                                Ok(_) => committed.push(message.key),
-                                Err(e) => {
-                                    tracing::error!(source = name, error = %e, "cannot commit; not acknowledging")
-                                }
-                            }
-                        }
-                        Err(refusal) => refused.push((message.key, refusal.to_string())),
-                    }
-                }
-                if !committed.is_empty()
-                    && let Err(e) = Source::ack(&mut source, &committed).await
-                {
-                    tracing::warn!(source = name, error = %e, "ack failed; the source will offer them again and the outbox drops the copies");
-                }
-                if !refused.is_empty()
-                    && let Err(e) = Source::reject(&mut source, &refused).await
-                {
-                    tracing::warn!(source = name, error = %e, "reject failed");
-                }
+/// Waits for `task` until `deadline`, then aborts it.
+async fn finish<T>(mut task: JoinHandle<T>, deadline: tokio::time::Instant) {
+    if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+        tracing::warn!("a task did not stop in time; aborting it");
+        task.abort();
+        let _ = task.await;
+    }
+}
+
+/// Queues what was stored but not routed before the last stop.
+async fn queue_unrouted(store: &Arc<SqliteStore>, route_tx: &mpsc::UnboundedSender<Routable>) {
+    let found = blocking(store, |s| {
+        Ok((s.unrouted_inbound(100_000)?, s.unrouted_calls(100_000)?))
+    })
+    .await;
+    match found {
+        Ok((messages, calls)) => {
+            if !messages.is_empty() || !calls.is_empty() {
+                tracing::info!(
+                    messages = messages.len(),
+                    calls = calls.len(),
+                    "routing what was stored before the last stop"
+                );
             }
-            Err(e) => tracing::warn!(source = name, error = %e, "poll failed"),
+            for (id, record) in messages {
+                let _ = route_tx.send(inbound::sms_event(id, record));
+            }
+            for call in calls {
+                let _ = route_tx.send(inbound::call_event(
+                    call.id,
+                    call.modem,
+                    call.caller,
+                    call.at,
+                ));
+            }
         }
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = stopped.changed() => {}
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read unrouted messages; they are routed at the next start")
         }
     }
 }
@@ -648,6 +527,9 @@ pub(crate) fn check_runnable(config: &Config, in_process: bool) -> Result<()> {
 mod tests {
     use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
 
+    use plutanium_store::{InboundRecord, NewOutbound, SendOutcome};
+
+    use super::sender::LEASE;
     use super::*;
 
     const CONFIG: &str = r#"

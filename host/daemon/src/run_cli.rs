@@ -9,7 +9,7 @@ use plutanium_core::config::StoreLocation;
 use plutanium_store::SqliteStore;
 
 use crate::connector_catalog::Catalog;
-use crate::gateway::{Gateway, check_runnable};
+use crate::gateway::{Gateway, Prepared, check_runnable};
 
 /// `plutanium run` arguments.
 #[derive(Debug, Args)]
@@ -41,23 +41,15 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     check_runnable(&config, false)?;
     let data_dir = crate::data_dir::resolve(args.data_dir)?;
     let store = Arc::new(match &config.store {
-        StoreLocation::Sqlite(path) => SqliteStore::open(path)
-            .with_context(|| format!("cannot open the store {}", path.display()))?,
+        StoreLocation::Sqlite(path) => SqliteStore::open(path)?,
         StoreLocation::Memory => SqliteStore::open_in_memory()?,
     });
     let store_location = config.store.clone();
-    let start = |config| {
-        Gateway::start(
-            config,
-            store.clone(),
-            Catalog::new(&data_dir),
-            Some(data_dir.join("cache")),
-            None,
-            |_| {},
-        )
-    };
-    let mut current = config.clone();
-    let mut gateway = start(config).await?;
+    let catalog = Catalog::new(&data_dir);
+    let cache_dir = data_dir.join("cache");
+    let prepare =
+        |config| Prepared::new(config, &store, &catalog, Some(cache_dir.clone()), &|_| {});
+    let mut gateway = Gateway::launch_prepared(prepare(config)?, store.clone(), None).await;
     let notifier = crate::sd_notify::Notifier::from_env();
     notifier.notify("READY=1\nSTATUS=running");
     tracing::info!("running");
@@ -78,28 +70,27 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
             _ = hangup.recv() => {
-                // Reload: a config that does not load leaves the running one alone.
-                notifier.notify("RELOADING=1");
-                match crate::config_cli::load(&args.config) {
-                    Err(e) => tracing::error!(error = %e, "the new config does not load; keeping the running one"),
-                    Ok(new) if new.store != store_location => {
-                        tracing::error!("the store cannot change on reload; restart the daemon for that");
+                notifier.notify(&format!(
+                    "RELOADING=1\nMONOTONIC_USEC={}",
+                    crate::sd_notify::monotonic_usec()
+                ));
+                // Everything that can fail is done before the running gateway
+                // is touched: a config that does not load or start leaves it alone.
+                let prepared = crate::config_cli::load(&args.config).and_then(|new| {
+                    if new.store != store_location {
+                        anyhow::bail!("the store cannot change on reload; restart the daemon for that");
                     }
-                    Ok(new) => {
-                        // Modems and connectors restart; the store, and with it
-                        // the queue and every connector's KV, stays.
-                        gateway.stop().await;
-                        match start(new.clone()).await {
-                            Ok(reloaded) => {
-                                gateway = reloaded;
-                                current = new;
-                                tracing::info!("reloaded");
-                            }
-                            Err(e) => {
-                                tracing::error!(error = %format!("{e:#}"), "the new config does not start; back to the running one");
-                                gateway = start(current.clone()).await?;
-                            }
-                        }
+                    check_runnable(&new, false)?;
+                    prepare(new)
+                });
+                match prepared {
+                    Err(e) => tracing::error!(error = %format!("{e:#}"), "the new config cannot start; keeping the running one"),
+                    Ok(prepared) => {
+                        // Changed modems and every connector restart; unchanged
+                        // modems keep running; the store, and with it the queue
+                        // and every connector's KV, stays.
+                        gateway = gateway.reload(prepared, None).await;
+                        tracing::info!("reloaded");
                     }
                 }
                 notifier.notify("READY=1\nSTATUS=running");

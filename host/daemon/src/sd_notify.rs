@@ -52,3 +52,14 @@ impl Notifier {
         Some(Duration::from_micros(usec / 2).max(Duration::from_millis(100)))
     }
 }
+
+/// `CLOCK_MONOTONIC` in microseconds, as `RELOADING=1` wants it in
+/// `MONOTONIC_USEC=` (systemd 253 and later time the reload from it).
+pub(crate) fn monotonic_usec() -> u64 {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC)
+        .map(|t| {
+            u64::try_from(t.tv_sec()).unwrap_or(0) * 1_000_000
+                + u64::try_from(t.tv_nsec()).unwrap_or(0) / 1_000
+        })
+        .unwrap_or(0)
+}

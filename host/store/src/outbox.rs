@@ -110,6 +110,15 @@ pub enum SendOutcome {
         /// When it is due again.
         at: Timestamp,
     },
+    /// Not tried (no modem could take it, or the sender stopped first):
+    /// queued again, due at `at`, and the claim does not count as an
+    /// attempt.
+    Postpone {
+        /// Why.
+        error: String,
+        /// When it is due again.
+        at: Timestamp,
+    },
     /// Give up (a permanent error).
     Failed {
         /// Why.
@@ -489,6 +498,12 @@ impl SqliteStore {
                          last_error = CASE WHEN attempts >= ?6 THEN 'gave up after ' || attempts || ' attempts: ' || ?3 ELSE ?3 END, \
                          updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
                         params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS],
+                    )?,
+                    SendOutcome::Postpone { error, at } => tx.execute(
+                        "UPDATE outbox SET state = 'queued', lease_until = NULL, \
+                         attempts = MAX(attempts - 1, 0), next_attempt_at = ?2, last_error = ?3, \
+                         updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                        params![id, *at as i64, error, now, attempt],
                     )?,
                     SendOutcome::Failed { error } => tx.execute(
                         "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \

@@ -496,7 +496,7 @@ routes:
     assert!(status.success(), "exit {status}: {stderr}");
     // --log-format json: every log line is a JSON object.
     assert!(stderr.lines().any(|l| l.contains("running")), "{stderr}");
-    assert!(stderr.contains("the new config does not load"), "{stderr}");
+    assert!(stderr.contains("the new config cannot start"), "{stderr}");
     assert!(stderr.contains("reloaded"), "{stderr}");
     for line in stderr.lines() {
         let parsed: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));

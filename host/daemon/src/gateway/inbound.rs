@@ -1,0 +1,194 @@
+//! Each modem's events: committed to the store, then acknowledged (so the
+//! modem deletes them), then handed to the router.
+
+use std::sync::Arc;
+
+use plutanium_core::{Call, DeliveryState, DeliveryStatus, Event, InboundSms};
+use plutanium_modem::ModemEvent;
+use plutanium_sms::{Payload, StatusCategory};
+use plutanium_store::{InboundRecord, Inserted, SqliteStore};
+use tokio::sync::mpsc;
+
+use super::{Routable, Stored, blocking, now_ms};
+
+/// The event for the stored message `id`.
+pub(super) fn sms_event(id: i64, record: InboundRecord) -> Routable {
+    Routable {
+        origin: record.modem.clone(),
+        stored: Stored::Inbox(id),
+        event: Event::Sms(InboundSms {
+            id: id.to_string(),
+            sender: record.sender,
+            recipient: record.recipient,
+            text: record.text,
+            received_at: record.received_at,
+            modem: record.modem,
+            meta: Vec::new(),
+        }),
+    }
+}
+
+/// The event for the logged call `id`.
+pub(super) fn call_event(id: i64, modem: String, caller: Option<String>, at: u64) -> Routable {
+    Routable {
+        origin: modem.clone(),
+        stored: Stored::Call(id),
+        event: Event::Call(Call { caller, modem, at }),
+    }
+}
+
+/// Commits each event of `modem`, acknowledges it, then hands it to the
+/// router. Ends when the modem's driver stops.
+pub(super) async fn modem_events(
+    modem: String,
+    number: String,
+    mut events: mpsc::Receiver<ModemEvent>,
+    store: Arc<SqliteStore>,
+    route: mpsc::UnboundedSender<Routable>,
+) {
+    while let Some(event) = events.recv().await {
+        let now = now_ms();
+        let routable = match event {
+            ModemEvent::Sms(sms) => {
+                let (text, binary) = match &sms.payload {
+                    Payload::Text(text) => (text.clone(), None),
+                    // Kept as hex, so nothing the network delivered is lost.
+                    Payload::Octets(octets) => (
+                        String::new(),
+                        Some(
+                            octets
+                                .iter()
+                                .map(|b| format!("{b:02X}"))
+                                .collect::<String>(),
+                        ),
+                    ),
+                };
+                // The service centre's time stamp, when it is a sane one.
+                let stamped = u64::try_from(sms.timestamp.to_unix())
+                    .ok()
+                    .and_then(|s| s.checked_mul(1000))
+                    .filter(|&ms| ms > 0 && ms <= now + 86_400_000);
+                let mut meta = vec![
+                    ("parts".into(), sms.parts.to_string()),
+                    ("smsc_time".into(), sms.timestamp.to_rfc3339()),
+                ];
+                if let Some(hex) = binary {
+                    meta.push(("binary".into(), hex));
+                }
+                let record = InboundRecord {
+                    fingerprint: format!("{modem}:{:016x}", sms.fingerprint),
+                    modem: modem.clone(),
+                    sender: sms.sender.clone(),
+                    recipient: number.clone(),
+                    text,
+                    received_at: stamped.unwrap_or(now),
+                    meta,
+                };
+                let stored = record.clone();
+                match blocking(&store, move |s| s.insert_inbound(&stored, None, now)).await {
+                    Ok(inserted) => {
+                        super::failpoint("after-inbound-commit");
+                        // Committed: now the modem may delete it.
+                        sms.ack.ack();
+                        match inserted {
+                            Inserted::New(id) => Some(sms_event(id, record)),
+                            Inserted::Duplicate(_) => None,
+                        }
+                    }
+                    Err(e) => {
+                        // Not acknowledged: it stays on the modem and comes back.
+                        tracing::error!(modem, error = %e, "cannot store an inbound SMS; leaving it on the modem");
+                        None
+                    }
+                }
+            }
+            ModemEvent::StatusReport(report) => {
+                let delivered = match report.status.category() {
+                    StatusCategory::Delivered => true,
+                    StatusCategory::Failed | StatusCategory::Expired => false,
+                    // Pending, or a category this build does not know:
+                    _ => {
+                        // The network is still trying: nothing changes yet.
+                        report.ack.ack();
+                        continue;
+                    }
+                };
+                let reference = report.message_ref;
+                let modem_name = modem.clone();
+                let detail = format!("{:?}", report.status);
+                let result = blocking(&store, move |s| {
+                    s.record_delivery(&modem_name, reference, delivered, Some(&detail), now)
+                })
+                .await;
+                match result {
+                    Ok(row) => {
+                        report.ack.ack();
+                        row.map(|row| Routable {
+                            origin: modem.clone(),
+                            stored: Stored::Nothing,
+                            event: Event::Status(DeliveryStatus {
+                                key: row.key,
+                                to: row.to,
+                                state: if delivered {
+                                    DeliveryState::Delivered
+                                } else {
+                                    DeliveryState::Failed
+                                },
+                                detail: row.last_error,
+                                at: now,
+                            }),
+                        })
+                    }
+                    Err(e) => {
+                        tracing::error!(modem, error = %e, "cannot store a status report; leaving it on the modem");
+                        None
+                    }
+                }
+            }
+            ModemEvent::Call(call) => {
+                let (modem_name, caller) = (modem.clone(), call.caller.clone());
+                match blocking(&store, move |s| {
+                    s.log_call(&modem_name, caller.as_deref(), now)
+                })
+                .await
+                {
+                    Ok(id) => Some(call_event(id, modem.clone(), call.caller, now)),
+                    Err(e) => {
+                        // A call cannot wait on the modem; route it anyway.
+                        tracing::error!(modem, error = %e, "cannot log a call");
+                        Some(Routable {
+                            origin: modem.clone(),
+                            stored: Stored::Nothing,
+                            event: Event::Call(Call {
+                                caller: call.caller,
+                                modem: modem.clone(),
+                                at: now,
+                            }),
+                        })
+                    }
+                }
+            }
+            ModemEvent::Undecodable(pdu) => {
+                let (modem_name, detail) = (modem.clone(), format!("{}: {}", pdu.error, pdu.pdu));
+                if blocking(&store, move |s| {
+                    s.log_event(now, "undecodable-pdu", &modem_name, &detail)
+                })
+                .await
+                .is_ok()
+                {
+                    pdu.ack.ack();
+                }
+                None
+            }
+            other => {
+                tracing::info!(modem, event = ?other, "modem event");
+                None
+            }
+        };
+        if let Some(routable) = routable
+            && route.send(routable).is_err()
+        {
+            return;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The router: each committed event through the routes that start where it
+//! came from, their messages committed to the outbox, then the event marked
+//! routed. An event whose routing failed in a way that may pass (a stage
+//! failed transiently, a commit failed) is not marked, and is tried again
+//! with backoff; one that was not committed is retried at the next start.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use plutanium_core::config::{Config, Endpoint};
+use plutanium_core::policy::RateLimiter;
+use plutanium_core::routing::route_event;
+use plutanium_core::{Processor, Sink, StageError};
+use plutanium_store::{NewOutbound, SqliteStore};
+use tokio::sync::{mpsc, watch};
+
+use super::{Routable, Stored, blocking, now_ms};
+
+/// First wait before routing a failed event again; doubles up to
+/// [`MAX_RETRY_WAIT`].
+const FIRST_RETRY_WAIT: Duration = Duration::from_secs(5);
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
+
+/// What a router hands to the next one on reload: the queue of committed
+/// events it had not routed yet, the events waiting for a retry, and the
+/// per-destination counts.
+pub(super) struct RouterState {
+    pub(super) events: mpsc::UnboundedReceiver<Routable>,
+    retries: Vec<Retry>,
+    per_destination: Option<RateLimiter>,
+}
+
+struct Retry {
+    routable: Routable,
+    due: tokio::time::Instant,
+    wait: Duration,
+}
+
+impl RouterState {
+    pub(super) fn new(events: mpsc::UnboundedReceiver<Routable>) -> Self {
+        RouterState {
+            events,
+            retries: Vec::new(),
+            per_destination: None,
+        }
+    }
+}
+
+/// Whether routing the event again later may succeed where it failed now.
+fn may_pass_later(error: &StageError) -> Option<Option<Duration>> {
+    match error {
+        StageError::Transient(_) => Some(None),
+        StageError::Unavailable { retry_in, .. } => Some(Some(*retry_in)),
+        _ => None,
+    }
+}
+
+/// Routes events until `stopped`; returns what the next router takes over.
+pub(super) async fn router(
+    config: Arc<Config>,
+    mut state: RouterState,
+    mut processors: HashMap<String, Box<dyn Processor>>,
+    mut sinks: HashMap<String, Box<dyn Sink>>,
+    store: Arc<SqliteStore>,
+    mut stopped: watch::Receiver<bool>,
+) -> RouterState {
+    let mut per_destination = state.per_destination.take().unwrap_or_else(|| {
+        RateLimiter::new(
+            config.policy.per_destination_per_hour,
+            Duration::from_secs(3600),
+        )
+    });
+    loop {
+        let next_retry = state.retries.iter().map(|r| r.due).min();
+        let (routable, wait) = tokio::select! {
+            biased;
+            _ = stopped.wait_for(|stop| *stop) => break,
+            event = state.events.recv() => match event {
+                Some(routable) => (routable, FIRST_RETRY_WAIT),
+                None => break,
+            },
+            _ = async {
+                match next_retry {
+                    Some(due) => tokio::time::sleep_until(due).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                let now = tokio::time::Instant::now();
+                let index = state.retries.iter().position(|r| r.due <= now).expect("a retry is due");
+                let retry = state.retries.swap_remove(index);
+                (retry.routable, retry.wait)
+            }
+        };
+        let again = route_one(
+            &config,
+            &routable,
+            &mut processors,
+            &mut sinks,
+            &mut per_destination,
+            &store,
+        )
+        .await;
+        match again {
+            None => mark_routed(&store, &routable.stored).await,
+            Some(hint) => {
+                let wait = hint.unwrap_or(wait).clamp(FIRST_RETRY_WAIT, MAX_RETRY_WAIT);
+                tracing::warn!(
+                    retry_in = ?wait,
+                    "routing did not finish; the event will be routed again"
+                );
+                state.retries.push(Retry {
+                    routable,
+                    due: tokio::time::Instant::now() + wait,
+                    wait: (wait * 2).min(MAX_RETRY_WAIT),
+                });
+            }
+        }
+    }
+    state.per_destination = Some(per_destination);
+    state
+}
+
+/// Routes one event. `None`: done (whatever could be done is committed);
+/// `Some(wait)`: route it again later, after `wait` if a stage said so.
+async fn route_one(
+    config: &Config,
+    routable: &Routable,
+    processors: &mut HashMap<String, Box<dyn Processor>>,
+    sinks: &mut HashMap<String, Box<dyn Sink>>,
+    per_destination: &mut RateLimiter,
+    store: &Arc<SqliteStore>,
+) -> Option<Option<Duration>> {
+    let event = &routable.event;
+    let origin = Endpoint::Modem(routable.origin.clone());
+    let mut again: Option<Option<Duration>> = None;
+    for route in config.routes.iter().filter(|r| r.from == origin) {
+        let routed = route_event(route, event, processors).await;
+        for (stage, error) in &routed.failures {
+            tracing::warn!(stage, error = %error, "a stage failed");
+            if let Some(hint) = may_pass_later(error) {
+                again = Some(again.flatten().or(hint));
+            }
+        }
+        let mut rows = Vec::new();
+        let now = now_ms();
+        for planned in routed.sends {
+            let outbound = planned.outbound;
+            let checked = config.policy.check(
+                &outbound.to,
+                &outbound.text,
+                outbound.options.encoding,
+                config.default_country.as_deref(),
+            );
+            let to = match checked {
+                Ok((to, _parts)) => to,
+                Err(refusal) => {
+                    tracing::warn!(key = outbound.key, %refusal, "message refused by policy");
+                    let (key, reason) = (outbound.key.clone(), refusal.to_string());
+                    let _ =
+                        blocking(store, move |s| s.log_event(now, "refused", &key, &reason)).await;
+                    continue;
+                }
+            };
+            if let Err(next) = per_destination.try_acquire(&to, now) {
+                tracing::warn!(
+                    to,
+                    retry_at = next,
+                    "per-destination limit reached; message refused"
+                );
+                let (key, reason) = (
+                    outbound.key.clone(),
+                    format!(
+                        "more than {} messages to {to} within an hour",
+                        config.policy.per_destination_per_hour
+                    ),
+                );
+                let _ = blocking(store, move |s| s.log_event(now, "refused", &key, &reason)).await;
+                continue;
+            }
+            rows.push(NewOutbound {
+                key: outbound.key,
+                source: planned.by,
+                to,
+                text: outbound.text,
+                options: outbound.options,
+                allowed_modems: planned.modems,
+            });
+        }
+        if !rows.is_empty()
+            && let Err(e) = blocking(store, move |s| s.enqueue_batch(&rows, now)).await
+        {
+            tracing::error!(error = %e, "cannot commit the messages of a route");
+            again = Some(again.flatten());
+        }
+        if routed.dropped_by.is_none() {
+            for name in &routed.sinks {
+                if let Some(sink) = sinks.get_mut(name)
+                    && let Err(e) = sink.deliver(event).await
+                {
+                    tracing::warn!(sink = name, error = %e, "a sink failed");
+                    if let Some(hint) = may_pass_later(&e) {
+                        again = Some(again.flatten().or(hint));
+                    }
+                }
+            }
+        }
+    }
+    again
+}
+
+/// Records that the stored event's routes ran and their messages are
+/// committed: a restart need not route it again.
+async fn mark_routed(store: &Arc<SqliteStore>, stored: &Stored) {
+    let now = now_ms();
+    let result = match *stored {
+        Stored::Inbox(id) => blocking(store, move |s| s.mark_routed(id, now)).await,
+        Stored::Call(id) => blocking(store, move |s| s.mark_call_routed(id, now)).await,
+        Stored::Nothing => Ok(()),
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "cannot mark an event routed; it will be routed again after a restart");
+    }
+}

@@ -1,0 +1,308 @@
+//! Sending: a dispatcher claims due outbox rows and hands each to a worker
+//! per modem (round-robin among the healthy modems the row allows, under
+//! each modem's rate limit); workers send, one message at a time per modem,
+//! all modems at once; a completer commits their outcomes in batches, one
+//! durable commit for many sends.
+//!
+//! Stopping: the dispatcher stops claiming, each worker finishes the send in
+//! flight and gives back the rows it had not started (queued again, not
+//! counted as an attempt), and the completer commits everything before it
+//! ends. Only then are the modems stopped.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use plutanium_core::ModemPool;
+use plutanium_core::config::Config;
+use plutanium_core::policy::RateLimiter;
+use plutanium_modem::{ModemHandle, ModemState, SendError, SendOptions};
+use plutanium_store::{OutboxRow, SendOutcome, SqliteStore};
+use tokio::sync::{Notify, mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::{blocking, now_ms};
+
+/// How long a claimed outbox row is ours before another sender may take it.
+pub(super) const LEASE: Duration = Duration::from_secs(120);
+
+/// Rows handed to one modem's worker and not yet committed, at most.
+const IN_FLIGHT_PER_MODEM: usize = 16;
+
+/// Outcomes committed in one transaction, at most.
+const COMMIT_BATCH: usize = 512;
+
+/// When no modem can take a row now, it is due again after this.
+const NO_MODEM_WAIT_MS: u64 = 2_000;
+
+/// The wait before retry `attempt` (1-based) after a transient error:
+/// 15 s doubling per attempt up to 30 min, with ±20 % jitter so that rows
+/// that failed together do not come back together.
+pub(super) fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
+    let base = 15_000u64.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+    let capped = base.min(30 * 60_000) as f64;
+    (capped * (0.8 + 0.4 * jitter.clamp(0.0, 1.0))) as u64
+}
+
+/// A number in [0, 1) that differs between rows and between runs.
+fn jitter(id: i64) -> f64 {
+    use std::hash::BuildHasher;
+    let hash = std::collections::hash_map::RandomState::new().hash_one(id);
+    (hash % 10_000) as f64 / 10_000.0
+}
+
+struct Done {
+    id: i64,
+    attempt: u32,
+    outcome: SendOutcome,
+}
+
+/// Starts the dispatcher, one worker per modem and the completer.
+pub(super) fn spawn(
+    config: Arc<Config>,
+    modems: Vec<ModemHandle>,
+    store: Arc<SqliteStore>,
+    stopped: watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let room = Arc::new(Notify::new());
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
+    let mut tasks = Vec::new();
+    let mut queues = HashMap::new();
+    for handle in &modems {
+        let (tx, rx) = mpsc::unbounded_channel::<OutboxRow>();
+        queues.insert(handle.name().to_string(), tx);
+        tasks.push(tokio::spawn(worker(
+            handle.clone(),
+            config.policy.max_parts,
+            rx,
+            done_tx.clone(),
+            stopped.clone(),
+        )));
+    }
+    drop(done_tx);
+    tasks.push(tokio::spawn(completer(
+        done_rx,
+        store.clone(),
+        in_flight.clone(),
+        room.clone(),
+    )));
+    tasks.push(tokio::spawn(dispatcher(
+        config, modems, queues, store, in_flight, room, stopped,
+    )));
+    tasks
+}
+
+/// Claims due rows while there is room, and hands each to a modem.
+async fn dispatcher(
+    config: Arc<Config>,
+    modems: Vec<ModemHandle>,
+    queues: HashMap<String, mpsc::UnboundedSender<OutboxRow>>,
+    store: Arc<SqliteStore>,
+    in_flight: Arc<AtomicUsize>,
+    room: Arc<Notify>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let names: Vec<String> = modems.iter().map(|m| m.name().to_string()).collect();
+    let mut pool = ModemPool::new(names.clone());
+    let mut limits: HashMap<String, RateLimiter> = config
+        .modems
+        .iter()
+        .map(|m| {
+            (
+                m.name.clone(),
+                RateLimiter::new(m.rate_per_minute, Duration::from_secs(60)),
+            )
+        })
+        .collect();
+    let capacity = IN_FLIGHT_PER_MODEM * modems.len().max(1);
+    let mut postponed = Vec::new();
+    loop {
+        if *stopped.borrow() {
+            return;
+        }
+        let free = capacity.saturating_sub(in_flight.load(Ordering::Acquire));
+        if free == 0 || modems.is_empty() {
+            tokio::select! {
+                _ = room.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+            continue;
+        }
+        let now = now_ms();
+        let limit = u32::try_from(free).unwrap_or(u32::MAX);
+        let claimed = match blocking(&store, move |s| s.claim(now, limit, LEASE)).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim outbox rows");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+            continue;
+        }
+        for handle in &modems {
+            pool.set_healthy(handle.name(), *handle.state().borrow() == ModemState::Ready);
+        }
+        let now = now_ms();
+        for row in claimed {
+            // The modems this row may not use: outside its route, or not the
+            // one it asked for.
+            let mut excluded: Vec<String> = names
+                .iter()
+                .filter(|name| {
+                    let requested = row.options.modem.as_ref().is_some_and(|m| m != *name);
+                    let outside =
+                        !row.allowed_modems.is_empty() && !row.allowed_modems.contains(name);
+                    requested || outside
+                })
+                .cloned()
+                .collect();
+            let mut next_free = None;
+            let chosen = loop {
+                let Some(name) = pool.pick(None, &excluded) else {
+                    break None;
+                };
+                match limits.get_mut(&name).map(|l| l.try_acquire(&name, now)) {
+                    Some(Err(at)) => {
+                        next_free = Some(next_free.map_or(at, |n: u64| n.min(at)));
+                        excluded.push(name);
+                    }
+                    _ => break Some(name),
+                }
+            };
+            match chosen.and_then(|name| queues.get(&name)) {
+                Some(queue) => {
+                    in_flight.fetch_add(1, Ordering::AcqRel);
+                    if let Err(mpsc::error::SendError(row)) = queue.send(row) {
+                        in_flight.fetch_sub(1, Ordering::AcqRel);
+                        postponed.push((row, now));
+                    }
+                }
+                None => postponed.push((row, next_free.unwrap_or(now + NO_MODEM_WAIT_MS))),
+            }
+        }
+        if !postponed.is_empty() {
+            // Not an attempt: no modem could take them now.
+            let outcomes: Vec<_> = postponed
+                .drain(..)
+                .map(|(row, at)| {
+                    (
+                        row.id,
+                        row.attempts,
+                        SendOutcome::Postpone {
+                            error: "no modem of its route is ready or under its rate limit".into(),
+                            at,
+                        },
+                    )
+                })
+                .collect();
+            if let Err(e) = blocking(&store, move |s| s.complete_batch(&outcomes, now_ms())).await {
+                tracing::error!(error = %e, "cannot postpone rows; their lease brings them back");
+            }
+        }
+    }
+}
+
+/// Sends the rows handed to one modem, in order.
+async fn worker(
+    handle: ModemHandle,
+    max_parts: u8,
+    mut rows: mpsc::UnboundedReceiver<OutboxRow>,
+    done: mpsc::UnboundedSender<Done>,
+    stopped: watch::Receiver<bool>,
+) {
+    while let Some(row) = rows.recv().await {
+        let outcome = if *stopped.borrow() {
+            SendOutcome::Postpone {
+                error: "the gateway stopped before sending it".into(),
+                at: now_ms(),
+            }
+        } else {
+            send(&handle, &row, max_parts).await
+        };
+        let _ = done.send(Done {
+            id: row.id,
+            attempt: row.attempts,
+            outcome,
+        });
+    }
+}
+
+async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutcome {
+    let options = SendOptions {
+        encoding: row.options.encoding.policy(),
+        status_report: row.options.status_report,
+        flash: row.options.flash,
+        validity: row
+            .options
+            .validity_minutes
+            .map(|m| Duration::from_secs(u64::from(m) * 60)),
+        max_parts: Some(usize::from(max_parts)),
+        ..SendOptions::default()
+    };
+    match handle.send_text(&row.to, &row.text, &options).await {
+        Ok(sent) => SendOutcome::Sent {
+            modem: handle.name().to_string(),
+            message_refs: sent.message_refs,
+        },
+        // Nothing was sent: another modem, or this one later, may take it,
+        // and it does not count as an attempt.
+        Err(e @ (SendError::NotReady(_) | SendError::Stopped)) => SendOutcome::Postpone {
+            error: e.to_string(),
+            at: now_ms() + NO_MODEM_WAIT_MS,
+        },
+        Err(e) if e.is_transient() => SendOutcome::Retry {
+            error: e.to_string(),
+            at: now_ms() + backoff_ms(row.attempts, jitter(row.id)),
+        },
+        Err(e) => SendOutcome::Failed {
+            error: e.to_string(),
+        },
+    }
+}
+
+/// Commits outcomes in batches: whatever arrived while the last commit ran.
+async fn completer(
+    mut done: mpsc::UnboundedReceiver<Done>,
+    store: Arc<SqliteStore>,
+    in_flight: Arc<AtomicUsize>,
+    room: Arc<Notify>,
+) {
+    let mut batch = Vec::new();
+    while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
+        let count = batch.len();
+        let outcomes: Vec<_> = batch
+            .drain(..)
+            .map(|d| (d.id, d.attempt, d.outcome))
+            .collect();
+        if let Err(e) = blocking(&store, move |s| s.complete_batch(&outcomes, now_ms())).await {
+            // The rows stay `sending` until their lease runs out, then are
+            // sent again: a duplicate, never a loss.
+            tracing::error!(error = %e, rows = count, "cannot record sends");
+        }
+        in_flight.fetch_sub(count, Ordering::AcqRel);
+        room.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        assert_eq!(backoff_ms(1, 0.5), 15_000);
+        assert_eq!(backoff_ms(2, 0.5), 30_000);
+        assert_eq!(backoff_ms(3, 0.0), 48_000);
+        assert_eq!(backoff_ms(3, 1.0), 72_000);
+        assert_eq!(backoff_ms(40, 0.5), 30 * 60_000);
+        assert_eq!(backoff_ms(0, 0.5), 15_000);
+    }
+}
