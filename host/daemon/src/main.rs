@@ -1,12 +1,15 @@
 //! `plutanium`: the Plutanium SMS gateway's command line.
 //!
-//! What it is: the binary users run. Today it offers the codec tools
-//! (`plutanium pdu encode|decode|join`, `plutanium gsm7 strip|count`), the modem
-//! tools (`plutanium modem probe|send|listen|ussd`) and the simulated network
-//! (`plutanium sim`); the daemon and the demo arrive with later crates.
+//! What it is: the binary users run: the daemon (`plutanium run`), the demo
+//! (`plutanium demo`), sending and reading the message log (`plutanium send`,
+//! `plutanium messages list|show`), config checks, connector tools, the codec
+//! tools (`plutanium pdu …`, `plutanium gsm7 …`), the modem tools
+//! (`plutanium modem probe|send|listen|ussd`) and the simulated network
+//! (`plutanium sim`).
 //!
-//! What it is not: a library. Codec logic lives in `plutanium-sms`; this crate
-//! only parses arguments, calls it and prints JSON or plain text.
+//! What it is not: a library. The codec, the driver, the routing core, the
+//! store and the runtime live in their crates; this one wires them together
+//! (`gateway`), parses arguments and prints JSON or plain text.
 
 mod codec_cli;
 mod config_cli;
@@ -16,6 +19,7 @@ mod connector_try;
 mod data_dir;
 mod demo_cli;
 mod gateway;
+mod messages_cli;
 mod modem_cli;
 mod run_cli;
 mod scaffold;
@@ -56,6 +60,11 @@ enum Command {
     /// Check a config file.
     #[command(subcommand)]
     Config(config_cli::ConfigCommand),
+    /// Queue one SMS in the store a running daemon sends from.
+    Send(messages_cli::SendArgs),
+    /// Read the message log: list, show.
+    #[command(subcommand)]
+    Messages(messages_cli::MessagesCommand),
     /// Connector components: inspect, list, install, new.
     #[command(subcommand)]
     Connector(connector_cli::ConnectorCommand),
@@ -121,6 +130,8 @@ fn main() -> ExitCode {
         Command::Sim(args) => block_on(sim_cli::run(args)),
         Command::Connector(cmd) => connector_cli::run(cmd),
         Command::Config(cmd) => config_cli::run(cmd),
+        Command::Send(args) => messages_cli::send(args),
+        Command::Messages(cmd) => messages_cli::run(cmd),
         Command::Run(args) => {
             init_logging_as(args.log_format, "info");
             block_on(run_cli::run(args))

@@ -40,10 +40,24 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     let config = crate::config_cli::load(&args.config)?;
     check_runnable(&config, false)?;
     let data_dir = crate::data_dir::resolve(args.data_dir)?;
+    // One daemon per store: a second one would send the same queue twice.
+    let _lock = match &config.store {
+        StoreLocation::Sqlite(path) => Some(lock_store(path)?),
+        StoreLocation::Memory => None,
+    };
     let store = Arc::new(match &config.store {
         StoreLocation::Sqlite(path) => SqliteStore::open(path)?,
         StoreLocation::Memory => SqliteStore::open_in_memory()?,
     });
+    // What a crashed predecessor had claimed is due now, not when its lease
+    // runs out.
+    let recovered = store.recover_claims(crate::gateway::now_ms())?;
+    if recovered > 0 {
+        tracing::info!(
+            messages = recovered,
+            "sending again what was being sent when the last run stopped"
+        );
+    }
     let store_location = config.store.clone();
     let catalog = Catalog::new(&data_dir);
     let cache_dir = data_dir.join("cache");
@@ -104,4 +118,27 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         watchdog.abort();
     }
     Ok(())
+}
+
+/// Takes `<store>.lock` for the life of the process, or says who has it.
+fn lock_store(store: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
+    let mut name = store.as_os_str().to_owned();
+    name.push(".lock");
+    let path = PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(
+        |(_, errno)| match errno {
+            nix::errno::Errno::EWOULDBLOCK => anyhow::anyhow!(
+                "another plutanium is running on the store {} (it holds {})",
+                store.display(),
+                path.display()
+            ),
+            other => anyhow::anyhow!("cannot lock {}: {other}", path.display()),
+        },
+    )
 }

@@ -195,11 +195,20 @@ impl SqliteStore {
 
     /// The newest `limit` messages with their ids, newest first.
     pub fn recent_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+        self.inbound_since(0, limit)
+    }
+
+    /// The newest `limit` messages stored at or after `since`, newest first.
+    pub fn inbound_since(
+        &self,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
-                "SELECT {INBOX_COLUMNS} FROM inbox ORDER BY id DESC LIMIT ?1"
+                "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= ?1 ORDER BY id DESC LIMIT ?2"
             ))?;
-            let rows = stmt.query_map([limit], read_inbound)?;
+            let rows = stmt.query_map(params![since as i64, limit], read_inbound)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }

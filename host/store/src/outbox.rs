@@ -518,6 +518,21 @@ impl SqliteStore {
         })
     }
 
+    /// Makes every claimed row due now: for a process that starts on a
+    /// store no other process uses (the daemon holds a lock for that), the
+    /// rows still `sending` were claimed by its crashed predecessor, and
+    /// need not wait for their lease. Their attempt still counts (the send
+    /// may have gone out). Returns how many.
+    pub fn recover_claims(&self, now: Timestamp) -> Result<usize, StoreError> {
+        self.with(|conn| {
+            Ok(conn.execute(
+                "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?1, \
+                 updated_at = ?1 WHERE state = 'sending'",
+                [now as i64],
+            )?)
+        })
+    }
+
     /// Gives a claimed row back unsent (shutting down before trying it): it
     /// is queued again, and the claim does not count as an attempt.
     pub fn release(&self, id: i64, attempt: u32, now: Timestamp) -> Result<bool, StoreError> {
@@ -620,11 +635,20 @@ impl SqliteStore {
 
     /// The newest `limit` rows, newest first.
     pub fn recent_outbound(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+        self.outbound_since(0, limit)
+    }
+
+    /// The newest `limit` rows enqueued at or after `since`, newest first.
+    pub fn outbound_since(
+        &self,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
-                "SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?1"
+                "SELECT {COLUMNS} FROM outbox WHERE created_at >= ?1 ORDER BY id DESC LIMIT ?2"
             ))?;
-            let rows = stmt.query_map([limit], read_row)?;
+            let rows = stmt.query_map(params![since as i64, limit], read_row)?;
             collect(rows)
         })
     }

@@ -85,6 +85,7 @@ pub(super) async fn modem_events(
                     meta,
                 };
                 let stored = record.clone();
+                super::failpoint("before-inbound-commit");
                 match blocking(&store, move |s| s.insert_inbound(&stored, None, now)).await {
                     Ok(inserted) => {
                         super::failpoint("after-inbound-commit");

@@ -2,7 +2,9 @@
 //! per modem (round-robin among the healthy modems the row allows, under
 //! each modem's rate limit); workers send, one message at a time per modem,
 //! all modems at once; a completer commits their outcomes in batches, one
-//! durable commit for many sends.
+//! durable commit for many sends. A worker sends its next message only once
+//! the outcome of its last one is committed, so a crash can repeat at most
+//! one message per modem.
 //!
 //! Stopping: the dispatcher stops claiming, each worker finishes the send in
 //! flight and gives back the rows it had not started (queued again, not
@@ -19,7 +21,7 @@ use plutanium_core::config::Config;
 use plutanium_core::policy::RateLimiter;
 use plutanium_modem::{ModemHandle, ModemState, SendError, SendOptions};
 use plutanium_store::{OutboxRow, SendOutcome, SqliteStore};
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::{blocking, now_ms};
@@ -56,6 +58,8 @@ struct Done {
     id: i64,
     attempt: u32,
     outcome: SendOutcome,
+    /// Told once the outcome is committed.
+    committed: oneshot::Sender<()>,
 }
 
 /// Starts the dispatcher, one worker per modem and the completer.
@@ -227,11 +231,16 @@ async fn worker(
         } else {
             send(&handle, &row, max_parts).await
         };
+        let (committed, wait) = oneshot::channel();
         let _ = done.send(Done {
             id: row.id,
             attempt: row.attempts,
             outcome,
+            committed,
         });
+        // One send per modem between commits: a crash can repeat at most
+        // the one message per modem whose send was not yet committed.
+        let _ = wait.await;
     }
 }
 
@@ -278,14 +287,21 @@ async fn completer(
     let mut batch = Vec::new();
     while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
         let count = batch.len();
+        let mut waiting = Vec::with_capacity(count);
         let outcomes: Vec<_> = batch
             .drain(..)
-            .map(|d| (d.id, d.attempt, d.outcome))
+            .map(|d| {
+                waiting.push(d.committed);
+                (d.id, d.attempt, d.outcome)
+            })
             .collect();
         if let Err(e) = blocking(&store, move |s| s.complete_batch(&outcomes, now_ms())).await {
             // The rows stay `sending` until their lease runs out, then are
             // sent again: a duplicate, never a loss.
             tracing::error!(error = %e, rows = count, "cannot record sends");
+        }
+        for waiter in waiting {
+            let _ = waiter.send(());
         }
         in_flight.fetch_sub(count, Ordering::AcqRel);
         room.notify_one();

@@ -1,7 +1,11 @@
 //! The `plutanium` binary's integration tests, one binary for the crate: the
-//! command line's golden files, and `plutanium sim` / `plutanium modem` as processes.
+//! command line's golden files, `plutanium sim` / `plutanium modem` as
+//! processes, and `plutanium run` against them: sending, the message log,
+//! replies from a wasm processor, and crashes (`kill -9`) while sending and
+//! receiving.
 
 mod cli;
 mod config;
 mod connector;
+mod daemon;
 mod sim;

@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-struct Sim {
+pub(crate) struct Sim {
     child: Child,
-    control: String,
-    modem_tcp: String,
+    pub(crate) control: String,
+    pub(crate) modem_tcp: String,
+    /// Every modem's TCP address, in `--modem` order.
+    pub(crate) modem_tcps: Vec<String>,
 }
 
 impl Drop for Sim {
@@ -25,7 +27,7 @@ fn start_sim(profile: &str) -> Sim {
     start_sim_with(profile, &[])
 }
 
-fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
+pub(crate) fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
     let mut child = Command::new(env!("CARGO_BIN_EXE_plutanium"))
         .args([
             "sim",
@@ -50,11 +52,17 @@ fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
         child,
         control: ready["control"].as_str().expect("control").to_string(),
         modem_tcp: ready["modems"][0]["tcp"].as_str().expect("tcp").to_string(),
+        modem_tcps: ready["modems"]
+            .as_array()
+            .expect("modems")
+            .iter()
+            .map(|m| m["tcp"].as_str().expect("tcp").to_string())
+            .collect(),
     }
 }
 
 /// A minimal HTTP/1.1 client: enough for the control API.
-fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+pub(crate) fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))

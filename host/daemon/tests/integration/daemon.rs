@@ -1,0 +1,449 @@
+//! `plutanium run` as a process against `plutanium sim` over TCP: `plutanium
+//! send` and `plutanium messages` against the daemon's store, an inbound SMS
+//! answered by a wasm processor, delivery reports, and crash tests that
+//! `kill -9` the daemon while it sends and while it receives.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use plutanium_core::SendOptions;
+use plutanium_store::{NewOutbound, OutboxState, SqliteStore};
+use serde_json::Value;
+
+use crate::sim::{Sim, http, start_sim_with};
+
+const OWNER: &str = "+420777000111";
+
+/// The test processor the runtime's build compiles: it answers `echo: TEXT`.
+fn echo_processor() -> PathBuf {
+    let target = option_env!("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("guests/wasm32-wasip2/release/plutanium_test_processor.wasm")
+}
+
+/// A config for `sim`'s modems (gsm0 = +420777000001, gsm1 = …002, …) with
+/// the echo processor answering on gsm0.
+fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
+    let mut modems = String::new();
+    for (index, tcp) in sim.modem_tcps.iter().enumerate() {
+        modems.push_str(&format!(
+            "  gsm{index}: {{ port: \"tcp://{tcp}\", number: \"+42077700000{}\", rate_per_minute: 100000 }}\n",
+            index + 1
+        ));
+    }
+    let config = dir.join("plutanium.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+store: sqlite://{store}
+modems:
+{modems}connectors:
+  echo: {{ component: "{echo}" }}
+routes:
+  - {{ from: gsm0, through: [echo], to: gsm0 }}
+"#,
+            store = dir.join("plutanium.db").display(),
+            echo = echo_processor().display(),
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// `plutanium run`, its stderr in a file (read it with [`Daemon::log`]).
+struct Daemon {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Daemon {
+    fn start(config: &Path, dir: &Path, env: &[(&str, &str)]) -> Daemon {
+        static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = dir.join(format!("daemon-{n}.log"));
+        let child = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+            .args(["run", "--config"])
+            .arg(config)
+            .arg("--data-dir")
+            .arg(dir)
+            .envs(env.iter().copied())
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("plutanium run starts");
+        Daemon { child, log }
+    }
+
+    /// Waits until the log has a line containing `text`.
+    fn wait_for_log(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.log().lines().any(|line| line.contains(text)) {
+            if let Some(status) = self.exited() {
+                panic!("the daemon exited ({status}):\n{}", self.log());
+            }
+            assert!(Instant::now() < deadline, "no {text:?} in:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// `kill -9`.
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn plutanium(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(args)
+        .output()
+        .expect("plutanium runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The texts in `phone`'s inbox.
+fn phone_texts(sim: &Sim, phone: &str) -> Vec<String> {
+    let (status, body) = http(&sim.control, "GET", &format!("/phones/{phone}/inbox"), None);
+    assert_eq!(status, 200, "{body}");
+    let inbox: Value = serde_json::from_str(&body).unwrap();
+    inbox
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn wait_until<T>(what: &str, daemon: &mut Daemon, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        if let Some(status) = daemon.exited() {
+            panic!(
+                "the daemon exited ({status}) waiting for {what}:\n{}",
+                daemon.log()
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}:\n{}",
+            daemon.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn send_messages_log_replies_and_delivery_reports() {
+    let sim = start_sim_with("generic", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim);
+    let config_arg = config.to_str().unwrap();
+    let mut daemon = Daemon::start(&config, dir.path(), &[]);
+    daemon.wait_for_log("running");
+    // A second daemon on the same store would send the queue twice: refused.
+    let second = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(["run", "--config", config_arg, "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("another plutanium is running on the store"),
+        "{stderr}"
+    );
+
+    // `plutanium send` queues into the daemon's store; the daemon sends it.
+    let queued = stdout(&plutanium(&[
+        "send",
+        "--config",
+        config_arg,
+        "--to",
+        OWNER,
+        "--report",
+        "hello from the CLI",
+    ]));
+    assert!(queued.starts_with("queued out-"), "{queued}");
+    let id = queued.split_whitespace().nth(1).unwrap().to_string();
+    wait_until("the CLI's message on the phone", &mut daemon, || {
+        phone_texts(&sim, OWNER)
+            .contains(&"hello from the CLI".to_string())
+            .then_some(())
+    });
+    // The network's delivery report marks it delivered.
+    let shown = wait_until("the delivery report", &mut daemon, || {
+        let shown: Value = serde_json::from_str(&stdout(&plutanium(&[
+            "messages", "show", "--config", config_arg, &id,
+        ])))
+        .unwrap();
+        (shown["status"] == "delivered").then_some(shown)
+    });
+    assert_eq!(shown["to"], OWNER);
+    assert_eq!(shown["modem"], "gsm0");
+    assert_eq!(shown["delivered_refs"].as_array().unwrap().len(), 1);
+
+    // The same key twice queues one message.
+    for expected in ["queued out-", "already queued as out-"] {
+        let output = stdout(&plutanium(&[
+            "send", "--config", config_arg, "--to", OWNER, "--key", "k1", "once",
+        ]));
+        assert!(output.starts_with(expected), "{output}");
+    }
+    // The policy applies: short codes are refused, with the reason.
+    let refused = plutanium(&["send", "--config", config_arg, "--to", "9000", "premium"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("refused") && stderr.contains("short code"),
+        "{stderr}"
+    );
+    let unknown = plutanium(&[
+        "send", "--config", config_arg, "--to", OWNER, "--modem", "gsm9", "x",
+    ]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no modem called \"gsm9\""));
+
+    // Inbound → the echo processor (a wasm component) → the reply.
+    let (status, body) = http(
+        &sim.control,
+        "POST",
+        "/sms",
+        Some(r#"{"from":"+420601234567","to":"+420777000001","text":"ping"}"#),
+    );
+    assert_eq!(status, 202, "{body}");
+    wait_until("the echo", &mut daemon, || {
+        phone_texts(&sim, "+420601234567")
+            .contains(&"echo: ping".to_string())
+            .then_some(())
+    });
+
+    // The log lists both directions, newest first, and filters.
+    let listed = stdout(&plutanium(&[
+        "messages", "list", "--config", config_arg, "--json",
+    ]));
+    let items: Vec<Value> = listed
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        items
+            .iter()
+            .any(|i| i["direction"] == "in" && i["text"] == "ping"),
+        "{listed}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i["direction"] == "out" && i["text"] == "echo: ping"),
+        "{listed}"
+    );
+    let inbound = stdout(&plutanium(&[
+        "messages",
+        "list",
+        "--config",
+        config_arg,
+        "--direction",
+        "in",
+        "--since",
+        "1h",
+    ]));
+    assert_eq!(inbound.lines().count(), 1, "{inbound}");
+    assert!(
+        inbound.contains("<- +420601234567") && inbound.contains("ping"),
+        "{inbound}"
+    );
+    let future = stdout(&plutanium(&[
+        "messages",
+        "list",
+        "--config",
+        config_arg,
+        "--since",
+        "2100-01-01",
+    ]));
+    assert_eq!(future, "");
+    let bad = plutanium(&["messages", "show", "--config", config_arg, "out-999"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no message out-999"));
+    daemon.kill();
+}
+
+/// Queues `count` numbered messages to the owner.
+fn queue(store: &SqliteStore, count: usize) {
+    let messages: Vec<NewOutbound> = (0..count)
+        .map(|n| NewOutbound {
+            key: format!("crash:{n}"),
+            source: "test".into(),
+            to: OWNER.into(),
+            text: format!("crash test #{n}"),
+            options: SendOptions::default(),
+            allowed_modems: Vec::new(),
+        })
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    store.enqueue_batch(&messages, now).unwrap();
+}
+
+#[test]
+fn kill_9_while_sending_loses_nothing_and_repeats_only_what_was_in_flight() {
+    const MESSAGES: usize = 500;
+    const KILLS: usize = 4;
+    let sim = start_sim_with(
+        "generic",
+        &["--modem", "gsm1=+420777000002@tcp://127.0.0.1:0"],
+    );
+    let modems = sim.modem_tcps.len();
+    assert_eq!(modems, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim);
+    queue(
+        &SqliteStore::open(dir.path().join("plutanium.db")).unwrap(),
+        MESSAGES,
+    );
+
+    let count = || {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for text in phone_texts(&sim, OWNER) {
+            *seen.entry(text).or_default() += 1;
+        }
+        seen
+    };
+    // Kill whenever another fifth has arrived, and start again.
+    let mut kills = 0;
+    let mut daemon = Daemon::start(&config, dir.path(), &[]);
+    while kills < KILLS {
+        let threshold = (kills + 1) * MESSAGES / (KILLS + 1);
+        wait_until("progress", &mut daemon, || {
+            (count().values().sum::<usize>() >= threshold).then_some(())
+        });
+        daemon.kill();
+        kills += 1;
+        daemon = Daemon::start(&config, dir.path(), &[]);
+    }
+    let seen = wait_until("every message", &mut daemon, || {
+        let seen = count();
+        (seen.len() >= MESSAGES).then_some(seen)
+    });
+    // Give a straggler (a duplicate in flight) a moment, then stop cleanly.
+    std::thread::sleep(Duration::from_millis(300));
+    let seen = {
+        let later = count();
+        if later.values().sum::<usize>() > seen.values().sum::<usize>() {
+            later
+        } else {
+            seen
+        }
+    };
+    daemon.kill();
+
+    for n in 0..MESSAGES {
+        assert!(
+            seen.contains_key(&format!("crash test #{n}")),
+            "message {n} was lost"
+        );
+    }
+    let duplicates: usize = seen.values().map(|c| c - 1).sum();
+    eprintln!("{duplicates} duplicate(s) after {kills} kills with {modems} modems");
+    // At most the one message per modem whose send was not committed when
+    // the process died.
+    assert!(
+        duplicates <= kills * modems,
+        "{duplicates} duplicates for {kills} kills × {modems} modems: {seen:?}"
+    );
+    // And the store knows every message as sent.
+    let store = SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
+    for n in 0..MESSAGES {
+        let row = store
+            .outbound_by_key(&format!("crash:{n}"))
+            .unwrap()
+            .unwrap();
+        assert!(
+            matches!(row.state, OutboxState::Sent | OutboxState::Delivered),
+            "crash:{n} is {:?}",
+            row.state
+        );
+    }
+}
+
+#[test]
+fn a_crash_around_the_inbound_commit_answers_exactly_once() {
+    // Before the commit: the SIM still has the message. After the commit but
+    // before the modem deleted it: the store has it, and the SIM too.
+    for failpoint in ["before-inbound-commit", "after-inbound-commit"] {
+        let sim = start_sim_with("generic", &[]);
+        let dir = tempfile::tempdir().unwrap();
+        let config = write_config(dir.path(), &sim);
+        let mut crashing =
+            Daemon::start(&config, dir.path(), &[("PLUTANIUM_FAILPOINT", failpoint)]);
+        let (status, body) = http(
+            &sim.control,
+            "POST",
+            "/sms",
+            Some(r#"{"from":"+420601234567","to":"+420777000001","text":"once"}"#),
+        );
+        assert_eq!(status, 202, "{body}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = crashing.exited() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{failpoint} never hit:\n{}",
+                crashing.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(!status.success(), "{failpoint}: it crashed");
+        assert!(crashing.log().contains(&format!("failpoint {failpoint}")));
+
+        let mut daemon = Daemon::start(&config, dir.path(), &[]);
+        wait_until("the answer after the restart", &mut daemon, || {
+            phone_texts(&sim, "+420601234567")
+                .contains(&"echo: once".to_string())
+                .then_some(())
+        });
+        // Time for a second answer, if there were going to be one.
+        std::thread::sleep(Duration::from_millis(1500));
+        let answers = phone_texts(&sim, "+420601234567")
+            .iter()
+            .filter(|t| *t == "echo: once")
+            .count();
+        assert_eq!(answers, 1, "{failpoint}: answered {answers} times");
+        let store = SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
+        let inbox = store.recent_inbound(10).unwrap();
+        assert_eq!(inbox.len(), 1, "{failpoint}: stored once");
+        daemon.kill();
+    }
+}
