@@ -841,4 +841,204 @@ routes:
         assert_eq!(reply.text, "echo: ping");
         gateway.stop().await;
     }
+
+    fn echo_config(extra_modems: &str, route: &str) -> Config {
+        let processor = test_source().with_file_name("plutanium_test_processor.wasm");
+        config(&format!(
+            r#"
+modems:
+  gsm0: {{ port: "sim://gsm0", number: "+420777000000", rate_per_minute: 10000 }}
+{extra_modems}
+connectors:
+  echo: {{ component: {p} }}
+routes:
+  - {route}
+"#,
+            p = processor.display()
+        ))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_store_leaves_inbound_on_the_modem_until_there_is_room() {
+        let sim = network(11);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plutanium.db");
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        let config = echo_config("", "{ from: gsm0, through: [echo], to: gsm0 }");
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = Gateway::start(
+            config,
+            store.clone(),
+            Catalog::new(dir.path()),
+            None,
+            Some(ports),
+            |driver| driver.health_interval = Duration::from_millis(300),
+        )
+        .await
+        .unwrap();
+        // Full: not one more page, and no room left in the pages there are.
+        let pages = store.page_count().unwrap();
+        store.limit_pages(pages).unwrap();
+        let mut n = 0;
+        for size in [2000, 500, 100, 10, 0] {
+            loop {
+                n += 1;
+                let filler = InboundRecord {
+                    fingerprint: format!("filler:{n}"),
+                    modem: "gsm0".into(),
+                    sender: "filler".into(),
+                    recipient: String::new(),
+                    text: "f".repeat(size),
+                    received_at: 0,
+                    meta: Vec::new(),
+                };
+                if let Err(e) = store.insert_inbound(&filler, None, now_ms()) {
+                    assert!(e.is_full(), "{e}");
+                    break;
+                }
+            }
+        }
+        let from_phone = |store: &SqliteStore| {
+            store
+                .recent_inbound(100_000)
+                .unwrap()
+                .into_iter()
+                .filter(|(_, m)| m.sender == "+420601234567")
+                .count()
+        };
+        sim.phone_send("+420601234567", "+420777000000", &"x".repeat(150))
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(from_phone(&store), 0);
+        assert!(sim.phone_inbox("+420601234567").is_empty(), "not answered");
+        // Room again: the modem's next sweep hands it over, once.
+        store.limit_pages(1 << 30).unwrap();
+        let reply = eventually("the answer once there is room", || {
+            sim.phone_inbox("+420601234567").into_iter().next()
+        })
+        .await;
+        assert_eq!(reply.text, format!("echo: {}", "x".repeat(150)));
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(sim.phone_inbox("+420601234567").len(), 1);
+        assert_eq!(from_phone(&store), 1);
+        gateway.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_route_sends_only_through_its_modems_and_a_reload_keeps_unchanged_ones() {
+        let sim = network(13);
+        sim.add_modem(ModemConfig::new("gsm1", "+420777000001"))
+            .unwrap();
+        sim.add_modem(ModemConfig::new("gsm2", "+420777000002"))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let modems = r#"  gsm1: { port: "sim://gsm1", number: "+420777000001", rate_per_minute: 10000 }
+  gsm2: { port: "sim://gsm2", number: "+420777000002", rate_per_minute: 10000 }"#;
+        let route = "{ from: gsm0, through: [echo], to: [gsm1, gsm2] }";
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = start_on(
+            echo_config(modems, route),
+            &store,
+            dir.path(),
+            Some(ports.clone()),
+        )
+        .await;
+        for n in 0..6 {
+            sim.phone_send("+420601234567", "+420777000000", &format!("m{n}"))
+                .unwrap();
+        }
+        let replies = eventually("six answers", || {
+            let inbox = sim.phone_inbox("+420601234567");
+            (inbox.len() == 6).then_some(inbox)
+        })
+        .await;
+        let senders: std::collections::BTreeSet<_> =
+            replies.iter().map(|m| m.from.clone()).collect();
+        assert_eq!(
+            senders.into_iter().collect::<Vec<_>>(),
+            ["+420777000001", "+420777000002"],
+            "round-robin over the route's modems, never gsm0"
+        );
+
+        // Reload with gsm0 unchanged and gsm2 gone: gsm0's driver keeps running.
+        let mut gsm0_state = gateway
+            .modems
+            .iter()
+            .find(|m| m.config.name == "gsm0")
+            .unwrap()
+            .handle
+            .state();
+        gsm0_state.mark_unchanged();
+        let reloaded = echo_config(
+            r#"  gsm1: { port: "sim://gsm1", number: "+420777000001", rate_per_minute: 10000 }"#,
+            "{ from: gsm0, through: [echo], to: gsm1 }",
+        );
+        let prepared =
+            Prepared::new(reloaded, &store, &Catalog::new(dir.path()), None, &|_| {}).unwrap();
+        let gateway = gateway.reload(prepared, Some(ports)).await;
+        let names: Vec<_> = gateway
+            .modems
+            .iter()
+            .map(|m| m.config.name.as_str())
+            .collect();
+        assert_eq!(names, ["gsm0", "gsm1"]);
+        sim.phone_send("+420601234567", "+420777000000", "after")
+            .unwrap();
+        let answer = eventually("the answer after the reload", || {
+            sim.phone_inbox("+420601234567")
+                .into_iter()
+                .find(|m| m.text == "echo: after")
+        })
+        .await;
+        assert_eq!(answer.from, "+420777000001");
+        assert!(
+            !gsm0_state.has_changed().unwrap_or(true),
+            "gsm0 was not re-initialized: {:?}",
+            *gsm0_state.borrow()
+        );
+        gateway.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn stopping_gives_back_what_was_not_sent_and_fails_nothing() {
+        let sim = network(14);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = start_on(
+            echo_config("", "{ from: gsm0, through: [echo], to: gsm0 }"),
+            &store,
+            dir.path(),
+            Some(ports),
+        )
+        .await;
+        let rows: Vec<_> = (0..200)
+            .map(|n| NewOutbound {
+                key: format!("bulk:{n}"),
+                source: "test".into(),
+                to: "+420777000111".into(),
+                text: format!("bulk {n}"),
+                options: plutanium_core::SendOptions::default(),
+                allowed_modems: Vec::new(),
+            })
+            .collect();
+        store.enqueue_batch(&rows, now_ms()).unwrap();
+        eventually("sending under way", || {
+            (!sim.phone_inbox("+420777000111").is_empty()).then_some(())
+        })
+        .await;
+        gateway.stop().await;
+        let stats = store.stats().unwrap();
+        assert_eq!((stats.failed, stats.sending), (0, 0), "{stats:?}");
+        let arrived = sim.phone_inbox("+420777000111").len() as u64;
+        assert_eq!(stats.sent + stats.delivered, arrived, "{stats:?}");
+        assert_eq!(stats.queued, 200 - arrived, "{stats:?}");
+        // What was given back did not count as an attempt.
+        for row in store.recent_outbound(200).unwrap() {
+            if row.state == plutanium_store::OutboxState::Queued {
+                assert_eq!(row.attempts, 0, "{row:?}");
+            }
+        }
+    }
 }

@@ -57,6 +57,11 @@ impl SqliteStore {
         })
     }
 
+    /// The file's size in database pages (4 KiB each by default).
+    pub fn page_count(&self) -> Result<u64, StoreError> {
+        self.with(|conn| Ok(conn.query_row("PRAGMA page_count", [], |row| row.get(0))?))
+    }
+
     /// Caps the file at `pages` database pages (4 KiB each by default): a
     /// write that needs more fails as if the disk were full. For tests of
     /// what a full disk does, and for operators who want a hard cap.

@@ -222,3 +222,115 @@ async fn mark_routed(store: &Arc<SqliteStore>, stored: &Stored) {
         tracing::error!(error = %e, "cannot mark an event routed; it will be routed again after a restart");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use plutanium_core::{Action, Event, InboundSms};
+    use plutanium_store::InboundRecord;
+
+    use super::*;
+
+    /// Fails transiently `failures` times, then replies.
+    struct Flaky {
+        failures: usize,
+        calls: Arc<AtomicUsize>,
+    }
+
+    #[async_trait::async_trait]
+    impl Processor for Flaky {
+        fn name(&self) -> &str {
+            "flaky"
+        }
+
+        async fn handle(&mut self, _event: &Event) -> Result<Vec<Action>, StageError> {
+            let call = self.calls.fetch_add(1, Ordering::SeqCst);
+            if call < self.failures {
+                Err(StageError::Transient("the webhook timed out".into()))
+            } else {
+                Ok(vec![Action::Reply("finally".into())])
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_transient_failure_is_routed_again_with_backoff_and_only_then_marked() {
+        let config = plutanium_core::config::load(
+            "modems:\n  gsm0: { port: \"sim://gsm0\" }\nconnectors:\n  flaky: { component: flaky }\n\
+             routes:\n  - { from: gsm0, through: [flaky], to: gsm0 }\n",
+            &|_| None,
+        )
+        .unwrap();
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let record = InboundRecord {
+            fingerprint: "gsm0:1".into(),
+            modem: "gsm0".into(),
+            sender: "+420601234567".into(),
+            recipient: "+420777000000".into(),
+            text: "hi".into(),
+            received_at: 1,
+            meta: Vec::new(),
+        };
+        let id = store.insert_inbound(&record, None, 1).unwrap().id();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut processors: HashMap<String, Box<dyn Processor>> = HashMap::new();
+        processors.insert(
+            "flaky".into(),
+            Box::new(Flaky {
+                failures: 2,
+                calls: calls.clone(),
+            }),
+        );
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (stop, stopped) = watch::channel(false);
+        tx.send(Routable {
+            origin: "gsm0".into(),
+            stored: Stored::Inbox(id),
+            event: Event::Sms(InboundSms {
+                id: id.to_string(),
+                sender: record.sender.clone(),
+                recipient: record.recipient.clone(),
+                text: record.text.clone(),
+                received_at: 1,
+                modem: "gsm0".into(),
+                meta: Vec::new(),
+            }),
+        })
+        .unwrap();
+        let task = tokio::spawn(router(
+            Arc::new(config),
+            RouterState::new(rx),
+            processors,
+            HashMap::new(),
+            store.clone(),
+            stopped,
+        ));
+        let started = tokio::time::Instant::now();
+        while store
+            .outbound_by_key(&format!("flaky:reply:sms:{id}:0"))
+            .unwrap()
+            .is_none()
+        {
+            assert!(
+                store.unrouted_inbound(10).unwrap().len() == 1,
+                "marked before it was done"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert!(started.elapsed() < Duration::from_secs(60), "never retried");
+        }
+        // Two failures: retried after 5 s, then after 10 s more.
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert!(
+            started.elapsed() >= Duration::from_secs(15),
+            "{:?}",
+            started.elapsed()
+        );
+        while !store.unrouted_inbound(10).unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        stop.send(true).unwrap();
+        let state = task.await.unwrap();
+        assert!(state.retries.is_empty());
+    }
+}
