@@ -1041,4 +1041,29 @@ routes:
             }
         }
     }
+
+    #[tokio::test]
+    async fn routes_that_misuse_a_connectors_world_do_not_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let config = echo_config("", "{ from: echo, through: [echo], to: [gsm0, echo] }");
+        let error = Prepared::new(config, &store, &Catalog::new(dir.path()), None, &|_| {})
+            .err()
+            .expect("refused");
+        let text = format!("{error:#}");
+        assert!(
+            text.contains(
+                "route 1: `from: echo` must be a modem or a source, and echo is a processor"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("route 1: `to: echo` must be a modem or a sink, and echo is a processor"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("through: echo"),
+            "echo is a processor: {text}"
+        );
+    }
 }

@@ -61,7 +61,7 @@ pub(crate) struct RawConnector {
     pub(crate) interval: Option<At<String>>,
     pub(crate) batch: Option<u32>,
     pub(crate) deadline: Option<At<String>>,
-    pub(crate) memory_mib: Option<u32>,
+    pub(crate) memory_mib: Option<At<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,9 +91,9 @@ pub(crate) struct RawPolicy {
     pub(crate) allow_prefixes: Vec<At<String>>,
     #[serde(default)]
     pub(crate) deny_prefixes: Vec<At<String>>,
-    pub(crate) max_parts: Option<u8>,
+    pub(crate) max_parts: Option<At<u8>>,
     pub(crate) allow_short_codes: Option<bool>,
-    pub(crate) per_destination_per_hour: Option<u32>,
+    pub(crate) per_destination_per_hour: Option<At<u32>>,
 }
 
 /// `to: gsm0` or `to: [gsm0, webhook]`.

@@ -282,6 +282,23 @@ impl Resolver<'_> {
         })
     }
 
+    /// A duration that must be more than zero.
+    fn positive_duration(
+        &mut self,
+        value: Option<&Spanned<String>>,
+        default: Duration,
+        what: &str,
+    ) -> Duration {
+        let parsed = self.duration(value, default);
+        if let Some(value) = value
+            && parsed.is_zero()
+        {
+            self.error(at(value), format!("{what} must be more than 0"));
+            return default;
+        }
+        parsed
+    }
+
     fn name(&mut self, value: &Spanned<String>, what: &str) -> String {
         let name = &value.value;
         let valid = (1..=64).contains(&name.len())
@@ -464,10 +481,28 @@ impl Resolver<'_> {
             oauth,
             config,
             secret_keys,
-            interval: self.duration(raw.interval.as_ref(), Duration::from_secs(30)),
+            interval: self.positive_duration(
+                raw.interval.as_ref(),
+                Duration::from_secs(30),
+                "interval",
+            ),
             batch: raw.batch.unwrap_or(10),
-            deadline: self.duration(raw.deadline.as_ref(), Duration::from_secs(10)),
-            memory_mib: raw.memory_mib.unwrap_or(64),
+            deadline: self.positive_duration(
+                raw.deadline.as_ref(),
+                Duration::from_secs(10),
+                "deadline",
+            ),
+            memory_mib: match &raw.memory_mib {
+                Some(mib) if mib.value < 8 => {
+                    self.error(
+                        at(mib),
+                        "memory_mib must be at least 8 (a component needs a few MiB to start)",
+                    );
+                    64
+                }
+                Some(mib) => mib.value,
+                None => 64,
+            },
         }
     }
 
@@ -495,14 +530,23 @@ impl Resolver<'_> {
         };
         policy.allow_prefixes = prefixes(&raw.allow_prefixes, self);
         policy.deny_prefixes = prefixes(&raw.deny_prefixes, self);
-        if let Some(max) = raw.max_parts {
-            policy.max_parts = max;
+        if let Some(max) = &raw.max_parts {
+            if max.value == 0 {
+                self.error(at(max), "max_parts must be at least 1");
+            }
+            policy.max_parts = max.value;
         }
         if let Some(allow) = raw.allow_short_codes {
             policy.allow_short_codes = allow;
         }
-        if let Some(limit) = raw.per_destination_per_hour {
-            policy.per_destination_per_hour = limit;
+        if let Some(limit) = &raw.per_destination_per_hour {
+            if limit.value == 0 {
+                self.error(
+                    at(limit),
+                    "per_destination_per_hour must be at least 1 (0 would refuse every message; deny_prefixes blocks destinations)",
+                );
+            }
+            policy.per_destination_per_hour = limit.value;
         }
         policy
     }
@@ -551,7 +595,11 @@ pub(crate) fn resolve(
         }
     });
     let country = default_country.clone();
-    let retention = r.duration(raw.retention.as_ref(), Duration::from_secs(90 * 86_400));
+    let retention = r.positive_duration(
+        raw.retention.as_ref(),
+        Duration::from_secs(90 * 86_400),
+        "retention",
+    );
     let api = raw.api.as_ref().and_then(|api| {
         let listen = r.text(&api.listen);
         let token_file = api.token_file.as_ref().map(|t| PathBuf::from(r.text(t)));
