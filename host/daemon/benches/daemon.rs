@@ -50,7 +50,10 @@ fn start_sim(modems: usize) -> Sim {
     let mut command = Command::new(BIN);
     command.args(["sim", "--control", "127.0.0.1:0"]);
     for n in 0..modems {
-        command.args(["--modem", &format!("gsm{n}=+4207770{n:05}@tcp://127.0.0.1:0")]);
+        command.args([
+            "--modem",
+            &format!("gsm{n}=+4207770{n:05}@tcp://127.0.0.1:0"),
+        ]);
     }
     let mut child = command
         .stdout(Stdio::piped())
@@ -82,7 +85,10 @@ fn echo_processor() -> PathBuf {
 /// Every modem answers SMS through the echo processor, and the shipped
 /// missed-call connector is loaded on every modem's calls.
 fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
-    let mut text = format!("store: sqlite://{}\nmodems:\n", dir.join("plutanium.db").display());
+    let mut text = format!(
+        "store: sqlite://{}\nmodems:\n",
+        dir.join("plutanium.db").display()
+    );
     for (n, tcp) in sim.modems.iter().enumerate() {
         text.push_str(&format!(
             "  gsm{n}: {{ port: \"tcp://{tcp}\", number: \"+4207770{n:05}\", rate_per_minute: 1000000 }}\n"
@@ -111,7 +117,9 @@ fn start_daemon(config: &Path, dir: &Path) -> Daemon {
     let socket_path = dir.join("notify.sock");
     let _ = std::fs::remove_file(&socket_path);
     let socket = UnixDatagram::bind(&socket_path).unwrap();
-    socket.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
     let started = Instant::now();
     let child = Command::new(BIN)
         .args(["run", "--config"])

@@ -102,6 +102,11 @@ routes:
     );
     let config = plutanium_core::config::load(&config_text, &|_| None)
         .map_err(|errors| anyhow::anyhow!("the demo's own config is wrong: {errors:?}"))?;
+    // Written out so `plutanium send` and `plutanium messages` can find the
+    // demo's store while it runs.
+    let config_file = data_dir.join("demo.yaml");
+    std::fs::write(&config_file, &config_text)
+        .with_context(|| format!("cannot write {}", config_file.display()))?;
     info(&format!(
         "modems: gsm0 {GSM0}, gsm1 {GSM1}; phones: Alice {ALICE}, Bob {BOB}, the owner {OWNER}"
     ));
@@ -221,6 +226,15 @@ routes:
     println!("  curl -X POST http://{control}/calls -d '{{\"from\":\"{BOB}\",\"to\":\"{GSM0}\"}}'");
     println!("  curl http://{control}/phones/{OWNER}/inbox");
     println!("  curl http://{control}/modems");
+    let me = std::env::current_exe()
+        .ok()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "plutanium".into());
+    let config_file = config_file.display();
+    println!("and to the gateway, from another terminal:");
+    println!("  {me} send --config {config_file} --to {ALICE} \"Hello from the gateway\"");
+    println!("  {me} messages list --config {config_file}");
+    println!("  {me} messages show --config {config_file} out-1");
     println!("Ctrl-C stops it.");
     tokio::signal::ctrl_c()
         .await
