@@ -50,6 +50,23 @@ fn kv_error(e: crate::kv::KvError) -> host::KvError {
     host::KvError::Unavailable(e.to_string())
 }
 
+/// Runs a store operation on a blocking thread: a durable write waits for
+/// the disk, and that must not hold up the async runtime's workers (the
+/// modems' tasks run there).
+async fn off_thread<R: Send + 'static>(
+    kv: &Arc<dyn KvStore>,
+    name: &str,
+    f: impl FnOnce(&dyn KvStore, &str) -> Result<R, crate::kv::KvError> + Send + 'static,
+) -> Result<R, host::KvError> {
+    let (kv, name) = (kv.clone(), name.to_string());
+    match tokio::task::spawn_blocking(move || f(kv.as_ref(), &name)).await {
+        Ok(result) => result.map_err(kv_error),
+        Err(e) => Err(host::KvError::Unavailable(format!(
+            "the store task failed: {e}"
+        ))),
+    }
+}
+
 impl host::Host for HostState {
     async fn log(
         &mut self,
@@ -89,7 +106,7 @@ impl host::HostKv for HostState {
         _kv: Resource<KvHandle>,
         key: String,
     ) -> wasmtime::Result<Result<Option<Vec<u8>>, host::KvError>> {
-        Ok(self.kv.get(&self.name, &key).map_err(kv_error))
+        Ok(off_thread(&self.kv, &self.name, move |kv, name| kv.get(name, &key)).await)
     }
 
     async fn set(
@@ -104,7 +121,10 @@ impl host::HostKv for HostState {
                 u32::try_from(size).unwrap_or(u32::MAX),
             )));
         }
-        Ok(self.kv.set(&self.name, &key, &value).map_err(kv_error))
+        Ok(off_thread(&self.kv, &self.name, move |kv, name| {
+            kv.set(name, &key, &value)
+        })
+        .await)
     }
 
     async fn delete(
@@ -112,7 +132,7 @@ impl host::HostKv for HostState {
         _kv: Resource<KvHandle>,
         key: String,
     ) -> wasmtime::Result<Result<(), host::KvError>> {
-        Ok(self.kv.delete(&self.name, &key).map_err(kv_error))
+        Ok(off_thread(&self.kv, &self.name, move |kv, name| kv.delete(name, &key)).await)
     }
 
     async fn keys(
@@ -120,7 +140,7 @@ impl host::HostKv for HostState {
         _kv: Resource<KvHandle>,
         prefix: String,
     ) -> wasmtime::Result<Result<Vec<String>, host::KvError>> {
-        Ok(self.kv.keys(&self.name, &prefix).map_err(kv_error))
+        Ok(off_thread(&self.kv, &self.name, move |kv, name| kv.keys(name, &prefix)).await)
     }
 
     async fn drop(&mut self, kv: Resource<KvHandle>) -> wasmtime::Result<()> {

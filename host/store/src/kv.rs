@@ -11,7 +11,7 @@ fn unavailable(e: crate::StoreError) -> KvError {
 
 impl KvStore for SqliteStore {
     fn get(&self, namespace: &str, key: &str) -> Result<Option<Vec<u8>>, KvError> {
-        self.with(|conn| {
+        self.with_kv(|conn| {
             Ok(conn
                 .query_row(
                     "SELECT value FROM kv WHERE namespace = ?1 AND key = ?2",
@@ -24,7 +24,7 @@ impl KvStore for SqliteStore {
     }
 
     fn set(&self, namespace: &str, key: &str, value: &[u8]) -> Result<(), KvError> {
-        self.with(|conn| {
+        self.with_kv(|conn| {
             conn.execute(
                 "INSERT INTO kv (namespace, key, value) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value",
@@ -36,7 +36,7 @@ impl KvStore for SqliteStore {
     }
 
     fn delete(&self, namespace: &str, key: &str) -> Result<(), KvError> {
-        self.with(|conn| {
+        self.with_kv(|conn| {
             conn.execute(
                 "DELETE FROM kv WHERE namespace = ?1 AND key = ?2",
                 [namespace, key],
@@ -47,7 +47,7 @@ impl KvStore for SqliteStore {
     }
 
     fn keys(&self, namespace: &str, prefix: &str) -> Result<Vec<String>, KvError> {
-        self.with(|conn| {
+        self.with_kv(|conn| {
             // A range, not LIKE: prefixes may hold '%' and '_'.
             let mut stmt =
                 conn.prepare("SELECT key FROM kv WHERE namespace = ?1 AND key >= ?2 ORDER BY key")?;

@@ -18,6 +18,11 @@ pub const PRUNE_BATCH: usize = 1000;
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// The connectors' key-value operations get a connection of their own,
+    /// so a busy connector never queues behind the message path's lock (the
+    /// file's write lock still orders their commits). `None` in memory,
+    /// where every connection would be a database of its own.
+    kv_conn: Option<Mutex<Connection>>,
 }
 
 /// Rows by state, for health pages and metrics.
@@ -43,18 +48,36 @@ pub struct StoreStats {
     pub calls: u64,
 }
 
+/// Every connection's settings.
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // WAL: readers never block the writer. FULL: a commit survives a power
+    // cut, which is what "nothing accepted is lost" needs.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens (or creates) the store at `path` and migrates it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
         let opened = Connection::open(path).map_err(StoreError::from);
-        opened.and_then(Self::setup).map_err(|error| match error {
-            StoreError::Sqlite(source) => StoreError::Open {
-                path: path.to_path_buf(),
-                source,
-            },
-            other => other,
-        })
+        opened
+            .and_then(Self::setup)
+            .and_then(|mut store| {
+                let kv = Connection::open(path)?;
+                configure(&kv)?;
+                store.kv_conn = Some(Mutex::new(kv));
+                Ok(store)
+            })
+            .map_err(|error| match error {
+                StoreError::Sqlite(source) => StoreError::Open {
+                    path: path.to_path_buf(),
+                    source,
+                },
+                other => other,
+            })
     }
 
     /// The file's size in database pages (4 KiB each by default).
@@ -66,13 +89,15 @@ impl SqliteStore {
     /// write that needs more fails as if the disk were full. For tests of
     /// what a full disk does, and for operators who want a hard cap.
     pub fn limit_pages(&self, pages: u64) -> Result<(), StoreError> {
-        self.with(|conn| {
+        let limit = |conn: &mut Connection| -> Result<(), StoreError> {
             let _set: i64 =
                 conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
                     row.get(0)
                 })?;
             Ok(())
-        })
+        };
+        self.with(limit)?;
+        self.with_kv(limit)
     }
 
     /// A store in memory, for tests and the demo.
@@ -81,14 +106,11 @@ impl SqliteStore {
     }
 
     fn setup(mut conn: Connection) -> Result<Self, StoreError> {
-        conn.busy_timeout(Duration::from_secs(5))?;
-        // WAL: readers never block the writer. FULL: a commit survives a
-        // power cut, which is what "nothing accepted is lost" needs.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        configure(&conn)?;
         migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            kv_conn: None,
         })
     }
 
@@ -100,6 +122,18 @@ impl SqliteStore {
         // A panic while holding the lock leaves SQLite consistent (an open
         // transaction is rolled back when dropped), so the lock is reusable.
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut conn)
+    }
+
+    /// Runs `f` on the connection for the connectors' key-value data.
+    pub(crate) fn with_kv<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let Some(kv) = &self.kv_conn else {
+            return self.with(f);
+        };
+        let mut conn = kv.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
     }
 
