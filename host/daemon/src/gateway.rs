@@ -130,6 +130,7 @@ impl Prepared {
         cache_dir: Option<PathBuf>,
         tweak_driver: &dyn Fn(&mut DriverConfig),
     ) -> Result<Prepared> {
+        let mut kept_parts = store.pending_parts()?;
         let mut modems = Vec::new();
         for modem in &config.modems {
             let port = modem
@@ -144,6 +145,12 @@ impl Prepared {
                 .transpose()
                 .with_context(|| format!("modem {}: PIN", modem.name))?;
             driver.hang_up_calls = modem.hang_up_calls;
+            // Parts of multipart messages kept before a stop go back into
+            // reassembly.
+            driver.restored_parts = kept_parts
+                .extract_if(.., |part| part.modem == modem.name)
+                .filter_map(|part| String::from_utf8(part.pdu).ok())
+                .collect();
             tweak_driver(&mut driver);
             modems.push(ModemPlan {
                 config: modem.clone(),
@@ -1065,5 +1072,57 @@ routes:
             !text.contains("through: echo"),
             "echo is a processor: {text}"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn half_a_directly_delivered_message_survives_a_restart() {
+        let sim = network(15);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let start = || {
+            Gateway::start(
+                echo_config("", "{ from: gsm0, through: [echo], to: gsm0 }"),
+                store.clone(),
+                Catalog::new(dir.path()),
+                None,
+                Some(ports.clone()),
+                |driver| driver.direct_delivery = true,
+            )
+        };
+        let long = "Dlouhá zpráva ve třech částech. ".repeat(6);
+        let gateway = start().await.unwrap();
+        let state = gateway.modems[0].handle.state();
+        eventually("gsm0 ready (direct delivery set up)", || {
+            (*state.borrow() == plutanium_modem::ModemState::Ready).then_some(())
+        })
+        .await;
+        // The network delivers part 1 of 3 (+CMT, acknowledged at once) ...
+        let parts = sim
+            .phone_send_parts("+420601234567", "+420777000000", &long, 77, &[0])
+            .unwrap();
+        assert_eq!(parts, 3);
+        eventually("the part kept in the store", || {
+            (store.stats().unwrap().inbox_parts == 1).then_some(())
+        })
+        .await;
+        // ... then the gateway stops, and starts again.
+        gateway.stop().await;
+        let gateway = start().await.unwrap();
+        sim.phone_send_parts("+420601234567", "+420777000000", &long, 77, &[1, 2])
+            .unwrap();
+        let reply = eventually("the answer to the whole message", || {
+            sim.phone_inbox("+420601234567").into_iter().next()
+        })
+        .await;
+        assert_eq!(reply.text, format!("echo: {long}"));
+        let (_, stored) = store.recent_inbound(10).unwrap().remove(0);
+        assert_eq!(stored.text, long);
+        assert_eq!(
+            store.stats().unwrap().inbox_parts,
+            0,
+            "the parts went with it"
+        );
+        gateway.stop().await;
     }
 }

@@ -801,12 +801,28 @@ impl Network {
         text: &str,
         now: Duration,
     ) -> Result<usize, SimError> {
+        let reference = self.next_concat_ref;
+        self.next_concat_ref = self.next_concat_ref.wrapping_add(1);
+        self.phone_send_parts(from, to, text, reference, None, now)
+    }
+
+    /// Like [`Network::phone_send`], with the concatenation reference given,
+    /// delivering only the parts `only` names (0-based) when it is `Some`:
+    /// the network delivering a long message's parts far apart. Returns how
+    /// many parts the whole message has.
+    pub fn phone_send_parts(
+        &mut self,
+        from: &str,
+        to: &str,
+        text: &str,
+        reference: u8,
+        only: Option<&[usize]>,
+        now: Duration,
+    ) -> Result<usize, SimError> {
         let modem = self
             .find_modem(to)
             .ok_or_else(|| SimError::UnknownModem(to.to_string()))?;
         let originator = Address::parse(from)?;
-        let reference = self.next_concat_ref;
-        self.next_concat_ref = self.next_concat_ref.wrapping_add(1);
         let split = plutanium_sms::split(
             text,
             &EncodeOptions {
@@ -822,7 +838,10 @@ impl Network {
                 .between(Duration::from_millis(200), Duration::from_millis(1500)),
         };
         let parts = split.parts.len();
-        for user_data in split.parts {
+        for (index, user_data) in split.parts.into_iter().enumerate() {
+            if only.is_some_and(|only| !only.contains(&index)) {
+                continue;
+            }
             let pdu = self.deliver_pdu(&originator, data_coding, user_data, now + delay)?;
             let tpdu_len = pdu.tpdu_len;
             self.schedule(

@@ -88,6 +88,21 @@ impl Simulator {
         self.with_network(|net, now| net.phone_send(from, to, text, now))
     }
 
+    /// A phone sends only some parts (0-based) of a long SMS, with the
+    /// concatenation reference given; see [`Network::phone_send_parts`].
+    pub fn phone_send_parts(
+        &self,
+        from: &str,
+        to: &str,
+        text: &str,
+        reference: u8,
+        only: &[usize],
+    ) -> Result<usize, SimError> {
+        self.with_network(|net, now| {
+            net.phone_send_parts(from, to, text, reference, Some(only), now)
+        })
+    }
+
     /// A phone calls a modem.
     pub fn call(&self, from: &str, to: &str) -> Result<(), SimError> {
         self.with_network(|net, now| net.call(from, to, now))

@@ -82,6 +82,9 @@ pub struct DriverConfig {
     pub ussd_timeout: Duration,
     /// Multipart reassembly bounds and timeout.
     pub reassembly: ReassemblyLimits,
+    /// Parts of incomplete messages kept from an earlier run
+    /// ([`ModemEvent::PartKept`]), put back into reassembly at start.
+    pub restored_parts: Vec<String>,
     /// Capacity of the event channel. A full channel makes the modem wait: the
     /// consumer (the store) applies back-pressure rather than losing events.
     pub event_capacity: usize,
@@ -104,6 +107,7 @@ impl DriverConfig {
             timeouts: Timeouts::default(),
             ussd_timeout: Duration::from_secs(30),
             reassembly: ReassemblyLimits::default(),
+            restored_parts: Vec::new(),
             event_capacity: 256,
         }
     }
@@ -327,6 +331,8 @@ pub struct InboundSms {
     pub missing_parts: Vec<u8>,
     /// The PDUs as received, in part order (hex, SMSC field included).
     pub pdus: Vec<String>,
+    /// The concatenation reference and part count of a multipart message.
+    pub concat: Option<(u16, u8)>,
     /// A stable fingerprint of the TPDUs: the same message read twice (a `+CMT`
     /// and a stored copy, or a re-read after restart) has the same one.
     pub fingerprint: u64,
@@ -388,6 +394,29 @@ pub enum ModemEvent {
     Ussd(String),
     /// A PDU that does not decode.
     Undecodable(UndecodablePdu),
+    /// One part of a multipart message delivered directly (`+CMT`), already
+    /// acknowledged to the network: keep it durably until its message is
+    /// whole (the whole message's [`InboundSms::concat`] says which parts it
+    /// replaces), and hand it back in [`DriverConfig::restored_parts`] after
+    /// a restart. Parts delivered to storage stay on the SIM instead.
+    PartKept(KeptPart),
+}
+
+/// A part of an incomplete multipart message; see [`ModemEvent::PartKept`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptPart {
+    /// The modem it came in on.
+    pub modem: String,
+    /// The sender.
+    pub sender: String,
+    /// The concatenation reference.
+    pub reference: u16,
+    /// How many parts the message has.
+    pub total: u8,
+    /// This part's number, from 1.
+    pub seq: u8,
+    /// The PDU as received (hex, SMSC field included).
+    pub pdu: String,
 }
 
 enum Request {
@@ -638,6 +667,8 @@ enum ExecError {
 enum Source {
     Stored(u32),
     Direct,
+    /// Kept by the caller from an earlier run ([`DriverConfig::restored_parts`]).
+    Restored,
 }
 
 #[derive(Debug)]
@@ -728,6 +759,9 @@ impl Actor {
     }
 
     async fn run(mut self) {
+        for hex in std::mem::take(&mut self.config.restored_parts) {
+            self.restore_part(&hex).await;
+        }
         let mut attempt: u32 = 0;
         loop {
             self.set_state(ModemState::Connecting);
@@ -1365,7 +1399,7 @@ impl Actor {
                 }
                 self.owned_slots.insert(index);
             }
-            Source::Direct => {
+            Source::Direct | Source::Restored => {
                 if self.direct_seen.contains_key(&tpdu_fingerprint) {
                     debug!(modem = %self.config.name, "repeated direct delivery ignored");
                     return Ok(());
@@ -1378,7 +1412,7 @@ impl Actor {
         }
         let delete: Vec<u32> = match source {
             Source::Stored(i) => vec![i],
-            Source::Direct => Vec::new(),
+            Source::Direct | Source::Restored => Vec::new(),
         };
         let decoded = match octets.and_then(|o| plutanium_sms::decode(&o, true)) {
             Ok(d) => d,
@@ -1410,6 +1444,17 @@ impl Actor {
                             reference: concat.reference,
                             total: concat.total,
                         };
+                        // A directly delivered part is acknowledged to the
+                        // network already and exists nowhere else: offered
+                        // to the caller to keep until its message is whole.
+                        let kept = (source == Source::Direct).then(|| KeptPart {
+                            modem: self.config.name.clone(),
+                            sender: key.sender.clone(),
+                            reference: concat.reference,
+                            total: concat.total,
+                            seq: concat.sequence,
+                            pdu: hex.to_string(),
+                        });
                         let outcome = self
                             .reassembler
                             .push(key, concat.sequence, part, unix_now());
@@ -1422,7 +1467,11 @@ impl Actor {
                             Pushed::Complete(parts) => {
                                 self.emit_sms(parts, Vec::new(), concat.total).await
                             }
-                            Pushed::Waiting { .. } => {}
+                            Pushed::Waiting { .. } => {
+                                if let Some(kept) = kept {
+                                    self.emit(ModemEvent::PartKept(kept)).await;
+                                }
+                            }
                             Pushed::Duplicate(part) | Pushed::Invalid(part) => {
                                 self.emit_sms(vec![part], Vec::new(), 1).await;
                             }
@@ -1452,6 +1501,49 @@ impl Actor {
         Ok(())
     }
 
+    /// Puts a part kept from an earlier run back into reassembly.
+    async fn restore_part(&mut self, hex: &str) {
+        let Some(octets) = plutanium_sms::hex::decode(hex).ok() else {
+            warn!(modem = %self.config.name, hex, "a restored part is not hex; ignored");
+            return;
+        };
+        let smsc_len = octets.first().map_or(0, |&l| usize::from(l) + 1);
+        let tpdu_fingerprint = fingerprint(octets.get(smsc_len..).unwrap_or_default());
+        let Ok(decoded) = plutanium_sms::decode(&octets, true) else {
+            warn!(modem = %self.config.name, hex, "a restored part does not decode; ignored");
+            return;
+        };
+        let Pdu::Deliver(deliver) = decoded.pdu else {
+            return;
+        };
+        let Some(concat) = deliver.user_data.concat() else {
+            return;
+        };
+        self.direct_seen.insert(tpdu_fingerprint, Seen::default());
+        let key = ConcatKey {
+            sender: deliver.originator.value.clone(),
+            reference: concat.reference,
+            total: concat.total,
+        };
+        let part = Part {
+            source: Source::Restored,
+            hex: hex.to_string(),
+            fingerprint: tpdu_fingerprint,
+            deliver,
+        };
+        let outcome = self
+            .reassembler
+            .push(key, concat.sequence, part, unix_now());
+        for evicted in outcome.evicted {
+            let total = evicted.key.total;
+            let parts = evicted.parts.into_iter().map(|(_, p)| p).collect();
+            self.emit_sms(parts, evicted.missing, total).await;
+        }
+        if let Pushed::Complete(parts) = outcome.pushed {
+            self.emit_sms(parts, Vec::new(), concat.total).await;
+        }
+    }
+
     fn expects_cnma(&self) -> bool {
         self.config.direct_delivery
     }
@@ -1461,6 +1553,11 @@ impl Actor {
         let sender = first.deliver.originator.value.clone();
         let timestamp = first.deliver.timestamp;
         let class = first.deliver.data_coding.class();
+        let concat = first
+            .deliver
+            .user_data
+            .concat()
+            .map(|c| (c.reference, c.total));
         let mut text = String::new();
         let mut octets = Vec::new();
         let mut is_text = true;
@@ -1477,7 +1574,7 @@ impl Actor {
             }
             match part.source {
                 Source::Stored(i) => delete.push(i),
-                Source::Direct => {}
+                Source::Direct | Source::Restored => {}
             }
             fingerprints.push(part.fingerprint);
             pdus.push(part.hex.clone());
@@ -1498,6 +1595,7 @@ impl Actor {
             parts: usize::from(total.max(1)),
             missing_parts: missing,
             pdus,
+            concat,
             fingerprint: combined_fingerprint,
             ack,
         }))

@@ -19,8 +19,8 @@ mod rfc2217;
 mod serial;
 
 pub use driver::{
-    Ack, Counters, DriverConfig, InboundSms, InboundStatusReport, IncomingCall, ModemEvent,
-    ModemHandle, ModemInfo, ModemState, SendError, SendOptions, SentMessage, Timeouts,
+    Ack, Counters, DriverConfig, InboundSms, InboundStatusReport, IncomingCall, KeptPart,
+    ModemEvent, ModemHandle, ModemInfo, ModemState, SendError, SendOptions, SentMessage, Timeouts,
     UndecodablePdu, spawn,
 };
 pub use port::{

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use plutanium_core::{Call, DeliveryState, DeliveryStatus, Event, InboundSms};
 use plutanium_modem::ModemEvent;
 use plutanium_sms::{Payload, StatusCategory};
-use plutanium_store::{InboundRecord, Inserted, SqliteStore};
+use plutanium_store::{InboundRecord, Inserted, PartRecord, SqliteStore};
 use tokio::sync::mpsc;
 
 use super::{Routable, Stored, blocking, now_ms};
@@ -86,7 +86,9 @@ pub(super) async fn modem_events(
                 };
                 let stored = record.clone();
                 super::failpoint("before-inbound-commit");
-                match blocking(&store, move |s| s.insert_inbound(&stored, None, now)).await {
+                // A whole multipart message replaces its kept parts.
+                let completes = sms.concat;
+                match blocking(&store, move |s| s.insert_inbound(&stored, completes, now)).await {
                     Ok(inserted) => {
                         super::failpoint("after-inbound-commit");
                         // Committed: now the modem may delete it.
@@ -178,6 +180,23 @@ pub(super) async fn modem_events(
                 .is_ok()
                 {
                     pdu.ack.ack();
+                }
+                None
+            }
+            ModemEvent::PartKept(part) => {
+                // Acknowledged to the network already: the store is the only
+                // place it survives a restart in.
+                let record = PartRecord {
+                    modem: part.modem,
+                    sender: part.sender,
+                    reference: part.reference,
+                    total: part.total,
+                    seq: part.seq,
+                    pdu: part.pdu.into_bytes(),
+                    received_at: now,
+                };
+                if let Err(e) = blocking(&store, move |s| s.save_part(&record)).await {
+                    tracing::error!(modem, error = %e, "cannot keep a part of a multipart SMS; it is lost if the daemon stops before the rest arrives");
                 }
                 None
             }
