@@ -130,7 +130,6 @@ impl Prepared {
         cache_dir: Option<PathBuf>,
         tweak_driver: &dyn Fn(&mut DriverConfig),
     ) -> Result<Prepared> {
-        let mut kept_parts = store.pending_parts()?;
         let mut modems = Vec::new();
         for modem in &config.modems {
             let port = modem
@@ -145,12 +144,6 @@ impl Prepared {
                 .transpose()
                 .with_context(|| format!("modem {}: PIN", modem.name))?;
             driver.hang_up_calls = modem.hang_up_calls;
-            // Parts of multipart messages kept before a stop go back into
-            // reassembly.
-            driver.restored_parts = kept_parts
-                .extract_if(.., |part| part.modem == modem.name)
-                .filter_map(|part| String::from_utf8(part.pdu).ok())
-                .collect();
             tweak_driver(&mut driver);
             modems.push(ModemPlan {
                 config: modem.clone(),
@@ -280,6 +273,9 @@ pub(crate) struct Gateway {
     store: Arc<SqliteStore>,
     modems: Vec<RunningModem>,
     route_tx: mpsc::UnboundedSender<Routable>,
+    /// The router's queue, kept here too: if the router has to be aborted,
+    /// the next one still takes over what it had not routed.
+    router_events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Routable>>>,
     router: JoinHandle<RouterState>,
     stop: watch::Sender<bool>,
     /// Sender, sources and housekeeping.
@@ -354,13 +350,26 @@ impl Gateway {
                 // What was stored but not routed before a stop goes first.
                 let (route_tx, route_rx) = mpsc::unbounded_channel();
                 queue_unrouted(&store, &route_tx).await;
-                (route_tx, RouterState::new(route_rx), Vec::new())
+                let events = Arc::new(tokio::sync::Mutex::new(route_rx));
+                (route_tx, RouterState::new(events), Vec::new())
             }
         };
-        for plan in plans {
+        // Parts of multipart messages kept before a stop go back into
+        // reassembly (read now: a modem restarted by a reload has stopped).
+        let mut kept_parts = blocking(&store, |s| s.pending_parts())
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot read kept parts of multipart messages");
+                Vec::new()
+            });
+        for mut plan in plans {
             if modems.iter().any(|m| m.config.name == plan.config.name) {
                 continue;
             }
+            plan.driver.restored_parts = kept_parts
+                .extract_if(.., |part| part.modem == plan.config.name)
+                .filter_map(|part| String::from_utf8(part.pdu).ok())
+                .collect();
             let (handle, events) = plutanium_modem::spawn(plan.driver, in_process.clone());
             let events = tokio::spawn(inbound::modem_events(
                 plan.config.name.clone(),
@@ -397,6 +406,7 @@ impl Gateway {
                 stopped.clone(),
             )));
         }
+        let router_events = router_state.events.clone();
         let router = tokio::spawn(router::router(
             config.clone(),
             router_state,
@@ -410,6 +420,7 @@ impl Gateway {
             store,
             modems,
             route_tx,
+            router_events,
             router,
             stop,
             tasks,
@@ -443,19 +454,19 @@ impl Gateway {
         for task in self.tasks {
             finish(task, deadline).await;
         }
-        let router = match tokio::time::timeout_at(deadline, self.router).await {
+        let mut router_task = self.router;
+        let router = match tokio::time::timeout_at(deadline, &mut router_task).await {
             Ok(Ok(state)) => state,
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "the router ended badly; unrouted messages are routed at the next start");
-                let (_, rx) = mpsc::unbounded_channel();
-                RouterState::new(rx)
-            }
-            Err(_) => {
+            outcome => {
+                if outcome.is_err() {
+                    // Stuck in a stage: aborted, which releases its queue.
+                    router_task.abort();
+                    let _ = router_task.await;
+                }
                 tracing::warn!(
-                    "the router did not stop in time; unrouted messages are routed at the next start"
+                    "the router did not stop cleanly; the events it was retrying are routed at the next start"
                 );
-                let (_, rx) = mpsc::unbounded_channel();
-                RouterState::new(rx)
+                RouterState::new(self.router_events)
             }
         };
         let (keep, stop): (Vec<_>, Vec<_>) = self

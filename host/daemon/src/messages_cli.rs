@@ -83,7 +83,7 @@ pub(crate) enum MessagesCommand {
 fn open_store(config_file: &Path) -> Result<(Config, SqliteStore)> {
     let config = crate::config_cli::load(config_file)?;
     let store = match &config.store {
-        StoreLocation::Sqlite(path) => SqliteStore::open(path)?,
+        StoreLocation::Sqlite(path) => SqliteStore::open_existing(path)?,
         StoreLocation::Memory => bail!(
             "{}: the store is in memory, so no other process can reach it; give `store:` a file",
             config_file.display()
@@ -291,6 +291,9 @@ fn parse_utc(text: &str) -> Option<u64> {
     let mut fields = date.splitn(3, '-').map(|f| f.parse::<i64>().ok());
     let (year, month, day) = (fields.next()??, fields.next()??, fields.next()??);
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    if !(1..=9999).contains(&year) {
         return None;
     }
     let seconds_of_day = match time {

@@ -1553,10 +1553,13 @@ impl Actor {
         let sender = first.deliver.originator.value.clone();
         let timestamp = first.deliver.timestamp;
         let class = first.deliver.data_coding.class();
+        // Only a message given out as a whole (complete, or given up
+        // incomplete) replaces its kept parts; a lone duplicate part must not.
         let concat = first
             .deliver
             .user_data
             .concat()
+            .filter(|_| total > 1)
             .map(|c| (c.reference, c.total));
         let mut text = String::new();
         let mut octets = Vec::new();

@@ -26,6 +26,22 @@ pub enum StoreError {
         /// The newest version this build knows.
         supported: u32,
     },
+    /// The file was written by an older Plutanium and not migrated yet.
+    #[error(
+        "the store's schema is version {found}, older than this Plutanium's {supported}; start the daemon once to migrate it"
+    )]
+    SchemaTooOld {
+        /// The version in the file.
+        found: u32,
+        /// The version this build writes.
+        supported: u32,
+    },
+    /// There is no store at that path.
+    #[error("there is no store at {} (is `store:` right, and has the daemon run?)", path.display())]
+    Missing {
+        /// The path.
+        path: std::path::PathBuf,
+    },
     /// A row holds a value this build cannot read.
     #[error("store row {table}#{id}: {problem}")]
     Corrupt {

@@ -129,7 +129,7 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE outbox;
     ALTER TABLE outbox_v3 RENAME TO outbox;
     CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
-    CREATE INDEX outbox_sent_by ON outbox (sent_by, state);
+    CREATE INDEX outbox_sent_by ON outbox (sent_by, state, updated_at);
 
     CREATE TABLE inbox_v3 (
         id          INTEGER PRIMARY KEY AUTOINCREMENT,

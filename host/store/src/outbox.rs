@@ -333,18 +333,19 @@ fn apply_pending_reports(
     id: i64,
     modem: &str,
     refs: &[Option<u8>],
+    claimed_at: i64,
     now: i64,
 ) -> Result<(), StoreError> {
+    let since = claimed_at.max(now - PENDING_REPORT_WINDOW_MS);
     for reference in refs.iter().flatten() {
         let pending: Vec<(i64, bool, Option<String>)> = {
             let mut stmt = tx.prepare_cached(
                 "SELECT id, delivered, detail FROM pending_reports \
                  WHERE modem = ?1 AND message_ref = ?2 AND at >= ?3 ORDER BY id",
             )?;
-            let rows = stmt.query_map(
-                params![modem, reference, now - PENDING_REPORT_WINDOW_MS],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )?;
+            let rows = stmt.query_map(params![modem, reference, since], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
             rows.collect::<Result<_, _>>()?
         };
         for (report, delivered, detail) in pending {
@@ -431,6 +432,17 @@ impl SqliteStore {
             };
             let mut claimed = Vec::with_capacity(ids.len());
             for id in ids {
+                // A row whose sender keeps dying (its lease ran out every
+                // time) gives up like one that keeps failing.
+                let failed = tx.execute(
+                    "UPDATE outbox SET state = 'failed', lease_until = NULL, updated_at = ?3, \
+                     last_error = 'gave up after ' || attempts || ' attempts; the last sender never finished' \
+                     WHERE id = ?1 AND state = 'sending' AND attempts >= ?2",
+                    params![id, MAX_ATTEMPTS, now as i64],
+                )?;
+                if failed == 1 {
+                    continue;
+                }
                 tx.execute(
                     "UPDATE outbox SET state = 'sending', lease_until = ?2, attempts = attempts + 1, \
                      updated_at = ?3 WHERE id = ?1",
@@ -481,14 +493,26 @@ impl SqliteStore {
                         modem,
                         message_refs,
                     } => {
+                        // When it was claimed, and whether it asked for
+                        // reports: only reports newer than the claim can be
+                        // this send's.
+                        let claimed: Option<(i64, bool)> = tx
+                            .query_row(
+                                "SELECT updated_at, status_report FROM outbox WHERE id = ?1",
+                                [id],
+                                |row| Ok((row.get(0)?, row.get(1)?)),
+                            )
+                            .optional()?;
                         let changed = tx.execute(
                             "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
                              message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4 \
                              WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
                             params![id, modem, refs_text(message_refs), now, attempt],
                         )?;
-                        if changed == 1 {
-                            apply_pending_reports(&tx, id, modem, message_refs, now)?;
+                        if changed == 1
+                            && let Some((claimed_at, true)) = claimed
+                        {
+                            apply_pending_reports(&tx, id, modem, message_refs, claimed_at, now)?;
                         }
                         changed
                     }
@@ -562,19 +586,29 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
-            let candidates: Vec<(i64, String)> = {
+            // Immediate: it reads before it writes, and a deferred
+            // transaction could not upgrade while another connection writes.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let candidates: Vec<(i64, String, String)> = {
                 let mut stmt = tx.prepare_cached(
-                    "SELECT id, message_refs FROM outbox \
-                     WHERE sent_by = ?1 AND state = 'sent' ORDER BY updated_at DESC, id DESC LIMIT 256",
+                    "SELECT id, message_refs, state FROM outbox \
+                     WHERE sent_by = ?1 AND state IN ('sent','delivered','failed') AND status_report = 1 \
+                     ORDER BY updated_at DESC, id DESC LIMIT 256",
                 )?;
-                let rows = stmt.query_map([modem], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                let rows = stmt.query_map([modem], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
-            let found = candidates.into_iter().find_map(|(id, refs)| {
-                parse_refs(&refs)?.contains(&Some(message_ref)).then_some(id)
+            let found = candidates.into_iter().find_map(|(id, refs, state)| {
+                parse_refs(&refs)?.contains(&Some(message_ref)).then_some((id, state))
             });
-            let Some(id) = found else {
+            if let Some((id, state)) = &found
+                && state != "sent"
+            {
+                // A repeated report for a message already settled.
+                let row = tx.query_row(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"), [id], read_row)??;
+                return Ok(Some(row));
+            }
+            let Some(id) = found.map(|(id, _)| id) else {
                 tx.execute(
                     "INSERT INTO pending_reports (modem, message_ref, delivered, detail, at) \
                      VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -80,6 +80,54 @@ impl SqliteStore {
             })
     }
 
+    /// Opens a store that must exist already at this build's schema, without
+    /// migrating it: for tools that share the file with a running daemon
+    /// (`plutanium send`, `plutanium messages`), which must neither create a
+    /// store at a mistyped path nor change the schema under the daemon.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let open = || -> Result<Self, StoreError> {
+            let conn = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            configure(&conn)?;
+            let found: u32 = conn
+                .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
+                .unwrap_or(0);
+            if found != SCHEMA_VERSION {
+                return Err(if found > SCHEMA_VERSION {
+                    StoreError::SchemaTooNew {
+                        found,
+                        supported: SCHEMA_VERSION,
+                    }
+                } else {
+                    StoreError::SchemaTooOld {
+                        found,
+                        supported: SCHEMA_VERSION,
+                    }
+                });
+            }
+            Ok(SqliteStore {
+                conn: Mutex::new(conn),
+                kv_conn: None,
+            })
+        };
+        open().map_err(|error| match error {
+            StoreError::Sqlite(source) => StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => other,
+        })
+    }
+
     /// The file's size in database pages (4 KiB each by default).
     pub fn page_count(&self) -> Result<u64, StoreError> {
         self.with(|conn| Ok(conn.query_row("PRAGMA page_count", [], |row| row.get(0))?))

@@ -26,7 +26,9 @@ const MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
 /// events it had not routed yet, the events waiting for a retry, and the
 /// per-destination counts.
 pub(super) struct RouterState {
-    pub(super) events: mpsc::UnboundedReceiver<Routable>,
+    /// Shared with the gateway, so the queue outlives a router that had to
+    /// be aborted.
+    pub(super) events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Routable>>>,
     retries: Vec<Retry>,
     per_destination: Option<RateLimiter>,
 }
@@ -38,7 +40,7 @@ struct Retry {
 }
 
 impl RouterState {
-    pub(super) fn new(events: mpsc::UnboundedReceiver<Routable>) -> Self {
+    pub(super) fn new(events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Routable>>>) -> Self {
         RouterState {
             events,
             retries: Vec::new(),
@@ -46,6 +48,10 @@ impl RouterState {
         }
     }
 }
+
+/// How often the per-destination limiter forgets destinations it has not
+/// seen within its window.
+const FORGET_IDLE_EVERY_MS: u64 = 60_000;
 
 /// Whether routing the event again later may succeed where it failed now.
 fn may_pass_later(error: &StageError) -> Option<Option<Duration>> {
@@ -71,12 +77,18 @@ pub(super) async fn router(
             Duration::from_secs(3600),
         )
     });
+    let mut events = state.events.clone().lock_owned().await;
+    let mut forgot_at = now_ms();
     loop {
+        if now_ms().saturating_sub(forgot_at) > FORGET_IDLE_EVERY_MS {
+            forgot_at = now_ms();
+            per_destination.forget_idle(forgot_at);
+        }
         let next_retry = state.retries.iter().map(|r| r.due).min();
         let (routable, wait) = tokio::select! {
             biased;
             _ = stopped.wait_for(|stop| *stop) => break,
-            event = state.events.recv() => match event {
+            event = events.recv() => match event {
                 Some(routable) => (routable, FIRST_RETRY_WAIT),
                 None => break,
             },
@@ -117,6 +129,7 @@ pub(super) async fn router(
             }
         }
     }
+    drop(events);
     state.per_destination = Some(per_destination);
     state
 }
@@ -162,6 +175,12 @@ async fn route_one(
                     continue;
                 }
             };
+            // Routed again after a failure: what is committed already is
+            // neither counted again nor stored twice.
+            let key = outbound.key.clone();
+            if let Ok(Some(_)) = blocking(store, move |s| s.outbound_by_key(&key)).await {
+                continue;
+            }
             if let Err(next) = per_destination.try_acquire(&to, now) {
                 tracing::warn!(
                     to,
@@ -300,7 +319,7 @@ mod tests {
         .unwrap();
         let task = tokio::spawn(router(
             Arc::new(config),
-            RouterState::new(rx),
+            RouterState::new(Arc::new(tokio::sync::Mutex::new(rx))),
             processors,
             HashMap::new(),
             store.clone(),

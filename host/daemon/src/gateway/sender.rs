@@ -29,8 +29,14 @@ use super::{blocking, now_ms};
 /// How long a claimed outbox row is ours before another sender may take it.
 pub(super) const LEASE: Duration = Duration::from_secs(120);
 
-/// Rows handed to one modem's worker and not yet committed, at most.
-const IN_FLIGHT_PER_MODEM: usize = 16;
+/// Rows handed to one modem's worker and not yet committed, at most: few
+/// enough that the last of them starts well within its lease even when each
+/// is a long message on a slow network (4 × 6 parts × 3 s < [`LEASE`]).
+const IN_FLIGHT_PER_MODEM: usize = 4;
+
+/// A worker does not start a row whose lease ends within this margin: the
+/// row may be claimed again by then, and sending it would send it twice.
+const LEASE_MARGIN_MS: u64 = 30_000;
 
 /// Outcomes committed in one transaction, at most.
 const COMMIT_BATCH: usize = 512;
@@ -54,7 +60,16 @@ fn jitter(id: i64) -> f64 {
     (hash % 10_000) as f64 / 10_000.0
 }
 
+/// A claimed row on its way to a modem's worker.
+struct Claimed {
+    row: OutboxRow,
+    /// When the lease runs out.
+    lease_until: u64,
+}
+
 struct Done {
+    /// The modem whose worker sent it (its in-flight count goes down).
+    modem: usize,
     id: i64,
     attempt: u32,
     outcome: SendOutcome,
@@ -69,15 +84,17 @@ pub(super) fn spawn(
     store: Arc<SqliteStore>,
     stopped: watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
-    let in_flight = Arc::new(AtomicUsize::new(0));
+    let in_flight: Arc<Vec<AtomicUsize>> =
+        Arc::new(modems.iter().map(|_| AtomicUsize::new(0)).collect());
     let room = Arc::new(Notify::new());
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
     let mut tasks = Vec::new();
-    let mut queues = HashMap::new();
-    for handle in &modems {
-        let (tx, rx) = mpsc::unbounded_channel::<OutboxRow>();
-        queues.insert(handle.name().to_string(), tx);
+    let mut queues = Vec::new();
+    for (index, handle) in modems.iter().enumerate() {
+        let (tx, rx) = mpsc::unbounded_channel::<Claimed>();
+        queues.push(tx);
         tasks.push(tokio::spawn(worker(
+            index,
             handle.clone(),
             config.policy.max_parts,
             rx,
@@ -102,9 +119,9 @@ pub(super) fn spawn(
 async fn dispatcher(
     config: Arc<Config>,
     modems: Vec<ModemHandle>,
-    queues: HashMap<String, mpsc::UnboundedSender<OutboxRow>>,
+    queues: Vec<mpsc::UnboundedSender<Claimed>>,
     store: Arc<SqliteStore>,
-    in_flight: Arc<AtomicUsize>,
+    in_flight: Arc<Vec<AtomicUsize>>,
     room: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -120,13 +137,15 @@ async fn dispatcher(
             )
         })
         .collect();
-    let capacity = IN_FLIGHT_PER_MODEM * modems.len().max(1);
     let mut postponed = Vec::new();
     loop {
         if *stopped.borrow() {
             return;
         }
-        let free = capacity.saturating_sub(in_flight.load(Ordering::Acquire));
+        let free: usize = in_flight
+            .iter()
+            .map(|n| IN_FLIGHT_PER_MODEM.saturating_sub(n.load(Ordering::Acquire)))
+            .sum();
         if free == 0 || modems.is_empty() {
             tokio::select! {
                 _ = room.notified() => {}
@@ -151,10 +170,12 @@ async fn dispatcher(
             }
             continue;
         }
-        for handle in &modems {
-            pool.set_healthy(handle.name(), *handle.state().borrow() == ModemState::Ready);
+        for (index, handle) in modems.iter().enumerate() {
+            let ready = *handle.state().borrow() == ModemState::Ready;
+            pool.set_healthy(handle.name(), ready && !queues[index].is_closed());
         }
         let now = now_ms();
+        let lease_until = now + u64::try_from(LEASE.as_millis()).unwrap_or(u64::MAX);
         for row in claimed {
             // The modems this row may not use: outside its route, or not the
             // one it asked for.
@@ -164,7 +185,10 @@ async fn dispatcher(
                     let requested = row.options.modem.as_ref().is_some_and(|m| m != *name);
                     let outside =
                         !row.allowed_modems.is_empty() && !row.allowed_modems.contains(name);
-                    requested || outside
+                    let full = names.iter().position(|n| n == *name).is_some_and(|index| {
+                        in_flight[index].load(Ordering::Acquire) >= IN_FLIGHT_PER_MODEM
+                    });
+                    requested || outside || full
                 })
                 .cloned()
                 .collect();
@@ -181,12 +205,15 @@ async fn dispatcher(
                     _ => break Some(name),
                 }
             };
-            match chosen.and_then(|name| queues.get(&name)) {
-                Some(queue) => {
-                    in_flight.fetch_add(1, Ordering::AcqRel);
-                    if let Err(mpsc::error::SendError(row)) = queue.send(row) {
-                        in_flight.fetch_sub(1, Ordering::AcqRel);
-                        postponed.push((row, now));
+            match chosen.and_then(|name| names.iter().position(|n| *n == name)) {
+                Some(index) => {
+                    in_flight[index].fetch_add(1, Ordering::AcqRel);
+                    let claimed = Claimed { row, lease_until };
+                    if let Err(mpsc::error::SendError(claimed)) = queues[index].send(claimed) {
+                        // That modem's worker is gone (it panicked): not
+                        // again soon, and not to it.
+                        in_flight[index].fetch_sub(1, Ordering::AcqRel);
+                        postponed.push((claimed.row, now + NO_MODEM_WAIT_MS));
                     }
                 }
                 None => postponed.push((row, next_free.unwrap_or(now + NO_MODEM_WAIT_MS))),
@@ -216,16 +243,24 @@ async fn dispatcher(
 
 /// Sends the rows handed to one modem, in order.
 async fn worker(
+    modem: usize,
     handle: ModemHandle,
     max_parts: u8,
-    mut rows: mpsc::UnboundedReceiver<OutboxRow>,
+    mut rows: mpsc::UnboundedReceiver<Claimed>,
     done: mpsc::UnboundedSender<Done>,
     stopped: watch::Receiver<bool>,
 ) {
-    while let Some(row) = rows.recv().await {
+    while let Some(Claimed { row, lease_until }) = rows.recv().await {
         let outcome = if *stopped.borrow() {
             SendOutcome::Postpone {
                 error: "the gateway stopped before sending it".into(),
+                at: now_ms(),
+            }
+        } else if now_ms() + LEASE_MARGIN_MS > lease_until {
+            // Waited too long behind this modem's other messages: another
+            // claim may take it soon, so it is not sent on this one.
+            SendOutcome::Postpone {
+                error: "waited too long for its modem".into(),
                 at: now_ms(),
             }
         } else {
@@ -233,6 +268,7 @@ async fn worker(
         };
         let (committed, wait) = oneshot::channel();
         let _ = done.send(Done {
+            modem,
             id: row.id,
             attempt: row.attempts,
             outcome,
@@ -278,32 +314,57 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutco
 }
 
 /// Commits outcomes in batches: whatever arrived while the last commit ran.
+/// A failed commit of outcomes is tried again, waiting this long at first
+/// and doubling up to [`MAX_COMMIT_RETRY`]; the workers wait meanwhile.
+const FIRST_COMMIT_RETRY: Duration = Duration::from_millis(100);
+const MAX_COMMIT_RETRY: Duration = Duration::from_secs(5);
+
 async fn completer(
     mut done: mpsc::UnboundedReceiver<Done>,
     store: Arc<SqliteStore>,
-    in_flight: Arc<AtomicUsize>,
+    in_flight: Arc<Vec<AtomicUsize>>,
     room: Arc<Notify>,
 ) {
     let mut batch = Vec::new();
     while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
         let count = batch.len();
         let mut waiting = Vec::with_capacity(count);
-        let outcomes: Vec<_> = batch
-            .drain(..)
-            .map(|d| {
-                waiting.push(d.committed);
-                (d.id, d.attempt, d.outcome)
-            })
-            .collect();
-        if let Err(e) = blocking(&store, move |s| s.complete_batch(&outcomes, now_ms())).await {
-            // The rows stay `sending` until their lease runs out, then are
-            // sent again: a duplicate, never a loss.
-            tracing::error!(error = %e, rows = count, "cannot record sends");
+        let outcomes: Arc<Vec<_>> = Arc::new(
+            batch
+                .drain(..)
+                .map(|d| {
+                    waiting.push((d.modem, d.committed));
+                    (d.id, d.attempt, d.outcome)
+                })
+                .collect(),
+        );
+        // Until it is committed, no worker sends again: a sent message whose
+        // outcome is not on disk is what a crash would repeat.
+        let mut wait = FIRST_COMMIT_RETRY;
+        loop {
+            let attempt = outcomes.clone();
+            match blocking(&store, move |s| s.complete_batch(&attempt, now_ms())).await {
+                Ok(applied) => {
+                    let stale = applied.iter().filter(|applied| !**applied).count();
+                    if stale > 0 {
+                        tracing::warn!(
+                            rows = stale,
+                            "outcomes for claims that were no longer ours (their lease ran out); ignored"
+                        );
+                    }
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, rows = count, retry_in = ?wait, "cannot record sends; trying again");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(MAX_COMMIT_RETRY);
+                }
+            }
         }
-        for waiter in waiting {
+        for (modem, waiter) in waiting {
+            in_flight[modem].fetch_sub(1, Ordering::AcqRel);
             let _ = waiter.send(());
         }
-        in_flight.fetch_sub(count, Ordering::AcqRel);
         room.notify_one();
     }
 }

@@ -19,7 +19,10 @@ fn message(key: &str) -> NewOutbound {
         source: "test".into(),
         to: "+420777000111".into(),
         text: format!("text of {key}"),
-        options: SendOptions::default(),
+        options: SendOptions {
+            status_report: true,
+            ..SendOptions::default()
+        },
         allowed_modems: Vec::new(),
     }
 }
@@ -232,6 +235,24 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
         .unwrap()
         .unwrap();
     assert_eq!(row.state, OutboxState::Delivered);
+
+    // A repeated report for a settled message is not kept for later: a new
+    // send that gets the same reference is not marked by it.
+    let row = store
+        .record_delivery("gsm0", 8, true, None, T0 + 3)
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.id, row.state), (two, OutboxState::Delivered));
+    let reused = store.enqueue(&message("reused-ref"), T0 + 3).unwrap().id();
+    let again = store.claim(T0 + 3, 1, LEASE).unwrap();
+    assert_eq!(again[0].id, reused);
+    store
+        .complete(reused, again[0].attempts, &sent("gsm0", &[8]), T0 + 3)
+        .unwrap();
+    assert_eq!(
+        store.outbound(reused).unwrap().unwrap().state,
+        OutboxState::Sent
+    );
 
     // A report that arrives before its send is committed is kept ...
     assert_eq!(
@@ -579,4 +600,44 @@ fn a_version_2_file_is_migrated_keeping_its_rows() {
             .id()
             > 5
     );
+}
+
+#[test]
+fn a_row_whose_sender_keeps_dying_gives_up() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let id = store.enqueue(&message("cursed"), T0).unwrap().id();
+    let mut now = T0;
+    for _ in 0..plutanium_store::MAX_ATTEMPTS {
+        // Claimed, and the lease runs out without an answer.
+        assert_eq!(store.claim(now, 1, LEASE).unwrap().len(), 1);
+        now += LEASE.as_millis() as u64 + 1;
+    }
+    assert!(store.claim(now, 1, LEASE).unwrap().is_empty());
+    let row = store.outbound(id).unwrap().unwrap();
+    assert_eq!(row.state, OutboxState::Failed);
+    assert!(row.last_error.unwrap().contains("never finished"));
+}
+
+#[test]
+fn tools_open_only_an_existing_store_at_this_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.db");
+    let err = SqliteStore::open_existing(&missing).unwrap_err();
+    assert!(err.to_string().contains("there is no store at"), "{err}");
+    assert!(!missing.exists(), "nothing created");
+    let old = dir.path().join("old.db");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v2.db"),
+        &old,
+    )
+    .unwrap();
+    let err = SqliteStore::open_existing(&old).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("start the daemon once to migrate it"),
+        "{err}"
+    );
+    drop(SqliteStore::open(&old).unwrap());
+    let store = SqliteStore::open_existing(&old).unwrap();
+    assert!(store.outbound_by_key("old:queued").unwrap().is_some());
 }
