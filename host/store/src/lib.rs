@@ -27,5 +27,7 @@ mod store;
 
 pub use error::StoreError;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
-pub use outbox::{Enqueued, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, SendOutcome};
+pub use outbox::{
+    Enqueued, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
+};
 pub use store::{PRUNE_BATCH, SqliteStore, StoreStats};

@@ -74,6 +74,15 @@ pub struct NewOutbound {
     pub allowed_modems: Vec<String>,
 }
 
+/// An inbound event whose routes ran, for [`SqliteStore::enqueue_routed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoutedMark {
+    /// The inbox message with this id.
+    Inbox(i64),
+    /// The logged call with this id.
+    Call(i64),
+}
+
 /// What [`SqliteStore::enqueue`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Enqueued {
@@ -370,8 +379,35 @@ impl SqliteStore {
         messages: &[NewOutbound],
         now: Timestamp,
     ) -> Result<Vec<Enqueued>, StoreError> {
+        self.enqueue_routed(messages, None, now)
+    }
+
+    /// [`SqliteStore::enqueue_batch`], and in the same transaction marks the
+    /// inbound message or call whose routes produced them as routed: either
+    /// both are on disk or neither.
+    pub fn enqueue_routed(
+        &self,
+        messages: &[NewOutbound],
+        mark: Option<RoutedMark>,
+        now: Timestamp,
+    ) -> Result<Vec<Enqueued>, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
+            match mark {
+                Some(RoutedMark::Inbox(id)) => {
+                    tx.execute(
+                        "UPDATE inbox SET routed_at = ?2 WHERE id = ?1",
+                        params![id, now as i64],
+                    )?;
+                }
+                Some(RoutedMark::Call(id)) => {
+                    tx.execute(
+                        "UPDATE calls SET routed_at = ?2 WHERE id = ?1",
+                        params![id, now as i64],
+                    )?;
+                }
+                None => {}
+            }
             let mut done = Vec::with_capacity(messages.len());
             {
                 let mut insert = tx.prepare_cached(

@@ -12,7 +12,7 @@ use plutanium_core::config::{Config, Endpoint};
 use plutanium_core::policy::RateLimiter;
 use plutanium_core::routing::route_event;
 use plutanium_core::{Processor, Sink, StageError};
-use plutanium_store::{NewOutbound, SqliteStore};
+use plutanium_store::{NewOutbound, RoutedMark, SqliteStore};
 use tokio::sync::{mpsc, watch};
 
 use super::{Routable, Stored, blocking, now_ms};
@@ -85,11 +85,11 @@ pub(super) async fn router(
             per_destination.forget_idle(forgot_at);
         }
         let next_retry = state.retries.iter().map(|r| r.due).min();
-        let (routable, wait) = tokio::select! {
+        let (routable, wait, retrying) = tokio::select! {
             biased;
             _ = stopped.wait_for(|stop| *stop) => break,
             event = events.recv() => match event {
-                Some(routable) => (routable, FIRST_RETRY_WAIT),
+                Some(routable) => (routable, FIRST_RETRY_WAIT, false),
                 None => break,
             },
             _ = async {
@@ -101,7 +101,7 @@ pub(super) async fn router(
                 let now = tokio::time::Instant::now();
                 let index = state.retries.iter().position(|r| r.due <= now).expect("a retry is due");
                 let retry = state.retries.swap_remove(index);
-                (retry.routable, retry.wait)
+                (retry.routable, retry.wait, true)
             }
         };
         let again = route_one(
@@ -111,10 +111,11 @@ pub(super) async fn router(
             &mut sinks,
             &mut per_destination,
             &store,
+            retrying,
         )
         .await;
         match again {
-            None => mark_routed(&store, &routable.stored).await,
+            None => {}
             Some(hint) => {
                 let wait = hint.unwrap_or(wait).clamp(FIRST_RETRY_WAIT, MAX_RETRY_WAIT);
                 tracing::warn!(
@@ -143,10 +144,13 @@ async fn route_one(
     sinks: &mut HashMap<String, Box<dyn Sink>>,
     per_destination: &mut RateLimiter,
     store: &Arc<SqliteStore>,
+    retrying: bool,
 ) -> Option<Option<Duration>> {
     let event = &routable.event;
     let origin = Endpoint::Modem(routable.origin.clone());
     let mut again: Option<Option<Duration>> = None;
+    let mut rows = Vec::new();
+    let now = now_ms();
     for route in config.routes.iter().filter(|r| r.from == origin) {
         let routed = route_event(route, event, processors).await;
         for (stage, error) in &routed.failures {
@@ -155,8 +159,6 @@ async fn route_one(
                 again = Some(again.flatten().or(hint));
             }
         }
-        let mut rows = Vec::new();
-        let now = now_ms();
         for planned in routed.sends {
             let outbound = planned.outbound;
             let checked = config.policy.check(
@@ -177,9 +179,11 @@ async fn route_one(
             };
             // Routed again after a failure: what is committed already is
             // neither counted again nor stored twice.
-            let key = outbound.key.clone();
-            if let Ok(Some(_)) = blocking(store, move |s| s.outbound_by_key(&key)).await {
-                continue;
+            if retrying {
+                let key = outbound.key.clone();
+                if let Ok(Some(_)) = blocking(store, move |s| s.outbound_by_key(&key)).await {
+                    continue;
+                }
             }
             if let Err(next) = per_destination.try_acquire(&to, now) {
                 tracing::warn!(
@@ -206,12 +210,6 @@ async fn route_one(
                 allowed_modems: planned.modems,
             });
         }
-        if !rows.is_empty()
-            && let Err(e) = blocking(store, move |s| s.enqueue_batch(&rows, now)).await
-        {
-            tracing::error!(error = %e, "cannot commit the messages of a route");
-            again = Some(again.flatten());
-        }
         if routed.dropped_by.is_none() {
             for name in &routed.sinks {
                 if let Some(sink) = sinks.get_mut(name)
@@ -225,21 +223,20 @@ async fn route_one(
             }
         }
     }
-    again
-}
-
-/// Records that the stored event's routes ran and their messages are
-/// committed: a restart need not route it again.
-async fn mark_routed(store: &Arc<SqliteStore>, stored: &Stored) {
-    let now = now_ms();
-    let result = match *stored {
-        Stored::Inbox(id) => blocking(store, move |s| s.mark_routed(id, now)).await,
-        Stored::Call(id) => blocking(store, move |s| s.mark_call_routed(id, now)).await,
-        Stored::Nothing => Ok(()),
+    // Everything the routes produced, and the mark that they ran, in one
+    // durable commit; the mark only when nothing is left to try again.
+    let mark = match (again, routable.stored) {
+        (None, Stored::Inbox(id)) => Some(RoutedMark::Inbox(id)),
+        (None, Stored::Call(id)) => Some(RoutedMark::Call(id)),
+        _ => None,
     };
-    if let Err(e) = result {
-        tracing::error!(error = %e, "cannot mark an event routed; it will be routed again after a restart");
+    if (!rows.is_empty() || mark.is_some())
+        && let Err(e) = blocking(store, move |s| s.enqueue_routed(&rows, mark, now)).await
+    {
+        tracing::error!(error = %e, "cannot commit what the routes produced");
+        again = Some(again.flatten());
     }
+    again
 }
 
 #[cfg(test)]
