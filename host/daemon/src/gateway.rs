@@ -97,6 +97,17 @@ enum Stored {
     Nothing,
 }
 
+impl Stored {
+    /// The mark that records its routes ran, if it is stored.
+    fn mark(self) -> Option<plutanium_store::RoutedMark> {
+        match self {
+            Stored::Inbox(id) => Some(plutanium_store::RoutedMark::Inbox(id)),
+            Stored::Call(id) => Some(plutanium_store::RoutedMark::Call(id)),
+            Stored::Nothing => None,
+        }
+    }
+}
+
 /// A modem driver and the task that commits its events.
 struct RunningModem {
     config: ModemConfig,
@@ -273,6 +284,7 @@ pub(crate) struct Gateway {
     store: Arc<SqliteStore>,
     modems: Vec<RunningModem>,
     route_tx: mpsc::UnboundedSender<Routable>,
+    inbound_writer: inbound::InboundWriter,
     /// The router's queue, kept here too: if the router has to be aborted,
     /// the next one still takes over what it had not routed.
     router_events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Routable>>>,
@@ -286,6 +298,7 @@ pub(crate) struct Gateway {
 struct Kept {
     modems: Vec<RunningModem>,
     route_tx: mpsc::UnboundedSender<Routable>,
+    inbound_writer: inbound::InboundWriter,
     router: RouterState,
 }
 
@@ -342,8 +355,8 @@ impl Gateway {
             modems: plans,
         } = prepared;
         let (stop, stopped) = watch::channel(false);
-        let (route_tx, router_state, mut modems) = match kept {
-            Some(kept) => (kept.route_tx, kept.router, kept.modems),
+        let (route_tx, router_state, mut modems, inbound_writer) = match kept {
+            Some(kept) => (kept.route_tx, kept.router, kept.modems, kept.inbound_writer),
             None => {
                 // Unbounded: every event in it is committed already, and a
                 // slow connector must never make a modem wait (invariant 3).
@@ -351,7 +364,8 @@ impl Gateway {
                 let (route_tx, route_rx) = mpsc::unbounded_channel();
                 queue_unrouted(&store, &route_tx).await;
                 let events = Arc::new(tokio::sync::Mutex::new(route_rx));
-                (route_tx, RouterState::new(events), Vec::new())
+                let writer = inbound::InboundWriter::spawn(store.clone());
+                (route_tx, RouterState::new(events), Vec::new(), writer)
             }
         };
         // Parts of multipart messages kept before a stop go back into
@@ -376,6 +390,7 @@ impl Gateway {
                 plan.config.number.clone().unwrap_or_default(),
                 events,
                 store.clone(),
+                inbound_writer.clone(),
                 route_tx.clone(),
             ));
             modems.push(RunningModem {
@@ -420,6 +435,7 @@ impl Gateway {
             store,
             modems,
             route_tx,
+            inbound_writer,
             router_events,
             router,
             stop,
@@ -482,6 +498,7 @@ impl Gateway {
         Kept {
             modems: keep,
             route_tx: self.route_tx,
+            inbound_writer: self.inbound_writer,
             router,
         }
     }

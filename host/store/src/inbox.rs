@@ -143,12 +143,26 @@ impl SqliteStore {
         completes: Option<(u16, u8)>,
         now: Timestamp,
     ) -> Result<Inserted, StoreError> {
+        let mut done = self.insert_inbound_batch(&[(record.clone(), completes)], now)?;
+        Ok(done.remove(0))
+    }
+
+    /// [`SqliteStore::insert_inbound`] for several messages (from several
+    /// modems, say) in one transaction: one durable commit for all.
+    pub fn insert_inbound_batch(
+        &self,
+        records: &[(InboundRecord, Option<(u16, u8)>)],
+        now: Timestamp,
+    ) -> Result<Vec<Inserted>, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
-            let inserted = tx.execute(
-                "INSERT INTO inbox (fingerprint, modem, sender, recipient, body, received_at, stored_at, meta) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (fingerprint) DO NOTHING",
-                params![
+            let mut done = Vec::with_capacity(records.len());
+            for (record, completes) in records {
+                let inserted = tx.prepare_cached(
+                    "INSERT INTO inbox (fingerprint, modem, sender, recipient, body, received_at, stored_at, meta) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (fingerprint) DO NOTHING",
+                )?
+                .execute(params![
                     record.fingerprint,
                     record.modem,
                     record.sender,
@@ -157,25 +171,24 @@ impl SqliteStore {
                     record.received_at as i64,
                     now as i64,
                     meta_text(&record.meta),
-                ],
-            )?;
-            let id: i64 = tx.query_row(
-                "SELECT id FROM inbox WHERE fingerprint = ?1",
-                [&record.fingerprint],
-                |row| row.get(0),
-            )?;
-            if let Some((reference, total)) = completes {
-                tx.execute(
-                    "DELETE FROM inbox_parts WHERE modem = ?1 AND sender = ?2 AND reference = ?3 AND total = ?4",
-                    params![record.modem, record.sender, reference, total],
-                )?;
+                ])?;
+                let id: i64 = tx
+                    .prepare_cached("SELECT id FROM inbox WHERE fingerprint = ?1")?
+                    .query_row([&record.fingerprint], |row| row.get(0))?;
+                if let Some((reference, total)) = completes {
+                    tx.prepare_cached(
+                        "DELETE FROM inbox_parts WHERE modem = ?1 AND sender = ?2 AND reference = ?3 AND total = ?4",
+                    )?
+                    .execute(params![record.modem, record.sender, reference, total])?;
+                }
+                done.push(if inserted == 1 {
+                    Inserted::New(id)
+                } else {
+                    Inserted::Duplicate(id)
+                });
             }
             tx.commit()?;
-            Ok(if inserted == 1 {
-                Inserted::New(id)
-            } else {
-                Inserted::Duplicate(id)
-            })
+            Ok(done)
         })
     }
 

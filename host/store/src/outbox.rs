@@ -379,34 +379,26 @@ impl SqliteStore {
         messages: &[NewOutbound],
         now: Timestamp,
     ) -> Result<Vec<Enqueued>, StoreError> {
-        self.enqueue_routed(messages, None, now)
+        self.enqueue_routed(messages, &[], now)
     }
 
     /// [`SqliteStore::enqueue_batch`], and in the same transaction marks the
-    /// inbound message or call whose routes produced them as routed: either
-    /// both are on disk or neither.
+    /// inbound messages and calls whose routes produced them as routed:
+    /// either both are on disk or neither.
     pub fn enqueue_routed(
         &self,
         messages: &[NewOutbound],
-        mark: Option<RoutedMark>,
+        marks: &[RoutedMark],
         now: Timestamp,
     ) -> Result<Vec<Enqueued>, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
-            match mark {
-                Some(RoutedMark::Inbox(id)) => {
-                    tx.execute(
-                        "UPDATE inbox SET routed_at = ?2 WHERE id = ?1",
-                        params![id, now as i64],
-                    )?;
-                }
-                Some(RoutedMark::Call(id)) => {
-                    tx.execute(
-                        "UPDATE calls SET routed_at = ?2 WHERE id = ?1",
-                        params![id, now as i64],
-                    )?;
-                }
-                None => {}
+            for mark in marks {
+                let (sql, id) = match *mark {
+                    RoutedMark::Inbox(id) => ("UPDATE inbox SET routed_at = ?2 WHERE id = ?1", id),
+                    RoutedMark::Call(id) => ("UPDATE calls SET routed_at = ?2 WHERE id = ?1", id),
+                };
+                tx.prepare_cached(sql)?.execute(params![id, now as i64])?;
             }
             let mut done = Vec::with_capacity(messages.len());
             {

@@ -7,7 +7,7 @@ use plutanium_core::{Call, DeliveryState, DeliveryStatus, Event, InboundSms};
 use plutanium_modem::ModemEvent;
 use plutanium_sms::{Payload, StatusCategory};
 use plutanium_store::{InboundRecord, Inserted, PartRecord, SqliteStore};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use super::{Routable, Stored, blocking, now_ms};
 
@@ -37,6 +37,74 @@ pub(super) fn call_event(id: i64, modem: String, caller: Option<String>, at: u64
     }
 }
 
+/// Inbound messages to commit, with who waits for the result.
+type Insert = (
+    InboundRecord,
+    Option<(u16, u8)>,
+    oneshot::Sender<Result<Inserted, String>>,
+);
+
+/// Commits inbound messages from every modem, as many per transaction as
+/// arrived while the last commit ran: with many modems busy at once, one
+/// durable commit serves them all. Each modem still waits for its own
+/// message's commit before the modem may delete it.
+#[derive(Clone)]
+pub(super) struct InboundWriter {
+    tx: mpsc::UnboundedSender<Insert>,
+}
+
+/// Messages committed in one transaction, at most.
+const INSERT_BATCH: usize = 256;
+
+impl InboundWriter {
+    /// Starts the writer; it ends when the last handle is dropped.
+    pub(super) fn spawn(store: Arc<SqliteStore>) -> InboundWriter {
+        let (tx, mut rx) = mpsc::unbounded_channel::<Insert>();
+        tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while rx.recv_many(&mut batch, INSERT_BATCH).await > 0 {
+                let mut waiting = Vec::with_capacity(batch.len());
+                let records: Vec<_> = batch
+                    .drain(..)
+                    .map(|(record, completes, reply)| {
+                        waiting.push(reply);
+                        (record, completes)
+                    })
+                    .collect();
+                let now = now_ms();
+                match blocking(&store, move |s| s.insert_inbound_batch(&records, now)).await {
+                    Ok(done) => {
+                        for (reply, inserted) in waiting.into_iter().zip(done) {
+                            let _ = reply.send(Ok(inserted));
+                        }
+                    }
+                    Err(e) => {
+                        let error = format!("{e:#}");
+                        for reply in waiting {
+                            let _ = reply.send(Err(error.clone()));
+                        }
+                    }
+                }
+            }
+        });
+        InboundWriter { tx }
+    }
+
+    async fn insert(
+        &self,
+        record: InboundRecord,
+        completes: Option<(u16, u8)>,
+    ) -> Result<Inserted, String> {
+        let (reply, result) = oneshot::channel();
+        self.tx
+            .send((record, completes, reply))
+            .map_err(|_| "the inbound writer stopped".to_string())?;
+        result
+            .await
+            .map_err(|_| "the inbound writer stopped".to_string())?
+    }
+}
+
 /// Commits each event of `modem`, acknowledges it, then hands it to the
 /// router. Ends when the modem's driver stops.
 pub(super) async fn modem_events(
@@ -44,6 +112,7 @@ pub(super) async fn modem_events(
     number: String,
     mut events: mpsc::Receiver<ModemEvent>,
     store: Arc<SqliteStore>,
+    writer: InboundWriter,
     route: mpsc::UnboundedSender<Routable>,
 ) {
     while let Some(event) = events.recv().await {
@@ -84,11 +153,9 @@ pub(super) async fn modem_events(
                     received_at: stamped.unwrap_or(now),
                     meta,
                 };
-                let stored = record.clone();
                 super::failpoint("before-inbound-commit");
                 // A whole multipart message replaces its kept parts.
-                let completes = sms.concat;
-                match blocking(&store, move |s| s.insert_inbound(&stored, completes, now)).await {
+                match writer.insert(record.clone(), sms.concat).await {
                     Ok(inserted) => {
                         super::failpoint("after-inbound-commit");
                         // Committed: now the modem may delete it.

@@ -4,7 +4,7 @@
 //! failed transiently, a commit failed) is not marked, and is tried again
 //! with backoff; one that was not committed is retried at the next start.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use plutanium_core::config::{Config, Endpoint};
 use plutanium_core::policy::RateLimiter;
 use plutanium_core::routing::route_event;
 use plutanium_core::{Processor, Sink, StageError};
-use plutanium_store::{NewOutbound, RoutedMark, SqliteStore};
+use plutanium_store::{NewOutbound, SqliteStore};
 use tokio::sync::{mpsc, watch};
 
 use super::{Routable, Stored, blocking, now_ms};
@@ -48,6 +48,9 @@ impl RouterState {
         }
     }
 }
+
+/// Events routed before one commit, at most.
+const ROUTE_BATCH: usize = 64;
 
 /// How often the per-destination limiter forgets destinations it has not
 /// seen within its window.
@@ -104,19 +107,69 @@ pub(super) async fn router(
                 (retry.routable, retry.wait, true)
             }
         };
-        let again = route_one(
-            &config,
-            &routable,
-            &mut processors,
-            &mut sinks,
-            &mut per_destination,
-            &store,
-            retrying,
-        )
-        .await;
-        match again {
-            None => {}
-            Some(hint) => {
+        // What else is waiting goes in the same commit (retries are not
+        // mixed in: they come one at a time, when due).
+        let mut batch = VecDeque::from([(routable, wait, retrying)]);
+        if !retrying {
+            while batch.len() < ROUTE_BATCH {
+                match events.try_recv() {
+                    Ok(routable) => batch.push_back((routable, FIRST_RETRY_WAIT, false)),
+                    Err(_) => break,
+                }
+            }
+        }
+        let mut rows = Vec::new();
+        let mut marks = Vec::new();
+        let mut outcomes = Vec::new();
+        while let Some((routable, wait, retrying)) = batch.pop_front() {
+            let (mut produced, again) = route_one(
+                &config,
+                &routable,
+                &mut processors,
+                &mut sinks,
+                &mut per_destination,
+                &store,
+                retrying,
+            )
+            .await;
+            rows.append(&mut produced);
+            if again.is_none() {
+                marks.extend(routable.stored.mark());
+            }
+            outcomes.push((routable, wait, again));
+            if *stopped.borrow() {
+                break;
+            }
+        }
+        // Taken from the queue but not routed before a stop: handed to the
+        // next router (on reload) as due now, or routed at the next start.
+        for (routable, _, _) in batch {
+            state.retries.push(Retry {
+                routable,
+                due: tokio::time::Instant::now(),
+                wait: FIRST_RETRY_WAIT,
+            });
+        }
+        // Everything the events' routes produced, and the marks that they
+        // ran, in one durable commit; an event is marked only when nothing
+        // of it is left to try again.
+        let committed = rows.is_empty() && marks.is_empty() || {
+            let now = now_ms();
+            match blocking(&store, move |s| s.enqueue_routed(&rows, &marks, now)).await {
+                Ok(_) => true,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot commit what the routes produced");
+                    false
+                }
+            }
+        };
+        for (routable, wait, again) in outcomes {
+            let again = if committed {
+                again
+            } else {
+                Some(again.flatten())
+            };
+            if let Some(hint) = again {
                 let wait = hint.unwrap_or(wait).clamp(FIRST_RETRY_WAIT, MAX_RETRY_WAIT);
                 tracing::warn!(
                     retry_in = ?wait,
@@ -135,8 +188,8 @@ pub(super) async fn router(
     state
 }
 
-/// Routes one event. `None`: done (whatever could be done is committed);
-/// `Some(wait)`: route it again later, after `wait` if a stage said so.
+/// Routes one event: the rows to commit, and whether to route it again
+/// later (`Some`, after the wait a stage asked for, if one did).
 async fn route_one(
     config: &Config,
     routable: &Routable,
@@ -145,7 +198,7 @@ async fn route_one(
     per_destination: &mut RateLimiter,
     store: &Arc<SqliteStore>,
     retrying: bool,
-) -> Option<Option<Duration>> {
+) -> (Vec<NewOutbound>, Option<Option<Duration>>) {
     let event = &routable.event;
     let origin = Endpoint::Modem(routable.origin.clone());
     let mut again: Option<Option<Duration>> = None;
@@ -223,20 +276,7 @@ async fn route_one(
             }
         }
     }
-    // Everything the routes produced, and the mark that they ran, in one
-    // durable commit; the mark only when nothing is left to try again.
-    let mark = match (again, routable.stored) {
-        (None, Stored::Inbox(id)) => Some(RoutedMark::Inbox(id)),
-        (None, Stored::Call(id)) => Some(RoutedMark::Call(id)),
-        _ => None,
-    };
-    if (!rows.is_empty() || mark.is_some())
-        && let Err(e) = blocking(store, move |s| s.enqueue_routed(&rows, mark, now)).await
-    {
-        tracing::error!(error = %e, "cannot commit what the routes produced");
-        again = Some(again.flatten());
-    }
-    again
+    (rows, again)
 }
 
 #[cfg(test)]
