@@ -15,7 +15,7 @@ use plutanium_core::{Processor, Sink, StageError};
 use plutanium_store::{NewOutbound, SqliteStore};
 use tokio::sync::{mpsc, watch};
 
-use super::{Routable, Stored, blocking, now_ms};
+use super::{Routable, blocking, now_ms};
 
 /// First wait before routing a failed event again; doubles up to
 /// [`MAX_RETRY_WAIT`].
@@ -286,6 +286,7 @@ mod tests {
     use plutanium_core::{Action, Event, InboundSms};
     use plutanium_store::InboundRecord;
 
+    use super::super::Stored;
     use super::*;
 
     /// Fails transiently `failures` times, then replies.
