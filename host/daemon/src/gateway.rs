@@ -31,7 +31,7 @@ use plutanium_core::config::{ComponentRef, Config, ConnectorConfig, ModemConfig,
 use plutanium_core::{Event, Processor, Sink};
 use plutanium_modem::{DriverConfig, InProcessPorts, ModemHandle};
 use plutanium_runtime::{Connector, Grants, Runtime, RuntimeConfig, World};
-use plutanium_store::SqliteStore;
+use plutanium_store::Store;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
@@ -49,11 +49,11 @@ pub(crate) fn now_ms() -> u64 {
 
 /// Runs `f` on the store from a blocking thread.
 async fn blocking<R: Send + 'static>(
-    store: &Arc<SqliteStore>,
-    f: impl FnOnce(&SqliteStore) -> Result<R, plutanium_store::StoreError> + Send + 'static,
+    store: &Arc<dyn Store>,
+    f: impl FnOnce(&dyn Store) -> Result<R, plutanium_store::StoreError> + Send + 'static,
 ) -> Result<R> {
     let store = store.clone();
-    Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+    Ok(tokio::task::spawn_blocking(move || f(store.as_ref())).await??)
 }
 
 /// Crash-test hook: when `PLUTANIUM_FAILPOINT` names `point`, the process
@@ -136,7 +136,7 @@ impl Prepared {
     /// Loads the connectors and checks the modems of `config`.
     pub(crate) fn new(
         config: Config,
-        store: &Arc<SqliteStore>,
+        store: &Arc<dyn Store>,
         catalog: &Catalog,
         cache_dir: Option<PathBuf>,
         tweak_driver: &dyn Fn(&mut DriverConfig),
@@ -281,7 +281,7 @@ pub(crate) struct Gateway {
     /// Kept alive: dropping the runtime stops its epoch ticker, and with it
     /// every connector's deadline.
     _runtime: Runtime,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     modems: Vec<RunningModem>,
     route_tx: mpsc::UnboundedSender<Routable>,
     inbound_writer: inbound::InboundWriter,
@@ -307,7 +307,7 @@ impl Gateway {
     /// `sim://` ports.
     pub(crate) async fn start(
         config: Config,
-        store: Arc<SqliteStore>,
+        store: Arc<dyn Store>,
         catalog: Catalog,
         cache_dir: Option<PathBuf>,
         in_process: Option<Arc<dyn InProcessPorts>>,
@@ -320,7 +320,7 @@ impl Gateway {
     /// Starts a gateway prepared by [`Prepared::new`].
     pub(crate) async fn launch_prepared(
         prepared: Prepared,
-        store: Arc<SqliteStore>,
+        store: Arc<dyn Store>,
         in_process: Option<Arc<dyn InProcessPorts>>,
     ) -> Gateway {
         Gateway::launch(prepared, store, in_process, None).await
@@ -342,7 +342,7 @@ impl Gateway {
 
     async fn launch(
         prepared: Prepared,
-        store: Arc<SqliteStore>,
+        store: Arc<dyn Store>,
         in_process: Option<Arc<dyn InProcessPorts>>,
         kept: Option<Kept>,
     ) -> Gateway {
@@ -514,7 +514,7 @@ async fn finish<T>(mut task: JoinHandle<T>, deadline: tokio::time::Instant) {
 }
 
 /// Queues what was stored but not routed before the last stop.
-async fn queue_unrouted(store: &Arc<SqliteStore>, route_tx: &mpsc::UnboundedSender<Routable>) {
+async fn queue_unrouted(store: &Arc<dyn Store>, route_tx: &mpsc::UnboundedSender<Routable>) {
     let found = blocking(store, |s| {
         Ok((s.unrouted_inbound(100_000)?, s.unrouted_calls(100_000)?))
     })
@@ -562,7 +562,7 @@ pub(crate) fn check_runnable(config: &Config, in_process: bool) -> Result<()> {
 mod tests {
     use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
 
-    use plutanium_store::{InboundRecord, NewOutbound, SendOutcome};
+    use plutanium_store::{InboundRecord, NewOutbound, SendOutcome, SqliteStore};
 
     use super::sender::LEASE;
     use super::*;
@@ -1009,8 +1009,14 @@ routes:
             r#"  gsm1: { port: "sim://gsm1", number: "+420777000001", rate_per_minute: 10000 }"#,
             "{ from: gsm0, through: [echo], to: gsm1 }",
         );
-        let prepared =
-            Prepared::new(reloaded, &store, &Catalog::new(dir.path()), None, &|_| {}).unwrap();
+        let prepared = Prepared::new(
+            reloaded,
+            &(store.clone() as Arc<dyn Store>),
+            &Catalog::new(dir.path()),
+            None,
+            &|_| {},
+        )
+        .unwrap();
         let gateway = gateway.reload(prepared, Some(ports)).await;
         let names: Vec<_> = gateway
             .modems
@@ -1082,9 +1088,15 @@ routes:
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
         let config = echo_config("", "{ from: echo, through: [echo], to: [gsm0, echo] }");
-        let error = Prepared::new(config, &store, &Catalog::new(dir.path()), None, &|_| {})
-            .err()
-            .expect("refused");
+        let error = Prepared::new(
+            config,
+            &(store.clone() as Arc<dyn Store>),
+            &Catalog::new(dir.path()),
+            None,
+            &|_| {},
+        )
+        .err()
+        .expect("refused");
         let text = format!("{error:#}");
         assert!(
             text.contains(

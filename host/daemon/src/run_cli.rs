@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::Args;
 use plutanium_core::config::StoreLocation;
-use plutanium_store::SqliteStore;
+use plutanium_store::{SqliteStore, Store};
 
 use crate::connector_catalog::Catalog;
 use crate::gateway::{Gateway, Prepared, check_runnable};
@@ -45,7 +45,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         StoreLocation::Sqlite(path) => Some(lock_store(path)?),
         StoreLocation::Memory => None,
     };
-    let store = Arc::new(match &config.store {
+    let store: Arc<dyn Store> = Arc::new(match &config.store {
         StoreLocation::Sqlite(path) => SqliteStore::open(path)?,
         StoreLocation::Memory => SqliteStore::open_in_memory()?,
     });
@@ -130,7 +130,12 @@ fn lock_store(store: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File
         .truncate(false)
         .write(true)
         .open(&path)
-        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot create the store's lock file {} (is the directory there and writable by this user?)",
+                path.display()
+            )
+        })?;
     nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(
         |(_, errno)| match errno {
             nix::errno::Errno::EWOULDBLOCK => anyhow::anyhow!(

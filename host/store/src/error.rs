@@ -5,8 +5,12 @@
 #[non_exhaustive]
 pub enum StoreError {
     /// SQLite refused or failed (disk full, locked, corrupt file).
-    #[error("store: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    #[error("store: {source}{}", hint(source))]
+    Sqlite {
+        /// SQLite's error.
+        #[from]
+        source: rusqlite::Error,
+    },
     /// The file could not be opened or set up (a missing or read-only
     /// directory, a file that is not a database).
     #[error("cannot open the store {}: {source}{}", path.display(), hint(source))]
@@ -70,7 +74,7 @@ impl StoreError {
     /// Whether the disk (or the database's page limit) is full: writes fail
     /// until space is freed, and nothing was changed.
     pub fn is_full(&self) -> bool {
-        matches!(self, StoreError::Sqlite(e) | StoreError::Open { source: e, .. }
+        matches!(self, StoreError::Sqlite { source: e } | StoreError::Open { source: e, .. }
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull))
     }
 }

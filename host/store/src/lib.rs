@@ -16,6 +16,9 @@
 //! operations later (`FOR UPDATE SKIP LOCKED` where SQLite uses a
 //! transaction).
 //!
+//! The gateway reaches it through the [`Store`] trait, so that a shared
+//! backend can stand in for [`SqliteStore`].
+//!
 //! What it is not: the routing. It stores and answers; the core decides.
 
 mod error;
@@ -24,6 +27,7 @@ mod kv;
 mod migrations;
 mod outbox;
 mod store;
+mod store_trait;
 
 pub use error::StoreError;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
@@ -31,3 +35,4 @@ pub use outbox::{
     Enqueued, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };
 pub use store::{PRUNE_BATCH, SqliteStore, StoreStats};
+pub use store_trait::Store;

@@ -72,7 +72,7 @@ impl SqliteStore {
                 Ok(store)
             })
             .map_err(|error| match error {
-                StoreError::Sqlite(source) => StoreError::Open {
+                StoreError::Sqlite { source } => StoreError::Open {
                     path: path.to_path_buf(),
                     source,
                 },
@@ -120,7 +120,7 @@ impl SqliteStore {
             })
         };
         open().map_err(|error| match error {
-            StoreError::Sqlite(source) => StoreError::Open {
+            StoreError::Sqlite { source } => StoreError::Open {
                 path: path.to_path_buf(),
                 source,
             },

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use plutanium_core::{Call, DeliveryState, DeliveryStatus, Event, InboundSms};
 use plutanium_modem::ModemEvent;
 use plutanium_sms::{Payload, StatusCategory};
-use plutanium_store::{InboundRecord, Inserted, PartRecord, SqliteStore};
+use plutanium_store::{InboundRecord, Inserted, PartRecord, Store};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Routable, Stored, blocking, now_ms};
@@ -58,7 +58,7 @@ const INSERT_BATCH: usize = 256;
 
 impl InboundWriter {
     /// Starts the writer; it ends when the last handle is dropped.
-    pub(super) fn spawn(store: Arc<SqliteStore>) -> InboundWriter {
+    pub(super) fn spawn(store: Arc<dyn Store>) -> InboundWriter {
         let (tx, mut rx) = mpsc::unbounded_channel::<Insert>();
         tokio::spawn(async move {
             let mut batch = Vec::new();
@@ -111,7 +111,7 @@ pub(super) async fn modem_events(
     modem: String,
     number: String,
     mut events: mpsc::Receiver<ModemEvent>,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     writer: InboundWriter,
     route: mpsc::UnboundedSender<Routable>,
 ) {

@@ -12,7 +12,7 @@ use plutanium_core::config::{Config, Endpoint};
 use plutanium_core::policy::RateLimiter;
 use plutanium_core::routing::route_event;
 use plutanium_core::{Processor, Sink, StageError};
-use plutanium_store::{NewOutbound, SqliteStore};
+use plutanium_store::{NewOutbound, Store};
 use tokio::sync::{mpsc, watch};
 
 use super::{Routable, blocking, now_ms};
@@ -71,7 +71,7 @@ pub(super) async fn router(
     mut state: RouterState,
     mut processors: HashMap<String, Box<dyn Processor>>,
     mut sinks: HashMap<String, Box<dyn Sink>>,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     mut stopped: watch::Receiver<bool>,
 ) -> RouterState {
     let mut per_destination = state.per_destination.take().unwrap_or_else(|| {
@@ -196,7 +196,7 @@ async fn route_one(
     processors: &mut HashMap<String, Box<dyn Processor>>,
     sinks: &mut HashMap<String, Box<dyn Sink>>,
     per_destination: &mut RateLimiter,
-    store: &Arc<SqliteStore>,
+    store: &Arc<dyn Store>,
     retrying: bool,
 ) -> (Vec<NewOutbound>, Option<Option<Duration>>) {
     let event = &routable.event;
@@ -284,7 +284,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use plutanium_core::{Action, Event, InboundSms};
-    use plutanium_store::InboundRecord;
+    use plutanium_store::{InboundRecord, SqliteStore};
 
     use super::super::Stored;
     use super::*;

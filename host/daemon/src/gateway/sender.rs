@@ -20,7 +20,7 @@ use plutanium_core::ModemPool;
 use plutanium_core::config::Config;
 use plutanium_core::policy::RateLimiter;
 use plutanium_modem::{ModemHandle, ModemState, SendError, SendOptions};
-use plutanium_store::{OutboxRow, SendOutcome, SqliteStore};
+use plutanium_store::{OutboxRow, SendOutcome, Store};
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -81,7 +81,7 @@ struct Done {
 pub(super) fn spawn(
     config: Arc<Config>,
     modems: Vec<ModemHandle>,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     stopped: watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
     let in_flight: Arc<Vec<AtomicUsize>> =
@@ -120,7 +120,7 @@ async fn dispatcher(
     config: Arc<Config>,
     modems: Vec<ModemHandle>,
     queues: Vec<mpsc::UnboundedSender<Claimed>>,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     in_flight: Arc<Vec<AtomicUsize>>,
     room: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
@@ -321,7 +321,7 @@ const MAX_COMMIT_RETRY: Duration = Duration::from_secs(5);
 
 async fn completer(
     mut done: mpsc::UnboundedReceiver<Done>,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     in_flight: Arc<Vec<AtomicUsize>>,
     room: Arc<Notify>,
 ) {

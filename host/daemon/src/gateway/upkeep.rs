@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use plutanium_core::Source;
 use plutanium_core::config::Config;
-use plutanium_store::{NewOutbound, SqliteStore};
+use plutanium_store::{NewOutbound, Store};
 use tokio::sync::watch;
 
 use super::{blocking, now_ms};
@@ -30,7 +30,7 @@ async fn sleep_or_stop(wait: Duration, stopped: &mut watch::Receiver<bool>) -> b
 /// retention, at start and then every [`HOUSEKEEPING_EVERY`].
 pub(super) async fn housekeeping(
     retention: Duration,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     mut stopped: watch::Receiver<bool>,
 ) {
     loop {
@@ -62,7 +62,7 @@ pub(super) async fn poll_source(
     interval: Duration,
     batch: u32,
     mut source: plutanium_runtime::Connector,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     mut stopped: watch::Receiver<bool>,
 ) {
     loop {

@@ -447,3 +447,43 @@ fn a_crash_around_the_inbound_commit_answers_exactly_once() {
         daemon.kill();
     }
 }
+
+#[test]
+fn a_store_that_cannot_be_opened_is_a_clear_error_and_nothing_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    // A path under a regular file: no directory to write in (permissions
+    // would not stop the root user the tests may run as).
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, b"").unwrap();
+    let config = dir.path().join("plutanium.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "store: sqlite://{}/plutanium.db\nmodems:\n  gsm0: {{ port: \"tcp://127.0.0.1:9\" }}\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("writable by this user"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    // The tools say there is no store rather than creating one.
+    let send = plutanium(&[
+        "send",
+        "--config",
+        config.to_str().unwrap(),
+        "--to",
+        OWNER,
+        "x",
+    ]);
+    assert!(!send.status.success());
+    assert!(String::from_utf8_lossy(&send.stderr).contains("there is no store at"));
+}
