@@ -125,21 +125,63 @@ struct ModemPlan {
 /// starts.
 pub(crate) struct Prepared {
     config: Arc<Config>,
-    runtime: Runtime,
+    runtime: Arc<Runtime>,
     processors: HashMap<String, Box<dyn Processor>>,
     sinks: HashMap<String, Box<dyn Sink>>,
     sources: Vec<(ConnectorConfig, Connector)>,
+    /// Connectors whose config and component did not change: the running
+    /// instances are taken over at launch (loaded again from these bytes
+    /// only if the old gateway could not hand one over).
+    reused: Vec<(ConnectorConfig, Vec<u8>)>,
+    /// What each connector was prepared from, for the next reload.
+    identities: HashMap<String, ConnectorIdentity>,
     modems: Vec<ModemPlan>,
 }
 
+/// A connector's config and a hash of its component: equal identities mean
+/// a reload need not restart it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ConnectorIdentity {
+    config: ConnectorConfig,
+    component: u64,
+}
+
+fn component_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Loads `connector` from `bytes` into `runtime`.
+fn load_connector(
+    runtime: &Runtime,
+    connector: &ConnectorConfig,
+    bytes: &[u8],
+) -> Result<Connector> {
+    let grants = Grants {
+        allow_hosts: connector.allow_hosts.clone(),
+        config: connector.config.clone(),
+        oauth: None,
+        call_deadline: Some(connector.deadline),
+        memory_limit: Some((connector.memory_mib as usize) << 20),
+    };
+    runtime
+        .load(&connector.name, bytes, grants)
+        .with_context(|| format!("connector {}", connector.name))
+}
+
 impl Prepared {
-    /// Loads the connectors and checks the modems of `config`.
+    /// Loads the connectors and checks the modems of `config`. With
+    /// `running` (a reload), its runtime is shared and its connectors whose
+    /// config and component did not change are kept, not loaded again.
     pub(crate) fn new(
         config: Config,
         store: &Arc<dyn Store>,
         catalog: &Catalog,
         cache_dir: Option<PathBuf>,
         tweak_driver: &dyn Fn(&mut DriverConfig),
+        running: Option<&Gateway>,
     ) -> Result<Prepared> {
         let mut modems = Vec::new();
         for modem in &config.modems {
@@ -161,13 +203,21 @@ impl Prepared {
                 driver,
             });
         }
-        let mut runtime = Runtime::new(RuntimeConfig::default(), store.clone())?;
-        if let Some(dir) = cache_dir {
-            runtime = runtime.with_compile_cache(dir);
-        }
+        let runtime = match running {
+            Some(gateway) => gateway.runtime.clone(),
+            None => {
+                let mut runtime = Runtime::new(RuntimeConfig::default(), store.clone())?;
+                if let Some(dir) = cache_dir {
+                    runtime = runtime.with_compile_cache(dir);
+                }
+                Arc::new(runtime)
+            }
+        };
         let mut processors: HashMap<String, Box<dyn Processor>> = HashMap::new();
         let mut sinks: HashMap<String, Box<dyn Sink>> = HashMap::new();
         let mut sources = Vec::new();
+        let mut reused = Vec::new();
+        let mut identities = HashMap::new();
         for connector in &config.connectors {
             let bytes = match &connector.component {
                 ComponentRef::Name(name) => catalog
@@ -187,16 +237,19 @@ impl Prepared {
                     )
                 })?,
             };
-            let grants = Grants {
-                allow_hosts: connector.allow_hosts.clone(),
-                config: connector.config.clone(),
-                oauth: None,
-                call_deadline: Some(connector.deadline),
-                memory_limit: Some((connector.memory_mib as usize) << 20),
+            let identity = ConnectorIdentity {
+                config: connector.clone(),
+                component: component_hash(&bytes),
             };
-            let loaded = runtime
-                .load(&connector.name, &bytes, grants)
-                .with_context(|| format!("connector {}", connector.name))?;
+            let unchanged = running
+                .and_then(|gateway| gateway.connectors.get(&connector.name))
+                .is_some_and(|running| *running == identity);
+            identities.insert(connector.name.clone(), identity);
+            if unchanged {
+                reused.push((connector.clone(), bytes));
+                continue;
+            }
+            let loaded = load_connector(&runtime, connector, &bytes)?;
             match loaded.world() {
                 World::Processor => {
                     processors.insert(connector.name.clone(), Box::new(loaded));
@@ -207,13 +260,16 @@ impl Prepared {
                 World::Source => sources.push((connector.clone(), loaded)),
             }
         }
-        check_worlds(&config, &processors, &sinks, &sources)?;
+        let kept_world = |name: &str| running.and_then(|gateway| gateway.worlds.get(name).copied());
+        check_worlds(&config, &processors, &sinks, &sources, &kept_world)?;
         Ok(Prepared {
             config: Arc::new(config),
             runtime,
             processors,
             sinks,
             sources,
+            reused,
+            identities,
             modems,
         })
     }
@@ -227,10 +283,17 @@ fn check_worlds(
     processors: &HashMap<String, Box<dyn Processor>>,
     sinks: &HashMap<String, Box<dyn Sink>>,
     sources: &[(ConnectorConfig, Connector)],
+    kept_world: &dyn Fn(&str) -> Option<World>,
 ) -> Result<()> {
     use plutanium_core::config::Endpoint;
     let world = |name: &str| {
-        if processors.contains_key(name) {
+        if let Some(world) = kept_world(name) {
+            match world {
+                World::Processor => "a processor",
+                World::Sink => "a sink",
+                World::Source => "a source",
+            }
+        } else if processors.contains_key(name) {
             "a processor"
         } else if sinks.contains_key(name) {
             "a sink"
@@ -278,9 +341,13 @@ fn check_worlds(
 
 /// A running gateway; dropping it does not stop it, [`Gateway::stop`] does.
 pub(crate) struct Gateway {
-    /// Kept alive: dropping the runtime stops its epoch ticker, and with it
-    /// every connector's deadline.
-    _runtime: Runtime,
+    /// Kept alive (and shared with the gateway a reload makes): dropping the
+    /// runtime stops its epoch ticker, and with it every connector's
+    /// deadline.
+    runtime: Arc<Runtime>,
+    /// What each running connector was made from, and its world.
+    connectors: HashMap<String, ConnectorIdentity>,
+    worlds: HashMap<String, World>,
     store: Arc<dyn Store>,
     modems: Vec<RunningModem>,
     route_tx: mpsc::UnboundedSender<Routable>,
@@ -290,13 +357,19 @@ pub(crate) struct Gateway {
     router_events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Routable>>>,
     router: JoinHandle<RouterState>,
     stop: watch::Sender<bool>,
-    /// Sender, sources and housekeeping.
+    /// Sender and housekeeping.
     tasks: Vec<JoinHandle<()>>,
+    /// The sources' polling tasks; each returns its source when it stops.
+    source_tasks: Vec<JoinHandle<Connector>>,
 }
 
 /// What a reload keeps from the gateway it replaces.
 struct Kept {
     modems: Vec<RunningModem>,
+    /// The connectors as they stopped, by name.
+    processors: HashMap<String, Box<dyn Processor>>,
+    sinks: HashMap<String, Box<dyn Sink>>,
+    sources: HashMap<String, Connector>,
     route_tx: mpsc::UnboundedSender<Routable>,
     inbound_writer: inbound::InboundWriter,
     router: RouterState,
@@ -313,7 +386,7 @@ impl Gateway {
         in_process: Option<Arc<dyn InProcessPorts>>,
         tweak_driver: impl Fn(&mut DriverConfig),
     ) -> Result<Gateway> {
-        let prepared = Prepared::new(config, &store, &catalog, cache_dir, &tweak_driver)?;
+        let prepared = Prepared::new(config, &store, &catalog, cache_dir, &tweak_driver, None)?;
         Ok(Gateway::launch(prepared, store, in_process, None).await)
     }
 
@@ -326,10 +399,10 @@ impl Gateway {
         Gateway::launch(prepared, store, in_process, None).await
     }
 
-    /// Replaces this gateway with `prepared`: modems whose config did not
-    /// change keep running, the rest stop and start; every connector starts
-    /// fresh (its durable KV stays in the store); committed events not yet
-    /// routed are routed by the new router.
+    /// Replaces this gateway with `prepared`: modems and connectors whose
+    /// config did not change keep running, the rest stop and start (a
+    /// connector's durable KV stays in the store either way); committed
+    /// events not yet routed are routed by the new router.
     pub(crate) async fn reload(
         self,
         prepared: Prepared,
@@ -344,17 +417,58 @@ impl Gateway {
         prepared: Prepared,
         store: Arc<dyn Store>,
         in_process: Option<Arc<dyn InProcessPorts>>,
-        kept: Option<Kept>,
+        mut kept: Option<Kept>,
     ) -> Gateway {
         let Prepared {
             config,
             runtime,
-            processors,
-            sinks,
-            sources,
+            mut processors,
+            mut sinks,
+            mut sources,
+            reused,
+            identities,
             modems: plans,
         } = prepared;
         let (stop, stopped) = watch::channel(false);
+        let (mut kept_processors, mut kept_sinks, mut kept_sources) = match &mut kept {
+            Some(kept) => (
+                std::mem::take(&mut kept.processors),
+                std::mem::take(&mut kept.sinks),
+                std::mem::take(&mut kept.sources),
+            ),
+            None => Default::default(),
+        };
+        for (connector, bytes) in reused {
+            let name = connector.name.clone();
+            if let Some(processor) = kept_processors.remove(&name) {
+                processors.insert(name, processor);
+            } else if let Some(sink) = kept_sinks.remove(&name) {
+                sinks.insert(name, sink);
+            } else if let Some(source) = kept_sources.remove(&name) {
+                sources.push((connector, source));
+            } else {
+                // The old gateway could not hand it over (its router was
+                // aborted): a fresh instance, from the same bytes.
+                match load_connector(&runtime, &connector, &bytes) {
+                    Ok(loaded) => match loaded.world() {
+                        World::Processor => {
+                            processors.insert(name, Box::new(loaded));
+                        }
+                        World::Sink => {
+                            sinks.insert(name, Box::new(loaded));
+                        }
+                        World::Source => sources.push((connector, loaded)),
+                    },
+                    Err(e) => {
+                        tracing::error!(error = %format!("{e:#}"), "a connector did not start again")
+                    }
+                }
+            }
+        }
+        let mut worlds = HashMap::new();
+        worlds.extend(processors.keys().map(|n| (n.clone(), World::Processor)));
+        worlds.extend(sinks.keys().map(|n| (n.clone(), World::Sink)));
+        worlds.extend(sources.iter().map(|(c, _)| (c.name.clone(), World::Source)));
         let (route_tx, router_state, mut modems, inbound_writer) = match kept {
             Some(kept) => (kept.route_tx, kept.router, kept.modems, kept.inbound_writer),
             None => {
@@ -410,8 +524,9 @@ impl Gateway {
             store.clone(),
             stopped.clone(),
         ));
+        let mut source_tasks = Vec::new();
         for (source_config, source) in sources {
-            tasks.push(tokio::spawn(upkeep::poll_source(
+            source_tasks.push(tokio::spawn(upkeep::poll_source(
                 config.clone(),
                 source_config.name.clone(),
                 source_config.interval,
@@ -431,7 +546,10 @@ impl Gateway {
             stopped,
         ));
         Gateway {
-            _runtime: runtime,
+            runtime,
+            connectors: identities,
+            worlds,
+            source_tasks,
             store,
             modems,
             route_tx,
@@ -470,8 +588,22 @@ impl Gateway {
         for task in self.tasks {
             finish(task, deadline).await;
         }
+        let mut sources = HashMap::new();
+        for mut task in self.source_tasks {
+            match tokio::time::timeout_at(deadline, &mut task).await {
+                Ok(Ok(source)) => {
+                    sources.insert(source.name().to_string(), source);
+                }
+                Ok(Err(_)) => {}
+                Err(_) => {
+                    tracing::warn!("a source did not stop in time; aborting it");
+                    task.abort();
+                    let _ = task.await;
+                }
+            }
+        }
         let mut router_task = self.router;
-        let router = match tokio::time::timeout_at(deadline, &mut router_task).await {
+        let mut router = match tokio::time::timeout_at(deadline, &mut router_task).await {
             Ok(Ok(state)) => state,
             outcome => {
                 if outcome.is_err() {
@@ -497,6 +629,9 @@ impl Gateway {
         }
         Kept {
             modems: keep,
+            processors: std::mem::take(&mut router.processors),
+            sinks: std::mem::take(&mut router.sinks),
+            sources,
             route_tx: self.route_tx,
             inbound_writer: self.inbound_writer,
             router,
@@ -1015,8 +1150,17 @@ routes:
             &Catalog::new(dir.path()),
             None,
             &|_| {},
+            Some(&gateway),
         )
         .unwrap();
+        // The echo connector did not change: its running instance is kept.
+        let reused: Vec<_> = prepared
+            .reused
+            .iter()
+            .map(|(c, _)| c.name.as_str())
+            .collect();
+        assert_eq!(reused, ["echo"]);
+        assert!(prepared.processors.is_empty(), "nothing loaded again");
         let gateway = gateway.reload(prepared, Some(ports)).await;
         let names: Vec<_> = gateway
             .modems
@@ -1094,6 +1238,7 @@ routes:
             &Catalog::new(dir.path()),
             None,
             &|_| {},
+            None,
         )
         .err()
         .expect("refused");

@@ -61,9 +61,17 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     let store_location = config.store.clone();
     let catalog = Catalog::new(&data_dir);
     let cache_dir = data_dir.join("cache");
-    let prepare =
-        |config| Prepared::new(config, &store, &catalog, Some(cache_dir.clone()), &|_| {});
-    let mut gateway = Gateway::launch_prepared(prepare(config)?, store.clone(), None).await;
+    let prepare = |config, running: Option<&Gateway>| {
+        Prepared::new(
+            config,
+            &store,
+            &catalog,
+            Some(cache_dir.clone()),
+            &|_| {},
+            running,
+        )
+    };
+    let mut gateway = Gateway::launch_prepared(prepare(config, None)?, store.clone(), None).await;
     let notifier = crate::sd_notify::Notifier::from_env();
     notifier.notify("READY=1\nSTATUS=running");
     tracing::info!("running");
@@ -95,7 +103,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
                         anyhow::bail!("the store cannot change on reload; restart the daemon for that");
                     }
                     check_runnable(&new, false)?;
-                    prepare(new)
+                    prepare(new, Some(&gateway))
                 });
                 match prepared {
                     Err(e) => tracing::error!(error = %format!("{e:#}"), "the new config cannot start; keeping the running one"),

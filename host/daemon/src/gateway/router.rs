@@ -31,6 +31,10 @@ pub(super) struct RouterState {
     pub(super) events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Routable>>>,
     retries: Vec<Retry>,
     per_destination: Option<RateLimiter>,
+    /// The router's processors and sinks when it stopped, for a reload to
+    /// keep the ones whose config did not change.
+    pub(super) processors: HashMap<String, Box<dyn Processor>>,
+    pub(super) sinks: HashMap<String, Box<dyn Sink>>,
 }
 
 struct Retry {
@@ -45,6 +49,8 @@ impl RouterState {
             events,
             retries: Vec::new(),
             per_destination: None,
+            processors: HashMap::new(),
+            sinks: HashMap::new(),
         }
     }
 }
@@ -185,6 +191,8 @@ pub(super) async fn router(
     }
     drop(events);
     state.per_destination = Some(per_destination);
+    state.processors = processors;
+    state.sinks = sinks;
     state
 }
 

@@ -55,7 +55,8 @@ pub(super) async fn housekeeping(
 
 /// Polls a source on its interval: what it offers is checked against the
 /// policy, committed in one transaction, and only then acknowledged; what
-/// the policy refuses is handed back with the reason.
+/// the policy refuses is handed back with the reason. Returns the source
+/// when the gateway stops, for a reload to keep.
 pub(super) async fn poll_source(
     config: Arc<Config>,
     name: String,
@@ -64,10 +65,10 @@ pub(super) async fn poll_source(
     mut source: plutanium_runtime::Connector,
     store: Arc<dyn Store>,
     mut stopped: watch::Receiver<bool>,
-) {
+) -> plutanium_runtime::Connector {
     loop {
         if *stopped.borrow() {
-            return;
+            return source;
         }
         match Source::poll(&mut source, batch).await {
             Ok(messages) => {
@@ -122,7 +123,7 @@ pub(super) async fn poll_source(
             Err(e) => tracing::warn!(source = name, error = %e, "poll failed"),
         }
         if sleep_or_stop(interval, &mut stopped).await {
-            return;
+            return source;
         }
     }
 }
