@@ -1438,45 +1438,7 @@ impl Actor {
                 };
                 match part.deliver.user_data.concat() {
                     None => self.emit_sms(vec![part], Vec::new(), 1).await,
-                    Some(concat) => {
-                        let key = ConcatKey {
-                            sender: part.deliver.originator.value.clone(),
-                            reference: concat.reference,
-                            total: concat.total,
-                        };
-                        // A directly delivered part is acknowledged to the
-                        // network already and exists nowhere else: offered
-                        // to the caller to keep until its message is whole.
-                        let kept = (source == Source::Direct).then(|| KeptPart {
-                            modem: self.config.name.clone(),
-                            sender: key.sender.clone(),
-                            reference: concat.reference,
-                            total: concat.total,
-                            seq: concat.sequence,
-                            pdu: hex.to_string(),
-                        });
-                        let outcome = self
-                            .reassembler
-                            .push(key, concat.sequence, part, unix_now());
-                        for evicted in outcome.evicted {
-                            let total = evicted.key.total;
-                            let parts = evicted.parts.into_iter().map(|(_, p)| p).collect();
-                            self.emit_sms(parts, evicted.missing, total).await;
-                        }
-                        match outcome.pushed {
-                            Pushed::Complete(parts) => {
-                                self.emit_sms(parts, Vec::new(), concat.total).await
-                            }
-                            Pushed::Waiting { .. } => {
-                                if let Some(kept) = kept {
-                                    self.emit(ModemEvent::PartKept(kept)).await;
-                                }
-                            }
-                            Pushed::Duplicate(part) | Pushed::Invalid(part) => {
-                                self.emit_sms(vec![part], Vec::new(), 1).await;
-                            }
-                        }
-                    }
+                    Some(concat) => self.reassemble(part, concat).await,
                 }
             }
             Pdu::StatusReport(report) => {
@@ -1520,17 +1482,34 @@ impl Actor {
             return;
         };
         self.direct_seen.insert(tpdu_fingerprint, Seen::default());
-        let key = ConcatKey {
-            sender: deliver.originator.value.clone(),
-            reference: concat.reference,
-            total: concat.total,
-        };
         let part = Part {
             source: Source::Restored,
             hex: hex.to_string(),
             fingerprint: tpdu_fingerprint,
             deliver,
         };
+        self.reassemble(part, concat).await;
+    }
+
+    /// Adds one part of a multipart message to reassembly, and hands out
+    /// what that completes or pushes out.
+    async fn reassemble(&mut self, part: Part, concat: plutanium_sms::Concat) {
+        let key = ConcatKey {
+            sender: part.deliver.originator.value.clone(),
+            reference: concat.reference,
+            total: concat.total,
+        };
+        // A directly delivered part is acknowledged to the network already
+        // and exists nowhere else: offered to the caller to keep until its
+        // message is whole.
+        let kept = (part.source == Source::Direct).then(|| KeptPart {
+            modem: self.config.name.clone(),
+            sender: key.sender.clone(),
+            reference: concat.reference,
+            total: concat.total,
+            seq: concat.sequence,
+            pdu: part.hex.clone(),
+        });
         let outcome = self
             .reassembler
             .push(key, concat.sequence, part, unix_now());
@@ -1539,8 +1518,16 @@ impl Actor {
             let parts = evicted.parts.into_iter().map(|(_, p)| p).collect();
             self.emit_sms(parts, evicted.missing, total).await;
         }
-        if let Pushed::Complete(parts) = outcome.pushed {
-            self.emit_sms(parts, Vec::new(), concat.total).await;
+        match outcome.pushed {
+            Pushed::Complete(parts) => self.emit_sms(parts, Vec::new(), concat.total).await,
+            Pushed::Waiting { .. } => {
+                if let Some(kept) = kept {
+                    self.emit(ModemEvent::PartKept(kept)).await;
+                }
+            }
+            Pushed::Duplicate(part) | Pushed::Invalid(part) => {
+                self.emit_sms(vec![part], Vec::new(), 1).await;
+            }
         }
     }
 

@@ -133,6 +133,16 @@ fn read_inbound(row: &Row<'_>) -> rusqlite::Result<(i64, InboundRecord)> {
     ))
 }
 
+/// A `calls` row, read from `id, modem, caller, at`.
+fn read_call(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
+    Ok(CallRecord {
+        id: row.get(0)?,
+        modem: row.get(1)?,
+        caller: row.get(2)?,
+        at: row.get::<_, i64>(3)? as Timestamp,
+    })
+}
+
 impl SqliteStore {
     /// Stores a complete message, unless its fingerprint is known. When it
     /// was reassembled, `completes` names its parts (reference, total), which
@@ -332,14 +342,7 @@ impl SqliteStore {
             let mut stmt = conn.prepare(
                 "SELECT id, modem, caller, at FROM calls WHERE routed_at IS NULL ORDER BY id LIMIT ?1",
             )?;
-            let rows = stmt.query_map([limit], |row| {
-                Ok(CallRecord {
-                    id: row.get(0)?,
-                    modem: row.get(1)?,
-                    caller: row.get(2)?,
-                    at: row.get::<_, i64>(3)? as Timestamp,
-                })
-            })?;
+            let rows = stmt.query_map([limit], read_call)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -362,14 +365,7 @@ impl SqliteStore {
             let mut stmt = conn.prepare(
                 "SELECT id, modem, caller, at FROM calls ORDER BY at DESC, id DESC LIMIT ?1",
             )?;
-            let rows = stmt.query_map([limit], |row| {
-                Ok(CallRecord {
-                    id: row.get(0)?,
-                    modem: row.get(1)?,
-                    caller: row.get(2)?,
-                    at: row.get::<_, i64>(3)? as Timestamp,
-                })
-            })?;
+            let rows = stmt.query_map([limit], read_call)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
