@@ -2,7 +2,8 @@
 //!
 //! In the daemon's YAML these come from the connector's `config:` map:
 //! scalars as text, nested maps as dotted keys such as `reply.HELP`, and
-//! lists as JSON arrays of strings (which [`Config::list`] reads).
+//! lists as JSON arrays of strings (which [`Config::list`] reads), and lists
+//! of maps as numbered sections (`rules.0.match.keyword`, `rules.1.…`).
 
 use std::fmt::Display;
 use std::str::FromStr;

@@ -1310,4 +1310,55 @@ routes:
         );
         gateway.stop().await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_built_in_keyword_connector_answers_and_forwards_by_its_rules() {
+        let sim = network(16);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        // Rules as a YAML list of maps, as a user writes them.
+        let config = config(
+            r#"
+modems:
+  gsm0: { port: "sim://gsm0", number: "+420777000000", rate_per_minute: 10000 }
+connectors:
+  responder:
+    component: keyword
+    config:
+      default_country: "+420"
+      rules:
+        - match: { regex: '^PIN (\d{4})$' }
+          then: { reply: "Code $1 received" }
+        - match: { keyword: help }
+          then: { forward: "777 000 111" }
+      fallback: "+420777000999"
+routes:
+  - { from: gsm0, through: [responder], to: gsm0 }
+"#,
+        );
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        sim.phone_send("+420601234567", "+420777000000", "PIN 4711")
+            .unwrap();
+        sim.phone_send("+420601234567", "+420777000000", "Help me please")
+            .unwrap();
+        sim.phone_send("+420601234567", "+420777000000", "anything else")
+            .unwrap();
+        let reply = eventually("the reply", || {
+            sim.phone_inbox("+420601234567").into_iter().next()
+        })
+        .await;
+        assert_eq!(reply.text, "Code 4711 received");
+        let forwarded = eventually("the forward", || {
+            sim.phone_inbox("+420777000111").into_iter().next()
+        })
+        .await;
+        assert_eq!(forwarded.text, "+420601234567: Help me please");
+        let fallback = eventually("the fallback", || {
+            sim.phone_inbox("+420777000999").into_iter().next()
+        })
+        .await;
+        assert_eq!(fallback.text, "+420601234567: anything else");
+        gateway.stop().await;
+    }
 }

@@ -390,6 +390,15 @@ impl Resolver<'_> {
                     self.flatten(position, &key, inner, out);
                 }
             }
+            Value::Array(items)
+                if items.iter().all(|item| item.is_object()) && !items.is_empty() =>
+            {
+                // A list of maps (rules, say): numbered sections, in order,
+                // `rules.0.match.keyword`, `rules.1.…`.
+                for (index, item) in items.iter().enumerate() {
+                    self.flatten(position, &format!("{prefix}.{index}"), item, out);
+                }
+            }
             Value::Array(items) => {
                 let mut texts = Vec::new();
                 for item in items {
@@ -397,7 +406,9 @@ impl Resolver<'_> {
                         Value::Object(_) | Value::Array(_) => {
                             self.error(
                                 position,
-                                format!("config `{prefix}`: a list may hold only plain values"),
+                                format!(
+                                    "config `{prefix}`: a list holds either plain values or maps, not lists or a mix"
+                                ),
                             );
                         }
                         Value::String(s) => texts.push(Value::String(self.expand(position, s))),

@@ -120,17 +120,12 @@ pub(super) async fn modem_events(
         let routable = match event {
             ModemEvent::Sms(sms) => {
                 let (text, binary) = match &sms.payload {
-                    Payload::Text(text) => (text.clone(), None),
-                    // Kept as hex, so nothing the network delivered is lost.
-                    Payload::Octets(octets) => (
-                        String::new(),
-                        Some(
-                            octets
-                                .iter()
-                                .map(|b| format!("{b:02X}"))
-                                .collect::<String>(),
-                        ),
-                    ),
+                    Payload::Text(text) => (text.clone(), false),
+                    // 8-bit data: the payload in hex (as the WIT says), so
+                    // nothing the network delivered is lost.
+                    Payload::Octets(octets) => {
+                        (octets.iter().map(|b| format!("{b:02X}")).collect(), true)
+                    }
                 };
                 // The service centre's time stamp, when it is a sane one.
                 let stamped = u64::try_from(sms.timestamp.to_unix())
@@ -141,8 +136,8 @@ pub(super) async fn modem_events(
                     ("parts".into(), sms.parts.to_string()),
                     ("smsc_time".into(), sms.timestamp.to_rfc3339()),
                 ];
-                if let Some(hex) = binary {
-                    meta.push(("binary".into(), hex));
+                if binary {
+                    meta.push(("payload".into(), "8-bit data, in hex".into()));
                 }
                 let record = InboundRecord {
                     fingerprint: format!("{modem}:{:016x}", sms.fingerprint),
