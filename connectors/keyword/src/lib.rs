@@ -23,6 +23,8 @@
 //!   The message is then also forwarded to `fallback`, if there is one, so
 //!   nothing is lost.
 //! - `max_parts` (default 3): replies are cut to this many SMS parts.
+//! - `report` (default `false`): ask the network for delivery reports on
+//!   what this connector sends.
 //! - `default_country` (optional): for national numbers in `forward` and
 //!   `fallback`.
 //!
@@ -35,7 +37,7 @@
 use std::time::Duration;
 
 use plutanium_sdk::http::Request;
-use plutanium_sdk::{Action, Config, Error, Outbound, Processor, Sms, number, text};
+use plutanium_sdk::{Action, Config, Error, Outbound, Processor, SendOptions, Sms, number, text};
 use regex::Regex;
 
 /// The processor.
@@ -45,6 +47,7 @@ pub struct Keyword {
     forward_template: String,
     error_reply: String,
     max_parts: usize,
+    report: bool,
 }
 
 /// What selects a message.
@@ -224,16 +227,31 @@ impl Keyword {
         );
         // The key names the message and the reason: the same message handed
         // over again makes the same key, which the host sends once.
-        Action::Send(Outbound::new(
-            to,
-            text,
-            format!("{why}:sms:{}:{to}", sms.id),
-        ))
+        let key = format!("{why}:sms:{}:{to}", sms.id);
+        Action::Send(self.with_options(Outbound::new(to, text, key)))
     }
 
-    fn reply(&self, text: &str) -> Option<Action> {
+    fn with_options(&self, outbound: Outbound) -> Outbound {
+        outbound.with_options(SendOptions {
+            status_report: self.report,
+            ..SendOptions::default()
+        })
+    }
+
+    /// The answer to `sms`, cut to `max_parts`; nothing for an empty text.
+    fn reply(&self, sms: &Sms, text: &str) -> Option<Action> {
         let text = text.trim();
-        (!text.is_empty()).then(|| Action::reply(text::truncate_to_parts(text, self.max_parts)))
+        if text.is_empty() {
+            return None;
+        }
+        let text = text::truncate_to_parts(text, self.max_parts);
+        Some(if self.report {
+            // A reply with options is a send to the sender, keyed per message.
+            let key = format!("reply:sms:{}", sms.id);
+            Action::Send(self.with_options(Outbound::new(sms.sender.clone(), text, key)))
+        } else {
+            Action::reply(text)
+        })
     }
 
     fn webhook(
@@ -339,6 +357,7 @@ impl Processor for Keyword {
                 .get_or("error_reply", DEFAULT_ERROR_REPLY)
                 .to_string(),
             max_parts,
+            report: config.flag("report", false)?,
         })
     }
 
@@ -359,17 +378,23 @@ impl Processor for Keyword {
             let values = values(&sms, rest, &captures);
             let rule_name = format!("rule{}", index + 1);
             return Ok(match &rule.then {
-                Then::Reply(template) => self.reply(&fill(template, &values)).into_iter().collect(),
+                Then::Reply(template) => self
+                    .reply(&sms, &fill(template, &values))
+                    .into_iter()
+                    .collect(),
                 Then::Forward(to) => vec![self.forward(to, &sms, &rule_name)],
                 Then::Webhook(hook) => match self.webhook(hook, &sms, &values) {
-                    Ok(answer) => answer.and_then(|a| self.reply(&a)).into_iter().collect(),
+                    Ok(answer) => answer
+                        .and_then(|a| self.reply(&sms, &a))
+                        .into_iter()
+                        .collect(),
                     Err(why) => {
                         plutanium_sdk::log::warn(
                             "webhook failed",
                             &[("rule", &rule_name), ("error", &why)],
                         );
                         let mut actions: Vec<Action> =
-                            self.reply(&self.error_reply).into_iter().collect();
+                            self.reply(&sms, &self.error_reply).into_iter().collect();
                         if let Some(to) = &self.fallback {
                             actions.push(self.forward(to, &sms, "webhook-failed"));
                         }

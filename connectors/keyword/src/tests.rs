@@ -229,3 +229,27 @@ fn bad_config_is_a_clear_error() {
         );
     }
 }
+
+#[test]
+fn with_report_replies_are_sends_that_ask_for_delivery_reports() {
+    let mut config = rules();
+    config.push(("report", "true"));
+    let mut h = harness(&config);
+    let mut sms = testing::sms("+420601234567", "PIN 1234");
+    sms.id = "7".into();
+    let actions = h.handle(Event::Sms(sms)).unwrap();
+    match &actions[..] {
+        [Action::Send(out)] => {
+            assert_eq!(
+                (out.to.as_str(), out.text.as_str(), out.key.as_str()),
+                (
+                    "+420601234567",
+                    "Code 1234 received, +420601234567",
+                    "reply:sms:7"
+                )
+            );
+            assert!(out.options.status_report);
+        }
+        other => panic!("{other:?}"),
+    }
+}

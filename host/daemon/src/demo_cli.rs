@@ -8,19 +8,20 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use plutanium_core::SendOptions;
 use plutanium_modem::InProcessPorts;
 use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
-use plutanium_store::{NewOutbound, SqliteStore};
+use plutanium_store::SqliteStore;
 
 use crate::connector_catalog::Catalog;
-use crate::gateway::{Gateway, now_ms};
+use crate::gateway::Gateway;
 
 const GSM0: &str = "+420777000001";
 const GSM1: &str = "+420777000002";
 const OWNER: &str = "+420777100100";
 const ALICE: &str = "+420601000001";
 const BOB: &str = "+420601000002";
+/// What the demo's keyword rule answers Alice (three UCS-2 parts).
+const REPLY: &str = "Díky, Alice! Odpověď napsal konektor keyword (WebAssembly) a jde přes odchozí frontu: klíč idempotence, zámek, odeslání po částech 📨. Doručenky přijdou za každou část.";
 
 /// `plutanium demo` arguments.
 #[derive(Debug, Args)]
@@ -92,11 +93,19 @@ modems:
   gsm0: {{ port: "sim://gsm0", number: "{GSM0}" }}
   gsm1: {{ port: "sim://gsm1", number: "{GSM1}" }}
 connectors:
+  answer:
+    component: keyword
+    config:
+      report: true
+      max_parts: 6
+      rules:
+        - match: {{ regex: "^Ahoj" }}
+          then: {{ reply: "{REPLY}" }}
   notify:
     component: missed-call
     config: {{ notify: ["{OWNER}"] }}
 routes:
-  - {{ from: gsm0, through: [notify], to: [gsm0, gsm1] }}
+  - {{ from: gsm0, through: [answer, notify], to: [gsm0, gsm1] }}
 "#,
         db = db.display()
     );
@@ -111,7 +120,7 @@ routes:
         "modems: gsm0 {GSM0}, gsm1 {GSM1}; phones: Alice {ALICE}, Bob {BOB}, the owner {OWNER}"
     ));
     info(
-        "pipeline: gsm0 → missed-call (built-in connector, WebAssembly) → the owner, through gsm0 or gsm1",
+        "pipeline: gsm0 → keyword (answers \"Ahoj…\") → missed-call (tells the owner) → out through gsm0 or gsm1; both built-in connectors, WebAssembly",
     );
     info(&format!("store: {}", db.display()));
 
@@ -151,25 +160,10 @@ routes:
         "stored in the inbox as message #{id}, reassembled whole: {whole}"
     ));
 
-    step("The gateway answers Alice with a long unicode message through the outbox");
-    let reply = "Díky, Alice! Odpověď jde přes odchozí frontu: klíč idempotence, zámek, odeslání po částech 📨. ".repeat(2);
-    let key = format!("demo:reply:{id}");
-    store.enqueue(
-        &NewOutbound {
-            key: key.clone(),
-            source: "demo".into(),
-            to: ALICE.into(),
-            text: reply.clone(),
-            options: SendOptions {
-                status_report: true,
-                ..SendOptions::default()
-            },
-            allowed_modems: Vec::new(),
-        },
-        now_ms(),
-    )?;
+    step("The keyword connector answers Alice with a long unicode message, through the outbox");
+    let key = format!("answer:reply:sms:{id}");
     let received = wait_for("the reply on Alice's phone", || {
-        sim.phone_inbox(ALICE).into_iter().find(|m| m.text == reply)
+        sim.phone_inbox(ALICE).into_iter().find(|m| m.text == REPLY)
     })
     .await?;
     info(&format!(
