@@ -1361,4 +1361,78 @@ routes:
         assert_eq!(fallback.text, "+420601234567: anything else");
         gateway.stop().await;
     }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_keyword_webhook_answers_through_a_real_http_server_and_a_slow_one_is_not_lost() {
+        use axum::routing::post;
+        // The webhook, on loopback: `/weather` answers with JSON, `/slow`
+        // answers after the rule's timeout.
+        let app = axum::Router::new()
+            .route(
+                "/weather",
+                post(|body: String| async move {
+                    let asked: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                    let city = asked["city"].as_str().unwrap_or("?").to_string();
+                    axum::Json(serde_json::json!({ "answer": format!("{city}: 21 °C, sunny") }))
+                }),
+            )
+            .route(
+                "/slow",
+                post(|| async {
+                    tokio::time::sleep(Duration::from_secs(20)).await;
+                    "too late"
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(axum::serve(listener, app).into_future());
+
+        let sim = network(17);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let config = config(&format!(
+            r#"
+modems:
+  gsm0: {{ port: "sim://gsm0", number: "+420777000000", rate_per_minute: 10000 }}
+connectors:
+  responder:
+    component: keyword
+    allow_hosts: ["127.0.0.1"]
+    config:
+      fallback: "+420777000999"
+      rules:
+        - match: {{ keyword: weather }}
+          then:
+            webhook:
+              url: "http://{address}/weather"
+              body: '{{"city":"{{rest}}","from":"{{sender}}"}}'
+              reply: /answer
+        - match: {{ keyword: slow }}
+          then: {{ webhook: {{ url: "http://{address}/slow", timeout: 1 }} }}
+routes:
+  - {{ from: gsm0, through: [responder], to: gsm0 }}
+"#
+        ));
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        sim.phone_send("+420601234567", "+420777000000", "weather Ústí nad Labem")
+            .unwrap();
+        let answer = eventually("the webhook's answer", || {
+            sim.phone_inbox("+420601234567").into_iter().next()
+        })
+        .await;
+        assert_eq!(answer.text, "Ústí nad Labem: 21 °C, sunny");
+        sim.phone_send("+420601234567", "+420777000000", "slow please")
+            .unwrap();
+        let sorry = eventually("the error reply", || {
+            sim.phone_inbox("+420601234567").into_iter().nth(1)
+        })
+        .await;
+        assert!(sorry.text.starts_with("Sorry"), "{}", sorry.text);
+        let kept = eventually("the forward to the fallback", || {
+            sim.phone_inbox("+420777000999").into_iter().next()
+        })
+        .await;
+        assert_eq!(kept.text, "+420601234567: slow please");
+        gateway.stop().await;
+    }
 }
