@@ -1435,4 +1435,62 @@ routes:
         assert_eq!(kept.text, "+420601234567: slow please");
         gateway.stop().await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sms_redirect_forwards_takes_commands_and_chats_back() {
+        let sim = network(18);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let config = config(
+            r#"
+modems:
+  gsm0: { port: "sim://gsm0", number: "+420777000000", rate_per_minute: 10000 }
+connectors:
+  redirect:
+    component: sms-redirect
+    config: { owner: ["+420777000100"], destination: "+420777000111", default_country: "+420" }
+routes:
+  - { from: gsm0, through: [redirect], to: gsm0 }
+"#,
+        );
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        // A long unicode SMS is forwarded whole.
+        let long = "Dlouhá zpráva s emoji 👋 ".repeat(5);
+        sim.phone_send("+420601234567", "+420777000000", &long)
+            .unwrap();
+        let forwarded = eventually("the forward", || {
+            sim.phone_inbox("+420777000111").into_iter().next()
+        })
+        .await;
+        assert_eq!(forwarded.text, format!("+420601234567: {long}"));
+        assert!(forwarded.parts > 1);
+        // The destination answers without a prefix: to the last sender.
+        sim.phone_send("+420777000111", "+420777000000", "Díky!")
+            .unwrap();
+        let answer = eventually("the chat answer", || {
+            sim.phone_inbox("+420601234567").into_iter().next()
+        })
+        .await;
+        assert_eq!(answer.text, "Díky!");
+        // The owner moves it; the next message goes to the new number.
+        sim.phone_send("+420777000100", "+420777000000", "REDIRECT 777 000 222")
+            .unwrap();
+        let confirmed = eventually("the confirmation", || {
+            sim.phone_inbox("+420777000100").into_iter().next()
+        })
+        .await;
+        assert_eq!(confirmed.text, "Redirecting to +420777000222.");
+        sim.call("+420601999999", "+420777000000").unwrap();
+        let call = eventually("the forwarded call", || {
+            sim.phone_inbox("+420777000222").into_iter().next()
+        })
+        .await;
+        assert!(
+            call.text.starts_with("Missed call from +420601999999"),
+            "{}",
+            call.text
+        );
+        gateway.stop().await;
+    }
 }
