@@ -153,15 +153,27 @@ fn component_hash(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// Loads `connector` from `bytes` into `runtime`.
+/// Loads `connector` from `bytes` into `runtime`. A connector whose config
+/// has no `default_country` gets the gateway's, so national numbers in its
+/// config read as they do everywhere else in the file.
 fn load_connector(
     runtime: &Runtime,
     connector: &ConnectorConfig,
     bytes: &[u8],
+    default_country: Option<&str>,
 ) -> Result<Connector> {
+    let mut config = connector.config.clone();
+    if let Some(country) = default_country
+        && !config.iter().any(|(key, _)| key == "default_country")
+    {
+        config.push((
+            "default_country".into(),
+            format!("+{}", country.trim_start_matches('+')),
+        ));
+    }
     let grants = Grants {
         allow_hosts: connector.allow_hosts.clone(),
-        config: connector.config.clone(),
+        config,
         oauth: None,
         call_deadline: Some(connector.deadline),
         memory_limit: Some((connector.memory_mib as usize) << 20),
@@ -249,7 +261,12 @@ impl Prepared {
                 reused.push((connector.clone(), bytes));
                 continue;
             }
-            let loaded = load_connector(&runtime, connector, &bytes)?;
+            let loaded = load_connector(
+                &runtime,
+                connector,
+                &bytes,
+                config.default_country.as_deref(),
+            )?;
             match loaded.world() {
                 World::Processor => {
                     processors.insert(connector.name.clone(), Box::new(loaded));
@@ -449,7 +466,12 @@ impl Gateway {
             } else {
                 // The old gateway could not hand it over (its router was
                 // aborted): a fresh instance, from the same bytes.
-                match load_connector(&runtime, &connector, &bytes) {
+                match load_connector(
+                    &runtime,
+                    &connector,
+                    &bytes,
+                    config.default_country.as_deref(),
+                ) {
                     Ok(loaded) => match loaded.world() {
                         World::Processor => {
                             processors.insert(name, Box::new(loaded));
@@ -1492,5 +1514,98 @@ routes:
             call.text
         );
         gateway.stop().await;
+    }
+    /// An example pipeline from `examples/pipelines/`, on the simulator:
+    /// every modem's port becomes `sim://NAME` (no PIN, no rate limit to
+    /// wait for); everything else is as a user would run it.
+    fn example(name: &str) -> Config {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/pipelines")
+            .join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut config = plutanium_core::config::load(&text, &|_| None)
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        for modem in &mut config.modems {
+            modem.port = format!("sim://{}", modem.name);
+            modem.pin = None;
+            modem.rate_per_minute = 10_000;
+        }
+        config
+    }
+
+    async fn run_example(name: &str, seed: u64, scenario: impl AsyncFnOnce(&Simulator)) {
+        let sim = network(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let gateway = start_on(example(name), &store, dir.path(), Some(ports)).await;
+        scenario(&sim).await;
+        gateway.stop().await;
+    }
+
+    async fn first_to(sim: &Simulator, phone: &str, what: &str) -> String {
+        let phone = phone.to_string();
+        eventually(what, || sim.phone_inbox(&phone).into_iter().next())
+            .await
+            .text
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_example_pipelines_run_on_the_simulator() {
+        run_example("missed-call.yaml", 21, async |sim| {
+            sim.call("+420601234567", "+420777000000").unwrap();
+            let text = first_to(sim, "+420777000111", "the notification").await;
+            assert!(
+                text.starts_with("Missed call from +420601234567 at "),
+                "{text}"
+            );
+        })
+        .await;
+        run_example("redirect.yaml", 22, async |sim| {
+            sim.phone_send("+420601234567", "+420777000000", "Ahoj")
+                .unwrap();
+            let text = first_to(sim, "+420777000111", "the forward").await;
+            assert_eq!(text, "+420601234567: Ahoj");
+            sim.phone_send("+420777000100", "+420777000000", "REDIRECT OFF")
+                .unwrap();
+            let text = first_to(sim, "+420777000100", "the confirmation").await;
+            assert!(text.contains("paused"), "{text}");
+        })
+        .await;
+        run_example("chat.yaml", 23, async |sim| {
+            sim.phone_send("+420601234567", "+420777000000", "Are you there?")
+                .unwrap();
+            first_to(sim, "+420777000111", "the forward").await;
+            sim.phone_send(
+                "+420777000111",
+                "+420777000000",
+                "Yes, answering from my phone",
+            )
+            .unwrap();
+            let text = first_to(sim, "+420601234567", "the chat answer").await;
+            assert_eq!(text, "Yes, answering from my phone");
+            sim.phone_send("+420777000111", "+420777000000", "@601000002 Hi Bob")
+                .unwrap();
+            let text = first_to(sim, "+420601000002", "the message to Bob").await;
+            assert_eq!(text, "Hi Bob");
+        })
+        .await;
+        // Its WEATHER rule calls hooks.example.com, which a test must not
+        // reach; the other rules run as written.
+        run_example("keyword-webhook.yaml", 24, async |sim| {
+            sim.phone_send("+420601234567", "+420777000000", "PIN 1234")
+                .unwrap();
+            let text = first_to(sim, "+420601234567", "the PIN answer").await;
+            assert_eq!(text, "Code 1234 received, thank you.");
+            sim.phone_send("+420601234567", "+420777000000", "help!")
+                .unwrap();
+            sim.phone_send("+420601234567", "+420777000000", "HELP me")
+                .unwrap();
+            let text = first_to(sim, "+420777000222", "the HELP forward").await;
+            assert_eq!(text, "+420601234567: HELP me");
+            let text = first_to(sim, "+420777000111", "the fallback").await;
+            assert_eq!(text, "+420601234567: help!");
+        })
+        .await;
     }
 }
