@@ -21,6 +21,7 @@ mod demo_cli;
 mod gateway;
 mod messages_cli;
 mod modem_cli;
+mod oauth;
 mod run_cli;
 mod scaffold;
 mod sd_notify;
