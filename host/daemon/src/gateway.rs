@@ -743,6 +743,15 @@ routes:
         sim
     }
 
+    /// Why `config` does not prepare (it must not).
+    fn refused(config: Config, store: &Arc<SqliteStore>, dir: &std::path::Path) -> String {
+        let store: Arc<dyn Store> = store.clone();
+        match Prepared::new(config, &store, &Catalog::new(dir), None, &|_| {}, None) {
+            Ok(_) => panic!("the config was accepted"),
+            Err(error) => format!("{error:#}"),
+        }
+    }
+
     fn config(text: &str) -> Config {
         plutanium_core::config::load(text, &|_| None).expect("config")
     }
@@ -1254,17 +1263,7 @@ routes:
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
         let config = echo_config("", "{ from: echo, through: [echo], to: [gsm0, echo] }");
-        let error = Prepared::new(
-            config,
-            &(store.clone() as Arc<dyn Store>),
-            &Catalog::new(dir.path()),
-            None,
-            &|_| {},
-            None,
-        )
-        .err()
-        .expect("refused");
-        let text = format!("{error:#}");
+        let text = refused(config, &store, dir.path());
         assert!(
             text.contains(
                 "route 1: `from: echo` must be a modem or a source, and echo is a processor"
@@ -1662,34 +1661,10 @@ routes:
         // A kind that is not there yet, or a missing file, does not start.
         let mut unsupported = config.clone();
         unsupported.connectors[0].oauth.as_mut().unwrap().kind = "installed".into();
-        let error = Prepared::new(
-            unsupported,
-            &(store.clone() as Arc<dyn Store>),
-            &Catalog::new(dir.path()),
-            None,
-            &|_| {},
-            None,
-        )
-        .err()
-        .expect("refused");
-        assert!(
-            format!("{error:#}").contains("not supported yet"),
-            "{error:#}"
-        );
+        let error = refused(unsupported, &store, dir.path());
+        assert!(error.contains("not supported yet"), "{error}");
         std::fs::remove_file(&token).unwrap();
-        let error = Prepared::new(
-            config,
-            &(store.clone() as Arc<dyn Store>),
-            &Catalog::new(dir.path()),
-            None,
-            &|_| {},
-            None,
-        )
-        .err()
-        .expect("refused");
-        assert!(
-            format!("{error:#}").contains("cannot read the token file"),
-            "{error:#}"
-        );
+        let error = refused(config, &store, dir.path());
+        assert!(error.contains("cannot read the token file"), "{error}");
     }
 }
