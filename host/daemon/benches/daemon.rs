@@ -20,7 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use plutanium_core::SendOptions;
-use plutanium_store::{NewOutbound, SqliteStore};
+use plutanium_store::{NewOutbound, SqliteStore, Store};
 
 const BIN: &str = env!("CARGO_BIN_EXE_plutanium");
 

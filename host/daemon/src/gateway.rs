@@ -775,6 +775,26 @@ routes:
         .expect("starts")
     }
 
+    /// A simulated network with gsm0, a data directory, and a store on disk
+    /// in it: what most tests start a gateway on.
+    fn fixture(seed: u64) -> (Simulator, tempfile::TempDir, Arc<SqliteStore>) {
+        let sim = network(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        (sim, dir, store)
+    }
+
+    /// [`start_on`] with `sim` serving the `sim://` ports.
+    async fn start_on_sim(
+        config: Config,
+        store: &Arc<SqliteStore>,
+        dir: &tempfile::TempDir,
+        sim: &Simulator,
+    ) -> Gateway {
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        start_on(config, store, dir.path(), Some(ports)).await
+    }
+
     async fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
@@ -791,12 +811,9 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn calls_and_messages_take_the_whole_path() {
-        let sim = network(7);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let (sim, dir, store) = fixture(7);
         let config = config(CONFIG);
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        let gateway = start_on_sim(config, &store, &dir, &sim).await;
 
         // A missed call: logged, routed through the built-in missed-call
         // connector, committed to the outbox, sent, and received by the owner.
@@ -970,9 +987,7 @@ connectors:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn messages_stored_before_a_stop_are_routed_at_start() {
-        let sim = network(9);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let (sim, dir, store) = fixture(9);
         // Committed (and so deleted from the modem), then the daemon stopped
         // before its routes ran.
         let record = InboundRecord {
@@ -998,8 +1013,7 @@ routes:
             processor.display()
         );
         let config = config(&config_text);
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        let gateway = start_on_sim(config, &store, &dir, &sim).await;
         let reply = eventually("the reply to the stored message", || {
             sim.phone_inbox("+420601234567").into_iter().next()
         })
@@ -1014,9 +1028,7 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_looping_connector_is_stopped_at_its_deadline_and_the_route_goes_on() {
-        let sim = network(10);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let (sim, dir, store) = fixture(10);
         let processor = test_source().with_file_name("plutanium_test_processor.wasm");
         let config_text = format!(
             r#"
@@ -1031,8 +1043,7 @@ routes:
             p = processor.display()
         );
         let config = config(&config_text);
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        let gateway = start_on_sim(config, &store, &dir, &sim).await;
         sim.phone_send("+420601234567", "+420777000000", "ping")
             .unwrap();
         let reply = eventually("the echo after the looping stage", || {
@@ -1218,15 +1229,12 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn stopping_gives_back_what_was_not_sent_and_fails_nothing() {
-        let sim = network(14);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(
+        let (sim, dir, store) = fixture(14);
+        let gateway = start_on_sim(
             echo_config("", "{ from: gsm0, through: [echo], to: gsm0 }"),
             &store,
-            dir.path(),
-            Some(ports),
+            &dir,
+            &sim,
         )
         .await;
         let rows: Vec<_> = (0..200)
@@ -1282,9 +1290,7 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn half_a_directly_delivered_message_survives_a_restart() {
-        let sim = network(15);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let (sim, dir, store) = fixture(15);
         let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
         let start = || {
             Gateway::start(
@@ -1334,9 +1340,7 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_built_in_keyword_connector_answers_and_forwards_by_its_rules() {
-        let sim = network(16);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let (sim, dir, store) = fixture(16);
         // Rules as a YAML list of maps, as a user writes them.
         let config = config(
             r#"
@@ -1357,8 +1361,7 @@ routes:
   - { from: gsm0, through: [responder], to: gsm0 }
 "#,
         );
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        let gateway = start_on_sim(config, &store, &dir, &sim).await;
         sim.phone_send("+420601234567", "+420777000000", "PIN 4711")
             .unwrap();
         sim.phone_send("+420601234567", "+420777000000", "Help me please")
@@ -1407,9 +1410,7 @@ routes:
         let address = listener.local_addr().unwrap();
         tokio::spawn(axum::serve(listener, app).into_future());
 
-        let sim = network(17);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let (sim, dir, store) = fixture(17);
         let config = config(&format!(
             r#"
 modems:
@@ -1433,8 +1434,7 @@ routes:
   - {{ from: gsm0, through: [responder], to: gsm0 }}
 "#
         ));
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        let gateway = start_on_sim(config, &store, &dir, &sim).await;
         sim.phone_send("+420601234567", "+420777000000", "weather Ústí nad Labem")
             .unwrap();
         let answer = eventually("the webhook's answer", || {
@@ -1459,9 +1459,7 @@ routes:
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sms_redirect_forwards_takes_commands_and_chats_back() {
-        let sim = network(18);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let (sim, dir, store) = fixture(18);
         let config = config(
             r#"
 modems:
@@ -1474,8 +1472,7 @@ routes:
   - { from: gsm0, through: [redirect], to: gsm0 }
 "#,
         );
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(config, &store, dir.path(), Some(ports)).await;
+        let gateway = start_on_sim(config, &store, &dir, &sim).await;
         // A long unicode SMS is forwarded whole.
         let long = "Dlouhá zpráva s emoji 👋 ".repeat(5);
         sim.phone_send("+420601234567", "+420777000000", &long)
@@ -1533,11 +1530,8 @@ routes:
     }
 
     async fn run_example(name: &str, seed: u64, scenario: impl AsyncFnOnce(&Simulator)) {
-        let sim = network(seed);
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(example(name), &store, dir.path(), Some(ports)).await;
+        let (sim, dir, store) = fixture(seed);
+        let gateway = start_on_sim(example(name), &store, &dir, &sim).await;
         scenario(&sim).await;
         gateway.stop().await;
     }
@@ -1648,8 +1642,7 @@ routes:
 "#,
             token = token.display()
         ));
-        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-        let gateway = start_on(config.clone(), &store, dir.path(), Some(ports)).await;
+        let gateway = start_on_sim(config.clone(), &store, &dir, &sim).await;
         sim.phone_send("+420601234567", "+420777000000", "who am I")
             .unwrap();
         let answer = eventually("the answer", || {

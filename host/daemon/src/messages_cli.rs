@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use plutanium_core::config::{Config, StoreLocation};
 use plutanium_core::{Encoding, SendOptions};
-use plutanium_store::{Enqueued, InboundRecord, NewOutbound, OutboxRow, SqliteStore};
+use plutanium_store::{Enqueued, InboundRecord, NewOutbound, OutboxRow, SqliteStore, Store};
 use serde_json::{Value, json};
 
 use crate::gateway::now_ms;

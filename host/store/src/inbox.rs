@@ -238,13 +238,8 @@ impl SqliteStore {
 
     /// Notes that `id`'s routes ran (their results are committed).
     pub fn mark_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
-        self.with(|conn| {
-            conn.execute(
-                "UPDATE inbox SET routed_at = ?2 WHERE id = ?1",
-                params![id, now as i64],
-            )?;
-            Ok(())
-        })
+        self.enqueue_routed(&[], &[crate::RoutedMark::Inbox(id)], now)?;
+        Ok(())
     }
 
     /// Stored messages whose routes have not run yet, oldest first: what a
@@ -350,13 +345,8 @@ impl SqliteStore {
     /// Records that the call `id`'s routes ran and their messages are
     /// committed.
     pub fn mark_call_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
-        self.with(|conn| {
-            conn.execute(
-                "UPDATE calls SET routed_at = ?2 WHERE id = ?1",
-                params![id, now as i64],
-            )?;
-            Ok(())
-        })
+        self.enqueue_routed(&[], &[crate::RoutedMark::Call(id)], now)?;
+        Ok(())
     }
 
     /// The newest `limit` calls, newest first.

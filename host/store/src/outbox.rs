@@ -366,25 +366,13 @@ fn apply_pending_reports(
 }
 
 impl SqliteStore {
-    /// Stores `message` as `queued`, due now; a known key stores nothing.
-    pub fn enqueue(&self, message: &NewOutbound, now: Timestamp) -> Result<Enqueued, StoreError> {
-        let mut done = self.enqueue_batch(std::slice::from_ref(message), now)?;
-        Ok(done.remove(0))
-    }
-
-    /// Stores `messages` in one transaction (one durable commit), each as
-    /// [`SqliteStore::enqueue`] would; either all are stored or none.
-    pub fn enqueue_batch(
-        &self,
-        messages: &[NewOutbound],
-        now: Timestamp,
-    ) -> Result<Vec<Enqueued>, StoreError> {
-        self.enqueue_routed(messages, &[], now)
-    }
-
-    /// [`SqliteStore::enqueue_batch`], and in the same transaction marks the
-    /// inbound messages and calls whose routes produced them as routed:
-    /// either both are on disk or neither.
+    /// Stores `messages` as `queued`, due now, in one transaction (one
+    /// durable commit); a known key stores nothing (its row's id is
+    /// returned as a duplicate). In the same transaction, marks the inbound
+    /// messages and calls whose routes produced them as routed: either both
+    /// are on disk or neither. ([`Store::enqueue`](crate::Store::enqueue) and
+    /// [`Store::enqueue_batch`](crate::Store::enqueue_batch) are this without
+    /// marks.)
     pub fn enqueue_routed(
         &self,
         messages: &[NewOutbound],

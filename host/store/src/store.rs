@@ -48,6 +48,17 @@ pub struct StoreStats {
     pub calls: u64,
 }
 
+/// An SQLite error while opening `path`, said with the path.
+fn opening(path: &Path, error: StoreError) -> StoreError {
+    match error {
+        StoreError::Sqlite { source } => StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => other,
+    }
+}
+
 /// Every connection's settings.
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(5))?;
@@ -71,13 +82,7 @@ impl SqliteStore {
                 store.kv_conn = Some(Mutex::new(kv));
                 Ok(store)
             })
-            .map_err(|error| match error {
-                StoreError::Sqlite { source } => StoreError::Open {
-                    path: path.to_path_buf(),
-                    source,
-                },
-                other => other,
-            })
+            .map_err(|error| opening(path, error))
     }
 
     /// Opens a store that must exist already at this build's schema, without
@@ -119,13 +124,7 @@ impl SqliteStore {
                 kv_conn: None,
             })
         };
-        open().map_err(|error| match error {
-            StoreError::Sqlite { source } => StoreError::Open {
-                path: path.to_path_buf(),
-                source,
-            },
-            other => other,
-        })
+        open().map_err(|error| opening(path, error))
     }
 
     /// The file's size in database pages (4 KiB each by default).

@@ -97,7 +97,8 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// See [`SqliteStore::stats`].
     fn stats(&self) -> Result<StoreStats, StoreError>;
 
-    /// One message, as [`Store::enqueue_routed`] without marks.
+    /// Stores `message` as `queued`, due now; a known key stores nothing.
+    /// [`Store::enqueue_routed`] with one message and no marks.
     fn enqueue(&self, message: &NewOutbound, now: Timestamp) -> Result<Enqueued, StoreError> {
         let mut done = self.enqueue_routed(std::slice::from_ref(message), &[], now)?;
         Ok(done.remove(0))

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use plutanium_core::SendOptions;
-use plutanium_store::{NewOutbound, OutboxState, SqliteStore};
+use plutanium_store::{NewOutbound, OutboxState, SqliteStore, Store};
 use serde_json::Value;
 
 use crate::sim::{Sim, http, start_sim_with};
@@ -129,6 +129,13 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
+/// A phone texts a modem, through the simulator's control API.
+fn phone_sends(sim: &Sim, from: &str, to: &str, text: &str) {
+    let body = serde_json::json!({ "from": from, "to": to, "text": text }).to_string();
+    let (status, answer) = http(&sim.control, "POST", "/sms", Some(&body));
+    assert_eq!(status, 202, "{answer}");
+}
+
 /// The texts in `phone`'s inbox.
 fn phone_texts(sim: &Sim, phone: &str) -> Vec<String> {
     let (status, body) = http(&sim.control, "GET", &format!("/phones/{phone}/inbox"), None);
@@ -234,13 +241,7 @@ fn send_messages_log_replies_and_delivery_reports() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no modem called \"gsm9\""));
 
     // Inbound → the echo processor (a wasm component) → the reply.
-    let (status, body) = http(
-        &sim.control,
-        "POST",
-        "/sms",
-        Some(r#"{"from":"+420601234567","to":"+420777000001","text":"ping"}"#),
-    );
-    assert_eq!(status, 202, "{body}");
+    phone_sends(&sim, "+420601234567", "+420777000001", "ping");
     wait_until("the echo", &mut daemon, || {
         phone_texts(&sim, "+420601234567")
             .contains(&"echo: ping".to_string())
@@ -406,13 +407,7 @@ fn a_crash_around_the_inbound_commit_answers_exactly_once() {
         let config = write_config(dir.path(), &sim);
         let mut crashing =
             Daemon::start(&config, dir.path(), &[("PLUTANIUM_FAILPOINT", failpoint)]);
-        let (status, body) = http(
-            &sim.control,
-            "POST",
-            "/sms",
-            Some(r#"{"from":"+420601234567","to":"+420777000001","text":"once"}"#),
-        );
-        assert_eq!(status, 202, "{body}");
+        phone_sends(&sim, "+420601234567", "+420777000001", "once");
         let deadline = Instant::now() + Duration::from_secs(60);
         let status = loop {
             if let Some(status) = crashing.exited() {

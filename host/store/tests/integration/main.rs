@@ -7,7 +7,7 @@ use std::time::Duration;
 use plutanium_core::{KvStore, SendOptions};
 use plutanium_store::{
     Enqueued, InboundRecord, Inserted, NewOutbound, OutboxState, PartRecord, SendOutcome,
-    SqliteStore, StoreError,
+    SqliteStore, Store, StoreError,
 };
 
 const T0: u64 = 1_767_225_600_000;
