@@ -83,7 +83,7 @@ pub enum RoutedMark {
     Call(i64),
 }
 
-/// What [`SqliteStore::enqueue`] did.
+/// What [`Store::enqueue`](crate::Store::enqueue) did to one message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Enqueued {
     /// A new row, with its id.
