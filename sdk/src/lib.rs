@@ -48,6 +48,7 @@ mod host_calls;
 pub mod http;
 pub mod kv;
 pub mod log;
+pub mod mail;
 pub mod number;
 // The fake host is only reached from native builds.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]

@@ -72,6 +72,17 @@ struct Scripted {
     answer: Result<Response, HttpError>,
 }
 
+/// A fake service answering every request no scripted answer matched.
+struct Service(Box<ServiceFn>);
+
+type ServiceFn = dyn FnMut(&Request) -> Result<Response, HttpError>;
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Service")
+    }
+}
+
 #[derive(Debug)]
 struct State {
     config: Vec<(String, String)>,
@@ -80,6 +91,7 @@ struct State {
     kv_failure: Option<KvError>,
     logs: Vec<LogLine>,
     scripted: VecDeque<Scripted>,
+    service: Option<Service>,
     requests: Vec<Request>,
 }
 
@@ -138,6 +150,7 @@ impl FakeHost {
                 kv_failure: None,
                 logs: Vec::new(),
                 scripted: VecDeque::new(),
+                service: None,
                 requests: Vec::new(),
             })),
         }
@@ -213,6 +226,13 @@ impl FakeHost {
             url: url.to_string(),
             answer,
         });
+    }
+
+    /// Answers every request that no scripted answer matches with
+    /// `service` — a fake of the whole remote API (scripted answers still
+    /// come first, so a test can inject one failure into a working fake).
+    pub fn serve(&self, service: impl FnMut(&Request) -> Result<Response, HttpError> + 'static) {
+        self.state.borrow_mut().service = Some(Service(Box::new(service)));
     }
 
     /// Scripted answers not used yet, as `METHOD url`.
@@ -305,10 +325,20 @@ impl FakeHost {
                 }
                 answer => answer,
             },
-            None => Err(HttpError::Failed(format!(
-                "no scripted response for {} {}",
-                request.method, request.url
-            ))),
+            None => match state.service.take() {
+                Some(mut service) => {
+                    // The service may call back into the host (it is user
+                    // code), so the state is not borrowed while it runs.
+                    drop(state);
+                    let answer = (service.0)(request);
+                    self.state.borrow_mut().service = Some(service);
+                    answer
+                }
+                None => Err(HttpError::Failed(format!(
+                    "no scripted response for {} {}",
+                    request.method, request.url
+                ))),
+            },
         }
     }
 }
