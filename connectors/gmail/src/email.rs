@@ -18,6 +18,10 @@ pub(crate) struct Mail {
     /// Sent by a machine (`Auto-Submitted`, `Precedence: bulk`): never
     /// answered, so two robots cannot ping-pong.
     pub(crate) automatic: bool,
+    /// Sent by Plutanium itself (it has an `X-Plutanium` header): an SMS
+    /// the `gmail-forward` sink forwarded, or an answer to a refused email.
+    /// Left alone, so a mailbox can be both source and sink without loops.
+    pub(crate) from_plutanium: bool,
     /// The text to send, cleaned; empty when there is none.
     pub(crate) text: String,
 }
@@ -27,7 +31,7 @@ pub(crate) fn parse(message: &Value) -> Result<Mail, String> {
     let id = message
         .get("id")
         .and_then(Value::as_str)
-        .filter(|id| is_id(id))
+        .filter(|id| gmail_api::is_id(id))
         .ok_or("a message without a usable id")?
         .to_string();
     let payload = message.get("payload").unwrap_or(&Value::Null);
@@ -52,7 +56,7 @@ pub(crate) fn parse(message: &Value) -> Result<Mail, String> {
         thread_id: message
             .get("threadId")
             .and_then(Value::as_str)
-            .filter(|t| is_id(t))
+            .filter(|t| gmail_api::is_id(t))
             .map(str::to_string),
         internal_date: message
             .get("internalDate")
@@ -67,15 +71,10 @@ pub(crate) fn parse(message: &Value) -> Result<Mail, String> {
         reply_to: header("Reply-To"),
         message_id: header("Message-ID"),
         automatic,
+        from_plutanium: header("X-Plutanium").is_some(),
         text: body_text(payload).map(|t| clean(&t)).unwrap_or_default(),
         id,
     })
-}
-
-/// Gmail ids are hex; anything else is refused, so an id is safe in a URL
-/// and in a key.
-pub(crate) fn is_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// The body: the first `text/plain` part that is not an attachment, else

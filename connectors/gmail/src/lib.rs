@@ -31,11 +31,12 @@
 //! policy blocks) gets `error_label`, is marked read, is logged and kept in
 //! the connector's store (the latest 100, under `invalid:`), and the queue
 //! goes on without it.
+//!
+//! Emails Plutanium wrote itself (with an `X-Plutanium` header: SMS the
+//! `gmail-forward` sink forwarded, answers to refused emails) are left
+//! alone and unread, so one mailbox can be both the source and the sink.
 
-mod api;
 mod email;
-#[cfg(any(test, feature = "fake"))]
-pub mod fake;
 mod subject;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
@@ -44,8 +45,8 @@ use std::time::Duration;
 use plutanium_sdk::mail::{Email, address};
 use plutanium_sdk::{Config, Encoding, Error, Outbound, SendOptions, Source, kv, log, text};
 
-use crate::api::Api;
 use crate::email::Mail;
+use gmail_api::Api;
 
 /// The source.
 pub struct Gmail {
@@ -192,6 +193,12 @@ impl Source for Gmail {
             for mail in mails {
                 if out.len() >= max {
                     break;
+                }
+                if mail.from_plutanium {
+                    // Plutanium's own email, for the owner to read: not an
+                    // SMS to send, and not touched.
+                    self.remember_done(&mail.id);
+                    continue;
                 }
                 match self.messages(&mail) {
                     Ok(messages) => {
@@ -475,7 +482,9 @@ impl Gmail {
              Write the phone number as the subject (for example +420777123456; \
              several numbers separated by commas) and the text as the body.\n"
         );
-        let mut reply = Email::new(to, subject, body).header("Auto-Submitted", "auto-replied");
+        let mut reply = Email::new(to, subject, body)
+            .header("Auto-Submitted", "auto-replied")
+            .header("X-Plutanium", "refused");
         if let Some(id) = &mail.message_id {
             reply = reply.header("In-Reply-To", id).header("References", id);
         }

@@ -5,7 +5,7 @@ use plutanium_sdk::testing::{FakeHost, Harness};
 use plutanium_sdk::{Encoding, Error};
 
 use crate::Gmail;
-use crate::fake::Mailbox;
+use gmail_api::fake::Mailbox;
 
 const API: &str = "http://127.0.0.1:9/";
 
@@ -294,7 +294,7 @@ fn html_unicode_encoding_and_machines() {
 #[test]
 fn automatic_mail_is_never_answered() {
     let mailbox = Mailbox::new(100);
-    mailbox.insert(crate::fake::FakeEmail {
+    mailbox.insert(gmail_api::fake::FakeEmail {
         id: "abc1".into(),
         internal_date: 1,
         subject: "Delivery Status Notification".into(),
@@ -302,9 +302,44 @@ fn automatic_mail_is_never_answered() {
         text: Some("undeliverable".into()),
         html: None,
         labels: vec!["UNREAD".into()],
+        headers: vec![("Auto-Submitted".into(), "auto-replied".into())],
     });
     let mut gmail = harness(&mailbox, &[("reply_on_error", "true")]);
     assert!(gmail.poll(5).unwrap().is_empty());
     assert!(!mailbox.is_unread("abc1"));
     assert!(mailbox.sent().is_empty());
+}
+
+#[test]
+fn emails_plutanium_sent_to_its_own_mailbox_are_left_alone() {
+    let mailbox = Mailbox::new(100);
+    // Refused for its empty body, and answered to the mailbox itself: the
+    // answer ("Re: +420777000001" with a body) arrives there, unread.
+    mailbox.insert(gmail_api::fake::FakeEmail {
+        id: "abc2".into(),
+        internal_date: 1,
+        subject: "+420777000001".into(),
+        from: gmail_api::fake::OWN_ADDRESS.into(),
+        text: Some(String::new()),
+        html: None,
+        labels: vec!["UNREAD".into()],
+        headers: Vec::new(),
+    });
+    let mut gmail = harness(&mailbox, &[("reply_on_error", "true")]);
+    assert!(gmail.poll(5).unwrap().is_empty());
+    assert_eq!(mailbox.sent().len(), 1);
+    assert!(!mailbox.is_unread("abc2"));
+    // That answer would be a valid SMS; it is Plutanium's own, so it is
+    // neither sent nor touched, before or after a restart.
+    for _ in 0..2 {
+        assert!(gmail.poll(5).unwrap().is_empty());
+        gmail.restart();
+    }
+    assert_eq!(mailbox.sent().len(), 1, "no answer to the answer");
+    let unread = mailbox
+        .requests()
+        .iter()
+        .filter(|r| r.contains("/modify"))
+        .count();
+    assert_eq!(unread, 1, "only the refused email was labelled");
 }

@@ -72,6 +72,29 @@ impl TokenProvider for TokenFile {
     {
         Box::pin(async move { self.current() })
     }
+
+    fn refresh<'a>(
+        &'a self,
+        rejected: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            // Read again even if the modification time looks the same: a
+            // tool may have rewritten it within the clock's resolution.
+            let token = read_token(&self.path)?;
+            if let Ok(modified) = std::fs::metadata(&self.path).and_then(|m| m.modified()) {
+                *self.cached.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((modified, token.clone()));
+            }
+            if token == rejected {
+                return Err(format!(
+                    "the token in {} was refused and the file holds no newer one",
+                    self.path.display()
+                ));
+            }
+            Ok(token)
+        })
+    }
 }
 
 /// The OAuth grant for `connector`, if its config asks for one: tokens go

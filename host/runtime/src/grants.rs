@@ -164,7 +164,23 @@ impl HostPolicy {
 pub trait TokenProvider: Send + Sync {
     /// A current access token (refreshed as needed).
     fn token(&self) -> std::pin::Pin<Box<dyn Future<Output = Result<String, String>> + Send + '_>>;
+
+    /// A new token, because the service refused `rejected` (HTTP 401).
+    /// Providers that can refresh do so now; the default asks [`token`]
+    /// again. The request is sent once more only if the token changed.
+    ///
+    /// [`token`]: TokenProvider::token
+    fn refresh<'a>(
+        &'a self,
+        rejected: &'a str,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
+        let _ = rejected;
+        self.token()
+    }
 }
+
+/// The largest request body the host keeps to send again after a 401.
+const MAX_REPLAYED_BODY: usize = 32 << 20;
 
 /// A connector's OAuth grant: the hosts that get `Authorization: Bearer`.
 #[derive(Clone)]
@@ -204,7 +220,7 @@ impl WasiHttpHooks for HttpGrants {
 
     fn send_request(
         &mut self,
-        mut request: http::Request<WasiBody>,
+        request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
         _fut: Io,
     ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, Io), HttpError>> + Send> {
@@ -265,23 +281,94 @@ impl WasiHttpHooks for HttpGrants {
             if addresses.is_empty() || addresses.iter().any(|ip| !policy.admits_address(*ip)) {
                 return Err(HttpError::HttpRequestDenied);
             }
-            if let Some(oauth) = oauth {
-                let token =
-                    oauth.tokens.token().await.map_err(|e| {
-                        HttpError::InternalError(Some(format!("no access token: {e}")))
-                    })?;
-                let value = http::HeaderValue::from_str(&format!("Bearer {token}"))
-                    .map_err(|_| HttpError::InternalError(Some("unusable access token".into())))?;
-                request
-                    .headers_mut()
-                    .insert(http::header::AUTHORIZATION, value);
+            let Some(oauth) = oauth else {
+                return send(request, options).await;
+            };
+            // With a token, a 401 is answered by refreshing it once and
+            // sending the request again, so the body is kept.
+            let (parts, body) = request.into_parts();
+            let body = tokio::time::timeout(first_byte, read_body(body))
+                .await
+                .map_err(|_| HttpError::ConnectionWriteTimeout)??;
+            let token = oauth
+                .tokens
+                .token()
+                .await
+                .map_err(|e| HttpError::InternalError(Some(format!("no access token: {e}"))))?;
+            let (response, io) = send(with_token(&parts, &body, &token)?, options).await?;
+            if response.status() != http::StatusCode::UNAUTHORIZED {
+                return Ok((response, io));
             }
-            use http_body_util::BodyExt;
-            let (response, io) =
-                wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
-            Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as Io))
+            match oauth.tokens.refresh(&token).await {
+                Ok(fresh) if fresh != token => {
+                    tracing::info!(
+                        host,
+                        "the access token was refused; sending again with a refreshed one"
+                    );
+                    drop((response, io));
+                    send(with_token(&parts, &body, &fresh)?, options).await
+                }
+                Ok(_) => {
+                    tracing::warn!(
+                        host,
+                        "the access token was refused and no newer one is available"
+                    );
+                    Ok((response, io))
+                }
+                Err(e) => {
+                    tracing::warn!(host, error = %e, "the access token was refused and refreshing it failed");
+                    Ok((response, io))
+                }
+            }
         })
     }
+}
+
+async fn send(
+    request: http::Request<WasiBody>,
+    options: RequestOptions,
+) -> Result<(http::Response<WasiBody>, Io), HttpError> {
+    use http_body_util::BodyExt;
+    let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+    Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as Io))
+}
+
+/// The whole request body (the guest writes it before it waits for the
+/// answer), up to [`MAX_REPLAYED_BODY`].
+async fn read_body(body: WasiBody) -> Result<bytes::Bytes, HttpError> {
+    use http_body_util::BodyExt;
+    let limited = http_body_util::Limited::new(body, MAX_REPLAYED_BODY);
+    match limited.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) => match e.downcast::<HttpError>() {
+            Ok(e) => Err(*e),
+            Err(_) => Err(HttpError::HttpRequestBodySize(None)),
+        },
+    }
+}
+
+/// The request again, with `Authorization: Bearer <token>`.
+fn with_token(
+    parts: &http::request::Parts,
+    body: &bytes::Bytes,
+    token: &str,
+) -> Result<http::Request<WasiBody>, HttpError> {
+    use http_body_util::BodyExt;
+    let value = http::HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| HttpError::InternalError(Some("unusable access token".into())))?;
+    let mut request = http::Request::new(
+        http_body_util::Full::new(body.clone())
+            .map_err(|never| match never {})
+            .boxed_unsync(),
+    );
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = parts.uri.clone();
+    *request.version_mut() = parts.version;
+    *request.headers_mut() = parts.headers.clone();
+    request
+        .headers_mut()
+        .insert(http::header::AUTHORIZATION, value);
+    Ok(request)
 }
 
 #[cfg(test)]

@@ -28,7 +28,12 @@ pub struct FakeEmail {
     pub html: Option<String>,
     /// Label ids (`UNREAD`, `INBOX`, user labels).
     pub labels: Vec<String>,
+    /// More headers.
+    pub headers: Vec<(String, String)>,
 }
+
+/// The mailbox's own address: what is sent to it arrives in it.
+pub const OWN_ADDRESS: &str = "gateway@example.com";
 
 #[derive(Debug, Default)]
 struct Inner {
@@ -93,6 +98,7 @@ impl Mailbox {
             text: text.map(str::to_string),
             html: html.map(str::to_string),
             labels: vec!["INBOX".into(), "UNREAD".into()],
+            headers: Vec::new(),
         };
         let id = email.id.clone();
         inner.emails.push(email);
@@ -243,9 +249,11 @@ impl Mailbox {
                 let raw = request["raw"].as_str().unwrap_or_default();
                 match base64url_decode(raw) {
                     Ok(bytes) if !bytes.is_empty() => {
-                        inner
-                            .sent
-                            .push(String::from_utf8_lossy(&bytes).into_owned());
+                        let raw = String::from_utf8_lossy(&bytes).into_owned();
+                        if let Some(email) = arrival(&raw, &mut inner) {
+                            inner.emails.push(email);
+                        }
+                        inner.sent.push(raw);
                         let id = format!("5e{:x}", inner.sent.len());
                         (200, json!({"id": id, "labelIds": ["SENT"]}).to_string())
                     }
@@ -277,6 +285,57 @@ impl Mailbox {
     }
 }
 
+/// A sent message addressed to the mailbox itself, as it arrives there.
+fn arrival(raw: &str, inner: &mut Inner) -> Option<FakeEmail> {
+    let (head, body) = raw.split_once("\r\n\r\n")?;
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = headers.last_mut() {
+                last.1.push_str(line.trim_start());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    if !header("To")?.contains(OWN_ADDRESS) {
+        return None;
+    }
+    let text = base64url_decode(body)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).replace("\r\n", "\n"));
+    inner.next_id += 1;
+    inner.clock += 1000;
+    let own = [
+        "From",
+        "To",
+        "Subject",
+        "Message-ID",
+        "MIME-Version",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+    ];
+    Some(FakeEmail {
+        id: format!("{:x}", inner.next_id),
+        internal_date: inner.clock,
+        subject: plutanium_sdk::mail::decode_header(&header("Subject").unwrap_or_default()),
+        from: header("From").unwrap_or_else(|| OWN_ADDRESS.into()),
+        text,
+        html: None,
+        labels: vec!["INBOX".into(), "UNREAD".into()],
+        headers: headers
+            .into_iter()
+            .filter(|(n, _)| !own.iter().any(|o| o.eq_ignore_ascii_case(n)))
+            .collect(),
+    })
+}
+
 fn not_found() -> (u16, String) {
     (
         404,
@@ -297,12 +356,17 @@ fn full(email: &FakeEmail) -> Value {
     if let Some(html) = &email.html {
         parts.push(part("text/html", html));
     }
-    let headers = json!([
+    let mut headers = json!([
         {"name": "From", "value": email.from},
-        {"name": "To", "value": "gateway@example.com"},
+        {"name": "To", "value": OWN_ADDRESS},
         {"name": "Subject", "value": email.subject},
         {"name": "Message-ID", "value": format!("<{}@mail.example.com>", email.id)},
     ]);
+    if let Some(list) = headers.as_array_mut() {
+        for (name, value) in &email.headers {
+            list.push(json!({"name": name, "value": value}));
+        }
+    }
     let payload = if parts.len() == 1 {
         let mut only = parts.remove(0);
         only["headers"] = headers;

@@ -1,6 +1,10 @@
-//! The calls this connector makes to Gmail's REST API (v1), over the host's
-//! HTTP. The host adds the OAuth token; a 401 has already been retried once
-//! with a fresh token by the time it reaches here.
+//! The calls Plutanium's Gmail connectors (`gmail`, `gmail-forward`) make
+//! to Gmail's REST API (v1), over the host's HTTP, and what Gmail's errors
+//! mean in the contract's terms. The host adds the OAuth token; a 401 has
+//! already been retried once with a fresh token by the time it reaches here.
+//!
+//! It lives outside `connectors/*` because it is a library, not a
+//! component: the daemon builds every crate directly under `connectors/`.
 
 use std::time::Duration;
 
@@ -8,9 +12,13 @@ use plutanium_sdk::Error;
 use plutanium_sdk::http::{Request, Response};
 use serde_json::{Value, json};
 
+#[cfg(any(test, feature = "fake"))]
+pub mod fake;
+
 /// Gmail's API at `base` (ending in `/`).
+/// Gmail's API at a base URL.
 #[derive(Clone, Debug)]
-pub(crate) struct Api {
+pub struct Api {
     base: String,
     timeout: Duration,
 }
@@ -19,7 +27,9 @@ pub(crate) struct Api {
 const PAGE: usize = 500;
 
 impl Api {
-    pub(crate) fn new(base: &str, timeout: Duration) -> Result<Api, Error> {
+    /// The API at `base` (`https://gmail.googleapis.com/` in production),
+    /// each request limited to `timeout`.
+    pub fn new(base: &str, timeout: Duration) -> Result<Api, Error> {
         let base = base.trim();
         if !(base.starts_with("https://") || base.starts_with("http://")) {
             return Err(Error::config(format!(
@@ -47,7 +57,7 @@ impl Api {
 
     /// The IDs of the messages `query` matches, as Gmail lists them (newest
     /// first), every page up to `cap` IDs.
-    pub(crate) fn list(&self, query: &str, cap: usize) -> Result<Vec<String>, Error> {
+    pub fn list(&self, query: &str, cap: usize) -> Result<Vec<String>, Error> {
         let mut ids = Vec::new();
         let mut page_token: Option<String> = None;
         loop {
@@ -70,7 +80,7 @@ impl Api {
                 .flatten()
             {
                 if let Some(id) = message.get("id").and_then(Value::as_str)
-                    && crate::email::is_id(id)
+                    && is_id(id)
                     && !ids.iter().any(|known| known == id)
                 {
                     ids.push(id.to_string());
@@ -89,7 +99,7 @@ impl Api {
     }
 
     /// One message, whole (`format=full`); `None` when it is gone.
-    pub(crate) fn get(&self, id: &str) -> Result<Option<Value>, Error> {
+    pub fn get(&self, id: &str) -> Result<Option<Value>, Error> {
         let url = format!("{}?format=full", self.url(&format!("messages/{id}")));
         let response = self.call(Request::get(url), "reading a message")?;
         if response.status == 404 {
@@ -99,7 +109,7 @@ impl Api {
     }
 
     /// Adds and removes labels; a message that is gone needs nothing.
-    pub(crate) fn modify(&self, id: &str, add: &[String], remove: &[&str]) -> Result<(), Error> {
+    pub fn modify(&self, id: &str, add: &[String], remove: &[&str]) -> Result<(), Error> {
         let body = json!({"addLabelIds": add, "removeLabelIds": remove});
         let response = self.call(
             Request::post(self.url(&format!("messages/{id}/modify")))
@@ -114,7 +124,7 @@ impl Api {
     }
 
     /// The mailbox's labels: (id, name).
-    pub(crate) fn labels(&self) -> Result<Vec<(String, String)>, Error> {
+    pub fn labels(&self) -> Result<Vec<(String, String)>, Error> {
         let response = self.call(Request::get(self.url("labels")), "listing labels")?;
         let body = ok_json(&response, "listing labels")?;
         Ok(body
@@ -132,7 +142,7 @@ impl Api {
     }
 
     /// Creates a user label; its id.
-    pub(crate) fn create_label(&self, name: &str) -> Result<String, Error> {
+    pub fn create_label(&self, name: &str) -> Result<String, Error> {
         let body = json!({
             "name": name,
             "labelListVisibility": "labelShow",
@@ -152,7 +162,7 @@ impl Api {
     }
 
     /// Sends an RFC 2822 message, in `thread_id` when given.
-    pub(crate) fn send(&self, rfc2822: &str, thread_id: Option<&str>) -> Result<(), Error> {
+    pub fn send(&self, rfc2822: &str, thread_id: Option<&str>) -> Result<(), Error> {
         let mut body = json!({"raw": plutanium_sdk::mail::base64url_encode(rfc2822.as_bytes())});
         if let Some(thread) = thread_id {
             body["threadId"] = json!(thread);
@@ -165,6 +175,12 @@ impl Api {
         )?;
         ok_json(&response, "sending an email").map(drop)
     }
+}
+
+/// Gmail ids are hex; anything else is refused, so an id is safe in a URL
+/// and in a key.
+pub fn is_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 trait Context {
@@ -184,7 +200,7 @@ impl Context for Error {
 /// The JSON body of a 2xx answer, or the error Gmail's answer means:
 /// 429, 5xx and rate-limit 403s are transient (the host retries with
 /// backoff); 401 and other 403s are config errors (the grant is wrong).
-pub(crate) fn ok_json(response: &Response, what: &str) -> Result<Value, Error> {
+pub fn ok_json(response: &Response, what: &str) -> Result<Value, Error> {
     if response.is_success() {
         if response.body.is_empty() {
             return Ok(Value::Null);
@@ -237,7 +253,7 @@ pub(crate) fn ok_json(response: &Response, what: &str) -> Result<Value, Error> {
 }
 
 /// `text` percent-encoded for a URL query value.
-pub(crate) fn percent_encode(text: &str) -> String {
+pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
