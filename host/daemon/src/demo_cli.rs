@@ -13,13 +13,17 @@ use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
 use plutanium_store::SqliteStore;
 
 use crate::connector_catalog::Catalog;
+use crate::fake_google::FakeGoogle;
 use crate::gateway::Gateway;
+use gmail_api::fake::Mailbox;
 
 const GSM0: &str = "+420777000001";
 const GSM1: &str = "+420777000002";
 const OWNER: &str = "+420777100100";
 const ALICE: &str = "+420601000001";
 const BOB: &str = "+420601000002";
+/// The fake Gmail's own address: the owner's mailbox.
+const MAILBOX: &str = gmail_api::fake::OWN_ADDRESS;
 /// What the demo's keyword rule answers Alice (three UCS-2 parts).
 const REPLY: &str = "Díky, Alice! Odpověď napsal konektor keyword (WebAssembly) a jde přes odchozí frontu: klíč idempotence, zámek, odeslání po částech 📨. Doručenky přijdou za každou část.";
 
@@ -86,6 +90,23 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
     );
     sim.add_modem(ModemConfig::new("gsm0", GSM0))?;
     sim.add_modem(ModemConfig::new("gsm1", GSM1))?;
+    // A fake Gmail on loopback, with OAuth credentials its token endpoint
+    // accepts: the Gmail connectors run for real against it.
+    let google = FakeGoogle::start(Mailbox::new(100))
+        .await
+        .context("cannot start the fake Gmail")?;
+    let credentials = data_dir.join("gmail-oauth.json");
+    std::fs::write(
+        &credentials,
+        serde_json::json!({
+            "type": "authorized_user",
+            "client_id": "demo.apps.googleusercontent.com",
+            "client_secret": "demo",
+            "refresh_token": crate::fake_google::REFRESH_TOKEN,
+        })
+        .to_string(),
+    )
+    .with_context(|| format!("cannot write {}", credentials.display()))?;
     let config_text = format!(
         r#"
 store: sqlite://{db}
@@ -104,10 +125,25 @@ connectors:
   notify:
     component: missed-call
     config: {{ notify: ["{OWNER}"] }}
+  gmail:
+    component: gmail
+    interval: 1s
+    allow_hosts: ["127.0.0.1"]
+    oauth: {{ kind: authorized_user, file: "{credentials}", token_uri: "{token_uri}" }}
+    config: {{ api_base: "{api}", sent_label: SMS sent, error_label: SMS error }}
+  mail:
+    component: gmail-forward
+    allow_hosts: ["127.0.0.1"]
+    oauth: {{ kind: authorized_user, file: "{credentials}", token_uri: "{token_uri}" }}
+    config: {{ api_base: "{api}", to: "{MAILBOX}" }}
 routes:
-  - {{ from: gsm0, through: [answer, notify], to: [gsm0, gsm1] }}
+  - {{ from: gsm0, through: [answer, notify], to: [gsm0, gsm1, mail] }}
+  - {{ from: gmail, to: [gsm0, gsm1] }}
 "#,
-        db = db.display()
+        db = db.display(),
+        credentials = credentials.display(),
+        token_uri = google.token_uri(),
+        api = google.api_base(),
     );
     let config = plutanium_core::config::load(&config_text, &|_| None)
         .map_err(|errors| anyhow::anyhow!("the demo's own config is wrong: {errors:?}"))?;
@@ -120,8 +156,12 @@ routes:
         "modems: gsm0 {GSM0}, gsm1 {GSM1}; phones: Alice {ALICE}, Bob {BOB}, the owner {OWNER}"
     ));
     info(
-        "pipeline: gsm0 → keyword (answers \"Ahoj…\") → missed-call (tells the owner) → out through gsm0 or gsm1; both built-in connectors, WebAssembly",
+        "pipeline: gsm0 → keyword (answers \"Ahoj…\") → missed-call (tells the owner) → out through gsm0 or gsm1, and a copy by email (gmail-forward); built-in connectors, WebAssembly",
     );
+    info(&format!(
+        "pipeline: Gmail ({MAILBOX}, a fake on {}) → gmail source (subject = number, body = text) → gsm0 or gsm1",
+        google.api_base()
+    ));
     info(&format!("store: {}", db.display()));
 
     let store = Arc::new(SqliteStore::open(&db)?);
@@ -140,8 +180,9 @@ routes:
         .await
         .with_context(|| format!("cannot listen on {} (pass --control ADDRESS)", args.control))?;
     let control = listener.local_addr()?;
-    let api =
-        tokio::spawn(axum::serve(listener, crate::sim_cli::router(sim.clone())).into_future());
+    let app =
+        crate::sim_cli::router(sim.clone()).merge(crate::sim_cli::gmail_router(google.clone()));
+    let api = tokio::spawn(axum::serve(listener, app).into_future());
 
     step("Alice texts gsm0 a long message with emoji (UCS-2, several parts)");
     let long = "Ahoj! Tahle zpráva je dlouhá a má emoji 👋🌍 — Plutanium ji složí ze všech částí dohromady, uloží ji a teprve potom ji smaže z modemu. ".repeat(2);
@@ -202,6 +243,61 @@ routes:
         notification.from, notification.text
     ));
 
+    step("Every SMS to gsm0 is also forwarded by email (gmail-forward)");
+    let forwarded = wait_for("Alice's message in the mailbox", || {
+        google
+            .mailbox
+            .sent()
+            .into_iter()
+            .find(|m| m.contains(&format!("Subject: SMS from {ALICE}")))
+    })
+    .await?;
+    let subject = forwarded
+        .lines()
+        .find(|l| l.starts_with("Subject: "))
+        .unwrap_or_default()
+        .to_string();
+    info(&format!("an email to {MAILBOX}, {subject}"));
+
+    step(
+        "An email becomes an SMS: the subject is the number, the body the text (the gmail source)",
+    );
+    let email = google
+        .mailbox
+        .deliver(BOB, "Hi Bob, the gateway reads my email.\n-- \nThe owner");
+    let sms = wait_for("the email on Bob's phone", || {
+        sim.phone_inbox(BOB).into_iter().next()
+    })
+    .await?;
+    info(&format!(
+        "Bob's phone got, from {}: \"{}\"",
+        sms.from, sms.text
+    ));
+    wait_for("the email marked read", || {
+        (!google.mailbox.is_unread(&email)).then_some(())
+    })
+    .await?;
+    info(&format!(
+        "the email is marked read only now that the SMS is committed; labels: {}",
+        google.mailbox.labels_of(&email).join(", ")
+    ));
+
+    step("Replying to a forwarded SMS by email answers it");
+    google.mailbox.deliver(
+        &format!("Re: SMS from {ALICE}"),
+        &format!("Got it, thanks!\n\nOn Thu, {MAILBOX} wrote:\n> Ahoj!\n"),
+    );
+    let answer = wait_for("the answer on Alice's phone", || {
+        sim.phone_inbox(ALICE)
+            .into_iter()
+            .find(|m| m.text == "Got it, thanks!")
+    })
+    .await?;
+    info(&format!(
+        "Alice's phone got, from {}: \"{}\"",
+        answer.from, answer.text
+    ));
+
     let stats = store.stats()?;
     step("Done");
     info(&format!(
@@ -220,6 +316,10 @@ routes:
     println!("  curl -X POST http://{control}/calls -d '{{\"from\":\"{BOB}\",\"to\":\"{GSM0}\"}}'");
     println!("  curl http://{control}/phones/{OWNER}/inbox");
     println!("  curl http://{control}/modems");
+    println!(
+        "  curl -X POST http://{control}/gmail/emails -d '{{\"subject\":\"{BOB}\",\"text\":\"An email, sent as SMS\"}}'"
+    );
+    println!("  curl http://{control}/gmail/sent");
     let me = std::env::current_exe()
         .ok()
         .map(|p| p.display().to_string())

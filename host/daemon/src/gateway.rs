@@ -716,6 +716,8 @@ pub(crate) fn check_runnable(config: &Config, in_process: bool) -> Result<()> {
 }
 
 #[cfg(test)]
+mod gmail_tests;
+#[cfg(test)]
 mod tests {
     use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
 
@@ -736,7 +738,7 @@ routes:
 "#;
 
     /// A simulated network with one modem, gsm0 (+420777000000).
-    fn network(seed: u64) -> Simulator {
+    pub(super) fn network(seed: u64) -> Simulator {
         let sim = Simulator::start(seed, Latency::Zero);
         sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
             .unwrap();
@@ -744,7 +746,11 @@ routes:
     }
 
     /// Why `config` does not prepare (it must not).
-    fn refused(config: Config, store: &Arc<SqliteStore>, dir: &std::path::Path) -> String {
+    pub(super) fn refused(
+        config: Config,
+        store: &Arc<SqliteStore>,
+        dir: &std::path::Path,
+    ) -> String {
         let store: Arc<dyn Store> = store.clone();
         match Prepared::new(config, &store, &Catalog::new(dir), None, &|_| {}, None) {
             Ok(_) => panic!("the config was accepted"),
@@ -752,12 +758,12 @@ routes:
         }
     }
 
-    fn config(text: &str) -> Config {
+    pub(super) fn config(text: &str) -> Config {
         plutanium_core::config::load(text, &|_| None).expect("config")
     }
 
     /// Starts a gateway for `config` over `store`, its modems on `ports`.
-    async fn start_on(
+    pub(super) async fn start_on(
         config: Config,
         store: &Arc<SqliteStore>,
         dir: &std::path::Path,
@@ -777,7 +783,7 @@ routes:
 
     /// A simulated network with gsm0, a data directory, and a store on disk
     /// in it: what most tests start a gateway on.
-    fn fixture(seed: u64) -> (Simulator, tempfile::TempDir, Arc<SqliteStore>) {
+    pub(super) fn fixture(seed: u64) -> (Simulator, tempfile::TempDir, Arc<SqliteStore>) {
         let sim = network(seed);
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
@@ -785,7 +791,7 @@ routes:
     }
 
     /// [`start_on`] with `sim` serving the `sim://` ports.
-    async fn start_on_sim(
+    pub(super) async fn start_on_sim(
         config: Config,
         store: &Arc<SqliteStore>,
         dir: &tempfile::TempDir,
@@ -795,7 +801,7 @@ routes:
         start_on(config, store, dir.path(), Some(ports)).await
     }
 
-    async fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    pub(super) async fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(found) = probe() {
@@ -1651,11 +1657,11 @@ routes:
         .await;
         assert_eq!(answer.text, "Bearer ya29.from-the-file");
         gateway.stop().await;
-        // A kind that is not there yet, or a missing file, does not start.
-        let mut unsupported = config.clone();
-        unsupported.connectors[0].oauth.as_mut().unwrap().kind = "installed".into();
-        let error = refused(unsupported, &store, dir.path());
-        assert!(error.contains("not supported yet"), "{error}");
+        // Credentials that cannot work, or a missing file, do not start.
+        let mut not_logged_in = config.clone();
+        not_logged_in.connectors[0].oauth.as_mut().unwrap().kind = "installed".into();
+        let error = refused(not_logged_in, &store, dir.path());
+        assert!(error.contains("is not an OAuth client secret"), "{error}");
         std::fs::remove_file(&token).unwrap();
         let error = refused(config, &store, dir.path());
         assert!(error.contains("cannot read the token file"), "{error}");

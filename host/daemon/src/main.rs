@@ -3,7 +3,8 @@
 //! What it is: the binary users run: the daemon (`plutanium run`), the demo
 //! (`plutanium demo`), sending and reading the message log (`plutanium send`,
 //! `plutanium messages list|show`), config checks, connector tools, the codec
-//! tools (`plutanium pdu …`, `plutanium gsm7 …`), the modem tools
+//! tools (`plutanium pdu …`, `plutanium gsm7 …`), Gmail sign-in
+//! (`plutanium gmail login`), the modem tools
 //! (`plutanium modem probe|send|listen|ussd`) and the simulated network
 //! (`plutanium sim`).
 //!
@@ -18,7 +19,9 @@ mod connector_cli;
 mod connector_try;
 mod data_dir;
 mod demo_cli;
+mod fake_google;
 mod gateway;
+mod gmail_cli;
 mod messages_cli;
 mod modem_cli;
 mod oauth;
@@ -69,6 +72,9 @@ enum Command {
     /// Connector components: inspect, list, install, new.
     #[command(subcommand)]
     Connector(connector_cli::ConnectorCommand),
+    /// Gmail: sign in for connectors whose OAuth kind is `installed`.
+    #[command(subcommand)]
+    Gmail(gmail_cli::GmailCommand),
 }
 
 /// Logs go to stderr (journald-friendly plain text); `RUST_LOG` filters them.
@@ -130,6 +136,7 @@ fn main() -> ExitCode {
         Command::Modem(cmd) => block_on(modem_cli::run(cmd)),
         Command::Sim(args) => block_on(sim_cli::run(args)),
         Command::Connector(cmd) => connector_cli::run(cmd),
+        Command::Gmail(cmd) => gmail_cli::run(cmd),
         Command::Config(cmd) => config_cli::run(cmd),
         Command::Send(args) => messages_cli::send(args),
         Command::Messages(cmd) => messages_cli::run(cmd),

@@ -16,6 +16,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
+use crate::fake_google::FakeGoogle;
+use gmail_api::fake::Mailbox;
+
 /// Arguments of `plutanium sim`.
 #[derive(Debug, Args)]
 pub(crate) struct SimArgs {
@@ -42,6 +45,12 @@ pub(crate) struct SimArgs {
     /// Where the control API listens (loopback only).
     #[arg(long, default_value = "127.0.0.1:0")]
     control: SocketAddr,
+    /// Also serve a fake Gmail (its REST API and an OAuth token endpoint)
+    /// here, loopback only, port 0 for any: the Gmail connectors run
+    /// against it, and the control API's `/gmail/…` routes fill its
+    /// mailbox.
+    #[arg(long)]
+    fake_gmail: Option<SocketAddr>,
 }
 
 struct ModemSpec {
@@ -142,16 +151,32 @@ pub(crate) async fn run(args: SimArgs) -> Result<()> {
             first["pty"] = json!(link.display().to_string());
         }
     }
+    let mut gmail = None;
+    let mut announced = json!({ "modems": modems });
+    if let Some(address) = args.fake_gmail {
+        check_loopback(&address, "--fake-gmail")?;
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        let fake = FakeGoogle::serve(listener, Mailbox::new(100))?;
+        announced["gmail"] = json!({
+            "api_base": fake.api_base(),
+            "token_uri": fake.token_uri(),
+            "refresh_token": crate::fake_google::REFRESH_TOKEN,
+        });
+        gmail = Some(fake);
+    }
     let listener = TcpListener::bind(args.control)
         .await
         .with_context(|| format!("cannot listen on {}", args.control))?;
     let control = listener.local_addr()?;
+    announced["control"] = json!(control.to_string());
     // One line on stdout tells scripts where everything is (ports may be 0).
-    println!(
-        "{}",
-        json!({ "control": control.to_string(), "modems": modems })
-    );
-    let app = router(sim);
+    println!("{announced}");
+    let mut app = router(sim);
+    if let Some(fake) = gmail {
+        app = app.merge(gmail_router(fake));
+    }
     let server = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
     server.await.context("control API failed")?;
     Ok(())
@@ -180,6 +205,46 @@ pub(crate) fn router(sim: Simulator) -> Router {
         .route("/modems", get(get_modems))
         .route("/phones/{number}/inbox", get(get_inbox))
         .with_state(sim)
+}
+
+/// The control API's routes for the fake Gmail: deliver an email, look
+/// at one, list what was sent.
+pub(crate) fn gmail_router(fake: FakeGoogle) -> Router {
+    Router::new()
+        .route("/gmail/emails", post(post_email))
+        .route("/gmail/emails/{id}", get(get_email))
+        .route("/gmail/sent", get(get_sent))
+        .with_state(fake)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailRequest {
+    subject: String,
+    text: Option<String>,
+    html: Option<String>,
+}
+
+async fn post_email(
+    State(fake): State<FakeGoogle>,
+    json: Result<Json<EmailRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req = body(json)?;
+    let id = fake
+        .mailbox
+        .deliver_email(&req.subject, req.text.as_deref(), req.html.as_deref());
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+async fn get_email(State(fake): State<FakeGoogle>, Path(id): Path<String>) -> Json<Value> {
+    Json(json!({
+        "unread": fake.mailbox.is_unread(&id),
+        "labels": fake.mailbox.labels_of(&id),
+    }))
+}
+
+async fn get_sent(State(fake): State<FakeGoogle>) -> Json<Value> {
+    Json(json!({ "sent": fake.mailbox.sent() }))
 }
 
 struct ApiError(StatusCode, String);

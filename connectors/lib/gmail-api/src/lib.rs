@@ -15,6 +15,10 @@ use serde_json::{Value, json};
 #[cfg(any(test, feature = "fake"))]
 pub mod fake;
 
+/// Email composition and base64url, from the SDK (for users of the fake
+/// that do not depend on the SDK themselves).
+pub use plutanium_sdk::mail;
+
 /// Gmail's API at `base` (ending in `/`).
 /// Gmail's API at a base URL.
 #[derive(Clone, Debug)]

@@ -73,6 +73,7 @@ pub(crate) struct RawOAuth {
     pub(crate) scopes: Vec<String>,
     pub(crate) subject: Option<String>,
     pub(crate) token_uri: Option<At<String>>,
+    pub(crate) token_cache: Option<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -89,6 +89,8 @@ pub struct OAuthConfig {
     pub subject: Option<String>,
     /// Another token endpoint (tests).
     pub token_uri: Option<String>,
+    /// Where `installed` keeps its tokens (`plutanium gmail login` writes it).
+    pub token_cache: Option<PathBuf>,
 }
 
 /// A connector.
@@ -465,12 +467,27 @@ impl Resolver<'_> {
             {
                 self.error(at(uri), "token_uri must be an http(s) URL");
             }
+            if kind == "installed" && o.token_cache.is_none() {
+                self.error(
+                    at(&o.kind),
+                    "oauth kind installed needs a `token_cache` (the file `plutanium gmail login --token-cache` writes)",
+                );
+            }
+            if o.subject.is_some() && kind != "service_account" {
+                self.error(at(&o.kind), "oauth `subject` is for kind service_account (domain-wide delegation)");
+            }
+            for scope in &o.scopes {
+                if scope.trim().is_empty() || scope.contains(char::is_whitespace) {
+                    self.error(at(&o.kind), format!("oauth scope {scope:?}: one scope per list entry"));
+                }
+            }
             OAuthConfig {
                 kind,
                 file: o.file.as_ref().map(|f| PathBuf::from(self.text(f))),
                 scopes: o.scopes.clone(),
                 subject: o.subject.clone(),
                 token_uri: o.token_uri.as_ref().map(|u| self.text(u)),
+                token_cache: o.token_cache.as_ref().map(|f| PathBuf::from(self.text(f))),
             }
         });
         let mut config = Vec::new();
