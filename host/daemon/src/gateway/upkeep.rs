@@ -126,7 +126,10 @@ pub(super) async fn poll_source(
                     true
                 } else {
                     match blocking(&store, move |s| s.enqueue_batch(&rows, now)).await {
-                        Ok(_) => true,
+                        Ok(_) => {
+                            super::failpoint("after-source-commit");
+                            true
+                        }
                         Err(e) => {
                             tracing::error!(source = name, error = %e, "cannot commit; not acknowledging");
                             false

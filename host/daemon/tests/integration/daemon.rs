@@ -482,3 +482,92 @@ fn a_store_that_cannot_be_opened_is_a_clear_error_and_nothing_starts() {
     assert!(!send.status.success());
     assert!(String::from_utf8_lossy(&send.stderr).contains("there is no store at"));
 }
+
+#[test]
+fn a_crash_between_the_outbox_commit_and_the_gmail_ack_sends_nothing_twice() {
+    let sim = start_sim_with("generic", &["--fake-gmail", "127.0.0.1:0"]);
+    let gmail = sim.gmail.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("gmail-oauth.json");
+    std::fs::write(
+        &credentials,
+        serde_json::json!({
+            "client_id": "test", "client_secret": "test",
+            "refresh_token": gmail["refresh_token"],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let config = dir.path().join("plutanium.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+store: sqlite://{store}
+modems:
+  gsm0: {{ port: "tcp://{tcp}", number: "+420777000001", rate_per_minute: 100000 }}
+connectors:
+  gmail:
+    component: gmail
+    interval: 200ms
+    allow_hosts: ["127.0.0.1"]
+    oauth: {{ kind: authorized_user, file: "{credentials}", token_uri: "{token_uri}" }}
+    config: {{ api_base: "{api}" }}
+routes:
+  - {{ from: gmail, to: gsm0 }}
+"#,
+            store = dir.path().join("plutanium.db").display(),
+            tcp = sim.modem_tcp,
+            credentials = credentials.display(),
+            token_uri = gmail["token_uri"].as_str().unwrap(),
+            api = gmail["api_base"].as_str().unwrap(),
+        ),
+    )
+    .unwrap();
+    let ids: Vec<String> = (1..=3)
+        .map(|i| {
+            let body = serde_json::json!({"subject": OWNER, "text": format!("email {i}")});
+            let (status, answer) = http(
+                &sim.control,
+                "POST",
+                "/gmail/emails",
+                Some(&body.to_string()),
+            );
+            assert_eq!(status, 201, "{answer}");
+            let answer: Value = serde_json::from_str(&answer).unwrap();
+            answer["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let unread = |id: &str| {
+        let (_, body) = http(&sim.control, "GET", &format!("/gmail/emails/{id}"), None);
+        serde_json::from_str::<Value>(&body).unwrap()["unread"] == true
+    };
+
+    // The daemon dies right after the outbox commit, before the ack.
+    let mut crashing = Daemon::start(
+        &config,
+        dir.path(),
+        &[("PLUTANIUM_FAILPOINT", "after-source-commit")],
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while crashing.exited().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "never crashed:\n{}",
+            crashing.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(crashing.log().contains("failpoint after-source-commit"));
+    assert!(ids.iter().all(|id| unread(id)), "nothing acknowledged");
+
+    let mut daemon = Daemon::start(&config, dir.path(), &[]);
+    wait_until("three SMS and three emails read", &mut daemon, || {
+        (phone_texts(&sim, OWNER).len() >= 3 && ids.iter().all(|id| !unread(id))).then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut texts = phone_texts(&sim, OWNER);
+    texts.sort();
+    assert_eq!(texts, ["email 1", "email 2", "email 3"], "each once");
+    daemon.kill();
+}

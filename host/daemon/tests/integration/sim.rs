@@ -14,6 +14,9 @@ pub(crate) struct Sim {
     pub(crate) modem_tcp: String,
     /// Every modem's TCP address, in `--modem` order.
     pub(crate) modem_tcps: Vec<String>,
+    /// With `--fake-gmail`: its `api_base`, `token_uri` and
+    /// `refresh_token`.
+    pub(crate) gmail: Value,
 }
 
 impl Drop for Sim {
@@ -58,6 +61,7 @@ pub(crate) fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
             .iter()
             .map(|m| m["tcp"].as_str().expect("tcp").to_string())
             .collect(),
+        gmail: ready["gmail"].clone(),
     }
 }
 
