@@ -944,6 +944,24 @@ connectors:
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_call_that_rings_five_times_is_one_call_and_one_notification() {
+        let (sim, dir, store) = fixture(35);
+        // Rings 50 ms apart instead of 5 s: the whole call in a blink.
+        sim.set_ring_interval(Duration::from_millis(50));
+        let gateway = start_on_sim(config(CONFIG), &store, &dir, &sim).await;
+        sim.call("+420601234567", "+420777000000").unwrap();
+        eventually("the notification", || {
+            sim.phone_inbox("+420777000111").into_iter().next()
+        })
+        .await;
+        // Five RINGs and +CLIPs take 250 ms; wait well past them.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(sim.phone_inbox("+420777000111").len(), 1, "one SMS");
+        assert_eq!(store.recent_calls(10).unwrap().len(), 1, "one call logged");
+        gateway.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn expiry_and_retention_run_at_start() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());

@@ -250,6 +250,8 @@ pub struct Network {
     latency: Latency,
     epoch_unix: u64,
     next_concat_ref: u8,
+    /// Between two RINGs of one call (5 s, as networks do).
+    ring_interval: Duration,
 }
 
 /// The SCTS for a UNIX time, in UTC (a PDU carries two year digits: 2000-2099).
@@ -289,7 +291,13 @@ impl Network {
             latency,
             epoch_unix,
             next_concat_ref: (seed & 0xFF) as u8,
+            ring_interval: Duration::from_secs(5),
         }
+    }
+
+    /// Sets the time between two RINGs of one call (tests shorten it).
+    pub fn set_ring_interval(&mut self, interval: Duration) {
+        self.ring_interval = interval.max(Duration::from_millis(1));
     }
 
     /// Adds a modem.
@@ -609,7 +617,7 @@ impl Network {
                     m.urc(&format!("+CLIP: \"{caller}\",145,,,,0"));
                 }
                 self.schedule(
-                    now + Duration::from_secs(5),
+                    now + self.ring_interval,
                     Action::Ring {
                         modem,
                         caller,

@@ -108,6 +108,11 @@ impl Simulator {
         self.with_network(|net, now| net.call(from, to, now))
     }
 
+    /// Sets the time between two RINGs of one call (5 s unless changed).
+    pub fn set_ring_interval(&self, interval: Duration) {
+        self.with_network(|net, _| net.set_ring_interval(interval));
+    }
+
     /// What a phone received.
     pub fn phone_inbox(&self, number: &str) -> Vec<PhoneMessage> {
         self.network().phone_inbox(number)

@@ -624,6 +624,7 @@ pub fn spawn(
         rng: seed,
         owned_slots: HashSet::new(),
         direct_seen: HashMap::new(),
+        ringing: None,
         reached_ready: false,
         stop: false,
     };
@@ -703,10 +704,17 @@ struct Actor {
     /// Fingerprints of directly delivered (`+CMT`) PDUs, to recognise their
     /// stored copies and network retries.
     direct_seen: HashMap<u64, Seen>,
+    /// The caller of the call ringing now and when its last ring came: a
+    /// network repeats RING/+CLIP every few seconds for one call.
+    ringing: Option<(Option<String>, Instant)>,
     /// Whether the current session reached Ready (resets the backoff).
     reached_ready: bool,
     stop: bool,
 }
+
+/// Rings of one caller closer together than this are one call (networks
+/// ring every 3 to 6 seconds).
+const SAME_CALL_GAP: Duration = Duration::from_secs(10);
 
 impl Link {
     /// Feeds the first `n` bytes of the read buffer to the parser.
@@ -1327,6 +1335,17 @@ impl Actor {
     }
 
     async fn call(&mut self, link: &mut Link, caller: Option<String>) -> Result<(), SessionEnd> {
+        let now = Instant::now();
+        let repeated = self
+            .ringing
+            .as_ref()
+            .is_some_and(|(last, at)| *last == caller && now.duration_since(*at) < SAME_CALL_GAP);
+        self.ringing = Some((caller.clone(), now));
+        if repeated {
+            // The same call ringing again: not a new call (and already
+            // hung up, if that was asked for).
+            return Ok(());
+        }
         self.emit(ModemEvent::Call(IncomingCall {
             modem: self.config.name.clone(),
             caller,
