@@ -246,3 +246,136 @@ routes:
     assert_eq!(unread_forward, 1, "only the reply was acknowledged");
     gateway.stop().await;
 }
+
+/// An example pipeline with its Google connectors pointed at `google`
+/// (credentials written to `dir`, token endpoint and API on loopback),
+/// polling every 100 ms, its modems on the simulator.
+fn google_example(
+    name: &str,
+    google: &FakeGoogle,
+    dir: &std::path::Path,
+) -> crate::gateway::Config {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/pipelines")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut config =
+        plutanium_core::config::load(&text, &|_| None).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    let credentials = dir.join("gmail-oauth.json");
+    std::fs::write(
+        &credentials,
+        format!(
+            r#"{{"client_id": "c", "client_secret": "s", "refresh_token": "{REFRESH_TOKEN}"}}"#
+        ),
+    )
+    .unwrap();
+    for modem in &mut config.modems {
+        modem.port = format!("sim://{}", modem.name);
+        modem.rate_per_minute = 10_000;
+    }
+    for connector in &mut config.connectors {
+        connector.interval = Duration::from_millis(100);
+        if let Some(oauth) = &mut connector.oauth {
+            oauth.file = Some(credentials.clone());
+            oauth.token_uri = Some(google.token_uri());
+            connector.allow_hosts = vec!["127.0.0.1".into()];
+            connector
+                .config
+                .push(("api_base".into(), google.api_base()));
+        }
+    }
+    config
+}
+
+async fn run_google_example(
+    name: &str,
+    seed: u64,
+    scenario: impl AsyncFnOnce(&Simulator, &FakeGoogle),
+) {
+    let google = google(100).await;
+    let (sim, dir, store) = fixture(seed);
+    let config = google_example(name, &google, dir.path());
+    for modem in &config.modems {
+        if sim.modems().iter().all(|m| m.name != modem.name) {
+            let number = modem.number.clone().unwrap();
+            sim.add_modem(plutanium_modem_sim::ModemConfig::new(&modem.name, &number))
+                .unwrap();
+        }
+    }
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    scenario(&sim, &google).await;
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gmail_example_pipelines_run_against_the_fake_google() {
+    run_google_example("gmail-to-sms.yaml", 36, async |sim, google| {
+        let good = google
+            .mailbox
+            .deliver("601 234 567", "Hello from Gmail\n-- \nJana");
+        let bad = google.mailbox.deliver("tomorrow?", "x");
+        let sms = eventually("the SMS", || sim.phone_inbox("+420601234567").pop()).await;
+        assert_eq!(sms.text, "Hello from Gmail");
+        eventually("both handled", || {
+            (!google.mailbox.is_unread(&good) && !google.mailbox.is_unread(&bad)).then_some(())
+        })
+        .await;
+        assert!(
+            google
+                .mailbox
+                .labels_of(&good)
+                .contains(&"SMS sent".to_string())
+        );
+        assert!(
+            google
+                .mailbox
+                .labels_of(&bad)
+                .contains(&"SMS error".to_string())
+        );
+        assert!(google.mailbox.sent()[0].contains("Subject: Re: tomorrow?"));
+    })
+    .await;
+    run_google_example("everything.yaml", 37, async |sim, google| {
+        sim.phone_send("+420601234567", "+420777000000", "Hours please")
+            .unwrap();
+        let reply = eventually("the HOURS answer", || {
+            sim.phone_inbox("+420601234567").pop()
+        })
+        .await;
+        assert_eq!(reply.text, "We are open 9-17, Monday to Friday.");
+        sim.call("+420601000002", "+420777000000").unwrap();
+        let told = eventually("the missed-call SMS", || {
+            sim.phone_inbox("+420777000111").pop()
+        })
+        .await;
+        assert!(
+            told.text.starts_with("Missed call from +420601000002"),
+            "{}",
+            told.text
+        );
+        sim.phone_send("+420601000003", "+420777000001", "to the second modem")
+            .unwrap();
+        let mails = eventually("three emails to the owner", || {
+            let sent = google.mailbox.sent();
+            (sent.len() >= 3).then_some(sent)
+        })
+        .await;
+        for subject in [
+            "Subject: SMS from +420601234567",
+            "Subject: Missed call from +420601000002",
+            "Subject: SMS from +420601000003",
+        ] {
+            assert!(
+                mails.iter().any(|m| m.contains(subject)),
+                "{subject} in {mails:?}"
+            );
+        }
+        assert!(mails.iter().all(|m| m.contains("To: owner@example.com")));
+        google
+            .mailbox
+            .deliver("Re: SMS from +420601000003", "Got it.");
+        let answer = eventually("the email's SMS", || sim.phone_inbox("+420601000003").pop()).await;
+        assert_eq!(answer.text, "Got it.");
+    })
+    .await;
+}
