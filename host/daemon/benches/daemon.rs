@@ -12,69 +12,22 @@
 //! `cargo bench -p plutanium --bench daemon` (add `-- --quick` for a short
 //! run). Figures go to stdout as a table; the README records them.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use plutanium_core::SendOptions;
 use plutanium_store::{NewOutbound, SqliteStore, Store};
 
-const BIN: &str = env!("CARGO_BIN_EXE_plutanium");
+#[path = "shared/processes.rs"]
+mod common;
+
+use common::{Sim, memory_kib, start_daemon, start_sim};
 
 fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Sim {
-    _child: Killed,
-    control: String,
-    modems: Vec<String>,
-}
-
-fn start_sim(modems: usize) -> Sim {
-    let mut command = Command::new(BIN);
-    command.args(["sim", "--control", "127.0.0.1:0"]);
-    for n in 0..modems {
-        command.args([
-            "--modem",
-            &format!("gsm{n}=+4207770{n:05}@tcp://127.0.0.1:0"),
-        ]);
-    }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("plutanium sim starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
-    Sim {
-        _child: Killed(child),
-        control: ready["control"].as_str().unwrap().to_string(),
-        modems: ready["modems"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["tcp"].as_str().unwrap().to_string())
-            .collect(),
-    }
 }
 
 fn echo_processor() -> PathBuf {
@@ -108,69 +61,10 @@ fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
     path
 }
 
-struct Daemon {
-    child: Killed,
-    started_to_ready: Duration,
-}
-
-fn start_daemon(config: &Path, dir: &Path) -> Daemon {
-    let socket_path = dir.join("notify.sock");
-    let _ = std::fs::remove_file(&socket_path);
-    let socket = UnixDatagram::bind(&socket_path).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let started = Instant::now();
-    let child = Command::new(BIN)
-        .args(["run", "--config"])
-        .arg(config)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("NOTIFY_SOCKET", &socket_path)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("plutanium run starts");
-    let mut buffer = [0u8; 256];
-    loop {
-        let n = socket.recv(&mut buffer).expect("READY in time");
-        if buffer[..n].starts_with(b"READY=1") {
-            break;
-        }
-    }
-    Daemon {
-        started_to_ready: started.elapsed(),
-        child: Killed(child),
-    }
-}
-
-/// Resident and peak resident memory of `pid`, in KiB.
-fn memory_kib(child: &Child) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 fn post_sms(control: &str, from: &str, to: &str, text: &str) {
     let body = format!(r#"{{"from":"{from}","to":"{to}","text":"{text}"}}"#);
-    let mut stream = TcpStream::connect(control).unwrap();
-    write!(
-        stream,
-        "POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 202"), "{response}");
+    let (status, answer) = common::http(control, "POST", "/sms", &body);
+    assert_eq!(status, 202, "{answer}");
 }
 
 fn wait_for_sent(store: &SqliteStore, total: u64, what: &str) {
@@ -196,7 +90,7 @@ struct Figures {
 }
 
 fn run(modems: usize, outbound: usize, inbound: usize) -> Figures {
-    let sim = start_sim(modems);
+    let sim = start_sim(modems, &[]);
     let dir = tempfile::Builder::new()
         .prefix("plutanium-bench")
         .tempdir_in(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))

@@ -1,0 +1,140 @@
+//! What the whole-path benches share: `plutanium sim` and `plutanium run`
+//! as processes, their memory, and the simulator's control API.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::net::UnixDatagram;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_plutanium");
+
+pub(crate) struct Killed(pub(crate) Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub(crate) struct Sim {
+    _child: Killed,
+    pub(crate) control: String,
+    pub(crate) modems: Vec<String>,
+    /// With `--fake-gmail`: `api_base`, `token_uri`, `refresh_token`.
+    pub(crate) gmail: serde_json::Value,
+}
+
+/// `plutanium sim` with `modems` modems on TCP, plus `extra` arguments.
+pub(crate) fn start_sim(modems: usize, extra: &[&str]) -> Sim {
+    let mut command = Command::new(BIN);
+    command
+        .args(["sim", "--control", "127.0.0.1:0"])
+        .args(extra);
+    for n in 0..modems {
+        command.args([
+            "--modem",
+            &format!("gsm{n}=+4207770{n:05}@tcp://127.0.0.1:0"),
+        ]);
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("plutanium sim starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    Sim {
+        _child: Killed(child),
+        control: ready["control"].as_str().unwrap().to_string(),
+        modems: ready["modems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["tcp"].as_str().unwrap().to_string())
+            .collect(),
+        gmail: ready["gmail"].clone(),
+    }
+}
+
+pub(crate) struct Daemon {
+    pub(crate) child: Killed,
+    pub(crate) started_to_ready: Duration,
+}
+
+/// `plutanium run`, returned once it said `READY=1`.
+pub(crate) fn start_daemon(config: &Path, dir: &Path) -> Daemon {
+    let socket_path = dir.join("notify.sock");
+    let _ = std::fs::remove_file(&socket_path);
+    let socket = UnixDatagram::bind(&socket_path).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let started = Instant::now();
+    let child = Command::new(BIN)
+        .args(["run", "--config"])
+        .arg(config)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("plutanium run starts");
+    let mut buffer = [0u8; 256];
+    loop {
+        let n = socket.recv(&mut buffer).expect("READY in time");
+        if buffer[..n].starts_with(b"READY=1") {
+            break;
+        }
+    }
+    Daemon {
+        started_to_ready: started.elapsed(),
+        child: Killed(child),
+    }
+}
+
+/// Resident and peak resident memory of `pid`, in KiB.
+pub(crate) fn memory_kib(child: &Child) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// One HTTP/1.1 request to the control API: status and body.
+pub(crate) fn http(control: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(control).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
