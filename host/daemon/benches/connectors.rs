@@ -70,7 +70,7 @@ fn wait(what: &str, mut done: impl FnMut() -> bool) {
 /// Email → SMS latencies, in ms, sorted.
 fn email_latency(emails: usize) -> Vec<f64> {
     let sim = start_sim(
-        1,
+        0,
         &[
             "--modem",
             &format!("gsm0={MODEM}@tcp://127.0.0.1:0"),
@@ -113,7 +113,7 @@ fn email_latency(emails: usize) -> Vec<f64> {
 /// run once, in KiB.
 fn settled_rss(connectors: &str, routes: &str, exercise: &dyn Fn(&Sim)) -> u64 {
     let sim = start_sim(
-        1,
+        0,
         &[
             "--modem",
             &format!("gsm0={MODEM}@tcp://127.0.0.1:0"),
