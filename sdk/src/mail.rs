@@ -236,8 +236,10 @@ pub fn address(value: &str) -> Option<String> {
         _ => value,
     };
     let candidate = candidate.trim().trim_matches('"');
-    (candidate.contains('@') && !candidate.contains(char::is_whitespace))
-        .then(|| candidate.to_string())
+    // One address: no list separators, no spaces, one `@`.
+    (candidate.matches('@').count() == 1
+        && !candidate.contains(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>')))
+    .then(|| candidate.to_string())
 }
 
 /// A plain-text email.
@@ -397,6 +399,8 @@ mod tests {
         );
         assert_eq!(address(" x@y.cz ").as_deref(), Some("x@y.cz"));
         assert_eq!(address("nobody"), None);
+        assert_eq!(address("a@x.cz,b@y.cz"), None, "one address only");
+        assert_eq!(address("Eve <a@x.cz; b@y.cz>"), None);
         assert_eq!(decode_charset(&[0x80, 0x9A, 0xE9], "windows-1252"), "€šé");
     }
 }

@@ -13,7 +13,6 @@ pub(crate) struct Mail {
     pub(crate) internal_date: u64,
     pub(crate) subject: String,
     pub(crate) from: Option<String>,
-    pub(crate) reply_to: Option<String>,
     pub(crate) message_id: Option<String>,
     /// Sent by a machine (`Auto-Submitted`, `Precedence: bulk`): never
     /// answered, so two robots cannot ping-pong.
@@ -68,7 +67,6 @@ pub(crate) fn parse(message: &Value) -> Result<Mail, String> {
             .unwrap_or(0),
         subject: header("Subject").unwrap_or_default(),
         from: header("From"),
-        reply_to: header("Reply-To"),
         message_id: header("Message-ID"),
         automatic,
         from_plutanium: header("X-Plutanium").is_some(),
@@ -206,7 +204,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
                     _ => "title",
                 });
             }
-            "div" | "blockquote" if !closing && tag.contains("gmail_quote") => quote_depth = 1,
+            "div" | "blockquote" if !closing && tag.contains("gmail_quote") => quote_depth += 1,
             "div" | "blockquote" if quote_depth > 0 => {
                 if closing {
                     quote_depth -= 1;

@@ -19,7 +19,10 @@
 //! - `max_recipients` (default 10): the most numbers one subject may name.
 //! - `max_listed` (default 1000): the most matching emails looked at per
 //!   poll (all pages of the list up to this many).
-//! - `timeout` (seconds, default 30): per request.
+//! - `timeout` (seconds, default 4): per request. One call starts no new
+//!   request after 5 s and fetches at most 25 emails (or the batch), to stay
+//!   inside the host's call deadline (10 s unless the connector's `deadline`
+//!   says otherwise).
 //!
 //! How often and how many: the connector's own `interval` and `batch` in
 //! the pipeline (`batch: 1, interval: 10s` sends one email every 10 seconds).
@@ -70,14 +73,30 @@ pub struct Gmail {
     /// after they were marked read. Bounded.
     done: HashSet<String>,
     done_order: VecDeque<String>,
+    /// When the current call began (ms), for [`CALL_BUDGET_MS`].
+    started: u64,
 }
 
-/// The SMS of one email that the gateway has not acknowledged yet.
+/// An email whose SMS the gateway has not all acknowledged (or refused)
+/// yet. It is done when every expected key is one or the other.
 struct Pending {
     mail: Mail,
-    waiting: BTreeSet<String>,
+    /// Every key the email asks for (one per number).
+    expected: BTreeSet<String>,
     acked: BTreeSet<String>,
+    refused_keys: BTreeSet<String>,
+    /// Why, for each refused key.
     refused: Vec<String>,
+}
+
+impl Pending {
+    fn settled(&self, key: &str) -> bool {
+        self.acked.contains(key) || self.refused_keys.contains(key)
+    }
+
+    fn done(&self) -> bool {
+        self.expected.iter().all(|k| self.settled(k))
+    }
 }
 
 /// What is left to do for an email: label it, mark it read, maybe answer.
@@ -89,6 +108,16 @@ struct Finish {
 
 /// How many finished emails are remembered.
 const DONE_MEMORY: usize = 5000;
+/// The most emails fetched in one poll (at least the batch), so a mailbox
+/// full of emails that give nothing (Plutanium's own) cannot hold one call
+/// past its deadline.
+const MAX_FETCHES: usize = 25;
+/// After this long in one call, no new request is started: the host's
+/// default call deadline is 10 s.
+const CALL_BUDGET_MS: u64 = 5_000;
+/// The most emails waiting to be labelled again; older ones are left to
+/// the next start (they are offered again then, and the outbox knows them).
+const MAX_UNFINISHED: usize = 1000;
 /// How many refused emails are kept in the store.
 const INVALID_KEPT: usize = 100;
 
@@ -101,7 +130,7 @@ impl Source for Gmail {
                 None => Ok(default),
             }
         };
-        let timeout = Duration::from_secs(positive("timeout", 30)? as u64);
+        let timeout = Duration::from_secs(positive("timeout", 4)? as u64);
         let encoding = match config.get_or("encoding", "auto") {
             "auto" => Encoding::Auto,
             "gsm7" => Encoding::Gsm7,
@@ -149,12 +178,15 @@ impl Source for Gmail {
             unfinished: Vec::new(),
             done: HashSet::new(),
             done_order: VecDeque::new(),
+            started: 0,
         })
     }
 
     fn poll(&mut self, max: u32) -> Result<Vec<Outbound>, Error> {
-        self.finish_unfinished();
+        self.started = plutanium_sdk::now();
+        self.finish_unfinished()?;
         let max = max as usize;
+        let mut fetch_budget = MAX_FETCHES.max(max);
         let listed = self.api.list(&self.query, self.max_listed)?;
         // Gmail lists newest first: the queue's head is at the end.
         let mut candidates: Vec<String> = listed
@@ -165,8 +197,9 @@ impl Source for Gmail {
         let mut out: Vec<Outbound> = Vec::new();
         // Each round fetches the oldest few, sorts them by internalDate and
         // takes what they give; refused emails make room for more.
-        while out.len() < max && !candidates.is_empty() {
-            let take = (max - out.len()).min(candidates.len());
+        while out.len() < max && !candidates.is_empty() && fetch_budget > 0 && self.time_left() {
+            let take = (max - out.len()).min(candidates.len()).min(fetch_budget);
+            fetch_budget -= take;
             let round: Vec<String> = candidates.drain(..take).collect();
             let mut mails = Vec::new();
             let mut failure = None;
@@ -174,7 +207,10 @@ impl Source for Gmail {
                 match self.api.get(id) {
                     Ok(Some(message)) => match email::parse(&message) {
                         Ok(mail) => mails.push(mail),
-                        Err(e) => log::warn(&format!("skipping a message Gmail sent: {e}"), &[]),
+                        Err(e) => {
+                            log::warn(&format!("skipping a message Gmail sent: {e}"), &[]);
+                            self.remember_done(id);
+                        }
                     },
                     Ok(None) => {}
                     Err(e) => {
@@ -208,24 +244,25 @@ impl Source for Gmail {
                                 .entry(mail.id.clone())
                                 .or_insert_with(|| Pending {
                                     mail: mail.clone(),
-                                    waiting: BTreeSet::new(),
+                                    expected: messages.iter().map(|m| m.key.clone()).collect(),
                                     acked: BTreeSet::new(),
+                                    refused_keys: BTreeSet::new(),
                                     refused: Vec::new(),
                                 });
                         let fresh: Vec<Outbound> = messages
                             .into_iter()
-                            .filter(|m| !pending.acked.contains(&m.key))
+                            .filter(|m| !pending.settled(&m.key))
                             .collect();
                         if fresh.is_empty() {
-                            // Everything acknowledged already: only the
-                            // labelling is left.
+                            // Everything settled already: only the labelling
+                            // is left.
                             self.complete(&mail.id);
                             continue;
                         }
-                        for message in fresh.into_iter().take(room) {
-                            pending.waiting.insert(message.key.clone());
-                            out.push(message);
-                        }
+                        // An email with more numbers than the batch has room
+                        // for goes out over several polls; it is done only
+                        // when every number is settled.
+                        out.extend(fresh.into_iter().take(room));
                     }
                     Err(reason) => self.refuse(mail, reason),
                 }
@@ -235,11 +272,11 @@ impl Source for Gmail {
     }
 
     fn ack(&mut self, keys: Vec<String>) -> Result<(), Error> {
+        self.started = plutanium_sdk::now();
         let mut touched = BTreeSet::new();
         for key in keys {
             let Some(id) = email_id(&key) else { continue };
             if let Some(pending) = self.pending.get_mut(id) {
-                pending.waiting.remove(&key);
                 pending.acked.insert(key.clone());
                 touched.insert(id.to_string());
             }
@@ -251,11 +288,13 @@ impl Source for Gmail {
     }
 
     fn reject(&mut self, refused: Vec<(String, String)>) -> Result<(), Error> {
+        self.started = plutanium_sdk::now();
         let mut touched = BTreeSet::new();
         for (key, reason) in refused {
             let Some(id) = email_id(&key) else { continue };
-            if let Some(pending) = self.pending.get_mut(id) {
-                pending.waiting.remove(&key);
+            if let Some(pending) = self.pending.get_mut(id)
+                && pending.refused_keys.insert(key.clone())
+            {
                 let number = key.rsplit_once(':').map(|(_, n)| n).unwrap_or_default();
                 pending.refused.push(if number.starts_with('+') {
                     format!("{number}: {reason}")
@@ -325,7 +364,7 @@ impl Gmail {
     }
 
     fn complete_if_done(&mut self, id: &str) {
-        if self.pending.get(id).is_some_and(|p| p.waiting.is_empty()) {
+        if self.pending.get(id).is_some_and(Pending::done) {
             self.complete(id);
         }
     }
@@ -393,6 +432,10 @@ impl Gmail {
 
     fn finish(&mut self, finish: Finish) {
         self.remember_done(&finish.mail.id);
+        if !self.time_left() {
+            self.unfinished.push(finish);
+            return;
+        }
         if let Err(e) = self.try_finish(&finish) {
             log::warn(
                 &format!("cannot label the email yet: {}", e.message()),
@@ -400,18 +443,44 @@ impl Gmail {
             );
             self.unfinished.push(finish);
         }
+        if self.unfinished.len() > MAX_UNFINISHED {
+            let dropped = self.unfinished.remove(0);
+            // Offered again after a restart; the outbox knows its keys.
+            self.forget_done(&dropped.mail.id);
+        }
     }
 
-    fn finish_unfinished(&mut self) {
+    /// Labels what could not be labelled before. A config error (the grant
+    /// lacks a scope) is the poll's error, so the operator hears of it.
+    fn finish_unfinished(&mut self) -> Result<(), Error> {
         let waiting = std::mem::take(&mut self.unfinished);
-        let mut failed = false;
+        let mut config_error = None;
         for finish in waiting {
-            if failed || self.try_finish(&finish).is_err() {
-                // One failure is enough to stop trying this round.
-                failed = true;
+            if config_error.is_some() || !self.time_left() {
                 self.unfinished.push(finish);
+                continue;
+            }
+            match self.try_finish(&finish) {
+                Ok(()) => {}
+                Err(Error::Config(m)) => {
+                    config_error = Some(Error::Config(m));
+                    self.unfinished.push(finish);
+                }
+                Err(e) => {
+                    log::warn(
+                        &format!("cannot label the email yet: {}", e.message()),
+                        &[("id", finish.mail.id.as_str())],
+                    );
+                    self.unfinished.push(finish);
+                }
             }
         }
+        config_error.map_or(Ok(()), Err)
+    }
+
+    /// Whether this call may still start a request.
+    fn time_left(&self) -> bool {
+        plutanium_sdk::now().saturating_sub(self.started) < CALL_BUDGET_MS
     }
 
     /// Labels the email (the right label added, UNREAD removed), then
@@ -425,7 +494,14 @@ impl Gmail {
             Some(name) => vec![self.label_id(&name)?],
             None => Vec::new(),
         };
-        self.api.modify(&finish.mail.id, &add, &["UNREAD"])?;
+        if let Err(e) = self.api.modify(&finish.mail.id, &add, &["UNREAD"]) {
+            if matches!(e, Error::Permanent(_)) {
+                // Most likely a label deleted or renamed since it was looked
+                // up: look it up (or create it) again next time.
+                self.label_ids.clear();
+            }
+            return Err(e);
+        }
         if let Some(reason) = &finish.refused
             && self.reply_on_error
         {
@@ -456,12 +532,8 @@ impl Gmail {
     /// not answered, and the answer says it is automatic, so two gateways
     /// cannot answer each other forever.
     fn answer(&self, mail: &Mail, reason: &str) {
-        let Some(to) = mail
-            .reply_to
-            .as_deref()
-            .or(mail.from.as_deref())
-            .and_then(address)
-        else {
+        // Only `From`: a `Reply-To` could aim the answer at anyone.
+        let Some(to) = mail.from.as_deref().and_then(address) else {
             return;
         };
         let lower = to.to_ascii_lowercase();
@@ -472,10 +544,11 @@ impl Gmail {
         {
             return;
         }
-        let subject = if mail.subject.to_lowercase().starts_with("re:") {
-            mail.subject.clone()
+        let original: String = mail.subject.chars().take(100).collect();
+        let subject = if original.to_lowercase().starts_with("re:") {
+            original
         } else {
-            format!("Re: {}", mail.subject)
+            format!("Re: {original}")
         };
         let body = format!(
             "Your email was not sent as an SMS: {reason}.\n\n\
@@ -496,6 +569,12 @@ impl Gmail {
                 &format!("cannot answer the sender: {}", e.message()),
                 &[("id", mail.id.as_str())],
             );
+        }
+    }
+
+    fn forget_done(&mut self, id: &str) {
+        if self.done.remove(id) {
+            self.done_order.retain(|d| d != id);
         }
     }
 

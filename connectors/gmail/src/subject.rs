@@ -24,17 +24,19 @@ pub(crate) fn numbers(
 ) -> Result<Vec<String>, String> {
     let decoded = decode_header(subject);
     let mut rest = decoded.trim();
-    loop {
-        let lower = rest.to_lowercase();
-        match PREFIXES.iter().find(|p| lower.starts_with(*p)) {
-            Some(prefix) => rest = rest[prefix.len()..].trim_start(),
-            None => break,
-        }
+    // `rest` starts with `word` in any case (the words are ASCII, so a
+    // match ends at a character boundary of `rest`).
+    let starts = |rest: &str, word: &str| {
+        rest.get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word))
+    };
+    while let Some(prefix) = PREFIXES.iter().find(|p| starts(rest, p)) {
+        rest = rest[prefix.len()..].trim_start();
     }
-    let lower = rest.to_lowercase();
-    if let Some(lead) = LEADS.iter().find(|lead| {
-        lower.starts_with(*lead) && lower[lead.len()..].starts_with(char::is_whitespace)
-    }) {
+    if let Some(lead) = LEADS
+        .iter()
+        .find(|lead| starts(rest, lead) && rest[lead.len()..].starts_with(char::is_whitespace))
+    {
         rest = rest[lead.len()..].trim_start();
     }
     if rest.is_empty() {

@@ -343,3 +343,65 @@ fn emails_plutanium_sent_to_its_own_mailbox_are_left_alone() {
         .count();
     assert_eq!(unread, 1, "only the refused email was labelled");
 }
+
+#[test]
+fn an_email_to_more_numbers_than_the_batch_is_read_only_when_all_are_settled() {
+    let mailbox = Mailbox::new(100);
+    let id = mailbox.deliver("+420777000001, +420777000002, +420900123456", "to three");
+    let next = mailbox.deliver("+420777000004", "next");
+    let mut gmail = harness(&mailbox, &[]);
+    let first = gmail.poll(1).unwrap();
+    assert_eq!(keys(&first), [format!("gmail:{id}:+420777000001")]);
+    ack(&mut gmail, &first);
+    assert!(mailbox.is_unread(&id), "two numbers to go");
+    let second = gmail.poll(1).unwrap();
+    assert_eq!(keys(&second), [format!("gmail:{id}:+420777000002")]);
+    ack(&mut gmail, &second);
+    let third = gmail.poll(1).unwrap();
+    assert_eq!(keys(&third), [format!("gmail:{id}:+420900123456")]);
+    gmail
+        .reject(&[(third[0].key.as_str(), "premium-rate numbers are blocked")])
+        .unwrap();
+    assert!(!mailbox.is_unread(&id), "all three settled");
+    // The refused number is not offered again; the queue goes on.
+    assert_eq!(keys(&gmail.poll(1).unwrap()), [format!("gmail:{next}")]);
+}
+
+#[test]
+fn a_poll_fetches_a_bounded_number_of_emails() {
+    let mailbox = Mailbox::new(500);
+    for n in 0..60 {
+        mailbox.insert(gmail_api::fake::FakeEmail {
+            id: format!("f{n:03}"),
+            internal_date: n,
+            subject: "SMS from +420777000001".into(),
+            from: gmail_api::fake::OWN_ADDRESS.into(),
+            text: Some("forwarded".into()),
+            html: None,
+            labels: vec!["UNREAD".into()],
+            headers: vec![("X-Plutanium".into(), "forwarded".into())],
+        });
+    }
+    let good = mailbox.deliver("+420777000002", "behind sixty forwarded emails");
+    let mut gmail = harness(&mailbox, &[]);
+    let gets = || {
+        mailbox
+            .requests()
+            .iter()
+            .filter(|r| r.starts_with("GET /gmail/v1/users/me/messages/"))
+            .count()
+    };
+    let mut polls = 0;
+    let found = loop {
+        let before = gets();
+        let polled = gmail.poll(1).unwrap();
+        assert!(gets() - before <= 25, "at most 25 emails fetched per poll");
+        polls += 1;
+        if !polled.is_empty() {
+            break polled;
+        }
+        assert!(polls < 10, "the queue moves on");
+    };
+    assert_eq!(keys(&found), [format!("gmail:{good}")]);
+    assert_eq!(polls, 3, "25 + 25 + 11 fetches");
+}

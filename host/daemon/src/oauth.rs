@@ -418,7 +418,7 @@ impl yup_oauth2::authenticator_delegate::InstalledFlowDelegate for NoBrowser {
     {
         Box::pin(async move {
             Err(format!(
-                "connector {}: the refresh token no longer works (revoked, expired, or a testing-mode app's 7 days are over); log in again",
+                "connector {}: cannot refresh the access token — Google refused the refresh token (revoked, expired, or a testing-mode app's 7 days are over) or could not be reached; if it persists, log in again",
                 self.name
             ))
         })
@@ -504,7 +504,15 @@ impl StoredToken {
             expires_at: token.expires_at.map(|t| t.unix_timestamp()),
         };
         let json = serde_json::to_vec_pretty(&content).map_err(std::io::Error::other)?;
-        let temporary = path.with_extension("tmp");
+        // A fresh name each time: two writers never share a temporary file,
+        // and the mode applies because the file is new.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = path
+            .file_name()
+            .map_or_else(|| "token".to_string(), |n| n.to_string_lossy().into_owned());
+        let temporary = path.with_file_name(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create(true)
@@ -582,9 +590,20 @@ pub(crate) async fn login(
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     }
+    // The new tokens go to a file beside the cache and replace it only once
+    // they hold a refresh token: a failed login leaves a working cache alone.
+    let fresh = cache.with_file_name(format!(
+        ".{}.login",
+        cache
+            .file_name()
+            .map_or_else(|| "token".into(), |n| n.to_string_lossy().into_owned())
+    ));
     let auth = yup_oauth2::InstalledFlowAuthenticator::builder(secret, method)
         .flow_delegate(Box::new(ShowUrl(show_url)))
-        .with_storage(Box::new(StoredToken::empty_file(cache)))
+        // Asks for consent every time, so Google sends a refresh token
+        // again (it sends one only on consent).
+        .force_account_selection(true)
+        .with_storage(Box::new(StoredToken::empty_file(&fresh)))
         .build()
         .await
         .map_err(|e| anyhow::anyhow!("cannot start the login: {e}"))?;
@@ -596,6 +615,14 @@ pub(crate) async fn login(
     if token.token().is_none() {
         bail!("Google answered without an access token");
     }
+    StoredToken::read_file(&fresh).map_err(|e| {
+        let _ = std::fs::remove_file(&fresh);
+        anyhow::anyhow!(
+            "{e}: Google sent no refresh token; remove the app's access at https://myaccount.google.com/permissions and log in again"
+        )
+    })?;
+    std::fs::rename(&fresh, cache)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", cache.display()))?;
     Ok(())
 }
 
@@ -787,6 +814,14 @@ mod tests {
         .unwrap();
         let url = browser.await.unwrap();
         assert!(url.contains("gmail.modify"), "the default scope: {url}");
+        assert!(
+            url.contains("prompt=select_account+consent"),
+            "consent, so a refresh token comes: {url}"
+        );
+        assert!(
+            !dir.path().join("state/.token.json.login").exists(),
+            "the new tokens replaced the cache"
+        );
         let mode = std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         assert_eq!(google.tokens_issued(), 1);

@@ -1341,20 +1341,26 @@ impl Actor {
             .as_ref()
             .is_some_and(|(last, at)| *last == caller && now.duration_since(*at) < SAME_CALL_GAP);
         self.ringing = Some((caller.clone(), now));
-        if repeated {
-            // The same call ringing again: not a new call (and already
-            // hung up, if that was asked for).
-            return Ok(());
+        if !repeated {
+            self.emit(ModemEvent::Call(IncomingCall {
+                modem: self.config.name.clone(),
+                caller,
+            }))
+            .await;
         }
-        self.emit(ModemEvent::Call(IncomingCall {
-            modem: self.config.name.clone(),
-            caller,
-        }))
-        .await;
+        // The same call ringing again is not a new call; if it still rings,
+        // the last hang-up did not take, so try again.
         if self.config.hang_up_calls {
-            let hung_up = self.try_lines(link, &command::hang_up()).await?.is_some();
+            let mut hung_up = self.try_lines(link, &command::hang_up()).await?.is_some();
             if !hung_up {
-                self.try_lines(link, &command::hang_up_legacy()).await?;
+                hung_up = self
+                    .try_lines(link, &command::hang_up_legacy())
+                    .await?
+                    .is_some();
+            }
+            if hung_up {
+                // Over: the same caller ringing again is a new call.
+                self.ringing = None;
             }
         }
         Ok(())

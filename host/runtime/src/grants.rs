@@ -180,7 +180,7 @@ pub trait TokenProvider: Send + Sync {
 }
 
 /// The largest request body the host keeps to send again after a 401.
-const MAX_REPLAYED_BODY: usize = 32 << 20;
+const MAX_REPLAYED_BODY: usize = 8 << 20;
 
 /// A connector's OAuth grant: the hosts that get `Authorization: Bearer`.
 #[derive(Clone)]
@@ -234,10 +234,9 @@ impl WasiHttpHooks for HttpGrants {
                 80
             });
         let policy = self.hosts.clone();
-        let oauth = self
-            .oauth
-            .clone()
-            .filter(|o| o.hosts.admits_name(&host, port));
+        let oauth = self.oauth.clone().filter(|o| {
+            may_carry_token(uri.scheme_str(), &host) && o.hosts.admits_name(&host, port)
+        });
         let mut options = options.unwrap_or_default();
         // wasmtime's defaults are 600 s. A guest may ask for shorter limits,
         // never for longer ones; a slow drip between bytes gets the
@@ -324,6 +323,18 @@ impl WasiHttpHooks for HttpGrants {
     }
 }
 
+/// Whether a request may carry a token: only encrypted (`https`), or to
+/// this machine itself by address — a plain `http://` request elsewhere
+/// would show the token to the network.
+fn may_carry_token(scheme: Option<&str>, host: &str) -> bool {
+    scheme == Some("https")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 async fn send(
     request: http::Request<WasiBody>,
     options: RequestOptions,
@@ -400,6 +411,19 @@ mod tests {
         for bad in ["", "http://x", "a*b.com", "*.", "host:port", "[::1"] {
             assert!(HostPolicy::new(&[bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn tokens_travel_encrypted_or_stay_on_this_machine() {
+        assert!(may_carry_token(Some("https"), "gmail.googleapis.com"));
+        assert!(!may_carry_token(Some("http"), "gmail.googleapis.com"));
+        assert!(
+            !may_carry_token(Some("http"), "localhost"),
+            "a name can resolve anywhere"
+        );
+        assert!(may_carry_token(Some("http"), "127.0.0.1"));
+        assert!(may_carry_token(Some("http"), "[::1]"));
+        assert!(!may_carry_token(Some("http"), "10.0.0.5"));
     }
 
     #[test]

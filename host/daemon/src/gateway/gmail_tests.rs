@@ -332,7 +332,12 @@ async fn the_gmail_example_pipelines_run_against_the_fake_google() {
                 .labels_of(&bad)
                 .contains(&"SMS error".to_string())
         );
-        assert!(google.mailbox.sent()[0].contains("Subject: Re: tomorrow?"));
+        // The answer goes out just after the email is marked read.
+        let answer = eventually("the answer to the bad email", || {
+            google.mailbox.sent().pop()
+        })
+        .await;
+        assert!(answer.contains("Subject: Re: tomorrow?"), "{answer}");
     })
     .await;
     run_google_example("everything.yaml", 37, async |sim, google| {
