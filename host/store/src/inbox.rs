@@ -4,7 +4,7 @@
 use plutanium_core::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::{SqliteStore, StoreError};
+use crate::{LogPage, SqliteStore, StoreError};
 
 /// A complete inbound message to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,11 +227,43 @@ impl SqliteStore {
         since: Timestamp,
         limit: u32,
     ) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+        self.inbound_page(&LogPage::since(since, limit))
+    }
+
+    /// A page of the inbox, newest first (see [`LogPage`]).
+    pub fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
-                "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= ?1 ORDER BY id DESC LIMIT ?2"
+                "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= ?1 AND id < ?2 \
+                 ORDER BY id DESC LIMIT ?3"
             ))?;
-            let rows = stmt.query_map(params![since as i64, limit], read_inbound)?;
+            let rows = stmt.query_map(
+                params![
+                    page.since as i64,
+                    page.before.unwrap_or(i64::MAX),
+                    page.limit
+                ],
+                read_inbound,
+            )?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// A page of the call log, newest first (see [`LogPage`]).
+    pub fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, modem, caller, at FROM calls WHERE at >= ?1 AND id < ?2 \
+                 ORDER BY id DESC LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    page.since as i64,
+                    page.before.unwrap_or(i64::MAX),
+                    page.limit
+                ],
+                read_call,
+            )?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }

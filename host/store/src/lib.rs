@@ -32,7 +32,7 @@ mod store_trait;
 pub use error::StoreError;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
 pub use outbox::{
-    Enqueued, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
+    Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };
 pub use store::{PRUNE_BATCH, SqliteStore, StoreStats};
 pub use store_trait::Store;

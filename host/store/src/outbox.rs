@@ -43,7 +43,8 @@ impl OutboxState {
         }
     }
 
-    fn parse(name: &str) -> Option<Self> {
+    /// The state called `name` (as [`OutboxState::name`] spells it).
+    pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "queued" => OutboxState::Queued,
             "sending" => OutboxState::Sending,
@@ -53,6 +54,30 @@ impl OutboxState {
             "expired" => OutboxState::Expired,
             _ => return None,
         })
+    }
+}
+
+/// Which part of the message log to read: newest first, from `since`
+/// (ms), with ids below `before` (the last id of the previous page), at most
+/// `limit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogPage {
+    /// The earliest time, ms since the epoch.
+    pub since: Timestamp,
+    /// Only ids below this one.
+    pub before: Option<i64>,
+    /// The most rows.
+    pub limit: u32,
+}
+
+impl LogPage {
+    /// The newest `limit` rows from `since` on.
+    pub fn since(since: Timestamp, limit: u32) -> LogPage {
+        LogPage {
+            since,
+            before: None,
+            limit,
+        }
     }
 }
 
@@ -694,11 +719,30 @@ impl SqliteStore {
         since: Timestamp,
         limit: u32,
     ) -> Result<Vec<OutboxRow>, StoreError> {
+        self.outbound_page(&LogPage::since(since, limit), None)
+    }
+
+    /// A page of the outbox, newest first: rows created at `page.since` or
+    /// later, with ids below `page.before`, in `state` when given.
+    pub fn outbound_page(
+        &self,
+        page: &LogPage,
+        state: Option<OutboxState>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
-                "SELECT {COLUMNS} FROM outbox WHERE created_at >= ?1 ORDER BY id DESC LIMIT ?2"
+                "SELECT {COLUMNS} FROM outbox WHERE created_at >= ?1 AND id < ?2 \
+                 AND (?3 IS NULL OR state = ?3) ORDER BY id DESC LIMIT ?4"
             ))?;
-            let rows = stmt.query_map(params![since as i64, limit], read_row)?;
+            let rows = stmt.query_map(
+                params![
+                    page.since as i64,
+                    page.before.unwrap_or(i64::MAX),
+                    state.map(OutboxState::name),
+                    page.limit
+                ],
+                read_row,
+            )?;
             collect(rows)
         })
     }

@@ -10,8 +10,8 @@ use std::time::Duration;
 use plutanium_core::{KvStore, Timestamp};
 
 use crate::{
-    CallRecord, Enqueued, InboundRecord, Inserted, NewOutbound, OutboxRow, PartRecord, RoutedMark,
-    SendOutcome, SqliteStore, StoreError, StoreStats,
+    CallRecord, Enqueued, InboundRecord, Inserted, LogPage, NewOutbound, OutboxRow, OutboxState,
+    PartRecord, RoutedMark, SendOutcome, SqliteStore, StoreError, StoreStats,
 };
 
 /// A durable store for the gateway: outbox, inbox, parts, calls, events,
@@ -57,6 +57,16 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError>;
     /// See [`SqliteStore::outbound_since`].
     fn outbound_since(&self, since: Timestamp, limit: u32) -> Result<Vec<OutboxRow>, StoreError>;
+    /// See [`SqliteStore::outbound_page`].
+    fn outbound_page(
+        &self,
+        page: &LogPage,
+        state: Option<OutboxState>,
+    ) -> Result<Vec<OutboxRow>, StoreError>;
+    /// See [`SqliteStore::inbound_page`].
+    fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError>;
+    /// See [`SqliteStore::calls_page`].
+    fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError>;
     /// See [`SqliteStore::insert_inbound_batch`].
     fn insert_inbound_batch(
         &self,
@@ -163,6 +173,19 @@ impl Store for SqliteStore {
     }
     fn outbound_since(&self, since: Timestamp, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
         SqliteStore::outbound_since(self, since, limit)
+    }
+    fn outbound_page(
+        &self,
+        page: &LogPage,
+        state: Option<OutboxState>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        SqliteStore::outbound_page(self, page, state)
+    }
+    fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+        SqliteStore::inbound_page(self, page)
+    }
+    fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
+        SqliteStore::calls_page(self, page)
     }
     fn insert_inbound_batch(
         &self,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use plutanium_core::{KvStore, SendOptions};
 use plutanium_store::{
-    Enqueued, InboundRecord, Inserted, NewOutbound, OutboxState, PartRecord, SendOutcome,
+    Enqueued, InboundRecord, Inserted, LogPage, NewOutbound, OutboxState, PartRecord, SendOutcome,
     SqliteStore, Store, StoreError,
 };
 
@@ -640,4 +640,72 @@ fn tools_open_only_an_existing_store_at_this_schema() {
     drop(SqliteStore::open(&old).unwrap());
     let store = SqliteStore::open_existing(&old).unwrap();
     assert!(store.outbound_by_key("old:queued").unwrap().is_some());
+}
+
+#[test]
+fn the_log_is_read_in_pages_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    for n in 0..5 {
+        store.enqueue(&message(&format!("k{n}")), T0 + n).unwrap();
+    }
+    let claimed = store.claim(T0 + 10, 2, LEASE).unwrap();
+    store
+        .complete(
+            claimed[0].id,
+            claimed[0].attempts,
+            &sent("gsm0", &[1]),
+            T0 + 11,
+        )
+        .unwrap();
+    let page = |before, state| {
+        store
+            .outbound_page(
+                &LogPage {
+                    since: T0,
+                    before,
+                    limit: 2,
+                },
+                state,
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(page(None, None), ["k4", "k3"]);
+    let last = store.outbound_by_key("k3").unwrap().unwrap().id;
+    assert_eq!(page(Some(last), None), ["k2", "k1"]);
+    assert_eq!(
+        page(None, Some(OutboxState::Sent)),
+        [claimed[0].key.clone()]
+    );
+    assert!(
+        store
+            .outbound_page(&LogPage::since(T0 + 100, 10), None)
+            .unwrap()
+            .is_empty()
+    );
+    for n in 0..3 {
+        store
+            .insert_inbound(&inbound(&format!("f{n}")), None, T0 + n)
+            .unwrap();
+        store
+            .log_call("gsm0", Some("+420601234567"), T0 + n)
+            .unwrap();
+    }
+    let inbound = store.inbound_page(&LogPage::since(T0, 2)).unwrap();
+    assert_eq!(inbound.len(), 2);
+    let older = store
+        .inbound_page(&LogPage {
+            since: T0,
+            before: Some(inbound[1].0),
+            limit: 2,
+        })
+        .unwrap();
+    assert_eq!(older.len(), 1);
+    assert!(older[0].0 < inbound[1].0);
+    let calls = store.calls_page(&LogPage::since(T0, 10)).unwrap();
+    assert_eq!(calls.len(), 3);
+    assert!(calls[0].id > calls[2].id, "newest first");
 }
