@@ -588,6 +588,14 @@ impl Gateway {
     /// finishes its event and leaves the rest to the store. Then each modem
     /// finishes its AT command and stops. Tasks still running after
     /// [`STOP_DEADLINE`] are aborted.
+    /// The running modems' handles, by name (for the API).
+    pub(crate) fn modem_handles(&self) -> Vec<(String, plutanium_modem::ModemHandle)> {
+        self.modems
+            .iter()
+            .map(|m| (m.config.name.clone(), m.handle.clone()))
+            .collect()
+    }
+
     pub(crate) async fn stop(self) {
         let deadline = tokio::time::Instant::now() + STOP_DEADLINE;
         let kept = self.stop_keeping_until(None, deadline).await;

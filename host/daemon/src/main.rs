@@ -12,6 +12,8 @@
 //! store and the runtime live in their crates; this one wires them together
 //! (`gateway`), parses arguments and prints JSON or plain text.
 
+mod api;
+mod api_cli;
 mod codec_cli;
 mod config_cli;
 mod connector_catalog;
@@ -72,6 +74,9 @@ enum Command {
     /// Connector components: inspect, list, install, new.
     #[command(subcommand)]
     Connector(connector_cli::ConnectorCommand),
+    /// The REST API: make tokens.
+    #[command(subcommand)]
+    Api(api_cli::ApiCommand),
     /// Gmail: sign in for connectors whose OAuth kind is `installed`.
     #[command(subcommand)]
     Gmail(gmail_cli::GmailCommand),
@@ -137,6 +142,7 @@ fn main() -> ExitCode {
         Command::Sim(args) => block_on(sim_cli::run(args)),
         Command::Connector(cmd) => connector_cli::run(cmd),
         Command::Gmail(cmd) => gmail_cli::run(cmd),
+        Command::Api(cmd) => api_cli::run(cmd),
         Command::Config(cmd) => config_cli::run(cmd),
         Command::Send(args) => messages_cli::send(args),
         Command::Messages(cmd) => messages_cli::run(cmd),

@@ -37,7 +37,7 @@ pub(crate) struct SendArgs {
     text: String,
 }
 
-fn parse_encoding(text: &str) -> Result<Encoding, String> {
+pub(crate) fn parse_encoding(text: &str) -> Result<Encoding, String> {
     Ok(match text {
         "auto" => Encoding::Auto,
         "gsm7" => Encoding::Gsm7,
@@ -204,12 +204,12 @@ pub(crate) fn run(cmd: MessagesCommand) -> Result<()> {
     }
 }
 
-fn time_text(ms: u64) -> String {
+pub(crate) fn time_text(ms: u64) -> String {
     let seconds = i64::try_from(ms / 1000).unwrap_or(i64::MAX);
     plutanium_sms::Timestamp::from_unix(seconds, 0).to_rfc3339()
 }
 
-fn inbound_json(id: i64, record: &InboundRecord) -> Value {
+pub(crate) fn inbound_json(id: i64, record: &InboundRecord) -> Value {
     let meta: serde_json::Map<String, Value> = record
         .meta
         .iter()
@@ -227,7 +227,7 @@ fn inbound_json(id: i64, record: &InboundRecord) -> Value {
     })
 }
 
-fn outbound_json(row: &OutboxRow) -> Value {
+pub(crate) fn outbound_json(row: &OutboxRow) -> Value {
     json!({
         "id": format!("out-{}", row.id),
         "direction": "out",
@@ -272,7 +272,7 @@ fn table_line(item: &Value) -> String {
 }
 
 /// `--since`: a duration back from now, a date, or a UTC time; in ms.
-fn parse_since(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_since(text: &str) -> Result<u64, String> {
     if let Ok(back) = plutanium_core::config::parse_duration(text) {
         let back = u64::try_from(back.as_millis()).unwrap_or(u64::MAX);
         return Ok(now_ms().saturating_sub(back));

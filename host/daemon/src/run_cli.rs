@@ -71,7 +71,19 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
             running,
         )
     };
+    let api_config = config.api.clone();
+    let shared_config = Arc::new(config.clone());
     let mut gateway = Gateway::launch_prepared(prepare(config, None)?, store.clone(), None).await;
+    let (api_stop, api_stopped) = tokio::sync::watch::channel(false);
+    let api = match &api_config {
+        Some(settings) => {
+            let (state, server) =
+                crate::api::start(settings, store.clone(), shared_config, api_stopped).await?;
+            state.set_modems(gateway.modem_handles());
+            Some((state, server))
+        }
+        None => None,
+    };
     let notifier = crate::sd_notify::Notifier::from_env();
     notifier.notify("READY=1\nSTATUS=running");
     tracing::info!("running");
@@ -103,15 +115,23 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
                         anyhow::bail!("the store cannot change on reload; restart the daemon for that");
                     }
                     check_runnable(&new, false)?;
-                    prepare(new, Some(&gateway))
+                    if new.api != api_config {
+                        tracing::warn!("the api settings changed; they take effect at the next start");
+                    }
+                    let kept = new.clone();
+                    prepare(new, Some(&gateway)).map(|prepared| (prepared, kept))
                 });
                 match prepared {
                     Err(e) => tracing::error!(error = %format!("{e:#}"), "the new config cannot start; keeping the running one"),
-                    Ok(prepared) => {
+                    Ok((prepared, new_config)) => {
                         // Changed modems and every connector restart; unchanged
                         // modems keep running; the store, and with it the queue
                         // and every connector's KV, stays.
                         gateway = gateway.reload(prepared, None).await;
+                        if let Some((state, _)) = &api {
+                            state.update(Arc::new(new_config), gateway.modem_handles());
+                            crate::api::reload_tokens(state, api_config.as_ref());
+                        }
                         tracing::info!("reloaded");
                     }
                 }
@@ -121,7 +141,11 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     }
     tracing::info!("stopping");
     notifier.notify("STOPPING=1\nSTATUS=stopping");
+    let _ = api_stop.send(true);
     gateway.stop().await;
+    if let Some((_, server)) = api {
+        let _ = server.await;
+    }
     if let Some(watchdog) = watchdog {
         watchdog.abort();
     }

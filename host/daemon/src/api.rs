@@ -1,0 +1,312 @@
+//! The REST API (`/api/v1`), served by the daemon where `api.listen` says
+//! (loopback by default), with bearer tokens from `api.token_file`.
+//!
+//! Every route under `/api/v1` needs a token (401 otherwise, whatever the
+//! route), with the `send` scope to queue messages and `read` to read;
+//! `/healthz` and `/readyz` need none. Bodies are capped at 64 KiB; wrong
+//! input is a 400 whose JSON names the field; a message the policy refuses
+//! is a 422 that says why; a token over its rate gets 429 with
+//! `Retry-After`.
+
+mod messages;
+mod status;
+pub(crate) mod tokens;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use plutanium_core::config::Config;
+use plutanium_core::policy::RateLimiter;
+use plutanium_modem::ModemHandle;
+use plutanium_store::Store;
+use serde_json::json;
+
+use tokens::{Scope, TokenEntry, Tokens};
+
+/// The largest request body.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
+
+/// What the API serves from; the daemon updates it on reload.
+pub(crate) struct ApiState {
+    store: Arc<dyn Store>,
+    config: RwLock<Arc<Config>>,
+    tokens: RwLock<Tokens>,
+    modems: RwLock<Vec<(String, ModemHandle)>>,
+    /// One sending-rate limiter per token name.
+    limiters: Mutex<HashMap<String, RateLimiter>>,
+}
+
+impl ApiState {
+    /// The API over `store`, for `config`, accepting `tokens`.
+    pub(crate) fn new(store: Arc<dyn Store>, config: Arc<Config>, tokens: Tokens) -> Arc<ApiState> {
+        Arc::new(ApiState {
+            store,
+            config: RwLock::new(config),
+            tokens: RwLock::new(tokens),
+            modems: RwLock::new(Vec::new()),
+            limiters: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A new config (after a reload) and the modems it runs.
+    pub(crate) fn update(&self, config: Arc<Config>, modems: Vec<(String, ModemHandle)>) {
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
+        *self.modems.write().unwrap_or_else(|e| e.into_inner()) = modems;
+    }
+
+    /// The modems now running.
+    pub(crate) fn set_modems(&self, modems: Vec<(String, ModemHandle)>) {
+        *self.modems.write().unwrap_or_else(|e| e.into_inner()) = modems;
+    }
+
+    /// A new token file's tokens.
+    pub(crate) fn set_tokens(&self, tokens: Tokens) {
+        *self.tokens.write().unwrap_or_else(|e| e.into_inner()) = tokens;
+    }
+
+    fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn modems(&self) -> Vec<(String, ModemHandle)> {
+        self.modems
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+type Shared = Arc<ApiState>;
+
+/// An error answer: `{"error": …, "field": …}`.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    message: String,
+    field: Option<String>,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+        }
+    }
+
+    fn field(status: StatusCode, field: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            field: Some(field.to_string()),
+            ..ApiError::new(status, message)
+        }
+    }
+
+    fn internal(error: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %error, "API request failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the store failed; see the daemon's log",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": self.message });
+        if let Some(field) = self.field {
+            body["field"] = field.into();
+        }
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// A JSON body, or a 400 naming the field that is wrong.
+pub(crate) struct Body<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                // serde names fields as `name` in its messages.
+                let field = text
+                    .split_once("field `")
+                    .and_then(|(_, rest)| rest.split_once('`'))
+                    .map(|(name, _)| name.to_string());
+                let message = text
+                    .trim_start_matches(
+                        "Failed to deserialize the JSON body into the target type: ",
+                    )
+                    .to_string();
+                // axum says 422 for JSON of the wrong shape; here 422 means
+                // a well-formed message the policy refused, so wrong input
+                // is 400 whatever its kind (413 and 415 stay).
+                let status = match rejection.status() {
+                    StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+                    other => other,
+                };
+                Err(ApiError {
+                    field,
+                    ..ApiError::new(status, message)
+                })
+            }
+        }
+    }
+}
+
+/// Checks the bearer token; the handler finds its entry in the request's
+/// extensions.
+async fn authenticate(State(state): State<Shared>, mut request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(presented) = presented else {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "an API token is needed: Authorization: Bearer <token>",
+        )
+        .into_response();
+    };
+    let entry = state
+        .tokens
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .check(presented)
+        .cloned();
+    match entry {
+        Some(entry) => {
+            request.extensions_mut().insert(entry);
+            next.run(request).await
+        }
+        None => {
+            ApiError::new(StatusCode::UNAUTHORIZED, "that API token is not valid").into_response()
+        }
+    }
+}
+
+/// A 403 unless `token` has `scope`.
+fn need(token: &TokenEntry, scope: Scope) -> Result<(), ApiError> {
+    if token.allows(scope) {
+        return Ok(());
+    }
+    let name = match scope {
+        Scope::Send => "send",
+        Scope::Read => "read",
+    };
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        format!("this token lacks the {name} scope"),
+    ))
+}
+
+/// The API's routes.
+pub(crate) fn router(state: Shared) -> Router {
+    let v1 = Router::new()
+        .route("/messages", post(messages::send).get(messages::list))
+        .route("/messages/{id}", get(messages::show))
+        .route("/calls", get(messages::calls))
+        .route("/modems", get(status::modems))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authenticate,
+        ));
+    Router::new()
+        .route("/healthz", get(status::healthz))
+        .route("/readyz", get(status::readyz))
+        .nest("/api/v1", v1)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+/// Binds `settings.listen`, reads the token file, and serves until `stop`
+/// turns true. A missing token file, or an address that cannot be bound,
+/// is an error now, not a silent API that refuses everyone.
+pub(crate) async fn start(
+    settings: &plutanium_core::config::ApiConfig,
+    store: Arc<dyn Store>,
+    config: Arc<Config>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<(Shared, tokio::task::JoinHandle<()>)> {
+    let Some(file) = &settings.token_file else {
+        anyhow::bail!(
+            "api: a token_file is needed (create one with `plutanium api token --file PATH`)"
+        );
+    };
+    let tokens = Tokens::load(file)?;
+    if tokens.len() == 0 {
+        tracing::warn!(file = %file.display(), "the API token file has no tokens: every API request will get 401");
+    }
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("api: cannot listen on {}: {e}", settings.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "API listening");
+    let state = ApiState::new(store, config, tokens);
+    let server = tokio::spawn(serve(listener, state.clone(), stop));
+    Ok((state, server))
+}
+
+/// Reads the token file again (on reload); a file that does not read keeps
+/// the tokens there were.
+pub(crate) fn reload_tokens(
+    state: &ApiState,
+    settings: Option<&plutanium_core::config::ApiConfig>,
+) {
+    let Some(file) = settings.and_then(|s| s.token_file.as_ref()) else {
+        return;
+    };
+    match Tokens::load(file) {
+        Ok(tokens) => state.set_tokens(tokens),
+        Err(e) => tracing::error!(error = %format!("{e:#}"), "keeping the API tokens there were"),
+    }
+}
+
+/// Serves the API on `listener` until `stop` turns true.
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Shared,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let app = router(state);
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        })
+        .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the API server stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests;

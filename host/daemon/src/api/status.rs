@@ -1,0 +1,107 @@
+//! Health, readiness and the modems.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
+use plutanium_modem::ModemState;
+use serde_json::{Value, json};
+
+use super::tokens::{Scope, TokenEntry};
+use super::{ApiError, Shared, need};
+
+/// `GET /healthz`: the process answers.
+pub(super) async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// `(name, detail)` of a modem state.
+fn state_name(state: &ModemState) -> (&'static str, Option<String>) {
+    match state {
+        ModemState::Connecting => ("connecting", None),
+        ModemState::Initializing => ("initializing", None),
+        ModemState::Ready => ("ready", None),
+        ModemState::Reconnecting { attempt, retry_in } => (
+            "reconnecting",
+            Some(format!(
+                "attempt {attempt}, next in {} s",
+                retry_in.as_secs()
+            )),
+        ),
+        ModemState::Failed(why) => ("failed", Some(why.clone())),
+        ModemState::Stopped => ("stopped", None),
+        _ => ("unknown", None),
+    }
+}
+
+/// `GET /readyz`: 200 when the store takes a write and every modem is
+/// ready; 503 with what is not.
+pub(super) async fn readyz(State(state): State<Shared>) -> (StatusCode, Json<Value>) {
+    let store = state.store.clone();
+    let writable = tokio::task::spawn_blocking(move || {
+        store.set("api", "readyz", &crate::gateway::now_ms().to_be_bytes())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r.map_err(|e| e.to_string()));
+    let mut problems = Vec::new();
+    if let Err(e) = writable {
+        problems.push(format!("the store takes no writes: {e}"));
+    }
+    for (name, handle) in state.modems() {
+        let current = handle.state().borrow().clone();
+        if current != ModemState::Ready {
+            let (text, detail) = state_name(&current);
+            problems.push(match detail {
+                Some(detail) => format!("modem {name} is {text}: {detail}"),
+                None => format!("modem {name} is {text}"),
+            });
+        }
+    }
+    if problems.is_empty() {
+        (StatusCode::OK, Json(json!({ "status": "ready" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "not ready", "problems": problems })),
+        )
+    }
+}
+
+/// `GET /api/v1/modems`: state, signal, registration, operator, counters.
+pub(super) async fn modems(
+    State(state): State<Shared>,
+    Extension(token): Extension<TokenEntry>,
+) -> Result<Json<Value>, ApiError> {
+    need(&token, Scope::Read)?;
+    let mut answer = Vec::new();
+    for (name, handle) in state.modems() {
+        let current = handle.state().borrow().clone();
+        let (text, detail) = state_name(&current);
+        let mut modem = json!({ "name": name, "state": text, "detail": detail });
+        // A busy or hung modem does not hold the answer up.
+        if let Ok(Some(info)) = tokio::time::timeout(Duration::from_secs(2), handle.info()).await {
+            modem["signal_dbm"] = json!(info.signal_dbm);
+            modem["registration"] =
+                json!(info.registration.map(|r| format!("{r:?}").to_lowercase()));
+            modem["operator"] = json!(info.operator);
+            modem["model"] = json!(info.model);
+            modem["storage"] = json!(
+                info.storage
+                    .map(|(used, total)| json!({"used": used, "total": total}))
+            );
+            let c = info.counters;
+            modem["counters"] = json!({
+                "parts_sent": c.parts_sent,
+                "send_failures": c.send_failures,
+                "received": c.received,
+                "reconnects": c.reconnects,
+                "reinits": c.reinits,
+                "timeouts": c.timeouts,
+            });
+        }
+        answer.push(modem);
+    }
+    Ok(Json(json!({ "modems": answer })))
+}

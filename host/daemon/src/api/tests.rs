@@ -1,0 +1,349 @@
+//! The API on a real loopback socket over a real SQLite store.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use plutanium_store::{SqliteStore, Store};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::tokens::{Scope, Tokens, line, new_token};
+use super::{ApiState, serve};
+
+struct Api {
+    address: SocketAddr,
+    sender: String,
+    reader: String,
+    store: Arc<SqliteStore>,
+    state: Arc<ApiState>,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::watch::Sender<bool>,
+}
+
+const CONFIG: &str = r#"
+default_country: "+420"
+modems:
+  gsm0: { port: "sim://gsm0", number: "+420777000000" }
+policy: { max_parts: 2 }
+"#;
+
+async fn start() -> Api {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+    let config = Arc::new(plutanium_core::config::load(CONFIG, &|_| None).unwrap());
+    let (sender, reader) = (new_token().unwrap(), new_token().unwrap());
+    let tokens = Tokens::parse(&format!(
+        "{}\n{}\n",
+        line(&sender, &[Scope::Send, Scope::Read], Some("app"), Some(5)).unwrap(),
+        line(&reader, &[Scope::Read], Some("dashboard"), None).unwrap(),
+    ))
+    .unwrap();
+    let shared: Arc<dyn Store> = store.clone();
+    let state = ApiState::new(shared, config, tokens);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(serve(listener, state.clone(), stopped));
+    Api {
+        address,
+        sender,
+        reader,
+        store,
+        state,
+        _dir: dir,
+        _stop: stop,
+    }
+}
+
+/// One HTTP/1.1 request: status, headers (lower case), JSON body.
+async fn call(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String, Value) {
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if !body.is_empty() {
+        request.push_str("Content-Type: application/json\r\n");
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (
+        status,
+        head.to_lowercase(),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
+}
+
+impl Api {
+    async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let (status, _, body) = call(self.address, "GET", path, token, None).await;
+        (status, body)
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, body: &str) -> (u16, String, Value) {
+        call(self.address, "POST", path, token, Some(body)).await
+    }
+}
+
+#[tokio::test]
+async fn nothing_without_a_valid_token_but_the_health_probes() {
+    let api = start().await;
+    assert_eq!(
+        api.get("/healthz", None).await,
+        (200, serde_json::json!({"status": "ok"}))
+    );
+    let (status, ready) = api.get("/readyz", None).await;
+    assert_eq!(status, 200, "{ready}");
+    for path in [
+        "/api/v1/messages",
+        "/api/v1/calls",
+        "/api/v1/modems",
+        "/api/v1/nowhere",
+        "/api/v1/messages/out-1",
+    ] {
+        let (status, head, body) = call(api.address, "GET", path, None, None).await;
+        assert_eq!(status, 401, "{path}");
+        assert!(head.contains("www-authenticate: bearer"), "{head}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("Authorization: Bearer")
+        );
+        let (status, _, _) = call(api.address, "GET", path, Some("plu_guessed"), None).await;
+        assert_eq!(status, 401, "{path} with a wrong token");
+    }
+    let (status, _, _) = api
+        .post(
+            "/api/v1/messages",
+            None,
+            r#"{"to":"+420601234567","text":"x"}"#,
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(api.store.recent_outbound(10).unwrap().is_empty());
+    // A read-only token cannot send.
+    let (status, _, body) = api
+        .post(
+            "/api/v1/messages",
+            Some(&api.reader),
+            r#"{"to":"+420601234567","text":"x"}"#,
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(api.get("/api/v1/nowhere", Some(&api.reader)).await.0, 404);
+}
+
+#[tokio::test]
+async fn messages_are_queued_once_per_key_and_refused_with_a_reason() {
+    let api = start().await;
+    let token = Some(api.sender.as_str());
+    let (status, _, body) = api
+        .post(
+            "/api/v1/messages",
+            token,
+            r#"{"to":"601 234 567","text":"Ahoj 👋","key":"order-7","report":true}"#,
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let id = body["id"].as_str().unwrap().to_string();
+    assert_eq!(body["to"], "+420601234567");
+    assert_eq!(body["parts"], 1);
+    let (status, _, again) = api
+        .post(
+            "/api/v1/messages",
+            token,
+            r#"{"to":"601 234 567","text":"Ahoj 👋","key":"order-7"}"#,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(again["id"], id.as_str());
+    assert_eq!(again["duplicate"], true);
+    let rows = api.store.recent_outbound(10).unwrap();
+    assert_eq!(rows.len(), 1, "sent nothing twice");
+    assert_eq!(rows[0].key, "api:order-7");
+    assert!(rows[0].options.status_report);
+    assert_eq!(rows[0].source, "api:app");
+
+    for (body, status, field) in [
+        (r#"{"to":"+420601234567"}"#, 400, "text"),
+        (r#"{"to":"+420601234567","text":""}"#, 400, "text"),
+        (
+            r#"{"to":"+420601234567","text":"x","colour":"red"}"#,
+            400,
+            "colour",
+        ),
+        (
+            r#"{"to":"+420601234567","text":"x","encoding":"utf8"}"#,
+            400,
+            "encoding",
+        ),
+        (
+            r#"{"to":"+420601234567","text":"x","modem":"gsm9"}"#,
+            400,
+            "modem",
+        ),
+        (r#"{"to":"+420601234567","text":"x","key":""}"#, 400, "key"),
+        (r#"{"to":"hello","text":"x"}"#, 422, "to"),
+        (r#"{"to":"9090","text":"premium?"}"#, 422, "to"),
+        (
+            &format!(r#"{{"to":"+420601234567","text":"{}"}}"#, "x".repeat(400)),
+            422,
+            "text",
+        ),
+    ] {
+        let (got, _, answer) = api.post("/api/v1/messages", token, body).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        assert_eq!(answer["field"], field, "{body}: {answer}");
+        assert!(answer["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    let (status, _, answer) = api.post("/api/v1/messages", token, "{not json").await;
+    assert_eq!(status, 400, "{answer}");
+    let huge = format!(
+        r#"{{"to":"+420601234567","text":"{}"}}"#,
+        "x".repeat(super::MAX_BODY)
+    );
+    let (status, _, _) = api.post("/api/v1/messages", token, &huge).await;
+    assert_eq!(status, 413, "bodies are capped");
+    assert_eq!(
+        api.store.recent_outbound(10).unwrap().len(),
+        1,
+        "nothing refused was queued"
+    );
+}
+
+#[tokio::test]
+async fn a_token_is_held_to_its_rate() {
+    let api = start().await;
+    let token = Some(api.sender.as_str());
+    for n in 0..5 {
+        let (status, _, body) = api
+            .post(
+                "/api/v1/messages",
+                token,
+                &format!(r#"{{"to":"+420601234567","text":"{n}"}}"#),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+    }
+    let (status, head, body) = api
+        .post(
+            "/api/v1/messages",
+            token,
+            r#"{"to":"+420601234567","text":"one too many"}"#,
+        )
+        .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(head.contains("retry-after:"), "{head}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("5 messages a minute")
+    );
+    // A repeat of a key already queued is still answered.
+    assert_eq!(api.store.recent_outbound(10).unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn the_log_reads_in_pages_and_one_message_whole() {
+    let api = start().await;
+    let token = Some(api.sender.as_str());
+    for n in 0..3 {
+        api.post(
+            "/api/v1/messages",
+            token,
+            &format!(r#"{{"to":"+420601234567","text":"out {n}"}}"#),
+        )
+        .await;
+    }
+    for n in 0..2 {
+        let record = plutanium_store::InboundRecord {
+            fingerprint: format!("f{n}"),
+            modem: "gsm0".into(),
+            sender: "+420601234567".into(),
+            recipient: "+420777000000".into(),
+            text: format!("in {n}"),
+            received_at: crate::gateway::now_ms() + 10 + n,
+            meta: Vec::new(),
+        };
+        api.store
+            .insert_inbound(&record, None, crate::gateway::now_ms())
+            .unwrap();
+    }
+    api.store
+        .log_call("gsm0", Some("+420601234567"), crate::gateway::now_ms())
+        .unwrap();
+    let reader = Some(api.reader.as_str());
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/messages?limit=2".to_string();
+    loop {
+        let (status, page) = api.get(&path, reader).await;
+        assert_eq!(status, 200, "{page}");
+        let items = page["messages"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        seen.extend(
+            items
+                .iter()
+                .map(|m| m["text"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/messages?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["in 0", "in 1", "out 0", "out 1", "out 2"],
+        "every message once"
+    );
+    let (_, outbound) = api
+        .get("/api/v1/messages?direction=out&status=queued", reader)
+        .await;
+    assert_eq!(outbound["messages"].as_array().unwrap().len(), 3);
+    let (_, inbound) = api.get("/api/v1/messages?direction=in", reader).await;
+    assert_eq!(inbound["messages"][0]["text"], "in 1", "newest first");
+    let (_, none) = api.get("/api/v1/messages?since=2099-01-01", reader).await;
+    assert!(none["messages"].as_array().unwrap().is_empty());
+    for (query, field) in [
+        ("direction=sideways", "direction"),
+        ("status=lost", "status"),
+        ("limit=0", "limit"),
+        ("since=yesterdayish", "since"),
+        ("cursor=abc", "cursor"),
+        ("direction=in&status=sent", "status"),
+    ] {
+        let (status, body) = api.get(&format!("/api/v1/messages?{query}"), reader).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert_eq!(body["field"], field, "{query}: {body}");
+    }
+    let id = outbound["messages"][0]["id"].as_str().unwrap().to_string();
+    let (status, message) = api.get(&format!("/api/v1/messages/{id}"), reader).await;
+    assert_eq!(status, 200);
+    assert_eq!(message["status"], "queued");
+    assert!(message["message_refs"].is_array() && message["delivered_refs"].is_array());
+    assert_eq!(api.get("/api/v1/messages/out-999", reader).await.0, 404);
+    assert_eq!(api.get("/api/v1/messages/banana", reader).await.0, 400);
+    let (status, calls) = api.get("/api/v1/calls", reader).await;
+    assert_eq!(status, 200);
+    assert_eq!(calls["calls"][0]["caller"], "+420601234567");
+    let (status, modems) = api.get("/api/v1/modems", reader).await;
+    assert_eq!(
+        (status, modems["modems"].as_array().unwrap().len()),
+        (200, 0)
+    );
+    let _ = &api.state;
+}

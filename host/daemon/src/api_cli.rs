@@ -1,0 +1,82 @@
+//! `plutanium api token`: makes an API token and adds its hash to a token
+//! file.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use crate::api::tokens::{self, Scope};
+
+/// `plutanium api …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ApiCommand {
+    /// Make a token: its hash goes into the token file, the token itself
+    /// is printed once (keep it; it cannot be recovered).
+    Token(TokenArgs),
+}
+
+/// `plutanium api token` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct TokenArgs {
+    /// The token file (`api.token_file`); created, mode 0600, when missing.
+    #[arg(long)]
+    file: PathBuf,
+    /// What it may do: send, read; repeat for both (default: both).
+    #[arg(long = "scope", value_parser = ["send", "read"])]
+    scopes: Vec<String>,
+    /// A name for logs and rate limits.
+    #[arg(long)]
+    name: Option<String>,
+    /// Messages it may queue per minute (default 60).
+    #[arg(long)]
+    rate: Option<u32>,
+}
+
+/// Runs an `api` subcommand.
+pub(crate) fn run(command: ApiCommand) -> Result<()> {
+    match command {
+        ApiCommand::Token(args) => {
+            let mut scopes: Vec<Scope> = args
+                .scopes
+                .iter()
+                .map(|s| {
+                    if s == "send" {
+                        Scope::Send
+                    } else {
+                        Scope::Read
+                    }
+                })
+                .collect();
+            if scopes.is_empty() {
+                scopes = vec![Scope::Send, Scope::Read];
+            }
+            if args.rate == Some(0) {
+                anyhow::bail!("--rate is messages per minute, at least 1");
+            }
+            let token = tokens::new_token()?;
+            let line = tokens::line(&token, &scopes, args.name.as_deref(), args.rate)?;
+            // What is there must still parse: a broken file is not made worse.
+            if args.file.exists() {
+                tokens::Tokens::load(&args.file)?;
+            }
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(&args.file)
+                .with_context(|| format!("cannot open {}", args.file.display()))?;
+            writeln!(file, "{line}")
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write {}", args.file.display()))?;
+            println!("{token}");
+            eprintln!(
+                "Added to {} (its hash only). Send it as `Authorization: Bearer <token>`; the daemon reads the file at start and on SIGHUP.",
+                args.file.display()
+            );
+            Ok(())
+        }
+    }
+}
