@@ -571,3 +571,125 @@ routes:
     assert_eq!(texts, ["email 1", "email 2", "email 3"], "each once");
     daemon.kill();
 }
+
+/// A bearer-token HTTP call to the daemon's API: status and JSON body.
+fn api_call(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&str>,
+) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let body = body.unwrap_or("");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+#[test]
+fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
+    let sim = start_sim_with("generic", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("api-tokens");
+    let token = |args: &[&str]| {
+        let mut all = vec!["api", "token", "--file", tokens.to_str().unwrap()];
+        all.extend_from_slice(args);
+        stdout(&plutanium(&all)).trim().to_string()
+    };
+    let sender = token(&["--name", "app", "--scope", "send", "--scope", "read"]);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&tokens).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(!std::fs::read_to_string(&tokens).unwrap().contains(&sender));
+    let config = write_config(dir.path(), &sim);
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "api: {{ listen: \"127.0.0.1:0\", token_file: \"{}\" }}\n{text}",
+            tokens.display()
+        ),
+    )
+    .unwrap();
+    let mut daemon = Daemon::start(&config, dir.path(), &[]);
+    daemon.wait_for_log("API listening");
+    let log = daemon.log();
+    let address = log
+        .lines()
+        .find(|l| l.contains("API listening"))
+        .and_then(|l| l.split("address=").nth(1))
+        .unwrap()
+        .trim()
+        .to_string();
+    let body = r#"{"to":"+420601234567","text":"from the API","key":"k1"}"#;
+    let (status, queued) = api_call(&address, "POST", "/api/v1/messages", &sender, Some(body));
+    assert_eq!(status, 202, "{queued}");
+    wait_until("the SMS on the phone", &mut daemon, || {
+        phone_texts(&sim, "+420601234567")
+            .contains(&"from the API".to_string())
+            .then_some(())
+    });
+    let id = queued["id"].as_str().unwrap();
+    let (_, message) = api_call(
+        &address,
+        "GET",
+        &format!("/api/v1/messages/{id}"),
+        &sender,
+        None,
+    );
+    assert!(
+        ["sent", "delivered"].contains(&message["status"].as_str().unwrap()),
+        "{message}"
+    );
+    let (status, modems) = api_call(&address, "GET", "/api/v1/modems", &sender, None);
+    assert_eq!(status, 200);
+    assert_eq!(modems["modems"][0]["name"], "gsm0");
+    assert_eq!(modems["modems"][0]["state"], "ready");
+    assert!(
+        modems["modems"][0]["counters"]["parts_sent"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    // A token added later works after SIGHUP.
+    let reader = token(&["--scope", "read"]);
+    assert_eq!(
+        api_call(&address, "GET", "/api/v1/calls", &reader, None).0,
+        401
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(daemon.child.id() as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .unwrap();
+    wait_until("the new token", &mut daemon, || {
+        (api_call(&address, "GET", "/api/v1/calls", &reader, None).0 == 200).then_some(())
+    });
+    assert_eq!(
+        api_call(&address, "POST", "/api/v1/messages", &reader, Some(body)).0,
+        403,
+        "read only"
+    );
+    // The same key again: the same message, nothing sent twice.
+    let (status, again) = api_call(&address, "POST", "/api/v1/messages", &sender, Some(body));
+    assert_eq!((status, again["id"].as_str()), (200, Some(id)));
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = phone_texts(&sim, "+420601234567")
+        .iter()
+        .filter(|t| *t == "from the API")
+        .count();
+    assert_eq!(sent, 1);
+    daemon.kill();
+}
