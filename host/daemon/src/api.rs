@@ -40,6 +40,8 @@ pub(crate) struct ApiState {
     modems: RwLock<Vec<(String, ModemHandle)>>,
     /// One sending-rate limiter per token name.
     limiters: Mutex<HashMap<String, RateLimiter>>,
+    /// Where it listens, once it does.
+    address: RwLock<Option<std::net::SocketAddr>>,
 }
 
 impl ApiState {
@@ -51,6 +53,7 @@ impl ApiState {
             tokens: RwLock::new(tokens),
             modems: RwLock::new(Vec::new()),
             limiters: Mutex::new(HashMap::new()),
+            address: RwLock::new(None),
         })
     }
 
@@ -58,6 +61,14 @@ impl ApiState {
     pub(crate) fn update(&self, config: Arc<Config>, modems: Vec<(String, ModemHandle)>) {
         *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
         *self.modems.write().unwrap_or_else(|e| e.into_inner()) = modems;
+    }
+
+    /// Where the API listens (the port it got when asked for port 0).
+    pub(crate) fn local_address(&self) -> std::net::SocketAddr {
+        self.address
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     /// The modems now running.
@@ -272,6 +283,7 @@ pub(crate) async fn start(
     let address = listener.local_addr()?;
     tracing::info!(%address, "API listening");
     let state = ApiState::new(store, config, tokens);
+    *state.address.write().unwrap_or_else(|e| e.into_inner()) = Some(address);
     let server = tokio::spawn(serve(listener, state.clone(), stop));
     Ok((state, server))
 }

@@ -33,6 +33,9 @@ pub(crate) struct DemoArgs {
     /// Where the simulator's control API listens (loopback only).
     #[arg(long, default_value = "127.0.0.1:8025")]
     control: SocketAddr,
+    /// Where the gateway's REST API listens (loopback only).
+    #[arg(long, default_value = "127.0.0.1:8026")]
+    api: SocketAddr,
     /// The data directory (the demo's store goes there); default: a new
     /// directory under the system's temp directory.
     #[arg(long)]
@@ -69,8 +72,8 @@ async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> Result
 }
 
 pub(crate) async fn run(args: DemoArgs) -> Result<()> {
-    if !args.control.ip().is_loopback() {
-        bail!("--control must be a loopback address");
+    if !args.control.ip().is_loopback() || !args.api.ip().is_loopback() {
+        bail!("--control and --api must be loopback addresses");
     }
     let data_dir = args.data_dir.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("plutanium-demo-{}", std::process::id()))
@@ -107,9 +110,30 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
         .to_string(),
     )
     .with_context(|| format!("cannot write {}", credentials.display()))?;
+    // An API token for the demo: its hash in the token file, the token
+    // printed for curl.
+    let api_token = crate::api::tokens::new_token()?;
+    let token_file = data_dir.join("api-tokens");
+    std::fs::write(
+        &token_file,
+        format!(
+            "{}\n",
+            crate::api::tokens::line(
+                &api_token,
+                &[
+                    crate::api::tokens::Scope::Send,
+                    crate::api::tokens::Scope::Read
+                ],
+                Some("demo"),
+                None,
+            )?
+        ),
+    )
+    .with_context(|| format!("cannot write {}", token_file.display()))?;
     let config_text = format!(
         r#"
 store: sqlite://{db}
+api: {{ listen: "{api_address}", token_file: "{token_file}" }}
 modems:
   gsm0: {{ port: "sim://gsm0", number: "{GSM0}" }}
   gsm1: {{ port: "sim://gsm1", number: "{GSM1}" }}
@@ -141,6 +165,8 @@ routes:
   - {{ from: gmail, to: [gsm0, gsm1] }}
 "#,
         db = db.display(),
+        api_address = args.api,
+        token_file = token_file.display(),
         credentials = credentials.display(),
         token_uri = google.token_uri(),
         api = google.api_base(),
@@ -166,6 +192,8 @@ routes:
 
     let store = Arc::new(SqliteStore::open(&db)?);
     let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+    let api_settings = config.api.clone().context("the demo's config has an api")?;
+    let shared_config = Arc::new(config.clone());
     let gateway = Gateway::start(
         config,
         store.clone(),
@@ -175,6 +203,15 @@ routes:
         |_| {},
     )
     .await?;
+
+    let (api_stop, api_stopped) = tokio::sync::watch::channel(false);
+    let store_for_api: Arc<dyn plutanium_store::Store> = store.clone();
+    let (api_state, api_server) =
+        crate::api::start(&api_settings, store_for_api, shared_config, api_stopped)
+            .await
+            .context("pass --api ADDRESS")?;
+    api_state.set_modems(gateway.modem_handles());
+    let api_address = api_state.local_address();
 
     let listener = tokio::net::TcpListener::bind(args.control)
         .await
@@ -298,6 +335,39 @@ routes:
         answer.from, answer.text
     ));
 
+    step("An app queues an SMS through the REST API, with a bearer token");
+    let (status, queued) = api_request(
+        api_address,
+        "POST",
+        "/api/v1/messages",
+        &api_token,
+        &serde_json::json!({"to": BOB, "text": "Queued through the REST API", "key": "demo-1"})
+            .to_string(),
+    )
+    .await?;
+    let id = queued["id"].as_str().unwrap_or("?").to_string();
+    info(&format!(
+        "HTTP {status}: queued through the REST API as {id}"
+    ));
+    wait_for("the API's SMS on Bob's phone", || {
+        sim.phone_inbox(BOB)
+            .into_iter()
+            .find(|m| m.text == "Queued through the REST API")
+    })
+    .await?;
+    let (_, message) = api_request(
+        api_address,
+        "GET",
+        &format!("/api/v1/messages/{id}"),
+        &api_token,
+        "",
+    )
+    .await?;
+    info(&format!(
+        "Bob's phone got it; GET /api/v1/messages/{id} says: {}",
+        message["status"].as_str().unwrap_or("?")
+    ));
+
     let stats = store.stats()?;
     step("Done");
     info(&format!(
@@ -305,7 +375,9 @@ routes:
         stats.inbox, stats.calls, stats.delivered, stats.sent, stats.queued
     ));
     if args.once {
+        let _ = api_stop.send(true);
         gateway.stop().await;
+        let _ = api_server.await;
         api.abort();
         return Ok(());
     }
@@ -325,6 +397,15 @@ routes:
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "plutanium".into());
     let config_file = config_file.display();
+    println!(
+        "The gateway's REST API at http://{api_address} (token in {}):",
+        token_file.display()
+    );
+    println!(
+        "  curl -H 'Authorization: Bearer {api_token}' -d '{{\"to\":\"{ALICE}\",\"text\":\"Hi from curl\"}}' -H 'Content-Type: application/json' http://{api_address}/api/v1/messages"
+    );
+    println!("  curl -H 'Authorization: Bearer {api_token}' http://{api_address}/api/v1/messages");
+    println!("  curl -H 'Authorization: Bearer {api_token}' http://{api_address}/api/v1/modems");
     println!("and to the gateway, from another terminal:");
     println!("  {me} send --config {config_file} --to {ALICE} \"Hello from the gateway\"");
     println!("  {me} messages list --config {config_file}");
@@ -333,7 +414,38 @@ routes:
     tokio::signal::ctrl_c()
         .await
         .context("cannot wait for Ctrl-C")?;
+    let _ = api_stop.send(true);
     gateway.stop().await;
+    let _ = api_server.await;
     api.abort();
     Ok(())
+}
+
+/// One request to the demo's own API: status and JSON body.
+async fn api_request(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> Result<(u16, serde_json::Value)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await?;
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok((
+        status,
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+    ))
 }

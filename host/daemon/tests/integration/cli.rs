@@ -160,7 +160,15 @@ fn encode_then_join_round_trips() {
 fn the_demo_runs_its_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_plutanium"))
-        .args(["demo", "--once", "--control", "127.0.0.1:0", "--data-dir"])
+        .args([
+            "demo",
+            "--once",
+            "--control",
+            "127.0.0.1:0",
+            "--api",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .output()
         .expect("runs");
@@ -176,6 +184,9 @@ fn the_demo_runs_its_scenario() {
         "delivered, sent by gsm0",
         "\"Missed call from +420601000002 at ",
         "store: 1 inbound, 1 calls",
+        "Bob's phone got, from +42077700000",
+        "Alice's phone got, from +42077700000",
+        "HTTP 202: queued through the REST API as out-",
     ] {
         assert!(
             stdout.contains(expected),
