@@ -6,8 +6,10 @@
 //! `/healthz` and `/readyz` need none. Bodies are capped at 64 KiB; wrong
 //! input is a 400 whose JSON names the field; a message the policy refuses
 //! is a 422 that says why; a token over its rate gets 429 with
-//! `Retry-After`.
+//! `Retry-After`. `/api/v1/events` streams live events (Server-Sent
+//! Events) as they are committed.
 
+mod events;
 mod messages;
 mod status;
 pub(crate) mod tokens;
@@ -42,6 +44,8 @@ pub(crate) struct ApiState {
     limiters: Mutex<HashMap<String, RateLimiter>>,
     /// Where it listens, once it does.
     address: RwLock<Option<std::net::SocketAddr>>,
+    /// The gateway's live events.
+    live: RwLock<Option<crate::live::Live>>,
 }
 
 impl ApiState {
@@ -54,6 +58,7 @@ impl ApiState {
             modems: RwLock::new(Vec::new()),
             limiters: Mutex::new(HashMap::new()),
             address: RwLock::new(None),
+            live: RwLock::new(None),
         })
     }
 
@@ -69,6 +74,11 @@ impl ApiState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The gateway's live events (one bus for the life of the daemon).
+    pub(crate) fn set_live(&self, live: crate::live::Live) {
+        *self.live.write().unwrap_or_else(|e| e.into_inner()) = Some(live);
     }
 
     /// The modems now running.
@@ -246,6 +256,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/messages/{id}", get(messages::show))
         .route("/calls", get(messages::calls))
         .route("/modems", get(status::modems))
+        .route("/events", get(events::stream))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

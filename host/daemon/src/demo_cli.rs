@@ -211,6 +211,7 @@ routes:
             .await
             .context("pass --api ADDRESS")?;
     api_state.set_modems(gateway.modem_handles());
+    api_state.set_live(gateway.live());
     let api_address = api_state.local_address();
 
     let listener = tokio::net::TcpListener::bind(args.control)

@@ -378,6 +378,8 @@ pub(crate) struct Gateway {
     tasks: Vec<JoinHandle<()>>,
     /// The sources' polling tasks; each returns its source when it stops.
     source_tasks: Vec<JoinHandle<Connector>>,
+    /// Live events, for the API; the same bus across reloads.
+    live: crate::live::Live,
 }
 
 /// What a reload keeps from the gateway it replaces.
@@ -390,6 +392,7 @@ struct Kept {
     route_tx: mpsc::UnboundedSender<Routable>,
     inbound_writer: inbound::InboundWriter,
     router: RouterState,
+    live: crate::live::Live,
 }
 
 impl Gateway {
@@ -491,6 +494,9 @@ impl Gateway {
         worlds.extend(processors.keys().map(|n| (n.clone(), World::Processor)));
         worlds.extend(sinks.keys().map(|n| (n.clone(), World::Sink)));
         worlds.extend(sources.iter().map(|(c, _)| (c.name.clone(), World::Source)));
+        let live = kept
+            .as_ref()
+            .map_or_else(crate::live::channel, |kept| kept.live.clone());
         let (route_tx, router_state, mut modems, inbound_writer) = match kept {
             Some(kept) => (kept.route_tx, kept.router, kept.modems, kept.inbound_writer),
             None => {
@@ -528,6 +534,12 @@ impl Gateway {
                 store.clone(),
                 inbound_writer.clone(),
                 route_tx.clone(),
+                live.clone(),
+            ));
+            tokio::spawn(crate::live::watch_modem(
+                plan.config.name.clone(),
+                handle.state(),
+                live.clone(),
             ));
             modems.push(RunningModem {
                 config: plan.config,
@@ -545,6 +557,7 @@ impl Gateway {
             modems.iter().map(|m| m.handle.clone()).collect(),
             store.clone(),
             stopped.clone(),
+            live.clone(),
         ));
         let mut source_tasks = Vec::new();
         for (source_config, source) in sources {
@@ -580,6 +593,7 @@ impl Gateway {
             router,
             stop,
             tasks,
+            live,
         }
     }
 
@@ -588,6 +602,11 @@ impl Gateway {
     /// finishes its event and leaves the rest to the store. Then each modem
     /// finishes its AT command and stops. Tasks still running after
     /// [`STOP_DEADLINE`] are aborted.
+    /// The live event bus (the same one across reloads).
+    pub(crate) fn live(&self) -> crate::live::Live {
+        self.live.clone()
+    }
+
     /// The running modems' handles, by name (for the API).
     pub(crate) fn modem_handles(&self) -> Vec<(String, plutanium_modem::ModemHandle)> {
         self.modems
@@ -665,6 +684,7 @@ impl Gateway {
             route_tx: self.route_tx,
             inbound_writer: self.inbound_writer,
             router,
+            live: self.live,
         }
     }
 }

@@ -24,6 +24,7 @@ mod demo_cli;
 mod fake_google;
 mod gateway;
 mod gmail_cli;
+mod live;
 mod messages_cli;
 mod modem_cli;
 mod oauth;

@@ -80,6 +80,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
             let (state, server) =
                 crate::api::start(settings, store.clone(), shared_config, api_stopped).await?;
             state.set_modems(gateway.modem_handles());
+            state.set_live(gateway.live());
             Some((state, server))
         }
         None => None,

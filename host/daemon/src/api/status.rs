@@ -10,29 +10,11 @@ use serde_json::{Value, json};
 
 use super::tokens::{Scope, TokenEntry};
 use super::{ApiError, Shared, need};
+use crate::live::modem_state as state_name;
 
 /// `GET /healthz`: the process answers.
 pub(super) async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
-}
-
-/// `(name, detail)` of a modem state.
-fn state_name(state: &ModemState) -> (&'static str, Option<String>) {
-    match state {
-        ModemState::Connecting => ("connecting", None),
-        ModemState::Initializing => ("initializing", None),
-        ModemState::Ready => ("ready", None),
-        ModemState::Reconnecting { attempt, retry_in } => (
-            "reconnecting",
-            Some(format!(
-                "attempt {attempt}, next in {} s",
-                retry_in.as_secs()
-            )),
-        ),
-        ModemState::Failed(why) => ("failed", Some(why.clone())),
-        ModemState::Stopped => ("stopped", None),
-        _ => ("unknown", None),
-    }
 }
 
 /// `GET /readyz`: 200 when the store takes a write and every modem is

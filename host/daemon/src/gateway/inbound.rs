@@ -114,6 +114,7 @@ pub(super) async fn modem_events(
     store: Arc<dyn Store>,
     writer: InboundWriter,
     route: mpsc::UnboundedSender<Routable>,
+    live: crate::live::Live,
 ) {
     while let Some(event) = events.recv().await {
         let now = now_ms();
@@ -267,10 +268,18 @@ pub(super) async fn modem_events(
                 None
             }
         };
-        if let Some(routable) = routable
-            && route.send(routable).is_err()
-        {
-            return;
+        if let Some(routable) = routable {
+            let stored = match routable.stored {
+                Stored::Inbox(id) | Stored::Call(id) => Some(id),
+                Stored::Nothing => None,
+            };
+            if let Some(event) = crate::live::of_event(&routable.event, stored) {
+                // Nobody listening is fine.
+                let _ = live.send(event);
+            }
+            if route.send(routable).is_err() {
+                return;
+            }
         }
     }
 }

@@ -83,6 +83,7 @@ pub(super) fn spawn(
     modems: Vec<ModemHandle>,
     store: Arc<dyn Store>,
     stopped: watch::Receiver<bool>,
+    live: crate::live::Live,
 ) -> Vec<JoinHandle<()>> {
     let in_flight: Arc<Vec<AtomicUsize>> =
         Arc::new(modems.iter().map(|_| AtomicUsize::new(0)).collect());
@@ -108,6 +109,7 @@ pub(super) fn spawn(
         store.clone(),
         in_flight.clone(),
         room.clone(),
+        live,
     )));
     tasks.push(tokio::spawn(dispatcher(
         config, modems, queues, store, in_flight, room, stopped,
@@ -319,11 +321,29 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutco
 const FIRST_COMMIT_RETRY: Duration = Duration::from_millis(100);
 const MAX_COMMIT_RETRY: Duration = Duration::from_secs(5);
 
+/// The live event for a committed send outcome (a postponed row did not
+/// change).
+fn outcome_event(id: i64, outcome: &SendOutcome) -> Option<crate::live::LiveEvent> {
+    let (status, modem, detail) = match outcome {
+        SendOutcome::Sent { modem, .. } => ("sent", Some(modem.clone()), None),
+        SendOutcome::Retry { error, .. } => ("queued", None, Some(error.clone())),
+        SendOutcome::Failed { error } => ("failed", None, Some(error.clone())),
+        SendOutcome::Postpone { .. } => return None,
+    };
+    Some(crate::live::LiveEvent::Outbound {
+        id: format!("out-{id}"),
+        status: status.into(),
+        modem,
+        detail,
+    })
+}
+
 async fn completer(
     mut done: mpsc::UnboundedReceiver<Done>,
     store: Arc<dyn Store>,
     in_flight: Arc<Vec<AtomicUsize>>,
     room: Arc<Notify>,
+    live: crate::live::Live,
 ) {
     let mut batch = Vec::new();
     while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
@@ -345,6 +365,12 @@ async fn completer(
             let attempt = outcomes.clone();
             match blocking(&store, move |s| s.complete_batch(&attempt, now_ms())).await {
                 Ok(applied) => {
+                    for ((id, _, outcome), applied) in outcomes.iter().zip(&applied) {
+                        if let Some(event) = applied.then(|| outcome_event(*id, outcome)).flatten()
+                        {
+                            let _ = live.send(event);
+                        }
+                    }
                     let stale = applied.iter().filter(|applied| !**applied).count();
                     if stale > 0 {
                         tracing::warn!(

@@ -633,6 +633,40 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
         .unwrap()
         .trim()
         .to_string();
+    // Live events: the modems first, then what happens.
+    let mut events = std::net::TcpStream::connect(&address).unwrap();
+    {
+        use std::io::Write;
+        write!(
+            events,
+            "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {sender}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+    }
+    events
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut seen = String::new();
+    let mut read_events = |until: &str| {
+        use std::io::Read;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut buffer = [0u8; 4096];
+        while !seen.contains(until) {
+            assert!(
+                Instant::now() < deadline,
+                "no {until:?} in the event stream:\n{seen}"
+            );
+            if let Ok(n) = events.read(&mut buffer) {
+                seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        }
+        seen.clone()
+    };
+    let start = read_events("event: modem");
+    assert!(
+        start.contains(r#""name":"gsm0","state":"ready""#),
+        "{start}"
+    );
     let body = r#"{"to":"+420601234567","text":"from the API","key":"k1"}"#;
     let (status, queued) = api_call(&address, "POST", "/api/v1/messages", &sender, Some(body));
     assert_eq!(status, 202, "{queued}");
@@ -642,6 +676,10 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
             .then_some(())
     });
     let id = queued["id"].as_str().unwrap();
+    read_events(&format!(r#""id":"{id}","status":"sent""#));
+    phone_sends(&sim, "+420601234567", "+420777000001", "live?");
+    let seen = read_events(r#""text":"live?""#);
+    assert!(seen.contains("event: sms"), "{seen}");
     let (_, message) = api_call(
         &address,
         "GET",
