@@ -165,7 +165,7 @@ impl IntoResponse for ApiError {
 }
 
 /// A JSON body, or a 400 naming the field that is wrong.
-pub(crate) struct Body<T>(T);
+pub(crate) struct Body<T>(pub(crate) T);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Body<T> {
     type Rejection = ApiError;
@@ -256,6 +256,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/messages/{id}", get(messages::show))
         .route("/calls", get(messages::calls))
         .route("/modems", get(status::modems))
+        .route("/modems/{name}/ussd", post(status::ussd))
         .route("/events", get(events::stream))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
         .layer(axum::middleware::from_fn_with_state(

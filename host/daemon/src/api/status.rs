@@ -87,3 +87,54 @@ pub(super) async fn modems(
     }
     Ok(Json(json!({ "modems": answer })))
 }
+
+/// `POST /api/v1/modems/{name}/ussd`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UssdRequest {
+    code: String,
+}
+
+/// Runs a USSD code (`*100#`) on a modem and answers with the network's
+/// reply.
+pub(super) async fn ussd(
+    State(state): State<Shared>,
+    Extension(token): Extension<TokenEntry>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    body: Result<super::Body<UssdRequest>, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    need(&token, Scope::Send)?;
+    let super::Body(request) = body?;
+    let code = request.code.trim();
+    if code.is_empty()
+        || code.len() > 64
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '*' | '#' | '+'))
+    {
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "code",
+            "a USSD code is digits, * and # (like *100#)",
+        ));
+    }
+    let handle = state
+        .modems()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, h)| h)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no modem called {name:?}")))?;
+    match tokio::time::timeout(Duration::from_secs(40), handle.ussd(code)).await {
+        Ok(Ok(answer)) => Ok(Json(
+            json!({ "modem": name, "code": code, "answer": answer }),
+        )),
+        Ok(Err(why)) => Err(ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("the modem could not run it: {why}"),
+        )),
+        Err(_) => Err(ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "no answer from the network in 40 s",
+        )),
+    }
+}

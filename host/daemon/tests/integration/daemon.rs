@@ -701,6 +701,31 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
             .unwrap()
             >= 1
     );
+    let (status, ussd) = api_call(
+        &address,
+        "POST",
+        "/api/v1/modems/gsm0/ussd",
+        &sender,
+        Some(r#"{"code":"*100#"}"#),
+    );
+    assert_eq!(status, 200, "{ussd}");
+    assert_eq!(ussd["answer"], "Your balance is 12.50 EUR");
+    let (status, _) = api_call(
+        &address,
+        "POST",
+        "/api/v1/modems/gsm9/ussd",
+        &sender,
+        Some(r#"{"code":"*100#"}"#),
+    );
+    assert_eq!(status, 404);
+    let (status, bad) = api_call(
+        &address,
+        "POST",
+        "/api/v1/modems/gsm0/ussd",
+        &sender,
+        Some(r#"{"code":"rm -rf"}"#),
+    );
+    assert_eq!((status, bad["field"].as_str()), (400, Some("code")));
     // A token added later works after SIGHUP.
     let reader = token(&["--scope", "read"]);
     assert_eq!(
