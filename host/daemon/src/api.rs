@@ -11,6 +11,7 @@
 
 mod events;
 mod messages;
+mod metrics;
 mod status;
 pub(crate) mod tokens;
 
@@ -46,6 +47,8 @@ pub(crate) struct ApiState {
     address: RwLock<Option<std::net::SocketAddr>>,
     /// The gateway's live events.
     live: RwLock<Option<crate::live::Live>>,
+    /// The connectors' statistics.
+    connectors: RwLock<crate::gateway::ConnectorStatsMap>,
 }
 
 impl ApiState {
@@ -59,6 +62,7 @@ impl ApiState {
             limiters: Mutex::new(HashMap::new()),
             address: RwLock::new(None),
             live: RwLock::new(None),
+            connectors: RwLock::new(Default::default()),
         })
     }
 
@@ -79,6 +83,18 @@ impl ApiState {
     /// The gateway's live events (one bus for the life of the daemon).
     pub(crate) fn set_live(&self, live: crate::live::Live) {
         *self.live.write().unwrap_or_else(|e| e.into_inner()) = Some(live);
+    }
+
+    /// The connectors now running.
+    pub(crate) fn set_connectors(&self, connectors: crate::gateway::ConnectorStatsMap) {
+        *self.connectors.write().unwrap_or_else(|e| e.into_inner()) = connectors;
+    }
+
+    fn connectors(&self) -> crate::gateway::ConnectorStatsMap {
+        self.connectors
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The modems now running.
@@ -234,6 +250,15 @@ async fn authenticate(State(state): State<Shared>, mut request: Request, next: N
     }
 }
 
+/// A connector world as the API and the metrics name it.
+fn world_kind(world: plutanium_runtime::World) -> &'static str {
+    match world {
+        plutanium_runtime::World::Source => "source",
+        plutanium_runtime::World::Sink => "sink",
+        plutanium_runtime::World::Processor => "processor",
+    }
+}
+
 /// A 403 unless `token` has `scope`.
 fn need(token: &TokenEntry, scope: Scope) -> Result<(), ApiError> {
     if token.allows(scope) {
@@ -258,7 +283,14 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/modems", get(status::modems))
         .route("/modems/{name}/ussd", post(status::ussd))
         .route("/events", get(events::stream))
+        .route("/connectors", get(status::connectors))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authenticate,
+        ));
+    let metrics = Router::new()
+        .route("/metrics", get(metrics::metrics))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authenticate,
@@ -267,6 +299,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/healthz", get(status::healthz))
         .route("/readyz", get(status::readyz))
         .nest("/api/v1", v1)
+        .merge(metrics)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }

@@ -212,6 +212,7 @@ routes:
             .context("pass --api ADDRESS")?;
     api_state.set_modems(gateway.modem_handles());
     api_state.set_live(gateway.live());
+    api_state.set_connectors(gateway.connector_stats());
     let api_address = api_state.local_address();
 
     let listener = tokio::net::TcpListener::bind(args.control)

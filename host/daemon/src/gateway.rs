@@ -136,7 +136,13 @@ pub(crate) struct Prepared {
     /// What each connector was prepared from, for the next reload.
     identities: HashMap<String, ConnectorIdentity>,
     modems: Vec<ModemPlan>,
+    /// The statistics of the connectors loaded here.
+    stats: ConnectorStatsMap,
 }
+
+/// Each connector's world and statistics, by name.
+pub(crate) type ConnectorStatsMap =
+    std::collections::BTreeMap<String, (World, plutanium_runtime::StatsHandle)>;
 
 /// A connector's config and a hash of its component: equal identities mean
 /// a reload need not restart it.
@@ -230,6 +236,7 @@ impl Prepared {
         let mut sources = Vec::new();
         let mut reused = Vec::new();
         let mut identities = HashMap::new();
+        let mut stats = ConnectorStatsMap::new();
         for connector in &config.connectors {
             let bytes = match &connector.component {
                 ComponentRef::Name(name) => catalog
@@ -267,6 +274,10 @@ impl Prepared {
                 &bytes,
                 config.default_country.as_deref(),
             )?;
+            stats.insert(
+                connector.name.clone(),
+                (loaded.world(), loaded.stats_handle()),
+            );
             match loaded.world() {
                 World::Processor => {
                     processors.insert(connector.name.clone(), Box::new(loaded));
@@ -288,6 +299,7 @@ impl Prepared {
             reused,
             identities,
             modems,
+            stats,
         })
     }
 }
@@ -380,6 +392,8 @@ pub(crate) struct Gateway {
     source_tasks: Vec<JoinHandle<Connector>>,
     /// Live events, for the API; the same bus across reloads.
     live: crate::live::Live,
+    /// The connectors' statistics.
+    stats: ConnectorStatsMap,
 }
 
 /// What a reload keeps from the gateway it replaces.
@@ -393,6 +407,7 @@ struct Kept {
     inbound_writer: inbound::InboundWriter,
     router: RouterState,
     live: crate::live::Live,
+    stats: ConnectorStatsMap,
 }
 
 impl Gateway {
@@ -448,6 +463,7 @@ impl Gateway {
             reused,
             identities,
             modems: plans,
+            mut stats,
         } = prepared;
         let (stop, stopped) = watch::channel(false);
         let (mut kept_processors, mut kept_sinks, mut kept_sources) = match &mut kept {
@@ -458,8 +474,15 @@ impl Gateway {
             ),
             None => Default::default(),
         };
+        let kept_stats = kept
+            .as_mut()
+            .map(|kept| std::mem::take(&mut kept.stats))
+            .unwrap_or_default();
         for (connector, bytes) in reused {
             let name = connector.name.clone();
+            if let Some(handle) = kept_stats.get(&name) {
+                stats.insert(name.clone(), handle.clone());
+            }
             if let Some(processor) = kept_processors.remove(&name) {
                 processors.insert(name, processor);
             } else if let Some(sink) = kept_sinks.remove(&name) {
@@ -475,15 +498,18 @@ impl Gateway {
                     &bytes,
                     config.default_country.as_deref(),
                 ) {
-                    Ok(loaded) => match loaded.world() {
-                        World::Processor => {
-                            processors.insert(name, Box::new(loaded));
+                    Ok(loaded) => {
+                        stats.insert(name.clone(), (loaded.world(), loaded.stats_handle()));
+                        match loaded.world() {
+                            World::Processor => {
+                                processors.insert(name, Box::new(loaded));
+                            }
+                            World::Sink => {
+                                sinks.insert(name, Box::new(loaded));
+                            }
+                            World::Source => sources.push((connector, loaded)),
                         }
-                        World::Sink => {
-                            sinks.insert(name, Box::new(loaded));
-                        }
-                        World::Source => sources.push((connector, loaded)),
-                    },
+                    }
                     Err(e) => {
                         tracing::error!(error = %format!("{e:#}"), "a connector did not start again")
                     }
@@ -594,6 +620,7 @@ impl Gateway {
             stop,
             tasks,
             live,
+            stats,
         }
     }
 
@@ -602,6 +629,11 @@ impl Gateway {
     /// finishes its event and leaves the rest to the store. Then each modem
     /// finishes its AT command and stops. Tasks still running after
     /// [`STOP_DEADLINE`] are aborted.
+    /// The connectors' worlds and statistics, by name.
+    pub(crate) fn connector_stats(&self) -> ConnectorStatsMap {
+        self.stats.clone()
+    }
+
     /// The live event bus (the same one across reloads).
     pub(crate) fn live(&self) -> crate::live::Live {
         self.live.clone()
@@ -685,6 +717,7 @@ impl Gateway {
             inbound_writer: self.inbound_writer,
             router,
             live: self.live,
+            stats: self.stats,
         }
     }
 }

@@ -2,6 +2,10 @@
 //! whoever listens (the API's Server-Sent Events). A listener that falls
 //! behind loses the oldest events, never slows the gateway.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
 use plutanium_core::{DeliveryState, Event};
 use plutanium_modem::ModemState;
 use serde::Serialize;
@@ -46,12 +50,78 @@ pub(crate) enum LiveEvent {
     },
 }
 
-/// Where live events go.
-pub(crate) type Live = broadcast::Sender<LiveEvent>;
+/// Where live events go, and the gateway's running measurements (the same
+/// for the life of the daemon, across reloads).
+#[derive(Clone, Debug)]
+pub(crate) struct Live {
+    events: broadcast::Sender<LiveEvent>,
+    /// How long a modem took to send a message (every part), seconds.
+    pub(crate) send_seconds: Arc<Histogram>,
+}
+
+impl Live {
+    /// Publishes `event`; nobody listening is fine.
+    pub(crate) fn send(&self, event: LiveEvent) {
+        let _ = self.events.send(event);
+    }
+
+    /// Listens from now on.
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.events.subscribe()
+    }
+}
 
 /// A new bus; it keeps the newest 1024 events for slow listeners.
 pub(crate) fn channel() -> Live {
-    broadcast::channel(1024).0
+    Live {
+        events: broadcast::channel(1024).0,
+        send_seconds: Arc::new(Histogram::default()),
+    }
+}
+
+/// Upper bounds of [`Histogram`]'s buckets, in seconds.
+pub(crate) const SEND_BUCKETS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
+
+/// A Prometheus-style histogram over [`SEND_BUCKETS`], lock-free.
+#[derive(Debug, Default)]
+pub(crate) struct Histogram {
+    /// Non-cumulative counts per bucket, the last one for +Inf.
+    buckets: [AtomicU64; SEND_BUCKETS.len() + 1],
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    /// Counts one observation.
+    pub(crate) fn observe(&self, took: Duration) {
+        let seconds = took.as_secs_f64();
+        let bucket = SEND_BUCKETS
+            .iter()
+            .position(|&bound| seconds <= bound)
+            .unwrap_or(SEND_BUCKETS.len());
+        self.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        self.sum_micros.fetch_add(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Cumulative counts per bucket (the last is the total) and the sum
+    /// in seconds.
+    pub(crate) fn snapshot(&self) -> (Vec<u64>, f64) {
+        let mut total = 0;
+        let cumulative = self
+            .buckets
+            .iter()
+            .map(|b| {
+                total += b.load(Ordering::Relaxed);
+                total
+            })
+            .collect();
+        (
+            cumulative,
+            self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6,
+        )
+    }
 }
 
 /// The live event for a routed gateway event, when there is one.
@@ -109,7 +179,7 @@ pub(crate) fn modem_state(state: &ModemState) -> (&'static str, Option<String>) 
 pub(crate) async fn watch_modem(name: String, mut state: watch::Receiver<ModemState>, live: Live) {
     loop {
         let (text, detail) = modem_state(&state.borrow_and_update());
-        let _ = live.send(LiveEvent::Modem {
+        live.send(LiveEvent::Modem {
             name: name.clone(),
             state: text.into(),
             detail,

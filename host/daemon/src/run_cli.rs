@@ -81,6 +81,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
                 crate::api::start(settings, store.clone(), shared_config, api_stopped).await?;
             state.set_modems(gateway.modem_handles());
             state.set_live(gateway.live());
+            state.set_connectors(gateway.connector_stats());
             Some((state, server))
         }
         None => None,
@@ -131,6 +132,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
                         gateway = gateway.reload(prepared, None).await;
                         if let Some((state, _)) = &api {
                             state.update(Arc::new(new_config), gateway.modem_handles());
+                            state.set_connectors(gateway.connector_stats());
                             crate::api::reload_tokens(state, api_config.as_ref());
                         }
                         tracing::info!("reloaded");

@@ -448,7 +448,7 @@ impl Runtime {
             kv: self.kv.clone(),
             engine: self.engine.clone(),
             instance: None,
-            stats: ConnectorStats::default(),
+            stats: Arc::new(std::sync::Mutex::new(ConnectorStats::default())),
             consecutive_traps: 0,
             not_before: None,
         })
@@ -496,7 +496,9 @@ pub struct Connector {
     kv: Arc<dyn KvStore>,
     engine: Engine,
     instance: Option<(Store<HostState>, WorldInstance)>,
-    stats: ConnectorStats,
+    /// Shared with [`Connector::stats_handle`]'s holders (the daemon's
+    /// metrics and API).
+    stats: Arc<std::sync::Mutex<ConnectorStats>>,
     consecutive_traps: u32,
     not_before: Option<std::time::Instant>,
 }
@@ -537,10 +539,31 @@ impl ConnectorStats {
     }
 }
 
+/// Reads a connector's statistics (see [`Connector::stats_handle`]).
+#[derive(Clone, Debug)]
+pub struct StatsHandle(Arc<std::sync::Mutex<ConnectorStats>>);
+
+impl StatsHandle {
+    /// The statistics now.
+    pub fn get(&self) -> ConnectorStats {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
 impl Connector {
     /// What the connector has done so far.
-    pub fn stats(&self) -> &ConnectorStats {
-        &self.stats
+    pub fn stats(&self) -> ConnectorStats {
+        self.stats_handle().get()
+    }
+
+    /// A handle that reads this connector's statistics from anywhere, for
+    /// as long as it lives (a reload that keeps the connector keeps them).
+    pub fn stats_handle(&self) -> StatsHandle {
+        StatsHandle(self.stats.clone())
+    }
+
+    fn record(&self, change: impl FnOnce(&mut ConnectorStats)) {
+        change(&mut self.stats.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
     /// The connector's name.
@@ -607,7 +630,7 @@ impl Connector {
                 if now < not_before {
                     return Err(CallError::Backoff(not_before - now));
                 }
-                self.stats.restarts += 1;
+                self.record(|s| s.restarts += 1);
             }
             let mut store = self.new_store();
             store.set_epoch_deadline(ticks);
@@ -630,7 +653,7 @@ impl Connector {
                 Ok(instance) => instance,
                 Err(e) => {
                     // A start that traps is a trap: the same backoff applies.
-                    self.stats.traps += 1;
+                    self.record(|s| s.traps += 1);
                     let wait = self.schedule_restart();
                     tracing::warn!(connector = %self.name, error = %format!("{e:#}"), ?wait, "connector failed to start; retrying after a pause");
                     return Err(CallError::Trap(format!("instantiation failed: {e:#}")));
@@ -684,8 +707,11 @@ impl Connector {
         started: std::time::Instant,
         result: wasmtime::Result<Result<T, ConnectorError>>,
     ) -> Result<T, CallError> {
-        self.stats.calls += 1;
-        self.stats.record_latency(started.elapsed());
+        let elapsed = started.elapsed();
+        self.record(|s| {
+            s.calls += 1;
+            s.record_latency(elapsed);
+        });
         match result {
             Ok(Ok(value)) => {
                 self.consecutive_traps = 0;
@@ -695,7 +721,7 @@ impl Connector {
             Ok(Err(e)) => {
                 self.consecutive_traps = 0;
                 self.not_before = None;
-                self.stats.errors += 1;
+                self.record(|s| s.errors += 1);
                 Err(CallError::Connector(e))
             }
             Err(trap) => {
@@ -706,15 +732,15 @@ impl Connector {
                 tracing::warn!(connector = %self.name, error = %format!("{trap:#}"), ?wait, "connector trapped; restarting after a pause");
                 match trap.downcast_ref::<wasmtime::Trap>() {
                     Some(wasmtime::Trap::Interrupt) => {
-                        self.stats.deadlines += 1;
+                        self.record(|s| s.deadlines += 1);
                         Err(CallError::Deadline(self.config.call_deadline))
                     }
                     Some(wasmtime::Trap::OutOfFuel) => {
-                        self.stats.traps += 1;
+                        self.record(|s| s.traps += 1);
                         Err(CallError::OutOfFuel)
                     }
                     _ => {
-                        self.stats.traps += 1;
+                        self.record(|s| s.traps += 1);
                         Err(CallError::Trap(format!("{trap:#}")))
                     }
                 }

@@ -26,7 +26,8 @@ mod state;
 
 pub use connector::{
     Action, Call, CallError, Connector, ConnectorError, ConnectorStats, Event, Grants, Inspection,
-    LATENCY_BUCKETS_MICROS, LoadError, Outbound, Runtime, RuntimeConfig, SendOptions, Sms, World,
+    LATENCY_BUCKETS_MICROS, LoadError, Outbound, Runtime, RuntimeConfig, SendOptions, Sms,
+    StatsHandle, World,
 };
 pub use grants::{HostPolicy, InvalidHostEntry, OAuthGrant, TokenProvider};
 pub use kv::{KvError, KvHandle, KvStore, MemoryKv};

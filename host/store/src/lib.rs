@@ -34,5 +34,5 @@ pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
 pub use outbox::{
     Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };
-pub use store::{PRUNE_BATCH, SqliteStore, StoreStats};
+pub use store::{MessageCount, PRUNE_BATCH, SqliteStore, StoreStats};
 pub use store_trait::Store;

@@ -291,4 +291,53 @@ impl SqliteStore {
             Ok(stats)
         })
     }
+
+    /// The messages in the log by direction, status and modem: outbound
+    /// rows by state and the modem that sent them (empty when none yet),
+    /// inbound messages (`received`) by the modem they came in on.
+    pub fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError> {
+        self.with(|conn| {
+            let mut counts = Vec::new();
+            let mut stmt = conn.prepare(
+                "SELECT state, COALESCE(sent_by, ''), COUNT(*) FROM outbox GROUP BY state, sent_by",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok(MessageCount {
+                    direction: "out",
+                    status: row.get(0)?,
+                    modem: row.get(1)?,
+                    count: row.get::<_, i64>(2)? as u64,
+                })
+            })?;
+            for row in rows {
+                counts.push(row?);
+            }
+            let mut stmt = conn.prepare("SELECT modem, COUNT(*) FROM inbox GROUP BY modem")?;
+            let rows = stmt.query_map([], |row| {
+                Ok(MessageCount {
+                    direction: "in",
+                    status: "received".into(),
+                    modem: row.get(0)?,
+                    count: row.get::<_, i64>(1)? as u64,
+                })
+            })?;
+            for row in rows {
+                counts.push(row?);
+            }
+            Ok(counts)
+        })
+    }
+}
+
+/// How many messages of one kind the log holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageCount {
+    /// `in` or `out`.
+    pub direction: &'static str,
+    /// The outbox state, or `received`.
+    pub status: String,
+    /// The modem (empty for outbound rows not sent yet).
+    pub modem: String,
+    /// How many.
+    pub count: u64,
 }

@@ -67,6 +67,8 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError>;
     /// See [`SqliteStore::calls_page`].
     fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError>;
+    /// See [`SqliteStore::message_counts`].
+    fn message_counts(&self) -> Result<Vec<crate::MessageCount>, StoreError>;
     /// See [`SqliteStore::insert_inbound_batch`].
     fn insert_inbound_batch(
         &self,
@@ -186,6 +188,9 @@ impl Store for SqliteStore {
     }
     fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
         SqliteStore::calls_page(self, page)
+    }
+    fn message_counts(&self) -> Result<Vec<crate::MessageCount>, StoreError> {
+        SqliteStore::message_counts(self)
     }
     fn insert_inbound_batch(
         &self,

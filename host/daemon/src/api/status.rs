@@ -138,3 +138,36 @@ pub(super) async fn ussd(
         )),
     }
 }
+
+/// `GET /api/v1/connectors`: each connector's world, calls, errors, traps,
+/// deadlines, restarts and mean call time.
+pub(super) async fn connectors(
+    State(state): State<Shared>,
+    Extension(token): Extension<TokenEntry>,
+) -> Result<Json<Value>, ApiError> {
+    need(&token, Scope::Read)?;
+    let connectors: Vec<Value> = state
+        .connectors()
+        .iter()
+        .map(|(name, (world, handle))| {
+            let s = handle.get();
+            let mean_ms = if s.calls == 0 {
+                0.0
+            } else {
+                s.latency_sum_micros as f64 / s.calls as f64 / 1000.0
+            };
+            json!({
+                "name": name,
+                "world": super::world_kind(*world),
+                "calls": s.calls,
+                "errors": s.errors,
+                "traps": s.traps,
+                "deadlines": s.deadlines,
+                "restarts": s.restarts,
+                "mean_call_ms": (mean_ms * 1000.0).round() / 1000.0,
+                "healthy": s.traps == 0 || s.restarts >= s.traps,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "connectors": connectors })))
+}

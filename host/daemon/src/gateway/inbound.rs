@@ -274,8 +274,7 @@ pub(super) async fn modem_events(
                 Stored::Nothing => None,
             };
             if let Some(event) = crate::live::of_event(&routable.event, stored) {
-                // Nobody listening is fine.
-                let _ = live.send(event);
+                live.send(event);
             }
             if route.send(routable).is_err() {
                 return;

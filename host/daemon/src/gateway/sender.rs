@@ -101,6 +101,7 @@ pub(super) fn spawn(
             rx,
             done_tx.clone(),
             stopped.clone(),
+            live.send_seconds.clone(),
         )));
     }
     drop(done_tx);
@@ -251,6 +252,7 @@ async fn worker(
     mut rows: mpsc::UnboundedReceiver<Claimed>,
     done: mpsc::UnboundedSender<Done>,
     stopped: watch::Receiver<bool>,
+    send_seconds: Arc<crate::live::Histogram>,
 ) {
     while let Some(Claimed { row, lease_until }) = rows.recv().await {
         let outcome = if *stopped.borrow() {
@@ -266,7 +268,12 @@ async fn worker(
                 at: now_ms(),
             }
         } else {
-            send(&handle, &row, max_parts).await
+            let started = std::time::Instant::now();
+            let outcome = send(&handle, &row, max_parts).await;
+            if matches!(outcome, SendOutcome::Sent { .. }) {
+                send_seconds.observe(started.elapsed());
+            }
+            outcome
         };
         let (committed, wait) = oneshot::channel();
         let _ = done.send(Done {
@@ -368,7 +375,7 @@ async fn completer(
                     for ((id, _, outcome), applied) in outcomes.iter().zip(&applied) {
                         if let Some(event) = applied.then(|| outcome_event(*id, outcome)).flatten()
                         {
-                            let _ = live.send(event);
+                            live.send(event);
                         }
                     }
                     let stale = applied.iter().filter(|applied| !**applied).count();

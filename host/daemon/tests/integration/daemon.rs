@@ -580,6 +580,18 @@ fn api_call(
     token: &str,
     body: Option<&str>,
 ) -> (u16, Value) {
+    let (status, text) = api_text(address, method, path, token, body);
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The same, the body as text.
+fn api_text(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&str>,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     let body = body.unwrap_or("");
@@ -593,7 +605,7 @@ fn api_call(
     stream.read_to_string(&mut answer).unwrap();
     let (head, body) = answer.split_once("\r\n\r\n").unwrap();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    (status, body.to_string())
 }
 
 #[test]
@@ -680,6 +692,40 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
     phone_sends(&sim, "+420601234567", "+420777000001", "live?");
     let seen = read_events(r#""text":"live?""#);
     assert!(seen.contains("event: sms"), "{seen}");
+    wait_until("the echo", &mut daemon, || {
+        phone_texts(&sim, "+420601234567")
+            .contains(&"echo: live?".to_string())
+            .then_some(())
+    });
+    let (status, connectors) = api_call(&address, "GET", "/api/v1/connectors", &sender, None);
+    assert_eq!(status, 200, "{connectors}");
+    assert_eq!(connectors["connectors"][0]["name"], "echo");
+    assert_eq!(connectors["connectors"][0]["world"], "processor");
+    assert!(connectors["connectors"][0]["calls"].as_u64().unwrap() >= 1);
+    let (status, metrics) = api_text(&address, "GET", "/metrics", &sender, None);
+    assert_eq!(status, 200, "{metrics}");
+    for expected in [
+        "# TYPE plutanium_send_seconds histogram",
+        r#"plutanium_messages{direction="out",status="#,
+        r#"plutanium_messages{direction="in",status="received",modem="gsm0"} 1"#,
+        r#"plutanium_modem_up{modem="gsm0"} 1"#,
+        r#"plutanium_modem_state{modem="gsm0",state="ready"} 1"#,
+        r#"plutanium_connector_calls_total{connector="echo",world="processor"}"#,
+        r#"plutanium_connector_call_seconds_bucket{connector="echo",le="+Inf"}"#,
+        "plutanium_queue_depth ",
+    ] {
+        assert!(metrics.contains(expected), "{expected} in:\n{metrics}");
+    }
+    let sends = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("plutanium_send_seconds_count "))
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap();
+    assert!(sends >= 2, "the API's message and the echo: {sends}");
+    assert_eq!(
+        api_text(&address, "GET", "/metrics", "plu_nope", None).0,
+        401
+    );
     let (_, message) = api_call(
         &address,
         "GET",
