@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Extension, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -250,6 +250,15 @@ async fn authenticate(State(state): State<Shared>, mut request: Request, next: N
     }
 }
 
+/// The API's description, OpenAPI 3 (kept in step with the routes by a
+/// test).
+pub(crate) const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi(Extension(token): Extension<TokenEntry>) -> Result<Response, ApiError> {
+    need(&token, Scope::Read)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response())
+}
+
 /// A connector world as the API and the metrics name it.
 fn world_kind(world: plutanium_runtime::World) -> &'static str {
     match world {
@@ -284,6 +293,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/modems/{name}/ussd", post(status::ussd))
         .route("/events", get(events::stream))
         .route("/connectors", get(status::connectors))
+        .route("/sms/count", post(messages::count))
+        .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

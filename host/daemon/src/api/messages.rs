@@ -416,3 +416,40 @@ pub(super) async fn calls(
         .collect();
     Ok(Json(json!({ "calls": calls, "next_cursor": next })))
 }
+
+/// `POST /api/v1/sms/count`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CountRequest {
+    text: String,
+    #[serde(default)]
+    encoding: Option<String>,
+}
+
+/// How a text would be sent: the alphabet, the parts, the units used and
+/// the units one part holds — what a sending form shows as you type.
+pub(super) async fn count(
+    Extension(token): Extension<TokenEntry>,
+    body: Result<Body<CountRequest>, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    need(&token, Scope::Read)?;
+    let Body(request) = body?;
+    let encoding = parse_encoding(request.encoding.as_deref().unwrap_or("auto"))
+        .map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, "encoding", e))?;
+    let options = plutanium_sms::EncodeOptions {
+        policy: encoding.policy(),
+        ..plutanium_sms::EncodeOptions::default()
+    };
+    let counted = plutanium_sms::count(&request.text, &options)
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "text", e.to_string()))?;
+    Ok(Json(json!({
+        "encoding": match counted.alphabet {
+            plutanium_sms::Alphabet::Gsm7 => "gsm7",
+            plutanium_sms::Alphabet::Ucs2 => "ucs2",
+            _ => "8bit",
+        },
+        "parts": counted.parts,
+        "units": counted.units,
+        "per_part": counted.per_part,
+    })))
+}

@@ -347,3 +347,113 @@ async fn the_log_reads_in_pages_and_one_message_whole() {
     );
     let _ = &api.state;
 }
+
+/// `(METHOD, path)` of every route `api.rs` builds, read from its source:
+/// the routes inside `let v1 = …;` are under `/api/v1`.
+fn routes_in_source() -> std::collections::BTreeSet<(String, String)> {
+    let source = include_str!("../api.rs");
+    let v1_start = source.find("let v1 = Router::new()").unwrap();
+    let v1_end = v1_start + source[v1_start..].find(';').unwrap();
+    let mut routes = std::collections::BTreeSet::new();
+    for (at, _) in source.match_indices(".route(\"") {
+        let rest = &source[at + 8..];
+        let path = &rest[..rest.find('"').unwrap()];
+        let line = &rest[..rest.find('\n').unwrap()];
+        let prefix = if (v1_start..v1_end).contains(&at) {
+            "/api/v1"
+        } else {
+            ""
+        };
+        for method in ["get", "post", "put", "delete", "patch"] {
+            if line.contains(&format!("{method}(")) {
+                routes.insert((method.to_uppercase(), format!("{prefix}{path}")));
+            }
+        }
+    }
+    routes
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_only_them() {
+    let spec: Value = serde_json::from_str(super::OPENAPI).unwrap();
+    let mut documented = std::collections::BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let built = routes_in_source();
+    assert!(built.len() >= 12, "{built:?}");
+    assert_eq!(documented, built, "openapi.json and api.rs disagree");
+    // And every documented route answers (not 404/405) with a full token.
+    let api = start().await;
+    for (method, path) in &documented {
+        let path = path.replace("{id}", "out-1").replace("{name}", "gsm0");
+        if path == "/api/v1/events" {
+            continue; // a stream: it does not end
+        }
+        let body = (method == "POST").then_some("{}");
+        let (status, _, _) = call(api.address, method, &path, Some(&api.sender), body).await;
+        assert!(
+            ![404, 405].contains(&status)
+                || path.ends_with("out-1")
+                || path.contains("/modems/gsm0"),
+            "{method} {path}: {status}"
+        );
+    }
+    let (status, _, served) = call(
+        api.address,
+        "GET",
+        "/api/v1/openapi.json",
+        Some(&api.reader),
+        None,
+    )
+    .await;
+    assert_eq!((status, served["openapi"].as_str()), (200, Some("3.0.3")));
+}
+
+#[tokio::test]
+async fn a_text_is_counted_as_it_would_be_sent() {
+    let api = start().await;
+    let token = Some(api.reader.as_str());
+    let (status, _, count) = api
+        .post("/api/v1/sms/count", token, r#"{"text":"Hello"}"#)
+        .await;
+    assert_eq!(status, 200, "{count}");
+    assert_eq!(
+        (count["encoding"].as_str(), count["parts"].as_u64()),
+        (Some("gsm7"), Some(1))
+    );
+    let long = "ž".repeat(71);
+    let (_, _, count) = api
+        .post(
+            "/api/v1/sms/count",
+            token,
+            &format!(r#"{{"text":"{long}"}}"#),
+        )
+        .await;
+    assert_eq!(
+        (count["encoding"].as_str(), count["parts"].as_u64()),
+        (Some("ucs2"), Some(2))
+    );
+    assert_eq!(count["per_part"], 67);
+    let (_, _, stripped) = api
+        .post(
+            "/api/v1/sms/count",
+            token,
+            &format!(r#"{{"text":"{long}","encoding":"gsm7-strip"}}"#),
+        )
+        .await;
+    assert_eq!(
+        (stripped["encoding"].as_str(), stripped["parts"].as_u64()),
+        (Some("gsm7"), Some(1))
+    );
+    let (status, _, bad) = api
+        .post(
+            "/api/v1/sms/count",
+            token,
+            r#"{"text":"x","encoding":"morse"}"#,
+        )
+        .await;
+    assert_eq!((status, bad["field"].as_str()), (400, Some("encoding")));
+}
