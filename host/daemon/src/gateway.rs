@@ -777,6 +777,8 @@ pub(crate) fn check_runnable(config: &Config, in_process: bool) -> Result<()> {
 }
 
 #[cfg(test)]
+mod api_load_tests;
+#[cfg(test)]
 mod gmail_tests;
 #[cfg(test)]
 mod tests {
