@@ -3,7 +3,6 @@
 //! phone, and nothing may fail with a 5xx.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use plutanium_modem_sim::ModemConfig;
 use plutanium_store::Store;
@@ -38,8 +37,8 @@ async fn thousands_of_api_sends_from_32_clients_all_reach_the_phones() {
     let (sim, dir, store) = fixture(41);
     for n in 1..4 {
         sim.add_modem(ModemConfig::new(
-            &format!("gsm{n}"),
-            &format!("+42077700000{n}"),
+            format!("gsm{n}"),
+            format!("+42077700000{n}"),
         ))
         .unwrap();
     }
