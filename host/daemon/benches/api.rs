@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{BIN, start_daemon, start_sim};
-use plutanium_store::{SqliteStore, Store};
+use plutanium_store::SqliteStore;
 
 const CLIENTS: usize = 32;
 
