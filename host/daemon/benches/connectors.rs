@@ -21,6 +21,19 @@ use common::{Sim, http, memory_kib, start_daemon, start_sim};
 const MODEM: &str = "+420777000001";
 const OWNER: &str = "+420777999999";
 
+/// `plutanium sim` with gsm0 on TCP and the fake Gmail.
+fn sim_with_gmail() -> Sim {
+    start_sim(
+        0,
+        &[
+            "--modem",
+            &format!("gsm0={MODEM}@tcp://127.0.0.1:0"),
+            "--fake-gmail",
+            "127.0.0.1:0",
+        ],
+    )
+}
+
 fn base_config(dir: &Path, sim: &Sim) -> String {
     let credentials = dir.join("gmail-oauth.json");
     std::fs::write(
@@ -69,15 +82,7 @@ fn wait(what: &str, mut done: impl FnMut() -> bool) {
 
 /// Email → SMS latencies, in ms, sorted.
 fn email_latency(emails: usize) -> Vec<f64> {
-    let sim = start_sim(
-        0,
-        &[
-            "--modem",
-            &format!("gsm0={MODEM}@tcp://127.0.0.1:0"),
-            "--fake-gmail",
-            "127.0.0.1:0",
-        ],
-    );
+    let sim = sim_with_gmail();
     let dir = tempfile::tempdir().unwrap();
     let (grant, api) = google(dir.path(), &sim);
     let config = base_config(dir.path(), &sim)
@@ -112,15 +117,7 @@ fn email_latency(emails: usize) -> Vec<f64> {
 /// `connectors:`) and `routes`, after `exercise` has made every connector
 /// run once, in KiB.
 fn settled_rss(connectors: &str, routes: &str, exercise: &dyn Fn(&Sim)) -> u64 {
-    let sim = start_sim(
-        0,
-        &[
-            "--modem",
-            &format!("gsm0={MODEM}@tcp://127.0.0.1:0"),
-            "--fake-gmail",
-            "127.0.0.1:0",
-        ],
-    );
+    let sim = sim_with_gmail();
     let dir = tempfile::tempdir().unwrap();
     let mut config = base_config(dir.path(), &sim);
     let (grant, api) = google(dir.path(), &sim);

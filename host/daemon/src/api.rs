@@ -69,7 +69,7 @@ impl ApiState {
     /// A new config (after a reload) and the modems it runs.
     pub(crate) fn update(&self, config: Arc<Config>, modems: Vec<(String, ModemHandle)>) {
         *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
-        *self.modems.write().unwrap_or_else(|e| e.into_inner()) = modems;
+        self.set_modems(modems);
     }
 
     /// Where the API listens (the port it got when asked for port 0).
@@ -191,11 +191,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             Ok(axum::Json(value)) => Ok(Body(value)),
             Err(rejection) => {
                 let text = rejection.body_text();
-                // serde names fields as `name` in its messages.
-                let field = text
-                    .split_once("field `")
-                    .and_then(|(_, rest)| rest.split_once('`'))
-                    .map(|(name, _)| name.to_string());
+                let field = field_named_in(&text);
                 let message = text
                     .trim_start_matches(
                         "Failed to deserialize the JSON body into the target type: ",
@@ -215,6 +211,13 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             }
         }
     }
+}
+
+/// The field a serde error message names (serde writes them as `name`).
+fn field_named_in(text: &str) -> Option<String> {
+    text.split_once("field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name.to_string())
 }
 
 /// Checks the bearer token; the handler finds its entry in the request's

@@ -99,17 +99,8 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
         .await
         .context("cannot start the fake Gmail")?;
     let credentials = data_dir.join("gmail-oauth.json");
-    std::fs::write(
-        &credentials,
-        serde_json::json!({
-            "type": "authorized_user",
-            "client_id": "demo.apps.googleusercontent.com",
-            "client_secret": "demo",
-            "refresh_token": crate::fake_google::REFRESH_TOKEN,
-        })
-        .to_string(),
-    )
-    .with_context(|| format!("cannot write {}", credentials.display()))?;
+    FakeGoogle::write_credentials(&credentials)
+        .with_context(|| format!("cannot write {}", credentials.display()))?;
     // An API token for the demo: its hash in the token file, the token
     // printed for curl.
     let api_token = crate::api::tokens::new_token()?;

@@ -69,6 +69,18 @@ impl FakeGoogle {
         Ok(fake)
     }
 
+    /// Writes an `authorized_user` credentials file whose refresh token
+    /// this fake's endpoint accepts.
+    pub(crate) fn write_credentials(path: &std::path::Path) -> std::io::Result<()> {
+        let json = serde_json::json!({
+            "type": "authorized_user",
+            "client_id": "fake.apps.googleusercontent.com",
+            "client_secret": "fake-secret",
+            "refresh_token": REFRESH_TOKEN,
+        });
+        std::fs::write(path, json.to_string())
+    }
+
     /// The `api_base` for the connectors.
     pub(crate) fn api_base(&self) -> String {
         format!("http://{}/", self.address)
@@ -158,7 +170,7 @@ impl FakeGoogle {
             form.split('&')
                 .filter_map(|p| p.split_once('='))
                 .find(|(k, _)| *k == name)
-                .map(|(_, v)| percent_decode(v))
+                .map(|(_, v)| gmail_api::fake::percent_decode(v))
         };
         let valid = match field("grant_type").as_deref() {
             Some("refresh_token") => field("refresh_token").as_deref() == Some(REFRESH_TOKEN),
@@ -205,29 +217,4 @@ fn jwt_segment(segment: &str) -> Option<String> {
 
 fn json(status: StatusCode, body: String) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
-}
-
-/// A form value, `%XX` and `+` decoded.
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-            (b'+', _) => out.push(b' '),
-            (b, _) => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -378,7 +378,8 @@ fn full(email: &FakeEmail) -> Value {
            "internalDate": email.internal_date.to_string(), "payload": payload})
 }
 
-fn percent_decode(text: &str) -> String {
+/// A URL query or form value, `%XX` and `+` decoded.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -232,10 +232,7 @@ pub(super) async fn list(
     need(&token, Scope::Read)?;
     let Query(query) = query.map_err(|e| {
         let text = e.body_text();
-        let field = text
-            .split_once("field `")
-            .and_then(|(_, r)| r.split_once('`'))
-            .map(|(f, _)| f.to_string());
+        let field = super::field_named_in(&text);
         ApiError {
             field,
             ..ApiError::new(StatusCode::BAD_REQUEST, text)

@@ -10,7 +10,7 @@ use plutanium_modem_sim::Simulator;
 use plutanium_store::SqliteStore;
 
 use super::tests::{config, eventually, fixture, start_on_sim};
-use crate::fake_google::{FakeGoogle, REFRESH_TOKEN};
+use crate::fake_google::FakeGoogle;
 
 /// The gateway's config: gsm0, the gmail source polling every 100 ms
 /// (`extra` adds to its config), OAuth through the fake's token endpoint.
@@ -21,11 +21,7 @@ fn gmail_config(
     more: &str,
 ) -> crate::gateway::Config {
     let credentials = dir.join("gmail-oauth.json");
-    std::fs::write(
-        &credentials,
-        format!(r#"{{"type": "authorized_user", "client_id": "fake.apps.googleusercontent.com", "client_secret": "fake-secret", "refresh_token": "{REFRESH_TOKEN}"}}"#),
-    )
-    .unwrap();
+    FakeGoogle::write_credentials(&credentials).unwrap();
     config(&format!(
         r#"
 default_country: "+420"
@@ -262,13 +258,7 @@ fn google_example(
     let mut config =
         plutanium_core::config::load(&text, &|_| None).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     let credentials = dir.join("gmail-oauth.json");
-    std::fs::write(
-        &credentials,
-        format!(
-            r#"{{"client_id": "c", "client_secret": "s", "refresh_token": "{REFRESH_TOKEN}"}}"#
-        ),
-    )
-    .unwrap();
+    FakeGoogle::write_credentials(&credentials).unwrap();
     for modem in &mut config.modems {
         modem.port = format!("sim://{}", modem.name);
         modem.rate_per_minute = 10_000;

@@ -95,6 +95,25 @@ impl Daemon {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Waits until the daemon, started with `PLUTANIUM_FAILPOINT=failpoint`,
+    /// has aborted there.
+    fn wait_for_failpoint(&mut self, failpoint: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = self.exited() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{failpoint} never hit:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(!status.success(), "{failpoint}: it crashed");
+        assert!(self.log().contains(&format!("failpoint {failpoint}")));
+    }
+
     /// `kill -9`.
     fn kill(mut self) {
         self.child.kill().unwrap();
@@ -408,20 +427,7 @@ fn a_crash_around_the_inbound_commit_answers_exactly_once() {
         let mut crashing =
             Daemon::start(&config, dir.path(), &[("PLUTANIUM_FAILPOINT", failpoint)]);
         phone_sends(&sim, "+420601234567", "+420777000001", "once");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let status = loop {
-            if let Some(status) = crashing.exited() {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{failpoint} never hit:\n{}",
-                crashing.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        assert!(!status.success(), "{failpoint}: it crashed");
-        assert!(crashing.log().contains(&format!("failpoint {failpoint}")));
+        crashing.wait_for_failpoint(failpoint);
 
         let mut daemon = Daemon::start(&config, dir.path(), &[]);
         wait_until("the answer after the restart", &mut daemon, || {
@@ -549,16 +555,7 @@ routes:
         dir.path(),
         &[("PLUTANIUM_FAILPOINT", "after-source-commit")],
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while crashing.exited().is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "never crashed:\n{}",
-            crashing.log()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(crashing.log().contains("failpoint after-source-commit"));
+    crashing.wait_for_failpoint("after-source-commit");
     assert!(ids.iter().all(|id| unread(id)), "nothing acknowledged");
 
     let mut daemon = Daemon::start(&config, dir.path(), &[]);
