@@ -7,7 +7,8 @@
 //! input is a 400 whose JSON names the field; a message the policy refuses
 //! is a 422 that says why; a token over its rate gets 429 with
 //! `Retry-After`. `/api/v1/events` streams live events (Server-Sent
-//! Events) as they are committed.
+//! Events) as they are committed. The web admin ([`crate::web`]) is served
+//! at `/` beside it.
 
 mod events;
 mod messages;
@@ -298,6 +299,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/connectors", get(status::connectors))
         .route("/sms/count", post(messages::count))
         .route("/openapi.json", get(openapi))
+        .route("/token", get(status::token))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -314,6 +316,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/readyz", get(status::readyz))
         .nest("/api/v1", v1)
         .merge(metrics)
+        .merge(crate::web::router())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }

@@ -32,6 +32,7 @@ mod run_cli;
 mod scaffold;
 mod sd_notify;
 mod sim_cli;
+mod web;
 
 use std::process::ExitCode;
 

@@ -235,13 +235,16 @@ impl SqliteStore {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= ?1 AND id < ?2 \
+                 AND (?4 IS NULL OR instr(lower(body), lower(?4)) > 0 \
+                      OR instr(lower(sender), lower(?4)) > 0) \
                  ORDER BY id DESC LIMIT ?3"
             ))?;
             let rows = stmt.query_map(
                 params![
                     page.since as i64,
                     page.before.unwrap_or(i64::MAX),
-                    page.limit
+                    page.limit,
+                    page.search.as_deref(),
                 ],
                 read_inbound,
             )?;
@@ -249,18 +252,21 @@ impl SqliteStore {
         })
     }
 
-    /// A page of the call log, newest first (see [`LogPage`]).
+    /// A page of the call log, newest first (see [`LogPage`]; `search`
+    /// looks at the caller's number).
     pub fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, modem, caller, at FROM calls WHERE at >= ?1 AND id < ?2 \
+                 AND (?4 IS NULL OR instr(lower(coalesce(caller, '')), lower(?4)) > 0) \
                  ORDER BY id DESC LIMIT ?3",
             )?;
             let rows = stmt.query_map(
                 params![
                     page.since as i64,
                     page.before.unwrap_or(i64::MAX),
-                    page.limit
+                    page.limit,
+                    page.search.as_deref(),
                 ],
                 read_call,
             )?;

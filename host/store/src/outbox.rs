@@ -59,8 +59,8 @@ impl OutboxState {
 
 /// Which part of the message log to read: newest first, from `since`
 /// (ms), with ids below `before` (the last id of the previous page), at most
-/// `limit`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `limit`, and only messages whose text or number holds `search`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogPage {
     /// The earliest time, ms since the epoch.
     pub since: Timestamp,
@@ -68,6 +68,9 @@ pub struct LogPage {
     pub before: Option<i64>,
     /// The most rows.
     pub limit: u32,
+    /// Only messages whose text or number (the peer's) contains this,
+    /// ignoring ASCII case.
+    pub search: Option<String>,
 }
 
 impl LogPage {
@@ -77,6 +80,7 @@ impl LogPage {
             since,
             before: None,
             limit,
+            search: None,
         }
     }
 }
@@ -732,14 +736,18 @@ impl SqliteStore {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {COLUMNS} FROM outbox WHERE created_at >= ?1 AND id < ?2 \
-                 AND (?3 IS NULL OR state = ?3) ORDER BY id DESC LIMIT ?4"
+                 AND (?3 IS NULL OR state = ?3) \
+                 AND (?5 IS NULL OR instr(lower(body), lower(?5)) > 0 \
+                      OR instr(lower(to_number), lower(?5)) > 0) \
+                 ORDER BY id DESC LIMIT ?4"
             ))?;
             let rows = stmt.query_map(
                 params![
                     page.since as i64,
                     page.before.unwrap_or(i64::MAX),
                     state.map(OutboxState::name),
-                    page.limit
+                    page.limit,
+                    page.search.as_deref(),
                 ],
                 read_row,
             )?;

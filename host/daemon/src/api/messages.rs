@@ -173,6 +173,8 @@ fn next_serial() -> u64 {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ListQuery {
+    /// Only messages whose text or number holds this.
+    q: Option<String>,
     direction: Option<String>,
     status: Option<String>,
     since: Option<String>,
@@ -199,6 +201,19 @@ fn since(text: Option<&str>) -> Result<u64, ApiError> {
     text.map_or(Ok(0), |t| {
         parse_since(t).map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, "since", e))
     })
+}
+
+/// `q`: words to look for (trimmed; empty is no search).
+fn search(q: Option<String>) -> Result<Option<String>, ApiError> {
+    let q = q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    if q.as_ref().is_some_and(|q| q.chars().count() > 160) {
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "q",
+            "a search is at most 160 characters",
+        ));
+    }
+    Ok(q)
 }
 
 /// A cursor: `in:<id>,out:<id>`, the last id each table gave.
@@ -270,6 +285,7 @@ pub(super) async fn list(
         }
     };
     let (in_before, out_before) = parse_cursor(query.cursor.as_deref())?;
+    let search = search(query.q)?;
     let store = state.store.clone();
     let (inbound, outbound) = blocking(move || {
         let inbound = if want_in {
@@ -277,6 +293,7 @@ pub(super) async fn list(
                 since,
                 before: in_before,
                 limit,
+                search: search.clone(),
             })?
         } else {
             Vec::new()
@@ -287,6 +304,7 @@ pub(super) async fn list(
                     since,
                     before: out_before,
                     limit,
+                    search,
                 },
                 status,
             )?
@@ -370,6 +388,8 @@ pub(super) async fn show(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CallsQuery {
+    /// Only calls from numbers holding this.
+    q: Option<String>,
     since: Option<String>,
     limit: Option<u32>,
     cursor: Option<String>,
@@ -395,12 +415,14 @@ pub(super) async fn calls(
             )
         })?),
     };
+    let search = search(query.q)?;
     let store = state.store.clone();
     let calls = blocking(move || {
         store.calls_page(&LogPage {
             since,
             before,
             limit,
+            search,
         })
     })
     .await?;

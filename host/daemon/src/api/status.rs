@@ -171,3 +171,14 @@ pub(super) async fn connectors(
         .collect();
     Ok(Json(json!({ "connectors": connectors })))
 }
+
+/// `GET /api/v1/token`: the token this request carries (any scope): what a
+/// client, the web admin among them, may do with it.
+pub(super) async fn token(Extension(token): Extension<TokenEntry>) -> Json<Value> {
+    let scopes: Vec<&str> = [(Scope::Send, "send"), (Scope::Read, "read")]
+        .into_iter()
+        .filter(|(scope, _)| token.allows(*scope))
+        .map(|(_, name)| name)
+        .collect();
+    Json(json!({ "name": token.name, "scopes": scopes, "per_minute": token.per_minute }))
+}

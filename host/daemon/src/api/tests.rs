@@ -457,3 +457,98 @@ async fn a_text_is_counted_as_it_would_be_sent() {
         .await;
     assert_eq!((status, bad["field"].as_str()), (400, Some("encoding")));
 }
+
+#[tokio::test]
+async fn the_web_admin_is_served_without_a_token_under_a_strict_policy() {
+    let api = start().await;
+    for (path, content_type, body) in crate::web::FILES {
+        let (status, head, _) = call(api.address, "GET", path, None, None).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("content-type: {content_type}")),
+            "{path}: {head}"
+        );
+        assert!(
+            head.contains(&format!(
+                "content-security-policy: {}",
+                crate::web::CONTENT_SECURITY_POLICY
+            )),
+            "{path}: {head}"
+        );
+        assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+        assert!(head.contains("x-frame-options: deny"), "{head}");
+        assert!(
+            head.contains(&format!("content-length: {}", body.len())),
+            "{head}"
+        );
+    }
+    // The page is only the page: no data without a token.
+    let (status, _, _) = call(api.address, "GET", "/admin/nothing.js", None, None).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_token_tells_its_name_scopes_and_rate() {
+    let api = start().await;
+    let (status, me) = api.get("/api/v1/token", Some(&api.sender)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        me,
+        serde_json::json!({"name": "app", "scopes": ["send", "read"], "per_minute": 5})
+    );
+    let (status, me) = api.get("/api/v1/token", Some(&api.reader)).await;
+    assert_eq!((status, &me["scopes"]), (200, &serde_json::json!(["read"])));
+    assert_eq!(api.get("/api/v1/token", Some("nope")).await.0, 401);
+}
+
+#[tokio::test]
+async fn the_log_is_searched_by_text_and_number() {
+    let api = start().await;
+    for (to, text) in [
+        ("+420601111111", "Lunch at noon?"),
+        ("+420602222222", "NOON is fine"),
+        ("+420603333333", "see you"),
+    ] {
+        let body = serde_json::json!({ "to": to, "text": text }).to_string();
+        assert_eq!(
+            api.post("/api/v1/messages", Some(&api.sender), &body)
+                .await
+                .0,
+            202
+        );
+    }
+    let found = |path: &'static str| {
+        let api = &api;
+        async move {
+            let (status, page) = api.get(path, Some(&api.reader)).await;
+            assert_eq!(status, 200, "{page}");
+            page["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["to"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        found("/api/v1/messages?q=noon").await,
+        ["+420602222222", "+420601111111"]
+    );
+    assert_eq!(
+        found("/api/v1/messages?q=603333&direction=out").await,
+        ["+420603333333"]
+    );
+    assert_eq!(
+        found("/api/v1/messages?q=%20%20").await.len(),
+        3,
+        "a blank search is no search"
+    );
+    let long = format!("/api/v1/messages?q={}", "x".repeat(161));
+    let (status, error) = api.get(&long, Some(&api.reader)).await;
+    assert_eq!((status, error["field"].as_str()), (400, Some("q")));
+    let (status, calls) = api.get("/api/v1/calls?q=601", Some(&api.reader)).await;
+    assert_eq!(
+        (status, calls["calls"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
+}

@@ -665,6 +665,7 @@ fn the_log_is_read_in_pages_newest_first() {
                     since: T0,
                     before,
                     limit: 2,
+                    search: None,
                 },
                 state,
             )
@@ -701,6 +702,7 @@ fn the_log_is_read_in_pages_newest_first() {
             since: T0,
             before: Some(inbound[1].0),
             limit: 2,
+            search: None,
         })
         .unwrap();
     assert_eq!(older.len(), 1);
@@ -708,4 +710,54 @@ fn the_log_is_read_in_pages_newest_first() {
     let calls = store.calls_page(&LogPage::since(T0, 10)).unwrap();
     assert_eq!(calls.len(), 3);
     assert!(calls[0].id > calls[2].id, "newest first");
+}
+
+#[test]
+fn the_log_is_searched_by_text_and_number_ignoring_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    for (key, to, text) in [
+        ("a", "+420777000111", "Meeting at NOON"),
+        ("b", "+420601999888", "lunch?"),
+        ("c", "+420777000111", "100% done"),
+    ] {
+        let mut row = message(key);
+        row.to = to.into();
+        row.text = text.into();
+        store.enqueue(&row, T0).unwrap();
+    }
+    let mut other = inbound("f-other");
+    other.sender = "+420999111222".into();
+    other.text = "see you at noon".into();
+    store.insert_inbound(&other, None, T0).unwrap();
+    store.insert_inbound(&inbound("f-ahoj"), None, T0).unwrap();
+    let search = |text: &str| LogPage {
+        search: Some(text.into()),
+        ..LogPage::since(T0, 10)
+    };
+    let keys = |text: &str| {
+        store
+            .outbound_page(&search(text), None)
+            .unwrap()
+            .iter()
+            .map(|r| r.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys("noon"), ["a"]);
+    assert_eq!(keys("601999"), ["b"]);
+    assert_eq!(keys("0001"), ["c", "a"]);
+    // LIKE's wildcards are plain characters here.
+    assert_eq!(keys("%"), ["c"]);
+    assert_eq!(keys("_"), Vec::<String>::new());
+    let senders = |text: &str| {
+        store
+            .inbound_page(&search(text))
+            .unwrap()
+            .iter()
+            .map(|(_, r)| r.sender.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(senders("NOON"), ["+420999111222"]);
+    assert_eq!(senders("👋"), ["+420601234567"]);
+    assert_eq!(senders("+420"), ["+420601234567", "+420999111222"]);
 }

@@ -1,0 +1,605 @@
+// Plutanium's web admin. It talks to the REST API (/api/v1) with the token
+// the person logs in with, kept in this tab's sessionStorage. No build step,
+// no dependencies, nothing inline: the daemon's Content-Security-Policy
+// allows scripts and styles from this origin only, and Trusted Types are
+// enforced, so text from messages only ever reaches the page as text.
+'use strict';
+
+const TOKEN_KEY = 'plutanium.token';
+const FEED_MAX = 200;
+const HISTORY_PAGE = 50;
+const POLL_MS = 10000;
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes and children (strings become text). */
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'class') node.className = value;
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child !== undefined && child !== null) node.append(child);
+  }
+  return node;
+}
+
+const sleep = (ms, signal) => new Promise((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  if (signal) signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+});
+
+/** A failed API call: the status and the API's `{error, field}`. */
+class ApiError extends Error {
+  constructor(status, body, retryAfter) {
+    super((body && body.error) || `HTTP ${status}`);
+    this.status = status;
+    this.field = body && body.field;
+    this.retryAfter = retryAfter;
+  }
+}
+
+const session = {
+  token: () => sessionStorage.getItem(TOKEN_KEY),
+  scopes: [],
+  stop: null, // AbortController of everything the app runs
+  timers: [],
+};
+
+async function api(method, path, body) {
+  const headers = { Authorization: `Bearer ${session.token()}` };
+  const init = { method, headers, cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(`/api/v1${path}`, init);
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (_) {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = new ApiError(response.status, data, response.headers.get('Retry-After'));
+    if (response.status === 401 && session.stop) logout('That token is no longer accepted. Log in again.');
+    throw error;
+  }
+  return data;
+}
+
+// ---- login -----------------------------------------------------------------
+
+function show(view) {
+  $('login-view').hidden = view !== 'login';
+  $('app-view').hidden = view !== 'app';
+  $('logout').hidden = view !== 'app';
+}
+
+async function login(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  try {
+    const me = await api('GET', '/token');
+    session.scopes = me.scopes || [];
+    $('who').textContent = `${me.name} · ${session.scopes.join(', ')}`;
+    startApp();
+    return null;
+  } catch (error) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    return error.status === 401 ? 'That token is not valid.' : `The gateway did not answer: ${error.message}`;
+  }
+}
+
+function logout(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  if (session.stop) session.stop.abort();
+  session.stop = null;
+  for (const timer of session.timers) clearInterval(timer);
+  session.timers = [];
+  $('who').textContent = '';
+  setLive('off');
+  $('login-error').textContent = message || '';
+  $('token').value = '';
+  show('login');
+  $('token').focus();
+}
+
+$('login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const token = $('token').value.trim();
+  if (!token) return;
+  $('login-error').textContent = '';
+  const problem = await login(token);
+  if (problem) $('login-error').textContent = problem;
+});
+
+$('logout').addEventListener('click', () => logout());
+
+// ---- the app ---------------------------------------------------------------
+
+function can(scope) {
+  return session.scopes.includes(scope);
+}
+
+function startApp() {
+  show('app');
+  session.stop = new AbortController();
+  const { signal } = session.stop;
+  $('send-button').disabled = !can('send');
+  $('send-result').textContent = can('send') ? '' : 'This token cannot send (no send scope).';
+  $('feed').replaceChildren();
+  $('feed-empty').hidden = false;
+  if (can('read')) {
+    loadModems();
+    loadConnectors();
+    loadHistory(false);
+    session.timers.push(setInterval(loadModems, POLL_MS), setInterval(loadConnectors, POLL_MS));
+    streamEvents(signal);
+  } else {
+    $('modems').replaceChildren(el('p', { class: 'empty' }, 'This token cannot read (no read scope).'));
+  }
+}
+
+// ---- modems ----------------------------------------------------------------
+
+/** 0–4 bars from dBm, as phones draw them; null when unknown. */
+function bars(dbm) {
+  if (dbm === null || dbm === undefined) return null;
+  if (dbm >= -73) return 4;
+  if (dbm >= -83) return 3;
+  if (dbm >= -93) return 2;
+  if (dbm >= -109) return 1;
+  return 0;
+}
+
+function signalBars(dbm) {
+  const count = bars(dbm);
+  const title = count === null ? 'signal unknown' : `${dbm} dBm`;
+  const meter = el('span', { class: 'bars', title, role: 'img', 'aria-label': title, 'data-bars': count === null ? 'unknown' : count });
+  for (let i = 1; i <= 4; i += 1) meter.append(el('span', { class: count !== null && i <= count ? 'on' : '' }));
+  return meter;
+}
+
+const modemStates = new Map(); // name → state, from events between polls
+
+function modemCard(modem) {
+  const state = modem.state;
+  const card = el('article', { class: 'modem', 'data-modem': modem.name, 'data-state': state },
+    el('header', null,
+      el('h3', null, modem.name),
+      el('span', { class: 'state' }, state),
+      signalBars(modem.signal_dbm)),
+    el('p', { class: 'detail-line' }, [modem.operator, modem.registration, modem.model].filter(Boolean).join(' · ') || (modem.detail || '')));
+  if (modem.counters) {
+    const c = modem.counters;
+    card.append(el('p', { class: 'counters' },
+      `sent ${c.parts_sent} · received ${c.received} · failures ${c.send_failures} · reconnects ${c.reconnects}`));
+  }
+  if (can('send')) {
+    const form = el('form', { class: 'ussd row', autocomplete: 'off' },
+      el('input', { name: 'code', placeholder: 'USSD, e.g. *100#', 'aria-label': `USSD code for ${modem.name}` }),
+      el('button', { type: 'submit', class: 'quiet' }, 'Run'));
+    const answer = el('p', { class: 'ussd-answer', role: 'status' });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const code = form.elements.code.value.trim();
+      if (!code) return;
+      answer.textContent = 'Asking the network…';
+      try {
+        const result = await api('POST', `/modems/${encodeURIComponent(modem.name)}/ussd`, { code });
+        answer.textContent = result.answer;
+      } catch (error) {
+        answer.textContent = error.message;
+      }
+    });
+    card.append(form, answer);
+  }
+  return card;
+}
+
+async function loadModems() {
+  try {
+    const { modems } = await api('GET', '/modems');
+    const list = $('modems');
+    // Keep what a person is typing into a USSD field across refreshes.
+    if (list.contains(document.activeElement) && document.activeElement.tagName === 'INPUT') return;
+    list.replaceChildren(...(modems.length ? modems.map(modemCard) : [el('p', { class: 'empty' }, 'No modems configured.')]));
+    for (const modem of modems) modemStates.set(modem.name, modem.state);
+    const select = $('send-modem');
+    const chosen = select.value;
+    select.replaceChildren(el('option', { value: '' }, 'any'), ...modems.map((m) => el('option', { value: m.name }, m.name)));
+    select.value = modems.some((m) => m.name === chosen) ? chosen : '';
+  } catch (error) {
+    if (error.status !== 401) $('modems').replaceChildren(el('p', { class: 'error' }, error.message));
+  }
+}
+
+function modemChanged(event) {
+  modemStates.set(event.name, event.state);
+  const card = document.querySelector(`article.modem[data-modem="${CSS.escape(event.name)}"]`);
+  if (card) {
+    card.dataset.state = event.state;
+    card.querySelector('.state').textContent = event.state;
+  } else {
+    loadModems();
+  }
+}
+
+// ---- sending ---------------------------------------------------------------
+
+const ALPHABETS = { gsm7: 'GSM 7-bit', ucs2: 'UCS-2', '8bit': '8-bit' };
+let countSerial = 0;
+let countTimer = null;
+
+async function updateCount() {
+  const text = $('send-text').value;
+  const out = $('send-count');
+  const serial = (countSerial += 1);
+  if (!text) {
+    out.textContent = '';
+    return;
+  }
+  if (!can('read')) {
+    out.textContent = `${text.length} characters`;
+    return;
+  }
+  try {
+    const count = await api('POST', '/sms/count', { text, encoding: $('send-encoding').value });
+    if (serial !== countSerial) return; // an older answer
+    const left = count.parts * count.per_part - count.units;
+    out.dataset.parts = count.parts;
+    out.dataset.encoding = count.encoding;
+    out.textContent = `${ALPHABETS[count.encoding] || count.encoding} · ${count.parts} ${count.parts === 1 ? 'part' : 'parts'} · ${count.units}/${count.parts * count.per_part} (${left} left)`;
+    out.classList.remove('error');
+  } catch (error) {
+    if (serial !== countSerial) return;
+    delete out.dataset.parts;
+    out.textContent = error.message;
+    out.classList.add('error');
+  }
+}
+
+function scheduleCount() {
+  clearTimeout(countTimer);
+  countTimer = setTimeout(updateCount, 150);
+}
+
+$('send-text').addEventListener('input', scheduleCount);
+$('send-encoding').addEventListener('change', scheduleCount);
+
+/** A key per message typed: a double click or a retry sends it once. */
+function newKey() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+let sendKey = newKey();
+$('send').addEventListener('input', (event) => {
+  if (event.target.id === 'send-to' || event.target.id === 'send-text') sendKey = newKey();
+});
+
+const mine = new Map(); // out-N → {to, text} for messages sent from this page
+
+$('send').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = $('send');
+  for (const field of form.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid');
+  const result = $('send-result');
+  result.classList.remove('error');
+  const body = {
+    to: $('send-to').value.trim(),
+    text: $('send-text').value,
+    encoding: $('send-encoding').value,
+    report: $('send-report').checked,
+    flash: $('send-flash').checked,
+    key: sendKey,
+  };
+  if ($('send-modem').value) body.modem = $('send-modem').value;
+  $('send-button').disabled = true;
+  try {
+    const queued = await api('POST', '/messages', body);
+    mine.set(queued.id, { to: queued.to || body.to, text: body.text });
+    result.dataset.id = queued.id;
+    result.textContent = queued.duplicate
+      ? `Already queued as ${queued.id}.`
+      : `Queued as ${queued.id} to ${queued.to} (${queued.parts} ${queued.parts === 1 ? 'part' : 'parts'}).`;
+    $('send-text').value = '';
+    $('send-count').textContent = '';
+    sendKey = newKey();
+    addFeed('outbound', { id: queued.id, status: 'queued', modem: body.modem || null });
+  } catch (error) {
+    result.classList.add('error');
+    let message = error.message;
+    if (error.status === 429 && error.retryAfter) message += ` Try again in ${error.retryAfter} s.`;
+    result.textContent = message;
+    const field = error.field && form.elements[error.field];
+    if (field) {
+      field.setAttribute('aria-invalid', 'true');
+      field.focus();
+    }
+  } finally {
+    $('send-button').disabled = !can('send');
+  }
+});
+
+// ---- live events -----------------------------------------------------------
+
+function setLive(state) {
+  const live = $('live');
+  live.dataset.state = state;
+  live.textContent = { on: 'live', off: 'offline', connecting: 'connecting…' }[state];
+}
+
+/** One Server-Sent Event block: `{type, data}`, or null for a comment. */
+function parseEvent(block) {
+  let type = 'message';
+  const data = [];
+  for (const line of block.split('\n')) {
+    if (line === '' || line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') type = value;
+    else if (field === 'data') data.push(value);
+  }
+  return data.length ? { type, data: data.join('\n') } : null;
+}
+
+// EventSource cannot send an Authorization header, so the stream is read
+// with fetch; it reconnects with a growing pause when it drops.
+async function streamEvents(signal) {
+  let pause = 1000;
+  while (!signal.aborted) {
+    setLive('connecting');
+    try {
+      const response = await fetch('/api/v1/events', {
+        headers: { Authorization: `Bearer ${session.token()}`, Accept: 'text/event-stream' },
+        cache: 'no-store',
+        signal,
+      });
+      if (response.status === 401) {
+        logout('That token is no longer accepted. Log in again.');
+        return;
+      }
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+      setLive('on');
+      pause = 1000;
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer = (buffer + value).replace(/\r\n?/g, '\n');
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const event = parseEvent(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+          if (event) dispatch(event);
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch (_) {
+      if (signal.aborted) return;
+    }
+    setLive('off');
+    await sleep(pause, signal);
+    pause = Math.min(pause * 2, 30000);
+  }
+}
+
+function dispatch(event) {
+  let data;
+  try {
+    data = JSON.parse(event.data);
+  } catch (_) {
+    return;
+  }
+  if (event.type === 'modem') modemChanged(data);
+  addFeed(event.type, data);
+  if (event.type === 'sms' || event.type === 'outbound') refreshHistorySoon();
+}
+
+const looked = new Set();
+
+async function describeOutbound(item, data) {
+  const known = mine.get(data.id);
+  if (known) {
+    item.querySelector('.peer').textContent = known.to;
+    item.querySelector('.text').textContent = known.text;
+    return;
+  }
+  if (!/^out-\d+$/.test(data.id) || looked.has(data.id) || !can('read')) return;
+  looked.add(data.id);
+  try {
+    const message = await api('GET', `/messages/${data.id}`);
+    mine.set(data.id, { to: message.to, text: message.text });
+    for (const other of document.querySelectorAll(`#feed li[data-id="${data.id}"]`)) {
+      other.querySelector('.peer').textContent = message.to;
+      other.querySelector('.text').textContent = message.text;
+    }
+  } catch (_) {
+    // the feed line stays without the number
+  }
+}
+
+function addFeed(type, data) {
+  const time = new Date().toISOString().slice(11, 19);
+  let item;
+  switch (type) {
+    case 'sms':
+      item = el('li', { 'data-type': 'sms', 'data-id': data.id },
+        el('time', null, time), el('span', { class: 'kind' }, 'SMS in'),
+        el('span', { class: 'peer' }, data.from), el('span', { class: 'via' }, data.modem),
+        el('span', { class: 'text' }, data.text));
+      break;
+    case 'call':
+      item = el('li', { 'data-type': 'call' },
+        el('time', null, time), el('span', { class: 'kind' }, 'Call'),
+        el('span', { class: 'peer' }, data.caller || 'hidden number'), el('span', { class: 'via' }, data.modem),
+        el('span', { class: 'text' }, ''));
+      break;
+    case 'outbound':
+      item = el('li', { 'data-type': 'outbound', 'data-id': data.id, 'data-status': data.status },
+        el('time', null, time), el('span', { class: 'kind' }, `SMS out · ${data.status}`),
+        el('span', { class: 'peer' }, ''), el('span', { class: 'via' }, data.modem || ''),
+        el('span', { class: 'text' }, data.detail || ''));
+      describeOutbound(item, data);
+      break;
+    case 'modem':
+      item = el('li', { 'data-type': 'modem', 'data-state': data.state },
+        el('time', null, time), el('span', { class: 'kind' }, 'Modem'),
+        el('span', { class: 'peer' }, data.name), el('span', { class: 'via' }, data.state),
+        el('span', { class: 'text' }, data.detail || ''));
+      break;
+    case 'lagged':
+      item = el('li', { 'data-type': 'lagged' },
+        el('time', null, time), el('span', { class: 'kind' }, 'Missed'),
+        el('span', { class: 'peer' }, ''), el('span', { class: 'via' }, ''),
+        el('span', { class: 'text' }, `${data.missed} events (this page fell behind)`));
+      break;
+    default:
+      return;
+  }
+  const feed = $('feed');
+  feed.prepend(item);
+  while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();
+  $('feed-empty').hidden = true;
+}
+
+// ---- history ---------------------------------------------------------------
+
+let nextCursor = null;
+let historyTimer = null;
+
+function historyQuery(cursor) {
+  const params = new URLSearchParams({ limit: String(HISTORY_PAGE) });
+  for (const name of ['q', 'direction', 'status', 'since']) {
+    const value = $(`filter-${name}`).value.trim();
+    if (value) params.set(name, value);
+  }
+  if (params.has('status') && params.get('direction') === 'in') params.delete('direction');
+  if (params.has('status') && !params.has('direction')) params.set('direction', 'out');
+  if (cursor) params.set('cursor', cursor);
+  return `/messages?${params}`;
+}
+
+function historyRow(message) {
+  const inbound = message.direction === 'in';
+  const row = el('tr', { 'data-id': message.id, tabindex: 0 },
+    el('td', { class: 'when' }, (message.at || '').replace('T', ' ').replace('Z', '')),
+    el('td', null, message.id),
+    el('td', { class: 'dir', title: inbound ? 'inbound' : 'outbound' }, inbound ? '←' : '→'),
+    el('td', null, inbound ? message.from : message.to),
+    el('td', null, message.modem || ''),
+    el('td', { class: 'status', 'data-status': message.status || 'received' }, message.status || 'received'),
+    el('td', { class: 'text' }, message.text));
+  const open = () => showDetail(message.id);
+  row.addEventListener('click', open);
+  row.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') open();
+  });
+  return row;
+}
+
+async function loadHistory(more) {
+  $('history-error').textContent = '';
+  try {
+    const page = await api('GET', historyQuery(more ? nextCursor : null));
+    const rows = page.messages.map(historyRow);
+    if (more) $('history').append(...rows);
+    else $('history').replaceChildren(...rows);
+    if (!more && !rows.length) {
+      $('history').append(el('tr', null, el('td', { colspan: 7, class: 'empty' }, 'No messages.')));
+    }
+    nextCursor = page.next_cursor;
+    $('history-more').hidden = !nextCursor;
+  } catch (error) {
+    $('history-error').textContent = error.message;
+  }
+}
+
+/** After live events, the first page again (not while paging back). */
+function refreshHistorySoon() {
+  if (nextCursor && $('history').children.length > HISTORY_PAGE) return;
+  clearTimeout(historyTimer);
+  historyTimer = setTimeout(() => loadHistory(false), 700);
+}
+
+$('filters').addEventListener('submit', (event) => {
+  event.preventDefault();
+  loadHistory(false);
+});
+for (const name of ['direction', 'status', 'since']) {
+  $(`filter-${name}`).addEventListener('change', () => loadHistory(false));
+}
+$('history-more').addEventListener('click', () => loadHistory(true));
+
+async function showDetail(id) {
+  const pane = $('detail');
+  try {
+    const message = await api('GET', `/messages/${encodeURIComponent(id)}`);
+    const list = el('dl');
+    const add = (term, value) => {
+      if (value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length)) return;
+      list.append(el('dt', null, term), el('dd', null, Array.isArray(value) ? value.join(', ') : String(value)));
+    };
+    add('Id', message.id);
+    add('From', message.from);
+    add('To', message.to);
+    add('Modem', message.modem);
+    add('Status', message.status);
+    add('Parts', message.parts);
+    add('Message references', message.message_refs);
+    add('Delivered parts', message.delivered_refs);
+    add('Attempts', message.attempts);
+    add('Error', message.error);
+    add('Source', message.source);
+    add('Key', message.key);
+    add('At', message.at);
+    add('Updated', message.updated);
+    for (const [name, value] of Object.entries(message.meta || {})) add(name, value);
+    add('Text', message.text);
+    const close = el('button', { type: 'button', class: 'quiet' }, 'Close');
+    close.addEventListener('click', () => { pane.hidden = true; });
+    pane.replaceChildren(el('h3', null, `Message ${message.id}`), list, close);
+    pane.hidden = false;
+  } catch (error) {
+    pane.replaceChildren(el('p', { class: 'error' }, error.message));
+    pane.hidden = false;
+  }
+}
+
+// ---- connectors ------------------------------------------------------------
+
+async function loadConnectors() {
+  try {
+    const { connectors } = await api('GET', '/connectors');
+    const rows = connectors.map((c) => el('tr', { 'data-connector': c.name },
+      el('td', null, c.name),
+      el('td', null, c.world),
+      el('td', { class: 'health', 'data-healthy': String(c.healthy) }, c.healthy ? 'healthy' : 'trapping'),
+      el('td', { class: 'num' }, c.calls),
+      el('td', { class: 'num' }, c.errors),
+      el('td', { class: 'num' }, c.traps),
+      el('td', { class: 'num' }, c.restarts),
+      el('td', { class: 'num' }, `${c.mean_call_ms} ms`)));
+    $('connectors').replaceChildren(...(rows.length ? rows : [el('tr', null, el('td', { colspan: 8, class: 'empty' }, 'No connectors configured.'))]));
+  } catch (error) {
+    if (error.status !== 401) $('connectors').replaceChildren(el('tr', null, el('td', { colspan: 8, class: 'error' }, error.message)));
+  }
+}
+
+// ---- start -----------------------------------------------------------------
+
+(async () => {
+  const token = session.token();
+  let problem = null;
+  if (token) {
+    problem = await login(token);
+    if (!problem) return;
+  }
+  logout(problem);
+})();
