@@ -361,6 +361,18 @@ routes:
         message["status"].as_str().unwrap_or("?")
     ));
 
+    step("The web admin, served by the daemon beside the API");
+    let (status, _) = api_request(api_address, "GET", "/", "", "").await?;
+    let size: usize = crate::web::FILES
+        .iter()
+        .map(|(_, _, body)| body.len())
+        .sum();
+    info(&format!(
+        "HTTP {status}: the web admin at http://{api_address}/ ({} files, {:.1} KiB, no internet needed); it logs in with the same token",
+        crate::web::FILES.len(),
+        size as f64 / 1024.0
+    ));
+
     let stats = store.stats()?;
     step("Done");
     info(&format!(
@@ -399,6 +411,7 @@ routes:
     );
     println!("  curl -H 'Authorization: Bearer {api_token}' http://{api_address}/api/v1/messages");
     println!("  curl -H 'Authorization: Bearer {api_token}' http://{api_address}/api/v1/modems");
+    println!("The web admin: open http://{api_address}/ and log in with the token above.");
     println!("and to the gateway, from another terminal:");
     println!("  {me} send --config {config_file} --to {ALICE} \"Hello from the gateway\"");
     println!("  {me} messages list --config {config_file}");

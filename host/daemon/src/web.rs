@@ -6,7 +6,7 @@
 //! origin only, no inline code, Trusted Types required, no framing.
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -41,26 +41,42 @@ pub(crate) const FILES: [(&str, &str, &str); 4] = [
     ),
 ];
 
-/// One of [`FILES`] with the headers every page file carries.
-fn file(content_type: &'static str, body: &'static str) -> Response {
+/// One of [`FILES`] with the headers every page file carries; a browser
+/// that has this version already gets a 304.
+fn file(content_type: &'static str, body: &'static str, request: &HeaderMap) -> Response {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(body.as_bytes());
+    let etag = format!("\"{}\"", crate::api::tokens::hex(&digest[..12]));
+    let fresh = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag));
     let headers = [
         (header::CONTENT_TYPE, content_type),
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
-        // A new daemon may bring a new page: always ask (the files are small).
+        // A new daemon may bring a new page: always ask (the ETag makes
+        // asking cheap).
         (header::CACHE_CONTROL, "no-cache"),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
         ),
     ];
-    let mut response = body.into_response();
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        body.into_response()
+    };
     for (name, value) in headers {
         response
             .headers_mut()
             .insert(name, HeaderValue::from_static(value));
+    }
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, etag);
     }
     response
 }
@@ -69,7 +85,10 @@ fn file(content_type: &'static str, body: &'static str) -> Response {
 pub(crate) fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     let mut router = Router::new();
     for (path, content_type, body) in FILES {
-        router = router.route(path, get(move || async move { file(content_type, body) }));
+        router = router.route(
+            path,
+            get(move |request: HeaderMap| async move { file(content_type, body, &request) }),
+        );
     }
     router
 }

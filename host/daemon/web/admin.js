@@ -486,10 +486,15 @@ function historyQuery(cursor) {
   return `/messages?${params}`;
 }
 
+/** `2026-11-26T09:13:44+00:00` as `2026-11-26 09:13:44`. */
+function utc(time) {
+  return (time || '').replace('T', ' ').replace(/(Z|\+00:00)$/, '');
+}
+
 function historyRow(message) {
   const inbound = message.direction === 'in';
   const row = el('tr', { 'data-id': message.id, tabindex: 0 },
-    el('td', { class: 'when' }, (message.at || '').replace('T', ' ').replace('Z', '')),
+    el('td', { class: 'when' }, utc(message.at)),
     el('td', null, message.id),
     el('td', { class: 'dir', title: inbound ? 'inbound' : 'outbound' }, inbound ? '←' : '→'),
     el('td', null, inbound ? message.from : message.to),

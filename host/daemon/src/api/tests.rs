@@ -485,6 +485,26 @@ async fn the_web_admin_is_served_without_a_token_under_a_strict_policy() {
     // The page is only the page: no data without a token.
     let (status, _, _) = call(api.address, "GET", "/admin/nothing.js", None, None).await;
     assert_eq!(status, 404);
+    // A browser that has the page already is told so (304, no body).
+    let (_, head, _) = call(api.address, "GET", "/admin/admin.js", None, None).await;
+    let etag = head
+        .lines()
+        .find_map(|l| l.strip_prefix("etag: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut stream = tokio::net::TcpStream::connect(api.address).await.unwrap();
+    stream
+        .write_all(
+            format!("GET /admin/admin.js HTTP/1.1\r\nHost: t\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 304"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\n"), "no body: {answer}");
 }
 
 #[tokio::test]

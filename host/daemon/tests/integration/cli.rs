@@ -187,6 +187,7 @@ fn the_demo_runs_its_scenario() {
         "Bob's phone got, from +42077700000",
         "Alice's phone got, from +42077700000",
         "HTTP 202: queued through the REST API as out-",
+        "HTTP 200: the web admin at http://127.0.0.1:",
     ] {
         assert!(
             stdout.contains(expected),

@@ -605,16 +605,47 @@ fn api_text(
     (status, body.to_string())
 }
 
+/// A new token from `plutanium api token --file dir/api-tokens ARGS`.
+fn new_api_token(dir: &Path, args: &[&str]) -> String {
+    let tokens = dir.join("api-tokens");
+    let mut all = vec!["api", "token", "--file", tokens.to_str().unwrap()];
+    all.extend_from_slice(args);
+    stdout(&plutanium(&all)).trim().to_string()
+}
+
+/// `plutanium run` on [`write_config`]'s config with the API on a free
+/// loopback port (tokens from `dir/api-tokens`): the daemon and where the
+/// API listens.
+fn start_with_api(dir: &Path, sim: &Sim) -> (Daemon, String) {
+    let config = write_config(dir, sim);
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "api: {{ listen: \"127.0.0.1:0\", token_file: \"{}\" }}\n{text}",
+            dir.join("api-tokens").display()
+        ),
+    )
+    .unwrap();
+    let mut daemon = Daemon::start(&config, dir, &[]);
+    daemon.wait_for_log("API listening");
+    let address = daemon
+        .log()
+        .lines()
+        .find(|l| l.contains("API listening"))
+        .and_then(|l| l.split("address=").nth(1))
+        .unwrap()
+        .trim()
+        .to_string();
+    (daemon, address)
+}
+
 #[test]
 fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
     let sim = start_sim_with("generic", &[]);
     let dir = tempfile::tempdir().unwrap();
     let tokens = dir.path().join("api-tokens");
-    let token = |args: &[&str]| {
-        let mut all = vec!["api", "token", "--file", tokens.to_str().unwrap()];
-        all.extend_from_slice(args);
-        stdout(&plutanium(&all)).trim().to_string()
-    };
+    let token = |args: &[&str]| new_api_token(dir.path(), args);
     let sender = token(&["--name", "app", "--scope", "send", "--scope", "read"]);
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
@@ -622,26 +653,7 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
         0o600
     );
     assert!(!std::fs::read_to_string(&tokens).unwrap().contains(&sender));
-    let config = write_config(dir.path(), &sim);
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        format!(
-            "api: {{ listen: \"127.0.0.1:0\", token_file: \"{}\" }}\n{text}",
-            tokens.display()
-        ),
-    )
-    .unwrap();
-    let mut daemon = Daemon::start(&config, dir.path(), &[]);
-    daemon.wait_for_log("API listening");
-    let log = daemon.log();
-    let address = log
-        .lines()
-        .find(|l| l.contains("API listening"))
-        .and_then(|l| l.split("address=").nth(1))
-        .unwrap()
-        .trim()
-        .to_string();
+    let (mut daemon, address) = start_with_api(dir.path(), &sim);
     // Live events: the modems first, then what happens.
     let mut events = std::net::TcpStream::connect(&address).unwrap();
     {
@@ -825,3 +837,5 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
     assert_eq!(sent, 1);
     daemon.kill();
 }
+
+mod browser;
