@@ -271,6 +271,17 @@ const EXISTS: &str = "return document.querySelector(arguments[0]) !== null";
 const TEXT: &str =
     "const e = document.querySelector(arguments[0]); return e ? e.textContent : null";
 
+/// What loading the page cost, from the browser's Resource Timing: the
+/// requests for the page and its files, bytes over the wire (headers
+/// included) and bodies.
+const PAGE_LOAD: &str = "const n = performance.getEntriesByType('navigation')[0]; \
+     const files = performance.getEntriesByType('resource').filter(r => !r.name.includes('/api/')); \
+     return { requests: 1 + files.length, \
+              transferred: n.transferSize + files.reduce((s, r) => s + r.transferSize, 0), \
+              body: n.encodedBodySize + files.reduce((s, r) => s + r.encodedBodySize, 0), \
+              dom_content_loaded_ms: Math.round(n.domContentLoadedEventEnd - n.startTime), \
+              files: files.map(r => r.name.replace(location.origin, '')) }";
+
 #[test]
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
@@ -485,19 +496,8 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
     );
 
     // The page and its files, as the browser fetched them.
-    let load = browser.run(
-        "const n = performance.getEntriesByType('navigation')[0]; \
-         const files = performance.getEntriesByType('resource').filter(r => !r.name.includes('/api/')); \
-         return { requests: 1 + files.length, \
-                  transferred: n.transferSize + files.reduce((s, r) => s + r.transferSize, 0), \
-                  body: n.encodedBodySize + files.reduce((s, r) => s + r.encodedBodySize, 0), \
-                  dom_content_loaded_ms: Math.round(n.domContentLoadedEventEnd), \
-                  files: files.map(r => r.name.replace(location.origin, '')) }",
-        json!([]),
-    );
+    let load = browser.run(PAGE_LOAD, json!([]));
     assert!(load["body"].as_u64().unwrap() > 1000, "{load}");
-    std::fs::write(artifacts().join("page-load.json"), format!("{load:#}\n")).unwrap();
-    println!("page load: {load}");
     browser.screenshot(&artifacts().join("admin.png"));
 
     // Nothing the policy blocked, no script errors.
@@ -525,6 +525,15 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
         "return !document.getElementById('app-view').hidden",
         json!([]),
     );
+    // Reloaded, the files are revalidated (304), not sent again.
+    let reload = browser.run(PAGE_LOAD, json!([]));
+    assert!(
+        reload["transferred"].as_u64().unwrap() < load["transferred"].as_u64().unwrap() / 4,
+        "{reload}"
+    );
+    let figures = json!({ "first_load": load, "reload": reload });
+    std::fs::write(artifacts().join("page-load.json"), format!("{figures:#}\n")).unwrap();
+    println!("page load: {figures}");
     browser.click("#logout");
     browser.wait_for(
         "the login form again",
