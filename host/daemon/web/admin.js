@@ -163,6 +163,13 @@ function signalBars(dbm) {
 }
 
 const modemStates = new Map(); // name → state, from events between polls
+const ussdAnswers = new Map(); // name → the last USSD answer shown, kept across refreshes
+
+function showUssd(name, text) {
+  ussdAnswers.set(name, text);
+  const answer = document.querySelector(`article.modem[data-modem="${CSS.escape(name)}"] .ussd-answer`);
+  if (answer) answer.textContent = text;
+}
 
 function modemCard(modem) {
   const state = modem.state;
@@ -181,17 +188,17 @@ function modemCard(modem) {
     const form = el('form', { class: 'ussd row', autocomplete: 'off' },
       el('input', { name: 'code', placeholder: 'USSD, e.g. *100#', 'aria-label': `USSD code for ${modem.name}` }),
       el('button', { type: 'submit', class: 'quiet' }, 'Run'));
-    const answer = el('p', { class: 'ussd-answer', role: 'status' });
+    const answer = el('p', { class: 'ussd-answer', role: 'status' }, ussdAnswers.get(modem.name) || '');
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const code = form.elements.code.value.trim();
       if (!code) return;
-      answer.textContent = 'Asking the network…';
+      showUssd(modem.name, `${code}: asking the network…`);
       try {
         const result = await api('POST', `/modems/${encodeURIComponent(modem.name)}/ussd`, { code });
-        answer.textContent = result.answer;
+        showUssd(modem.name, `${code}: ${result.answer}`);
       } catch (error) {
-        answer.textContent = error.message;
+        showUssd(modem.name, `${code}: ${error.message}`);
       }
     });
     card.append(form, answer);

@@ -358,6 +358,30 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
         json!(["#connectors tr[data-connector='echo'] td.health[data-healthy='true']"]),
     );
 
+    // A USSD code from the modem's card; its answer stays when the cards
+    // are refreshed.
+    browser.type_into("article.modem[data-modem='gsm0'] .ussd input", "*100#");
+    browser.click("article.modem[data-modem='gsm0'] .ussd button");
+    let ussd = "const e = document.querySelector(\"article.modem[data-modem='gsm0'] .ussd-answer\"); \
+                return e && e.textContent.includes('balance') ? e.textContent : null";
+    let answer = browser.wait_for("the USSD answer", ussd, json!([]));
+    assert_eq!(answer, "*100#: Your balance is 12.50 EUR");
+    // (The card is marked, so the wait below sees the new one.)
+    browser.run(
+        "document.querySelector(\"article.modem[data-modem='gsm0']\").dataset.old = 'yes'; \
+         document.activeElement.blur(); loadModems()",
+        json!([]),
+    );
+    browser.wait_for(
+        "the refreshed card",
+        EXISTS,
+        json!(["article.modem[data-modem='gsm0']:not([data-old])"]),
+    );
+    assert_eq!(
+        browser.wait_for("the answer after a refresh", ussd, json!([])),
+        answer
+    );
+
     // The part count and encoding follow the text as it is typed.
     browser.type_into("#send-to", "+420601234567");
     browser.type_into("#send-text", "Hello from the browser");
