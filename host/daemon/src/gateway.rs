@@ -93,7 +93,10 @@ pub(crate) struct Routable {
 enum Stored {
     Inbox(i64),
     Call(i64),
-    /// Not kept (a delivery status): routed at most once.
+    /// A delivery status of this outbox row: not kept as an event, routed
+    /// at most once.
+    Status(i64),
+    /// Not kept: routed at most once.
     Nothing,
 }
 
@@ -103,7 +106,7 @@ impl Stored {
         match self {
             Stored::Inbox(id) => Some(plutanium_store::RoutedMark::Inbox(id)),
             Stored::Call(id) => Some(plutanium_store::RoutedMark::Call(id)),
-            Stored::Nothing => None,
+            Stored::Status(_) | Stored::Nothing => None,
         }
     }
 }

@@ -142,7 +142,7 @@ pub(crate) fn of_event(event: &Event, stored_id: Option<i64>) -> Option<LiveEven
             at: time_text(call.at),
         },
         Event::Status(status) => LiveEvent::Outbound {
-            id: status.key.clone(),
+            id: stored_id.map_or_else(|| status.key.clone(), |id| format!("out-{id}")),
             status: match status.state {
                 DeliveryState::Sent => "sent",
                 DeliveryState::Delivered => "delivered",

@@ -43,14 +43,13 @@ pub(crate) const FILES: [(&str, &str, &str); 4] = [
 
 /// One of [`FILES`] with the headers every page file carries; a browser
 /// that has this version already gets a 304.
-fn file(content_type: &'static str, body: &'static str, request: &HeaderMap) -> Response {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(body.as_bytes());
-    let etag = format!("\"{}\"", crate::api::tokens::hex(&digest[..12]));
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag));
+fn file(
+    content_type: &'static str,
+    body: &'static str,
+    etag: &HeaderValue,
+    request: &HeaderMap,
+) -> Response {
+    let fresh = etag.to_str().is_ok_and(|etag| has_match(request, etag));
     let headers = [
         (header::CONTENT_TYPE, content_type),
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
@@ -75,19 +74,38 @@ fn file(content_type: &'static str, body: &'static str, request: &HeaderMap) -> 
             .headers_mut()
             .insert(name, HeaderValue::from_static(value));
     }
-    if let Ok(etag) = HeaderValue::from_str(&etag) {
-        response.headers_mut().insert(header::ETAG, etag);
-    }
+    response.headers_mut().insert(header::ETAG, etag.clone());
     response
+}
+
+/// A strong ETag for `body`: part of its SHA-256.
+fn etag_of(body: &str) -> HeaderValue {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(body.as_bytes());
+    HeaderValue::from_str(&format!("\"{}\"", crate::api::tokens::hex(&digest[..12])))
+        .expect("hex in quotes is a header value")
+}
+
+/// Whether the request's `If-None-Match` (every line of it) names `etag`,
+/// compared weakly as RFC 9110 says for it, or is `*`.
+fn has_match(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
 /// The web admin's routes (no token needed: the files hold no data).
 pub(crate) fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     let mut router = Router::new();
     for (path, content_type, body) in FILES {
+        let etag = etag_of(body);
         router = router.route(
             path,
-            get(move |request: HeaderMap| async move { file(content_type, body, &request) }),
+            get(move |request: HeaderMap| async move { file(content_type, body, &etag, &request) }),
         );
     }
     router
@@ -164,6 +182,27 @@ mod tests {
         ] {
             assert!(!script.contains(sink), "admin.js uses {sink}");
         }
+    }
+
+    #[test]
+    fn if_none_match_is_compared_weakly_over_every_line() {
+        let etag = "\"abc\"";
+        let request = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append(header::IF_NONE_MATCH, HeaderValue::from_str(value).unwrap());
+            }
+            has_match(&headers, etag)
+        };
+        assert!(request(&["\"abc\""]));
+        assert!(request(&["W/\"abc\""]));
+        assert!(request(&["\"x\", \"abc\""]));
+        assert!(request(&["\"x\"", "\"abc\""]));
+        assert!(request(&["*"]));
+        assert!(!request(&["\"abcd\""]));
+        assert!(!request(&[]));
+        assert_eq!(etag_of("a"), etag_of("a"));
+        assert_ne!(etag_of("a"), etag_of("b"));
     }
 
     #[test]

@@ -48,24 +48,35 @@ const session = {
   timers: [],
 };
 
+/** What a call made by a session that has ended resolves to: nothing, ever. */
+const ENDED = new Promise(() => {});
+
+/**
+ * One API call with the session's token. Calls belong to the session that
+ * made them: once it ends (log-out, another log-in) their answers are dropped.
+ */
 async function api(method, path, body) {
+  const signal = session.stop ? session.stop.signal : undefined;
   const headers = { Authorization: `Bearer ${session.token()}` };
-  const init = { method, headers, cache: 'no-store' };
+  const init = { method, headers, cache: 'no-store', signal };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(`/api/v1${path}`, init);
+  let response;
   let data = null;
   try {
+    response = await fetch(`/api/v1${path}`, init);
     data = await response.json();
-  } catch (_) {
-    data = null;
+  } catch (error) {
+    if (signal && signal.aborted) return ENDED;
+    if (!response) throw error;
+    data = null; // not JSON
   }
+  if (signal && signal.aborted) return ENDED;
   if (!response.ok) {
-    const error = new ApiError(response.status, data, response.headers.get('Retry-After'));
-    if (response.status === 401 && session.stop) logout('That token is no longer accepted. Log in again.');
-    throw error;
+    if (response.status === 401 && signal) logout('That token is no longer accepted. Log in again.');
+    throw new ApiError(response.status, data, response.headers.get('Retry-After'));
   }
   return data;
 }
@@ -78,7 +89,12 @@ function show(view) {
   $('logout').hidden = view !== 'app';
 }
 
+/**
+ * Checks `token` and starts the app with it: null, or why not and whether
+ * the token was refused (a gateway that is down refuses nothing).
+ */
 async function login(token) {
+  endSession();
   sessionStorage.setItem(TOKEN_KEY, token);
   try {
     const me = await api('GET', '/token');
@@ -87,19 +103,50 @@ async function login(token) {
     startApp();
     return null;
   } catch (error) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    return error.status === 401 ? 'That token is not valid.' : `The gateway did not answer: ${error.message}`;
+    if (error.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      return { refused: true, message: 'That token is not valid.' };
+    }
+    return { refused: false, message: `The gateway did not answer: ${error.message}` };
   }
 }
 
-function logout(message) {
-  sessionStorage.removeItem(TOKEN_KEY);
+/** Stops everything the session runs and forgets what it showed. */
+function endSession() {
   if (session.stop) session.stop.abort();
   session.stop = null;
   for (const timer of session.timers) clearInterval(timer);
   session.timers = [];
+  clearTimeout(countTimer);
+  clearTimeout(historyTimer);
+  countSerial += 1;
+  historySerial += 1;
+  nextCursor = null;
+  mine.clear();
+  looked.clear();
+  modemStates.clear();
+  ussdAnswers.clear();
   $('who').textContent = '';
   setLive('off');
+  $('modems').replaceChildren();
+  $('send-modem').replaceChildren(el('option', { value: '' }, 'any'));
+  $('send').reset();
+  $('send-count').textContent = '';
+  $('send-result').textContent = '';
+  delete $('send-result').dataset.id;
+  $('feed').replaceChildren();
+  $('feed-empty').hidden = false;
+  $('history').replaceChildren();
+  $('history-error').textContent = '';
+  $('history-more').hidden = true;
+  $('detail').replaceChildren();
+  $('detail').hidden = true;
+  $('connectors').replaceChildren();
+}
+
+function logout(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  endSession();
   $('login-error').textContent = message || '';
   $('token').value = '';
   show('login');
@@ -109,10 +156,19 @@ function logout(message) {
 $('login').addEventListener('submit', async (event) => {
   event.preventDefault();
   const token = $('token').value.trim();
-  if (!token) return;
+  const button = $('login').querySelector('button[type=submit]');
+  if (!token || button.disabled) return;
   $('login-error').textContent = '';
-  const problem = await login(token);
-  if (problem) $('login-error').textContent = problem;
+  button.disabled = true;
+  try {
+    const problem = await login(token);
+    if (problem) {
+      if (problem.refused) sessionStorage.removeItem(TOKEN_KEY);
+      $('login-error').textContent = problem.message;
+    }
+  } finally {
+    button.disabled = false;
+  }
 });
 
 $('logout').addEventListener('click', () => logout());
@@ -125,12 +181,12 @@ function can(scope) {
 
 function startApp() {
   show('app');
+  $('login-error').textContent = '';
+  if (session.stop) session.stop.abort();
   session.stop = new AbortController();
   const { signal } = session.stop;
   $('send-button').disabled = !can('send');
   $('send-result').textContent = can('send') ? '' : 'This token cannot send (no send scope).';
-  $('feed').replaceChildren();
-  $('feed-empty').hidden = false;
   if (can('read')) {
     loadModems();
     loadConnectors();
@@ -165,6 +221,14 @@ function signalBars(dbm) {
 const modemStates = new Map(); // name → state, from events between polls
 const ussdAnswers = new Map(); // name → the last USSD answer shown, kept across refreshes
 
+const ussdRunning = new Set(); // modems with a USSD code under way
+
+function setUssdBusy(name, busy) {
+  const card = document.querySelector(`article.modem[data-modem="${CSS.escape(name)}"]`);
+  if (!card) return;
+  for (const control of card.querySelectorAll('.ussd input, .ussd button')) control.disabled = busy;
+}
+
 function showUssd(name, text) {
   ussdAnswers.set(name, text);
   const answer = document.querySelector(`article.modem[data-modem="${CSS.escape(name)}"] .ussd-answer`);
@@ -192,16 +256,25 @@ function modemCard(modem) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const code = form.elements.code.value.trim();
-      if (!code) return;
+      if (!code || ussdRunning.has(modem.name)) return;
+      // A code can buy a bundle or move credit: one at a time per modem.
+      ussdRunning.add(modem.name);
+      setUssdBusy(modem.name, true);
       showUssd(modem.name, `${code}: asking the network…`);
       try {
         const result = await api('POST', `/modems/${encodeURIComponent(modem.name)}/ussd`, { code });
         showUssd(modem.name, `${code}: ${result.answer}`);
       } catch (error) {
         showUssd(modem.name, `${code}: ${error.message}`);
+      } finally {
+        ussdRunning.delete(modem.name);
+        setUssdBusy(modem.name, false);
       }
     });
     card.append(form, answer);
+    if (ussdRunning.has(modem.name)) {
+      for (const control of form.querySelectorAll('input, button')) control.disabled = true;
+    }
   }
   return card;
 }
@@ -313,7 +386,11 @@ $('send').addEventListener('submit', async (event) => {
       ? `Already queued as ${queued.id}.`
       : `Queued as ${queued.id} to ${queued.to} (${queued.parts} ${queued.parts === 1 ? 'part' : 'parts'}).`;
     $('send-text').value = '';
+    clearTimeout(countTimer);
+    countSerial += 1; // an answer still on its way is for the old text
     $('send-count').textContent = '';
+    delete $('send-count').dataset.parts;
+    delete $('send-count').dataset.encoding;
     sendKey = newKey();
     addFeed('outbound', { id: queued.id, status: 'queued', modem: body.modem || null });
   } catch (error) {
@@ -357,29 +434,44 @@ function parseEvent(block) {
 
 // EventSource cannot send an Authorization header, so the stream is read
 // with fetch; it reconnects with a growing pause when it drops.
+// with fetch. The server sends a comment every 15 s: a stream silent for
+// 45 s is dead (a laptop that slept, a NAT that forgot) and is replaced.
+// It reconnects with a growing pause; only a stream that stayed up a while
+// resets the pause.
+const STREAM_SILENCE_MS = 45000;
+
 async function streamEvents(signal) {
   let pause = 1000;
   while (!signal.aborted) {
     setLive('connecting');
+    const connection = new AbortController();
+    const stop = () => connection.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    let silence = setTimeout(stop, STREAM_SILENCE_MS);
+    const opened = Date.now();
     try {
       const response = await fetch('/api/v1/events', {
         headers: { Authorization: `Bearer ${session.token()}`, Accept: 'text/event-stream' },
         cache: 'no-store',
-        signal,
+        signal: connection.signal,
       });
+      if (signal.aborted) return;
       if (response.status === 401) {
         logout('That token is no longer accepted. Log in again.');
         return;
       }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       setLive('on');
-      pause = 1000;
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) break;
-        buffer = (buffer + value).replace(/\r\n?/g, '\n');
+        if (done || signal.aborted) break;
+        clearTimeout(silence);
+        silence = setTimeout(stop, STREAM_SILENCE_MS);
+        // CRLF, CR or LF end a line; a CR at the end of a chunk waits for
+        // the next one (its LF may be there).
+        buffer = (buffer + value).replace(/\r\n/g, '\n').replace(/\r(?=[\s\S])/g, '\n');
         let end = buffer.indexOf('\n\n');
         while (end >= 0) {
           const event = parseEvent(buffer.slice(0, end));
@@ -389,9 +481,15 @@ async function streamEvents(signal) {
         }
       }
     } catch (_) {
-      if (signal.aborted) return;
+      // dropped, refused or silent: try again below
+    } finally {
+      clearTimeout(silence);
+      signal.removeEventListener('abort', stop);
+      connection.abort();
     }
+    if (signal.aborted) return;
     setLive('off');
+    if (Date.now() - opened > 10000) pause = 1000;
     await sleep(pause, signal);
     pause = Math.min(pause * 2, 30000);
   }
@@ -404,7 +502,12 @@ function dispatch(event) {
   } catch (_) {
     return;
   }
-  if (event.type === 'modem') modemChanged(data);
+  if (event.type === 'modem') {
+    // Each (re)connection starts with every modem's state: news only if changed.
+    const known = modemStates.get(data.name);
+    modemChanged(data);
+    if (known === data.state) return;
+  }
   addFeed(event.type, data);
   if (event.type === 'sms' || event.type === 'outbound') refreshHistorySoon();
 }
@@ -500,7 +603,7 @@ function utc(time) {
 
 function historyRow(message) {
   const inbound = message.direction === 'in';
-  const row = el('tr', { 'data-id': message.id, tabindex: 0 },
+  const row = el('tr', { 'data-id': message.id, tabindex: 0, role: 'button', 'aria-label': `Message ${message.id}` },
     el('td', { class: 'when' }, utc(message.at)),
     el('td', null, message.id),
     el('td', { class: 'dir', title: inbound ? 'inbound' : 'outbound' }, inbound ? '←' : '→'),
@@ -516,10 +619,17 @@ function historyRow(message) {
   return row;
 }
 
+let historySerial = 0;
+
 async function loadHistory(more) {
+  if (more && !nextCursor) return;
+  // The newest request wins; older pages come one at a time.
+  const serial = (historySerial += 1);
   $('history-error').textContent = '';
+  $('history-more').disabled = true;
   try {
     const page = await api('GET', historyQuery(more ? nextCursor : null));
+    if (serial !== historySerial) return;
     const rows = page.messages.map(historyRow);
     if (more) $('history').append(...rows);
     else $('history').replaceChildren(...rows);
@@ -529,7 +639,9 @@ async function loadHistory(more) {
     nextCursor = page.next_cursor;
     $('history-more').hidden = !nextCursor;
   } catch (error) {
-    $('history-error').textContent = error.message;
+    if (serial === historySerial) $('history-error').textContent = error.message;
+  } finally {
+    if (serial === historySerial) $('history-more').disabled = false;
   }
 }
 
@@ -606,12 +718,23 @@ async function loadConnectors() {
 
 // ---- start -----------------------------------------------------------------
 
+// A tab reloaded while the gateway restarts keeps its token and tries again.
 (async () => {
   const token = session.token();
-  let problem = null;
-  if (token) {
-    problem = await login(token);
-    if (!problem) return;
+  if (!token) {
+    logout();
+    return;
   }
-  logout(problem);
+  for (;;) {
+    const problem = await login(token);
+    if (!problem) return;
+    if (problem.refused || session.token() !== token) {
+      if (problem.refused) logout(problem.message);
+      return;
+    }
+    show('login');
+    $('login-error').textContent = `${problem.message}. Trying again…`;
+    await sleep(5000);
+    if (session.token() !== token || session.stop) return;
+  }
 })();

@@ -191,7 +191,7 @@ pub(super) async fn modem_events(
                         report.ack.ack();
                         row.map(|row| Routable {
                             origin: modem.clone(),
-                            stored: Stored::Nothing,
+                            stored: Stored::Status(row.id),
                             event: Event::Status(DeliveryStatus {
                                 key: row.key,
                                 to: row.to,
@@ -270,7 +270,7 @@ pub(super) async fn modem_events(
         };
         if let Some(routable) = routable {
             let stored = match routable.stored {
-                Stored::Inbox(id) | Stored::Call(id) => Some(id),
+                Stored::Inbox(id) | Stored::Call(id) | Stored::Status(id) => Some(id),
                 Stored::Nothing => None,
             };
             if let Some(event) = crate::live::of_event(&routable.event, stored) {
