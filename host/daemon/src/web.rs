@@ -41,49 +41,106 @@ pub(crate) const FILES: [(&str, &str, &str); 4] = [
     ),
 ];
 
-/// One of [`FILES`] with the headers every page file carries; a browser
-/// that has this version already gets a 304.
-fn file(
+/// One of [`FILES`] as it is served: as written, and gzipped for browsers
+/// that take it (each with its own ETag, as two representations).
+struct Served {
     content_type: &'static str,
-    body: &'static str,
-    etag: &HeaderValue,
-    request: &HeaderMap,
-) -> Response {
-    let fresh = etag.to_str().is_ok_and(|etag| has_match(request, etag));
-    let headers = [
-        (header::CONTENT_TYPE, content_type),
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        // A new daemon may bring a new page: always ask (the ETag makes
-        // asking cheap).
-        (header::CACHE_CONTROL, "no-cache"),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
-    ];
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        body.into_response()
-    };
-    for (name, value) in headers {
-        response
-            .headers_mut()
-            .insert(name, HeaderValue::from_static(value));
-    }
-    response.headers_mut().insert(header::ETAG, etag.clone());
-    response
+    plain: &'static str,
+    plain_etag: HeaderValue,
+    gzipped: axum::body::Bytes,
+    gzipped_etag: HeaderValue,
 }
 
-/// A strong ETag for `body`: part of its SHA-256.
-fn etag_of(body: &str) -> HeaderValue {
+impl Served {
+    fn new(content_type: &'static str, plain: &'static str) -> Served {
+        let gzipped = gzip(plain.as_bytes());
+        let tag = short_hash(plain);
+        Served {
+            content_type,
+            plain,
+            plain_etag: etag(&format!("\"{tag}\"")),
+            gzipped: gzipped.into(),
+            gzipped_etag: etag(&format!("\"{tag}-gz\"")),
+        }
+    }
+
+    /// The answer to a GET: the file (gzipped if the browser takes it),
+    /// or 304 when the browser has it, with the headers every page file
+    /// carries.
+    fn answer(&self, request: &HeaderMap) -> Response {
+        let gzipped = accepts_gzip(request);
+        let etag = if gzipped {
+            &self.gzipped_etag
+        } else {
+            &self.plain_etag
+        };
+        let fresh = etag.to_str().is_ok_and(|etag| has_match(request, etag));
+        let mut response = match (fresh, gzipped) {
+            (true, _) => StatusCode::NOT_MODIFIED.into_response(),
+            (false, true) => self.gzipped.clone().into_response(),
+            (false, false) => self.plain.into_response(),
+        };
+        let headers = response.headers_mut();
+        for (name, value) in [
+            (header::CONTENT_TYPE, self.content_type),
+            (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            // A new daemon may bring a new page: always ask (the ETag
+            // makes asking cheap).
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::VARY, "Accept-Encoding"),
+            (
+                HeaderName::from_static("cross-origin-opener-policy"),
+                "same-origin",
+            ),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        if gzipped {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        headers.insert(header::ETAG, etag.clone());
+        response
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Part of `body`'s SHA-256, in hex.
+fn short_hash(body: &str) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(body.as_bytes());
-    HeaderValue::from_str(&format!("\"{}\"", crate::api::tokens::hex(&digest[..12])))
-        .expect("hex in quotes is a header value")
+    crate::api::tokens::hex(&sha2::Sha256::digest(body.as_bytes())[..12])
+}
+
+fn etag(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).expect("hex in quotes is a header value")
+}
+
+/// Whether `Accept-Encoding` takes gzip (by name or `*`, not at `q=0`).
+fn accepts_gzip(request: &HeaderMap) -> bool {
+    request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
 }
 
 /// Whether the request's `If-None-Match` (every line of it) names `etag`,
@@ -98,14 +155,15 @@ fn has_match(request: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
-/// The web admin's routes (no token needed: the files hold no data).
+/// The web admin's routes (no token needed: the files hold no data). The
+/// files are gzipped here, once.
 pub(crate) fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     let mut router = Router::new();
     for (path, content_type, body) in FILES {
-        let etag = etag_of(body);
+        let served = std::sync::Arc::new(Served::new(content_type, body));
         router = router.route(
             path,
-            get(move |request: HeaderMap| async move { file(content_type, body, &etag, &request) }),
+            get(move |request: HeaderMap| async move { served.answer(&request) }),
         );
     }
     router
@@ -201,8 +259,27 @@ mod tests {
         assert!(request(&["*"]));
         assert!(!request(&["\"abcd\""]));
         assert!(!request(&[]));
-        assert_eq!(etag_of("a"), etag_of("a"));
-        assert_ne!(etag_of("a"), etag_of("b"));
+        assert_eq!(short_hash("a"), short_hash("a"));
+        assert_ne!(short_hash("a"), short_hash("b"));
+    }
+
+    #[test]
+    fn gzip_is_sent_to_browsers_that_take_it() {
+        let takes = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            accepts_gzip(&headers)
+        };
+        assert!(takes("gzip, deflate, br, zstd"));
+        assert!(takes("br;q=1.0, gzip;q=0.8"));
+        assert!(takes("*"));
+        assert!(!takes("gzip;q=0"));
+        assert!(!takes("br, deflate"));
+        assert!(!takes("identity"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 
     #[test]

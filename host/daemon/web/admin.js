@@ -119,6 +119,7 @@ function endSession() {
   session.timers = [];
   clearTimeout(countTimer);
   clearTimeout(historyTimer);
+  clearTimeout(modemsTimer);
   countSerial += 1;
   historySerial += 1;
   nextCursor = null;
@@ -142,6 +143,7 @@ function endSession() {
   $('detail').replaceChildren();
   $('detail').hidden = true;
   $('connectors').replaceChildren();
+  $('calls').replaceChildren();
 }
 
 function logout(message) {
@@ -191,6 +193,7 @@ function startApp() {
     loadModems();
     loadConnectors();
     loadHistory(false);
+    loadCalls();
     session.timers.push(setInterval(loadModems, POLL_MS), setInterval(loadConnectors, POLL_MS));
     streamEvents(signal);
   } else {
@@ -294,6 +297,13 @@ async function loadModems() {
   } catch (error) {
     if (error.status !== 401) $('modems').replaceChildren(el('p', { class: 'error' }, error.message));
   }
+}
+
+let modemsTimer = null;
+
+function refreshModemsSoon() {
+  clearTimeout(modemsTimer);
+  modemsTimer = setTimeout(loadModems, 1000);
 }
 
 function modemChanged(event) {
@@ -509,7 +519,11 @@ function dispatch(event) {
     if (known === data.state) return;
   }
   addFeed(event.type, data);
-  if (event.type === 'sms' || event.type === 'outbound') refreshHistorySoon();
+  if (event.type === 'sms' || event.type === 'outbound') {
+    refreshHistorySoon();
+    refreshModemsSoon(); // their counters
+  }
+  if (event.type === 'call') loadCalls();
 }
 
 const looked = new Set();
@@ -677,7 +691,7 @@ async function showDetail(id) {
     add('Status', message.status);
     add('Parts', message.parts);
     add('Message references', message.message_refs);
-    add('Delivered parts', message.delivered_refs);
+    add('Delivered (references)', message.delivered_refs);
     add('Attempts', message.attempts);
     add('Error', message.error);
     add('Source', message.source);
@@ -693,6 +707,28 @@ async function showDetail(id) {
   } catch (error) {
     pane.replaceChildren(el('p', { class: 'error' }, error.message));
     pane.hidden = false;
+  }
+}
+
+// ---- calls -----------------------------------------------------------------
+
+const CALLS_SHOWN = 20;
+let callsSerial = 0;
+
+async function loadCalls() {
+  const serial = (callsSerial += 1);
+  try {
+    const { calls } = await api('GET', `/calls?limit=${CALLS_SHOWN}`);
+    if (serial !== callsSerial) return;
+    const rows = calls.map((call) => el('tr', { 'data-call': call.id },
+      el('td', { class: 'when' }, utc(call.at)),
+      el('td', null, call.caller || 'hidden number'),
+      el('td', null, call.modem)));
+    $('calls').replaceChildren(...(rows.length ? rows : [el('tr', null, el('td', { colspan: 3, class: 'empty' }, 'No calls.'))]));
+  } catch (error) {
+    if (serial === callsSerial && error.status !== 401) {
+      $('calls').replaceChildren(el('tr', null, el('td', { colspan: 3, class: 'error' }, error.message)));
+    }
   }
 }
 

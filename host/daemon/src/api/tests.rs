@@ -505,6 +505,36 @@ async fn the_web_admin_is_served_without_a_token_under_a_strict_policy() {
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 304"), "{answer}");
     assert!(answer.ends_with("\r\n\r\n"), "no body: {answer}");
+    // Gzipped for a browser that takes it: the same bytes, unpacked.
+    for (path, _, body) in crate::web::FILES {
+        let mut stream = tokio::net::TcpStream::connect(api.address).await.unwrap();
+        stream
+            .write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
+        assert!(head.contains("content-encoding: gzip"), "{path}: {head}");
+        assert!(head.contains("vary: accept-encoding"), "{path}: {head}");
+        assert!(!head.contains(&format!("etag: {etag}")), "its own ETag");
+        let packed = &answer[split + 4..];
+        let mut unpacked = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(packed), &mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, body, "{path}");
+        if body.len() > 2000 {
+            assert!(
+                packed.len() < body.len() / 2,
+                "{path}: {} bytes",
+                packed.len()
+            );
+        }
+    }
 }
 
 #[tokio::test]

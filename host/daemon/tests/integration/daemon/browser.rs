@@ -94,7 +94,7 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,1500",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,2000",
                     format!("--user-data-dir={}", browser._profile.path().display()),
                 ],
             },
@@ -283,12 +283,13 @@ const TEXT: &str =
 
 /// What loading the page cost, from the browser's Resource Timing: the
 /// requests for the page and its files, bytes over the wire (headers
-/// included) and bodies.
+/// included), bodies as sent (gzipped) and unpacked.
 const PAGE_LOAD: &str = "const n = performance.getEntriesByType('navigation')[0]; \
      const files = performance.getEntriesByType('resource').filter(r => !r.name.includes('/api/')); \
      return { requests: 1 + files.length, \
               transferred: n.transferSize + files.reduce((s, r) => s + r.transferSize, 0), \
               body: n.encodedBodySize + files.reduce((s, r) => s + r.encodedBodySize, 0), \
+              unpacked: n.decodedBodySize + files.reduce((s, r) => s + r.decodedBodySize, 0), \
               dom_content_loaded_ms: Math.round(n.domContentLoadedEventEnd - n.startTime), \
               files: files.map(r => r.name.replace(location.origin, '')) }";
 
@@ -458,6 +459,27 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
     browser.wait_for(
         "the inbound SMS in the history",
         "return [...document.querySelectorAll('#history td.text')].some(e => e.textContent === 'Hi <b>admin</b>')",
+        json!([]),
+    );
+
+    // A call rings: live, and in the calls.
+    let (status, answer) = crate::sim::http(
+        &sim.control,
+        "POST",
+        "/calls",
+        Some(r#"{"from":"+420601999888","to":"+420777000001"}"#),
+    );
+    assert_eq!(status, 202, "{answer}");
+    browser.wait_for(
+        "the call in the live feed",
+        "return [...document.querySelectorAll(\"#feed li[data-type='call'] .peer\")] \
+             .some(e => e.textContent === '+420601999888')",
+        json!([]),
+    );
+    browser.wait_for(
+        "the call in the calls",
+        "return [...document.querySelectorAll('#calls tr[data-call] td')] \
+             .some(e => e.textContent === '+420601999888')",
         json!([]),
     );
 
