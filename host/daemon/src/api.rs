@@ -50,6 +50,8 @@ pub(crate) struct ApiState {
     live: RwLock<Option<crate::live::Live>>,
     /// The connectors' statistics.
     connectors: RwLock<crate::gateway::ConnectorStatsMap>,
+    /// Event streams open, per token name.
+    streams: Mutex<HashMap<String, usize>>,
 }
 
 impl ApiState {
@@ -64,6 +66,7 @@ impl ApiState {
             address: RwLock::new(None),
             live: RwLock::new(None),
             connectors: RwLock::new(Default::default()),
+            streams: Mutex::new(HashMap::new()),
         })
     }
 

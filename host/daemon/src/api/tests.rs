@@ -602,3 +602,55 @@ async fn the_log_is_searched_by_text_and_number() {
         (200, Some(0))
     );
 }
+
+#[tokio::test]
+async fn a_token_holds_a_bounded_number_of_event_streams() {
+    let api = start().await;
+    api.state.set_live(crate::live::channel());
+    let open_with = |token: String| async move {
+        let mut stream = tokio::net::TcpStream::connect(api.address).await.unwrap();
+        let request = format!(
+            "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            stream.read_exact(&mut byte).await.unwrap();
+            head.push(byte[0]);
+        }
+        let status: u16 = String::from_utf8_lossy(&head)
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        (status, stream)
+    };
+    let open = || open_with(api.reader.clone());
+    let mut streams = Vec::new();
+    for _ in 0..super::events::MAX_STREAMS_PER_TOKEN {
+        let (status, stream) = open().await;
+        assert_eq!(status, 200);
+        streams.push(stream);
+    }
+    assert_eq!(open().await.0, 429, "one too many");
+    // Another token has its own streams.
+    let (status, _other) = open_with(api.sender.clone()).await;
+    assert_eq!(status, 200);
+    // A client that goes frees its stream.
+    drop(streams.pop());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (status, stream) = open().await;
+        if status == 200 {
+            streams.push(stream);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot was never freed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
