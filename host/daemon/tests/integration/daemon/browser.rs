@@ -549,6 +549,24 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
     assert!(load["body"].as_u64().unwrap() > 1000, "{load}");
     browser.screenshot(&artifacts().join("admin.png"));
 
+    // On a phone's width nothing sticks out sideways (wide tables scroll
+    // inside their card).
+    browser.session_call(
+        "POST",
+        "/window/rect",
+        Some(json!({ "width": 400, "height": 900 })),
+    );
+    let widths = browser.wait_for(
+        "the narrow layout",
+        "return innerWidth < 600 ? [document.documentElement.scrollWidth, innerWidth] : null",
+        json!([]),
+    );
+    assert!(
+        widths[0].as_u64() <= widths[1].as_u64(),
+        "the page is wider than the screen: {widths}"
+    );
+    browser.screenshot(&artifacts().join("admin-narrow.png"));
+
     // Nothing the policy blocked, no script errors.
     let console = browser.console();
     let problems: Vec<&Value> = console
