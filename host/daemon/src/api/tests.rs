@@ -458,6 +458,17 @@ async fn a_text_is_counted_as_it_would_be_sent() {
     assert_eq!((status, bad["field"].as_str()), (400, Some("encoding")));
 }
 
+/// `GET path` with one more header line: the whole answer, as bytes.
+async fn get_with(address: SocketAddr, path: &str, header: &str) -> Vec<u8> {
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: t\r\n{header}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    answer
+}
+
 #[tokio::test]
 async fn the_web_admin_is_served_without_a_token_under_a_strict_policy() {
     let api = start().await;
@@ -493,30 +504,18 @@ async fn the_web_admin_is_served_without_a_token_under_a_strict_policy() {
         .unwrap()
         .trim()
         .to_string();
-    let mut stream = tokio::net::TcpStream::connect(api.address).await.unwrap();
-    stream
-        .write_all(
-            format!("GET /admin/admin.js HTTP/1.1\r\nHost: t\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await
-        .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
+    let answer = get_with(
+        api.address,
+        "/admin/admin.js",
+        &format!("If-None-Match: {etag}"),
+    )
+    .await;
+    let answer = String::from_utf8(answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 304"), "{answer}");
     assert!(answer.ends_with("\r\n\r\n"), "no body: {answer}");
     // Gzipped for a browser that takes it: the same bytes, unpacked.
     for (path, _, body) in crate::web::FILES {
-        let mut stream = tokio::net::TcpStream::connect(api.address).await.unwrap();
-        stream
-            .write_all(
-                format!("GET {path} HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n")
-                    .as_bytes(),
-            )
-            .await
-            .unwrap();
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).await.unwrap();
+        let answer = get_with(api.address, path, "Accept-Encoding: gzip, br").await;
         let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
         let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
         assert!(head.contains("content-encoding: gzip"), "{path}: {head}");
