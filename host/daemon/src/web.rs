@@ -183,7 +183,7 @@ mod tests {
         // Every script is a file from this origin.
         for (at, _) in html.match_indices("<script") {
             let tag = &html[at..at + html[at..].find('>').unwrap()];
-            assert!(tag.contains("src=\"/admin/"), "inline script: {tag}");
+            assert!(tag.contains("src=\"admin/"), "inline script: {tag}");
         }
         assert!(!html.contains("<style"), "inline style element");
         assert!(!html.contains(" style="), "inline style attribute");
@@ -219,7 +219,16 @@ mod tests {
             }
         }
         assert!(named.len() >= 3, "{named:?}");
-        for path in named {
+        // The script calls the API relative to the page too.
+        let script = FILES[1].2;
+        for absolute in ["'/api/", "`/api/", "\"/api/"] {
+            assert!(!script.contains(absolute), "admin.js names {absolute}");
+        }
+        // Named relative to the page (which is at `/`), so that it works
+        // under a proxy's path too.
+        for name in named {
+            assert!(!name.starts_with('/'), "{name} is absolute");
+            let path = format!("/{name}");
             assert!(
                 FILES.iter().any(|(served, _, _)| *served == path),
                 "{path} is named by the page but not served"

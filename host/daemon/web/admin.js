@@ -9,6 +9,9 @@ const TOKEN_KEY = 'plutanium.token';
 const FEED_MAX = 200;
 const HISTORY_PAGE = 50;
 const POLL_MS = 10000;
+// Relative to the page, so the admin also works behind a proxy that serves
+// the daemon under a path (https://host/sms/ → https://host/sms/api/v1).
+const API = 'api/v1';
 
 const $ = (id) => document.getElementById(id);
 
@@ -66,7 +69,7 @@ async function api(method, path, body) {
   let response;
   let data = null;
   try {
-    response = await fetch(`/api/v1${path}`, init);
+    response = await fetch(`${API}${path}`, init);
     data = await response.json();
   } catch (error) {
     if (signal && signal.aborted) return ENDED;
@@ -460,7 +463,7 @@ async function streamEvents(signal) {
     let silence = setTimeout(stop, STREAM_SILENCE_MS);
     const opened = Date.now();
     try {
-      const response = await fetch('/api/v1/events', {
+      const response = await fetch(`${API}/events`, {
         headers: { Authorization: `Bearer ${session.token()}`, Accept: 'text/event-stream' },
         cache: 'no-store',
         signal: connection.signal,
