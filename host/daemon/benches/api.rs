@@ -8,7 +8,6 @@
 #[path = "shared/processes.rs"]
 mod common;
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -19,20 +18,8 @@ use plutanium_store::SqliteStore;
 const CLIENTS: usize = 32;
 
 fn post(address: &str, token: &str, body: &str) -> u16 {
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "POST /api/v1/messages HTTP/1.1\r\nHost: b\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+    let authorization = format!("Authorization: Bearer {token}\r\n");
+    common::http_with(address, "POST", "/api/v1/messages", &authorization, body).0
 }
 
 fn main() {

@@ -70,10 +70,17 @@ impl ApiState {
         })
     }
 
-    /// A new config (after a reload) and the modems it runs.
-    pub(crate) fn update(&self, config: Arc<Config>, modems: Vec<(String, ModemHandle)>) {
+    /// A new config (after a reload).
+    pub(crate) fn set_config(&self, config: Arc<Config>) {
         *self.config.write().unwrap_or_else(|e| e.into_inner()) = config;
-        self.set_modems(modems);
+    }
+
+    /// Serves what `gateway` runs: its modems, connectors and live events
+    /// (again after each reload).
+    pub(crate) fn follow(&self, gateway: &crate::gateway::Gateway) {
+        self.set_modems(gateway.modem_handles());
+        self.set_live(gateway.live());
+        self.set_connectors(gateway.connector_stats());
     }
 
     /// Where the API listens (the port it got when asked for port 0).
@@ -90,7 +97,7 @@ impl ApiState {
     }
 
     /// The connectors now running.
-    pub(crate) fn set_connectors(&self, connectors: crate::gateway::ConnectorStatsMap) {
+    fn set_connectors(&self, connectors: crate::gateway::ConnectorStatsMap) {
         *self.connectors.write().unwrap_or_else(|e| e.into_inner()) = connectors;
     }
 
@@ -102,7 +109,7 @@ impl ApiState {
     }
 
     /// The modems now running.
-    pub(crate) fn set_modems(&self, modems: Vec<(String, ModemHandle)>) {
+    fn set_modems(&self, modems: Vec<(String, ModemHandle)>) {
         *self.modems.write().unwrap_or_else(|e| e.into_inner()) = modems;
     }
 
@@ -280,13 +287,9 @@ fn need(token: &TokenEntry, scope: Scope) -> Result<(), ApiError> {
     if token.allows(scope) {
         return Ok(());
     }
-    let name = match scope {
-        Scope::Send => "send",
-        Scope::Read => "read",
-    };
     Err(ApiError::new(
         StatusCode::FORBIDDEN,
-        format!("this token lacks the {name} scope"),
+        format!("this token lacks the {} scope", scope.name()),
     ))
 }
 

@@ -1,10 +1,9 @@
 //! `plutanium api token`: makes an API token and adds its hash to a token
 //! file.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use crate::api::tokens::{self, Scope};
@@ -38,39 +37,15 @@ pub(crate) struct TokenArgs {
 pub(crate) fn run(command: ApiCommand) -> Result<()> {
     match command {
         ApiCommand::Token(args) => {
-            let mut scopes: Vec<Scope> = args
-                .scopes
-                .iter()
-                .map(|s| {
-                    if s == "send" {
-                        Scope::Send
-                    } else {
-                        Scope::Read
-                    }
-                })
-                .collect();
+            let mut scopes: Vec<Scope> =
+                args.scopes.iter().filter_map(|s| Scope::parse(s)).collect();
             if scopes.is_empty() {
-                scopes = vec![Scope::Send, Scope::Read];
+                scopes = Scope::ALL.to_vec();
             }
             if args.rate == Some(0) {
                 anyhow::bail!("--rate is messages per minute, at least 1");
             }
-            let token = tokens::new_token()?;
-            let line = tokens::line(&token, &scopes, args.name.as_deref(), args.rate)?;
-            // What is there must still parse: a broken file is not made worse.
-            if args.file.exists() {
-                tokens::Tokens::load(&args.file)?;
-            }
-            use std::os::unix::fs::OpenOptionsExt;
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .mode(0o600)
-                .open(&args.file)
-                .with_context(|| format!("cannot open {}", args.file.display()))?;
-            writeln!(file, "{line}")
-                .and_then(|()| file.sync_all())
-                .with_context(|| format!("cannot write {}", args.file.display()))?;
+            let token = tokens::add_to_file(&args.file, &scopes, args.name.as_deref(), args.rate)?;
             println!("{token}");
             eprintln!(
                 "Added to {} (its hash only). Send it as `Authorization: Bearer <token>`; the daemon reads the file at start and on SIGHUP.",

@@ -103,24 +103,15 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
         .with_context(|| format!("cannot write {}", credentials.display()))?;
     // An API token for the demo: its hash in the token file, the token
     // printed for curl.
-    let api_token = crate::api::tokens::new_token()?;
     let token_file = data_dir.join("api-tokens");
-    std::fs::write(
+    // One demo token: a run in the same directory replaces the last one's.
+    let _ = std::fs::remove_file(&token_file);
+    let api_token = crate::api::tokens::add_to_file(
         &token_file,
-        format!(
-            "{}\n",
-            crate::api::tokens::line(
-                &api_token,
-                &[
-                    crate::api::tokens::Scope::Send,
-                    crate::api::tokens::Scope::Read
-                ],
-                Some("demo"),
-                None,
-            )?
-        ),
-    )
-    .with_context(|| format!("cannot write {}", token_file.display()))?;
+        &crate::api::tokens::Scope::ALL,
+        Some("demo"),
+        None,
+    )?;
     let config_text = format!(
         r#"
 store: sqlite://{db}
@@ -201,9 +192,7 @@ routes:
         crate::api::start(&api_settings, store_for_api, shared_config, api_stopped)
             .await
             .context("pass --api ADDRESS")?;
-    api_state.set_modems(gateway.modem_handles());
-    api_state.set_live(gateway.live());
-    api_state.set_connectors(gateway.connector_stats());
+    api_state.follow(&gateway);
     let api_address = api_state.local_address();
 
     let listener = tokio::net::TcpListener::bind(args.control)

@@ -109,6 +109,14 @@ impl Stored {
             Stored::Status(_) | Stored::Nothing => None,
         }
     }
+
+    /// The id of the row it is stored as, or is about.
+    fn id(self) -> Option<i64> {
+        match self {
+            Stored::Inbox(id) | Stored::Call(id) | Stored::Status(id) => Some(id),
+            Stored::Nothing => None,
+        }
+    }
 }
 
 /// A modem driver and the task that commits its events.
@@ -627,11 +635,6 @@ impl Gateway {
         }
     }
 
-    /// Stops polling, sending and routing: the sender finishes each modem's
-    /// send in flight and gives back what it had not started, the router
-    /// finishes its event and leaves the rest to the store. Then each modem
-    /// finishes its AT command and stops. Tasks still running after
-    /// [`STOP_DEADLINE`] are aborted.
     /// The connectors' worlds and statistics, by name.
     pub(crate) fn connector_stats(&self) -> ConnectorStatsMap {
         self.stats.clone()
@@ -650,6 +653,11 @@ impl Gateway {
             .collect()
     }
 
+    /// Stops polling, sending and routing: the sender finishes each modem's
+    /// send in flight and gives back what it had not started, the router
+    /// finishes its event and leaves the rest to the store. Then each modem
+    /// finishes its AT command and stops. Tasks still running after
+    /// [`STOP_DEADLINE`] are aborted.
     pub(crate) async fn stop(self) {
         let deadline = tokio::time::Instant::now() + STOP_DEADLINE;
         let kept = self.stop_keeping_until(None, deadline).await;

@@ -79,9 +79,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         Some(settings) => {
             let (state, server) =
                 crate::api::start(settings, store.clone(), shared_config, api_stopped).await?;
-            state.set_modems(gateway.modem_handles());
-            state.set_live(gateway.live());
-            state.set_connectors(gateway.connector_stats());
+            state.follow(&gateway);
             Some((state, server))
         }
         None => None,
@@ -131,8 +129,8 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
                         // and every connector's KV, stays.
                         gateway = gateway.reload(prepared, None).await;
                         if let Some((state, _)) = &api {
-                            state.update(Arc::new(new_config), gateway.modem_handles());
-                            state.set_connectors(gateway.connector_stats());
+                            state.set_config(Arc::new(new_config));
+                            state.follow(&gateway);
                             crate::api::reload_tokens(state, api_config.as_ref());
                         }
                         tracing::info!("reloaded");

@@ -552,44 +552,35 @@ async function describeOutbound(item, data) {
   }
 }
 
-function addFeed(type, data) {
-  const time = new Date().toISOString().slice(11, 19);
-  let item;
+/** The feed line for one event: `[attributes, kind, peer, via, text]`, or null. */
+function feedLine(type, data) {
   switch (type) {
     case 'sms':
-      item = el('li', { 'data-type': 'sms', 'data-id': data.id },
-        el('time', null, time), el('span', { class: 'kind' }, 'SMS in'),
-        el('span', { class: 'peer' }, data.from), el('span', { class: 'via' }, data.modem),
-        el('span', { class: 'text' }, data.text));
-      break;
+      return [{ 'data-id': data.id }, 'SMS in', data.from, data.modem, data.text];
     case 'call':
-      item = el('li', { 'data-type': 'call' },
-        el('time', null, time), el('span', { class: 'kind' }, 'Call'),
-        el('span', { class: 'peer' }, data.caller || 'hidden number'), el('span', { class: 'via' }, data.modem),
-        el('span', { class: 'text' }, ''));
-      break;
+      return [{}, 'Call', data.caller || 'hidden number', data.modem, ''];
     case 'outbound':
-      item = el('li', { 'data-type': 'outbound', 'data-id': data.id, 'data-status': data.status },
-        el('time', null, time), el('span', { class: 'kind' }, `SMS out · ${data.status}`),
-        el('span', { class: 'peer' }, ''), el('span', { class: 'via' }, data.modem || ''),
-        el('span', { class: 'text' }, data.detail || ''));
-      describeOutbound(item, data);
-      break;
+      return [{ 'data-id': data.id, 'data-status': data.status }, `SMS out · ${data.status}`, '', data.modem || '', data.detail || ''];
     case 'modem':
-      item = el('li', { 'data-type': 'modem', 'data-state': data.state },
-        el('time', null, time), el('span', { class: 'kind' }, 'Modem'),
-        el('span', { class: 'peer' }, data.name), el('span', { class: 'via' }, data.state),
-        el('span', { class: 'text' }, data.detail || ''));
-      break;
+      return [{ 'data-state': data.state }, 'Modem', data.name, data.state, data.detail || ''];
     case 'lagged':
-      item = el('li', { 'data-type': 'lagged' },
-        el('time', null, time), el('span', { class: 'kind' }, 'Missed'),
-        el('span', { class: 'peer' }, ''), el('span', { class: 'via' }, ''),
-        el('span', { class: 'text' }, `${data.missed} events (this page fell behind)`));
-      break;
+      return [{}, 'Missed', '', '', `${data.missed} events (this page fell behind)`];
     default:
-      return;
+      return null;
   }
+}
+
+function addFeed(type, data) {
+  const line = feedLine(type, data);
+  if (!line) return;
+  const [attributes, kind, peer, via, text] = line;
+  const item = el('li', { 'data-type': type, ...attributes },
+    el('time', null, new Date().toISOString().slice(11, 19)),
+    el('span', { class: 'kind' }, kind),
+    el('span', { class: 'peer' }, peer),
+    el('span', { class: 'via' }, via),
+    el('span', { class: 'text' }, text));
+  if (type === 'outbound') describeOutbound(item, data);
   const feed = $('feed');
   feed.prepend(item);
   while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();

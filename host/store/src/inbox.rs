@@ -4,6 +4,7 @@
 use plutanium_core::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
+use crate::outbox::search_matches;
 use crate::{LogPage, SqliteStore, StoreError};
 
 /// A complete inbound message to store.
@@ -232,46 +233,23 @@ impl SqliteStore {
 
     /// A page of the inbox, newest first (see [`LogPage`]).
     pub fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
-        self.with(|conn| {
-            let mut stmt = conn.prepare(&format!(
-                "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= ?1 AND id < ?2 \
-                 AND (?4 IS NULL OR instr(lower(body), lower(?4)) > 0 \
-                      OR instr(lower(sender), lower(?4)) > 0) \
-                 ORDER BY id DESC LIMIT ?3"
-            ))?;
-            let rows = stmt.query_map(
-                params![
-                    page.since as i64,
-                    page.before.unwrap_or(i64::MAX),
-                    page.limit,
-                    page.search.as_deref(),
-                ],
-                read_inbound,
-            )?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
+        let sql = format!(
+            "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= :since AND id < :before \
+             AND {} ORDER BY id DESC LIMIT :limit",
+            search_matches(&["body", "sender"])
+        );
+        self.with(|conn| page.rows(conn, &sql, &[], read_inbound))
     }
 
     /// A page of the call log, newest first (see [`LogPage`]; `search`
     /// looks at the caller's number).
     pub fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
-        self.with(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, modem, caller, at FROM calls WHERE at >= ?1 AND id < ?2 \
-                 AND (?4 IS NULL OR instr(lower(coalesce(caller, '')), lower(?4)) > 0) \
-                 ORDER BY id DESC LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(
-                params![
-                    page.since as i64,
-                    page.before.unwrap_or(i64::MAX),
-                    page.limit,
-                    page.search.as_deref(),
-                ],
-                read_call,
-            )?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
+        let sql = format!(
+            "SELECT id, modem, caller, at FROM calls WHERE at >= :since AND id < :before \
+             AND {} ORDER BY id DESC LIMIT :limit",
+            search_matches(&["coalesce(caller, '')"])
+        );
+        self.with(|conn| page.rows(conn, &sql, &[], read_call))
     }
 
     /// Notes that `id`'s routes ran (their results are committed).

@@ -83,6 +83,39 @@ impl LogPage {
             search: None,
         }
     }
+
+    /// Runs `sql`, a page query that names `:since`, `:before`, `:limit`
+    /// and `:search` (and `extra`'s names), reading each row with `read`.
+    pub(crate) fn rows<T>(
+        &self,
+        conn: &rusqlite::Connection,
+        sql: &str,
+        extra: &[(&str, &dyn rusqlite::ToSql)],
+        read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let (since, before) = (self.since as i64, self.before.unwrap_or(i64::MAX));
+        let search = self.search.as_deref();
+        let mut named: Vec<(&str, &dyn rusqlite::ToSql)> = vec![
+            (":since", &since),
+            (":before", &before),
+            (":limit", &self.limit),
+            (":search", &search),
+        ];
+        named.extend_from_slice(extra);
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map(named.as_slice(), read)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// SQL that holds when `:search` is unset or one of `columns` contains it,
+/// ignoring ASCII case (`instr`, so LIKE's wildcards are plain characters).
+pub(crate) fn search_matches(columns: &[&str]) -> String {
+    let any: Vec<String> = columns
+        .iter()
+        .map(|column| format!("instr(lower({column}), lower(:search)) > 0"))
+        .collect();
+    format!("(:search IS NULL OR {})", any.join(" OR "))
 }
 
 /// A message to enqueue.
@@ -308,12 +341,6 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
         created_at: row.get::<_, i64>(16)? as Timestamp,
         updated_at: row.get::<_, i64>(17)? as Timestamp,
     }))
-}
-
-fn collect(
-    rows: impl Iterator<Item = rusqlite::Result<Result<OutboxRow, StoreError>>>,
-) -> Result<Vec<OutboxRow>, StoreError> {
-    rows.map(|row| row?).collect()
 }
 
 /// How long a report that matched no sent row may still be applied to a
@@ -733,25 +760,17 @@ impl SqliteStore {
         page: &LogPage,
         state: Option<OutboxState>,
     ) -> Result<Vec<OutboxRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE created_at >= :since AND id < :before \
+             AND (:state IS NULL OR state = :state) AND {} \
+             ORDER BY id DESC LIMIT :limit",
+            search_matches(&["body", "to_number"])
+        );
+        let state = state.map(OutboxState::name);
         self.with(|conn| {
-            let mut stmt = conn.prepare(&format!(
-                "SELECT {COLUMNS} FROM outbox WHERE created_at >= ?1 AND id < ?2 \
-                 AND (?3 IS NULL OR state = ?3) \
-                 AND (?5 IS NULL OR instr(lower(body), lower(?5)) > 0 \
-                      OR instr(lower(to_number), lower(?5)) > 0) \
-                 ORDER BY id DESC LIMIT ?4"
-            ))?;
-            let rows = stmt.query_map(
-                params![
-                    page.since as i64,
-                    page.before.unwrap_or(i64::MAX),
-                    state.map(OutboxState::name),
-                    page.limit,
-                    page.search.as_deref(),
-                ],
-                read_row,
-            )?;
-            collect(rows)
+            page.rows(conn, &sql, &[(":state", &state)], read_row)?
+                .into_iter()
+                .collect()
         })
     }
 }

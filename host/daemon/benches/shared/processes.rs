@@ -118,10 +118,21 @@ pub(crate) fn memory_kib(child: &Child) -> (u64, u64) {
 
 /// One HTTP/1.1 request to the control API: status and body.
 pub(crate) fn http(control: &str, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(control).unwrap();
+    http_with(control, method, path, "", body)
+}
+
+/// The same with more header lines (each ending in `\r\n`).
+pub(crate) fn http_with(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: x\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();

@@ -1,13 +1,13 @@
 //! `GET /metrics`: Prometheus text format (a `read` token, like the rest).
 
 use std::fmt::Write as _;
-use std::time::Duration;
 
 use axum::extract::{Extension, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use plutanium_runtime::LATENCY_BUCKETS_MICROS;
+use plutanium_runtime::{ConnectorStats, LATENCY_BUCKETS_MICROS};
 
+use super::status::MODEM_COUNTERS;
 use super::tokens::{Scope, TokenEntry};
 use super::{ApiError, Shared, need};
 use crate::live::{SEND_BUCKETS, modem_state};
@@ -96,7 +96,7 @@ pub(super) async fn metrics(
         "1 when the modem is ready.",
     );
     let mut details = String::new();
-    for (name, handle) in state.modems() {
+    for (name, handle, info) in super::status::modems_with_info(&state).await {
         let (text, _) = modem_state(&handle.state().borrow());
         let name = label(&name);
         let _ = writeln!(
@@ -108,25 +108,18 @@ pub(super) async fn metrics(
             details,
             "plutanium_modem_state{{modem=\"{name}\",state=\"{text}\"}} 1"
         );
-        if let Ok(Some(info)) = tokio::time::timeout(Duration::from_secs(2), handle.info()).await {
+        if let Some(info) = info {
             if let Some(dbm) = info.signal_dbm {
                 let _ = writeln!(
                     details,
                     "plutanium_modem_signal_dbm{{modem=\"{name}\"}} {dbm}"
                 );
             }
-            let c = info.counters;
-            for (metric, value) in [
-                ("reconnects", c.reconnects),
-                ("reinits", c.reinits),
-                ("parts_sent", c.parts_sent),
-                ("send_failures", c.send_failures),
-                ("received", c.received),
-                ("timeouts", c.timeouts),
-            ] {
+            for (metric, get) in MODEM_COUNTERS {
                 let _ = writeln!(
                     details,
-                    "plutanium_modem_{metric}_total{{modem=\"{name}\"}} {value}"
+                    "plutanium_modem_{metric}_total{{modem=\"{name}\"}} {}",
+                    get(&info.counters)
                 );
             }
         }
@@ -143,14 +136,7 @@ pub(super) async fn metrics(
         "gauge",
         "Signal strength, dBm.",
     );
-    for metric in [
-        "reconnects",
-        "reinits",
-        "parts_sent",
-        "send_failures",
-        "received",
-        "timeouts",
-    ] {
+    for (metric, _) in MODEM_COUNTERS {
         help(
             &mut out,
             &format!("plutanium_modem_{metric}_total"),
@@ -163,34 +149,42 @@ pub(super) async fn metrics(
     }
     out.push_str(&details);
 
-    let connectors = state.connectors();
-    for (metric, text) in [
-        ("calls", "Calls into the connector."),
-        ("errors", "Calls that returned the connector's own error."),
-        ("traps", "Calls that trapped (crash, memory cap)."),
-        ("deadlines", "Calls stopped at their deadline."),
-        ("restarts", "Fresh instances after a trap."),
-    ] {
+    // One snapshot per connector, for every line about it.
+    let connectors: Vec<(String, plutanium_runtime::World, ConnectorStats)> = state
+        .connectors()
+        .into_iter()
+        .map(|(name, (world, handle))| (name, world, handle.get()))
+        .collect();
+    type Counter = fn(&ConnectorStats) -> u64;
+    let connector_counters: [(&str, &str, Counter); 5] = [
+        ("calls", "Calls into the connector.", |s| s.calls),
+        (
+            "errors",
+            "Calls that returned the connector's own error.",
+            |s| s.errors,
+        ),
+        ("traps", "Calls that trapped (crash, memory cap).", |s| {
+            s.traps
+        }),
+        ("deadlines", "Calls stopped at their deadline.", |s| {
+            s.deadlines
+        }),
+        ("restarts", "Fresh instances after a trap.", |s| s.restarts),
+    ];
+    for (metric, text, get) in connector_counters {
         help(
             &mut out,
             &format!("plutanium_connector_{metric}_total"),
             "counter",
             text,
         );
-        for (name, (world, handle)) in &connectors {
-            let s = handle.get();
-            let value = match metric {
-                "calls" => s.calls,
-                "errors" => s.errors,
-                "traps" => s.traps,
-                "deadlines" => s.deadlines,
-                _ => s.restarts,
-            };
+        for (name, world, stats) in &connectors {
             let _ = writeln!(
                 out,
-                "plutanium_connector_{metric}_total{{connector=\"{}\",world=\"{}\"}} {value}",
+                "plutanium_connector_{metric}_total{{connector=\"{}\",world=\"{}\"}} {}",
                 label(name),
-                super::world_kind(*world)
+                super::world_kind(*world),
+                get(stats)
             );
         }
     }
@@ -200,8 +194,7 @@ pub(super) async fn metrics(
         "histogram",
         "How long calls into the connector took.",
     );
-    for (name, (_, handle)) in &connectors {
-        let s = handle.get();
+    for (name, _, s) in &connectors {
         let name = label(name);
         let mut cumulative = 0;
         for (bound, count) in LATENCY_BUCKETS_MICROS.iter().zip(&s.latency_buckets) {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use plutanium_modem::ModemState;
+use plutanium_modem::{Counters, ModemHandle, ModemInfo, ModemState};
 use serde_json::{Value, json};
 
 use super::tokens::{Scope, TokenEntry};
@@ -51,6 +51,34 @@ pub(super) async fn readyz(State(state): State<Shared>) -> (StatusCode, Json<Val
     }
 }
 
+/// Reads one counter.
+type Counter = fn(&Counters) -> u64;
+
+/// The modem counters the API and the metrics report, by name.
+pub(super) const MODEM_COUNTERS: [(&str, Counter); 6] = [
+    ("parts_sent", |c| c.parts_sent),
+    ("send_failures", |c| c.send_failures),
+    ("received", |c| c.received),
+    ("reconnects", |c| c.reconnects),
+    ("reinits", |c| c.reinits),
+    ("timeouts", |c| c.timeouts),
+];
+
+/// Each running modem with what it reports, asked all at once; `None` for
+/// a modem busy or hung for 2 s (it does not hold the answer up).
+pub(super) async fn modems_with_info(
+    state: &Shared,
+) -> Vec<(String, ModemHandle, Option<ModemInfo>)> {
+    let asked = state.modems().into_iter().map(|(name, handle)| async move {
+        let info = tokio::time::timeout(Duration::from_secs(2), handle.info())
+            .await
+            .ok()
+            .flatten();
+        (name, handle, info)
+    });
+    futures_util::future::join_all(asked).await
+}
+
 /// `GET /api/v1/modems`: state, signal, registration, operator, counters.
 pub(super) async fn modems(
     State(state): State<Shared>,
@@ -58,12 +86,11 @@ pub(super) async fn modems(
 ) -> Result<Json<Value>, ApiError> {
     need(&token, Scope::Read)?;
     let mut answer = Vec::new();
-    for (name, handle) in state.modems() {
+    for (name, handle, info) in modems_with_info(&state).await {
         let current = handle.state().borrow().clone();
         let (text, detail) = state_name(&current);
         let mut modem = json!({ "name": name, "state": text, "detail": detail });
-        // A busy or hung modem does not hold the answer up.
-        if let Ok(Some(info)) = tokio::time::timeout(Duration::from_secs(2), handle.info()).await {
+        if let Some(info) = info {
             modem["signal_dbm"] = json!(info.signal_dbm);
             modem["registration"] =
                 json!(info.registration.map(|r| format!("{r:?}").to_lowercase()));
@@ -73,15 +100,11 @@ pub(super) async fn modems(
                 info.storage
                     .map(|(used, total)| json!({"used": used, "total": total}))
             );
-            let c = info.counters;
-            modem["counters"] = json!({
-                "parts_sent": c.parts_sent,
-                "send_failures": c.send_failures,
-                "received": c.received,
-                "reconnects": c.reconnects,
-                "reinits": c.reinits,
-                "timeouts": c.timeouts,
-            });
+            let counters: serde_json::Map<String, Value> = MODEM_COUNTERS
+                .iter()
+                .map(|(name, get)| (name.to_string(), json!(get(&info.counters))))
+                .collect();
+            modem["counters"] = Value::Object(counters);
         }
         answer.push(modem);
     }
@@ -175,10 +198,10 @@ pub(super) async fn connectors(
 /// `GET /api/v1/token`: the token this request carries (any scope): what a
 /// client, the web admin among them, may do with it.
 pub(super) async fn token(Extension(token): Extension<TokenEntry>) -> Json<Value> {
-    let scopes: Vec<&str> = [(Scope::Send, "send"), (Scope::Read, "read")]
+    let scopes: Vec<&str> = Scope::ALL
         .into_iter()
-        .filter(|(scope, _)| token.allows(*scope))
-        .map(|(_, name)| name)
+        .filter(|scope| token.allows(*scope))
+        .map(Scope::name)
         .collect();
     Json(json!({ "name": token.name, "scopes": scopes, "per_minute": token.per_minute }))
 }

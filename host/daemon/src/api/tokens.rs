@@ -18,6 +18,24 @@ pub(crate) enum Scope {
     Read,
 }
 
+impl Scope {
+    /// Every scope.
+    pub(crate) const ALL: [Scope; 2] = [Scope::Send, Scope::Read];
+
+    /// As the token file, the command line and the API write it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Scope::Send => "send",
+            Scope::Read => "read",
+        }
+    }
+
+    /// The scope called `name`.
+    pub(crate) fn parse(name: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 /// One token's entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TokenEntry {
@@ -96,10 +114,10 @@ impl Tokens {
                 .ok_or_else(|| bad("expected scopes (send, read or send,read) after the hash"))?;
             let (mut send, mut read) = (false, false);
             for scope in scopes.split(',') {
-                match scope {
-                    "send" => send = true,
-                    "read" => read = true,
-                    other => return Err(bad(&format!("unknown scope {other:?} (send, read)"))),
+                match Scope::parse(scope) {
+                    Some(Scope::Send) => send = true,
+                    Some(Scope::Read) => read = true,
+                    None => return Err(bad(&format!("unknown scope {scope:?} (send, read)"))),
                 }
             }
             let mut name = format!("line {number}");
@@ -164,13 +182,7 @@ pub(crate) fn line(
     if scopes.is_empty() {
         bail!("a token needs a scope (send, read)");
     }
-    let mut scopes: Vec<&str> = scopes
-        .iter()
-        .map(|s| match s {
-            Scope::Send => "send",
-            Scope::Read => "read",
-        })
-        .collect();
+    let mut scopes: Vec<&str> = scopes.iter().map(|s| s.name()).collect();
     scopes.dedup();
     let mut line = format!("sha256:{} {}", hex(&hash(token)), scopes.join(","));
     if let Some(name) = name {
@@ -183,6 +195,34 @@ pub(crate) fn line(
         line.push_str(&format!(" rate={rate}"));
     }
     Ok(line)
+}
+
+/// Makes a token and appends its line to `file` (created with mode 0600;
+/// a file there must still parse, so a broken one is not made worse).
+/// Returns the token, which is nowhere else.
+pub(crate) fn add_to_file(
+    file: &Path,
+    scopes: &[Scope],
+    name: Option<&str>,
+    per_minute: Option<u32>,
+) -> Result<String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let token = new_token()?;
+    let line = line(&token, scopes, name, per_minute)?;
+    if file.exists() {
+        Tokens::load(file)?;
+    }
+    let mut opened = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(file)
+        .with_context(|| format!("cannot open {}", file.display()))?;
+    writeln!(opened, "{line}")
+        .and_then(|()| opened.sync_all())
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(token)
 }
 
 #[cfg(test)]

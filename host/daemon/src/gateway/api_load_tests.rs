@@ -60,7 +60,7 @@ policy: { per_destination_per_hour: 1000000 }
             .unwrap();
     let api_store: Arc<dyn Store> = store.clone();
     let state = crate::api::ApiState::new(api_store, shared, tokens);
-    state.set_modems(gateway.modem_handles());
+    state.follow(&gateway);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -269,11 +269,7 @@ pub(super) async fn modem_events(
             }
         };
         if let Some(routable) = routable {
-            let stored = match routable.stored {
-                Stored::Inbox(id) | Stored::Call(id) | Stored::Status(id) => Some(id),
-                Stored::Nothing => None,
-            };
-            if let Some(event) = crate::live::of_event(&routable.event, stored) {
+            if let Some(event) = crate::live::of_event(&routable.event, routable.stored.id()) {
                 live.send(event);
             }
             if route.send(routable).is_err() {

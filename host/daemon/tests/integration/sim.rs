@@ -67,6 +67,17 @@ pub(crate) fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
 
 /// A minimal HTTP/1.1 client: enough for the control API.
 pub(crate) fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    http_with(address, method, path, "", body)
+}
+
+/// The same with more header lines (each ending in `\r\n`).
+pub(crate) fn http_with(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: Option<&str>,
+) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -74,7 +85,7 @@ pub(crate) fn http(address: &str, method: &str, path: &str, body: Option<&str>) 
     let body = body.unwrap_or("");
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .expect("write");
