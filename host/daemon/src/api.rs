@@ -224,6 +224,31 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
+/// Query parameters, or a 400 naming the one that is wrong.
+pub(crate) struct Params<T>(pub(crate) T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for Params<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Params(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                Err(ApiError {
+                    field: field_named_in(&text),
+                    ..ApiError::new(StatusCode::BAD_REQUEST, text)
+                })
+            }
+        }
+    }
+}
+
 /// The field a serde error message names (serde writes them as `name`).
 fn field_named_in(text: &str) -> Option<String> {
     text.split_once("field `")

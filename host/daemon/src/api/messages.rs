@@ -1,7 +1,7 @@
 //! Messages and calls: queue one, list and read the log.
 
 use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use plutanium_core::SendOptions;
 use plutanium_core::policy::{RateLimiter, Refusal};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::tokens::{Scope, TokenEntry};
-use super::{ApiError, Body, Shared, need};
+use super::{ApiError, Body, Params, Shared, need};
 use crate::gateway::now_ms;
 use crate::messages_cli::{inbound_json, outbound_json, parse_encoding, parse_since, time_text};
 
@@ -242,17 +242,10 @@ fn parse_cursor(cursor: Option<&str>) -> Result<(Option<i64>, Option<i64>), ApiE
 pub(super) async fn list(
     State(state): State<Shared>,
     Extension(token): Extension<TokenEntry>,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Params<ListQuery>, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     need(&token, Scope::Read)?;
-    let Query(query) = query.map_err(|e| {
-        let text = e.body_text();
-        let field = super::field_named_in(&text);
-        ApiError {
-            field,
-            ..ApiError::new(StatusCode::BAD_REQUEST, text)
-        }
-    })?;
+    let Params(query) = query?;
     let limit = page_limit(query.limit)?;
     let since = since(query.since.as_deref())?;
     let status = match query.status.as_deref() {
@@ -399,10 +392,10 @@ pub(super) struct CallsQuery {
 pub(super) async fn calls(
     State(state): State<Shared>,
     Extension(token): Extension<TokenEntry>,
-    query: Result<Query<CallsQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Params<CallsQuery>, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     need(&token, Scope::Read)?;
-    let Query(query) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let Params(query) = query?;
     let limit = page_limit(query.limit)?;
     let since = since(query.since.as_deref())?;
     let before = match query.cursor.as_deref() {
