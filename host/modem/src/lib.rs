@@ -14,6 +14,7 @@
 //! after committing it somewhere durable.
 
 mod driver;
+mod line;
 mod port;
 mod rfc2217;
 mod serial;
@@ -23,8 +24,6 @@ pub use driver::{
     ModemEvent, ModemHandle, ModemInfo, ModemState, SendError, SendOptions, SentMessage, Timeouts,
     UndecodablePdu, spawn,
 };
-pub use port::{
-    FlowControl, InProcessPorts, InvalidPortUrl, LineSettings, Parity, Port, PortStream, PortUrl,
-    open,
-};
+pub use line::{FlowControl, LineSettings, Parity};
+pub use port::{InProcessPorts, InvalidPortUrl, Port, PortStream, PortUrl, open};
 pub use rfc2217::Rfc2217Port;

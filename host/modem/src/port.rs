@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::line::{FlowControl, LineSettings, Parity};
+
 /// A byte stream to a modem.
 pub trait PortStream: AsyncRead + AsyncWrite + Unpin + Send {}
 
@@ -19,58 +21,6 @@ pub type Port = Box<dyn PortStream>;
 pub trait InProcessPorts: Send + Sync {
     /// Opens the port named `name`.
     fn open(&self, name: &str) -> std::io::Result<Port>;
-}
-
-/// Flow control on a serial line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum FlowControl {
-    /// None (the usual for USB modems).
-    #[default]
-    None,
-    /// RTS/CTS.
-    Hardware,
-    /// XON/XOFF.
-    Software,
-}
-
-/// Parity.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Parity {
-    /// None.
-    #[default]
-    None,
-    /// Odd.
-    Odd,
-    /// Even.
-    Even,
-}
-
-/// Line settings for serial and RFC 2217 ports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct LineSettings {
-    /// Baud rate.
-    pub baud: u32,
-    /// Data bits (5–8).
-    pub data_bits: u8,
-    /// Parity.
-    pub parity: Parity,
-    /// Stop bits (1 or 2).
-    pub stop_bits: u8,
-    /// Flow control.
-    pub flow: FlowControl,
-}
-
-impl Default for LineSettings {
-    /// 115200 8N1, no flow control.
-    fn default() -> Self {
-        LineSettings {
-            baud: 115_200,
-            data_bits: 8,
-            parity: Parity::None,
-            stop_bits: 1,
-            flow: FlowControl::None,
-        }
-    }
 }
 
 /// Where a modem is, as written in the config: `serial:///dev/ttyUSB0?baud=115200&flow=none`,
@@ -263,7 +213,7 @@ pub async fn open(
     in_process: Option<&Arc<dyn InProcessPorts>>,
 ) -> std::io::Result<Port> {
     match url {
-        PortUrl::Serial { path, settings } => crate::serial::open(path, settings),
+        PortUrl::Serial { path, settings } => Ok(Box::new(crate::serial::open(path, settings)?)),
         PortUrl::Tcp { address } => {
             let stream = tokio::net::TcpStream::connect(address).await?;
             stream.set_nodelay(true)?;

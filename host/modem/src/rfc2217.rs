@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 
-use crate::port::{FlowControl, LineSettings, Parity};
+use crate::line::{FlowControl, LineSettings, Parity};
 
 /// Interpret As Command.
 pub(crate) const IAC: u8 = 255;

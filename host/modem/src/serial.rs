@@ -1,12 +1,15 @@
 //! Local serial ports through tokio-serial, opened exclusively.
 
-use tokio_serial::SerialPortBuilderExt;
+use tokio_serial::{SerialPortBuilderExt, SerialStream};
 
-use crate::port::{FlowControl, LineSettings, Parity, Port};
+use crate::line::{FlowControl, LineSettings, Parity};
 
 /// Opens `path` with `settings`. The port is exclusive: a second opener (another
 /// gateway, ModemManager) gets an error instead of stealing half the bytes.
-pub(crate) fn open(path: &str, settings: &LineSettings) -> std::io::Result<Port> {
+///
+/// Returns the concrete stream; `port::open` boxes it, so this module needs
+/// nothing from `port`.
+pub(crate) fn open(path: &str, settings: &LineSettings) -> std::io::Result<SerialStream> {
     let builder = tokio_serial::new(path, settings.baud)
         .data_bits(match settings.data_bits {
             5 => tokio_serial::DataBits::Five,
@@ -33,5 +36,5 @@ pub(crate) fn open(path: &str, settings: &LineSettings) -> std::io::Result<Port>
     #[cfg(unix)]
     port.set_exclusive(true)
         .map_err(|e| std::io::Error::other(format!("cannot open {path} exclusively: {e}")))?;
-    Ok(Box::new(port))
+    Ok(port)
 }
