@@ -106,8 +106,12 @@ pub enum InvalidArgument {
     /// counts against the SIM's tries.
     #[error("a PIN must be 4 to 8 digits and a PUK 8 digits")]
     Pin,
-    /// A USSD code with characters other than digits, `*`, `#` and `+`.
-    #[error("a USSD code may hold only digits, '*', '#' and '+': {0:?}")]
+    /// A USSD code that is empty, longer than 182 characters, or has
+    /// characters other than digits, `*`, `#` and `+`.
+    #[error(
+        "the USSD code \"{}\" cannot be sent: write 1 to 182 digits, '*', '#' and '+', such as *100#",
+        .0.escape_debug()
+    )]
     Ussd(String),
 }
 
@@ -290,6 +294,10 @@ mod tests {
         assert_eq!(enter_pin("123", None), Err(InvalidArgument::Pin));
         assert_eq!(ussd("*100#").unwrap().text, "AT+CUSD=1,\"*100#\",15");
         assert!(ussd("*100#\";ATD123").is_err());
+        assert_eq!(
+            ussd("*100#\r").unwrap_err().to_string(),
+            "the USSD code \"*100#\\r\" cannot be sent: write 1 to 182 digits, '*', '#' and '+', such as *100#"
+        );
         assert_eq!(registration().response_prefix, Some("+CREG:"));
     }
 }
