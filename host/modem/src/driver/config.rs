@@ -1,0 +1,103 @@
+//! How to drive one modem: [`DriverConfig`], and the command [`Timeouts`] in it.
+
+use std::time::Duration;
+
+use plutanium_at::CommandClass;
+use plutanium_sms::ReassemblyLimits;
+
+use crate::port::PortUrl;
+
+/// Timeouts per command class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// `AT`, `ATE0`, `+CSQ`, identity.
+    pub quick: Duration,
+    /// SIM access: `+CPIN`, `+CMGR`, `+CMGL`, `+CMGD`.
+    pub sim: Duration,
+    /// `+CMGS`, from the command to the final result.
+    pub send: Duration,
+    /// `+COPS`, `+CUSD`, call control.
+    pub network: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            quick: CommandClass::Quick.default_timeout(),
+            sim: CommandClass::Sim.default_timeout(),
+            send: CommandClass::Send.default_timeout(),
+            network: CommandClass::Network.default_timeout(),
+        }
+    }
+}
+
+impl Timeouts {
+    pub(super) fn of(&self, class: CommandClass) -> Duration {
+        match class {
+            CommandClass::Quick => self.quick,
+            CommandClass::Sim => self.sim,
+            CommandClass::Send => self.send,
+            _ => self.network,
+        }
+    }
+}
+
+/// How to drive one modem.
+#[derive(Clone, Debug)]
+pub struct DriverConfig {
+    /// The modem's name in logs and events.
+    pub name: String,
+    /// Where it is.
+    pub port: PortUrl,
+    /// SIM PIN. A wrong PIN is never retried: the driver stops and says so.
+    pub pin: Option<String>,
+    /// SMSC to put in PDUs; `None` uses the one stored on the SIM.
+    pub smsc: Option<String>,
+    /// How often to probe signal and registration.
+    pub health_interval: Duration,
+    /// Consecutive timeouts or errors that trigger a re-initialisation.
+    pub reinit_after_failures: u32,
+    /// First reconnect delay; doubles up to `reconnect_max`, with jitter.
+    pub reconnect_initial: Duration,
+    /// Longest reconnect delay.
+    pub reconnect_max: Duration,
+    /// Hang up incoming calls after reporting them.
+    pub hang_up_calls: bool,
+    /// Ask for direct delivery (`+CMT`) instead of storage + `+CMTI`.
+    pub direct_delivery: bool,
+    /// Command timeouts.
+    pub timeouts: Timeouts,
+    /// How long to wait for a USSD answer.
+    pub ussd_timeout: Duration,
+    /// Multipart reassembly bounds and timeout.
+    pub reassembly: ReassemblyLimits,
+    /// Parts of incomplete messages kept from an earlier run
+    /// ([`ModemEvent::PartKept`](crate::ModemEvent::PartKept)), put back into reassembly at start.
+    pub restored_parts: Vec<String>,
+    /// Capacity of the event channel. A full channel makes the modem wait: the
+    /// consumer (the store) applies back-pressure rather than losing events.
+    pub event_capacity: usize,
+}
+
+impl DriverConfig {
+    /// Defaults for a modem at `port`.
+    pub fn new(name: impl Into<String>, port: PortUrl) -> Self {
+        DriverConfig {
+            name: name.into(),
+            port,
+            pin: None,
+            smsc: None,
+            health_interval: Duration::from_secs(30),
+            reinit_after_failures: 3,
+            reconnect_initial: Duration::from_secs(1),
+            reconnect_max: Duration::from_secs(60),
+            hang_up_calls: false,
+            direct_delivery: false,
+            timeouts: Timeouts::default(),
+            ussd_timeout: Duration::from_secs(30),
+            reassembly: ReassemblyLimits::default(),
+            restored_parts: Vec::new(),
+            event_capacity: 256,
+        }
+    }
+}

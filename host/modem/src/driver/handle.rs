@@ -1,0 +1,350 @@
+//! What callers hold and send: [`ModemHandle`], the requests it puts on the
+//! actor's queue, and what comes back (state, info, send results and errors).
+//!
+//! Text is encoded into PDUs here, on the caller's task; the actor only ever
+//! sees ready PDUs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plutanium_at::FinalResult;
+use plutanium_at::response::RegistrationStatus;
+use plutanium_sms::{
+    Address, ConcatRef, DataCoding, EncodeOptions, EncodedPdu, EncodingPolicy, MessageClass,
+    NationalLanguage, Pdu, SmscPdu, Submit, Validity,
+};
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// Where the modem is in its life.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ModemState {
+    /// Opening the port.
+    Connecting,
+    /// Running the init sequence.
+    Initializing,
+    /// Ready to send and receive.
+    Ready,
+    /// The port was lost; trying again.
+    Reconnecting {
+        /// Attempts so far.
+        attempt: u32,
+        /// Wait before the next one.
+        retry_in: Duration,
+    },
+    /// Stopped until an operator acts (wrong PIN, PUK needed, SIM missing).
+    Failed(String),
+    /// Shut down on request.
+    Stopped,
+}
+
+/// Running totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Parts sent.
+    pub parts_sent: u64,
+    /// Parts the modem refused or that timed out.
+    pub send_failures: u64,
+    /// Messages received (complete).
+    pub received: u64,
+    /// Reconnections.
+    pub reconnects: u64,
+    /// Re-initialisations.
+    pub reinits: u64,
+    /// Commands that timed out.
+    pub timeouts: u64,
+}
+
+/// What the driver knows about its modem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModemInfo {
+    /// `+CGMI`.
+    pub manufacturer: Option<String>,
+    /// `+CGMM`.
+    pub model: Option<String>,
+    /// `+CGMR`.
+    pub revision: Option<String>,
+    /// `+CGSN`.
+    pub imei: Option<String>,
+    /// `+CIMI`.
+    pub imsi: Option<String>,
+    /// `+COPS?` operator name.
+    pub operator: Option<String>,
+    /// Signal in dBm, from `+CSQ`.
+    pub signal_dbm: Option<i16>,
+    /// `+CREG?`.
+    pub registration: Option<RegistrationStatus>,
+    /// SMSC in use.
+    pub smsc: Option<String>,
+    /// Storage used and total.
+    pub storage: Option<(u32, u32)>,
+    /// Totals.
+    pub counters: Counters,
+}
+
+/// Options for [`ModemHandle::send_text`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    /// Alphabet policy.
+    pub encoding: EncodingPolicy,
+    /// National language tables allowed.
+    pub national: Vec<NationalLanguage>,
+    /// Ask for status reports.
+    pub status_report: bool,
+    /// Class 0.
+    pub flash: bool,
+    /// Relative validity period.
+    pub validity: Option<Duration>,
+    /// Refuse texts needing more parts than this.
+    pub max_parts: Option<usize>,
+}
+
+/// A sent message: one message reference per part, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentMessage {
+    /// `+CMGS` message references; status reports carry them. `None` for a part
+    /// the modem accepted without printing a usable reference.
+    pub message_refs: Vec<Option<u8>>,
+    /// The concatenation reference, for multipart messages.
+    pub concat_ref: Option<u8>,
+}
+
+/// Why a send failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The text or number cannot be encoded; retrying will not help.
+    #[error("cannot encode the message: {0}")]
+    Encode(#[from] plutanium_sms::Error),
+    /// The text needs more parts than allowed.
+    #[error("the text needs {parts} parts, more than the {max} allowed")]
+    TooManyParts {
+        /// Parts needed.
+        parts: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The modem refused part `part` (1-based).
+    #[error("part {part} refused: {result}")]
+    Refused {
+        /// Which part.
+        part: usize,
+        /// The final result.
+        result: FinalResult,
+        /// Whether a later retry may succeed.
+        transient: bool,
+        /// References of the parts sent before it (`None`: sent, reference unknown).
+        sent: Vec<Option<u8>>,
+    },
+    /// The modem never asked for part `part`'s PDU, so it was not sent.
+    #[error("part {part}: the modem did not ask for the PDU; it was not sent")]
+    NoPrompt {
+        /// Which part.
+        part: usize,
+        /// References of the parts sent before it.
+        sent: Vec<Option<u8>>,
+    },
+    /// Part `part` was written but no answer came: it may or may not have been
+    /// sent. Retrying risks a duplicate; not retrying risks a loss.
+    #[error("part {part}: no answer from the modem after the PDU; it may have been sent")]
+    Timeout {
+        /// Which part.
+        part: usize,
+        /// References of the parts sent before it.
+        sent: Vec<Option<u8>>,
+    },
+    /// The modem is not connected or not ready.
+    #[error("modem not ready ({0})")]
+    NotReady(String),
+    /// The driver has stopped.
+    #[error("modem driver stopped")]
+    Stopped,
+}
+
+impl SendError {
+    /// Whether retrying later (or on another modem) may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SendError::Refused { transient, .. } => *transient,
+            SendError::Timeout { .. } | SendError::NoPrompt { .. } | SendError::NotReady(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// What a caller asks of the actor; each carries the channel for its answer.
+pub(super) enum Request {
+    Send {
+        pdus: Vec<EncodedPdu>,
+        reply: oneshot::Sender<Result<Vec<Option<u8>>, SendError>>,
+    },
+    Ussd {
+        code: String,
+        reply: oneshot::Sender<Result<String, String>>,
+    },
+    Info {
+        reply: oneshot::Sender<ModemInfo>,
+    },
+    Stop,
+}
+
+/// Talks to a running driver.
+#[derive(Clone, Debug)]
+pub struct ModemHandle {
+    pub(super) name: String,
+    pub(super) requests: mpsc::Sender<RequestBox>,
+    pub(super) state: watch::Receiver<ModemState>,
+    /// The configured SMSC, put in every PDU `send_text` encodes.
+    pub(super) smsc: Option<Address>,
+    /// Shared by every clone of the handle, so concurrent senders take
+    /// different concatenation references.
+    pub(super) next_concat_ref: Arc<std::sync::atomic::AtomicU32>,
+}
+
+/// A request as it travels on the actor's queue: wrapped so it has a `Debug`
+/// that names only its kind (the reply channels have nothing to show).
+pub(super) struct RequestBox(pub(super) Request);
+
+impl std::fmt::Debug for RequestBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Request::Send { .. } => "Send",
+            Request::Ussd { .. } => "Ussd",
+            Request::Info { .. } => "Info",
+            Request::Stop => "Stop",
+        })
+    }
+}
+
+impl ModemHandle {
+    /// The modem's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The current state, and changes to it.
+    pub fn state(&self) -> watch::Receiver<ModemState> {
+        self.state.clone()
+    }
+
+    /// Waits until the modem is ready, or returns the state that prevents it
+    /// (`Failed` or `Stopped`).
+    pub async fn ready(&self) -> Result<(), ModemState> {
+        let mut state = self.state.clone();
+        loop {
+            let current = state.borrow_and_update().clone();
+            match current {
+                ModemState::Ready => return Ok(()),
+                ModemState::Failed(_) | ModemState::Stopped => return Err(current),
+                _ => {}
+            }
+            if state.changed().await.is_err() {
+                return Err(ModemState::Stopped);
+            }
+        }
+    }
+
+    /// Encodes `text` for `to` and sends it part by part, with one concatenation
+    /// reference for the whole message.
+    pub async fn send_text(
+        &self,
+        to: &str,
+        text: &str,
+        options: &SendOptions,
+    ) -> Result<SentMessage, SendError> {
+        let destination = Address::parse(to)?;
+        let reference = (self
+            .next_concat_ref
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            & 0xFF) as u8;
+        let split = plutanium_sms::split(
+            text,
+            &EncodeOptions {
+                policy: options.encoding,
+                national: options.national.clone(),
+                concat_ref: ConcatRef::Eight(reference),
+            },
+        )?;
+        if let Some(max) = options.max_parts
+            && split.parts.len() > max
+        {
+            return Err(SendError::TooManyParts {
+                parts: split.parts.len(),
+                max,
+            });
+        }
+        let data_coding = DataCoding::new(
+            split.counted.alphabet,
+            options.flash.then_some(MessageClass::Class0),
+        );
+        let validity = options.validity.map_or(Validity::None, |v| {
+            Validity::relative_minutes(u32::try_from(v.as_secs().div_ceil(60)).unwrap_or(u32::MAX))
+        });
+        let multipart = split.parts.len() > 1;
+        let pdus = split
+            .parts
+            .into_iter()
+            .map(|user_data| {
+                let mut submit = Submit::new(destination.clone(), data_coding, user_data);
+                submit.status_report_request = options.status_report;
+                submit.validity = validity;
+                SmscPdu {
+                    smsc: self.smsc.clone(),
+                    pdu: Pdu::Submit(submit),
+                }
+                .encode()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let message_refs = self.send_pdus(pdus).await?;
+        Ok(SentMessage {
+            message_refs,
+            concat_ref: multipart.then_some(reference),
+        })
+    }
+
+    /// Sends ready-made PDUs in order; returns their message references.
+    pub async fn send_pdus(&self, pdus: Vec<EncodedPdu>) -> Result<Vec<Option<u8>>, SendError> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(RequestBox(Request::Send { pdus, reply }))
+            .await
+            .map_err(|_| SendError::Stopped)?;
+        answer.await.map_err(|_| SendError::Stopped)?
+    }
+
+    /// Runs a USSD code and returns the network's answer.
+    pub async fn ussd(&self, code: &str) -> Result<String, String> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(RequestBox(Request::Ussd {
+                code: code.to_string(),
+                reply,
+            }))
+            .await
+            .map_err(|_| "modem driver stopped".to_string())?;
+        answer
+            .await
+            .map_err(|_| "modem driver stopped".to_string())?
+    }
+
+    /// What the driver knows about the modem.
+    pub async fn info(&self) -> Option<ModemInfo> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(RequestBox(Request::Info { reply }))
+            .await
+            .ok()?;
+        answer.await.ok()
+    }
+
+    /// Stops the driver after the command in flight.
+    pub async fn stop(&self) {
+        let _ = self.requests.send(RequestBox(Request::Stop)).await;
+        let mut state = self.state.clone();
+        while !matches!(*state.borrow_and_update(), ModemState::Stopped) {
+            if state.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! Receiving: `+CMTI`/`+CDSI` (read with `+CMGR`), `+CMT`/`+CDS` (direct
+//! delivery, acknowledged with `+CNMA`), the storage sweep (`+CMGL`), handing
+//! multipart parts to reassembly, and deleting from the modem once the caller
+//! acknowledges.
+//!
+//! A message is deleted from the modem only after its [`Ack`], so it is never
+//! lost between the modem and the caller's store; the bookkeeping here
+//! (owned slots, fingerprints of direct deliveries) makes sure it is not
+//! handed out twice either.
+
+use std::time::Duration;
+
+use plutanium_at::command;
+use plutanium_at::response::{self, MessageStatus};
+use plutanium_sms::{ConcatKey, Payload, Pdu, Pushed};
+use tracing::{debug, warn};
+
+use super::link::Link;
+use super::{
+    Ack, AckWork, Actor, InboundSms, InboundStatusReport, KeptPart, ModemEvent, SessionEnd,
+    UndecodablePdu,
+};
+
+/// Where a received part came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Source {
+    Stored(u32),
+    Direct,
+    /// Kept by the caller from an earlier run ([`DriverConfig::restored_parts`](crate::DriverConfig::restored_parts)).
+    Restored,
+}
+
+#[derive(Debug)]
+/// One received SMS-DELIVER, with what is needed to acknowledge it.
+pub(super) struct Part {
+    source: Source,
+    hex: String,
+    fingerprint: u64,
+    deliver: plutanium_sms::Deliver,
+}
+
+#[derive(Debug, Default)]
+/// What became of a directly delivered PDU, by fingerprint.
+pub(super) struct Seen {
+    acked: bool,
+    extra_indices: Vec<u32>,
+}
+
+impl Actor {
+    /// Reads the message a `+CMTI`/`+CDSI` points at (`+CMGR`) and takes it in.
+    pub(super) async fn read_stored(
+        &mut self,
+        link: &mut Link,
+        index: u32,
+    ) -> Result<(), SessionEnd> {
+        let Some(lines) = self.try_lines(link, &command::read_message(index)).await? else {
+            return Ok(());
+        };
+        match response::parse_cmgr(index, &lines) {
+            Ok(Some(message)) => {
+                self.received_pdu(link, &message.pdu, Source::Stored(index))
+                    .await?;
+            }
+            Ok(None) => debug!(modem = %self.config.name, index, "empty slot"),
+            Err(e) => warn!(modem = %self.config.name, error = %e, "cannot parse +CMGR"),
+        }
+        Ok(())
+    }
+
+    /// Reads everything in storage (after every connect and re-init, and every
+    /// health interval), so nothing a lost `+CMTI` or a dropped [`Ack`] left
+    /// behind stays on the modem unseen.
+    pub(super) async fn sweep(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        let Some(lines) = self.try_lines(link, &command::list_all_messages()).await? else {
+            warn!(modem = %self.config.name, "storage sweep failed");
+            return Ok(());
+        };
+        // Each entry on its own: one malformed entry must not hide the others.
+        let mut stored = Vec::new();
+        let starts: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("+CMGL:"))
+            .map(|(i, _)| i)
+            .collect();
+        for (n, &start) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+            match response::parse_cmgl(&lines[start..end]) {
+                Ok(mut entry) => stored.append(&mut entry),
+                Err(e) => {
+                    warn!(modem = %self.config.name, error = %e, "skipping a malformed storage entry");
+                }
+            }
+        }
+        for message in stored {
+            if matches!(
+                message.status,
+                MessageStatus::ReceivedUnread | MessageStatus::ReceivedRead
+            ) {
+                self.received_pdu(link, &message.pdu, Source::Stored(message.index))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes in one received PDU, stored or delivered directly: recognises
+    /// copies already handed out, then reports it (an SMS, a status report,
+    /// or an undecodable PDU) or passes a multipart part to reassembly.
+    pub(super) async fn received_pdu(
+        &mut self,
+        link: &mut Link,
+        hex: &str,
+        source: Source,
+    ) -> Result<(), SessionEnd> {
+        if let Source::Stored(index) = source {
+            if self.owned_slots.contains(&index) {
+                // Already handed out (or held for reassembly) and not yet
+                // acknowledged: a sweep or a repeated +CMTI sees it again.
+                return Ok(());
+            }
+        } else if self.expects_cnma() {
+            // With +CSMS=1 the network waits for this, and only for a short while:
+            // acknowledge at once. Direct delivery trades the "deleted only after
+            // commit" guarantee for latency; storage delivery (the default) keeps it.
+            self.try_lines(link, &command::acknowledge_message())
+                .await?;
+        }
+        // Hex decoded once: for the fingerprint here and the PDU decode below.
+        let octets = plutanium_sms::hex::decode(hex);
+        let tpdu_fingerprint = {
+            let raw = octets.as_deref().unwrap_or_default();
+            let smsc_len = raw.first().map_or(0, |&l| usize::from(l) + 1);
+            fingerprint(raw.get(smsc_len..).unwrap_or_default())
+        };
+        match source {
+            Source::Stored(index) => {
+                if let Some(seen) = self.direct_seen.get_mut(&tpdu_fingerprint) {
+                    // The stored copy of a message already delivered as +CMT.
+                    if seen.acked {
+                        self.try_lines(link, &command::delete_message(index))
+                            .await?;
+                    } else if !seen.extra_indices.contains(&index) {
+                        seen.extra_indices.push(index);
+                        self.owned_slots.insert(index);
+                    }
+                    debug!(modem = %self.config.name, index, "stored copy of a direct delivery");
+                    return Ok(());
+                }
+                self.owned_slots.insert(index);
+            }
+            Source::Direct | Source::Restored => {
+                if self.direct_seen.contains_key(&tpdu_fingerprint) {
+                    debug!(modem = %self.config.name, "repeated direct delivery ignored");
+                    return Ok(());
+                }
+                if self.direct_seen.len() > 4096 {
+                    self.direct_seen.retain(|_, s| !s.acked);
+                }
+                self.direct_seen.insert(tpdu_fingerprint, Seen::default());
+            }
+        }
+        let delete: Vec<u32> = match source {
+            Source::Stored(i) => vec![i],
+            Source::Direct | Source::Restored => Vec::new(),
+        };
+        let decoded = match octets.and_then(|o| plutanium_sms::decode(&o, true)) {
+            Ok(d) => d,
+            Err(e) => {
+                let ack = self.ack(delete, Vec::new());
+                self.emit(ModemEvent::Undecodable(UndecodablePdu {
+                    modem: self.config.name.clone(),
+                    pdu: hex.to_string(),
+                    error: e.to_string(),
+                    ack,
+                }))
+                .await;
+                return Ok(());
+            }
+        };
+        match decoded.pdu {
+            Pdu::Deliver(deliver) => {
+                let part = Part {
+                    source,
+                    hex: hex.to_string(),
+                    fingerprint: tpdu_fingerprint,
+                    deliver,
+                };
+                match part.deliver.user_data.concat() {
+                    None => self.emit_sms(vec![part], Vec::new(), 1).await,
+                    Some(concat) => self.reassemble(part, concat).await,
+                }
+            }
+            Pdu::StatusReport(report) => {
+                let ack = self.ack(delete, vec![tpdu_fingerprint]);
+                self.emit(ModemEvent::StatusReport(InboundStatusReport {
+                    modem: self.config.name.clone(),
+                    message_ref: report.message_reference,
+                    recipient: report.recipient.value,
+                    status: report.status,
+                    discharge_time: report.discharge_time,
+                    ack,
+                }))
+                .await;
+            }
+            Pdu::Submit(_) => {
+                // A stored outgoing message: not ours to report or delete.
+                if let Source::Stored(index) = source {
+                    self.owned_slots.remove(&index);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a part kept from an earlier run back into reassembly.
+    pub(super) async fn restore_part(&mut self, hex: &str) {
+        let Some(octets) = plutanium_sms::hex::decode(hex).ok() else {
+            warn!(modem = %self.config.name, hex, "a restored part is not hex; ignored");
+            return;
+        };
+        let smsc_len = octets.first().map_or(0, |&l| usize::from(l) + 1);
+        let tpdu_fingerprint = fingerprint(octets.get(smsc_len..).unwrap_or_default());
+        let Ok(decoded) = plutanium_sms::decode(&octets, true) else {
+            warn!(modem = %self.config.name, hex, "a restored part does not decode; ignored");
+            return;
+        };
+        let Pdu::Deliver(deliver) = decoded.pdu else {
+            return;
+        };
+        let Some(concat) = deliver.user_data.concat() else {
+            return;
+        };
+        self.direct_seen.insert(tpdu_fingerprint, Seen::default());
+        let part = Part {
+            source: Source::Restored,
+            hex: hex.to_string(),
+            fingerprint: tpdu_fingerprint,
+            deliver,
+        };
+        self.reassemble(part, concat).await;
+    }
+
+    /// Adds one part of a multipart message to reassembly, and hands out
+    /// what that completes or pushes out.
+    async fn reassemble(&mut self, part: Part, concat: plutanium_sms::Concat) {
+        let key = ConcatKey {
+            sender: part.deliver.originator.value.clone(),
+            reference: concat.reference,
+            total: concat.total,
+        };
+        // A directly delivered part is acknowledged to the network already
+        // and exists nowhere else: offered to the caller to keep until its
+        // message is whole.
+        let kept = (part.source == Source::Direct).then(|| KeptPart {
+            modem: self.config.name.clone(),
+            sender: key.sender.clone(),
+            reference: concat.reference,
+            total: concat.total,
+            seq: concat.sequence,
+            pdu: part.hex.clone(),
+        });
+        let outcome = self
+            .reassembler
+            .push(key, concat.sequence, part, unix_now());
+        for evicted in outcome.evicted {
+            let total = evicted.key.total;
+            let parts = evicted.parts.into_iter().map(|(_, p)| p).collect();
+            self.emit_sms(parts, evicted.missing, total).await;
+        }
+        match outcome.pushed {
+            Pushed::Complete(parts) => self.emit_sms(parts, Vec::new(), concat.total).await,
+            Pushed::Waiting { .. } => {
+                if let Some(kept) = kept {
+                    self.emit(ModemEvent::PartKept(kept)).await;
+                }
+            }
+            Pushed::Duplicate(part) | Pushed::Invalid(part) => {
+                self.emit_sms(vec![part], Vec::new(), 1).await;
+            }
+        }
+    }
+
+    /// Hands out, incomplete, the multipart messages whose missing parts did
+    /// not come within the reassembly timeout.
+    pub(super) async fn expire_incomplete(&mut self) {
+        let now = unix_now();
+        for incomplete in self.reassembler.expire(now) {
+            let parts: Vec<Part> = incomplete.parts.into_iter().map(|(_, p)| p).collect();
+            self.emit_sms(parts, incomplete.missing, incomplete.key.total)
+                .await;
+        }
+    }
+
+    /// Whether direct deliveries must be acknowledged to the network (`+CNMA`).
+    fn expects_cnma(&self) -> bool {
+        self.config.direct_delivery
+    }
+
+    /// Reports a message made of `parts` (in order); `missing` lists the parts
+    /// given up on, `total` is how many it was sent in.
+    async fn emit_sms(&mut self, parts: Vec<Part>, missing: Vec<u8>, total: u8) {
+        let Some(first) = parts.first() else { return };
+        let sender = first.deliver.originator.value.clone();
+        let timestamp = first.deliver.timestamp;
+        let class = first.deliver.data_coding.class();
+        // Only a message given out as a whole (complete, or given up
+        // incomplete) replaces its kept parts; a lone duplicate part must not.
+        let concat = first
+            .deliver
+            .user_data
+            .concat()
+            .filter(|_| total > 1)
+            .map(|c| (c.reference, c.total));
+        let mut text = String::new();
+        let mut octets = Vec::new();
+        let mut is_text = true;
+        let mut delete = Vec::new();
+        let mut fingerprints = Vec::new();
+        let mut pdus = Vec::new();
+        for part in &parts {
+            match &part.deliver.user_data.payload {
+                Payload::Text(t) => text.push_str(t),
+                Payload::Octets(o) => {
+                    is_text = false;
+                    octets.extend_from_slice(o);
+                }
+            }
+            match part.source {
+                Source::Stored(i) => delete.push(i),
+                Source::Direct | Source::Restored => {}
+            }
+            fingerprints.push(part.fingerprint);
+            pdus.push(part.hex.clone());
+        }
+        let combined_fingerprint = fingerprints.iter().fold(0u64, |h, f| h.rotate_left(7) ^ f);
+        let ack = self.ack(delete, fingerprints);
+        self.info.counters.received += 1;
+        self.emit(ModemEvent::Sms(InboundSms {
+            modem: self.config.name.clone(),
+            sender,
+            payload: if is_text {
+                Payload::Text(text)
+            } else {
+                Payload::Octets(octets)
+            },
+            timestamp,
+            class,
+            parts: usize::from(total.max(1)),
+            missing_parts: missing,
+            pdus,
+            concat,
+            fingerprint: combined_fingerprint,
+            ack,
+        }))
+        .await;
+    }
+
+    /// An [`Ack`] that, when given, deletes `delete` from storage and the
+    /// stored copies of the direct deliveries with these `fingerprints`.
+    fn ack(&self, delete: Vec<u32>, fingerprints: Vec<u64>) -> Ack {
+        Ack {
+            tx: self.ack_tx.clone(),
+            work: Some(AckWork {
+                delete,
+                fingerprints,
+                release_only: false,
+            }),
+        }
+    }
+
+    /// Carries out an [`Ack`]: deletes what it covers, or, for an ack
+    /// dropped unused, only forgets the slots so the next sweep hands them
+    /// out again.
+    pub(super) async fn acknowledge(
+        &mut self,
+        link: &mut Link,
+        work: AckWork,
+    ) -> Result<(), SessionEnd> {
+        if work.release_only {
+            // Dropped without an ack: the next sweep hands these out again,
+            // including stored copies of direct deliveries.
+            for index in &work.delete {
+                self.owned_slots.remove(index);
+            }
+            for fp in &work.fingerprints {
+                if let Some(seen) = self.direct_seen.remove(fp) {
+                    for index in seen.extra_indices {
+                        self.owned_slots.remove(&index);
+                    }
+                }
+            }
+            return Ok(());
+        }
+        let mut delete = work.delete;
+        for fp in &work.fingerprints {
+            if let Some(seen) = self.direct_seen.get_mut(fp) {
+                seen.acked = true;
+                delete.append(&mut seen.extra_indices);
+            }
+        }
+        delete.sort_unstable();
+        delete.dedup();
+        for index in delete {
+            let deleted = self
+                .try_lines(link, &command::delete_message(index))
+                .await?
+                .is_some();
+            // Either way the slot is no longer ours: if the delete failed, the
+            // next sweep hands the message out again rather than losing it.
+            self.owned_slots.remove(&index);
+            if !deleted {
+                warn!(modem = %self.config.name, index, "could not delete a stored message; the next sweep sees it again");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// FNV-1a, for fingerprints of TPDUs.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Reassembly's clock: the time since the Unix epoch.
+fn unix_now() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+}

@@ -1,0 +1,132 @@
+//! Sending: `+CMGS`, waiting for the `> ` prompt, writing the PDU with
+//! Ctrl-Z, and reading the message reference, part by part.
+//!
+//! What a failure means for the caller is decided here: no prompt means the
+//! part was not sent (safe to retry); no answer after the PDU means it may
+//! have been (a retry risks a duplicate).
+
+use plutanium_at::{FinalResult, command, response};
+use plutanium_sms::EncodedPdu;
+use tokio::time::Instant;
+use tracing::warn;
+
+use super::link::{ExecError, Link};
+use super::{Actor, SendError};
+
+impl Actor {
+    /// Sends the parts in order. Also returns why the session is lost, if it is.
+    pub(super) async fn send(
+        &mut self,
+        link: &mut Link,
+        pdus: &[EncodedPdu],
+    ) -> (Result<Vec<Option<u8>>, SendError>, Option<String>) {
+        let mut sent = Vec::with_capacity(pdus.len());
+        for (i, pdu) in pdus.iter().enumerate() {
+            let part = i + 1;
+            let failure = match self.send_one(link, pdu).await {
+                Ok(mr) => {
+                    self.info.counters.parts_sent += 1;
+                    sent.push(mr);
+                    continue;
+                }
+                Err(failure) => failure,
+            };
+            self.info.counters.send_failures += 1;
+            return match failure {
+                PartError::Refused(result) => {
+                    let transient = match &result {
+                        FinalResult::Cms(e, _) => e.is_transient(),
+                        FinalResult::Cme(e, _) => e.is_transient(),
+                        _ => true,
+                    };
+                    let error = SendError::Refused {
+                        part,
+                        result,
+                        transient,
+                        sent,
+                    };
+                    (Err(error), None)
+                }
+                PartError::NoPrompt(lost) => (Err(SendError::NoPrompt { part, sent }), lost),
+                PartError::MaybeSent(lost) => (Err(SendError::Timeout { part, sent }), lost),
+            };
+        }
+        (Ok(sent), None)
+    }
+
+    /// Sends one part; `Ok(None)` when the modem said OK without a reference.
+    async fn send_one(
+        &mut self,
+        link: &mut Link,
+        pdu: &EncodedPdu,
+    ) -> Result<Option<u8>, PartError> {
+        let lost = |e: ExecError| match e {
+            ExecError::Io(reason) => Some(reason),
+            ExecError::Timeout => None,
+        };
+        self.settle(link)
+            .await
+            .map_err(|e| PartError::NoPrompt(lost(e)))?;
+        let cmd = command::send_message(pdu.tpdu_len);
+        let deadline = Instant::now() + self.config.timeouts.of(cmd.class);
+        link.parser.start(&cmd);
+        Self::write(link, &cmd.to_bytes())
+            .await
+            .map_err(|e| PartError::NoPrompt(lost(e)))?;
+        match self.read_until(link, deadline, true).await {
+            Ok(None) => {}
+            Ok(Some(response)) => {
+                // An answer instead of the prompt. Close a prompt that may still
+                // be open all the same, in case the answer was a stale one.
+                let _ = Self::write(link, &[command::CANCEL_PROMPT]).await;
+                return Err(PartError::Refused(response.result));
+            }
+            Err(e) => {
+                link.parser.abort();
+                link.needs_settle = true;
+                let _ = Self::write(link, &[command::CANCEL_PROMPT]).await;
+                link.failures += 1;
+                return Err(PartError::NoPrompt(lost(e)));
+            }
+        }
+        let hex = pdu.to_hex();
+        link.parser.pdu_sent(&hex);
+        // PDU and Ctrl-Z in one write. From here on, a failure may have sent it.
+        Self::write(link, &command::pdu_payload(&hex))
+            .await
+            .map_err(|e| PartError::MaybeSent(lost(e)))?;
+        match self.read_until(link, deadline, false).await {
+            Ok(Some(response)) => match response.result {
+                FinalResult::Ok => {
+                    link.failures = 0;
+                    match response::parse_cmgs(&response.lines) {
+                        Ok(mr) => Ok(Some(mr)),
+                        Err(e) => {
+                            warn!(modem = %self.config.name, error = %e, "sent, but without a usable +CMGS reference");
+                            Ok(None)
+                        }
+                    }
+                }
+                other => Err(PartError::Refused(other)),
+            },
+            Ok(None) => Err(PartError::MaybeSent(None)),
+            Err(e) => {
+                link.parser.abort();
+                link.needs_settle = true;
+                link.failures += 1;
+                self.info.counters.timeouts += 1;
+                Err(PartError::MaybeSent(lost(e)))
+            }
+        }
+    }
+}
+
+/// How one part failed; the strings say why the session is lost, if it is.
+enum PartError {
+    /// The modem answered with an error.
+    Refused(FinalResult),
+    /// No prompt came, so the PDU was never written: nothing was sent.
+    NoPrompt(Option<String>),
+    /// The PDU was written but no answer came: it may have been sent.
+    MaybeSent(Option<String>),
+}

@@ -1,0 +1,261 @@
+//! Bringing a session up and keeping it: the init sequence, SIM PIN, identity,
+//! health probes, the reconnect backoff, and answering requests while the
+//! modem is down.
+
+use std::time::Duration;
+
+use plutanium_at::{Command, CommandClass, FinalResult, command, response};
+use tokio::time::{Instant, sleep, sleep_until};
+
+use super::link::{ExecError, Link};
+use super::{Actor, Request, RequestBox, SendError, SessionEnd};
+
+impl Actor {
+    /// The init sequence, after every connect and on re-initialisation:
+    /// wake the modem, echo off, verbose errors, SIM PIN, PDU mode, storage,
+    /// new-message indications, caller id; then identify, probe health and
+    /// sweep storage for messages that came while nobody listened.
+    pub(super) async fn init(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        link.parser.reset();
+        // Cancel a prompt a previous session may have left open, then wake the modem.
+        Self::write(link, &[plutanium_at::command::CANCEL_PROMPT, b'\r'])
+            .await
+            .map_err(|e| SessionEnd::Lost(format!("{e:?}")))?;
+        let mut alive = false;
+        for _ in 0..3 {
+            match self.exec(link, &command::at()).await {
+                Ok(_) => {
+                    alive = true;
+                    break;
+                }
+                Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+                Err(ExecError::Timeout) => {}
+            }
+        }
+        if !alive {
+            return Err(SessionEnd::Lost("modem does not answer AT".into()));
+        }
+        self.must(link, &command::echo(false)).await?;
+        self.must(link, &command::report_errors(1)).await?;
+        self.unlock_sim(link).await?;
+        self.must(link, &command::pdu_mode()).await?;
+        if self.config.direct_delivery {
+            // Phase 2+: the TE acknowledges each +CMT/+CDS with +CNMA.
+            self.try_lines(link, &Command::new("AT+CSMS=1", CommandClass::Quick))
+                .await?;
+        }
+        if let Some(lines) = self
+            .try_lines(link, &command::select_storage("SM", "SM", "SM"))
+            .await?
+            && let Some(set) = lines.first().and_then(|l| response::parse_cpms_set(l).ok())
+            && let Some(&(used, total)) = set.first()
+        {
+            self.info.storage = Some((used, total));
+        }
+        let support = self
+            .try_lines(link, &command::indication_support())
+            .await?
+            .and_then(|l| l.first().and_then(|l| response::parse_cnmi_test(l).ok()))
+            .unwrap_or_default();
+        let cnmi = support.choose_cnmi(self.config.direct_delivery);
+        if self
+            .try_lines(link, &command::set_indications(cnmi))
+            .await?
+            .is_none()
+        {
+            // Some modems refuse bfr/ds combinations: fall back to the classic setting.
+            self.try_lines(link, &command::set_indications([2, 1, 0, 0, 0]))
+                .await?;
+        }
+        self.try_lines(link, &command::caller_id(true)).await?;
+        self.identify(link).await?;
+        self.health(link).await?;
+        self.sweep(link).await
+    }
+
+    /// Asks the SIM's state and enters the PIN if asked for it. Anything an
+    /// operator must fix (no SIM, no or wrong PIN, PUK) ends in
+    /// [`SessionEnd::Fatal`], never in a retry.
+    async fn unlock_sim(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        for _ in 0..10 {
+            let response = match self.exec(link, &command::pin_status()).await {
+                Ok(r) => r,
+                Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+                Err(ExecError::Timeout) => return Err(SessionEnd::Lost("+CPIN? timed out".into())),
+            };
+            let state = match &response.result {
+                FinalResult::Ok => response
+                    .lines
+                    .first()
+                    .and_then(|l| response::parse_cpin(l).ok()),
+                FinalResult::Cme(e, _) if e.0 == 10 => {
+                    return Err(SessionEnd::Fatal("no SIM card inserted".into()));
+                }
+                _ => None,
+            };
+            match state {
+                Some(response::PinState::Ready) => return Ok(()),
+                Some(response::PinState::SimPin) => {
+                    let Some(pin) = self.config.pin.clone() else {
+                        return Err(SessionEnd::Fatal(
+                            "the SIM asks for a PIN and none is configured".into(),
+                        ));
+                    };
+                    let cmd = command::enter_pin(&pin, None).map_err(|e| {
+                        SessionEnd::Fatal(format!("the configured PIN is unusable: {e}"))
+                    })?;
+                    match self.exec(link, &cmd).await {
+                        Ok(r) if r.result == FinalResult::Ok => {
+                            // The SIM needs a moment before it answers READY.
+                            sleep(Duration::from_millis(200)).await;
+                        }
+                        Ok(r) => {
+                            return Err(SessionEnd::Fatal(format!(
+                                "the SIM rejected the configured PIN ({}); not retrying, as the SIM would lock",
+                                r.result
+                            )));
+                        }
+                        Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+                        Err(ExecError::Timeout) => {
+                            return Err(SessionEnd::Fatal(
+                                "no answer to the PIN; not retrying, as the SIM would lock".into(),
+                            ));
+                        }
+                    }
+                }
+                Some(response::PinState::SimPuk | response::PinState::SimPuk2) => {
+                    return Err(SessionEnd::Fatal(
+                        "the SIM is locked and needs its PUK".into(),
+                    ));
+                }
+                Some(other) => {
+                    return Err(SessionEnd::Fatal(format!("the SIM needs {other:?}")));
+                }
+                // SIM busy or not ready yet.
+                None => sleep(Duration::from_millis(500)).await,
+            }
+        }
+        Err(SessionEnd::Lost("the SIM never became ready".into()))
+    }
+
+    /// Reads manufacturer, model, revision, IMEI, IMSI, SMSC and operator
+    /// into [`ModemInfo`](crate::ModemInfo); a query that fails leaves its
+    /// field empty.
+    async fn identify(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        use plutanium_at::command::IdentityQuery as Q;
+        for query in [Q::Manufacturer, Q::Model, Q::Revision, Q::Imei, Q::Imsi] {
+            let value = self
+                .try_lines(link, &command::identity(query))
+                .await?
+                .and_then(|lines| response::parse_identity(&lines).ok());
+            match query {
+                Q::Manufacturer => self.info.manufacturer = value,
+                Q::Model => self.info.model = value,
+                Q::Revision => self.info.revision = value,
+                Q::Imei => self.info.imei = value,
+                Q::Imsi => self.info.imsi = value,
+            }
+        }
+        if self.config.smsc.is_some() {
+            self.info.smsc = self.config.smsc.clone();
+        } else if let Some(lines) = self.try_lines(link, &command::smsc_query()).await? {
+            self.info.smsc = lines
+                .first()
+                .and_then(|l| response::parse_csca(l).ok())
+                .map(|s| s.number);
+        }
+        if let Some(lines) = self.try_lines(link, &command::operator()).await? {
+            self.info.operator = lines
+                .first()
+                .and_then(|l| response::parse_cops(l).ok())
+                .and_then(|o| o.name);
+        }
+        Ok(())
+    }
+
+    /// Probes signal quality and registration; run every health interval.
+    pub(super) async fn health(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        if let Some(lines) = self.try_lines(link, &command::signal_quality()).await? {
+            self.info.signal_dbm = lines
+                .first()
+                .and_then(|l| response::parse_csq(l).ok())
+                .and_then(|s| s.dbm());
+        }
+        if let Some(lines) = self.try_lines(link, &command::registration()).await? {
+            self.info.registration = lines
+                .first()
+                .and_then(|l| response::parse_registration_response(l).ok())
+                .map(|r| r.status);
+        }
+        Ok(())
+    }
+
+    /// How long to wait before reconnect attempt `attempt` (from 1): the
+    /// initial delay doubled per attempt up to the maximum, with jitter so
+    /// modems behind one lost router do not all come back at once.
+    pub(super) fn reconnect_delay(&mut self, attempt: u32) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(16);
+        let base = self
+            .config
+            .reconnect_initial
+            .saturating_mul(1 << exponent)
+            .min(self.config.reconnect_max);
+        self.jitter(base)
+    }
+
+    /// Scales `base` to a random 75–125% (xorshift on the actor's seed).
+    fn jitter(&mut self, base: Duration) -> Duration {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        // 75% to 125% of the base delay.
+        let factor = 750 + self.rng % 500;
+        base * u32::try_from(factor).unwrap_or(1000) / 1000
+    }
+
+    /// Answers requests while there is no modem; returns true when asked to stop.
+    pub(super) async fn wait_offline(&mut self, delay: Duration, reason: &str) -> bool {
+        let deadline = Instant::now() + delay;
+        loop {
+            tokio::select! {
+                _ = sleep_until(deadline) => return false,
+                request = self.requests.recv() => match request {
+                    None => return true,
+                    Some(RequestBox(request)) => {
+                        if self.refuse(request, reason) {
+                            return true;
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// Answers requests, refusing sends and USSD, until asked to stop: the
+    /// modem needs an operator, and retrying on our own would not help (a
+    /// wrong PIN retried would lock the SIM).
+    pub(super) async fn idle_until_stopped(&mut self, reason: &str) {
+        while let Some(RequestBox(request)) = self.requests.recv().await {
+            if self.refuse(request, reason) {
+                return;
+            }
+        }
+    }
+
+    /// Answers a request without a modem; returns true for Stop.
+    fn refuse(&self, request: Request, reason: &str) -> bool {
+        match request {
+            Request::Send { reply, .. } => {
+                let _ = reply.send(Err(SendError::NotReady(reason.to_string())));
+            }
+            Request::Ussd { reply, .. } => {
+                let _ = reply.send(Err(format!("modem not ready ({reason})")));
+            }
+            Request::Info { reply } => {
+                let _ = reply.send(self.info.clone());
+            }
+            Request::Stop => return true,
+        }
+        false
+    }
+}
