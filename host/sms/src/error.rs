@@ -50,7 +50,11 @@ pub enum Error {
     #[error("unsupported message type indicator {0:#04b}")]
     UnsupportedMessageType(u8),
     /// A character that the chosen GSM 7-bit tables cannot represent.
-    #[error("character {character:?} (U+{code:04X}) at position {position} is not in the GSM 7-bit alphabet", code = u32::from(*character))]
+    #[error(
+        "the character '{}' (U+{code:04X}) at position {position} is not in the GSM 7-bit alphabet; send the text as UCS-2, or transliterate it to GSM 7-bit",
+        character.escape_debug(),
+        code = u32::from(*character)
+    )]
     NotGsm7 {
         /// The first character that does not fit.
         character: char,
@@ -58,7 +62,7 @@ pub enum Error {
         position: usize,
     },
     /// An address (phone number or alphanumeric sender) that cannot be encoded.
-    #[error("invalid address {address:?}: {reason}")]
+    #[error("invalid address \"{}\": {reason}", address.escape_debug())]
     InvalidAddress {
         /// The address as given.
         address: String,

@@ -8,9 +8,7 @@
 use std::sync::OnceLock;
 
 use crate::national::{self, NationalLanguage};
-
-/// One 128-entry GSM 7-bit table; `None` marks a position with no character.
-pub(crate) type Table = [Option<char>; 128];
+use crate::septet_table::Table;
 
 /// The escape septet that switches to the single-shift (extension) table.
 pub(crate) const ESC: u8 = 0x1B;
@@ -397,6 +395,18 @@ mod tests {
                 Some(Septets::Escaped(septet as u8))
             );
         }
+    }
+
+    #[test]
+    fn repeated_characters_encode_with_lower_septet() {
+        // The Indic and Urdu single-shift tables hold '¡' at 0x13 and 0x15.
+        let charset = Charset {
+            locking: Some(NationalLanguage::Hindi),
+            single: Some(NationalLanguage::Hindi),
+        };
+        assert_eq!(charset.lookup('\u{00A1}'), Some(Septets::Escaped(0x13)));
+        assert_eq!(charset.lookup('\u{0964}'), Some(Septets::Escaped(0x19)));
+        assert_eq!(charset.lookup('\u{0901}'), Some(Septets::Base(0x00)));
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod national;
 pub mod number;
 mod pdu;
 mod reassembly;
+mod septet_table;
 mod split;
 mod timestamp;
 pub mod transliterate;

@@ -23,21 +23,31 @@ impl fmt::Display for NumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NumberError::Empty => f.write_str("empty phone number"),
-            NumberError::InvalidCharacter(c) => {
-                write!(f, "{c:?} does not belong in a phone number")
-            }
+            NumberError::InvalidCharacter(c) => write!(
+                f,
+                "'{}' does not belong in a phone number: write digits, with + and the country code in front",
+                c.escape_debug()
+            ),
             NumberError::NeedsCountry(n) => write!(
                 f,
-                "{n:?} is a national number; write it with + and the country code, or configure a default country"
+                "\"{}\" is a national number; write it with + and the country code, or configure a default country",
+                n.escape_debug()
             ),
-            NumberError::InvalidCountry(c) => {
-                write!(
-                    f,
-                    "{c:?} is not a country calling code (write it like +420)"
-                )
-            }
-            NumberError::TooShort(n) => write!(f, "{n:?} is too short for a phone number"),
-            NumberError::TooLong(n) => write!(f, "{n:?} has more than the 15 digits E.164 allows"),
+            NumberError::InvalidCountry(c) => write!(
+                f,
+                "\"{}\" is not a country calling code (write it like +420)",
+                c.escape_debug()
+            ),
+            NumberError::TooShort(n) => write!(
+                f,
+                "\"{}\" is too short for a phone number: an international number has at least 7 digits",
+                n.escape_debug()
+            ),
+            NumberError::TooLong(n) => write!(
+                f,
+                "\"{}\" has more than the 15 digits E.164 allows",
+                n.escape_debug()
+            ),
         }
     }
 }
@@ -189,6 +199,14 @@ mod tests {
             Err(NumberError::TooLong(_))
         ));
         assert!(normalize("+0420777123456", None).is_err());
+        assert_eq!(
+            normalize("+42012", None).unwrap_err().to_string(),
+            "\"+42012\" is too short for a phone number: an international number has at least 7 digits"
+        );
+        assert_eq!(
+            normalize("+420 77\t\u{7}", None).unwrap_err().to_string(),
+            "'\\u{7}' does not belong in a phone number: write digits, with + and the country code in front"
+        );
     }
 
     #[test]

@@ -45,7 +45,10 @@ impl fmt::Display for EncodingPolicy {
 
 /// An encoding policy name that is not one of `auto`, `gsm7`, `gsm7-strip`, `ucs2`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown encoding {0:?} (expected auto, gsm7, gsm7-strip or ucs2)")]
+#[error(
+    "unknown encoding \"{}\" (expected auto, gsm7, gsm7-strip or ucs2)",
+    .0.escape_debug()
+)]
 pub struct UnknownEncoding(pub String);
 
 impl FromStr for EncodingPolicy {
@@ -439,6 +442,14 @@ mod tests {
                 character: '😀',
                 position: 3
             }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the character '😀' (U+1F600) at position 3 is not in the GSM 7-bit alphabet; send the text as UCS-2, or transliterate it to GSM 7-bit"
+        );
+        assert_eq!(
+            "utf8".parse::<EncodingPolicy>().unwrap_err().to_string(),
+            "unknown encoding \"utf8\" (expected auto, gsm7, gsm7-strip or ucs2)"
         );
     }
 
