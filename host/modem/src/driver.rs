@@ -89,6 +89,30 @@ pub fn spawn(
     (handle, events_rx)
 }
 
+/// A [`ModemState`] as an operator reads it in the log.
+fn describe_state(state: &ModemState) -> String {
+    match state {
+        ModemState::Connecting => "connecting".into(),
+        ModemState::Initializing => "initialising".into(),
+        ModemState::Ready => "ready".into(),
+        ModemState::Reconnecting { attempt, retry_in } => {
+            format!(
+                "reconnecting (attempt {attempt}, next in {})",
+                seconds(*retry_in)
+            )
+        }
+        ModemState::Failed(reason) => {
+            format!("failed, waiting for an operator: {reason}")
+        }
+        ModemState::Stopped => "stopped".into(),
+    }
+}
+
+/// A delay as "1.5 s": a `Duration`'s `Debug` prints nanosecond digits.
+fn seconds(delay: Duration) -> String {
+    format!("{:.1} s", delay.as_secs_f64())
+}
+
 /// A seed for the jitter and the first concatenation reference, different
 /// per modem and per run, so two modems (or a restart) do not pick the same.
 fn seed_from(name: &str) -> u64 {
@@ -173,7 +197,13 @@ impl Actor {
                     attempt = attempt.saturating_add(1);
                     self.info.counters.reconnects += 1;
                     let delay = self.reconnect_delay(attempt);
-                    warn!(modem = %self.config.name, %reason, ?delay, attempt, "modem lost; reconnecting");
+                    warn!(
+                        modem = %self.config.name,
+                        %reason,
+                        retry_in = %seconds(delay),
+                        attempt,
+                        "modem lost; reconnecting by itself"
+                    );
                     self.set_state(ModemState::Reconnecting {
                         attempt,
                         retry_in: delay,
@@ -320,7 +350,7 @@ impl Actor {
     /// Publishes a state change (and logs it) to every handle.
     fn set_state(&self, state: ModemState) {
         if *self.state.borrow() != state {
-            info!(modem = %self.config.name, ?state, "modem state");
+            info!(modem = %self.config.name, state = %describe_state(&state), "modem state");
             self.state.send_replace(state);
         }
     }

@@ -56,7 +56,7 @@ pub enum PortUrl {
 
 /// A port URL that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid port URL {url:?}: {reason}")]
+#[error("invalid port URL \"{url}\": {reason}")]
 pub struct InvalidPortUrl {
     /// The URL as given.
     pub url: String,
@@ -71,13 +71,15 @@ fn parse_settings(query: &str, url: &str) -> Result<LineSettings, InvalidPortUrl
     };
     let mut settings = LineSettings::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair
-            .split_once('=')
-            .ok_or_else(|| invalid(format!("{pair:?} is not key=value")))?;
+        let (key, value) = pair.split_once('=').ok_or_else(|| {
+            invalid(format!(
+                "parameter \"{pair}\" is not key=value (e.g. baud=115200)"
+            ))
+        })?;
         let number = |what: &str| {
             value
                 .parse::<u32>()
-                .map_err(|_| invalid(format!("{what} {value:?} is not a number")))
+                .map_err(|_| invalid(format!("{what} \"{value}\" is not a number")))
         };
         match key {
             "baud" => {
@@ -116,7 +118,11 @@ fn parse_settings(query: &str, url: &str) -> Result<LineSettings, InvalidPortUrl
                     _ => return Err(invalid("flow must be none, hardware or software".into())),
                 }
             }
-            other => return Err(invalid(format!("unknown parameter {other:?}"))),
+            other => {
+                return Err(invalid(format!(
+                    "unknown parameter \"{other}\"; known: baud, data_bits, stop_bits, parity, flow"
+                )));
+            }
         }
     }
     Ok(settings)

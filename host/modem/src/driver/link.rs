@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use plutanium_at::{Command, CommandClass, Event, FinalResult, Parser, Response, Urc};
+use plutanium_at::{Command, CommandClass, Event, FinalResult, NoiseReason, Parser, Response, Urc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::{Instant, timeout_at};
 use tracing::{debug, warn};
@@ -22,6 +22,28 @@ pub(super) enum ExecError {
     Timeout,
     /// The port failed; the string says how. The session is lost.
     Io(String),
+}
+
+/// Read in reasons a modem is lost or a USSD request failed.
+impl std::fmt::Display for ExecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExecError::Timeout => f.write_str("the modem did not answer in time"),
+            ExecError::Io(reason) => f.write_str(reason),
+        }
+    }
+}
+
+/// Why the parser set a line aside, for the debug log.
+fn noise_reason(reason: &NoiseReason) -> String {
+    match reason {
+        NoiseReason::Unsolicited => "not a known URC, and no command was running".into(),
+        NoiseReason::StrayResult => "a final result while no command was running".into(),
+        NoiseReason::MalformedUrc(e) => format!("a URC that does not parse ({e})"),
+        NoiseReason::MissingPdu => "a +CMT/+CDS header whose PDU line never came".into(),
+        NoiseReason::Overflow => "longer than any modem answer; dropped".into(),
+        _ => "not understood".into(),
+    }
 }
 
 /// The connection to the modem for one session.
@@ -78,7 +100,7 @@ impl Actor {
         match event {
             Event::Urc(urc) => link.urcs.push_back(urc),
             Event::Noise { line, reason } => {
-                debug!(modem = %name, %line, ?reason, "noise from modem");
+                debug!(modem = %name, %line, reason = %noise_reason(&reason), "noise from modem");
             }
             Event::Response(r) => {
                 debug!(modem = %name, command = %r.command, "late answer ignored")
@@ -131,7 +153,12 @@ impl Actor {
                         return Ok(());
                     }
                     Event::Response(stale) => {
-                        debug!(modem = %self.config.name, lines = ?stale.lines, "dropped a late answer");
+                        debug!(
+                            modem = %self.config.name,
+                            command = %stale.command,
+                            lines = %stale.lines.join(" | "),
+                            "dropped a late answer to an earlier command"
+                        );
                         link.parser.start(&sentinel);
                     }
                     other => Self::route_idle_event(link, other, &self.config.name),

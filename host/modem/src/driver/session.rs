@@ -20,7 +20,7 @@ impl Actor {
         // Cancel a prompt a previous session may have left open, then wake the modem.
         Self::write(link, &[plutanium_at::command::CANCEL_PROMPT, b'\r'])
             .await
-            .map_err(|e| SessionEnd::Lost(format!("{e:?}")))?;
+            .map_err(|e| SessionEnd::Lost(format!("cannot write to the modem: {e}")))?;
         let mut alive = false;
         for _ in 0..3 {
             match self.exec(link, &command::at()).await {
@@ -128,9 +128,7 @@ impl Actor {
                         "the SIM is locked and needs its PUK".into(),
                     ));
                 }
-                Some(other) => {
-                    return Err(SessionEnd::Fatal(format!("the SIM needs {other:?}")));
-                }
+                Some(other) => return Err(SessionEnd::Fatal(unlock_needed(&other))),
                 // SIM busy or not ready yet.
                 None => sleep(Duration::from_millis(500)).await,
             }
@@ -257,5 +255,27 @@ impl Actor {
             Request::Stop => return true,
         }
         false
+    }
+}
+
+/// Why the driver stops at a SIM or modem lock it cannot open itself (the
+/// SIM PIN, the one lock it can enter, is handled before), and what to do.
+fn unlock_needed(state: &response::PinState) -> String {
+    use response::PinState;
+    match state {
+        PinState::SimPin2 => "the SIM asks for its PIN2, which the gateway does not enter; \
+                              enter it in a phone, then restart the daemon"
+            .into(),
+        PinState::PhSimPin => "the modem is locked to another SIM (it asks for the PH-SIM \
+                               PIN); unlock the modem or put in the SIM it is locked to, \
+                               then restart the daemon"
+            .into(),
+        PinState::Other(code) => format!(
+            "the SIM is not ready: +CPIN? answers \"{code}\", which the gateway cannot \
+             resolve by itself; check the SIM (in a phone if need be), then restart the daemon"
+        ),
+        _ => "the SIM is locked in a way the gateway cannot unlock; check it in a phone, \
+              then restart the daemon"
+            .into(),
     }
 }

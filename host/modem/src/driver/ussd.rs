@@ -30,7 +30,7 @@ impl Actor {
         match self.exec(link, &cmd).await {
             Ok(r) if r.result == FinalResult::Ok => {}
             Ok(r) => return Err(format!("USSD refused: {}", r.result)),
-            Err(e) => return Err(format!("USSD failed: {e:?}")),
+            Err(e) => return Err(format!("USSD failed: {e}")),
         }
         // The answer comes as a +CUSD URC; it may already be queued.
         let deadline = Instant::now() + self.config.ussd_timeout;

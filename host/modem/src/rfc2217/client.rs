@@ -212,7 +212,7 @@ impl ClientSession {
     }
 
     fn on_negotiation(&mut self, verb: Verb, option: u8) {
-        tracing::debug!(?verb, option, "telnet: negotiation received");
+        tracing::debug!(verb = verb.name(), option, "telnet: negotiation received");
         let enable = matches!(verb, Verb::Will | Verb::Do);
         // `WILL`/`WONT` concern the server's side of an option, answered with
         // `DO`/`DONT`; `DO`/`DONT` concern our side, answered with `WILL`/`WONT`.
@@ -278,7 +278,11 @@ impl ClientSession {
             _ => match (command, value) {
                 (NOTIFY_LINESTATE, &[v]) => report.line_state = Some(v),
                 (NOTIFY_MODEMSTATE, &[v]) => report.modem_state = Some(v),
-                _ => tracing::debug!(command, ?value, "RFC 2217: server command ignored"),
+                _ => tracing::debug!(
+                    command,
+                    value = %plutanium_sms::hex::encode(value),
+                    "RFC 2217: server command ignored"
+                ),
             },
         }
     }
@@ -317,7 +321,7 @@ impl ClientSession {
     }
 
     fn push_out_negotiation(&mut self, verb: Verb, option: u8) {
-        tracing::debug!(?verb, option, "telnet: negotiation sent");
+        tracing::debug!(verb = verb.name(), option, "telnet: negotiation sent");
         self.compact_out();
         encode_negotiation(verb, option, &mut self.out);
     }

@@ -58,6 +58,16 @@ impl Verb {
         }
     }
 
+    /// The verb as RFC 854 and packet captures name it, for logs.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Verb::Will => "WILL",
+            Verb::Wont => "WONT",
+            Verb::Do => "DO",
+            Verb::Dont => "DONT",
+        }
+    }
+
     /// The verb's command byte.
     pub(crate) fn byte(self) -> u8 {
         match self {
