@@ -64,7 +64,10 @@ impl Config {
         self.get(key)
             .map(|raw| {
                 raw.trim().parse::<T>().map_err(|e| {
-                    Error::config(format!("config key `{key}`: cannot use {raw:?}: {e}"))
+                    Error::config(format!(
+                        "config key `{key}`: cannot use \"{}\": {e}",
+                        raw.escape_debug()
+                    ))
                 })
             })
             .transpose()
@@ -80,7 +83,8 @@ impl Config {
             "true" | "yes" | "on" | "1" => Ok(true),
             "false" | "no" | "off" | "0" => Ok(false),
             _ => Err(Error::config(format!(
-                "config key `{key}`: expected true or false, got {raw:?}"
+                "config key `{key}`: expected true or false (or yes/no, on/off, 1/0), got \"{}\"",
+                raw.escape_debug()
             ))),
         }
     }
@@ -199,6 +203,18 @@ mod tests {
         assert!(c.flag("chat", false).unwrap());
         assert!(!c.flag("unset", false).unwrap());
         assert!(c.flag("owner", false).is_err());
+        assert_eq!(
+            c.parse::<u32>("bad").unwrap_err(),
+            Error::Config(
+                "config key `bad`: cannot use \"twelve\": invalid digit found in string".into()
+            )
+        );
+        assert_eq!(
+            c.flag("owner", false).unwrap_err(),
+            Error::Config(
+                "config key `owner`: expected true or false (or yes/no, on/off, 1/0), got \"+420777000111\"".into()
+            )
+        );
         assert_eq!(c.list("to"), ["+1", "+2", "+3"]);
         assert!(c.list("unset").is_empty());
         let yaml = Config::from_pairs([

@@ -1,5 +1,5 @@
 //! The host's functions: the real imports inside wasm, the fake host of
-//! [`crate::testing`] everywhere else.
+//! [`crate::testing`] (kept in `fake_host`) everywhere else.
 
 #[cfg(target_arch = "wasm32")]
 pub(crate) use wasm::*;
@@ -67,10 +67,10 @@ mod wasm {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use crate::fake_host::with_current;
     use crate::http::{HttpError, Request, Response};
     use crate::kv::KvError;
     use crate::log::Level;
-    use crate::testing::with_current;
 
     pub(crate) fn config() -> Vec<(String, String)> {
         with_current(|host| host.config_pairs())

@@ -123,7 +123,10 @@ impl Request {
                     "connectors may not set Authorization; an `oauth` grant makes the host add it"
                         .into()
                 } else {
-                    format!("the header {name:?} is set by the host, not by connectors")
+                    format!(
+                        "the header \"{}\" is set by the host, not by connectors: leave it out",
+                        name.escape_debug()
+                    )
                 },
             ));
         }
@@ -234,7 +237,11 @@ pub enum HttpError {
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HttpError::InvalidUrl(url) => write!(f, "not an http(s) URL: {url:?}"),
+            HttpError::InvalidUrl(url) => write!(
+                f,
+                "\"{}\" is not an http(s) URL: write it with http:// or https:// and a host, like https://example.com/path",
+                url.escape_debug()
+            ),
             HttpError::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             HttpError::Denied(why) => write!(f, "request denied by the host: {why}"),
             HttpError::Timeout => f.write_str("request timed out"),
@@ -298,8 +305,8 @@ pub(crate) fn parse_url(url: &str) -> Result<UrlParts<'_>, HttpError> {
 pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
     use crate::bindings::processor::wasi::http::outgoing_handler;
     use crate::bindings::processor::wasi::http::types::{
-        ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, RequestOptions,
-        Scheme,
+        ErrorCode, Fields, HeaderError, IncomingBody, Method, OutgoingBody, OutgoingRequest,
+        RequestOptions, Scheme,
     };
     use crate::bindings::processor::wasi::io::streams::StreamError;
 
@@ -314,8 +321,90 @@ pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
             ErrorCode::HttpRequestBodySize(_) => {
                 HttpError::InvalidRequest("the body does not match its content-length".into())
             }
-            other => HttpError::Failed(format!("{other:?}")),
+            other => HttpError::Failed(describe(&other)),
         }
+    }
+
+    // The bindings print an error code only as Rust would debug it; this is
+    // what a connector's log and the admin page show instead.
+    fn describe(code: &ErrorCode) -> String {
+        let detail = |what: &str, extra: Option<String>| match extra {
+            Some(extra) => format!("{what} ({extra})"),
+            None => what.to_string(),
+        };
+        match code {
+            ErrorCode::DnsTimeout => "the DNS lookup timed out".into(),
+            ErrorCode::DnsError(payload) => detail("the DNS lookup failed", payload.rcode.clone()),
+            ErrorCode::DestinationNotFound => "the server was not found".into(),
+            ErrorCode::DestinationUnavailable => "the server is unavailable".into(),
+            ErrorCode::DestinationIpProhibited => "the server's address is prohibited".into(),
+            ErrorCode::DestinationIpUnroutable => "the server's address is unroutable".into(),
+            ErrorCode::ConnectionRefused => "the server refused the connection".into(),
+            ErrorCode::ConnectionTerminated => "the connection was closed early".into(),
+            ErrorCode::ConnectionTimeout => "connecting timed out".into(),
+            ErrorCode::ConnectionReadTimeout => "reading from the server timed out".into(),
+            ErrorCode::ConnectionWriteTimeout => "writing to the server timed out".into(),
+            ErrorCode::ConnectionLimitReached => "too many connections are open".into(),
+            ErrorCode::TlsProtocolError => "the TLS handshake failed".into(),
+            ErrorCode::TlsCertificateError => {
+                "the server's TLS certificate was not accepted".into()
+            }
+            ErrorCode::TlsAlertReceived(payload) => detail(
+                "the server ended TLS with an alert",
+                payload.alert_message.clone(),
+            ),
+            ErrorCode::HttpRequestDenied => "the host denied the request".into(),
+            ErrorCode::HttpRequestLengthRequired => "the server wants a content-length".into(),
+            ErrorCode::HttpRequestBodySize(_) => {
+                "the body does not match its content-length".into()
+            }
+            ErrorCode::HttpRequestMethodInvalid => "the method is not valid".into(),
+            ErrorCode::HttpRequestUriInvalid => "the URL is not valid".into(),
+            ErrorCode::HttpRequestUriTooLong => "the URL is too long".into(),
+            ErrorCode::HttpRequestHeaderSectionSize(_) | ErrorCode::HttpRequestHeaderSize(_) => {
+                "the request's headers are too large".into()
+            }
+            ErrorCode::HttpRequestTrailerSectionSize(_) | ErrorCode::HttpRequestTrailerSize(_) => {
+                "the request's trailers are too large".into()
+            }
+            ErrorCode::HttpResponseIncomplete => "the response ended early".into(),
+            ErrorCode::HttpResponseHeaderSectionSize(_) | ErrorCode::HttpResponseHeaderSize(_) => {
+                "the response's headers are too large".into()
+            }
+            ErrorCode::HttpResponseBodySize(_) => "the response's body is too large".into(),
+            ErrorCode::HttpResponseTrailerSectionSize(_)
+            | ErrorCode::HttpResponseTrailerSize(_) => {
+                "the response's trailers are too large".into()
+            }
+            ErrorCode::HttpResponseTransferCoding(coding) => detail(
+                "the response's transfer coding is not supported",
+                coding.clone(),
+            ),
+            ErrorCode::HttpResponseContentCoding(coding) => detail(
+                "the response's content coding is not supported",
+                coding.clone(),
+            ),
+            ErrorCode::HttpResponseTimeout => "the response timed out".into(),
+            ErrorCode::HttpUpgradeFailed => "the protocol upgrade failed".into(),
+            ErrorCode::HttpProtocolError => "the server broke the HTTP protocol".into(),
+            ErrorCode::LoopDetected => "the request loops back to itself".into(),
+            ErrorCode::ConfigurationError => "the host's HTTP setup is wrong".into(),
+            ErrorCode::InternalError(why) => detail("the host failed", why.clone()),
+        }
+    }
+
+    // What a refused header is called in a message, for the three ways
+    // `fields` can refuse one.
+    fn header_refused(name: &str, error: &HeaderError) -> HttpError {
+        let why = match error {
+            HeaderError::InvalidSyntax => "its name or value is not valid HTTP",
+            HeaderError::Forbidden => "the host does not let connectors set it",
+            HeaderError::Immutable => "the headers could no longer be changed",
+        };
+        HttpError::InvalidRequest(format!(
+            "the header \"{}\" was refused: {why}",
+            name.escape_debug()
+        ))
     }
 
     let url = parse_url(&request.url)?;
@@ -323,14 +412,14 @@ pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
     for (name, value) in &request.headers {
         headers
             .append(name, value.as_bytes())
-            .map_err(|e| HttpError::InvalidRequest(format!("header {name:?}: {e:?}")))?;
+            .map_err(|e| header_refused(name, &e))?;
     }
     // A known length, not chunked encoding: some servers refuse chunked bodies.
     let framed = !request.body.is_empty() || !matches!(request.method.as_str(), "GET" | "HEAD");
     if framed && request.header_value("content-length").is_none() {
         headers
             .append("content-length", request.body.len().to_string().as_bytes())
-            .map_err(|e| HttpError::InvalidRequest(format!("content-length: {e:?}")))?;
+            .map_err(|e| header_refused("content-length", &e))?;
     }
     let outgoing = OutgoingRequest::new(headers);
     let method = match request.method.as_str() {
@@ -373,9 +462,14 @@ pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
     let written = (|| {
         let stream = body.write().map_err(|()| refused("body stream"))?;
         for chunk in request.body.chunks(4096) {
-            stream
-                .blocking_write_and_flush(chunk)
-                .map_err(|e| HttpError::Failed(format!("writing the body: {e:?}")))?;
+            stream.blocking_write_and_flush(chunk).map_err(|e| {
+                HttpError::Failed(match e {
+                    StreamError::Closed => "writing the body: the connection closed".into(),
+                    StreamError::LastOperationFailed(e) => {
+                        format!("writing the body: {}", e.to_debug_string())
+                    }
+                })
+            })?;
         }
         drop(stream);
         OutgoingBody::finish(body, None).map_err(from_code)
@@ -487,7 +581,14 @@ mod tests {
             .send();
         assert!(matches!(forbidden, Err(HttpError::InvalidRequest(m)) if m.contains("oauth")));
         let forbidden = Request::get("https://h/").header("Host", "other").send();
-        assert!(matches!(forbidden, Err(HttpError::InvalidRequest(_))));
+        assert_eq!(
+            forbidden.unwrap_err().to_string(),
+            "invalid request: the header \"Host\" is set by the host, not by connectors: leave it out"
+        );
+        assert_eq!(
+            parse_url("ftp://h/").unwrap_err().to_string(),
+            "\"ftp://h/\" is not an http(s) URL: write it with http:// or https:// and a host, like https://example.com/path"
+        );
         let long = "é".repeat(300);
         let Some(Error::Permanent(m)) = Response::new(400).body(long).status_error() else {
             panic!("400 is permanent");

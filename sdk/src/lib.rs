@@ -44,14 +44,15 @@ extern crate self as plutanium_sdk;
 
 mod bindings;
 pub mod config;
+// The fake host is only reached from native builds.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod fake_host;
 mod host_calls;
 pub mod http;
 pub mod kv;
 pub mod log;
 pub mod mail;
 pub mod number;
-// The fake host is only reached from native builds.
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub mod testing;
 pub mod text;
 pub mod time;

@@ -19,7 +19,8 @@ pub fn parse_offset(raw: &str) -> Result<i32, Error> {
     }
     let invalid = || {
         Error::config(format!(
-            "{raw:?} is not UTC or an offset such as +01:00 (zone names are not supported)"
+            "\"{}\" is not UTC or an offset such as +01:00 (zone names are not supported)",
+            raw.escape_debug()
         ))
     };
     let (sign, rest) = match raw.as_bytes().first() {
@@ -84,6 +85,12 @@ mod tests {
         ] {
             assert!(matches!(parse_offset(bad), Err(Error::Config(_))), "{bad}");
         }
+        assert_eq!(
+            parse_offset("Europe/Prague").unwrap_err(),
+            Error::Config(
+                "\"Europe/Prague\" is not UTC or an offset such as +01:00 (zone names are not supported)".into()
+            )
+        );
         let t = local(1_767_225_600_000, -330);
         assert_eq!(t.to_string(), "2025-12-31T18:30:00-05:30");
     }
