@@ -15,6 +15,7 @@ mod modem_pool;
 pub mod policy;
 pub mod routing;
 mod stage;
+pub mod time;
 
 pub use kv::{KvError, KvStore, MemoryKv};
 pub use model::{
@@ -22,4 +23,5 @@ pub use model::{
     SendOptions, Timestamp,
 };
 pub use modem_pool::ModemPool;
+pub use plutanium_sms::UnknownEncoding;
 pub use stage::{Processor, Sink, Source, StageError};

@@ -72,19 +72,9 @@ pub enum Event {
     Status(DeliveryStatus),
 }
 
-/// How to encode an outbound text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// GSM 7-bit when every character fits, else UCS-2.
-    #[default]
-    Auto,
-    /// GSM 7-bit, or refuse the message.
-    Gsm7,
-    /// Transliterate to GSM 7-bit.
-    Gsm7Strip,
-    /// Always UCS-2.
-    Ucs2,
-}
+/// How to encode an outbound text: the codec's own policy (`auto`,
+/// `gsm7`, `gsm7-strip`, `ucs2`), named and parsed there.
+pub use plutanium_sms::EncodingPolicy as Encoding;
 
 /// How to send an outbound message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::time::Duration;
 
-use plutanium_sms::{EncodeOptions, EncodingPolicy};
+use plutanium_sms::EncodeOptions;
 
 use crate::Timestamp;
 use crate::config::Policy;
@@ -62,21 +62,9 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-impl Encoding {
-    /// The codec's policy for this encoding.
-    pub fn policy(self) -> EncodingPolicy {
-        match self {
-            Encoding::Auto => EncodingPolicy::Auto,
-            Encoding::Gsm7 => EncodingPolicy::Gsm7,
-            Encoding::Gsm7Strip => EncodingPolicy::Gsm7Strip,
-            Encoding::Ucs2 => EncodingPolicy::Ucs2,
-        }
-    }
-}
-
 fn encode_options(encoding: Encoding) -> EncodeOptions {
     EncodeOptions {
-        policy: encoding.policy(),
+        policy: encoding,
         ..EncodeOptions::default()
     }
 }

@@ -3,7 +3,7 @@
 //! send 10,000 messages with `POST /api/v1/messages`, each request timed.
 //!
 //! `cargo bench -p plutanium --bench api` (`-- --quick` for 2,000).
-//! Figures go to stdout; the README records them.
+//! Figures go to stdout; docs/benchmarks.md records them.
 
 #[path = "shared/processes.rs"]
 mod common;

@@ -8,7 +8,7 @@
 //!   instantiated copies of it, less the RSS without connectors, over ten.
 //!
 //! `cargo bench -p plutanium --bench connectors` (`-- --quick` for a short
-//! run). Figures go to stdout; the README records them.
+//! run). Figures go to stdout; docs/benchmarks.md records them.
 
 #[path = "shared/processes.rs"]
 mod common;

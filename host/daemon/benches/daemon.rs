@@ -10,7 +10,7 @@
 //!   loaded.
 //!
 //! `cargo bench -p plutanium --bench daemon` (add `-- --quick` for a short
-//! run). Figures go to stdout as a table; the README records them.
+//! run). Figures go to stdout as a table; docs/benchmarks.md records them.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -8,31 +8,18 @@
 //! (`plutanium modem probe|send|listen|ussd`) and the simulated network
 //! (`plutanium sim`).
 //!
-//! What it is not: a library. The codec, the driver, the routing core, the
-//! store and the runtime live in their crates; this one wires them together
-//! (`gateway`), parses arguments and prints JSON or plain text.
+//! What it is not: a library. Behaviour lives in the crates: the gateway
+//! engine (`plutanium-gateway`), the REST API and web admin
+//! (`plutanium-api`), the connector catalog and tools (`plutanium-catalog`),
+//! the codec, the driver, the store, the runtime and the simulators. Each
+//! module of [`cli`] parses one subcommand's arguments, calls them, and
+//! prints JSON or plain text.
 
-mod api;
-mod api_cli;
-mod codec_cli;
-mod config_cli;
-mod connector_catalog;
-mod connector_cli;
-mod connector_try;
+mod cli;
 mod data_dir;
-mod demo_cli;
-mod fake_google;
-mod gateway;
-mod gmail_cli;
-mod live;
-mod messages_cli;
-mod modem_cli;
-mod oauth;
-mod run_cli;
-mod scaffold;
 mod sd_notify;
-mod sim_cli;
-mod web;
+
+use cli::{api, codec, config, connector, demo, gmail, messages, modem, run, sim};
 
 use std::process::ExitCode;
 
@@ -51,64 +38,64 @@ struct Cli {
 enum Command {
     /// Encode, decode and join SMS PDUs (hex as modems print them).
     #[command(subcommand)]
-    Pdu(codec_cli::PduCommand),
+    Pdu(codec::PduCommand),
     /// GSM 7-bit alphabet tools: transliterate text, count parts.
     #[command(subcommand)]
-    Gsm7(codec_cli::Gsm7Command),
+    Gsm7(codec::Gsm7Command),
     /// Talk to one modem: probe, send, listen, ussd.
     #[command(subcommand)]
-    Modem(modem_cli::ModemCommand),
+    Modem(modem::ModemCommand),
     /// Run the simulated GSM network with a control API.
-    Sim(sim_cli::SimArgs),
+    Sim(sim::SimArgs),
     /// The whole gateway on a simulated network: a short scenario, then a
     /// running gateway to play with.
-    Demo(demo_cli::DemoArgs),
+    Demo(demo::DemoArgs),
     /// Run the gateway: modems, store, connectors and routes from a config file.
-    Run(run_cli::RunArgs),
+    Run(run::RunArgs),
     /// Check a config file.
     #[command(subcommand)]
-    Config(config_cli::ConfigCommand),
+    Config(config::ConfigCommand),
     /// Queue one SMS in the store a running daemon sends from.
-    Send(messages_cli::SendArgs),
+    Send(messages::SendArgs),
     /// Read the message log: list, show.
     #[command(subcommand)]
-    Messages(messages_cli::MessagesCommand),
+    Messages(messages::MessagesCommand),
     /// Connector components: inspect, list, install, new.
     #[command(subcommand)]
-    Connector(connector_cli::ConnectorCommand),
+    Connector(connector::ConnectorCommand),
     /// The REST API: make tokens.
     #[command(subcommand)]
-    Api(api_cli::ApiCommand),
+    Api(api::ApiCommand),
     /// Gmail: sign in for connectors whose OAuth kind is `installed`.
     #[command(subcommand)]
-    Gmail(gmail_cli::GmailCommand),
+    Gmail(gmail::GmailCommand),
 }
 
 /// Logs go to stderr (journald-friendly plain text); `RUST_LOG` filters them.
 fn init_logging() {
-    init_logging_as(run_cli::LogFormat::Text, "warn");
+    init_logging_as(run::LogFormat::Text, "warn");
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (else `default_level`); a second
 /// call changes nothing.
-fn init_logging_as(format: run_cli::LogFormat, default_level: &str) {
+fn init_logging_as(format: run::LogFormat, default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     let _ = match format {
-        run_cli::LogFormat::Json => builder.json().try_init(),
-        run_cli::LogFormat::Text => builder
+        run::LogFormat::Json => builder.json().try_init(),
+        run::LogFormat::Text => builder
             .without_time()
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init(),
     };
 }
 
-pub(crate) fn block_on(
-    future: impl std::future::Future<Output = anyhow::Result<()>>,
-) -> anyhow::Result<()> {
+pub(crate) fn block_on<T>(
+    future: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -138,28 +125,28 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Pdu(cmd) => codec_cli::run_pdu(cmd),
-        Command::Gsm7(cmd) => codec_cli::run_gsm7(cmd),
-        Command::Modem(cmd) => block_on(modem_cli::run(cmd)),
-        Command::Sim(args) => block_on(sim_cli::run(args)),
-        Command::Connector(cmd) => connector_cli::run(cmd),
-        Command::Gmail(cmd) => gmail_cli::run(cmd),
-        Command::Api(cmd) => api_cli::run(cmd),
-        Command::Config(cmd) => config_cli::run(cmd),
-        Command::Send(args) => messages_cli::send(args),
-        Command::Messages(cmd) => messages_cli::run(cmd),
+        Command::Pdu(cmd) => codec::run_pdu(cmd),
+        Command::Gsm7(cmd) => codec::run_gsm7(cmd),
+        Command::Modem(cmd) => block_on(modem::run(cmd)),
+        Command::Sim(args) => block_on(sim::run(args)),
+        Command::Connector(cmd) => connector::run(cmd),
+        Command::Gmail(cmd) => gmail::run(cmd),
+        Command::Api(cmd) => api::run(cmd),
+        Command::Config(cmd) => config::run(cmd),
+        Command::Send(args) => messages::send(args),
+        Command::Messages(cmd) => messages::run(cmd),
         Command::Run(args) => {
             init_logging_as(args.log_format, "info");
-            block_on(run_cli::run(args))
+            block_on(run::run(args))
         }
-        Command::Demo(args) => block_on(demo_cli::run(args)),
+        Command::Demo(args) => block_on(demo::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) if err.downcast_ref::<config_cli::InvalidConfig>().is_some() => {
+        Err(err) if err.downcast_ref::<config::InvalidConfig>().is_some() => {
             // Every config error, one per line, FILE:LINE:COL first.
             eprintln!("{err}");
-            ExitCode::from(config_cli::EXIT_CONFIG)
+            ExitCode::from(config::EXIT_CONFIG)
         }
         Err(err) => {
             // One line, whatever the underlying errors look like.

@@ -10,6 +10,7 @@
 //! What it is not: a radio simulator. Signal, registration and the operator are
 //! fixed values; text mode (`AT+CMGF=1`) is not simulated.
 
+pub mod control;
 mod line_reader;
 mod modem;
 mod network;

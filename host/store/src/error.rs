@@ -46,6 +46,13 @@ pub enum StoreError {
         /// The path.
         path: std::path::PathBuf,
     },
+    /// The call did not complete (the thread that ran it was cancelled or
+    /// panicked, as at shutdown); it may be tried again.
+    #[error("the store call did not complete ({reason}); try again")]
+    Unavailable {
+        /// What happened.
+        reason: String,
+    },
     /// A row holds a value this build cannot read.
     #[error("store row {table}#{id}: {problem}")]
     Corrupt {

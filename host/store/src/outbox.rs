@@ -256,15 +256,6 @@ fn parse_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn encoding_name(encoding: Encoding) -> &'static str {
-    match encoding {
-        Encoding::Auto => "auto",
-        Encoding::Gsm7 => "gsm7",
-        Encoding::Gsm7Strip => "gsm7-strip",
-        Encoding::Ucs2 => "ucs2",
-    }
-}
-
 fn refs_text(refs: &[Option<u8>]) -> String {
     refs.iter()
         .map(|r| r.map_or_else(|| "-".to_string(), |r| r.to_string()))
@@ -292,12 +283,9 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
         problem,
     };
     let encoding: String = row.get(5)?;
-    let encoding = match encoding.as_str() {
-        "auto" => Encoding::Auto,
-        "gsm7" => Encoding::Gsm7,
-        "gsm7-strip" => Encoding::Gsm7Strip,
-        "ucs2" => Encoding::Ucs2,
-        other => return Ok(Err(corrupt(format!("unknown encoding {other:?}")))),
+    let encoding = match encoding.parse::<Encoding>() {
+        Ok(encoding) => encoding,
+        Err(unknown) => return Ok(Err(corrupt(unknown.to_string()))),
     };
     let state: String = row.get(10)?;
     let Some(state) = OutboxState::parse(&state) else {
@@ -459,7 +447,7 @@ impl SqliteStore {
                         message.source,
                         message.to,
                         message.text,
-                        encoding_name(message.options.encoding),
+                        Encoding::name(message.options.encoding),
                         message.options.status_report,
                         message.options.flash,
                         message.options.validity_minutes,

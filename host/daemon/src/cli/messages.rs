@@ -1,0 +1,203 @@
+//! `plutanium send` (enqueue one message into the store a daemon sends
+//! from) and `plutanium messages list|show` (read the message log).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use plutanium_api::views::{inbound_json, outbound_json};
+use plutanium_core::Encoding;
+use plutanium_core::config::{Config, StoreLocation};
+use plutanium_core::time;
+use plutanium_gateway::outbound::{self, Submission};
+use plutanium_store::{Enqueued, SqliteStore, Store};
+use serde_json::Value;
+
+/// `plutanium send` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    /// The daemon's config file (for its store, policy and default country).
+    #[arg(long)]
+    config: PathBuf,
+    /// The destination (E.164, or national with the config's default country).
+    #[arg(long)]
+    to: String,
+    /// Send through this modem only.
+    #[arg(long)]
+    modem: Option<String>,
+    /// An idempotency key: sending again with the same key queues nothing.
+    #[arg(long)]
+    key: Option<String>,
+    /// auto, gsm7, gsm7-strip or ucs2.
+    #[arg(long, default_value = "auto", value_parser = |name: &str| name.parse::<Encoding>())]
+    encoding: Encoding,
+    /// Ask the network for a delivery report.
+    #[arg(long)]
+    report: bool,
+    /// The text.
+    text: String,
+}
+
+/// `plutanium messages` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum MessagesCommand {
+    /// The newest messages, newest first.
+    List {
+        /// The daemon's config file (for its store).
+        #[arg(long)]
+        config: PathBuf,
+        /// Only inbound (`in`) or outbound (`out`) messages.
+        #[arg(long, value_parser = ["in", "out"])]
+        direction: Option<String>,
+        /// Only messages since then: a duration back from now (`30m`, `2h`,
+        /// `7d`), a date (`2026-11-25`) or a UTC time (`2026-11-25T08:00:00Z`).
+        #[arg(long, value_parser = |text: &str| time::parse_since(text, time::now()))]
+        since: Option<u64>,
+        /// At most this many of each direction.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One message in full: `in-ID` or `out-ID` as `list` prints them.
+    Show {
+        /// The daemon's config file (for its store).
+        #[arg(long)]
+        config: PathBuf,
+        /// `in-12`, `out-34`, or a bare number when only one direction has it.
+        id: String,
+    },
+}
+
+/// Opens the store `config` names.
+fn open_store(config_file: &Path) -> Result<(Config, SqliteStore)> {
+    let config = crate::cli::config::load(config_file)?;
+    let store = match &config.store {
+        StoreLocation::Sqlite(path) => SqliteStore::open_existing(path)?,
+        StoreLocation::Memory => bail!(
+            "{}: the store is in memory, so no other process can reach it; give `store:` a file",
+            config_file.display()
+        ),
+    };
+    Ok((config, store))
+}
+
+/// Enqueues one message; a running daemon sends it within a second.
+pub(crate) fn send(args: SendArgs) -> Result<()> {
+    let (config, store) = open_store(&args.config)?;
+    let now = time::now();
+    let key = args.key.map_or_else(
+        || format!("cli:{now}:{}", std::process::id()),
+        |k| format!("cli:{k}"),
+    );
+    let checked = outbound::check(
+        &config,
+        Submission {
+            to: args.to,
+            text: args.text,
+            modem: args.modem,
+            encoding: args.encoding,
+            flash: false,
+            report: args.report,
+            key,
+            source: "cli".into(),
+        },
+    )?;
+    let (to, parts) = (checked.row.to.clone(), checked.parts);
+    match store.enqueue(&checked.row, now)? {
+        Enqueued::Queued(id) => println!("queued out-{id} to {to} ({parts} part{})", plural(parts)),
+        Enqueued::Duplicate(id) => println!("already queued as out-{id} (same key); nothing added"),
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+pub(crate) fn run(cmd: MessagesCommand) -> Result<()> {
+    match cmd {
+        MessagesCommand::List {
+            config,
+            direction,
+            since,
+            limit,
+            json,
+        } => {
+            let (_, store) = open_store(&config)?;
+            let since = since.unwrap_or(0);
+            let mut items: Vec<(u64, Value)> = Vec::new();
+            if direction.as_deref() != Some("out") {
+                for (id, record) in store.inbound_since(since, limit)? {
+                    items.push((record.received_at, inbound_json(id, &record)));
+                }
+            }
+            if direction.as_deref() != Some("in") {
+                for row in store.outbound_since(since, limit)? {
+                    items.push((row.created_at, outbound_json(&row)));
+                }
+            }
+            items.sort_by_key(|item| std::cmp::Reverse(item.0));
+            for (_, item) in items {
+                if json {
+                    println!("{item}");
+                } else {
+                    println!("{}", table_line(&item));
+                }
+            }
+            Ok(())
+        }
+        MessagesCommand::Show { config, id } => {
+            let (_, store) = open_store(&config)?;
+            let (direction, number) = match id.split_once('-') {
+                Some((d @ ("in" | "out"), n)) => (Some(d), n),
+                _ => (None, id.as_str()),
+            };
+            let number: i64 = number
+                .parse()
+                .with_context(|| format!("{id:?} is not a message id (like in-12 or out-34)"))?;
+            let inbound = match direction {
+                Some("out") => None,
+                _ => store.inbound(number)?.map(|r| inbound_json(number, &r)),
+            };
+            let outbound = match direction {
+                Some("in") => None,
+                _ => store.outbound(number)?.map(|r| outbound_json(&r)),
+            };
+            let found = match (inbound, outbound) {
+                (Some(_), Some(_)) => bail!(
+                    "both in-{number} and out-{number} exist; say which (in-{number} or out-{number})"
+                ),
+                (Some(found), None) | (None, Some(found)) => found,
+                (None, None) => bail!("no message {id}"),
+            };
+            println!("{}", serde_json::to_string_pretty(&found)?);
+            Ok(())
+        }
+    }
+}
+
+/// `ID  TIME  DIR  PEER  STATUS  TEXT`, the text shortened to one line.
+fn table_line(item: &Value) -> String {
+    let text = item["text"].as_str().unwrap_or("");
+    let mut one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() > 50 {
+        one_line = one_line.chars().take(49).collect::<String>() + "…";
+    }
+    let (arrow, peer) = if item["direction"] == "in" {
+        ("<-", &item["from"])
+    } else {
+        ("->", &item["to"])
+    };
+    format!(
+        "{:<9} {}  {arrow} {:<16} {:<9} {one_line}",
+        item["id"].as_str().unwrap_or(""),
+        item["at"].as_str().unwrap_or(""),
+        peer.as_str().unwrap_or(""),
+        item["status"].as_str().unwrap_or("received"),
+    )
+}

@@ -1,0 +1,160 @@
+//! `plutanium run --config FILE`: the daemon.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use plutanium_core::config::StoreLocation;
+use plutanium_store::{SqliteStore, Store};
+
+use plutanium_catalog::Catalog;
+use plutanium_gateway::{Gateway, Setup};
+
+/// `plutanium run` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The config file.
+    #[arg(long)]
+    config: PathBuf,
+    /// The data directory (installed connectors, compile cache).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Log lines as plain text (journald-friendly) or as JSON objects.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
+}
+
+/// How log lines look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LogFormat {
+    /// `LEVEL target: message key=value`, no time stamp (journald adds one).
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Runs the gateway until SIGINT or SIGTERM, then stops polling, lets each
+/// modem finish its command, and exits 0. SIGHUP reloads the config.
+pub(crate) async fn run(args: RunArgs) -> Result<()> {
+    let config = crate::cli::config::load(&args.config)?;
+    let data_dir = crate::data_dir::resolve(args.data_dir)?;
+    // One daemon per store: a second one would send the same queue twice.
+    let _lock = match &config.store {
+        StoreLocation::Sqlite(path) => Some(lock_store(path)?),
+        StoreLocation::Memory => None,
+    };
+    let store: Arc<dyn Store> = Arc::new(match &config.store {
+        StoreLocation::Sqlite(path) => SqliteStore::open(path)?,
+        StoreLocation::Memory => SqliteStore::open_in_memory()?,
+    });
+    // What a crashed predecessor had claimed is due now, not when its lease
+    // runs out.
+    let recovered = store.recover_claims(plutanium_core::time::now())?;
+    if recovered > 0 {
+        tracing::info!(
+            messages = recovered,
+            "sending again the messages that were being sent when the last run stopped (a crash may repeat each once)"
+        );
+    }
+    let setup = Setup::new(store, Catalog::new(&data_dir)).compile_cache(data_dir.join("cache"));
+    let api_config = config.api.clone();
+    let mut gateway = Gateway::start(config, setup).await?;
+    let (api_stop, api_stopped) = tokio::sync::watch::channel(false);
+    let api = match &api_config {
+        Some(settings) => {
+            Some(plutanium_api::start(settings, gateway.handle(), api_stopped).await?)
+        }
+        None => None,
+    };
+    let notifier = crate::sd_notify::Notifier::from_env();
+    notifier.notify("READY=1\nSTATUS=running");
+    tracing::info!("running");
+    let watchdog = notifier.watchdog_interval().map(|every| {
+        let pinger = crate::sd_notify::Notifier::from_env();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                pinger.notify("WATCHDOG=1");
+            }
+        })
+    });
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+    let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
+            _ = hangup.recv() => {
+                notifier.notify(&format!(
+                    "RELOADING=1\nMONOTONIC_USEC={}",
+                    crate::sd_notify::monotonic_usec()
+                ));
+                // A config that does not load or start leaves the running
+                // gateway alone: the gateway prepares everything first.
+                let reloaded = match crate::cli::config::load(&args.config) {
+                    Ok(new) => {
+                        if new.api != api_config {
+                            tracing::warn!("the api settings changed; they take effect at the next start");
+                        }
+                        gateway.reload(new).await.map_err(anyhow::Error::from)
+                    }
+                    Err(e) => Err(e),
+                };
+                match reloaded {
+                    Err(e) => tracing::error!(error = %format!("{e:#}"), "the new config cannot start; keeping the running one"),
+                    Ok(()) => {
+                        // Changed modems and connectors restart; unchanged
+                        // ones keep running; the store, and with it the
+                        // queue and every connector's KV, stays.
+                        if let Some(api) = &api {
+                            plutanium_api::reload_tokens(&api.state, api_config.as_ref());
+                        }
+                        tracing::info!("reloaded");
+                    }
+                }
+                notifier.notify("READY=1\nSTATUS=running");
+            }
+        }
+    }
+    tracing::info!("stopping");
+    notifier.notify("STOPPING=1\nSTATUS=stopping");
+    let _ = api_stop.send(true);
+    gateway.stop().await;
+    if let Some(api) = api {
+        let _ = api.server.await;
+    }
+    if let Some(watchdog) = watchdog {
+        watchdog.abort();
+    }
+    Ok(())
+}
+
+/// Takes `<store>.lock` for the life of the process, or says who has it.
+fn lock_store(store: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
+    let mut name = store.as_os_str().to_owned();
+    name.push(".lock");
+    let path = PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| {
+            format!(
+                "cannot create the store's lock file {} (is the directory there and writable by this user?)",
+                path.display()
+            )
+        })?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(
+        |(_, errno)| match errno {
+            nix::errno::Errno::EWOULDBLOCK => anyhow::anyhow!(
+                "another plutanium is running on the store {} (it holds {})",
+                store.display(),
+                path.display()
+            ),
+            other => anyhow::anyhow!("cannot lock {}: {other}", path.display()),
+        },
+    )
+}

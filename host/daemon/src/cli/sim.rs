@@ -1,0 +1,190 @@
+//! `plutanium sim`: the simulated GSM network as a process, with modems on TCP
+//! ports (and a pty) and an HTTP+JSON control API on loopback.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use plutanium_modem_sim::{Latency, ModemConfig, Profile, Simulator};
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use gmail_api::fake::Mailbox;
+use plutanium_fake_google::FakeGoogle;
+
+/// Arguments of `plutanium sim`.
+#[derive(Debug, Args)]
+pub(crate) struct SimArgs {
+    /// A modem: NAME=NUMBER, optionally served on TCP: NAME=NUMBER@tcp://127.0.0.1:PORT
+    /// (port 0 picks a free one). Repeatable.
+    #[arg(long = "modem", required = true)]
+    modems: Vec<String>,
+    /// Quirk profile for every modem: generic, huawei, simcom, quectel, wavecom.
+    #[arg(long, default_value = "generic")]
+    profile: String,
+    /// SMSC latency: zero, or realistic (1-6 s per SMS).
+    #[arg(long, default_value = "zero")]
+    latency: String,
+    /// SIM PIN for every modem (none by default).
+    #[arg(long)]
+    pin: Option<String>,
+    /// Seed for delays and faults.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Also serve the first modem on a pseudo-terminal, with this symlink to it
+    /// (for example /tmp/ttyGSM), for programs that open serial ports.
+    #[arg(long)]
+    pty: Option<std::path::PathBuf>,
+    /// Where the control API listens (loopback only).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    control: SocketAddr,
+    /// Also serve a fake Gmail (its REST API and an OAuth token endpoint)
+    /// here, loopback only, port 0 for any: the Gmail connectors run
+    /// against it, and the control API's `/gmail/…` routes fill its
+    /// mailbox.
+    #[arg(long)]
+    fake_gmail: Option<SocketAddr>,
+}
+
+struct ModemSpec {
+    name: String,
+    number: String,
+    tcp: Option<String>,
+}
+
+fn parse_modem(spec: &str) -> Result<ModemSpec> {
+    let (name, rest) = spec
+        .split_once('=')
+        .with_context(|| format!("--modem {spec:?}: expected NAME=NUMBER[@tcp://HOST:PORT]"))?;
+    let (number, tcp) = match rest.split_once('@') {
+        Some((number, url)) => {
+            let address = url.strip_prefix("tcp://").with_context(|| {
+                format!("--modem {spec:?}: only tcp://HOST:PORT can follow '@'")
+            })?;
+            (number, Some(address.to_string()))
+        }
+        None => (rest, None),
+    };
+    if name.is_empty() {
+        bail!("--modem {spec:?}: the name is empty");
+    }
+    plutanium_sms::Address::parse(number)
+        .with_context(|| format!("--modem {spec:?}: invalid number"))?;
+    Ok(ModemSpec {
+        name: name.to_string(),
+        number: number.to_string(),
+        tcp,
+    })
+}
+
+fn check_loopback(address: &SocketAddr, what: &str) -> Result<()> {
+    if !address.ip().is_loopback() {
+        bail!("{what} must listen on loopback (127.0.0.1 or ::1), not {address}");
+    }
+    Ok(())
+}
+
+pub(crate) async fn run(args: SimArgs) -> Result<()> {
+    let profile: Profile = args.profile.parse()?;
+    let latency = match args.latency.as_str() {
+        "zero" => Latency::Zero,
+        "realistic" => Latency::Realistic,
+        other => bail!("--latency {other:?}: expected zero or realistic"),
+    };
+    check_loopback(&args.control, "--control")?;
+    let specs = args
+        .modems
+        .iter()
+        .map(|m| parse_modem(m))
+        .collect::<Result<Vec<_>>>()?;
+    let sim = Simulator::start(args.seed, latency);
+    let mut modems = Vec::new();
+    for spec in specs {
+        let mut config = ModemConfig::new(&spec.name, &spec.number);
+        config.profile = profile;
+        config.pin = args.pin.clone();
+        sim.add_modem(config)?;
+        let mut entry = json!({ "name": spec.name, "number": spec.number });
+        if let Some(address) = spec.tcp {
+            let address: SocketAddr = address
+                .parse()
+                .with_context(|| format!("modem {}: invalid TCP address {address:?}", spec.name))?;
+            check_loopback(&address, "a simulated modem")?;
+            let listener = TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on {address}"))?;
+            entry["tcp"] = json!(listener.local_addr()?.to_string());
+            let server = sim.clone();
+            let name = spec.name.clone();
+            tokio::spawn(async move { server.serve_tcp(&name, listener).await });
+        }
+        modems.push(entry);
+    }
+    if let Some(link) = &args.pty {
+        let first = sim
+            .modems()
+            .first()
+            .map(|m| m.name.clone())
+            .context("--pty needs a modem")?;
+        let server = sim.clone();
+        let path = link.clone();
+        // Create the pty before announcing it, so its path exists when we print it.
+        let (created_tx, created_rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let result = server.serve_pty(&first, &path, created_tx).await;
+            if let Err(e) = result {
+                tracing::error!(error = %e, "pty front end stopped");
+            }
+        });
+        created_rx
+            .await
+            .context("the pty front end stopped")?
+            .with_context(|| format!("cannot serve a pty at {}", link.display()))?;
+        if let Some(first) = modems.first_mut() {
+            first["pty"] = json!(link.display().to_string());
+        }
+    }
+    let mut gmail = None;
+    let mut announced = json!({ "modems": modems });
+    if let Some(address) = args.fake_gmail {
+        check_loopback(&address, "--fake-gmail")?;
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        let fake = FakeGoogle::serve(listener, Mailbox::new(100))?;
+        announced["gmail"] = json!({
+            "api_base": fake.api_base(),
+            "token_uri": fake.token_uri(),
+            "refresh_token": plutanium_fake_google::REFRESH_TOKEN,
+        });
+        gmail = Some(fake);
+    }
+    let listener = TcpListener::bind(args.control)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.control))?;
+    let control = listener.local_addr()?;
+    announced["control"] = json!(control.to_string());
+    // One line on stdout tells scripts where everything is (ports may be 0).
+    println!("{announced}");
+    let mut app = plutanium_modem_sim::control::router(sim);
+    if let Some(fake) = gmail {
+        app = app.merge(plutanium_fake_google::control::router(fake));
+    }
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
+    server.await.context("control API failed")?;
+    Ok(())
+}
+
+/// SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async {
+            match term.as_mut() {
+                Some(t) => { t.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
+}

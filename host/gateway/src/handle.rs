@@ -1,0 +1,153 @@
+//! [`GatewayHandle`]: what the rest of the program holds of a gateway. It
+//! queues messages, streams live events, and tells which modems and
+//! connectors run now. It is cheap to clone and stays the same across
+//! reloads (a reload publishes what runs next into it), so the API never
+//! needs to be told that the gateway changed.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use plutanium_core::config::Config;
+use plutanium_modem::ModemHandle;
+use plutanium_runtime::{StatsHandle, World};
+use plutanium_store::{Enqueued, Store, StoreError};
+use tokio::sync::broadcast;
+
+use crate::live::{Histogram, Live, LiveEvent};
+use crate::outbound::{Checked, Rejection, Submission};
+
+/// Each connector's world and statistics, by name.
+pub type ConnectorStatsMap = BTreeMap<String, (World, StatsHandle)>;
+
+/// A running gateway as the rest of the program sees it; clones share it.
+#[derive(Clone)]
+pub struct GatewayHandle {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    store: Arc<dyn Store>,
+    live: Live,
+    now: RwLock<Now>,
+}
+
+/// What runs now.
+struct Now {
+    config: Arc<Config>,
+    modems: Vec<(String, ModemHandle)>,
+    connectors: ConnectorStatsMap,
+}
+
+impl GatewayHandle {
+    /// A handle over `store` for `config` with nothing running yet: messages
+    /// it queues wait in the store until a gateway sends them. The gateway
+    /// makes one at start; an API served without a gateway (tests, a
+    /// read-only front end) can too.
+    pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> GatewayHandle {
+        GatewayHandle {
+            shared: Arc::new(Shared {
+                store,
+                live: crate::live::channel(),
+                now: RwLock::new(Now {
+                    config,
+                    modems: Vec::new(),
+                    connectors: ConnectorStatsMap::new(),
+                }),
+            }),
+        }
+    }
+
+    /// What runs from now on (at start, and after each reload).
+    pub(crate) fn publish(
+        &self,
+        config: Arc<Config>,
+        modems: Vec<(String, ModemHandle)>,
+        connectors: ConnectorStatsMap,
+    ) {
+        *self.now_mut() = Now {
+            config,
+            modems,
+            connectors,
+        };
+    }
+
+    /// Nothing runs any more.
+    pub(crate) fn publish_stopped(&self) {
+        let mut now = self.now_mut();
+        now.modems.clear();
+        now.connectors.clear();
+    }
+
+    fn now_mut(&self) -> std::sync::RwLockWriteGuard<'_, Now> {
+        // A panic while publishing leaves a whole value behind: take it.
+        self.shared.now.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn now(&self) -> std::sync::RwLockReadGuard<'_, Now> {
+        self.shared.now.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The store the gateway commits to: the message and call log, the
+    /// outbox, the connectors' KV.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.shared.store
+    }
+
+    /// The config that runs now.
+    pub fn config(&self) -> Arc<Config> {
+        self.now().config.clone()
+    }
+
+    /// The modems that run now, by name, in the config's order.
+    pub fn modems(&self) -> Vec<(String, ModemHandle)> {
+        self.now().modems.clone()
+    }
+
+    /// The running modem called `name`.
+    pub fn modem(&self, name: &str) -> Option<ModemHandle> {
+        let now = self.now();
+        now.modems
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, handle)| handle.clone())
+    }
+
+    /// The connectors that run now: world and statistics, by name.
+    pub fn connectors(&self) -> ConnectorStatsMap {
+        self.now().connectors.clone()
+    }
+
+    /// Live events from now on: inbound SMS and calls once committed,
+    /// outbound states, modem states. A listener that falls behind loses
+    /// the oldest (and is told how many), never slows the gateway.
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.shared.live.subscribe()
+    }
+
+    /// How long modems took to send a message (every part), for metrics.
+    pub fn send_seconds(&self) -> &Histogram {
+        &self.shared.live.send_seconds
+    }
+
+    pub(crate) fn live(&self) -> &Live {
+        &self.shared.live
+    }
+
+    /// Checks `submission` against the config that runs now.
+    pub fn check(&self, submission: Submission) -> Result<Checked, Rejection> {
+        crate::outbound::check(&self.config(), submission)
+    }
+
+    /// Queues a checked message (off the async workers); a running gateway
+    /// sends it within a second. A key queued before gives
+    /// [`Enqueued::Duplicate`] and queues nothing.
+    pub async fn queue(&self, checked: Checked) -> Result<Enqueued, StoreError> {
+        let store = self.shared.store.clone();
+        let now = plutanium_core::time::now();
+        tokio::task::spawn_blocking(move || store.enqueue(&checked.row, now))
+            .await
+            .map_err(|e| StoreError::Unavailable {
+                reason: e.to_string(),
+            })?
+    }
+}

@@ -1,0 +1,206 @@
+//! Live events: what happened at the gateway, after it is committed, for
+//! whoever listens (the API's Server-Sent Events). A listener that falls
+//! behind loses the oldest events, never slows the gateway.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use plutanium_core::{DeliveryState, Event};
+use plutanium_modem::ModemState;
+use serde::Serialize;
+use tokio::sync::{broadcast, watch};
+
+use plutanium_core::time::rfc3339;
+
+/// One live event, as JSON: `{"type": "sms", …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// An SMS arrived and is stored.
+    Sms {
+        /// `in-N`.
+        id: String,
+        /// The sender.
+        from: String,
+        /// The number it was sent to (the modem's).
+        to: String,
+        /// The modem it came in on.
+        modem: String,
+        /// The text.
+        text: String,
+        /// When it arrived, RFC 3339.
+        at: String,
+    },
+    /// A call rang.
+    Call {
+        /// Its row in the call log.
+        id: Option<i64>,
+        /// The modem it rang on.
+        modem: String,
+        /// The caller, unless withheld.
+        caller: Option<String>,
+        /// When, RFC 3339.
+        at: String,
+    },
+    /// An outbound message changed state.
+    Outbound {
+        /// `out-N`, or the key when only that is known.
+        id: String,
+        /// `sent`, `delivered`, `failed`, …
+        status: String,
+        /// The modem it went through, when known.
+        modem: Option<String>,
+        /// Why, for a failure.
+        detail: Option<String>,
+    },
+    /// A modem changed state.
+    Modem {
+        /// The modem.
+        name: String,
+        /// Its state, as [`modem_state`] names it.
+        state: String,
+        /// What the state needs said (the error, the next attempt).
+        detail: Option<String>,
+    },
+}
+
+/// Where live events go, and the gateway's running measurements (the same
+/// for the life of the daemon, across reloads).
+#[derive(Clone, Debug)]
+pub(crate) struct Live {
+    events: broadcast::Sender<LiveEvent>,
+    /// How long a modem took to send a message (every part), seconds.
+    pub(crate) send_seconds: Arc<Histogram>,
+}
+
+impl Live {
+    /// Publishes `event`; nobody listening is fine.
+    pub(crate) fn send(&self, event: LiveEvent) {
+        let _ = self.events.send(event);
+    }
+
+    /// Listens from now on.
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.events.subscribe()
+    }
+}
+
+/// A new bus; it keeps the newest 1024 events for slow listeners.
+pub(crate) fn channel() -> Live {
+    Live {
+        events: broadcast::channel(1024).0,
+        send_seconds: Arc::new(Histogram::default()),
+    }
+}
+
+/// Upper bounds of [`Histogram`]'s buckets, in seconds.
+pub const SEND_BUCKETS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
+
+/// A Prometheus-style histogram over [`SEND_BUCKETS`], lock-free.
+#[derive(Debug, Default)]
+pub struct Histogram {
+    /// Non-cumulative counts per bucket, the last one for +Inf.
+    buckets: [AtomicU64; SEND_BUCKETS.len() + 1],
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    /// Counts one observation.
+    pub(crate) fn observe(&self, took: Duration) {
+        let seconds = took.as_secs_f64();
+        let bucket = SEND_BUCKETS
+            .iter()
+            .position(|&bound| seconds <= bound)
+            .unwrap_or(SEND_BUCKETS.len());
+        self.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        self.sum_micros.fetch_add(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Cumulative counts per bucket (the last is the total) and the sum
+    /// in seconds.
+    pub fn snapshot(&self) -> (Vec<u64>, f64) {
+        let mut total = 0;
+        let cumulative = self
+            .buckets
+            .iter()
+            .map(|b| {
+                total += b.load(Ordering::Relaxed);
+                total
+            })
+            .collect();
+        (
+            cumulative,
+            self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6,
+        )
+    }
+}
+
+/// The live event for a routed gateway event, when there is one.
+pub(crate) fn of_event(event: &Event, stored_id: Option<i64>) -> Option<LiveEvent> {
+    Some(match event {
+        Event::Sms(sms) => LiveEvent::Sms {
+            id: stored_id.map_or_else(|| sms.id.clone(), |id| format!("in-{id}")),
+            from: sms.sender.clone(),
+            to: sms.recipient.clone(),
+            modem: sms.modem.clone(),
+            text: sms.text.clone(),
+            at: rfc3339(sms.received_at),
+        },
+        Event::Call(call) => LiveEvent::Call {
+            id: stored_id,
+            modem: call.modem.clone(),
+            caller: call.caller.clone(),
+            at: rfc3339(call.at),
+        },
+        Event::Status(status) => LiveEvent::Outbound {
+            id: stored_id.map_or_else(|| status.key.clone(), |id| format!("out-{id}")),
+            status: match status.state {
+                DeliveryState::Sent => "sent",
+                DeliveryState::Delivered => "delivered",
+                DeliveryState::Failed => "failed",
+                DeliveryState::Expired => "expired",
+            }
+            .into(),
+            modem: None,
+            detail: status.detail.clone(),
+        },
+    })
+}
+
+/// The name and detail of a modem state.
+pub fn modem_state(state: &ModemState) -> (&'static str, Option<String>) {
+    match state {
+        ModemState::Connecting => ("connecting", None),
+        ModemState::Initializing => ("initializing", None),
+        ModemState::Ready => ("ready", None),
+        ModemState::Reconnecting { attempt, retry_in } => (
+            "reconnecting",
+            Some(format!(
+                "attempt {attempt}, next in {} s",
+                retry_in.as_secs()
+            )),
+        ),
+        ModemState::Failed(why) => ("failed", Some(why.clone())),
+        ModemState::Stopped => ("stopped", None),
+        _ => ("unknown", None),
+    }
+}
+
+/// Tells `live` each state `modem` goes through, until its driver ends.
+pub(crate) async fn watch_modem(name: String, mut state: watch::Receiver<ModemState>, live: Live) {
+    loop {
+        let (text, detail) = modem_state(&state.borrow_and_update());
+        live.send(LiveEvent::Modem {
+            name: name.clone(),
+            state: text.into(),
+            detail,
+        });
+        if state.changed().await.is_err() {
+            return;
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! Everything a gateway needs that can fail, done before any modem or task
+//! starts: ports parsed, PINs read, components found, loaded and checked
+//! against the routes. A reload whose config cannot start therefore leaves
+//! the running gateway alone.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use plutanium_catalog::{Catalog, CatalogError};
+use plutanium_core::config::{ComponentRef, Config, ConnectorConfig, ModemConfig, Secret};
+use plutanium_core::{Processor, Sink};
+use plutanium_modem::{DriverConfig, InProcessPorts, InvalidPortUrl};
+use plutanium_runtime::{Connector, Grants, LoadError, Runtime, RuntimeConfig, World};
+use plutanium_store::Store;
+use sha2::{Digest, Sha256};
+
+use crate::handle::ConnectorStatsMap;
+use crate::oauth::OAuthError;
+
+/// Where and how a gateway runs, beside its config: the store it commits
+/// to, where components come from, and (for the demo and tests) modems in
+/// this process.
+#[derive(Clone)]
+pub struct Setup {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) catalog: Catalog,
+    pub(crate) cache_dir: Option<PathBuf>,
+    pub(crate) in_process: Option<Arc<dyn InProcessPorts>>,
+    pub(crate) tweak_driver: Arc<dyn Fn(&mut DriverConfig) + Send + Sync>,
+}
+
+impl Setup {
+    /// A gateway over `store`, taking components from `catalog`.
+    pub fn new(store: Arc<dyn Store>, catalog: Catalog) -> Setup {
+        Setup {
+            store,
+            catalog,
+            cache_dir: None,
+            in_process: None,
+            tweak_driver: Arc::new(|_| {}),
+        }
+    }
+
+    /// Keeps compiled components in `dir`, so the next start is fast.
+    pub fn compile_cache(mut self, dir: impl Into<PathBuf>) -> Setup {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// Serves `sim://` ports from `ports` (the simulated network in this
+    /// process): the demo and tests.
+    pub fn in_process(mut self, ports: Arc<dyn InProcessPorts>) -> Setup {
+        self.in_process = Some(ports);
+        self
+    }
+
+    /// Changes each modem's driver settings before it starts (tests shorten
+    /// the reconnect delay, or ask for direct delivery).
+    pub fn tweak_driver(
+        mut self,
+        tweak: impl Fn(&mut DriverConfig) + Send + Sync + 'static,
+    ) -> Setup {
+        self.tweak_driver = Arc::new(tweak);
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+}
+
+/// What a reload starts from: the config that runs, its runtime (shared
+/// with the next), and what each running connector was made from.
+#[derive(Clone, Copy)]
+pub(crate) struct Previous<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) runtime: &'a Arc<Runtime>,
+    pub(crate) connectors: &'a HashMap<String, ConnectorIdentity>,
+    pub(crate) worlds: &'a HashMap<String, World>,
+}
+
+/// Why a config cannot start; nothing was started or changed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PrepareError {
+    /// A modem's `port:` is not a port URL.
+    #[error("modem {modem}: {source}")]
+    Port {
+        /// The modem.
+        modem: String,
+        /// What is wrong with the URL.
+        source: InvalidPortUrl,
+    },
+    /// A `sim://` port outside the demo, which alone runs the simulator.
+    #[error(
+        "modem {modem}: sim:// ports exist only inside `plutanium demo`; give a serial://, tcp:// or rfc2217:// port"
+    )]
+    SimulatedPort {
+        /// The modem.
+        modem: String,
+    },
+    /// A modem's PIN file could not be read.
+    #[error("modem {modem}: cannot read the PIN file {}: {source}", path.display())]
+    Pin {
+        /// The modem.
+        modem: String,
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The component runtime could not start.
+    #[error("cannot start the component runtime: {0}")]
+    Runtime(#[source] LoadError),
+    /// A connector names a component the catalog does not have.
+    #[error(
+        "connector {connector}: no built-in or installed component called {component:?} (see `plutanium connector list`)"
+    )]
+    NoComponent {
+        /// The connector.
+        connector: String,
+        /// The component name.
+        component: String,
+    },
+    /// The catalog could not be read.
+    #[error("connector {connector}: {source}")]
+    Catalog {
+        /// The connector.
+        connector: String,
+        /// Why.
+        source: CatalogError,
+    },
+    /// A connector's component file could not be read.
+    #[error("connector {connector}: cannot read {}: {source}", path.display())]
+    ComponentFile {
+        /// The connector.
+        connector: String,
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A connector's OAuth cannot work.
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    /// A component did not load.
+    #[error("connector {connector}: {source}")]
+    Load {
+        /// The connector.
+        connector: String,
+        /// Why.
+        source: LoadError,
+    },
+    /// Routes use connectors as what their world is not, one line each.
+    #[error("{}", .0.join("\n"))]
+    Routes(Vec<String>),
+    /// A reload names another store than the running gateway's.
+    #[error("the store cannot change on reload; restart the daemon for that")]
+    StoreChanged,
+    /// An earlier reload was cancelled halfway, and nothing runs.
+    #[error("the gateway stopped during an earlier reload; restart the daemon")]
+    Stopped,
+}
+
+fn read_secret(modem: &str, secret: &Secret) -> Result<String, PrepareError> {
+    match secret {
+        Secret::Inline(value) => Ok(value.clone()),
+        Secret::File(path) => Ok(std::fs::read_to_string(path)
+            .map_err(|source| PrepareError::Pin {
+                modem: modem.into(),
+                path: path.clone(),
+                source,
+            })?
+            .trim()
+            .to_string()),
+    }
+}
+
+/// A modem to start, its driver configured.
+pub(crate) struct ModemPlan {
+    pub(crate) config: ModemConfig,
+    pub(crate) driver: DriverConfig,
+}
+
+/// Everything a gateway needs that can fail, done before any modem or task
+/// starts.
+pub(crate) struct Prepared {
+    pub(crate) config: Arc<Config>,
+    pub(crate) runtime: Arc<Runtime>,
+    pub(crate) processors: HashMap<String, Box<dyn Processor>>,
+    pub(crate) sinks: HashMap<String, Box<dyn Sink>>,
+    pub(crate) sources: Vec<(ConnectorConfig, Connector)>,
+    /// Connectors whose config and component did not change: the running
+    /// instances are taken over at launch (loaded again from these bytes
+    /// only if the old gateway could not hand one over).
+    pub(crate) reused: Vec<(ConnectorConfig, Vec<u8>)>,
+    /// What each connector was prepared from, for the next reload.
+    pub(crate) identities: HashMap<String, ConnectorIdentity>,
+    pub(crate) modems: Vec<ModemPlan>,
+    /// The statistics of the connectors loaded here.
+    pub(crate) stats: ConnectorStatsMap,
+}
+
+/// A connector's config and a hash of its component: equal identities mean
+/// a reload need not restart it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ConnectorIdentity {
+    config: ConnectorConfig,
+    component: [u8; 32],
+}
+
+impl ConnectorIdentity {
+    fn of(config: &ConnectorConfig, bytes: &[u8]) -> ConnectorIdentity {
+        ConnectorIdentity {
+            config: config.clone(),
+            component: Sha256::digest(bytes).into(),
+        }
+    }
+}
+
+/// Loads `connector` from `bytes` into `runtime`. A connector whose config
+/// has no `default_country` gets the gateway's, so national numbers in its
+/// config read as they do everywhere else in the file.
+pub(crate) fn load_connector(
+    runtime: &Runtime,
+    connector: &ConnectorConfig,
+    bytes: &[u8],
+    default_country: Option<&str>,
+) -> Result<Connector, PrepareError> {
+    let mut config = connector.config.clone();
+    if let Some(country) = default_country
+        && !config.iter().any(|(key, _)| key == "default_country")
+    {
+        config.push((
+            "default_country".into(),
+            format!("+{}", country.trim_start_matches('+')),
+        ));
+    }
+    let grants = Grants {
+        allow_hosts: connector.allow_hosts.clone(),
+        config,
+        oauth: crate::oauth::grant(connector)?,
+        call_deadline: Some(connector.deadline),
+        memory_limit: Some((connector.memory_mib as usize) << 20),
+    };
+    runtime
+        .load(&connector.name, bytes, grants)
+        .map_err(|source| PrepareError::Load {
+            connector: connector.name.clone(),
+            source,
+        })
+}
+
+impl Prepared {
+    /// Loads the connectors and checks the modems of `config`. With
+    /// `running` (a reload), its runtime is shared and its connectors whose
+    /// config and component did not change are kept, not loaded again.
+    pub(crate) fn new(
+        config: Config,
+        setup: &Setup,
+        running: Option<Previous<'_>>,
+    ) -> Result<Prepared, PrepareError> {
+        if let Some(running) = running
+            && running.config.store != config.store
+        {
+            return Err(PrepareError::StoreChanged);
+        }
+        let mut modems = Vec::new();
+        for modem in &config.modems {
+            if setup.in_process.is_none() && modem.port.starts_with("sim://") {
+                return Err(PrepareError::SimulatedPort {
+                    modem: modem.name.clone(),
+                });
+            }
+            let port = modem.port.parse().map_err(|source| PrepareError::Port {
+                modem: modem.name.clone(),
+                source,
+            })?;
+            let mut driver = DriverConfig::new(&modem.name, port);
+            driver.pin = modem
+                .pin
+                .as_ref()
+                .map(|pin| read_secret(&modem.name, pin))
+                .transpose()?;
+            driver.hang_up_calls = modem.hang_up_calls;
+            (setup.tweak_driver)(&mut driver);
+            modems.push(ModemPlan {
+                config: modem.clone(),
+                driver,
+            });
+        }
+        let runtime = match running {
+            Some(running) => running.runtime.clone(),
+            None => {
+                let mut runtime = Runtime::new(RuntimeConfig::default(), setup.store.clone())
+                    .map_err(PrepareError::Runtime)?;
+                if let Some(dir) = &setup.cache_dir {
+                    runtime = runtime.with_compile_cache(dir);
+                }
+                Arc::new(runtime)
+            }
+        };
+        let mut processors: HashMap<String, Box<dyn Processor>> = HashMap::new();
+        let mut sinks: HashMap<String, Box<dyn Sink>> = HashMap::new();
+        let mut sources = Vec::new();
+        let mut reused = Vec::new();
+        let mut identities = HashMap::new();
+        let mut stats = ConnectorStatsMap::new();
+        for connector in &config.connectors {
+            let bytes = match &connector.component {
+                ComponentRef::Name(name) => setup
+                    .catalog
+                    .bytes(name)
+                    .map_err(|source| PrepareError::Catalog {
+                        connector: connector.name.clone(),
+                        source,
+                    })?
+                    .ok_or_else(|| PrepareError::NoComponent {
+                        connector: connector.name.clone(),
+                        component: name.clone(),
+                    })?
+                    .into_owned(),
+                ComponentRef::Path(path) => {
+                    std::fs::read(path).map_err(|source| PrepareError::ComponentFile {
+                        connector: connector.name.clone(),
+                        path: path.clone(),
+                        source,
+                    })?
+                }
+            };
+            let identity = ConnectorIdentity::of(connector, &bytes);
+            let unchanged = running
+                .and_then(|running| running.connectors.get(&connector.name))
+                .is_some_and(|running| *running == identity);
+            identities.insert(connector.name.clone(), identity);
+            if unchanged {
+                reused.push((connector.clone(), bytes));
+                continue;
+            }
+            let loaded = load_connector(
+                &runtime,
+                connector,
+                &bytes,
+                config.default_country.as_deref(),
+            )?;
+            stats.insert(
+                connector.name.clone(),
+                (loaded.world(), loaded.stats_handle()),
+            );
+            match loaded.world() {
+                World::Processor => {
+                    processors.insert(connector.name.clone(), Box::new(loaded));
+                }
+                World::Sink => {
+                    sinks.insert(connector.name.clone(), Box::new(loaded));
+                }
+                World::Source => sources.push((connector.clone(), loaded)),
+            }
+        }
+        let kept_world = |name: &str| running.and_then(|running| running.worlds.get(name).copied());
+        check_worlds(&config, &processors, &sinks, &sources, &kept_world)?;
+        Ok(Prepared {
+            config: Arc::new(config),
+            runtime,
+            processors,
+            sinks,
+            sources,
+            reused,
+            identities,
+            modems,
+            stats,
+        })
+    }
+}
+
+/// Refuses routes that use a connector as what its world is not: a route
+/// starts at a modem or a source, goes through processors, and ends at
+/// modems or sinks.
+fn check_worlds(
+    config: &Config,
+    processors: &HashMap<String, Box<dyn Processor>>,
+    sinks: &HashMap<String, Box<dyn Sink>>,
+    sources: &[(ConnectorConfig, Connector)],
+    kept_world: &dyn Fn(&str) -> Option<World>,
+) -> Result<(), PrepareError> {
+    use plutanium_core::config::Endpoint;
+    let world = |name: &str| {
+        if let Some(world) = kept_world(name) {
+            match world {
+                World::Processor => "a processor",
+                World::Sink => "a sink",
+                World::Source => "a source",
+            }
+        } else if processors.contains_key(name) {
+            "a processor"
+        } else if sinks.contains_key(name) {
+            "a sink"
+        } else if sources.iter().any(|(c, _)| c.name == name) {
+            "a source"
+        } else {
+            "not loaded"
+        }
+    };
+    let mut problems = Vec::new();
+    for (index, route) in config.routes.iter().enumerate() {
+        let number = index + 1;
+        if let Endpoint::Connector(name) = &route.from
+            && world(name) != "a source"
+        {
+            problems.push(format!(
+                "route {number}: `from: {name}` must be a modem or a source, and {name} is {}",
+                world(name)
+            ));
+        }
+        for name in &route.through {
+            if world(name) != "a processor" {
+                problems.push(format!(
+                    "route {number}: `through: {name}` must be a processor, and {name} is {}",
+                    world(name)
+                ));
+            }
+        }
+        for end in &route.to {
+            if let Endpoint::Connector(name) = end
+                && world(name) != "a sink"
+            {
+                problems.push(format!(
+                    "route {number}: `to: {name}` must be a modem or a sink, and {name} is {}",
+                    world(name)
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(PrepareError::Routes(problems));
+    }
+    Ok(())
+}

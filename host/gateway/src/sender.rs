@@ -1,0 +1,422 @@
+//! Sending: a dispatcher claims due outbox rows and hands each to a worker
+//! per modem (round-robin among the healthy modems the row allows, under
+//! each modem's rate limit); workers send, one message at a time per modem,
+//! all modems at once; a completer commits their outcomes in batches, one
+//! durable commit for many sends. A worker sends its next message only once
+//! the outcome of its last one is committed, so a crash can repeat at most
+//! one message per modem.
+//!
+//! Stopping: the dispatcher stops claiming, each worker finishes the send in
+//! flight and gives back the rows it had not started (queued again, not
+//! counted as an attempt), and the completer commits everything before it
+//! ends. Only then are the modems stopped.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use plutanium_core::ModemPool;
+use plutanium_core::config::Config;
+use plutanium_core::policy::RateLimiter;
+use plutanium_modem::{ModemHandle, ModemState, SendError, SendOptions};
+use plutanium_store::{OutboxRow, SendOutcome, Store};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+use plutanium_core::time;
+
+use crate::blocking;
+
+/// How long a claimed outbox row is ours before another sender may take it.
+pub(crate) const LEASE: Duration = Duration::from_secs(120);
+
+/// Rows handed to one modem's worker and not yet committed, at most: few
+/// enough that the last of them starts well within its lease even when each
+/// is a long message on a slow network (4 × 6 parts × 3 s < [`LEASE`]).
+const IN_FLIGHT_PER_MODEM: usize = 4;
+
+/// A worker does not start a row whose lease ends within this margin: the
+/// row may be claimed again by then, and sending it would send it twice.
+const LEASE_MARGIN_MS: u64 = 30_000;
+
+/// Outcomes committed in one transaction, at most.
+const COMMIT_BATCH: usize = 512;
+
+/// When no modem can take a row now, it is due again after this.
+const NO_MODEM_WAIT_MS: u64 = 2_000;
+
+/// The wait before retry `attempt` (1-based) after a transient error:
+/// 15 s doubling per attempt up to 30 min, with ±20 % jitter so that rows
+/// that failed together do not come back together.
+pub(crate) fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
+    let base = 15_000u64.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+    let capped = base.min(30 * 60_000) as f64;
+    (capped * (0.8 + 0.4 * jitter.clamp(0.0, 1.0))) as u64
+}
+
+/// A number in [0, 1) that differs between rows and between runs.
+fn jitter(id: i64) -> f64 {
+    use std::hash::BuildHasher;
+    let hash = std::collections::hash_map::RandomState::new().hash_one(id);
+    (hash % 10_000) as f64 / 10_000.0
+}
+
+/// A claimed row on its way to a modem's worker.
+struct Claimed {
+    row: OutboxRow,
+    /// When the lease runs out.
+    lease_until: u64,
+}
+
+struct Done {
+    /// The modem whose worker sent it (its in-flight count goes down).
+    modem: usize,
+    id: i64,
+    attempt: u32,
+    outcome: SendOutcome,
+    /// Told once the outcome is committed.
+    committed: oneshot::Sender<()>,
+}
+
+/// Starts the dispatcher, one worker per modem and the completer.
+pub(crate) fn spawn(
+    config: Arc<Config>,
+    modems: Vec<ModemHandle>,
+    store: Arc<dyn Store>,
+    stopped: watch::Receiver<bool>,
+    live: crate::live::Live,
+) -> Vec<JoinHandle<()>> {
+    let in_flight: Arc<Vec<AtomicUsize>> =
+        Arc::new(modems.iter().map(|_| AtomicUsize::new(0)).collect());
+    let room = Arc::new(Notify::new());
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
+    let mut tasks = Vec::new();
+    let mut queues = Vec::new();
+    for (index, handle) in modems.iter().enumerate() {
+        let (tx, rx) = mpsc::unbounded_channel::<Claimed>();
+        queues.push(tx);
+        tasks.push(tokio::spawn(worker(
+            index,
+            handle.clone(),
+            config.policy.max_parts,
+            rx,
+            done_tx.clone(),
+            stopped.clone(),
+            live.send_seconds.clone(),
+        )));
+    }
+    drop(done_tx);
+    tasks.push(tokio::spawn(completer(
+        done_rx,
+        store.clone(),
+        in_flight.clone(),
+        room.clone(),
+        live,
+    )));
+    tasks.push(tokio::spawn(dispatcher(
+        config, modems, queues, store, in_flight, room, stopped,
+    )));
+    tasks
+}
+
+/// Claims due rows while there is room, and hands each to a modem.
+async fn dispatcher(
+    config: Arc<Config>,
+    modems: Vec<ModemHandle>,
+    queues: Vec<mpsc::UnboundedSender<Claimed>>,
+    store: Arc<dyn Store>,
+    in_flight: Arc<Vec<AtomicUsize>>,
+    room: Arc<Notify>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let names: Vec<String> = modems.iter().map(|m| m.name().to_string()).collect();
+    let mut pool = ModemPool::new(names.clone());
+    let mut limits: HashMap<String, RateLimiter> = config
+        .modems
+        .iter()
+        .map(|m| {
+            (
+                m.name.clone(),
+                RateLimiter::new(m.rate_per_minute, Duration::from_secs(60)),
+            )
+        })
+        .collect();
+    let mut postponed = Vec::new();
+    loop {
+        if *stopped.borrow() {
+            return;
+        }
+        let free: usize = in_flight
+            .iter()
+            .map(|n| IN_FLIGHT_PER_MODEM.saturating_sub(n.load(Ordering::Acquire)))
+            .sum();
+        if free == 0 || modems.is_empty() {
+            tokio::select! {
+                _ = room.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+            continue;
+        }
+        let now = time::now();
+        let limit = u32::try_from(free).unwrap_or(u32::MAX);
+        let claimed = match blocking(&store, move |s| s.claim(now, limit, LEASE)).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim outbox rows");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+            continue;
+        }
+        for (index, handle) in modems.iter().enumerate() {
+            let ready = *handle.state().borrow() == ModemState::Ready;
+            pool.set_healthy(handle.name(), ready && !queues[index].is_closed());
+        }
+        let now = time::now();
+        let lease_until = now + u64::try_from(LEASE.as_millis()).unwrap_or(u64::MAX);
+        for row in claimed {
+            // The modems this row may not use: outside its route, or not the
+            // one it asked for.
+            let mut excluded: Vec<String> = names
+                .iter()
+                .filter(|name| {
+                    let requested = row.options.modem.as_ref().is_some_and(|m| m != *name);
+                    let outside =
+                        !row.allowed_modems.is_empty() && !row.allowed_modems.contains(name);
+                    let full = names.iter().position(|n| n == *name).is_some_and(|index| {
+                        in_flight[index].load(Ordering::Acquire) >= IN_FLIGHT_PER_MODEM
+                    });
+                    requested || outside || full
+                })
+                .cloned()
+                .collect();
+            let mut next_free = None;
+            let chosen = loop {
+                let Some(name) = pool.pick(None, &excluded) else {
+                    break None;
+                };
+                match limits.get_mut(&name).map(|l| l.try_acquire(&name, now)) {
+                    Some(Err(at)) => {
+                        next_free = Some(next_free.map_or(at, |n: u64| n.min(at)));
+                        excluded.push(name);
+                    }
+                    _ => break Some(name),
+                }
+            };
+            match chosen.and_then(|name| names.iter().position(|n| *n == name)) {
+                Some(index) => {
+                    in_flight[index].fetch_add(1, Ordering::AcqRel);
+                    let claimed = Claimed { row, lease_until };
+                    if let Err(mpsc::error::SendError(claimed)) = queues[index].send(claimed) {
+                        // That modem's worker is gone (it panicked): not
+                        // again soon, and not to it.
+                        in_flight[index].fetch_sub(1, Ordering::AcqRel);
+                        postponed.push((claimed.row, now + NO_MODEM_WAIT_MS));
+                    }
+                }
+                None => postponed.push((row, next_free.unwrap_or(now + NO_MODEM_WAIT_MS))),
+            }
+        }
+        if !postponed.is_empty() {
+            // Not an attempt: no modem could take them now.
+            let outcomes: Vec<_> = postponed
+                .drain(..)
+                .map(|(row, at)| {
+                    (
+                        row.id,
+                        row.attempts,
+                        SendOutcome::Postpone {
+                            error: "no modem of its route is ready or under its rate limit".into(),
+                            at,
+                        },
+                    )
+                })
+                .collect();
+            if let Err(e) =
+                blocking(&store, move |s| s.complete_batch(&outcomes, time::now())).await
+            {
+                tracing::error!(error = %e, "cannot postpone rows; their lease brings them back");
+            }
+        }
+    }
+}
+
+/// Sends the rows handed to one modem, in order.
+async fn worker(
+    modem: usize,
+    handle: ModemHandle,
+    max_parts: u8,
+    mut rows: mpsc::UnboundedReceiver<Claimed>,
+    done: mpsc::UnboundedSender<Done>,
+    stopped: watch::Receiver<bool>,
+    send_seconds: Arc<crate::live::Histogram>,
+) {
+    while let Some(Claimed { row, lease_until }) = rows.recv().await {
+        let outcome = if *stopped.borrow() {
+            SendOutcome::Postpone {
+                error: "the gateway stopped before sending it".into(),
+                at: time::now(),
+            }
+        } else if time::now() + LEASE_MARGIN_MS > lease_until {
+            // Waited too long behind this modem's other messages: another
+            // claim may take it soon, so it is not sent on this one.
+            SendOutcome::Postpone {
+                error: "waited too long for its modem".into(),
+                at: time::now(),
+            }
+        } else {
+            let started = std::time::Instant::now();
+            let outcome = send(&handle, &row, max_parts).await;
+            if matches!(outcome, SendOutcome::Sent { .. }) {
+                send_seconds.observe(started.elapsed());
+            }
+            outcome
+        };
+        let (committed, wait) = oneshot::channel();
+        let _ = done.send(Done {
+            modem,
+            id: row.id,
+            attempt: row.attempts,
+            outcome,
+            committed,
+        });
+        // One send per modem between commits: a crash can repeat at most
+        // the one message per modem whose send was not yet committed.
+        let _ = wait.await;
+    }
+}
+
+async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutcome {
+    let options = SendOptions {
+        encoding: row.options.encoding,
+        status_report: row.options.status_report,
+        flash: row.options.flash,
+        validity: row
+            .options
+            .validity_minutes
+            .map(|m| Duration::from_secs(u64::from(m) * 60)),
+        max_parts: Some(usize::from(max_parts)),
+        ..SendOptions::default()
+    };
+    match handle.send_text(&row.to, &row.text, &options).await {
+        Ok(sent) => SendOutcome::Sent {
+            modem: handle.name().to_string(),
+            message_refs: sent.message_refs,
+        },
+        // Nothing was sent: another modem, or this one later, may take it,
+        // and it does not count as an attempt.
+        Err(e @ (SendError::NotReady(_) | SendError::Stopped)) => SendOutcome::Postpone {
+            error: e.to_string(),
+            at: time::now() + NO_MODEM_WAIT_MS,
+        },
+        Err(e) if e.is_transient() => SendOutcome::Retry {
+            error: e.to_string(),
+            at: time::now() + backoff_ms(row.attempts, jitter(row.id)),
+        },
+        Err(e) => SendOutcome::Failed {
+            error: e.to_string(),
+        },
+    }
+}
+
+/// Commits outcomes in batches: whatever arrived while the last commit ran.
+/// A failed commit of outcomes is tried again, waiting this long at first
+/// and doubling up to [`MAX_COMMIT_RETRY`]; the workers wait meanwhile.
+const FIRST_COMMIT_RETRY: Duration = Duration::from_millis(100);
+const MAX_COMMIT_RETRY: Duration = Duration::from_secs(5);
+
+/// The live event for a committed send outcome (a postponed row did not
+/// change).
+fn outcome_event(id: i64, outcome: &SendOutcome) -> Option<crate::live::LiveEvent> {
+    let (status, modem, detail) = match outcome {
+        SendOutcome::Sent { modem, .. } => ("sent", Some(modem.clone()), None),
+        SendOutcome::Retry { error, .. } => ("queued", None, Some(error.clone())),
+        SendOutcome::Failed { error } => ("failed", None, Some(error.clone())),
+        SendOutcome::Postpone { .. } => return None,
+    };
+    Some(crate::live::LiveEvent::Outbound {
+        id: format!("out-{id}"),
+        status: status.into(),
+        modem,
+        detail,
+    })
+}
+
+async fn completer(
+    mut done: mpsc::UnboundedReceiver<Done>,
+    store: Arc<dyn Store>,
+    in_flight: Arc<Vec<AtomicUsize>>,
+    room: Arc<Notify>,
+    live: crate::live::Live,
+) {
+    let mut batch = Vec::new();
+    while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
+        let count = batch.len();
+        let mut waiting = Vec::with_capacity(count);
+        let outcomes: Arc<Vec<_>> = Arc::new(
+            batch
+                .drain(..)
+                .map(|d| {
+                    waiting.push((d.modem, d.committed));
+                    (d.id, d.attempt, d.outcome)
+                })
+                .collect(),
+        );
+        // Until it is committed, no worker sends again: a sent message whose
+        // outcome is not on disk is what a crash would repeat.
+        let mut wait = FIRST_COMMIT_RETRY;
+        loop {
+            let attempt = outcomes.clone();
+            match blocking(&store, move |s| s.complete_batch(&attempt, time::now())).await {
+                Ok(applied) => {
+                    for ((id, _, outcome), applied) in outcomes.iter().zip(&applied) {
+                        if let Some(event) = applied.then(|| outcome_event(*id, outcome)).flatten()
+                        {
+                            live.send(event);
+                        }
+                    }
+                    let stale = applied.iter().filter(|applied| !**applied).count();
+                    if stale > 0 {
+                        tracing::warn!(
+                            rows = stale,
+                            "outcomes for claims that were no longer ours (their lease ran out); ignored"
+                        );
+                    }
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, rows = count, retry_in = ?wait, "cannot record sends; trying again");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(MAX_COMMIT_RETRY);
+                }
+            }
+        }
+        for (modem, waiter) in waiting {
+            in_flight[modem].fetch_sub(1, Ordering::AcqRel);
+            let _ = waiter.send(());
+        }
+        room.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        assert_eq!(backoff_ms(1, 0.5), 15_000);
+        assert_eq!(backoff_ms(2, 0.5), 30_000);
+        assert_eq!(backoff_ms(3, 0.0), 48_000);
+        assert_eq!(backoff_ms(3, 1.0), 72_000);
+        assert_eq!(backoff_ms(40, 0.5), 30 * 60_000);
+        assert_eq!(backoff_ms(0, 0.5), 15_000);
+    }
+}

@@ -1,0 +1,197 @@
+//! The gateway's timed work: polling sources, and housekeeping (expiry and
+//! retention).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plutanium_core::config::Config;
+use plutanium_core::{Source, StageError};
+use plutanium_store::{NewOutbound, Store};
+use tokio::sync::watch;
+
+use plutanium_core::time;
+
+use crate::blocking;
+
+/// How long a message without a validity of its own may wait unsent.
+const MAX_QUEUED_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// How often expiry and retention run (and once at start).
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
+
+/// Sleeps `wait`; true when the gateway stopped meanwhile (or is gone).
+async fn sleep_or_stop(wait: Duration, stopped: &mut watch::Receiver<bool>) -> bool {
+    let slept = tokio::select! {
+        _ = tokio::time::sleep(wait) => true,
+        _ = stopped.wait_for(|stop| *stop) => false,
+    };
+    !slept || *stopped.borrow()
+}
+
+/// Expires messages that waited too long and prunes what is older than the
+/// retention, at start and then every [`HOUSEKEEPING_EVERY`].
+pub(crate) async fn housekeeping(
+    retention: Duration,
+    store: Arc<dyn Store>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let now = time::now();
+        let keep = u64::try_from(retention.as_millis()).unwrap_or(u64::MAX);
+        let result = blocking(&store, move |s| {
+            let expired = s.expire(now, MAX_QUEUED_AGE)?;
+            let pruned = s.prune(now.saturating_sub(keep))?;
+            Ok((expired, pruned))
+        })
+        .await;
+        match result {
+            Ok((0, 0)) => {}
+            Ok((expired, pruned)) => tracing::info!(expired, pruned, "housekeeping"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        if sleep_or_stop(HOUSEKEEPING_EVERY, &mut stopped).await {
+            return;
+        }
+    }
+}
+
+/// The longest wait between polls of a failing source.
+const MAX_POLL_BACKOFF: Duration = Duration::from_secs(300);
+
+/// The wait after the `failures`-th failed poll in a row: the interval
+/// doubled per failure up to [`MAX_POLL_BACKOFF`] (a config error waits the
+/// most at once: it needs an operator), at least what the connector asked
+/// for, with ±20 % jitter so sources that failed together (a service that
+/// was down) do not come back together.
+fn poll_backoff(interval: Duration, failures: u32, error: &StageError) -> Duration {
+    let doubled = interval.saturating_mul(1 << failures.min(16));
+    let mut wait = match error {
+        StageError::Config(_) => MAX_POLL_BACKOFF.max(interval),
+        _ => doubled.min(MAX_POLL_BACKOFF.max(interval)),
+    };
+    if let StageError::Unavailable { retry_in, .. } = error {
+        wait = wait.max(*retry_in);
+    }
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new().hash_one(failures) % 1000;
+    wait.mul_f64(0.8 + 0.4 * random as f64 / 1000.0)
+}
+
+/// Polls a source on its interval: what it offers is checked against the
+/// policy, committed in one transaction, and only then acknowledged; what
+/// the policy refuses is handed back with the reason. Returns the source
+/// when the gateway stops, for a reload to keep.
+pub(crate) async fn poll_source(
+    config: Arc<Config>,
+    name: String,
+    interval: Duration,
+    batch: u32,
+    mut source: plutanium_runtime::Connector,
+    store: Arc<dyn Store>,
+    mut stopped: watch::Receiver<bool>,
+) -> plutanium_runtime::Connector {
+    let mut failures: u32 = 0;
+    loop {
+        if *stopped.borrow() {
+            return source;
+        }
+        let mut wait = interval;
+        match Source::poll(&mut source, batch).await {
+            Ok(messages) => {
+                failures = 0;
+                let mut rows = Vec::new();
+                let mut keys = Vec::new();
+                let mut refused = Vec::new();
+                for message in messages {
+                    match config.policy.check(
+                        &message.to,
+                        &message.text,
+                        message.options.encoding,
+                        config.default_country.as_deref(),
+                    ) {
+                        Ok((to, _)) => {
+                            rows.push(NewOutbound {
+                                key: format!("{name}:{}", message.key),
+                                source: name.clone(),
+                                to,
+                                text: message.text,
+                                options: message.options,
+                                allowed_modems: Vec::new(),
+                            });
+                            keys.push(message.key);
+                        }
+                        Err(refusal) => refused.push((message.key, refusal.to_string())),
+                    }
+                }
+                let now = time::now();
+                let committed = if rows.is_empty() {
+                    true
+                } else {
+                    match blocking(&store, move |s| s.enqueue_batch(&rows, now)).await {
+                        Ok(_) => {
+                            crate::failpoint("after-source-commit");
+                            true
+                        }
+                        Err(e) => {
+                            tracing::error!(source = name, error = %e, "cannot commit; not acknowledging");
+                            false
+                        }
+                    }
+                };
+                if committed
+                    && !keys.is_empty()
+                    && let Err(e) = Source::ack(&mut source, &keys).await
+                {
+                    tracing::warn!(source = name, error = %e, "ack failed; the source will offer them again and the outbox drops the copies");
+                }
+                if !refused.is_empty()
+                    && let Err(e) = Source::reject(&mut source, &refused).await
+                {
+                    tracing::warn!(source = name, error = %e, "reject failed");
+                }
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                wait = poll_backoff(interval, failures, &e);
+                if matches!(e, StageError::Config(_)) {
+                    tracing::error!(source = name, error = %e, retry_in = ?wait, "poll failed: the connector's config or grant needs fixing");
+                } else {
+                    tracing::warn!(source = name, error = %e, retry_in = ?wait, "poll failed");
+                }
+            }
+        }
+        if sleep_or_stop(wait, &mut stopped).await {
+            return source;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_source_is_polled_less_and_less_often() {
+        let second = Duration::from_secs(1);
+        let transient = StageError::Transient("HTTP 429".into());
+        let within = |wait: Duration, nominal: Duration| {
+            wait >= nominal.mul_f64(0.8) && wait <= nominal.mul_f64(1.2)
+        };
+        assert!(within(poll_backoff(second, 1, &transient), 2 * second));
+        assert!(within(poll_backoff(second, 3, &transient), 8 * second));
+        assert!(within(
+            poll_backoff(second, 30, &transient),
+            MAX_POLL_BACKOFF
+        ));
+        let config = StageError::Config("HTTP 401".into());
+        assert!(within(poll_backoff(second, 1, &config), MAX_POLL_BACKOFF));
+        let unavailable = StageError::Unavailable {
+            reason: "trapped".into(),
+            retry_in: Duration::from_secs(60),
+        };
+        assert!(poll_backoff(second, 1, &unavailable) >= Duration::from_secs(48));
+        // An hourly source is not polled more often because it failed.
+        let hour = Duration::from_secs(3600);
+        assert!(within(poll_backoff(hour, 1, &transient), hour));
+    }
+}

@@ -1,0 +1,99 @@
+//! Faults: a connector that loops, a store that is full.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plutanium_catalog::Catalog;
+use plutanium_gateway::{Gateway, Setup};
+use plutanium_modem::InProcessPorts;
+use plutanium_store::{InboundRecord, SqliteStore};
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_looping_connector_is_stopped_at_its_deadline_and_the_route_goes_on() {
+    let (sim, dir, store) = fixture(10);
+    let processor = test_source().with_file_name("plutanium_test_processor.wasm");
+    let config_text = format!(
+        r#"
+modems:
+  gsm0: {{ port: "sim://gsm0" }}
+connectors:
+  looper: {{ component: {p}, deadline: 200ms, config: {{ mode: loop }} }}
+  echo: {{ component: {p} }}
+routes:
+  - {{ from: gsm0, through: [looper, echo], to: gsm0 }}
+"#,
+        p = processor.display()
+    );
+    let config = config(&config_text);
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    sim.phone_send("+420601234567", "+420777000000", "ping")
+        .unwrap();
+    let reply = eventually("the echo after the looping stage", || {
+        sim.phone_inbox("+420601234567").into_iter().next()
+    })
+    .await;
+    assert_eq!(reply.text, "echo: ping");
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_store_leaves_inbound_on_the_modem_until_there_is_room() {
+    let sim = network(11);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    let config = echo_config("", "{ from: gsm0, through: [echo], to: gsm0 }");
+    let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+    let setup = Setup::new(store.clone(), Catalog::new(dir.path()))
+        .in_process(ports)
+        .tweak_driver(|driver| driver.health_interval = Duration::from_millis(300));
+    let gateway = Gateway::start(config, setup).await.unwrap();
+    // Full: not one more page, and no room left in the pages there are.
+    let pages = store.page_count().unwrap();
+    store.limit_pages(pages).unwrap();
+    let mut n = 0;
+    for size in [2000, 500, 100, 10, 0] {
+        loop {
+            n += 1;
+            let filler = InboundRecord {
+                fingerprint: format!("filler:{n}"),
+                modem: "gsm0".into(),
+                sender: "filler".into(),
+                recipient: String::new(),
+                text: "f".repeat(size),
+                received_at: 0,
+                meta: Vec::new(),
+            };
+            if let Err(e) = store.insert_inbound(&filler, None, plutanium_core::time::now()) {
+                assert!(e.is_full(), "{e}");
+                break;
+            }
+        }
+    }
+    let from_phone = |store: &SqliteStore| {
+        store
+            .recent_inbound(100_000)
+            .unwrap()
+            .into_iter()
+            .filter(|(_, m)| m.sender == "+420601234567")
+            .count()
+    };
+    sim.phone_send("+420601234567", "+420777000000", &"x".repeat(150))
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(from_phone(&store), 0);
+    assert!(sim.phone_inbox("+420601234567").is_empty(), "not answered");
+    // Room again: the modem's next sweep hands it over, once.
+    store.limit_pages(1 << 30).unwrap();
+    let reply = eventually("the answer once there is room", || {
+        sim.phone_inbox("+420601234567").into_iter().next()
+    })
+    .await;
+    assert_eq!(reply.text, format!("echo: {}", "x".repeat(150)));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(sim.phone_inbox("+420601234567").len(), 1);
+    assert_eq!(from_phone(&store), 1);
+    gateway.stop().await;
+}

@@ -1,0 +1,13 @@
+//! The gateway's integration tests: a real gateway on the simulated
+//! network, over a real SQLite store, with real components built from
+//! source.
+
+mod builtin;
+mod examples;
+mod faults;
+mod gmail;
+mod lifecycle;
+mod oauth;
+mod paths;
+mod sources;
+mod support;

@@ -1,0 +1,76 @@
+//! A message's whole path: a call or an SMS in, through a connector, an SMS out.
+
+use std::time::Duration;
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_and_messages_take_the_whole_path() {
+    let (sim, dir, store) = fixture(7);
+    let config = config(CONFIG);
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+
+    // A missed call: logged, routed through the built-in missed-call
+    // connector, committed to the outbox, sent, and received by the owner.
+    sim.call("+420601234567", "+420777000000").unwrap();
+    let message = eventually("the owner's notification", || {
+        sim.phone_inbox("+420777000111").into_iter().next()
+    })
+    .await;
+    assert!(
+        message
+            .text
+            .starts_with("Missed call from +420601234567 at "),
+        "{}",
+        message.text
+    );
+    assert_eq!(message.from, "+420777000000");
+    assert_eq!(
+        store.recent_calls(10).unwrap()[0].caller.as_deref(),
+        Some("+420601234567")
+    );
+    let row = store.recent_outbound(10).unwrap().remove(0);
+    assert!(
+        row.key
+            .starts_with("notify:missed-call:gsm0:+420601234567:"),
+        "{}",
+        row.key
+    );
+
+    // An inbound SMS is committed to the inbox once.
+    sim.phone_send("+420601234567", "+420777000000", "Ahoj 👋")
+        .unwrap();
+    let stored = eventually("the inbound SMS in the store", || {
+        store
+            .recent_inbound(10)
+            .unwrap()
+            .into_iter()
+            .find(|(_, m)| m.text == "Ahoj 👋")
+    })
+    .await;
+    assert_eq!(stored.1.sender, "+420601234567");
+    gateway.stop().await;
+    assert_eq!(
+        sim.phone_inbox("+420777000111").len(),
+        1,
+        "one call, one notification"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_that_rings_five_times_is_one_call_and_one_notification() {
+    let (sim, dir, store) = fixture(35);
+    // Rings 50 ms apart instead of 5 s: the whole call in a blink.
+    sim.set_ring_interval(Duration::from_millis(50));
+    let gateway = start_on_sim(config(CONFIG), &store, &dir, &sim).await;
+    sim.call("+420601234567", "+420777000000").unwrap();
+    eventually("the notification", || {
+        sim.phone_inbox("+420777000111").into_iter().next()
+    })
+    .await;
+    // Five RINGs and +CLIPs take 250 ms; wait well past them.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(sim.phone_inbox("+420777000111").len(), 1, "one SMS");
+    assert_eq!(store.recent_calls(10).unwrap().len(), 1, "one call logged");
+    gateway.stop().await;
+}
