@@ -375,7 +375,7 @@ pub async fn start(
         .as_ref()
         .ok_or(StartError::NoTokenFile)?;
     let tokens = Tokens::load(file)?;
-    if tokens.len() == 0 {
+    if tokens.is_empty() {
         tracing::warn!(file = %file.display(), "the API token file has no tokens: every API request will get 401; add one with `plutanium api token`");
     }
     let listen_error = |source| StartError::Listen {

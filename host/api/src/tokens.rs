@@ -207,6 +207,11 @@ impl Tokens {
         self.entries.len()
     }
 
+    /// Whether there are none (every request would get 401).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// The entry of `presented`, if it is a token here. Every entry is
     /// compared, in constant time, whatever matches.
     pub fn check(&self, presented: &str) -> Option<&TokenEntry> {

@@ -11,7 +11,7 @@
 //! nothing else.
 //!
 //! How a message moves, one file each:
-//! - [`inbound`](crate::inbound): each modem's events are committed to the
+//! - `inbound`: each modem's events are committed to the
 //!   store, and only then acknowledged (so the modem deletes them);
 //! - `router`: routes run their processors through the runtime, and the
 //!   resulting messages are committed to the outbox under their idempotency
