@@ -9,9 +9,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
-use crate::http::{HttpError, Request, Response};
-use crate::kv::KvError;
-use crate::log::Level;
+// Only the plain data of `host_types`, not `log`, `kv` or `http`: those call
+// the host through `host_calls`, which calls this module.
+use crate::host_types::{HttpError, KvError, Level, Request, Response};
 
 /// The largest key or value the fake store takes, as the daemon's.
 pub const MAX_KV_VALUE: usize = 1 << 20;

@@ -1,5 +1,14 @@
 //! The host's functions: the real imports inside wasm, the fake host of
 //! [`crate::testing`] (kept in `fake_host`) everywhere else.
+//!
+//! The public modules (`config`, `log`, `kv`, `http`, and `now` at the root)
+//! call these. This module in turn uses only the plain data of `host_types`,
+//! the generated bindings and the fake host, never the public modules, so the
+//! SDK's modules use each other in one direction only.
+
+// The wasm side of `http_send`: long, and wasm only, so in a file of its own.
+#[cfg(target_arch = "wasm32")]
+mod wasi_http;
 
 #[cfg(target_arch = "wasm32")]
 pub(crate) use wasm::*;
@@ -12,10 +21,9 @@ mod wasm {
     use std::cell::OnceCell;
 
     use crate::bindings::processor::plutanium::gateway::host;
-    use crate::kv::KvError;
-    use crate::log::Level;
+    use crate::host_types::{KvError, Level};
 
-    pub(crate) use crate::http::wasi_send as http_send;
+    pub(crate) use super::wasi_http::send as http_send;
 
     pub(crate) fn config() -> Vec<(String, String)> {
         host::config()
@@ -68,9 +76,7 @@ mod wasm {
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use crate::fake_host::with_current;
-    use crate::http::{HttpError, Request, Response};
-    use crate::kv::KvError;
-    use crate::log::Level;
+    use crate::host_types::{HttpError, KvError, Level, Request, Response};
 
     pub(crate) fn config() -> Vec<(String, String)> {
         with_current(|host| host.config_pairs())

@@ -22,6 +22,10 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::Error;
+use crate::host_types::{find_header, parse_url};
+// Defined with the other data the host layer passes, so that `host_calls`
+// and the fake host need not use this module; their impls are below.
+pub use crate::host_types::{HttpError, Request, Response};
 
 /// The largest response body [`Request::send`] reads unless told otherwise.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
@@ -40,24 +44,6 @@ pub const FORBIDDEN_HEADERS: &[&str] = &[
     "upgrade",
     "http2-settings",
 ];
-
-/// An HTTP request to send.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Request {
-    /// The method, upper case: `GET`, `POST`, ...
-    pub method: String,
-    /// An absolute `http://` or `https://` URL.
-    pub url: String,
-    /// Header names and values, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body; empty for none.
-    pub body: Vec<u8>,
-    /// The longest wait for the first byte of the response (the host may
-    /// hold the request to a shorter limit of its own).
-    pub timeout: Option<Duration>,
-    /// A longer response body is an error ([`HttpError::TooLarge`]).
-    pub max_response_bytes: usize,
-}
 
 impl Request {
     /// A request with `method` to `url`.
@@ -134,17 +120,6 @@ impl Request {
     }
 }
 
-/// A response, read whole.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Response {
-    /// The status code.
-    pub status: u16,
-    /// Header names and values, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
 impl Response {
     /// A response with `status`, no headers and no body.
     pub fn new(status: u16) -> Self {
@@ -209,31 +184,6 @@ impl Response {
     }
 }
 
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Why a request got no response.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HttpError {
-    /// The URL is not an absolute http(s) URL.
-    InvalidUrl(String),
-    /// A header name or value, or the method, was refused.
-    InvalidRequest(String),
-    /// The host refused the request: the host is not in `allow_hosts`, its
-    /// address is private, or the request set `Authorization`.
-    Denied(String),
-    /// No answer within the timeout.
-    Timeout,
-    /// The body was larger than the limit (in bytes).
-    TooLarge(usize),
-    /// The connection or the protocol failed.
-    Failed(String),
-}
-
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -267,295 +217,9 @@ impl From<HttpError> for Error {
     }
 }
 
-/// An absolute URL cut into the parts `wasi:http` wants.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct UrlParts<'a> {
-    pub(crate) https: bool,
-    pub(crate) authority: &'a str,
-    pub(crate) path_with_query: String,
-}
-
-pub(crate) fn parse_url(url: &str) -> Result<UrlParts<'_>, HttpError> {
-    let invalid = || HttpError::InvalidUrl(url.to_string());
-    let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
-    let https = match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" => false,
-        _ => return Err(invalid()),
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    if authority.is_empty() || authority.contains('@') || authority.contains(char::is_whitespace) {
-        return Err(invalid());
-    }
-    let tail = rest[end..].split('#').next().unwrap_or_default();
-    let path_with_query = match tail.chars().next() {
-        None => "/".to_string(),
-        Some('/') => tail.to_string(),
-        Some(_) => format!("/{tail}"),
-    };
-    Ok(UrlParts {
-        https,
-        authority,
-        path_with_query,
-    })
-}
-
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn wasi_send(request: &Request) -> Result<Response, HttpError> {
-    use crate::bindings::processor::wasi::http::outgoing_handler;
-    use crate::bindings::processor::wasi::http::types::{
-        ErrorCode, Fields, HeaderError, IncomingBody, Method, OutgoingBody, OutgoingRequest,
-        RequestOptions, Scheme,
-    };
-    use crate::bindings::processor::wasi::io::streams::StreamError;
-
-    fn from_code(code: ErrorCode) -> HttpError {
-        match code {
-            ErrorCode::HttpRequestDenied => HttpError::Denied("destination not granted".into()),
-            ErrorCode::ConnectionTimeout
-            | ErrorCode::ConnectionReadTimeout
-            | ErrorCode::ConnectionWriteTimeout
-            | ErrorCode::HttpResponseTimeout => HttpError::Timeout,
-            ErrorCode::InternalError(Some(why)) if why.contains("denied") => HttpError::Denied(why),
-            ErrorCode::HttpRequestBodySize(_) => {
-                HttpError::InvalidRequest("the body does not match its content-length".into())
-            }
-            other => HttpError::Failed(describe(&other)),
-        }
-    }
-
-    // The bindings print an error code only as Rust would debug it; this is
-    // what a connector's log and the admin page show instead.
-    fn describe(code: &ErrorCode) -> String {
-        let detail = |what: &str, extra: Option<String>| match extra {
-            Some(extra) => format!("{what} ({extra})"),
-            None => what.to_string(),
-        };
-        match code {
-            ErrorCode::DnsTimeout => "the DNS lookup timed out".into(),
-            ErrorCode::DnsError(payload) => detail("the DNS lookup failed", payload.rcode.clone()),
-            ErrorCode::DestinationNotFound => "the server was not found".into(),
-            ErrorCode::DestinationUnavailable => "the server is unavailable".into(),
-            ErrorCode::DestinationIpProhibited => "the server's address is prohibited".into(),
-            ErrorCode::DestinationIpUnroutable => "the server's address is unroutable".into(),
-            ErrorCode::ConnectionRefused => "the server refused the connection".into(),
-            ErrorCode::ConnectionTerminated => "the connection was closed early".into(),
-            ErrorCode::ConnectionTimeout => "connecting timed out".into(),
-            ErrorCode::ConnectionReadTimeout => "reading from the server timed out".into(),
-            ErrorCode::ConnectionWriteTimeout => "writing to the server timed out".into(),
-            ErrorCode::ConnectionLimitReached => "too many connections are open".into(),
-            ErrorCode::TlsProtocolError => "the TLS handshake failed".into(),
-            ErrorCode::TlsCertificateError => {
-                "the server's TLS certificate was not accepted".into()
-            }
-            ErrorCode::TlsAlertReceived(payload) => detail(
-                "the server ended TLS with an alert",
-                payload.alert_message.clone(),
-            ),
-            ErrorCode::HttpRequestDenied => "the host denied the request".into(),
-            ErrorCode::HttpRequestLengthRequired => "the server wants a content-length".into(),
-            ErrorCode::HttpRequestBodySize(_) => {
-                "the body does not match its content-length".into()
-            }
-            ErrorCode::HttpRequestMethodInvalid => "the method is not valid".into(),
-            ErrorCode::HttpRequestUriInvalid => "the URL is not valid".into(),
-            ErrorCode::HttpRequestUriTooLong => "the URL is too long".into(),
-            ErrorCode::HttpRequestHeaderSectionSize(_) | ErrorCode::HttpRequestHeaderSize(_) => {
-                "the request's headers are too large".into()
-            }
-            ErrorCode::HttpRequestTrailerSectionSize(_) | ErrorCode::HttpRequestTrailerSize(_) => {
-                "the request's trailers are too large".into()
-            }
-            ErrorCode::HttpResponseIncomplete => "the response ended early".into(),
-            ErrorCode::HttpResponseHeaderSectionSize(_) | ErrorCode::HttpResponseHeaderSize(_) => {
-                "the response's headers are too large".into()
-            }
-            ErrorCode::HttpResponseBodySize(_) => "the response's body is too large".into(),
-            ErrorCode::HttpResponseTrailerSectionSize(_)
-            | ErrorCode::HttpResponseTrailerSize(_) => {
-                "the response's trailers are too large".into()
-            }
-            ErrorCode::HttpResponseTransferCoding(coding) => detail(
-                "the response's transfer coding is not supported",
-                coding.clone(),
-            ),
-            ErrorCode::HttpResponseContentCoding(coding) => detail(
-                "the response's content coding is not supported",
-                coding.clone(),
-            ),
-            ErrorCode::HttpResponseTimeout => "the response timed out".into(),
-            ErrorCode::HttpUpgradeFailed => "the protocol upgrade failed".into(),
-            ErrorCode::HttpProtocolError => "the server broke the HTTP protocol".into(),
-            ErrorCode::LoopDetected => "the request loops back to itself".into(),
-            ErrorCode::ConfigurationError => "the host's HTTP setup is wrong".into(),
-            ErrorCode::InternalError(why) => detail("the host failed", why.clone()),
-        }
-    }
-
-    // What a refused header is called in a message, for the three ways
-    // `fields` can refuse one.
-    fn header_refused(name: &str, error: &HeaderError) -> HttpError {
-        let why = match error {
-            HeaderError::InvalidSyntax => "its name or value is not valid HTTP",
-            HeaderError::Forbidden => "the host does not let connectors set it",
-            HeaderError::Immutable => "the headers could no longer be changed",
-        };
-        HttpError::InvalidRequest(format!(
-            "the header \"{}\" was refused: {why}",
-            name.escape_debug()
-        ))
-    }
-
-    let url = parse_url(&request.url)?;
-    let headers = Fields::new();
-    for (name, value) in &request.headers {
-        headers
-            .append(name, value.as_bytes())
-            .map_err(|e| header_refused(name, &e))?;
-    }
-    // A known length, not chunked encoding: some servers refuse chunked bodies.
-    let framed = !request.body.is_empty() || !matches!(request.method.as_str(), "GET" | "HEAD");
-    if framed && request.header_value("content-length").is_none() {
-        headers
-            .append("content-length", request.body.len().to_string().as_bytes())
-            .map_err(|e| header_refused("content-length", &e))?;
-    }
-    let outgoing = OutgoingRequest::new(headers);
-    let method = match request.method.as_str() {
-        "GET" => Method::Get,
-        "POST" => Method::Post,
-        "PUT" => Method::Put,
-        "DELETE" => Method::Delete,
-        "PATCH" => Method::Patch,
-        "HEAD" => Method::Head,
-        "OPTIONS" => Method::Options,
-        other => Method::Other(other.to_string()),
-    };
-    let refused = |what: &str| HttpError::InvalidRequest(format!("{what} refused"));
-    outgoing
-        .set_method(&method)
-        .map_err(|()| refused("method"))?;
-    let scheme = if url.https {
-        Scheme::Https
-    } else {
-        Scheme::Http
-    };
-    outgoing
-        .set_scheme(Some(&scheme))
-        .map_err(|()| refused("scheme"))?;
-    outgoing
-        .set_authority(Some(url.authority))
-        .map_err(|()| refused("authority"))?;
-    outgoing
-        .set_path_with_query(Some(&url.path_with_query))
-        .map_err(|()| refused("path"))?;
-    let body = outgoing.body().map_err(|()| refused("body"))?;
-    let options = request.timeout.map(|timeout| {
-        let options = RequestOptions::new();
-        let nanos = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
-        // A host that does not support a timeout keeps its own.
-        let _ = options.set_first_byte_timeout(Some(nanos));
-        options
-    });
-    let future = outgoing_handler::handle(outgoing, options).map_err(from_code)?;
-    let written = (|| {
-        let stream = body.write().map_err(|()| refused("body stream"))?;
-        for chunk in request.body.chunks(4096) {
-            stream.blocking_write_and_flush(chunk).map_err(|e| {
-                HttpError::Failed(match e {
-                    StreamError::Closed => "writing the body: the connection closed".into(),
-                    StreamError::LastOperationFailed(e) => {
-                        format!("writing the body: {}", e.to_debug_string())
-                    }
-                })
-            })?;
-        }
-        drop(stream);
-        OutgoingBody::finish(body, None).map_err(from_code)
-    })();
-    future.subscribe().block();
-    if let Err(write_error) = written {
-        // A request the host refused (a host not granted, say) closes the
-        // body early; its own error says why, better than the write's.
-        return Err(match future.get() {
-            Some(Ok(Err(code))) => from_code(code),
-            _ => write_error,
-        });
-    }
-    let incoming = future
-        .get()
-        .ok_or_else(|| HttpError::Failed("no response".into()))?
-        .map_err(|()| HttpError::Failed("response already taken".into()))?
-        .map_err(from_code)?;
-    let status = incoming.status();
-    let headers = incoming
-        .headers()
-        .entries()
-        .into_iter()
-        .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
-        .collect();
-    let body = incoming
-        .consume()
-        .map_err(|()| HttpError::Failed("response body taken".into()))?;
-    let mut bytes = Vec::new();
-    {
-        let stream = body
-            .stream()
-            .map_err(|()| HttpError::Failed("response body stream taken".into()))?;
-        loop {
-            match stream.blocking_read(64 * 1024) {
-                Ok(chunk) => {
-                    if bytes.len() + chunk.len() > request.max_response_bytes {
-                        return Err(HttpError::TooLarge(request.max_response_bytes));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Err(StreamError::Closed) => break,
-                Err(StreamError::LastOperationFailed(e)) => {
-                    return Err(HttpError::Failed(e.to_debug_string()));
-                }
-            }
-        }
-    }
-    let _trailers = IncomingBody::finish(body);
-    Ok(Response {
-        status,
-        headers,
-        body: bytes,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_are_cut_for_wasi_http() {
-        let parts =
-            parse_url("https://gmail.googleapis.com/gmail/v1/users/me?q=is%3Aunread#x").unwrap();
-        assert!(parts.https);
-        assert_eq!(parts.authority, "gmail.googleapis.com");
-        assert_eq!(parts.path_with_query, "/gmail/v1/users/me?q=is%3Aunread");
-        let parts = parse_url("http://127.0.0.1:8080").unwrap();
-        assert_eq!(
-            (parts.https, parts.authority, parts.path_with_query.as_str()),
-            (false, "127.0.0.1:8080", "/")
-        );
-        assert_eq!(parse_url("http://h?a=1").unwrap().path_with_query, "/?a=1");
-        for bad in [
-            "ftp://h/",
-            "h/path",
-            "https:///path",
-            "https://user@h/",
-            "https://a b/",
-        ] {
-            assert!(
-                matches!(parse_url(bad), Err(HttpError::InvalidUrl(_))),
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn statuses_map_to_the_usual_error_kinds() {

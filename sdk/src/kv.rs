@@ -8,14 +8,9 @@ use std::fmt;
 
 use crate::Error;
 
-/// Why the store did not answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KvError {
-    /// The store cannot be reached now; try again later.
-    Unavailable(String),
-    /// The key or value is larger than the host allows (1 MiB); its size in bytes.
-    TooLarge(u32),
-}
+// Defined with the other data the host layer passes, so that `host_calls`
+// and the fake host need not use this module; its impls are below.
+pub use crate::host_types::KvError;
 
 impl fmt::Display for KvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -48,6 +48,8 @@ pub mod config;
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod fake_host;
 mod host_calls;
+// The data the host calls pass; public through `log`, `kv` and `http`.
+mod host_types;
 pub mod http;
 pub mod kv;
 pub mod log;

@@ -6,20 +6,9 @@
 //! # });
 //! ```
 
-/// How important a line is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    /// Step by step detail.
-    Trace,
-    /// Detail for whoever debugs the connector.
-    Debug,
-    /// Something happened that the operator may want to know.
-    Info,
-    /// Something went wrong and was handled.
-    Warn,
-    /// Something went wrong and was not handled.
-    Error,
-}
+// Defined with the other data the host layer passes, so that `host_calls`
+// and the fake host need not use this module.
+pub use crate::host_types::Level;
 
 /// Writes one line with its fields.
 pub fn write(level: Level, message: &str, fields: &[(&str, &str)]) {
