@@ -2,17 +2,33 @@
 //!
 //! Sans-IO: time is passed in as a [`Duration`] since the network started, and
 //! every byte a modem writes waits in its output queue until a front end takes it.
+//!
+//! This file holds the network's state, its clock (the schedule that
+//! [`Network::tick`] works through), modems joining, and the bytes to and
+//! from them. The rest is in `network/`, by what a reader looks for:
+//!
+//! - `smsc`: what happens to an SMS a modem sends;
+//! - `delivery`: what reaches a modem: SMS (`+CMT`, `+CMTI`, retries without
+//!   `+CNMA`, waiting while storage is full) and status reports;
+//! - `phones`: virtual phones sending, receiving and calling;
+//! - `faults`: the faults that can be injected into a modem.
+
+mod delivery;
+mod faults;
+mod phones;
+mod smsc;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::time::Duration;
 
-use plutanium_sms::{
-    Address, ConcatKey, DataCoding, Deliver, EncodeOptions, Pdu, Pushed, Reassembler,
-    ReassemblyLimits, SmscPdu, StatusReport, Submit, Timestamp, TpStatus, TypeOfNumber, UserData,
-};
+use plutanium_sms::{Address, Submit, Timestamp, TypeOfNumber};
 
 use crate::modem::{Effect, Modem, ModemConfig};
+pub use faults::Fault;
+use faults::ModemFaults;
+use phones::Phone;
+pub use phones::PhoneMessage;
 
 /// The SMSC every simulated modem uses.
 pub const SMSC: &str = "+420603052000";
@@ -28,92 +44,6 @@ pub enum Latency {
     Zero,
     /// Like a real SMSC: 1–6 s per SMS, about a second for USSD.
     Realistic,
-}
-
-/// A fault to inject into one modem.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Fault {
-    /// Stop answering (input is swallowed) for this long, or until [`Fault::Clear`].
-    Hang {
-        /// How long; `None` until cleared.
-        duration: Option<Duration>,
-    },
-    /// The USB cable is pulled: connections drop and new ones are refused.
-    Unplug,
-    /// Plugged back in: the modem boots again (settings reset, PIN asked again).
-    Replug,
-    /// This many random bytes appear on the line.
-    Garbage {
-        /// How many bytes.
-        bytes: usize,
-    },
-    /// The next `count` sends fail with `+CMS ERROR: code`.
-    SendError {
-        /// The CMS error code (for example 500, 38, 330).
-        code: u16,
-        /// How many sends fail.
-        count: u32,
-    },
-    /// The next `count` SIM commands answer "SIM busy".
-    SimBusy {
-        /// How many commands.
-        count: u32,
-    },
-    /// Every send takes this much longer.
-    SlowSmsc {
-        /// The extra delay.
-        extra: Duration,
-    },
-    /// URCs are written at once, even in the middle of an answer.
-    InterleaveUrcs,
-    /// The next incoming SMS is reported twice: directly (`+CMT`) and stored (`+CMTI`).
-    DuplicateDelivery,
-    /// The next `count` status reports are lost.
-    DropStatusReport {
-        /// How many.
-        count: u32,
-    },
-    /// The next `count` answers come `delay` late (after a host's timeout, say).
-    SlowAnswers {
-        /// How late.
-        delay: Duration,
-        /// How many answers.
-        count: u32,
-    },
-    /// Remove every fault (and end a hang).
-    Clear,
-}
-
-/// What a virtual phone received.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PhoneMessage {
-    /// Sender number.
-    pub from: String,
-    /// Whole text (multipart messages joined).
-    pub text: String,
-    /// Number of parts it came in.
-    pub parts: usize,
-    /// Whether a status report was requested.
-    pub report_requested: bool,
-    /// When it arrived, time since the network started.
-    pub received_at: Duration,
-}
-
-/// A virtual phone: anything with a number that is not a simulated modem.
-#[derive(Debug)]
-struct Phone {
-    inbox: Vec<PhoneMessage>,
-    parts: Reassembler<(String, bool)>,
-}
-
-impl Phone {
-    fn new() -> Self {
-        Phone {
-            inbox: Vec::new(),
-            parts: Reassembler::new(ReassemblyLimits::default()),
-        }
-    }
 }
 
 /// An error from the network's own API (not an AT error).
@@ -197,15 +127,6 @@ enum Action {
         /// Which hang this ends: a later hang is not ended by an earlier timer.
         generation: u64,
     },
-}
-
-#[derive(Debug, Default)]
-struct ModemFaults {
-    slow_answers: Option<(Duration, u32)>,
-    send_error: Option<(u16, u32)>,
-    slow_smsc: Duration,
-    duplicate_next: bool,
-    drop_reports: u32,
 }
 
 /// A 64-bit SplitMix generator: small, seeded, deterministic.
@@ -440,116 +361,6 @@ impl Network {
         }
     }
 
-    fn send_delay(&mut self, modem: ModemId) -> Duration {
-        let base = match self.latency {
-            Latency::Zero => Duration::ZERO,
-            Latency::Realistic => self
-                .rng
-                .between(Duration::from_secs(1), Duration::from_secs(6)),
-        };
-        base + self.faults[modem].slow_smsc
-    }
-
-    fn submit(&mut self, modem: ModemId, tpdu: &[u8], mr: u8, now: Duration) {
-        let done = now + self.send_delay(modem);
-        if let Some((code, count)) = self.faults[modem].send_error {
-            self.faults[modem].send_error = (count > 1).then_some((code, count - 1));
-            self.schedule(
-                done,
-                Action::FinishSend {
-                    modem,
-                    result: Err(code),
-                },
-            );
-            return;
-        }
-        let Ok(SmscPdu {
-            pdu: Pdu::Submit(submit),
-            ..
-        }) = plutanium_sms::decode(tpdu, false)
-        else {
-            self.schedule(
-                done,
-                Action::FinishSend {
-                    modem,
-                    result: Err(304),
-                },
-            );
-            return;
-        };
-        let destination = &submit.destination;
-        if destination.type_of_number == TypeOfNumber::Alphanumeric {
-            // Nobody can receive at a name: "unassigned number".
-            self.schedule(
-                done,
-                Action::FinishSend {
-                    modem,
-                    result: Err(1),
-                },
-            );
-            return;
-        }
-        let from = self.modems[modem].config.number.clone();
-        self.schedule(
-            done,
-            Action::FinishSend {
-                modem,
-                result: Ok(mr),
-            },
-        );
-        let to = destination.value.clone();
-        if submit.status_report_request {
-            self.schedule(
-                done + Duration::from_millis(1),
-                Action::StatusReport {
-                    modem,
-                    mr,
-                    recipient: destination.clone(),
-                    submitted_at: done,
-                },
-            );
-        }
-        match self.find_modem(&to) {
-            Some(target) => {
-                let deliver = Deliver {
-                    more_messages: false,
-                    loop_prevention: false,
-                    reply_path: false,
-                    status_report_indication: submit.status_report_request,
-                    originator: Address::parse(&from).unwrap_or_else(|_| smsc()),
-                    protocol_id: submit.protocol_id,
-                    data_coding: submit.data_coding,
-                    timestamp: self.timestamp(done),
-                    user_data: submit.user_data.clone(),
-                };
-                if let Ok(encoded) = (SmscPdu {
-                    smsc: Some(smsc()),
-                    pdu: Pdu::Deliver(deliver),
-                })
-                .encode()
-                {
-                    self.schedule(
-                        done,
-                        Action::DeliverToModem {
-                            modem: target,
-                            pdu: encoded.octets,
-                            tpdu_len: encoded.tpdu_len,
-                            retry_of: None,
-                        },
-                    );
-                }
-            }
-            None => self.schedule(
-                done,
-                Action::DeliverToPhone {
-                    number: to,
-                    from,
-                    submit: Box::new(submit),
-                },
-            ),
-        }
-    }
-
     /// The modem a dialled number reaches: exact match, or the same national digits.
     fn find_modem(&self, number: &str) -> Option<ModemId> {
         let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
@@ -602,29 +413,7 @@ impl Network {
                 modem,
                 caller,
                 rings_left,
-            } => {
-                let m = &mut self.modems[modem];
-                if m.ringing.as_deref() != Some(caller.as_str()) {
-                    return;
-                }
-                if rings_left == 0 {
-                    m.ringing = None;
-                    m.urc("NO CARRIER");
-                    return;
-                }
-                m.urc("RING");
-                if m.clip_enabled() {
-                    m.urc(&format!("+CLIP: \"{caller}\",145,,,,0"));
-                }
-                self.schedule(
-                    now + self.ring_interval,
-                    Action::Ring {
-                        modem,
-                        caller,
-                        rings_left: rings_left - 1,
-                    },
-                );
-            }
+            } => self.ring(modem, caller, rings_left, now),
             Action::Emit { modem, bytes } => self.modems[modem].output.extend(bytes),
             Action::EndHang { modem, generation } => {
                 if self.hang_generation[modem] == generation {
@@ -632,341 +421,6 @@ impl Network {
                 }
             }
         }
-    }
-
-    fn deliver_to_modem(
-        &mut self,
-        modem: ModemId,
-        pdu: Vec<u8>,
-        tpdu_len: usize,
-        retry_of: Option<(u64, u32)>,
-        now: Duration,
-    ) {
-        if let Some((id, _)) = retry_of
-            && self.pending_ack[modem] != Some(id)
-        {
-            // Acknowledged (or the modem rebooted) since: nothing to retry.
-            return;
-        }
-        let plugged = self.plugged[modem];
-        let duplicate = std::mem::take(&mut self.faults[modem].duplicate_next);
-        let attempt = retry_of.map_or(0, |(_, a)| a);
-        let m = &mut self.modems[modem];
-        let [_, mt, _, _, _] = m.cnmi();
-        let waiting_for_other_ack = m.awaiting_ack && retry_of.is_none();
-        let direct = plugged
-            && (mt == 2 || mt == 3)
-            && m.config.profile.delivers_directly()
-            && !waiting_for_other_ack
-            && attempt < 3;
-        if direct {
-            let hex = plutanium_sms::hex::encode(&pdu);
-            m.urc(&format!("+CMT: ,{tpdu_len}\r\n{hex}"));
-            if m.expects_cnma() {
-                m.awaiting_ack = true;
-                let id = retry_of.map_or_else(
-                    || {
-                        self.next_delivery_id += 1;
-                        self.next_delivery_id
-                    },
-                    |(id, _)| id,
-                );
-                self.pending_ack[modem] = Some(id);
-                // Without +CNMA the network tries again later.
-                self.schedule(
-                    now + Duration::from_secs(15),
-                    Action::DeliverToModem {
-                        modem,
-                        pdu: pdu.clone(),
-                        tpdu_len,
-                        retry_of: Some((id, attempt + 1)),
-                    },
-                );
-            }
-            if !duplicate {
-                return;
-            }
-        } else if retry_of.is_some() {
-            // Retried too often without +CNMA: the modem stores it instead.
-            m.awaiting_ack = false;
-            self.pending_ack[modem] = None;
-        }
-        self.store_or_wait(modem, pdu, tpdu_len);
-    }
-
-    fn store_or_wait(&mut self, modem: ModemId, pdu: Vec<u8>, tpdu_len: usize) {
-        let m = &mut self.modems[modem];
-        let [_, mt, _, _, _] = m.cnmi();
-        match m.store(pdu.clone(), tpdu_len, 0) {
-            Some(index) => {
-                if mt != 0 {
-                    m.urc(&format!("+CMTI: \"SM\",{index}"));
-                }
-            }
-            None => self.waiting[modem].push_back((pdu, tpdu_len)),
-        }
-    }
-
-    fn deliver_waiting(&mut self, modem: ModemId, _now: Duration) {
-        while self.modems[modem].storage.iter().any(Option::is_none) {
-            let Some((pdu, len)) = self.waiting[modem].pop_front() else {
-                break;
-            };
-            self.store_or_wait(modem, pdu, len);
-        }
-    }
-
-    fn deliver_to_phone(&mut self, number: &str, from: &str, submit: Submit, now: Duration) {
-        let phone = self
-            .phones
-            .entry(number.to_string())
-            .or_insert_with(Phone::new);
-        let report = submit.status_report_request;
-        let text = match &submit.user_data.payload {
-            plutanium_sms::Payload::Text(t) => t.clone(),
-            plutanium_sms::Payload::Octets(o) => plutanium_sms::hex::encode(o),
-        };
-        let Some(concat) = submit.user_data.concat() else {
-            phone.inbox.push(PhoneMessage {
-                from: from.to_string(),
-                text,
-                parts: 1,
-                report_requested: report,
-                received_at: now,
-            });
-            return;
-        };
-        let key = ConcatKey {
-            sender: from.to_string(),
-            reference: concat.reference,
-            total: concat.total,
-        };
-        let outcome = phone.parts.push(key, concat.sequence, (text, report), now);
-        if let Pushed::Complete(parts) = outcome.pushed {
-            phone.inbox.push(PhoneMessage {
-                from: from.to_string(),
-                parts: parts.len(),
-                report_requested: parts.iter().any(|(_, r)| *r),
-                text: parts.into_iter().map(|(t, _)| t).collect(),
-                received_at: now,
-            });
-        }
-    }
-
-    fn status_report(
-        &mut self,
-        modem: ModemId,
-        mr: u8,
-        recipient: Address,
-        submitted_at: Duration,
-        now: Duration,
-    ) {
-        if self.faults[modem].drop_reports > 0 {
-            self.faults[modem].drop_reports -= 1;
-            return;
-        }
-        let report = StatusReport {
-            more_messages: false,
-            loop_prevention: false,
-            for_command: false,
-            message_reference: mr,
-            recipient,
-            timestamp: self.timestamp(submitted_at),
-            discharge_time: self.timestamp(now),
-            status: TpStatus(0),
-            protocol_id: None,
-            data_coding: None,
-            user_data: None,
-        };
-        let Ok(encoded) = (SmscPdu {
-            smsc: Some(smsc()),
-            pdu: Pdu::StatusReport(report),
-        })
-        .encode() else {
-            return;
-        };
-        let m = &mut self.modems[modem];
-        let [_, _, _, ds, _] = m.cnmi();
-        match ds {
-            1 => {
-                let hex = plutanium_sms::hex::encode(&encoded.octets);
-                m.urc(&format!("+CDS: {}\r\n{hex}", encoded.tpdu_len));
-            }
-            2 => {
-                if let Some(index) = m.store(encoded.octets, encoded.tpdu_len, 0) {
-                    m.urc(&format!("+CDSI: \"SM\",{index}"));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A virtual phone sends `text` to a modem (by number); returns the parts sent.
-    pub fn phone_send(
-        &mut self,
-        from: &str,
-        to: &str,
-        text: &str,
-        now: Duration,
-    ) -> Result<usize, SimError> {
-        let reference = self.next_concat_ref;
-        self.next_concat_ref = self.next_concat_ref.wrapping_add(1);
-        self.phone_send_parts(from, to, text, reference, None, now)
-    }
-
-    /// Like [`Network::phone_send`], with the concatenation reference given,
-    /// delivering only the parts `only` names (0-based) when it is `Some`:
-    /// the network delivering a long message's parts far apart. Returns how
-    /// many parts the whole message has.
-    pub fn phone_send_parts(
-        &mut self,
-        from: &str,
-        to: &str,
-        text: &str,
-        reference: u8,
-        only: Option<&[usize]>,
-        now: Duration,
-    ) -> Result<usize, SimError> {
-        let modem = self
-            .find_modem(to)
-            .ok_or_else(|| SimError::UnknownModem(to.to_string()))?;
-        let originator = Address::parse(from)?;
-        let split = plutanium_sms::split(
-            text,
-            &EncodeOptions {
-                concat_ref: plutanium_sms::ConcatRef::Eight(reference),
-                ..EncodeOptions::default()
-            },
-        )?;
-        let data_coding = DataCoding::new(split.counted.alphabet, None);
-        let delay = match self.latency {
-            Latency::Zero => Duration::ZERO,
-            Latency::Realistic => self
-                .rng
-                .between(Duration::from_millis(200), Duration::from_millis(1500)),
-        };
-        let parts = split.parts.len();
-        for (index, user_data) in split.parts.into_iter().enumerate() {
-            if only.is_some_and(|only| !only.contains(&index)) {
-                continue;
-            }
-            let pdu = self.deliver_pdu(&originator, data_coding, user_data, now + delay)?;
-            let tpdu_len = pdu.tpdu_len;
-            self.schedule(
-                now + delay,
-                Action::DeliverToModem {
-                    modem,
-                    pdu: pdu.octets,
-                    tpdu_len,
-                    retry_of: None,
-                },
-            );
-        }
-        self.tick(now);
-        Ok(parts)
-    }
-
-    fn deliver_pdu(
-        &self,
-        originator: &Address,
-        data_coding: DataCoding,
-        user_data: UserData,
-        at: Duration,
-    ) -> Result<plutanium_sms::EncodedPdu, SimError> {
-        let deliver = Deliver {
-            more_messages: false,
-            loop_prevention: false,
-            reply_path: false,
-            status_report_indication: false,
-            originator: originator.clone(),
-            protocol_id: 0,
-            data_coding,
-            timestamp: self.timestamp(at),
-            user_data,
-        };
-        Ok(SmscPdu {
-            smsc: Some(smsc()),
-            pdu: Pdu::Deliver(deliver),
-        }
-        .encode()?)
-    }
-
-    /// A virtual phone calls a modem: it rings five times, then the caller gives up.
-    pub fn call(&mut self, from: &str, to: &str, now: Duration) -> Result<(), SimError> {
-        let modem = self
-            .find_modem(to)
-            .ok_or_else(|| SimError::UnknownModem(to.to_string()))?;
-        self.modems[modem].ringing = Some(from.to_string());
-        self.schedule(
-            now,
-            Action::Ring {
-                modem,
-                caller: from.to_string(),
-                rings_left: 5,
-            },
-        );
-        self.tick(now);
-        Ok(())
-    }
-
-    /// What a virtual phone has received.
-    pub fn phone_inbox(&self, number: &str) -> Vec<PhoneMessage> {
-        self.phones
-            .get(number)
-            .map(|p| p.inbox.clone())
-            .unwrap_or_default()
-    }
-
-    /// Injects a fault into a modem.
-    pub fn inject(&mut self, modem: ModemId, fault: Fault, now: Duration) -> Result<(), SimError> {
-        if modem >= self.modems.len() {
-            return Err(SimError::UnknownModem(modem.to_string()));
-        }
-        match fault {
-            Fault::Hang { duration } => {
-                self.modems[modem].hung = true;
-                self.hang_generation[modem] += 1;
-                if let Some(d) = duration {
-                    let generation = self.hang_generation[modem];
-                    self.schedule(now + d, Action::EndHang { modem, generation });
-                }
-            }
-            Fault::Unplug => {
-                self.plugged[modem] = false;
-                self.generation[modem] += 1;
-            }
-            Fault::Replug => {
-                if !self.plugged[modem] {
-                    self.plugged[modem] = true;
-                    self.generation[modem] += 1;
-                    self.modems[modem].power_on();
-                    self.pending_ack[modem] = None;
-                }
-            }
-            Fault::Garbage { bytes } => {
-                let noise: Vec<u8> = (0..bytes).map(|_| (self.rng.next() & 0xFF) as u8).collect();
-                self.modems[modem].output.extend(noise);
-            }
-            Fault::SendError { code, count } => {
-                self.faults[modem].send_error = (count > 0).then_some((code, count));
-            }
-            Fault::SimBusy { count } => self.modems[modem].sim_busy = count,
-            Fault::SlowSmsc { extra } => self.faults[modem].slow_smsc = extra,
-            Fault::InterleaveUrcs => self.modems[modem].interleave_urcs = true,
-            Fault::DuplicateDelivery => self.faults[modem].duplicate_next = true,
-            Fault::DropStatusReport { count } => self.faults[modem].drop_reports = count,
-            Fault::SlowAnswers { delay, count } => {
-                self.faults[modem].slow_answers = (count > 0).then_some((delay, count));
-            }
-            Fault::Clear => {
-                self.faults[modem] = ModemFaults::default();
-                let m = &mut self.modems[modem];
-                m.hung = false;
-                m.interleave_urcs = false;
-                m.sim_busy = 0;
-            }
-        }
-        Ok(())
     }
 }
 
