@@ -92,8 +92,7 @@ pub(crate) async fn modems(
         let mut modem = json!({ "name": name, "state": text, "detail": detail });
         if let Some(info) = info {
             modem["signal_dbm"] = json!(info.signal_dbm);
-            modem["registration"] =
-                json!(info.registration.map(|r| format!("{r:?}").to_lowercase()));
+            modem["registration"] = json!(info.registration.map(|r| r.name()));
             modem["operator"] = json!(info.operator);
             modem["model"] = json!(info.model);
             modem["storage"] = json!(

@@ -229,7 +229,7 @@ impl Tokens {
 /// A new random token (`plu_` and 64 hex digits, 256 bits).
 pub fn new_token() -> Result<String, TokenError> {
     let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(TokenError::Randomness)?;
+    getrandom::fill(&mut bytes).map_err(TokenError::Randomness)?;
     Ok(format!("plu_{}", hex::encode(bytes)))
 }
 

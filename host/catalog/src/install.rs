@@ -137,7 +137,14 @@ pub fn install(
         source,
     };
     std::fs::create_dir_all(catalog.installed_dir()).map_err(write_error)?;
-    match write_durably(&bytes, &path, force) {
+    // A crash leaves the old component or the whole new one.
+    let access = plutanium_durable::Access::Shared;
+    let written = if force {
+        plutanium_durable::replace(&path, &bytes, access)
+    } else {
+        plutanium_durable::create_new(&path, &bytes, access)
+    };
+    match written {
         Ok(()) => {}
         // Another install of the same name won the race since the check.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -151,30 +158,4 @@ pub fn install(
         world: inspection.world,
         size: bytes.len(),
     })
-}
-
-/// Writes `bytes` to `target` so that a crash leaves either the old file or
-/// the whole new one: a synced temporary file, then a link (which fails if
-/// `target` appeared meanwhile) or, with `replace`, a rename.
-fn write_durably(bytes: &[u8], target: &Path, replace: bool) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let temporary = target.with_extension(format!("wasm.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        if replace {
-            std::fs::rename(&temporary, target)
-        } else {
-            std::fs::hard_link(&temporary, target)
-        }
-    })();
-    let _ = std::fs::remove_file(&temporary);
-    if result.is_ok()
-        && let Some(dir) = target.parent()
-    {
-        // The directory entry itself, so the new name survives a power cut.
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    result
 }

@@ -46,6 +46,19 @@ pub enum DeliveryState {
     Expired,
 }
 
+impl DeliveryState {
+    /// Its name in the API and the live events: `sent`, `delivered`,
+    /// `failed` or `expired`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeliveryState::Sent => "sent",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Failed => "failed",
+            DeliveryState::Expired => "expired",
+        }
+    }
+}
+
 /// A delivery report for a message sent earlier.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeliveryStatus {

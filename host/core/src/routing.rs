@@ -44,7 +44,7 @@ pub fn event_key(event: &Event) -> String {
             call.at,
             call.caller.as_deref().unwrap_or("withheld")
         ),
-        Event::Status(status) => format!("status:{}:{:?}", status.key, status.state),
+        Event::Status(status) => format!("status:{}:{}", status.key, status.state.name()),
     }
 }
 

@@ -20,7 +20,7 @@ pub enum StageError {
     Permanent(String),
     /// The stage itself failed (crashed, ran past its deadline or its memory)
     /// or is restarting after that; try again after `retry_in`.
-    #[error("{reason} (retry in {retry_in:?})")]
+    #[error("{reason} (retry in {:.1} s)", retry_in.as_secs_f64())]
     Unavailable {
         /// What happened.
         reason: String,

@@ -17,9 +17,16 @@ use plutanium_store::SqliteStore;
 
 const CLIENTS: usize = 32;
 
-fn post(address: &str, token: &str, body: &str) -> u16 {
-    let authorization = format!("Authorization: Bearer {token}\r\n");
-    common::http_with(address, "POST", "/api/v1/messages", &authorization, body).0
+fn post(client: &reqwest::blocking::Client, address: &str, token: &str, body: &str) -> u16 {
+    common::http_with(
+        client,
+        address,
+        "POST",
+        "/api/v1/messages",
+        Some(token),
+        body,
+    )
+    .0
 }
 
 fn main() {
@@ -70,6 +77,9 @@ fn main() {
         .map(|client| {
             let (address, token) = (address.clone(), token.clone());
             std::thread::spawn(move || {
+                // One client per thread: its connection stays open, as an
+                // application's does.
+                let http = reqwest::blocking::Client::new();
                 let mut latencies = Vec::new();
                 for n in (client..requests).step_by(CLIENTS) {
                     let body = format!(
@@ -77,7 +87,7 @@ fn main() {
                         n % 1000
                     );
                     let sent = Instant::now();
-                    let status = post(&address, &token, &body);
+                    let status = post(&http, &address, &token, &body);
                     latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
                     assert_eq!(status, 202, "request {n}");
                 }

@@ -127,9 +127,7 @@ pub(crate) async fn modem_events(
                     Payload::Text(text) => (text.clone(), false),
                     // 8-bit data: the payload in hex (as the WIT says), so
                     // nothing the network delivered is lost.
-                    Payload::Octets(octets) => {
-                        (octets.iter().map(|b| format!("{b:02X}")).collect(), true)
-                    }
+                    Payload::Octets(octets) => (plutanium_sms::hex::encode(&octets), true),
                 };
                 // The service centre's time stamp, when it is a sane one.
                 let stamped = u64::try_from(sms.timestamp.to_unix())
@@ -184,7 +182,11 @@ pub(crate) async fn modem_events(
                 };
                 let reference = report.message_ref;
                 let modem_name = modem.clone();
-                let detail = format!("{:?}", report.status);
+                let detail = format!(
+                    "TP-Status {:#04x}: {}",
+                    report.status.0,
+                    report.status.meaning()
+                );
                 let result = blocking(&store, move |s| {
                     s.record_delivery(&modem_name, reference, delivered, Some(&detail), now)
                 })

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use plutanium_core::{DeliveryState, Event};
+use plutanium_core::Event;
 use plutanium_modem::ModemState;
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
@@ -158,36 +158,17 @@ pub(crate) fn of_event(event: &Event, stored_id: Option<i64>) -> Option<LiveEven
         },
         Event::Status(status) => LiveEvent::Outbound {
             id: stored_id.map_or_else(|| status.key.clone(), |id| format!("out-{id}")),
-            status: match status.state {
-                DeliveryState::Sent => "sent",
-                DeliveryState::Delivered => "delivered",
-                DeliveryState::Failed => "failed",
-                DeliveryState::Expired => "expired",
-            }
-            .into(),
+            status: status.state.name().into(),
             modem: None,
             detail: status.detail.clone(),
         },
     })
 }
 
-/// The name and detail of a modem state.
+/// The name and detail of a modem state, as the live events and the API
+/// give them.
 pub fn modem_state(state: &ModemState) -> (&'static str, Option<String>) {
-    match state {
-        ModemState::Connecting => ("connecting", None),
-        ModemState::Initializing => ("initializing", None),
-        ModemState::Ready => ("ready", None),
-        ModemState::Reconnecting { attempt, retry_in } => (
-            "reconnecting",
-            Some(format!(
-                "attempt {attempt}, next in {} s",
-                retry_in.as_secs()
-            )),
-        ),
-        ModemState::Failed(why) => ("failed", Some(why.clone())),
-        ModemState::Stopped => ("stopped", None),
-        _ => ("unknown", None),
-    }
+    (state.name(), state.detail())
 }
 
 /// Tells `live` each state `modem` goes through, until its driver ends.

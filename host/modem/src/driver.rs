@@ -89,26 +89,6 @@ pub fn spawn(
     (handle, events_rx)
 }
 
-/// A [`ModemState`] as an operator reads it in the log.
-fn describe_state(state: &ModemState) -> String {
-    match state {
-        ModemState::Connecting => "connecting".into(),
-        ModemState::Initializing => "initialising".into(),
-        ModemState::Ready => "ready".into(),
-        ModemState::Reconnecting { attempt, retry_in } => {
-            format!(
-                "reconnecting (attempt {attempt}, next in {})",
-                seconds(*retry_in)
-            )
-        }
-        ModemState::Failed(reason) => {
-            format!("failed, waiting for an operator: {reason}")
-        }
-        ModemState::Stopped => "stopped".into(),
-    }
-}
-
-/// A delay as "1.5 s": a `Duration`'s `Debug` prints nanosecond digits.
 fn seconds(delay: Duration) -> String {
     format!("{:.1} s", delay.as_secs_f64())
 }
@@ -350,7 +330,7 @@ impl Actor {
     /// Publishes a state change (and logs it) to every handle.
     fn set_state(&self, state: ModemState) {
         if *self.state.borrow() != state {
-            info!(modem = %self.config.name, state = %describe_state(&state), "modem state");
+            info!(modem = %self.config.name, state = %state, "modem state");
             self.state.send_replace(state);
         }
     }

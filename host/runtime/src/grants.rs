@@ -441,3 +441,18 @@ mod tests {
         assert!(p.admits_address("2606:4700::1111".parse().unwrap()));
     }
 }
+
+/// What an operator grants one connector.
+#[derive(Clone, Debug, Default)]
+pub struct Grants {
+    /// Hosts its HTTP requests may reach (see [`HostPolicy`]); none by default.
+    pub allow_hosts: Vec<String>,
+    /// Its configuration, as key/value pairs.
+    pub config: Vec<(String, String)>,
+    /// Credentials the host adds to its requests to some hosts.
+    pub oauth: Option<OAuthGrant>,
+    /// This connector's wall-time limit per call, instead of the runtime's.
+    pub call_deadline: Option<std::time::Duration>,
+    /// This connector's memory cap in bytes, instead of the runtime's.
+    pub memory_limit: Option<usize>,
+}

@@ -18,16 +18,26 @@
 
 mod bindings;
 mod connector;
+mod engine;
+mod error;
 mod grants;
 mod kv;
+mod limits;
 mod output;
 mod stages;
 mod state;
+mod stats;
+mod world;
 
-pub use connector::{
-    Action, Call, CallError, Connector, ConnectorError, ConnectorStats, Event, Grants, Inspection,
-    LATENCY_BUCKETS_MICROS, LoadError, Outbound, Runtime, RuntimeConfig, SendOptions, Sms,
-    StatsHandle, World,
+pub use crate::bindings::types::{
+    Action, Call, Error as ConnectorError, Event, Outbound, SendOptions, Sms,
 };
+pub use connector::Connector;
+pub use engine::{Inspection, Runtime};
+pub use error::{CallError, LoadError};
+pub use grants::Grants;
 pub use grants::{HostPolicy, InvalidHostEntry, OAuthGrant, TokenProvider};
 pub use kv::{KvError, KvHandle, KvStore, MemoryKv};
+pub use limits::RuntimeConfig;
+pub use stats::{ConnectorStats, LATENCY_BUCKETS_MICROS, StatsHandle};
+pub use world::World;

@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use plutanium_core as core;
 
 use crate::bindings::types as wit;
-use crate::connector::{CallError, Connector};
+use crate::connector::Connector;
+use crate::error::CallError;
 
 fn stage_error(connector: &Connector, e: CallError) -> core::StageError {
     match e {

@@ -4,37 +4,20 @@ use crate::error::Error;
 
 /// Upper-case hex, as `AT+CMGS` expects.
 pub fn encode(octets: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut text = String::with_capacity(octets.len() * 2);
-    for &b in octets {
-        text.push(char::from(DIGITS[usize::from(b >> 4)]));
-        text.push(char::from(DIGITS[usize::from(b & 0x0F)]));
-    }
-    text
+    hex::encode_upper(octets)
 }
 
-/// Parses hex (either case); surrounding whitespace is ignored.
+/// Parses hex (either case); surrounding whitespace is ignored. A wrong
+/// digit is reported at its position in the trimmed text, an odd length at
+/// its end.
 pub fn decode(text: &str) -> Result<Vec<u8>, Error> {
     let text = text.trim();
-    let bytes = text.as_bytes();
-    if bytes.len() % 2 == 1 {
-        return Err(Error::InvalidHex {
-            position: bytes.len(),
-        });
-    }
-    let nibble = |i: usize, b: u8| -> Result<u8, Error> {
-        match b {
-            b'0'..=b'9' => Ok(b - b'0'),
-            b'a'..=b'f' => Ok(b - b'a' + 10),
-            b'A'..=b'F' => Ok(b - b'A' + 10),
-            _ => Err(Error::InvalidHex { position: i }),
-        }
-    };
-    let mut octets = Vec::with_capacity(bytes.len() / 2);
-    for (i, pair) in bytes.chunks_exact(2).enumerate() {
-        octets.push(nibble(2 * i, pair[0])? << 4 | nibble(2 * i + 1, pair[1])?);
-    }
-    Ok(octets)
+    hex::decode(text).map_err(|e| Error::InvalidHex {
+        position: match e {
+            hex::FromHexError::InvalidHexCharacter { index, .. } => index,
+            _ => text.len(),
+        },
+    })
 }
 
 #[cfg(test)]

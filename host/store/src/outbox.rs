@@ -606,14 +606,18 @@ impl SqliteStore {
     /// store no other process uses (the daemon holds a lock for that), the
     /// rows still `sending` were claimed by its crashed predecessor, and
     /// need not wait for their lease. Their attempt still counts (the send
-    /// may have gone out). Returns how many.
-    pub fn recover_claims(&self, now: Timestamp) -> Result<usize, StoreError> {
+    /// may have gone out). Returns their ids, oldest first.
+    pub fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
         self.with(|conn| {
-            Ok(conn.execute(
+            let mut statement = conn.prepare(
                 "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?1, \
-                 updated_at = ?1 WHERE state = 'sending'",
-                [now as i64],
-            )?)
+                 updated_at = ?1 WHERE state = 'sending' RETURNING id",
+            )?;
+            let mut ids = statement
+                .query_map([now as i64], |row| row.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            ids.sort_unstable();
+            Ok(ids)
         })
     }
 

@@ -39,7 +39,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         now: Timestamp,
     ) -> Result<Vec<bool>, StoreError>;
     /// See [`SqliteStore::recover_claims`].
-    fn recover_claims(&self, now: Timestamp) -> Result<usize, StoreError>;
+    fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError>;
     /// See [`SqliteStore::record_delivery`].
     fn record_delivery(
         &self,
@@ -151,7 +151,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<bool>, StoreError> {
         SqliteStore::complete_batch(self, outcomes, now)
     }
-    fn recover_claims(&self, now: Timestamp) -> Result<usize, StoreError> {
+    fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
         SqliteStore::recover_claims(self, now)
     }
     fn record_delivery(

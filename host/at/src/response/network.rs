@@ -94,6 +94,20 @@ impl RegistrationStatus {
         }
     }
 
+    /// Its name in the API and the command line's JSON: `home`, `roaming`,
+    /// `searching`, `denied`, `unknown`, `not_registered`, or `other(N)`.
+    pub fn name(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Self::NotRegistered => "not_registered".into(),
+            Self::Home => "home".into(),
+            Self::Searching => "searching".into(),
+            Self::Denied => "denied".into(),
+            Self::Unknown => "unknown".into(),
+            Self::Roaming => "roaming".into(),
+            Self::Other(code) => format!("other({code})").into(),
+        }
+    }
+
     /// Whether the modem is registered and can send SMS: home or roaming,
     /// including "SMS only" (6, 7) and "CSFB not preferred" (9, 10).
     pub fn is_registered(self) -> bool {

@@ -3,8 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -116,36 +115,41 @@ pub(crate) fn memory_kib(child: &Child) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// One HTTP/1.1 request to the control API: status and body.
+/// One request to the control API: status and body.
 pub(crate) fn http(control: &str, method: &str, path: &str, body: &str) -> (u16, String) {
-    http_with(control, method, path, "", body)
+    http_with(
+        &reqwest::blocking::Client::new(),
+        control,
+        method,
+        path,
+        None,
+        body,
+    )
 }
 
-/// The same with more header lines (each ending in `\r\n`).
+/// The same on `client` (whose connections are kept open between
+/// requests, as an application's are), with a bearer token.
 pub(crate) fn http_with(
+    client: &reqwest::blocking::Client,
     address: &str,
     method: &str,
     path: &str,
-    headers: &str,
+    token: Option<&str>,
     body: &str,
 ) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: x\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client
+        .request(method, format!("http://{address}{path}"))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    match request.send() {
+        Ok(answer) => {
+            let status = answer.status().as_u16();
+            (status, answer.text().unwrap_or_default())
+        }
+        Err(_) => (0, String::new()),
+    }
 }

@@ -110,11 +110,11 @@ async fn connect(args: &PortArgs) -> Result<Connected> {
     match ready {
         Ok(Ok(())) => {}
         Ok(Err(ModemState::Failed(reason))) => bail!("{}: {reason}", args.port),
-        Ok(Err(state)) => bail!("{}: {state:?}", args.port),
+        Ok(Err(state)) => bail!("{}: the modem is {state}", args.port),
         Err(_) => {
             let state = handle.state().borrow().clone();
             bail!(
-                "{}: not ready after {} s (last state: {state:?})",
+                "{}: not ready after {} s (last state: {state}); is it a modem, and is the baud rate right?",
                 args.port,
                 args.ready_timeout
             );
@@ -143,7 +143,7 @@ pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
                     "imsi": info.imsi,
                     "operator": info.operator,
                     "signal_dbm": info.signal_dbm,
-                    "registration": info.registration.map(|r| format!("{r:?}").to_lowercase()),
+                    "registration": info.registration.map(|r| r.name()),
                     "smsc": info.smsc,
                     "storage": info.storage.map(|(used, total)| json!({"used": used, "total": total})),
                 })

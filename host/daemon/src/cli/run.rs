@@ -51,10 +51,11 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     // What a crashed predecessor had claimed is due now, not when its lease
     // runs out.
     let recovered = store.recover_claims(plutanium_core::time::now())?;
-    if recovered > 0 {
-        tracing::info!(
-            messages = recovered,
-            "sending again the messages that were being sent when the last run stopped (a crash may repeat each once)"
+    if !recovered.is_empty() {
+        let ids: Vec<String> = recovered.iter().map(|id| format!("out-{id}")).collect();
+        tracing::warn!(
+            messages = %ids.join(", "),
+            "sending again what was being sent when the last run stopped without a clean shutdown; the network may have taken some already, so each may arrive twice"
         );
     }
     let setup = Setup::new(store, Catalog::new(&data_dir)).compile_cache(data_dir.join("cache"));

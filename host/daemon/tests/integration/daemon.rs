@@ -589,8 +589,7 @@ fn api_text(
     token: &str,
     body: Option<&str>,
 ) -> (u16, String) {
-    let authorization = format!("Authorization: Bearer {token}\r\n");
-    crate::sim::http_with(address, method, path, &authorization, body)
+    crate::sim::http_with(address, method, path, Some(token), body)
 }
 
 /// A new token from `plutanium api token --file dir/api-tokens ARGS`.
@@ -643,30 +642,39 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
     assert!(!std::fs::read_to_string(&tokens).unwrap().contains(&sender));
     let (mut daemon, address) = start_with_api(dir.path(), &sim);
     // Live events: the modems first, then what happens.
-    let mut events = std::net::TcpStream::connect(&address).unwrap();
-    {
-        use std::io::Write;
-        write!(
-            events,
-            "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {sender}\r\nAccept: text/event-stream\r\n\r\n"
-        )
+    // The stream is read on a thread of its own, line by line, so the test
+    // can give up waiting without a read blocking it.
+    let events = reqwest::blocking::Client::builder()
+        .timeout(None)
+        .build()
+        .unwrap()
+        .get(format!("http://{address}/api/v1/events"))
+        .bearer_auth(&sender)
+        .header("accept", "text/event-stream")
+        .send()
         .unwrap();
-    }
-    events
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .unwrap();
+    assert_eq!(events.status(), 200);
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(events).lines() {
+            let Ok(line) = line else { break };
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
     let mut seen = String::new();
     let mut read_events = |until: &str| {
-        use std::io::Read;
         let deadline = Instant::now() + Duration::from_secs(30);
-        let mut buffer = [0u8; 4096];
         while !seen.contains(until) {
             assert!(
                 Instant::now() < deadline,
                 "no {until:?} in the event stream:\n{seen}"
             );
-            if let Ok(n) = events.read(&mut buffer) {
-                seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+            if let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
+                seen.push_str(&line);
+                seen.push('\n');
             }
         }
         seen.clone()

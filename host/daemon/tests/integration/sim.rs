@@ -65,42 +65,34 @@ pub(crate) fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
     }
 }
 
-/// A minimal HTTP/1.1 client: enough for the control API.
+/// One request to a control API (or the daemon's): status and body.
 pub(crate) fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    http_with(address, method, path, "", body)
+    http_with(address, method, path, None, body)
 }
 
-/// The same with more header lines (each ending in `\r\n`).
+/// The same with a bearer token.
 pub(crate) fn http_with(
     address: &str,
     method: &str,
     path: &str,
-    headers: &str,
+    token: Option<&str>,
     body: Option<&str>,
 ) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let body = body.unwrap_or("");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("an HTTP client");
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+    let mut request = client
+        .request(method, format!("http://{address}{path}"))
+        .header("content-type", "application/json")
+        .body(body.unwrap_or("").to_string());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().expect("an answer");
+    let status = response.status().as_u16();
+    (status, response.text().expect("a body"))
 }
 
 /// Talks AT to a modem port directly and returns what it answered.

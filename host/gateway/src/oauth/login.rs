@@ -82,7 +82,7 @@ pub async fn login(
             "{e}: Google sent no refresh token; remove the app's access at https://myaccount.google.com/permissions and log in again"
         ))
     })?;
-    std::fs::rename(&fresh, cache)
+    plutanium_durable::rename(&fresh, cache)
         .map_err(|e| OAuthError::Login(format!("cannot write {}: {e}", cache.display())))?;
     Ok(())
 }

@@ -134,7 +134,6 @@ async fn a_service_account_signs_a_jwt_for_its_subject() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_through_a_loopback_redirect_writes_a_private_token_cache() {
     use std::os::unix::fs::PermissionsExt;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let google = FakeGoogle::start(Mailbox::new(10)).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("client_secret.json");
@@ -163,15 +162,10 @@ async fn login_through_a_loopback_redirect_writes_a_private_token_cache() {
             .unwrap()
             .trim_end_matches('/')
             .to_string();
-        let mut stream = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
-            .await
-            .unwrap();
-        let request = format!(
-            "GET /?code={AUTHORIZATION_CODE}&scope=gmail HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer).await;
+        let _ = reqwest::get(format!(
+            "http://127.0.0.1:{port}/?code={AUTHORIZATION_CODE}&scope=gmail"
+        ))
+        .await;
         url
     });
     login(

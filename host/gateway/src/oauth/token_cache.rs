@@ -76,36 +76,13 @@ impl StoredToken {
     }
 
     fn write_file(path: &Path, token: &yup_oauth2::storage::TokenInfo) -> std::io::Result<()> {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
         let content = TokenFileContent {
             access_token: token.access_token.clone(),
             refresh_token: token.refresh_token.clone(),
             expires_at: token.expires_at.map(|t| t.unix_timestamp()),
         };
         let json = serde_json::to_vec_pretty(&content).map_err(std::io::Error::other)?;
-        // A fresh name each time: two writers never share a temporary file,
-        // and the mode applies because the file is new.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = path
-            .file_name()
-            .map_or_else(|| "token".to_string(), |n| n.to_string_lossy().into_owned());
-        let temporary = path.with_file_name(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&temporary)?;
-        file.write_all(&json)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
+        plutanium_durable::replace(path, &json, plutanium_durable::Access::Private)
     }
 }
 

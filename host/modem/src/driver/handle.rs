@@ -38,6 +38,48 @@ pub enum ModemState {
     Stopped,
 }
 
+impl ModemState {
+    /// Its name in the API, the metrics and the live events: `connecting`,
+    /// `initializing`, `ready`, `reconnecting`, `failed` or `stopped`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ModemState::Connecting => "connecting",
+            ModemState::Initializing => "initializing",
+            ModemState::Ready => "ready",
+            ModemState::Reconnecting { .. } => "reconnecting",
+            ModemState::Failed(_) => "failed",
+            ModemState::Stopped => "stopped",
+        }
+    }
+
+    /// What the state needs said beside its name: the next attempt of a
+    /// reconnect, or why it failed.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            ModemState::Reconnecting { attempt, retry_in } => Some(format!(
+                "attempt {attempt}, next in {:.1} s",
+                retry_in.as_secs_f64()
+            )),
+            ModemState::Failed(why) => Some(why.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// As an operator reads it: `reconnecting (attempt 3, next in 4.0 s)`,
+/// `failed: the SIM needs its PUK …`.
+impl std::fmt::Display for ModemState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self, self.detail()) {
+            (ModemState::Failed(_), Some(why)) => {
+                write!(f, "failed, waiting for an operator: {why}")
+            }
+            (_, Some(detail)) => write!(f, "{} ({detail})", self.name()),
+            (_, None) => f.write_str(self.name()),
+        }
+    }
+}
+
 /// Running totals.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {

@@ -219,45 +219,24 @@ impl Browser {
     }
 }
 
-/// One HTTP/1.1 exchange with chromedriver, which keeps connections open:
-/// the answer is read to its `Content-Length`.
+/// One WebDriver exchange with chromedriver: status and body.
 fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let mut stream = std::net::TcpStream::connect(address).expect("connect to chromedriver");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let body = body.unwrap_or("");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    let status = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{method} {path}: no status line: {line:?}"));
-    let mut length = 0;
-    loop {
-        line.clear();
-        reader.read_line(&mut line).unwrap();
-        if line.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap();
-        }
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+        .request(method.clone(), format!("http://{address}{path}"));
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json; charset=utf-8")
+            .body(body.to_string());
     }
-    let mut answer = vec![0; length];
-    reader.read_exact(&mut answer).unwrap();
-    (status, String::from_utf8(answer).unwrap())
+    let answer = request
+        .send()
+        .unwrap_or_else(|e| panic!("{method} {path}: chromedriver did not answer: {e}"));
+    let status = answer.status().as_u16();
+    (status, answer.text().unwrap())
 }
 
 impl Drop for Browser {
