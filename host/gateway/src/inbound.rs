@@ -127,7 +127,7 @@ pub(crate) async fn modem_events(
                     Payload::Text(text) => (text.clone(), false),
                     // 8-bit data: the payload in hex (as the WIT says), so
                     // nothing the network delivered is lost.
-                    Payload::Octets(octets) => (plutanium_sms::hex::encode(&octets), true),
+                    Payload::Octets(octets) => (plutanium_sms::hex::encode(octets), true),
                 };
                 // The service centre's time stamp, when it is a sane one.
                 let stamped = u64::try_from(sms.timestamp.to_unix())

@@ -41,7 +41,7 @@ impl ConnectorStats {
     }
 }
 
-/// Reads a connector's statistics (see [`Connector::stats_handle`]).
+/// Reads a connector's statistics (see [`crate::Connector::stats_handle`]).
 #[derive(Clone, Debug)]
 pub struct StatsHandle(Arc<std::sync::Mutex<ConnectorStats>>);
 
