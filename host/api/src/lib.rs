@@ -12,6 +12,20 @@
 //! same whether the gateway runs in this process, has just reloaded, or
 //! has not started yet.
 //!
+//! Mounted under a path of your own app (the web admin names its files and
+//! the API relative to its page, so it works there too):
+//!
+//! ```no_run
+//! # fn mount(gateway: plutanium_gateway::GatewayHandle) -> Result<(), plutanium_api::tokens::TokenError> {
+//! use plutanium_api::{ApiState, router, tokens::Tokens};
+//!
+//! let tokens = Tokens::load(std::path::Path::new("/etc/plutanium/api-tokens"))?;
+//! let app: axum::Router = axum::Router::new().nest("/sms", router(ApiState::new(gateway, tokens)));
+//! # let _ = app;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Every route under `/api/v1` needs a token (401 otherwise, whatever the
 //! route), with the `send` scope to queue messages and `read` to read;
 //! `/healthz` and `/readyz` need none. Bodies are capped at 64 KiB; wrong

@@ -271,7 +271,7 @@ pub fn next_steps(dir: &Path, language: Language) -> String {
 }
 
 /// The componentize-py version the Python template is written for.
-pub const COMPONENTIZE_PY: &str = "0.25.1";
+pub const COMPONENTIZE_PY: &str = plutanium_component_build::COMPONENTIZE_PY_VERSION;
 
 fn rust_files(name: &str, world: WorldKind, sdk: &Path) -> Vec<(String, String)> {
     let crate_name = name.replace('-', "_");
@@ -331,156 +331,14 @@ strip = true
     ]
 }
 
-const RUST_PROCESSOR: &str = r#"//! A Plutanium processor: answers every SMS with the configured prefix and its text.
+// The project templates are files of their own under `templates/`, so they
+// read (and diff) as the code they become; `TypeName` and `crate_name` in
+// them are replaced with the project's names.
+const RUST_PROCESSOR: &str = include_str!("../templates/rust/processor.rs");
 
-use plutanium_sdk::{Action, Config, Error, Processor, Sms};
+const RUST_SINK: &str = include_str!("../templates/rust/sink.rs");
 
-pub struct TypeName {
-    prefix: String,
-}
-
-impl Processor for TypeName {
-    fn new(config: &Config) -> Result<Self, Error> {
-        Ok(TypeName {
-            prefix: config.get_or("prefix", "You said: ").to_string(),
-        })
-    }
-
-    fn on_sms(&mut self, sms: Sms) -> Result<Vec<Action>, Error> {
-        plutanium_sdk::log::info("answering", &[("sender", &sms.sender)]);
-        Ok(vec![Action::reply(format!("{}{}", self.prefix, sms.text))])
-    }
-}
-
-plutanium_sdk::export_processor!(TypeName);
-
-#[cfg(test)]
-mod tests {
-    use plutanium_sdk::testing::{FakeHost, Harness};
-
-    use super::*;
-
-    #[test]
-    fn answers_with_the_prefix() {
-        let mut harness = Harness::<TypeName>::new(FakeHost::new().config("prefix", "Echo: "));
-        let actions = harness.sms("+420777123456", "hello").unwrap();
-        assert_eq!(actions, vec![Action::reply("Echo: hello")]);
-    }
-}
-"#;
-
-const RUST_SINK: &str = r#"//! A Plutanium sink: counts the events it receives, in its key-value store.
-
-use plutanium_sdk::{Config, Error, Event, Sink, kv};
-
-pub struct TypeName;
-
-impl Sink for TypeName {
-    fn new(_config: &Config) -> Result<Self, Error> {
-        Ok(TypeName)
-    }
-
-    fn deliver(&mut self, event: Event) -> Result<(), Error> {
-        let kind = match event {
-            Event::Sms(_) => "sms",
-            Event::Call(_) => "call",
-            Event::Status(_) => "status",
-        };
-        let key = format!("count/{kind}");
-        let count: u64 = kv::get_str(&key)?.and_then(|v| v.parse().ok()).unwrap_or(0) + 1;
-        kv::set_str(&key, &count.to_string())?;
-        Ok(())
-    }
-}
-
-plutanium_sdk::export_sink!(TypeName);
-
-#[cfg(test)]
-mod tests {
-    use plutanium_sdk::testing::{self, FakeHost, Harness};
-
-    use super::*;
-
-    #[test]
-    fn counts_events_by_kind() {
-        let mut harness = Harness::<TypeName>::new(FakeHost::new());
-        harness.deliver(Event::Sms(testing::sms("+420777123456", "a"))).unwrap();
-        harness.deliver(Event::Sms(testing::sms("+420777123456", "b"))).unwrap();
-        assert_eq!(harness.host().kv_text("count/sms").as_deref(), Some("2"));
-    }
-}
-"#;
-
-const RUST_SOURCE: &str = r#"//! A Plutanium source: sends the configured `text` to `to` once a day.
-
-use plutanium_sdk::{Config, Error, Outbound, Source, kv, number};
-
-pub struct TypeName {
-    to: String,
-    text: String,
-}
-
-const DAY_MS: u64 = 24 * 60 * 60 * 1000;
-
-impl Source for TypeName {
-    fn new(config: &Config) -> Result<Self, Error> {
-        let to = number::normalize(config.require("to")?, config.get("default_country"))
-            .map_err(|e| Error::config(format!("`to`: {e}")))?;
-        Ok(TypeName { to, text: config.get_or("text", "Good morning!").to_string() })
-    }
-
-    fn poll(&mut self, max: u32) -> Result<Vec<Outbound>, Error> {
-        let day = plutanium_sdk::now() / DAY_MS;
-        if max == 0 || kv::get_str("sent-day")?.as_deref() == Some(day.to_string().as_str()) {
-            return Ok(Vec::new());
-        }
-        // The key names the day, so a repeated poll never sends twice.
-        Ok(vec![Outbound::new(&self.to, &self.text, format!("crate_name:{day}"))])
-    }
-
-    fn ack(&mut self, keys: Vec<String>) -> Result<(), Error> {
-        if let Some(day) = keys.iter().find_map(|k| k.strip_prefix("crate_name:")) {
-            kv::set_str("sent-day", day)?;
-        }
-        Ok(())
-    }
-
-    fn reject(&mut self, refused: Vec<(String, String)>) -> Result<(), Error> {
-        // Refused (by the daemon's policy, say): do not offer it again today.
-        for (key, reason) in refused {
-            plutanium_sdk::log::warn("refused", &[("key", &key), ("reason", &reason)]);
-            if let Some(day) = key.strip_prefix("crate_name:") {
-                kv::set_str("sent-day", day)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-plutanium_sdk::export_source!(TypeName);
-
-#[cfg(test)]
-mod tests {
-    use plutanium_sdk::testing::{FakeHost, Harness};
-
-    use super::*;
-
-    #[test]
-    fn one_message_a_day_until_acknowledged() {
-        let mut harness = Harness::<TypeName>::new(FakeHost::new().config("to", "+420777123456"));
-        let first = harness.poll(10).unwrap();
-        assert_eq!(first.len(), 1);
-        assert_eq!(harness.poll(10).unwrap(), first, "offered again until acknowledged");
-        harness.ack(&[first[0].key.as_str()]).unwrap();
-        assert!(harness.poll(10).unwrap().is_empty());
-        harness.host().advance(DAY_MS);
-        let next = harness.poll(10).unwrap();
-        assert_eq!(next.len(), 1);
-        harness.reject(&[(next[0].key.as_str(), "policy")]).unwrap();
-        assert!(harness.poll(10).unwrap().is_empty(), "a refused message is not offered again");
-    }
-}
-"#;
+const RUST_SOURCE: &str = include_str!("../templates/rust/source.rs");
 
 fn python_files(name: &str, world: WorldKind) -> Vec<(String, String)> {
     let world_name = format!("{}-connector", world.name());
@@ -523,168 +381,14 @@ fn python_files(name: &str, world: WorldKind) -> Vec<(String, String)> {
     files
 }
 
-const PYTHON_PROCESSOR: &str = r#""""A Plutanium processor in Python: answers every SMS with a prefix and its text.
+const PYTHON_PROCESSOR: &str = include_str!("../templates/python/processor.py");
 
-The logic is in `answer`, a plain function, so `test_app.py` tests it
-without wasm; the class below is the glue to the host.
-"""
-from typing import List, Optional
+const PYTHON_SINK: &str = include_str!("../templates/python/sink.py");
 
+const PYTHON_SOURCE: &str = include_str!("../templates/python/source.py");
 
-def answer(text: str, prefix: str) -> Optional[str]:
-    """The reply to an SMS, or None for no reply."""
-    if not text.strip():
-        return None
-    return prefix + text
+const PYTHON_PROCESSOR_TEST: &str = include_str!("../templates/python/test_processor.py");
 
+const PYTHON_SINK_TEST: &str = include_str!("../templates/python/test_sink.py");
 
-try:
-    from componentize_py_types import Err
-    from wit_world import exports
-    from wit_world.imports import host
-    from wit_world.imports import plutanium_gateway_types as types
-except ImportError:  # Natively (in the tests) there are no bindings.
-    exports = None
-
-if exports is not None:
-
-    class Processor(exports.Processor):
-        def handle(self, event: types.Event) -> List[types.Action]:
-            if not isinstance(event, types.Event_Sms):
-                return []
-            config = dict(host.config())
-            reply = answer(event.value.text, config.get("prefix", "You said: "))
-            if reply is None:
-                raise Err(types.Error_Permanent("empty message"))
-            host.log(host.LogLevel.INFO, "answering", [("sender", event.value.sender)])
-            return [types.Action_Reply(reply)]
-"#;
-
-const PYTHON_SINK: &str = r#""""A Plutanium sink in Python: counts the events it receives, in its key-value store.
-
-The logic is in `next_count`, a plain function, so `test_app.py` tests it
-without wasm; the class below is the glue to the host.
-"""
-from typing import Optional
-
-
-def next_count(stored: Optional[bytes]) -> bytes:
-    """The stored counter plus one."""
-    return str(int(stored or b"0") + 1).encode()
-
-
-try:
-    from wit_world import exports
-    from wit_world.imports import host
-    from wit_world.imports import plutanium_gateway_types as types
-except ImportError:  # Natively (in the tests) there are no bindings.
-    exports = None
-
-if exports is not None:
-
-    class Sink(exports.Sink):
-        def deliver(self, event: types.Event) -> None:
-            kind = type(event).__name__.removeprefix("Event_").lower()
-            with host.Kv() as kv:
-                kv.set(f"count/{kind}", next_count(kv.get(f"count/{kind}")))
-"#;
-
-const PYTHON_SOURCE: &str = r#""""A Plutanium source in Python: sends the configured `text` to `to` once a day.
-
-The logic is in `due`, a plain function, so `test_app.py` tests it without
-wasm; the class below is the glue to the host.
-"""
-from typing import List, Optional
-
-DAY_MS = 24 * 60 * 60 * 1000
-
-
-def due(now_ms: int, sent_day: Optional[bytes]) -> Optional[int]:
-    """Today's day number if today's message is not sent yet, else None."""
-    day = now_ms // DAY_MS
-    return None if sent_day == str(day).encode() else day
-
-
-try:
-    from componentize_py_types import Err
-    from wit_world import exports
-    from wit_world.imports import host
-    from wit_world.imports import plutanium_gateway_types as types
-except ImportError:  # Natively (in the tests) there are no bindings.
-    exports = None
-
-if exports is not None:
-
-    class Source(exports.Source):
-        def poll(self, max: int) -> List[types.Outbound]:
-            config = dict(host.config())
-            if "to" not in config:
-                raise Err(types.Error_Config("missing config key `to`"))
-            with host.Kv() as kv:
-                day = due(host.now(), kv.get("sent-day"))
-            if day is None or max == 0:
-                return []
-            options = types.SendOptions(types.Encoding.AUTO, False, False, None, None)
-            # The key names the day, so a repeated poll never sends twice.
-            return [types.Outbound(config["to"], config.get("text", "Good morning!"), f"daily:{day}", options)]
-
-        def ack(self, keys: List[str]) -> None:
-            with host.Kv() as kv:
-                for key in keys:
-                    kv.set("sent-day", key.removeprefix("daily:").encode())
-
-        def reject(self, refused: List[tuple]) -> None:
-            # Refused (by the daemon's policy, say): do not offer it again today.
-            with host.Kv() as kv:
-                for key, reason in refused:
-                    host.log(host.LogLevel.WARN, "refused", [("key", key), ("reason", reason)])
-                    kv.set("sent-day", key.removeprefix("daily:").encode())
-"#;
-
-const PYTHON_PROCESSOR_TEST: &str = r#"import unittest
-
-from app import answer
-
-
-class AnswerTest(unittest.TestCase):
-    def test_answers_with_the_prefix(self):
-        self.assertEqual(answer("hello", "Echo: "), "Echo: hello")
-
-    def test_empty_messages_get_no_answer(self):
-        self.assertIsNone(answer("  ", "Echo: "))
-
-
-if __name__ == "__main__":
-    unittest.main()
-"#;
-
-const PYTHON_SINK_TEST: &str = r#"import unittest
-
-from app import next_count
-
-
-class CountTest(unittest.TestCase):
-    def test_counts_up_from_nothing(self):
-        self.assertEqual(next_count(None), b"1")
-        self.assertEqual(next_count(b"41"), b"42")
-
-
-if __name__ == "__main__":
-    unittest.main()
-"#;
-
-const PYTHON_SOURCE_TEST: &str = r#"import unittest
-
-from app import DAY_MS, due
-
-
-class DueTest(unittest.TestCase):
-    def test_once_a_day(self):
-        self.assertEqual(due(3 * DAY_MS + 5, None), 3)
-        self.assertIsNone(due(3 * DAY_MS + 5, b"3"))
-        self.assertEqual(due(4 * DAY_MS, b"3"), 4)
-
-
-if __name__ == "__main__":
-    unittest.main()
-"#;
+const PYTHON_SOURCE_TEST: &str = include_str!("../templates/python/test_source.py");

@@ -65,8 +65,10 @@ impl Gateway {
     /// connector's durable KV stays in the store either way), and committed
     /// events not yet routed are routed by the new router.
     pub async fn reload(&mut self, config: Config) -> Result<(), PrepareError> {
-        let previous = self.running.as_ref().map(Running::previous);
-        let prepared = Prepared::new(config, &self.setup, previous)?;
+        let Some(previous) = self.running.as_ref().map(Running::previous) else {
+            return Err(PrepareError::Stopped);
+        };
+        let prepared = Prepared::new(config, &self.setup, Some(previous))?;
         let Some(running) = self.running.take() else {
             return Err(PrepareError::Stopped);
         };

@@ -4,61 +4,11 @@
 use std::path::Path;
 
 use plutanium_runtime::{Call, CallError, ConnectorError, Event, Grants, World};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::loopback::http_capture;
 use super::{grants, reply, runtime, sms};
 
 const RUST_WEBHOOK: &str = env!("PLUTANIUM_EXAMPLE_RUST_WEBHOOK");
-
-/// A request as a loopback server saw it.
-pub(crate) struct Captured {
-    pub(crate) head: String,
-    pub(crate) body: Vec<u8>,
-}
-
-/// A loopback HTTP server that answers each of `statuses` in turn (one
-/// request per connection) and hands back what it received.
-pub(crate) async fn http_capture(
-    statuses: &[u16],
-) -> (String, tokio::task::JoinHandle<Vec<Captured>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let statuses = statuses.to_vec();
-    let handle = tokio::spawn(async move {
-        let mut seen = Vec::new();
-        for status in statuses {
-            let (mut stream, _) = listener.accept().await.unwrap();
-            let mut data = Vec::new();
-            let mut buffer = [0u8; 4096];
-            let (head, body) = loop {
-                let n = stream.read(&mut buffer).await.unwrap();
-                assert!(n > 0, "connection closed before the request was whole");
-                data.extend_from_slice(&buffer[..n]);
-                let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
-                    continue;
-                };
-                let head = String::from_utf8_lossy(&data[..end]).into_owned();
-                let length = head
-                    .lines()
-                    .find_map(|l| {
-                        let (name, value) = l.split_once(':')?;
-                        name.eq_ignore_ascii_case("content-length")
-                            .then(|| value.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                if data.len() >= end + 4 + length {
-                    break (head, data[end + 4..end + 4 + length].to_vec());
-                }
-            };
-            let answer =
-                format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            stream.write_all(answer.as_bytes()).await.unwrap();
-            seen.push(Captured { head, body });
-        }
-        seen
-    });
-    (address, handle)
-}
 
 #[tokio::test]
 async fn the_rust_webhook_example_posts_events_and_maps_answers() {

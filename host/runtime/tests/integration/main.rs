@@ -3,6 +3,7 @@
 //! restarts, HTTP grants, and clear load errors.
 
 mod examples;
+mod loopback;
 mod stages;
 
 use std::sync::Arc;
@@ -12,6 +13,8 @@ use plutanium_runtime::{
     Action, CallError, Connector, ConnectorError, Event, Grants, HostPolicy, LoadError, MemoryKv,
     OAuthGrant, Runtime, RuntimeConfig, Sms, TokenProvider, World,
 };
+
+use loopback::http_server;
 
 const PROCESSOR: &str = env!("PLUTANIUM_TEST_GUEST_PROCESSOR");
 const SINK: &str = env!("PLUTANIUM_TEST_GUEST_SINK");
@@ -168,25 +171,6 @@ async fn a_trapping_connector_is_restarted() {
     assert!(matches!(p.handle(&sms("x")).await, Err(CallError::Trap(_))));
     assert_eq!(p.stats().traps, 3);
     assert_eq!(p.stats().restarts, 2);
-}
-
-/// A one-shot HTTP server on loopback that answers 204 and reports the request head.
-async fn http_server() -> (String, tokio::task::JoinHandle<String>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let handle = tokio::spawn(async move {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            return String::new();
-        };
-        let mut buffer = vec![0u8; 4096];
-        let n = stream.read(&mut buffer).await.unwrap_or(0);
-        let _ = stream
-            .write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            .await;
-        String::from_utf8_lossy(&buffer[..n]).into_owned()
-    });
-    (address, handle)
 }
 
 #[tokio::test]
