@@ -224,6 +224,11 @@ impl Parser {
         *self = Self::default();
     }
 
+    /// The information lines the command in flight has answered so far.
+    pub fn lines(&self) -> &[String] {
+        self.in_flight.as_ref().map_or(&[], |f| &f.lines)
+    }
+
     /// Whether a command is waiting for its final result.
     pub fn in_flight(&self) -> bool {
         self.in_flight.is_some()

@@ -142,6 +142,9 @@ pub(crate) struct Modem {
     /// Input that arrived while a send was in progress.
     deferred: VecDeque<Input>,
     pending_send_len: Option<usize>,
+    /// The command line just run ends without a final result (a profile's
+    /// quirk: `+CPIN?` on some Wavecom firmware).
+    no_final_result: bool,
     pub(crate) sending: bool,
     next_mr: u8,
     pub(crate) ringing: Option<String>,
@@ -171,6 +174,7 @@ impl Modem {
             held_urcs: Vec::new(),
             deferred: VecDeque::new(),
             pending_send_len: None,
+            no_final_result: false,
             sending: false,
             next_mr: 0,
             ringing: None,

@@ -92,6 +92,16 @@ impl Profile {
         matches!(self, Profile::Simcom)
     }
 
+    /// Whether `AT+CPIN?` answers `+CPIN: READY` and no final result.
+    ///
+    /// Sources: a Wavecom M1306B ("MULTIBAND  900E  1800") in
+    /// faucamp/python-gsmmodem issue 19 (2013); gammu's `F_CPIN_NO_OK`,
+    /// set for that model in `libgammu/gsmphones.c`; ModemManager's Wavecom
+    /// plugin ("AT+CPIN? replies will never have an OK appended").
+    pub(crate) fn cpin_without_final_result(self) -> bool {
+        matches!(self, Profile::Wavecom)
+    }
+
     /// Whether `AT+CHUP` exists.
     pub(crate) fn has_chup(self) -> bool {
         !matches!(self, Profile::Wavecom)

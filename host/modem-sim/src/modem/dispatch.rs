@@ -39,7 +39,8 @@ impl Modem {
             }
         }
         // A send answers later: with the prompt now, with +CMGS after the PDU.
-        if self.pending_send_len.is_none() {
+        let unanswered = std::mem::take(&mut self.no_final_result) && result.is_ok();
+        if self.pending_send_len.is_none() && !unanswered {
             self.final_result(result);
         }
     }

@@ -61,6 +61,8 @@ impl Modem {
                     Sim::NeedPuk { .. } | Sim::Blocked => "SIM PUK",
                 };
                 self.info(&format!("+CPIN: {state}"));
+                // Some firmware ends here: the information line, no OK.
+                self.no_final_result = self.config.profile.cpin_without_final_result();
             }
             ("+CPIN", Form::Set(a)) => self.enter_pin(&args(a))?,
             _ => return Ok(false),

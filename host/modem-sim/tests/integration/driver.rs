@@ -605,3 +605,30 @@ async fn a_dropped_ack_hands_the_message_out_again() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn a_modem_that_ends_cpin_without_ok_becomes_ready_and_keeps_answers_apart() {
+    // Wavecom firmware answers AT+CPIN? with its +CPIN: line and no OK
+    // (gammu's F_CPIN_NO_OK). With a PIN to enter, the query comes twice.
+    let sim = Simulator::start(7, Latency::Zero);
+    let mut modem = ModemConfig::new("m0", "+420777000000");
+    modem.profile = Profile::Wavecom;
+    modem.pin = Some("1234".into());
+    sim.add_modem(modem).unwrap();
+    let (handle, _events) = start(&sim, "m0", |c| {
+        c.pin = Some("1234".into());
+        // Longer than a test's patience, as a real SIM class deadline is:
+        // the driver must not wait for it.
+        c.timeouts.sim = Duration::from_secs(60);
+    });
+    ready(&handle).await;
+    // Every command after it got its own answer, not a late one.
+    let info = handle.info().await.expect("info");
+    assert_eq!(info.manufacturer.as_deref(), Some("WAVECOM MODEM"));
+    assert_eq!(info.model.as_deref(), Some("MULTIBAND  900E  1800"));
+    let refs = handle
+        .send_text("+420601234567", "still in step", &Default::default())
+        .await
+        .expect("sent");
+    assert_eq!(refs.message_refs.len(), 1);
+}

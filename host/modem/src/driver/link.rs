@@ -215,15 +215,77 @@ impl Actor {
                 Ok(response)
             }
             Ok(None) => Err(ExecError::Timeout),
-            Err(ExecError::Timeout) => {
-                link.parser.abort();
-                link.needs_settle = true;
-                link.failures += 1;
-                self.info.counters.timeouts += 1;
-                warn!(modem = %self.config.name, command = %cmd.text, "command timed out");
-                Err(ExecError::Timeout)
-            }
+            Err(ExecError::Timeout) => Err(self.timed_out(link, cmd)),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Forgets a command that got no answer by its deadline: its answer may
+    /// still come, so the line is settled before the next command.
+    fn timed_out(&mut self, link: &mut Link, cmd: &Command) -> ExecError {
+        link.parser.abort();
+        link.needs_settle = true;
+        link.failures += 1;
+        self.info.counters.timeouts += 1;
+        warn!(modem = %self.config.name, command = %cmd.text, "command timed out");
+        ExecError::Timeout
+    }
+
+    /// Runs a query that some firmware answers with its information line and
+    /// no final result (`+CPIN?` on Wavecom, gammu's `F_CPIN_NO_OK`): once a
+    /// line starting with `prefix` has come, the final result gets `grace`
+    /// more, and then the lines are taken as the answer. The line is settled
+    /// before the next command, so an `OK` that comes later is not taken for
+    /// its answer.
+    pub(super) async fn exec_info_may_end(
+        &mut self,
+        link: &mut Link,
+        cmd: &Command,
+        prefix: &str,
+        grace: Duration,
+    ) -> Result<Response, ExecError> {
+        if let Err(e) = self.settle(link).await {
+            link.failures += 1;
+            return Err(e);
+        }
+        let mut deadline = Instant::now() + self.config.timeouts.of(cmd.class);
+        link.parser.start(cmd);
+        Self::write(link, &cmd.to_bytes()).await?;
+        loop {
+            let shortened = link.parser.lines().iter().any(|l| l.starts_with(prefix));
+            if shortened {
+                deadline = deadline.min(Instant::now() + grace);
+            }
+            let events = match link.read_events(deadline).await {
+                Ok(events) => events,
+                Err(ExecError::Timeout) if shortened => {
+                    let lines = link.parser.abort().unwrap_or_default();
+                    link.needs_settle = true;
+                    debug!(
+                        modem = %self.config.name,
+                        command = %cmd.text,
+                        "the modem gave its answer without a final result (a known firmware quirk); taking the answer"
+                    );
+                    return Ok(Response {
+                        command: cmd.text.clone(),
+                        lines,
+                        result: FinalResult::Ok,
+                    });
+                }
+                Err(ExecError::Timeout) => return Err(self.timed_out(link, cmd)),
+                Err(e) => return Err(e),
+            };
+            let mut found = None;
+            for event in events {
+                match event {
+                    Event::Response(r) if found.is_none() => found = Some(r),
+                    other => Self::route_idle_event(link, other, &self.config.name),
+                }
+            }
+            if let Some(response) = found {
+                link.failures = 0;
+                return Ok(response);
+            }
         }
     }
 

@@ -78,7 +78,17 @@ impl Actor {
     /// [`SessionEnd::Fatal`], never in a retry.
     async fn unlock_sim(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
         for _ in 0..10 {
-            let response = match self.exec(link, &command::pin_status()).await {
+            // Some firmware never ends `+CPIN?` with OK: its `+CPIN:` line is
+            // the answer after a moment.
+            let asked = self
+                .exec_info_may_end(
+                    link,
+                    &command::pin_status(),
+                    "+CPIN:",
+                    Duration::from_secs(1),
+                )
+                .await;
+            let response = match asked {
                 Ok(r) => r,
                 Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
                 Err(ExecError::Timeout) => return Err(SessionEnd::Lost("+CPIN? timed out".into())),
