@@ -18,18 +18,23 @@ pub enum Profile {
     Simcom,
     /// Quectel EC25.
     Quectel,
-    /// Wavecom Q24xx: old firmware, no `+CHUP` (only `ATH`).
+    /// Wavecom Q24xx: old firmware, no `+CHUP` (only `ATH`), and no `OK`
+    /// after `+CPIN:`.
     Wavecom,
+    /// ZTE MF710M and its kin (MF180, MF190, MF626): reads a stored message
+    /// back without its status (`+CMGR: ,,27`).
+    Zte,
 }
 
 impl Profile {
     /// Every profile.
-    pub const ALL: [Profile; 5] = [
+    pub const ALL: [Profile; 6] = [
         Profile::Generic,
         Profile::Huawei,
         Profile::Simcom,
         Profile::Quectel,
         Profile::Wavecom,
+        Profile::Zte,
     ];
 
     /// The name used on the command line.
@@ -40,6 +45,7 @@ impl Profile {
             Profile::Simcom => "simcom",
             Profile::Quectel => "quectel",
             Profile::Wavecom => "wavecom",
+            Profile::Zte => "zte",
         }
     }
 
@@ -50,6 +56,8 @@ impl Profile {
             Profile::Simcom => "SIMCOM_Ltd",
             Profile::Quectel => "Quectel",
             Profile::Wavecom => "WAVECOM MODEM",
+            // gammu issue 119 (an MF180's `AT+CGMI`).
+            Profile::Zte => "ZTE CORPORATION",
         }
     }
 
@@ -60,6 +68,7 @@ impl Profile {
             Profile::Simcom => "SIMCOM_SIM800L",
             Profile::Quectel => "EC25",
             Profile::Wavecom => "MULTIBAND  900E  1800",
+            Profile::Zte => "MF710M",
         }
     }
 
@@ -70,6 +79,8 @@ impl Profile {
             Profile::Simcom => "Revision:1418B05SIM800L24",
             Profile::Quectel => "EC25EFAR06A06M4G",
             Profile::Wavecom => "641b09gg.Q2403A 1320676 061804 14:38",
+            // gammu issue 907 (an MF710M).
+            Profile::Zte => "BD_VOCMF710MV1.0.0B03",
         }
     }
 
@@ -102,6 +113,16 @@ impl Profile {
         matches!(self, Profile::Wavecom)
     }
 
+    /// Whether `AT+CMGR` leaves the status out of its header
+    /// (`+CMGR: ,,<length>`).
+    ///
+    /// Sources: a ZTE stick's capture in babca/python-gsmmodem's tests
+    /// ("+CMGR output missing status"); gammu's `tests/at-sms/39.dump`
+    /// (gammu bug 1654); both peers default the status to "received unread".
+    pub(crate) fn cmgr_without_status(self) -> bool {
+        matches!(self, Profile::Zte)
+    }
+
     /// Whether `AT+CHUP` exists.
     pub(crate) fn has_chup(self) -> bool {
         !matches!(self, Profile::Wavecom)
@@ -121,7 +142,11 @@ impl fmt::Display for Profile {
 
 /// A profile name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown modem profile {0:?} (expected generic, huawei, simcom, quectel or wavecom)")]
+#[error(
+    "unknown modem profile {name:?} (expected one of: {known})",
+    name = .0,
+    known = Profile::ALL.map(Profile::name).join(", ")
+)]
 pub struct UnknownProfile(pub String);
 
 impl FromStr for Profile {

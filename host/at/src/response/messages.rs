@@ -123,9 +123,13 @@ pub fn parse_cmgr(index: u32, lines: &[String]) -> Result<Option<StoredMessage>,
     let Some(header) = lines.next() else {
         return Ok(None);
     };
-    let (status, length) =
+    let (status, length, alone) =
         cmgr_header(header).ok_or_else(|| ResponseError::new("+CMGR", header))?;
     let pdu = take_pdu(&mut lines, length, "+CMGR", header)?;
+    if alone && !pdu.is_empty() && tpdu_length(&pdu) != Some(length) {
+        // `+CMGR: 1`: a status without its length, not a length.
+        return Err(ResponseError::new("+CMGR", header));
+    }
     if let Some(extra) = lines.next() {
         return Err(ResponseError::new("+CMGR", extra));
     }
@@ -140,12 +144,36 @@ pub fn parse_cmgr(index: u32, lines: &[String]) -> Result<Option<StoredMessage>,
     }))
 }
 
-fn cmgr_header(line: &str) -> Option<(MessageStatus, usize)> {
+/// `+CMGR: [<stat>],[<alpha>],<length>` as firmware really writes it: some
+/// ZTE sticks leave `<stat>` empty (`+CMGR: ,,27`, python-gsmmodem's test
+/// suite, gammu's `tests/at-sms/39.dump`), others leave out `<alpha>`
+/// (`+CMGR: 0,35`), and the Siemens ES75 gives the length alone
+/// (`+CMGR: 92`, gammu bug 1586). A status that is not there reads as
+/// "received unread", as gammu and python-gsmmodem read it: the PDU's first
+/// octet says what the message is either way. The third value tells a
+/// header that gave the length alone: one number could also be a status
+/// without its length, so the caller checks it against the PDU.
+fn cmgr_header(line: &str) -> Option<(MessageStatus, usize, bool)> {
     let p = params(line, "+CMGR")?;
-    let status = MessageStatus::from_code(number(p.first()?)?);
-    // `<alpha>` is sometimes left out altogether.
-    let length_param = if p.len() == 2 { p.get(1)? } else { p.get(2)? };
-    Some((status, number(length_param)?))
+    let (status, length) = match p.as_slice() {
+        [length] => (None, length),
+        [status, length] | [status, _, length] => (Some(*status), length),
+        _ => return None,
+    };
+    let alone = status.is_none();
+    let status = match status {
+        None | Some("") => MessageStatus::ReceivedUnread,
+        Some(code) => MessageStatus::from_code(number(code)?),
+    };
+    Some((status, number(length)?, alone))
+}
+
+/// The TPDU's length in octets of a PDU line as modems print it (SMSC
+/// field first), if the line is long enough to have one.
+fn tpdu_length(pdu: &str) -> Option<usize> {
+    let octets = pdu.len() / 2;
+    let smsc = usize::from_str_radix(pdu.get(..2)?, 16).ok()?;
+    octets.checked_sub(1 + smsc)
 }
 
 /// Parses the answer to `AT+CMGS`: `+CMGS: <mr>[,<ackpdu>]`, giving the
@@ -226,6 +254,44 @@ fn cds_header(line: &str) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::response::lines;
+
+    #[test]
+    fn a_cmgr_header_may_lack_its_status_its_alpha_or_both() {
+        // The status report a ZTE stick read back after `+CDSI: "SM",1`
+        // (python-gsmmodem's test suite): no status at all.
+        let zte = lines(&[
+            "+CMGR: ,,27",
+            "0297F1061C0F910B487228297020F5317062419272803170624192138000",
+        ]);
+        let read = parse_cmgr(1, &zte).unwrap().unwrap();
+        assert_eq!(read.status, MessageStatus::ReceivedUnread);
+        assert_eq!(read.length, 27);
+        // The header forms a parser must not refuse.
+        for (header, status, length) in [
+            ("+CMGR: 0,\"\",50", MessageStatus::ReceivedUnread, 50),
+            ("+CMGR: 1,35", MessageStatus::ReceivedRead, 35),
+            ("+CMGR: ,,92", MessageStatus::ReceivedUnread, 92),
+        ] {
+            assert_eq!(
+                cmgr_header(header),
+                Some((status, length, false)),
+                "{header}"
+            );
+        }
+        // The length alone (Siemens ES75): taken when the PDU agrees.
+        assert_eq!(
+            cmgr_header("+CMGR: 92"),
+            Some((MessageStatus::ReceivedUnread, 92, true))
+        );
+        let siemens = lines(&["+CMGR: 27", zte[1].as_str()]);
+        assert_eq!(parse_cmgr(1, &siemens).unwrap().unwrap().length, 27);
+        assert_eq!(
+            cmgr_header("+CMGR: x,,27"),
+            None,
+            "a status that is not a number"
+        );
+        assert_eq!(cmgr_header("+CMGR: 0,,"), None, "no length");
+    }
 
     const PDU1: &str =
         "07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD07";

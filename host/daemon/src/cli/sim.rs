@@ -19,7 +19,8 @@ pub(crate) struct SimArgs {
     /// (port 0 picks a free one). Repeatable.
     #[arg(long = "modem", required = true)]
     modems: Vec<String>,
-    /// Quirk profile for every modem: generic, huawei, simcom, quectel, wavecom.
+    /// Quirk profile for every modem: generic, huawei, simcom, quectel,
+    /// wavecom or zte.
     #[arg(long, default_value = "generic")]
     profile: String,
     /// SMSC latency: zero, or realistic (1-6 s per SMS).

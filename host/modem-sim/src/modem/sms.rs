@@ -228,7 +228,11 @@ impl Modem {
             // An empty slot: real modems answer OK with no lines.
             return Ok(());
         };
-        let header = format!("+CMGR: {},,{}", stored.status, stored.tpdu_len);
+        let header = if self.config.profile.cmgr_without_status() {
+            format!("+CMGR: ,,{}", stored.tpdu_len)
+        } else {
+            format!("+CMGR: {},,{}", stored.status, stored.tpdu_len)
+        };
         let pdu = plutanium_sms::hex::encode(&stored.pdu);
         if stored.status == 0 {
             stored.status = 1;

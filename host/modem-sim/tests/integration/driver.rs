@@ -632,3 +632,18 @@ async fn a_modem_that_ends_cpin_without_ok_becomes_ready_and_keeps_answers_apart
         .expect("sent");
     assert_eq!(refs.message_refs.len(), 1);
 }
+
+#[tokio::test]
+async fn a_message_read_back_without_its_status_arrives_at_once() {
+    // ZTE firmware answers AT+CMGR with `+CMGR: ,,<length>`. The message
+    // announced by +CMTI must come through that read, not the next storage
+    // sweep (none runs in this test: the health interval is 300 s).
+    let sim = sim_with(Profile::Zte, 1);
+    let (handle, mut events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    sim.phone_send("+420601234567", "+420777000000", "Ahoj ze ZTE")
+        .unwrap();
+    let sms = next_sms(&mut events).await;
+    assert_eq!(text(&sms.payload), "Ahoj ze ZTE");
+    assert_eq!(sms.sender, "+420601234567");
+}
