@@ -99,6 +99,7 @@ pub(crate) async fn modems(
                 info.storage
                     .map(|(used, total)| json!({"used": used, "total": total}))
             );
+            modem["memories"] = json!(info.memories);
             let counters: serde_json::Map<String, Value> = MODEM_COUNTERS
                 .iter()
                 .map(|(name, get)| (name.to_string(), json!(get(&info.counters))))

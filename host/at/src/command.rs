@@ -148,11 +148,18 @@ pub fn storage_support() -> Command {
 
 /// `AT+CPMS="read","write","receive"`.
 pub fn select_storage(read: &str, write: &str, receive: &str) -> Command {
-    Command::new(
-        format!("AT+CPMS=\"{read}\",\"{write}\",\"{receive}\""),
-        CommandClass::Sim,
-    )
-    .with_prefix("+CPMS:")
+    select_storages(&[read, write, receive])
+}
+
+/// `AT+CPMS="mem1"[,"mem2"[,"mem3"]]`: the storages for reading, writing
+/// and receiving, as many as given; a modem that lists fewer than three in
+/// `AT+CPMS=?` takes fewer.
+pub fn select_storages<S: AsRef<str>>(memories: &[S]) -> Command {
+    let quoted: Vec<String> = memories
+        .iter()
+        .map(|m| format!("\"{}\"", m.as_ref()))
+        .collect();
+    Command::new(format!("AT+CPMS={}", quoted.join(",")), CommandClass::Sim).with_prefix("+CPMS:")
 }
 
 /// `AT+CNMI=?`: the new-message indication settings the modem supports.

@@ -123,6 +123,29 @@ impl Profile {
         matches!(self, Profile::Zte)
     }
 
+    /// The `+CPMS=?` answer.
+    pub(crate) fn cpms_support(self) -> &'static str {
+        match self {
+            // python-gsmmodem issue 19 (a Wavecom M1306B), and its test
+            // suite's Wavecom profile.
+            Profile::Wavecom => "+CPMS: ((\"SM\",\"BM\",\"SR\"),(\"SM\"))",
+            _ => "+CPMS: (\"SM\"),(\"SM\"),(\"SM\")",
+        }
+    }
+
+    /// How many memories `AT+CPMS=` takes; more is a plain `ERROR`.
+    ///
+    /// Source: the Wavecom profile of babca/python-gsmmodem's tests answers
+    /// `AT+CPMS="SM","SM","SR"` with `ERROR` and the two-memory form with
+    /// `+CPMS: 14,50,14,50` (the peer builds the command from `=?` since
+    /// its commit "Support for Wavecom modems added").
+    pub(crate) fn cpms_memories(self) -> usize {
+        match self {
+            Profile::Wavecom => 2,
+            _ => 3,
+        }
+    }
+
     /// Whether `AT+CHUP` exists.
     pub(crate) fn has_chup(self) -> bool {
         !matches!(self, Profile::Wavecom)

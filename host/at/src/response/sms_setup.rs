@@ -68,14 +68,23 @@ fn cpms_set(line: &str) -> Option<Vec<(u32, u32)>> {
 /// giving the storages supported for each of the three uses.
 ///
 /// An empty answer (`+CPMS: `, as a Samsung J700 sends) gives an empty list.
+/// Wavecom wraps its groups in one more pair of parentheses:
+/// `+CPMS: (("SM","BM","SR"),("SM"))` (python-gsmmodem issue 19), which is
+/// two groups.
 pub fn parse_cpms_test(line: &str) -> Result<Vec<Vec<String>>, ResponseError> {
     cpms_test(line).ok_or_else(|| ResponseError::new("+CPMS=?", line))
 }
 
 fn cpms_test(line: &str) -> Option<Vec<Vec<String>>> {
-    let text = body(line, "+CPMS")?;
+    let mut text = body(line, "+CPMS")?;
     if text.is_empty() {
         return Some(Vec::new());
+    }
+    if let [only] = split_params(text)?.as_slice()
+        && let Some(inner) = list(only).map(str::trim)
+        && inner.starts_with('(')
+    {
+        text = inner;
     }
     split_params(text)?
         .iter()
@@ -273,6 +282,12 @@ mod tests {
         assert_eq!(
             parse_cpms_test("+CPMS: ").unwrap(),
             Vec::<Vec<String>>::new()
+        );
+        // Wavecom M1306B (python-gsmmodem issue 19): the groups in one more
+        // pair of parentheses, and only two of them.
+        assert_eq!(
+            parse_cpms_test(r#"+CPMS: (("SM","BM","SR"),("SM"))"#).unwrap(),
+            vec![vec!["SM", "BM", "SR"], vec!["SM"]]
         );
         assert_eq!(
             parse_cpms_test(r#"+CPMS: ("ME", "SM"),(),("SM")"#).unwrap()[1],

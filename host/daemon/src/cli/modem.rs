@@ -146,6 +146,7 @@ pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
                     "registration": info.registration.map(|r| r.name()),
                     "smsc": info.smsc,
                     "storage": info.storage.map(|(used, total)| json!({"used": used, "total": total})),
+                    "memories": info.memories,
                 })
             );
             c.handle.stop().await;

@@ -38,7 +38,7 @@ impl Modem {
                 self.info(&format!("+CMGF: {mode}"));
             }
             ("+CMGF", Form::Test) => self.info("+CMGF: (0)"),
-            ("+CPMS", Form::Test) => self.info("+CPMS: (\"SM\"),(\"SM\"),(\"SM\")"),
+            ("+CPMS", Form::Test) => self.info(self.config.profile.cpms_support()),
             ("+CPMS", Form::Query) => {
                 let (used, total) = self.storage_use();
                 self.info(&format!(
@@ -46,13 +46,17 @@ impl Modem {
                 ));
             }
             ("+CPMS", Form::Set(a)) => {
-                if args(a).iter().any(|m| !m.is_empty() && m != "SM") {
+                let memories = args(a);
+                if memories.len() > self.config.profile.cpms_memories() {
+                    // As the firmware answers a form it does not know.
+                    return Err(Fail::Error);
+                }
+                if memories.iter().any(|m| !m.is_empty() && m != "SM") {
                     return Err(Fail::Cms(302));
                 }
                 let (used, total) = self.storage_use();
-                self.info(&format!(
-                    "+CPMS: {used},{total},{used},{total},{used},{total}"
-                ));
+                let pairs = vec![format!("{used},{total}"); memories.len()];
+                self.info(&format!("+CPMS: {}", pairs.join(",")));
             }
             ("+CNMI", Form::Test) => self.info(self.config.profile.cnmi_support()),
             ("+CNMI", Form::Query) => {

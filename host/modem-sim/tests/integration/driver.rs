@@ -647,3 +647,28 @@ async fn a_message_read_back_without_its_status_arrives_at_once() {
     assert_eq!(text(&sms.payload), "Ahoj ze ZTE");
     assert_eq!(sms.sender, "+420601234567");
 }
+
+#[tokio::test]
+async fn storage_is_chosen_from_what_the_modem_lists_and_takes() {
+    // Wavecom lists two storage groups, `(("SM","BM","SR"),("SM"))`, and
+    // refuses three memories; the generic modem takes three.
+    for (profile, memories) in [
+        (Profile::Wavecom, vec!["SM", "SM"]),
+        (Profile::Generic, vec!["SM", "SM", "SM"]),
+    ] {
+        let sim = sim_with(profile, 1);
+        let (handle, mut events) = start(&sim, "m0", |_| {});
+        ready(&handle).await;
+        let info = handle.info().await.expect("info");
+        assert_eq!(info.memories, memories, "{profile}");
+        assert_eq!(info.storage.map(|(_, total)| total), Some(30), "{profile}");
+        sim.phone_send("+420601234567", "+420777000000", "stored and read")
+            .unwrap();
+        assert_eq!(
+            text(&next_sms(&mut events).await.payload),
+            "stored and read",
+            "{profile}"
+        );
+        handle.stop().await;
+    }
+}

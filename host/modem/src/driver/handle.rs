@@ -120,6 +120,9 @@ pub struct ModemInfo {
     pub smsc: Option<String>,
     /// Storage used and total.
     pub storage: Option<(u32, u32)>,
+    /// The storages in use for reading, writing and receiving (`+CPMS`), as
+    /// many as the modem took; empty if it took none.
+    pub memories: Vec<String>,
     /// Totals.
     pub counters: Counters,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use plutanium_at::{Command, CommandClass, FinalResult, command, response};
 use tokio::time::{Instant, sleep, sleep_until};
+use tracing::warn;
 
 use super::link::{ExecError, Link};
 use super::{Actor, Request, RequestBox, SendError, SessionEnd};
@@ -44,14 +45,7 @@ impl Actor {
             self.try_lines(link, &Command::new("AT+CSMS=1", CommandClass::Quick))
                 .await?;
         }
-        if let Some(lines) = self
-            .try_lines(link, &command::select_storage("SM", "SM", "SM"))
-            .await?
-            && let Some(set) = lines.first().and_then(|l| response::parse_cpms_set(l).ok())
-            && let Some(&(used, total)) = set.first()
-        {
-            self.info.storage = Some((used, total));
-        }
+        self.select_storage(link).await?;
         let support = self
             .try_lines(link, &command::indication_support())
             .await?
@@ -71,6 +65,52 @@ impl Actor {
         self.identify(link).await?;
         self.health(link).await?;
         self.sweep(link).await
+    }
+
+    /// Chooses the message storages: one for each group the modem lists in
+    /// `AT+CPMS=?` (`SM` where it is offered), then the other forms if that
+    /// one is refused. Some Wavecom firmware lists two groups and refuses
+    /// three memories (python-gsmmodem issue 19); a Brovi E3372 takes only
+    /// three (gammu issue 829). What was taken is kept in the modem's info.
+    async fn select_storage(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        let groups = self
+            .try_lines(link, &command::storage_support())
+            .await?
+            .and_then(|lines| lines.iter().find_map(|l| response::parse_cpms_test(l).ok()))
+            .unwrap_or_default();
+        let pick = |group: Option<&Vec<String>>| match group {
+            Some(group) if !group.iter().any(|m| m == "SM") && !group.is_empty() => {
+                group[0].clone()
+            }
+            _ => "SM".to_string(),
+        };
+        let listed = if groups.is_empty() {
+            3
+        } else {
+            groups.len().min(3)
+        };
+        let forms = std::iter::once(listed).chain([3, 2, 1].into_iter().filter(|n| *n != listed));
+        for count in forms {
+            let memories: Vec<String> = (0..count).map(|i| pick(groups.get(i))).collect();
+            if let Some(lines) = self
+                .try_lines(link, &command::select_storages(&memories))
+                .await?
+            {
+                if let Some(set) = lines.first().and_then(|l| response::parse_cpms_set(l).ok())
+                    && let Some(&(used, total)) = set.first()
+                {
+                    self.info.storage = Some((used, total));
+                }
+                self.info.memories = memories;
+                return Ok(());
+            }
+        }
+        self.info.memories.clear();
+        warn!(
+            modem = %self.config.name,
+            "the modem refuses every AT+CPMS form; it may keep messages where they cannot be read: check its storage with `plutanium modem probe`"
+        );
+        Ok(())
     }
 
     /// Asks the SIM's state and enters the PIN if asked for it. Anything an
