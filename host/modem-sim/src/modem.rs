@@ -159,6 +159,8 @@ pub(crate) struct Modem {
     answers: u64,
     /// Huawei `^CURC`: whether `^RSSI` and friends are printed.
     vendor_noise: bool,
+    /// Whether `+CUSD` takes a code as text (Huawei: after `^USSDMODE=0`).
+    pub(crate) ussd_text: bool,
 }
 
 impl Modem {
@@ -182,6 +184,7 @@ impl Modem {
             hung: false,
             interleave_urcs: false,
             sim_busy: 0,
+            ussd_text: true,
             answers: 0,
             vendor_noise: true,
         };
@@ -206,6 +209,7 @@ impl Modem {
         self.ringing = None;
         self.hung = false;
         self.vendor_noise = true;
+        self.ussd_text = !self.config.profile.ussd_mode_needed();
     }
 
     pub(crate) fn cnmi(&self) -> [u8; 5] {

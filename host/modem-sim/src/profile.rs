@@ -146,6 +146,17 @@ impl Profile {
         }
     }
 
+    /// Whether `AT+CUSD` refuses a code in text until `AT^USSDMODE=0`.
+    ///
+    /// Sources: babca/python-gsmmodem's Huawei E1752 test profile (default
+    /// `^USSDMODE` 1, `AT+CUSD=1,…` answered `ERROR` until `^USSDMODE=0`);
+    /// a Huawei E160 answering `AT+CUSD=1,"*144#",15` with `ERROR` on the
+    /// mybroadband.co.za forum; ModemManager's and gammu's Huawei code,
+    /// which pack the code to 7-bit hex instead.
+    pub(crate) fn ussd_mode_needed(self) -> bool {
+        matches!(self, Profile::Huawei)
+    }
+
     /// Whether `AT+CHUP` exists.
     pub(crate) fn has_chup(self) -> bool {
         !matches!(self, Profile::Wavecom)

@@ -2,6 +2,7 @@
 //! comes later as a `+CUSD` URC.
 
 use super::dispatch::GroupResult;
+use super::output::Fail;
 use super::syntax::{Form, args};
 use super::{Effect, Modem};
 
@@ -19,6 +20,11 @@ impl Modem {
                 // `+CUSD=1` alone only enables result codes; a code starts a session.
                 if let Some(code) = a.get(1).filter(|c| !c.is_empty()) {
                     self.require_sim("+CUSD")?;
+                    if !self.ussd_text {
+                        // Huawei in its default ^USSDMODE=1 wants packed
+                        // GSM 7-bit hex, and refuses text.
+                        return Err(Fail::Error);
+                    }
                     effects.push(Effect::Ussd { code: code.clone() });
                 }
             }

@@ -18,6 +18,10 @@ impl Modem {
                 self.vendor_noise = value.trim() != "0";
                 Ok(())
             }
+            (Profile::Huawei, Some(("USSDMODE", value))) => {
+                self.ussd_text = value.trim() == "0";
+                Ok(())
+            }
             (Profile::Huawei, _) => Ok(()),
             _ => Err(Fail::Error),
         }

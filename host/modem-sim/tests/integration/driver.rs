@@ -672,3 +672,13 @@ async fn storage_is_chosen_from_what_the_modem_lists_and_takes() {
         handle.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_huawei_stick_answers_text_ussd_after_ussdmode_0() {
+    // Huawei sticks refuse `AT+CUSD=1,"*100#",15` until `AT^USSDMODE=0`.
+    let sim = sim_with(Profile::Huawei, 1);
+    let (handle, _events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    let answer = handle.ussd("*100#").await.expect("a USSD answer");
+    assert!(answer.contains("balance"), "{answer}");
+}

@@ -63,6 +63,7 @@ impl Actor {
         }
         self.try_lines(link, &command::caller_id(true)).await?;
         self.identify(link).await?;
+        self.vendor_setup(link).await?;
         self.health(link).await?;
         self.sweep(link).await
     }
@@ -217,6 +218,25 @@ impl Actor {
                 .first()
                 .and_then(|l| response::parse_cops(l).ok())
                 .and_then(|o| o.name);
+        }
+        Ok(())
+    }
+
+    /// What some makes need before the standard commands work as the
+    /// standard says. Huawei sticks take `AT+CUSD` as packed GSM 7-bit hex
+    /// until `AT^USSDMODE=0` (python-gsmmodem sends it when `AT+CLAC` lists
+    /// it; its Huawei E1752 test profile refuses a text USSD before it, and
+    /// an E160 answers `ERROR` to one on mybroadband.co.za's forum). A modem
+    /// that does not know the command answers `ERROR`, which changes nothing.
+    async fn vendor_setup(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        let huawei = self
+            .info
+            .manufacturer
+            .as_deref()
+            .is_some_and(|m| m.to_ascii_lowercase().contains("huawei"));
+        if huawei {
+            self.try_lines(link, &Command::new("AT^USSDMODE=0", CommandClass::Quick))
+                .await?;
         }
         Ok(())
     }
