@@ -96,6 +96,7 @@ struct FaultRequest {
     bytes: Option<usize>,
     code: Option<u16>,
     count: Option<u32>,
+    empty: Option<bool>,
 }
 
 fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
@@ -138,6 +139,10 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
         "sim_busy" => Fault::SimBusy {
             count: need(req.count, "count")?,
         },
+        "sms_not_ready" => Fault::SmsNotReady {
+            count: need(req.count, "count")?,
+            empty: req.empty.unwrap_or(false),
+        },
         "slow_smsc" => Fault::SlowSmsc {
             extra: seconds("slow_smsc")?.unwrap_or(Duration::from_secs(10)),
         },
@@ -155,7 +160,7 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
+                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, sms_not_ready, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
                 ),
             ));
         }

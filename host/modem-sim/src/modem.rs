@@ -156,6 +156,9 @@ pub(crate) struct Modem {
     pub(crate) interleave_urcs: bool,
     /// Fault: the next N SIM commands answer "SIM busy".
     pub(crate) sim_busy: u32,
+    /// Fault: the next N reads of the SMSC and the storages answer "SIM
+    /// busy", or (`true`) nothing.
+    pub(crate) sms_not_ready: Option<(u32, bool)>,
     answers: u64,
     /// Huawei `^CURC`: whether `^RSSI` and friends are printed.
     vendor_noise: bool,
@@ -184,6 +187,7 @@ impl Modem {
             hung: false,
             interleave_urcs: false,
             sim_busy: 0,
+            sms_not_ready: None,
             ussd_text: true,
             answers: 0,
             vendor_noise: true,

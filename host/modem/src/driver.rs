@@ -252,7 +252,7 @@ impl Actor {
                 }
                 _ = sleep_until(next_health) => {
                     next_health = Instant::now() + self.config.health_interval;
-                    if let Err(end) = self.health(link).await {
+                    if let Err(end) = self.recheck(link).await {
                         return end;
                     }
                     // Also catches messages whose read failed or whose ack was dropped.

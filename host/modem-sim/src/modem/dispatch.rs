@@ -84,6 +84,9 @@ impl Modem {
         }
         let (name, form) = parse_extended(command);
         self.check_sim(&name)?;
+        if self.sms_data_not_ready(&name, form)? {
+            return Ok(());
+        }
         let name = name.as_str();
         // No command belongs to two groups: the order only decides who is asked first.
         let known = self.settings_command(name, form)?

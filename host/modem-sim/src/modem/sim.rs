@@ -38,6 +38,21 @@ impl Modem {
         Ok(())
     }
 
+    /// The [`Fault::SmsNotReady`](crate::Fault::SmsNotReady) fault: a read of
+    /// the SMSC or the storages fails with "SIM busy" (`Err`), or answers
+    /// nothing (`Ok(true)`: the command is done, with no line).
+    pub(super) fn sms_data_not_ready(&mut self, name: &str, form: Form<'_>) -> Result<bool, Fail> {
+        let read = matches!(
+            (name, form),
+            ("+CSCA", Form::Query) | ("+CPMS", Form::Query | Form::Test)
+        );
+        let Some((count, empty)) = self.sms_not_ready.filter(|_| read) else {
+            return Ok(false);
+        };
+        self.sms_not_ready = (count > 1).then_some((count - 1, empty));
+        if empty { Ok(true) } else { Err(Fail::Cme(14)) }
+    }
+
     /// Fails unless the SIM is unlocked: with a CMS error for an SMS command,
     /// a CME error otherwise.
     pub(super) fn require_sim(&self, command: &str) -> CommandResult {

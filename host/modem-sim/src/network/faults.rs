@@ -39,6 +39,18 @@ pub enum Fault {
         /// How many commands.
         count: u32,
     },
+    /// The SIM's SMS data is not ready yet, though `+CPIN?` says READY: the
+    /// next `count` reads of the SMSC (`AT+CSCA?`) and of the storages
+    /// (`AT+CPMS?`, `AT+CPMS=?`) answer "SIM busy" (`+CME ERROR: 14`), or,
+    /// with `empty`, `OK` with no line. A Qualcomm/ZTE M6280 stick does the
+    /// first for about 10 s after power-up (python-gsmmodem issues 10 and
+    /// 11); an empty answer is the other form issue 15 names.
+    SmsNotReady {
+        /// How many reads.
+        count: u32,
+        /// Answer `OK` with no line instead of "SIM busy".
+        empty: bool,
+    },
     /// Every send takes this much longer.
     SlowSmsc {
         /// The extra delay.
@@ -109,6 +121,9 @@ impl Network {
                 self.faults[modem].send_error = (count > 0).then_some((code, count));
             }
             Fault::SimBusy { count } => self.modems[modem].sim_busy = count,
+            Fault::SmsNotReady { count, empty } => {
+                self.modems[modem].sms_not_ready = (count > 0).then_some((count, empty));
+            }
             Fault::SlowSmsc { extra } => self.faults[modem].slow_smsc = extra,
             Fault::InterleaveUrcs => self.modems[modem].interleave_urcs = true,
             Fault::DuplicateDelivery => self.faults[modem].duplicate_next = true,
@@ -122,6 +137,7 @@ impl Network {
                 m.hung = false;
                 m.interleave_urcs = false;
                 m.sim_busy = 0;
+                m.sms_not_ready = None;
             }
         }
         Ok(())

@@ -9,7 +9,7 @@ use plutanium_modem::{
     DriverConfig, InProcessPorts, ModemEvent, ModemHandle, ModemState, PortUrl, SendError,
     SendOptions, Timeouts,
 };
-use plutanium_modem_sim::{Fault, Latency, ModemConfig, Profile, Simulator};
+use plutanium_modem_sim::{Fault, Latency, ModemConfig, Profile, SMSC, Simulator};
 use plutanium_sms::Payload;
 use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
@@ -681,4 +681,22 @@ async fn a_huawei_stick_answers_text_ussd_after_ussdmode_0() {
     ready(&handle).await;
     let answer = handle.ussd("*100#").await.expect("a USSD answer");
     assert!(answer.contains("balance"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_sim_still_starting_is_asked_again_for_its_smsc_and_storage() {
+    // A SIM busy for its first reads after power-up (+CME ERROR: 14, as a
+    // Qualcomm/ZTE stick answers AT+CSCA? for ~10 s), or answering nothing.
+    for empty in [false, true] {
+        let sim = sim_with(Profile::Generic, 1);
+        sim.inject("m0", Fault::SmsNotReady { count: 3, empty })
+            .unwrap();
+        let (handle, _events) = start(&sim, "m0", |_| {});
+        ready(&handle).await;
+        let info = handle.info().await.expect("info");
+        assert_eq!(info.smsc.as_deref(), Some(SMSC), "empty: {empty}");
+        assert_eq!(info.memories, ["SM", "SM", "SM"], "empty: {empty}");
+        assert!(info.storage.is_some(), "empty: {empty}");
+        handle.stop().await;
+    }
 }

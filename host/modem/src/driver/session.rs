@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use plutanium_at::{Command, CommandClass, FinalResult, command, response};
 use tokio::time::{Instant, sleep, sleep_until};
-use tracing::warn;
+use tracing::{debug, warn};
 
 use super::link::{ExecError, Link};
 use super::{Actor, Request, RequestBox, SendError, SessionEnd};
@@ -75,7 +75,7 @@ impl Actor {
     /// three (gammu issue 829). What was taken is kept in the modem's info.
     async fn select_storage(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
         let groups = self
-            .try_lines(link, &command::storage_support())
+            .sim_query(link, &command::storage_support())
             .await?
             .and_then(|lines| lines.iter().find_map(|l| response::parse_cpms_test(l).ok()))
             .unwrap_or_default();
@@ -207,11 +207,8 @@ impl Actor {
         }
         if self.config.smsc.is_some() {
             self.info.smsc = self.config.smsc.clone();
-        } else if let Some(lines) = self.try_lines(link, &command::smsc_query()).await? {
-            self.info.smsc = lines
-                .first()
-                .and_then(|l| response::parse_csca(l).ok())
-                .map(|s| s.number);
+        } else {
+            self.read_smsc(link).await?;
         }
         if let Some(lines) = self.try_lines(link, &command::operator()).await? {
             self.info.operator = lines
@@ -241,7 +238,74 @@ impl Actor {
         Ok(())
     }
 
-    /// Probes signal quality and registration; run every health interval.
+    /// Asks the SIM for its SMSC (`AT+CSCA?`), waiting for a SIM that is
+    /// still starting.
+    async fn read_smsc(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        if let Some(lines) = self.sim_query(link, &command::smsc_query()).await? {
+            self.info.smsc = lines
+                .iter()
+                .find_map(|l| response::parse_csca(l).ok())
+                .map(|s| s.number);
+        }
+        Ok(())
+    }
+
+    /// Runs a read the SIM answers once it has started: "SIM busy"
+    /// (`+CME ERROR: 14`, `+CMS ERROR: 314`, or the words, with `+CMEE=2`)
+    /// or an answer with no line is asked again after 0.5, 1, 2, 4 and 8 s.
+    /// A Qualcomm/ZTE M6280 stick answers `AT+CSCA?` with `+CME ERROR: 14`
+    /// for about 10 s after power-up though `+CPIN?` says READY
+    /// (python-gsmmodem issues 10 and 11). `None` when it never answered,
+    /// or refused for another reason.
+    async fn sim_query(
+        &mut self,
+        link: &mut Link,
+        cmd: &Command,
+    ) -> Result<Option<Vec<String>>, SessionEnd> {
+        let mut wait = Duration::from_millis(500);
+        for attempt in 0..6 {
+            if attempt > 0 {
+                sleep(wait).await;
+                wait *= 2;
+            }
+            let response = match self.exec(link, cmd).await {
+                Ok(response) => response,
+                Err(ExecError::Timeout) => return Ok(None),
+                Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+            };
+            let busy = match &response.result {
+                FinalResult::Ok => response.lines.is_empty(),
+                FinalResult::Cme(e, _) => e.0 == 14,
+                FinalResult::Cms(e, _) => e.0 == 314,
+                _ => false,
+            };
+            if !busy {
+                return Ok(response.into_lines().ok());
+            }
+            debug!(
+                modem = %self.config.name,
+                command = %cmd.text,
+                "the SIM is still starting (busy, or no answer yet); asking again"
+            );
+        }
+        warn!(
+            modem = %self.config.name,
+            command = %cmd.text,
+            "the SIM did not answer in 15 s; going on without it, and asking again at the next health probe"
+        );
+        Ok(None)
+    }
+
+    /// The health probe, and what init could not learn from a SIM that was
+    /// still starting (its SMSC); run every health interval.
+    pub(super) async fn recheck(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        if self.info.smsc.is_none() && self.config.smsc.is_none() {
+            self.read_smsc(link).await?;
+        }
+        self.health(link).await
+    }
+
+    /// Probes signal quality and registration.
     pub(super) async fn health(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
         if let Some(lines) = self.try_lines(link, &command::signal_quality()).await? {
             self.info.signal_dbm = lines
