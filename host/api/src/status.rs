@@ -100,6 +100,7 @@ pub(crate) async fn modems(
                     .map(|(used, total)| json!({"used": used, "total": total}))
             );
             modem["memories"] = json!(info.memories);
+            modem["cannot_receive"] = json!(info.cannot_receive);
             let counters: serde_json::Map<String, Value> = MODEM_COUNTERS
                 .iter()
                 .map(|(name, get)| (name.to_string(), json!(get(&info.counters))))

@@ -147,6 +147,8 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
             extra: seconds("slow_smsc")?.unwrap_or(Duration::from_secs(10)),
         },
         "interleave_urcs" => Fault::InterleaveUrcs,
+        "no_indications" => Fault::NoIndications,
+        "unreadable_storage" => Fault::UnreadableStorage,
         "duplicate_delivery" => Fault::DuplicateDelivery,
         "drop_status_report" => Fault::DropStatusReport {
             count: req.count.unwrap_or(1),
@@ -160,7 +162,7 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, sms_not_ready, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
+                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, sms_not_ready, no_indications, unreadable_storage, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
                 ),
             ));
         }

@@ -159,6 +159,10 @@ pub(crate) struct Modem {
     /// Fault: the next N reads of the SMSC and the storages answer "SIM
     /// busy", or (`true`) nothing.
     pub(crate) sms_not_ready: Option<(u32, bool)>,
+    /// Fault: `AT+CNMI=` is refused.
+    pub(crate) no_indications: bool,
+    /// Fault: `AT+CMGL` and `AT+CMGR` are refused.
+    pub(crate) unreadable_storage: bool,
     answers: u64,
     /// Huawei `^CURC`: whether `^RSSI` and friends are printed.
     vendor_noise: bool,
@@ -188,6 +192,8 @@ impl Modem {
             interleave_urcs: false,
             sim_busy: 0,
             sms_not_ready: None,
+            no_indications: false,
+            unreadable_storage: false,
             ussd_text: true,
             answers: 0,
             vendor_noise: true,

@@ -83,6 +83,7 @@ pub fn spawn(
         direct_seen: HashMap::new(),
         ringing: None,
         reached_ready: false,
+        indications_refused: false,
         stop: false,
     };
     tokio::spawn(actor.run());
@@ -138,6 +139,8 @@ struct Actor {
     ringing: Option<(Option<String>, Instant)>,
     /// Whether the current session reached Ready (resets the backoff).
     reached_ready: bool,
+    /// The modem refused every `AT+CNMI` setting at the last init.
+    indications_refused: bool,
     /// A [`Request::Stop`] came: end the session after the request in hand.
     stop: bool,
 }
@@ -256,8 +259,9 @@ impl Actor {
                         return end;
                     }
                     // Also catches messages whose read failed or whose ack was dropped.
-                    if let Err(end) = self.sweep(link).await {
-                        return end;
+                    match self.sweep(link).await {
+                        Ok(listed) => self.judge_receiving(listed),
+                        Err(end) => return end,
                     }
                 }
                 _ = sleep_until(next_expiry) => {

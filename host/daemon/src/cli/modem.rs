@@ -147,6 +147,7 @@ pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
                     "smsc": info.smsc,
                     "storage": info.storage.map(|(used, total)| json!({"used": used, "total": total})),
                     "memories": info.memories,
+                    "cannot_receive": info.cannot_receive,
                 })
             );
             c.handle.stop().await;

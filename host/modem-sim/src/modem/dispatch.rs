@@ -87,6 +87,7 @@ impl Modem {
         if self.sms_data_not_ready(&name, form)? {
             return Ok(());
         }
+        self.refused_by_fault(&name, form)?;
         let name = name.as_str();
         // No command belongs to two groups: the order only decides who is asked first.
         let known = self.settings_command(name, form)?

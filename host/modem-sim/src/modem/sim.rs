@@ -53,6 +53,16 @@ impl Modem {
         if empty { Ok(true) } else { Err(Fail::Cme(14)) }
     }
 
+    /// The [`Fault::NoIndications`](crate::Fault::NoIndications) and
+    /// [`Fault::UnreadableStorage`](crate::Fault::UnreadableStorage) faults.
+    pub(super) fn refused_by_fault(&self, name: &str, form: Form<'_>) -> Result<(), Fail> {
+        match (name, form) {
+            ("+CNMI", Form::Set(_)) if self.no_indications => Err(Fail::Error),
+            ("+CMGL" | "+CMGR", _) if self.unreadable_storage => Err(Fail::Cms(302)),
+            _ => Ok(()),
+        }
+    }
+
     /// Fails unless the SIM is unlocked: with a CMS error for an SMS command,
     /// a CME error otherwise.
     pub(super) fn require_sim(&self, command: &str) -> CommandResult {

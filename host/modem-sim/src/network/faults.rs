@@ -51,6 +51,13 @@ pub enum Fault {
         /// Answer `OK` with no line instead of "SIM busy".
         empty: bool,
     },
+    /// `AT+CNMI=` is refused whatever its values, so the modem never says
+    /// that an SMS came (as with phones used as modems that implement no
+    /// indications).
+    NoIndications,
+    /// The storage refuses to be read: `AT+CMGL` and `AT+CMGR` fail with
+    /// `+CMS ERROR: 302`.
+    UnreadableStorage,
     /// Every send takes this much longer.
     SlowSmsc {
         /// The extra delay.
@@ -124,6 +131,8 @@ impl Network {
             Fault::SmsNotReady { count, empty } => {
                 self.modems[modem].sms_not_ready = (count > 0).then_some((count, empty));
             }
+            Fault::NoIndications => self.modems[modem].no_indications = true,
+            Fault::UnreadableStorage => self.modems[modem].unreadable_storage = true,
             Fault::SlowSmsc { extra } => self.faults[modem].slow_smsc = extra,
             Fault::InterleaveUrcs => self.modems[modem].interleave_urcs = true,
             Fault::DuplicateDelivery => self.faults[modem].duplicate_next = true,
@@ -138,6 +147,8 @@ impl Network {
                 m.interleave_urcs = false;
                 m.sim_busy = 0;
                 m.sms_not_ready = None;
+                m.no_indications = false;
+                m.unreadable_storage = false;
             }
         }
         Ok(())

@@ -700,3 +700,32 @@ async fn a_sim_still_starting_is_asked_again_for_its_smsc_and_storage() {
         handle.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_modem_that_cannot_receive_says_why_and_sends_all_the_same() {
+    for (fault, names) in [
+        (Fault::NoIndications, "AT+CNMI"),
+        (Fault::UnreadableStorage, "AT+CMGL"),
+    ] {
+        let sim = sim_with(Profile::Generic, 1);
+        sim.inject("m0", fault).unwrap();
+        let (handle, _events) = start(&sim, "m0", |_| {});
+        ready(&handle).await;
+        let info = handle.info().await.expect("info");
+        let why = info.cannot_receive.expect("a reason it cannot receive");
+        assert!(why.contains(names), "{why}");
+        handle
+            .send_text(
+                "+420601234567",
+                "sending still works",
+                &SendOptions::default(),
+            )
+            .await
+            .expect("sent");
+        handle.stop().await;
+    }
+    let sim = sim_with(Profile::Generic, 1);
+    let (handle, _events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    assert_eq!(handle.info().await.expect("info").cannot_receive, None);
+}

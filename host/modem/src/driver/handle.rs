@@ -123,6 +123,10 @@ pub struct ModemInfo {
     /// The storages in use for reading, writing and receiving (`+CPMS`), as
     /// many as the modem took; empty if it took none.
     pub memories: Vec<String>,
+    /// Why the modem cannot receive SMS, and what to try, when it cannot:
+    /// it refuses every `AT+CNMI` setting (so it never says a message
+    /// came), or its storage refuses to be read. `None` when it can.
+    pub cannot_receive: Option<String>,
     /// Totals.
     pub counters: Counters,
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use plutanium_at::command;
 use plutanium_at::response::{self, MessageStatus};
 use plutanium_sms::{ConcatKey, Payload, Pdu, Pushed};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use super::link::Link;
 use super::{
@@ -69,11 +69,11 @@ impl Actor {
 
     /// Reads everything in storage (after every connect and re-init, and every
     /// health interval), so nothing a lost `+CMTI` or a dropped [`Ack`] left
-    /// behind stays on the modem unseen.
-    pub(super) async fn sweep(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+    /// behind stays on the modem unseen. `false` when the modem refused to
+    /// list its storage.
+    pub(super) async fn sweep(&mut self, link: &mut Link) -> Result<bool, SessionEnd> {
         let Some(lines) = self.try_lines(link, &command::list_all_messages()).await? else {
-            warn!(modem = %self.config.name, "storage sweep failed");
-            return Ok(());
+            return Ok(false);
         };
         // Each entry on its own: one malformed entry must not hide the others.
         let mut stored = Vec::new();
@@ -101,7 +101,42 @@ impl Actor {
                     .await?;
             }
         }
-        Ok(())
+        Ok(true)
+    }
+
+    /// Decides whether the modem can receive, from the last init's
+    /// `AT+CNMI` and the last storage sweep, and says so once when that
+    /// changes: in the modem's info (`plutanium modem probe`, the API, the
+    /// web admin) and in one log line with what to try.
+    pub(super) fn judge_receiving(&mut self, storage_listed: bool) {
+        let problem = match (self.indications_refused, storage_listed) {
+            (_, false) => Some(
+                "its storage refuses to be read (AT+CMGL=4 fails), so stored SMS cannot be \
+                 taken in; check that the SIM is in and unlocked, try another SIM, or \
+                 `plutanium modem probe` it and compare with `AT+CPMS=?`"
+                    .to_string(),
+            ),
+            (true, true) => Some(
+                "it refuses every AT+CNMI setting, so it never says when an SMS comes; \
+                 messages are only found by the storage sweep, once per health interval \
+                 (every 30 s); compare `AT+CNMI=?` with what the modem's manual \
+                 documents, or try another firmware"
+                    .to_string(),
+            ),
+            (false, true) => None,
+        };
+        if problem != self.info.cannot_receive {
+            match &problem {
+                Some(why) => {
+                    warn!(modem = %self.config.name, "the modem cannot receive SMS: {why}")
+                }
+                None if self.info.cannot_receive.is_some() => {
+                    info!(modem = %self.config.name, "the modem receives SMS again")
+                }
+                None => {}
+            }
+            self.info.cannot_receive = problem;
+        }
     }
 
     /// Takes in one received PDU, stored or delivered directly: recognises

@@ -52,20 +52,23 @@ impl Actor {
             .and_then(|l| l.first().and_then(|l| response::parse_cnmi_test(l).ok()))
             .unwrap_or_default();
         let cnmi = support.choose_cnmi(self.config.direct_delivery);
-        if self
+        let mut indications = self
             .try_lines(link, &command::set_indications(cnmi))
-            .await?
-            .is_none()
-        {
+            .await?;
+        if indications.is_none() {
             // Some modems refuse bfr/ds combinations: fall back to the classic setting.
-            self.try_lines(link, &command::set_indications([2, 1, 0, 0, 0]))
+            indications = self
+                .try_lines(link, &command::set_indications([2, 1, 0, 0, 0]))
                 .await?;
         }
+        self.indications_refused = indications.is_none();
         self.try_lines(link, &command::caller_id(true)).await?;
         self.identify(link).await?;
         self.vendor_setup(link).await?;
         self.health(link).await?;
-        self.sweep(link).await
+        let listed = self.sweep(link).await?;
+        self.judge_receiving(listed);
+        Ok(())
     }
 
     /// Chooses the message storages: one for each group the modem lists in
