@@ -10,7 +10,7 @@ use std::sync::Arc;
 use plutanium_catalog::{Catalog, CatalogError};
 use plutanium_core::config::{ComponentRef, Config, ConnectorConfig, ModemConfig, Secret};
 use plutanium_core::{Processor, Sink};
-use plutanium_modem::{DriverConfig, InProcessPorts, InvalidPortUrl};
+use plutanium_modem::{DriverConfig, InProcessPorts, InvalidPortUrl, PortUrl};
 use plutanium_runtime::{Connector, Grants, LoadError, Runtime, RuntimeConfig, World};
 use plutanium_store::Store;
 use sha2::{Digest, Sha256};
@@ -164,6 +164,22 @@ pub enum PrepareError {
     Stopped,
 }
 
+/// The modem's port, with `baud:` applied to a port that has a speed (the
+/// config check refuses it on any other, and beside a `?baud=` that
+/// disagrees).
+fn port_of(modem: &ModemConfig) -> Result<PortUrl, PrepareError> {
+    let mut port = modem.port.parse().map_err(|source| PrepareError::Port {
+        modem: modem.name.clone(),
+        source,
+    })?;
+    if let (Some(baud), PortUrl::Serial { settings, .. } | PortUrl::Rfc2217 { settings, .. }) =
+        (modem.baud, &mut port)
+    {
+        settings.baud = baud;
+    }
+    Ok(port)
+}
+
 fn read_secret(modem: &str, secret: &Secret) -> Result<String, PrepareError> {
     match secret {
         Secret::Inline(value) => Ok(value.clone()),
@@ -274,10 +290,7 @@ impl Prepared {
                     modem: modem.name.clone(),
                 });
             }
-            let port = modem.port.parse().map_err(|source| PrepareError::Port {
-                modem: modem.name.clone(),
-                source,
-            })?;
+            let port = port_of(modem)?;
             let mut driver = DriverConfig::new(&modem.name, port);
             driver.pin = modem
                 .pin
@@ -437,4 +450,37 @@ fn check_worlds(
         return Err(PrepareError::Routes(problems));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn modem(port: &str, baud: Option<u32>) -> ModemConfig {
+        let text = match baud {
+            Some(baud) => format!("modems:\n  gsm0: {{ port: \"{port}\", baud: {baud} }}\n"),
+            None => format!("modems:\n  gsm0: {{ port: \"{port}\" }}\n"),
+        };
+        plutanium_core::config::load(&text, &|_| None)
+            .expect("a valid config")
+            .modems
+            .remove(0)
+    }
+
+    fn baud(port: PortUrl) -> u32 {
+        match port {
+            PortUrl::Serial { settings, .. } | PortUrl::Rfc2217 { settings, .. } => settings.baud,
+            other => panic!("no speed on {other}"),
+        }
+    }
+
+    #[test]
+    fn baud_beside_the_port_is_the_ports_speed() {
+        let port = |p, b| port_of(&modem(p, b)).unwrap();
+        assert_eq!(baud(port("serial:///dev/ttyUSB0", Some(9600))), 9600);
+        assert_eq!(baud(port("rfc2217://127.0.0.1:2217", Some(57600))), 57600);
+        assert_eq!(baud(port("serial:///dev/ttyUSB0?baud=19200", Some(19200))), 19200);
+        assert_eq!(baud(port("serial:///dev/ttyUSB0?baud=19200", None)), 19200);
+        assert_eq!(baud(port("serial:///dev/ttyUSB0", None)), 115_200);
+    }
 }

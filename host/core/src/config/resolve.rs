@@ -54,8 +54,9 @@ pub struct ModemConfig {
     pub name: String,
     /// `serial:///dev/ttyUSB0`, `tcp://host:port`, `rfc2217://host:port` or `sim://name`.
     pub port: String,
-    /// Serial speed.
-    pub baud: u32,
+    /// Serial speed for a `serial://` or `rfc2217://` port, when `baud:`
+    /// says it; the port's own `?baud=` (or 115200) otherwise.
+    pub baud: Option<u32>,
     /// The SIM PIN, if the SIM asks.
     pub pin: Option<Secret>,
     /// The SIM's own number, E.164.
@@ -359,13 +360,33 @@ impl Resolver<'_> {
         if raw.baud == Some(0) {
             self.error(at(&raw.port), "baud must be more than 0");
         }
+        if let Some(baud) = raw.baud.filter(|b| *b > 0) {
+            let serial = port.starts_with("serial://") || port.starts_with("rfc2217://");
+            let in_url = port
+                .split_once('?')
+                .and_then(|(_, query)| query.split('&').find_map(|p| p.strip_prefix("baud=")));
+            if !serial {
+                self.error(
+                    at(&raw.port),
+                    format!(
+                        "baud: {baud} applies to serial:// and rfc2217:// ports only; the speed of a {} port is set where the modem is (ser2net, the router)",
+                        port.split("://").next().unwrap_or("tcp")
+                    ),
+                );
+            } else if let Some(other) = in_url.filter(|b| *b != baud.to_string()) {
+                self.error(
+                    at(&raw.port),
+                    format!("baud: {baud} and the port's ?baud={other} disagree; keep one of them"),
+                );
+            }
+        }
         if raw.rate_per_minute == Some(0) {
             self.error(at(&raw.port), "rate_per_minute must be more than 0");
         }
         ModemConfig {
             name,
             port,
-            baud: raw.baud.unwrap_or(115_200),
+            baud: raw.baud,
             pin: self.secret(raw.pin.as_ref(), raw.pin_file.as_ref(), "pin"),
             number: raw.number.as_ref().and_then(|n| self.number(n, country)),
             rate_per_minute: raw.rate_per_minute.unwrap_or(20),
