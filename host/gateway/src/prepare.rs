@@ -479,7 +479,10 @@ mod tests {
         let port = |p, b| port_of(&modem(p, b)).unwrap();
         assert_eq!(baud(port("serial:///dev/ttyUSB0", Some(9600))), 9600);
         assert_eq!(baud(port("rfc2217://127.0.0.1:2217", Some(57600))), 57600);
-        assert_eq!(baud(port("serial:///dev/ttyUSB0?baud=19200", Some(19200))), 19200);
+        assert_eq!(
+            baud(port("serial:///dev/ttyUSB0?baud=19200", Some(19200))),
+            19200
+        );
         assert_eq!(baud(port("serial:///dev/ttyUSB0?baud=19200", None)), 19200);
         assert_eq!(baud(port("serial:///dev/ttyUSB0", None)), 115_200);
     }
