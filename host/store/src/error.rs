@@ -32,7 +32,7 @@ pub enum StoreError {
     },
     /// The file was written by an older Plutanium and not migrated yet.
     #[error(
-        "the store's schema is version {found}, older than this Plutanium's {supported}; start the daemon once to migrate it"
+        "the store's schema is version {found}, older than this Plutanium's {supported}; run the daemon once (`plutanium run --config FILE`) to migrate it"
     )]
     SchemaTooOld {
         /// The version in the file.
@@ -41,7 +41,10 @@ pub enum StoreError {
         supported: u32,
     },
     /// There is no store at that path.
-    #[error("there is no store at {} (is `store:` right, and has the daemon run?)", path.display())]
+    #[error(
+        "there is no store at {} and no directory to create it in (is `store:` right? `plutanium run --config FILE` creates it)",
+        path.display()
+    )]
     Missing {
         /// The path.
         path: std::path::PathBuf,

@@ -85,6 +85,25 @@ impl SqliteStore {
             .map_err(|error| opening(path, error))
     }
 
+    /// Opens the store at `path` for a tool that queues into it
+    /// (`plutanium send`): a store that exists is opened as by
+    /// [`SqliteStore::open_existing`] (never migrated under a daemon); a
+    /// missing one is created, at this build's schema, when its directory
+    /// is there, since no daemon can be running on a file that does not
+    /// exist yet. The daemon sends what was queued when it starts. A missing
+    /// directory is [`StoreError::Missing`]: likely a mistyped `store:`.
+    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let directory = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        if path.is_file() || !directory.is_dir() {
+            return Self::open_existing(path);
+        }
+        Self::open(path)
+    }
+
     /// Opens a store that must exist already at this build's schema, without
     /// migrating it: for tools that share the file with a running daemon
     /// (`plutanium send`, `plutanium messages`), which must neither create a

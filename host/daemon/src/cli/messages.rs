@@ -70,22 +70,33 @@ pub(crate) enum MessagesCommand {
     },
 }
 
-/// Opens the store `config` names.
-fn open_store(config_file: &Path) -> Result<(Config, SqliteStore)> {
+/// Opens the store `config` names; `create` makes a missing one (to queue
+/// into on a fresh machine; the daemon sends it when it starts).
+/// Also says whether it was created just now.
+fn open_store(config_file: &Path, create: bool) -> Result<(Config, SqliteStore, bool)> {
     let config = crate::cli::config::load(config_file)?;
+    let missing = matches!(&config.store, StoreLocation::Sqlite(path) if !path.exists());
     let store = match &config.store {
+        StoreLocation::Sqlite(path) if create => SqliteStore::open_or_create(path)?,
         StoreLocation::Sqlite(path) => SqliteStore::open_existing(path)?,
         StoreLocation::Memory => bail!(
             "{}: the store is in memory, so no other process can reach it; give `store:` a file",
             config_file.display()
         ),
     };
-    Ok((config, store))
+    Ok((config, store, missing))
 }
 
 /// Enqueues one message; a running daemon sends it within a second.
 pub(crate) fn send(args: SendArgs) -> Result<()> {
-    let (config, store) = open_store(&args.config)?;
+    let (config, store, created) = open_store(&args.config, true)?;
+    if created && let StoreLocation::Sqlite(path) = &config.store {
+        eprintln!(
+            "created the store {}; the daemon sends what is queued when it starts (`plutanium run --config {}`)",
+            path.display(),
+            args.config.display()
+        );
+    }
     let now = time::now();
     let key = args.key.map_or_else(
         || format!("cli:{now}:{}", std::process::id()),
@@ -125,7 +136,7 @@ pub(crate) fn run(cmd: MessagesCommand) -> Result<()> {
             limit,
             json,
         } => {
-            let (_, store) = open_store(&config)?;
+            let (_, store, _) = open_store(&config, false)?;
             let since = since.unwrap_or(0);
             let mut items: Vec<(u64, Value)> = Vec::new();
             if direction.as_deref() != Some("out") {
@@ -149,7 +160,7 @@ pub(crate) fn run(cmd: MessagesCommand) -> Result<()> {
             Ok(())
         }
         MessagesCommand::Show { config, id } => {
-            let (_, store) = open_store(&config)?;
+            let (_, store, _) = open_store(&config, false)?;
             let (direction, number) = match id.split_once('-') {
                 Some((d @ ("in" | "out"), n)) => (Some(d), n),
                 _ => (None, id.as_str()),

@@ -835,3 +835,43 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
 }
 
 mod browser;
+
+#[test]
+fn send_on_a_fresh_machine_creates_the_store_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plutanium.db");
+    let config = dir.path().join("plutanium.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "store: sqlite://{}\nmodems:\n  gsm0: {{ port: \"tcp://127.0.0.1:9\" }}\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    assert!(!db.exists());
+    let config = config.to_str().unwrap();
+    let send = plutanium(&["send", "--config", config, "--to", OWNER, "first"]);
+    assert!(
+        send.status.success(),
+        "{}",
+        String::from_utf8_lossy(&send.stderr)
+    );
+    assert!(
+        stdout(&send).starts_with("queued out-1 to "),
+        "{}",
+        stdout(&send)
+    );
+    let said = String::from_utf8_lossy(&send.stderr);
+    assert!(
+        said.contains("created the store") && said.contains("plutanium run"),
+        "{said}"
+    );
+    assert!(db.is_file());
+    // The next send finds it, and says nothing about creating it.
+    let again = plutanium(&["send", "--config", config, "--to", OWNER, "second"]);
+    assert!(stdout(&again).starts_with("queued out-2 to "));
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("created"));
+    let listed = plutanium(&["messages", "list", "--config", config, "--json"]);
+    assert_eq!(stdout(&listed).lines().count(), 2);
+}

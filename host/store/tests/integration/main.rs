@@ -634,7 +634,7 @@ fn tools_open_only_an_existing_store_at_this_schema() {
     let err = SqliteStore::open_existing(&old).unwrap_err();
     assert!(
         err.to_string()
-            .contains("start the daemon once to migrate it"),
+            .contains("run the daemon once (`plutanium run --config FILE`) to migrate it"),
         "{err}"
     );
     drop(SqliteStore::open(&old).unwrap());
