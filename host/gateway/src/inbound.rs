@@ -194,6 +194,26 @@ pub(crate) async fn modem_events(
                 match result {
                     Ok(row) => {
                         report.ack.ack();
+                        match &row {
+                            Some(row) if delivered => tracing::debug!(
+                                id = %format!("out-{}", row.id),
+                                modem,
+                                reference,
+                                status = row.state.name(),
+                                "delivery report: delivered"
+                            ),
+                            Some(row) => tracing::info!(
+                                id = %format!("out-{}", row.id),
+                                modem,
+                                reference,
+                                "delivery report: not delivered"
+                            ),
+                            None => tracing::debug!(
+                                modem,
+                                reference,
+                                "delivery report for no send committed yet; kept until one is"
+                            ),
+                        }
                         row.map(|row| Routable {
                             origin: modem.clone(),
                             stored: Stored::Status(row.id),
@@ -268,8 +288,12 @@ pub(crate) async fn modem_events(
                 }
                 None
             }
-            other => {
-                tracing::info!(modem, event = ?other, "modem event");
+            ModemEvent::Ussd(text) => {
+                tracing::info!(modem, %text, "USSD from the network, unasked");
+                None
+            }
+            _ => {
+                tracing::debug!(modem, "a modem event the gateway does not use");
                 None
             }
         };

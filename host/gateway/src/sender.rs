@@ -213,6 +213,12 @@ async fn dispatcher(
             match chosen.and_then(|name| names.iter().position(|n| *n == name)) {
                 Some(index) => {
                     in_flight[index].fetch_add(1, Ordering::AcqRel);
+                    tracing::debug!(
+                        id = %format!("out-{}", row.id),
+                        modem = %names[index],
+                        attempt = row.attempts,
+                        "claimed for sending"
+                    );
                     let claimed = Claimed { row, lease_until };
                     if let Err(mpsc::error::SendError(claimed)) = queues[index].send(claimed) {
                         // That modem's worker is gone (it panicked): not
@@ -319,9 +325,11 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutco
         Err(e) if e.is_transient() => SendOutcome::Retry {
             error: e.to_string(),
             at: time::now() + backoff_ms(row.attempts, jitter(row.id)),
+            modem: Some(handle.name().to_string()),
         },
         Err(e) => SendOutcome::Failed {
             error: e.to_string(),
+            modem: Some(handle.name().to_string()),
         },
     }
 }
@@ -332,13 +340,47 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutco
 const FIRST_COMMIT_RETRY: Duration = Duration::from_millis(100);
 const MAX_COMMIT_RETRY: Duration = Duration::from_secs(5);
 
+/// One log line per committed outcome, so a message's way can be followed
+/// by its id: sent at debug, a failure that will be retried at info, one
+/// that is final at warn.
+fn log_outcome(id: i64, outcome: &SendOutcome) {
+    let id = format!("out-{id}");
+    match outcome {
+        SendOutcome::Sent {
+            modem,
+            message_refs,
+        } => {
+            let refs: Vec<String> = message_refs
+                .iter()
+                .map(|r| r.map_or_else(|| "-".to_string(), |r| r.to_string()))
+                .collect();
+            tracing::debug!(%id, %modem, references = %refs.join(","), "sent");
+        }
+        SendOutcome::Retry { error, modem, .. } => tracing::info!(
+            %id,
+            modem = modem.as_deref().unwrap_or(""),
+            %error,
+            "not sent; it will be tried again"
+        ),
+        SendOutcome::Failed { error, modem } => tracing::warn!(
+            %id,
+            modem = modem.as_deref().unwrap_or(""),
+            %error,
+            "failed; it will not be tried again"
+        ),
+        SendOutcome::Postpone { error, .. } => {
+            tracing::debug!(%id, %error, "postponed; not an attempt")
+        }
+    }
+}
+
 /// The live event for a committed send outcome (a postponed row did not
 /// change).
 fn outcome_event(id: i64, outcome: &SendOutcome) -> Option<crate::live::LiveEvent> {
     let (status, modem, detail) = match outcome {
         SendOutcome::Sent { modem, .. } => ("sent", Some(modem.clone()), None),
-        SendOutcome::Retry { error, .. } => ("queued", None, Some(error.clone())),
-        SendOutcome::Failed { error } => ("failed", None, Some(error.clone())),
+        SendOutcome::Retry { error, modem, .. } => ("queued", modem.clone(), Some(error.clone())),
+        SendOutcome::Failed { error, modem } => ("failed", modem.clone(), Some(error.clone())),
         SendOutcome::Postpone { .. } => return None,
     };
     Some(crate::live::LiveEvent::Outbound {
@@ -377,8 +419,11 @@ async fn completer(
             match blocking(&store, move |s| s.complete_batch(&attempt, time::now())).await {
                 Ok(applied) => {
                     for ((id, _, outcome), applied) in outcomes.iter().zip(&applied) {
-                        if let Some(event) = applied.then(|| outcome_event(*id, outcome)).flatten()
-                        {
+                        if !applied {
+                            continue;
+                        }
+                        log_outcome(*id, outcome);
+                        if let Some(event) = outcome_event(*id, outcome) {
                             live.send(event);
                         }
                     }
@@ -392,7 +437,12 @@ async fn completer(
                     break;
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, rows = count, retry_in = ?wait, "cannot record sends; trying again");
+                    tracing::error!(
+                        error = %e,
+                        rows = count,
+                        retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "cannot record the outcome of sends; trying again (the modems wait meanwhile)"
+                    );
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(MAX_COMMIT_RETRY);
                 }

@@ -180,6 +180,8 @@ pub enum SendOutcome {
         error: String,
         /// When it is due again.
         at: Timestamp,
+        /// The modem it was tried on.
+        modem: Option<String>,
     },
     /// Not tried (no modem could take it, or the sender stopped first):
     /// queued again, due at `at`, and the claim does not count as an
@@ -194,6 +196,8 @@ pub enum SendOutcome {
     Failed {
         /// Why.
         error: String,
+        /// The modem it failed on.
+        modem: Option<String>,
     },
 }
 
@@ -220,7 +224,8 @@ pub struct OutboxRow {
     pub attempts: u32,
     /// When it is due (queued rows).
     pub next_attempt_at: Timestamp,
-    /// The modem that sent it.
+    /// The modem that sent it, or that last tried (a failed or retried
+    /// send records where it failed).
     pub sent_by: Option<String>,
     /// The part references the modem gave.
     pub message_refs: Vec<Option<u8>>,
@@ -576,12 +581,12 @@ impl SqliteStore {
                         }
                         changed
                     }
-                    SendOutcome::Retry { error, at } => tx.execute(
+                    SendOutcome::Retry { error, at, modem } => tx.execute(
                         "UPDATE outbox SET state = CASE WHEN attempts >= ?6 THEN 'failed' ELSE 'queued' END, \
-                         lease_until = NULL, next_attempt_at = ?2, \
+                         lease_until = NULL, next_attempt_at = ?2, sent_by = COALESCE(?7, sent_by), \
                          last_error = CASE WHEN attempts >= ?6 THEN 'gave up after ' || attempts || ' attempts: ' || ?3 ELSE ?3 END, \
                          updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
-                        params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS],
+                        params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS, modem],
                     )?,
                     SendOutcome::Postpone { error, at } => tx.execute(
                         "UPDATE outbox SET state = 'queued', lease_until = NULL, \
@@ -589,10 +594,11 @@ impl SqliteStore {
                          updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
                         params![id, *at as i64, error, now, attempt],
                     )?,
-                    SendOutcome::Failed { error } => tx.execute(
+                    SendOutcome::Failed { error, modem } => tx.execute(
                         "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
+                         sent_by = COALESCE(?5, sent_by), \
                          updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
-                        params![id, error, now, attempt],
+                        params![id, error, now, attempt, modem],
                     )?,
                 };
                 done.push(changed == 1);

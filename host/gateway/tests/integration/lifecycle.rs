@@ -34,7 +34,10 @@ async fn expiry_and_retention_run_at_start() {
         .complete(
             finished,
             attempt,
-            &SendOutcome::Failed { error: "x".into() },
+            &SendOutcome::Failed {
+                error: "x".into(),
+                modem: None,
+            },
             long_ago,
         )
         .unwrap();

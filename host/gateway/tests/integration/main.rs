@@ -7,6 +7,7 @@ mod examples;
 mod faults;
 mod gmail;
 mod lifecycle;
+mod logs;
 mod oauth;
 mod paths;
 mod sources;

@@ -118,6 +118,7 @@ fn claims_are_leased_and_a_crashed_senders_rows_come_back() {
     let retry = SendOutcome::Retry {
         error: "+CMS ERROR: 38".into(),
         at: T0 + 120_000,
+        modem: Some("gsm0".into()),
     };
     assert!(
         store
@@ -126,6 +127,7 @@ fn claims_are_leased_and_a_crashed_senders_rows_come_back() {
     );
     let failed = SendOutcome::Failed {
         error: "invalid number".into(),
+        modem: Some("gsm1".into()),
     };
     assert!(
         store
@@ -152,6 +154,9 @@ fn claims_are_leased_and_a_crashed_senders_rows_come_back() {
         (failed_row.state, failed_row.last_error.as_deref()),
         (OutboxState::Failed, Some("invalid number"))
     );
+    // Where it failed, and where the retried one was tried, are kept.
+    assert_eq!(failed_row.sent_by.as_deref(), Some("gsm1"));
+    assert_eq!(row.sent_by.as_deref(), Some("gsm0"));
 }
 
 #[test]
@@ -281,6 +286,7 @@ fn retries_give_up_after_the_attempt_limit() {
         let retry = SendOutcome::Retry {
             error: "SIM busy".into(),
             at: T0,
+            modem: None,
         };
         assert!(store.complete(id, claimed[0].attempts, &retry, T0).unwrap());
     }
@@ -445,7 +451,10 @@ fn retention_keeps_what_is_still_in_flight() {
         .complete(
             done,
             claimed[0].attempts,
-            &SendOutcome::Failed { error: "x".into() },
+            &SendOutcome::Failed {
+                error: "x".into(),
+                modem: None,
+            },
             T0,
         )
         .unwrap();
