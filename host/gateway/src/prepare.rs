@@ -298,6 +298,7 @@ impl Prepared {
                 .map(|pin| read_secret(&modem.name, pin))
                 .transpose()?;
             driver.hang_up_calls = modem.hang_up_calls;
+            driver.timeouts.prompt = modem.prompt_timeout;
             (setup.tweak_driver)(&mut driver);
             modems.push(ModemPlan {
                 config: modem.clone(),

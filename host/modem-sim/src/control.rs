@@ -148,6 +148,9 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
         },
         "interleave_urcs" => Fault::InterleaveUrcs,
         "no_indications" => Fault::NoIndications,
+        "swallow_send" => Fault::SwallowSend {
+            count: req.count.unwrap_or(1),
+        },
         "unreadable_storage" => Fault::UnreadableStorage,
         "duplicate_delivery" => Fault::DuplicateDelivery,
         "drop_status_report" => Fault::DropStatusReport {
@@ -162,7 +165,7 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, sms_not_ready, no_indications, unreadable_storage, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
+                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, sms_not_ready, swallow_send, no_indications, unreadable_storage, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
                 ),
             ));
         }

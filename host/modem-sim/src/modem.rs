@@ -159,6 +159,8 @@ pub(crate) struct Modem {
     /// Fault: the next N reads of the SMSC and the storages answer "SIM
     /// busy", or (`true`) nothing.
     pub(crate) sms_not_ready: Option<(u32, bool)>,
+    /// Fault: the next N `AT+CMGS` get no prompt and no answer.
+    pub(crate) swallow_sends: u32,
     /// Fault: `AT+CNMI=` is refused.
     pub(crate) no_indications: bool,
     /// Fault: `AT+CMGL` and `AT+CMGR` are refused.
@@ -192,6 +194,7 @@ impl Modem {
             interleave_urcs: false,
             sim_busy: 0,
             sms_not_ready: None,
+            swallow_sends: 0,
             no_indications: false,
             unreadable_storage: false,
             ussd_text: true,

@@ -12,6 +12,12 @@ use super::ConfigError;
 use super::duration::parse_duration;
 use super::raw::{RawConfig, RawConnector, RawModem, RawPolicy};
 
+/// How long a modem may take to give the `> ` prompt for `AT+CMGS`, by
+/// default: real modems give it within a few hundred milliseconds; five
+/// seconds leaves room for a busy one and still gives up long before the
+/// send deadline.
+pub const DEFAULT_PROMPT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Where the store lives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,6 +71,11 @@ pub struct ModemConfig {
     pub rate_per_minute: u32,
     /// Hang up incoming calls (after noting the caller).
     pub hang_up_calls: bool,
+    /// How long to wait for the `> ` prompt after `AT+CMGS` before the send
+    /// is cancelled (ESC) and tried again: a modem that swallowed the
+    /// command must not stall the modem for the whole send deadline.
+    #[serde(with = "as_text")]
+    pub prompt_timeout: Duration,
 }
 
 /// Which component a connector runs.
@@ -391,6 +402,11 @@ impl Resolver<'_> {
             number: raw.number.as_ref().and_then(|n| self.number(n, country)),
             rate_per_minute: raw.rate_per_minute.unwrap_or(20),
             hang_up_calls: raw.hang_up_calls.unwrap_or(true),
+            prompt_timeout: self.positive_duration(
+                raw.prompt_timeout.as_ref(),
+                DEFAULT_PROMPT_TIMEOUT,
+                "prompt_timeout",
+            ),
         }
     }
 

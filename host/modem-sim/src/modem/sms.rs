@@ -109,6 +109,12 @@ impl Modem {
                 if !(7..=164).contains(&len) {
                     return Err(Fail::Cms(304));
                 }
+                if self.swallow_sends > 0 {
+                    // The fault: no prompt, and no answer at all.
+                    self.swallow_sends -= 1;
+                    self.no_final_result = true;
+                    return Ok(true);
+                }
                 self.pending_send_len = Some(len);
                 if self.interleave_urcs {
                     self.flush_held();

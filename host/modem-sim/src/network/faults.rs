@@ -51,6 +51,12 @@ pub enum Fault {
         /// Answer `OK` with no line instead of "SIM busy".
         empty: bool,
     },
+    /// The next `count` `AT+CMGS` are swallowed: no `> ` prompt, no answer
+    /// (the firmware lost the command; the host must give up and cancel).
+    SwallowSend {
+        /// How many.
+        count: u32,
+    },
     /// `AT+CNMI=` is refused whatever its values, so the modem never says
     /// that an SMS came (as with phones used as modems that implement no
     /// indications).
@@ -131,6 +137,7 @@ impl Network {
             Fault::SmsNotReady { count, empty } => {
                 self.modems[modem].sms_not_ready = (count > 0).then_some((count, empty));
             }
+            Fault::SwallowSend { count } => self.modems[modem].swallow_sends = count,
             Fault::NoIndications => self.modems[modem].no_indications = true,
             Fault::UnreadableStorage => self.modems[modem].unreadable_storage = true,
             Fault::SlowSmsc { extra } => self.faults[modem].slow_smsc = extra,
@@ -148,6 +155,7 @@ impl Network {
                 m.sim_busy = 0;
                 m.sms_not_ready = None;
                 m.no_indications = false;
+                m.swallow_sends = 0;
                 m.unreadable_storage = false;
             }
         }

@@ -23,6 +23,7 @@ fn config(name: &str, port: PortUrl) -> DriverConfig {
         sim: Duration::from_secs(2),
         send: Duration::from_secs(5),
         network: Duration::from_secs(3),
+        prompt: Duration::from_secs(1),
     };
     c.reconnect_initial = Duration::from_millis(50);
     c.reconnect_max = Duration::from_millis(400);
@@ -728,4 +729,40 @@ async fn a_modem_that_cannot_receive_says_why_and_sends_all_the_same() {
     let (handle, _events) = start(&sim, "m0", |_| {});
     ready(&handle).await;
     assert_eq!(handle.info().await.expect("info").cannot_receive, None);
+}
+
+#[tokio::test]
+async fn a_swallowed_cmgs_is_given_up_within_seconds_and_sent_again() {
+    let sim = sim_with(Profile::Generic, 1);
+    let (handle, mut events) = start(&sim, "m0", |c| {
+        // The send deadline is longer than this test's patience: only the
+        // prompt's own (default, 5 s) deadline may end the wait.
+        c.timeouts.send = Duration::from_secs(90);
+        c.timeouts.prompt = plutanium_modem::Timeouts::default().prompt;
+    });
+    ready(&handle).await;
+    sim.inject("m0", Fault::SwallowSend { count: 1 }).unwrap();
+    let swallowed = timeout(
+        WAIT,
+        handle.send_text("+420601234567", "lost prompt", &SendOptions::default()),
+    )
+    .await
+    .expect("given up before the send deadline");
+    let error = swallowed.expect_err("no prompt, so not sent");
+    assert!(matches!(error, SendError::NoPrompt { .. }), "{error}");
+    assert!(error.is_transient(), "tried again");
+    // The modem is still in step: the next send and an inbound SMS work.
+    handle
+        .send_text("+420601234567", "second try", &SendOptions::default())
+        .await
+        .expect("sent");
+    sim.phone_send("+420601234567", "+420777000000", "still listening")
+        .unwrap();
+    assert_eq!(
+        text(&next_sms(&mut events).await.payload),
+        "still listening"
+    );
+    let inbox = sim.phone_inbox("+420601234567");
+    assert_eq!(inbox.len(), 1, "sent once: {inbox:?}");
+    assert_eq!(inbox[0].text, "second try");
 }

@@ -18,6 +18,10 @@ pub struct Timeouts {
     pub send: Duration,
     /// `+COPS`, `+CUSD`, call control.
     pub network: Duration,
+    /// The `> ` prompt after `AT+CMGS`. Past it the send is cancelled with
+    /// ESC and reported as not sent, so it is tried again: a modem that
+    /// swallowed the command does not hold the modem for `send`.
+    pub prompt: Duration,
 }
 
 impl Default for Timeouts {
@@ -27,6 +31,9 @@ impl Default for Timeouts {
             sim: CommandClass::Sim.default_timeout(),
             send: CommandClass::Send.default_timeout(),
             network: CommandClass::Network.default_timeout(),
+            // As plutanium_core::config::DEFAULT_PROMPT_TIMEOUT (the driver
+            // does not depend on the config crate).
+            prompt: Duration::from_secs(5),
         }
     }
 }

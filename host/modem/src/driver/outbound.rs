@@ -68,12 +68,16 @@ impl Actor {
             .await
             .map_err(|e| PartError::NoPrompt(lost(e)))?;
         let cmd = command::send_message(pdu.tpdu_len);
-        let deadline = Instant::now() + self.config.timeouts.of(cmd.class);
+        let started = Instant::now();
+        let deadline = started + self.config.timeouts.of(cmd.class);
+        // The prompt gets a few seconds, not the send's deadline: only the
+        // SMSC's answer after the PDU may legitimately take long.
+        let prompt_deadline = deadline.min(started + self.config.timeouts.prompt);
         link.parser.start(&cmd);
         Self::write(link, &cmd.to_bytes())
             .await
             .map_err(|e| PartError::NoPrompt(lost(e)))?;
-        match self.read_until(link, deadline, true).await {
+        match self.read_until(link, prompt_deadline, true).await {
             Ok(None) => {}
             Ok(Some(response)) => {
                 // An answer instead of the prompt. Close a prompt that may still
@@ -86,6 +90,13 @@ impl Actor {
                 link.needs_settle = true;
                 let _ = Self::write(link, &[command::CANCEL_PROMPT]).await;
                 link.failures += 1;
+                if matches!(e, ExecError::Timeout) {
+                    warn!(
+                        modem = %self.config.name,
+                        waited_ms = u64::try_from(self.config.timeouts.prompt.as_millis()).unwrap_or(u64::MAX),
+                        "no \"> \" prompt after AT+CMGS; cancelled with ESC, nothing was sent, and the message will be tried again"
+                    );
+                }
                 return Err(PartError::NoPrompt(lost(e)));
             }
         }
