@@ -159,6 +159,21 @@ async fn dispatcher(
             }
             continue;
         }
+        // With no modem ready (starting, reconnecting, unplugged), nothing
+        // is claimed: rows stay queued in their order, untouched, instead of
+        // being claimed and postponed every few seconds, and the first one
+        // goes first once a modem is ready.
+        if !modems
+            .iter()
+            .any(|m| *m.state().borrow() == ModemState::Ready)
+        {
+            // Looking costs no store access, so a short wait is cheap.
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+            continue;
+        }
         let now = time::now();
         let limit = u32::try_from(free).unwrap_or(u32::MAX);
         let claimed = match blocking(&store, move |s| s.claim(now, limit, LEASE)).await {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use plutanium_catalog::Catalog;
 use plutanium_gateway::{Gateway, Setup};
 use plutanium_modem::InProcessPorts;
-use plutanium_store::{InboundRecord, SqliteStore};
+use plutanium_store::{InboundRecord, NewOutbound, SqliteStore, Store};
 
 use crate::support::*;
 
@@ -95,5 +95,68 @@ async fn a_full_store_leaves_inbound_on_the_modem_until_there_is_room() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(sim.phone_inbox("+420601234567").len(), 1);
     assert_eq!(from_phone(&store), 1);
+    gateway.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_modem_that_is_down_leaves_the_queue_alone_and_then_sends_in_order() {
+    let (sim, dir, store) = fixture(52);
+    sim.inject("gsm0", plutanium_modem_sim::Fault::Unplug)
+        .unwrap();
+    let now = plutanium_core::time::now();
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let row = NewOutbound {
+            key: format!("test:{n}"),
+            source: "test".into(),
+            to: "+420601234567".into(),
+            text: format!("in order {n}"),
+            options: plutanium_core::SendOptions::default(),
+            allowed_modems: Vec::new(),
+        };
+        ids.push(store.enqueue(&row, now + n).unwrap().id());
+    }
+    let config = config(
+        "modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\", rate_per_minute: 10000 }\n",
+    );
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    // Longer than a claim-and-postpone round used to take.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for id in &ids {
+        let row = store.outbound(*id).unwrap().unwrap();
+        assert_eq!(
+            (
+                row.state,
+                row.attempts,
+                row.last_error.as_deref(),
+                row.updated_at
+            ),
+            (
+                plutanium_store::OutboxState::Queued,
+                0,
+                None,
+                row.created_at
+            ),
+            "out-{id} was left alone while no modem could send it"
+        );
+    }
+    sim.inject("gsm0", plutanium_modem_sim::Fault::Replug)
+        .unwrap();
+    let inbox = eventually("all five on the phone", || {
+        let inbox = sim.phone_inbox("+420601234567");
+        (inbox.len() == 5).then_some(inbox)
+    })
+    .await;
+    let texts: Vec<_> = inbox.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "in order 0",
+            "in order 1",
+            "in order 2",
+            "in order 3",
+            "in order 4"
+        ]
+    );
     gateway.stop().await;
 }
