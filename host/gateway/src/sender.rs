@@ -132,14 +132,16 @@ async fn dispatcher(
 ) {
     let names: Vec<String> = modems.iter().map(|m| m.name().to_string()).collect();
     let mut pool = ModemPool::new(names.clone());
+    // Only modems the config caps; the rest send as fast as they can.
     let mut limits: HashMap<String, RateLimiter> = config
         .modems
         .iter()
-        .map(|m| {
-            (
+        .filter_map(|m| {
+            let per_minute = m.rate_per_minute?;
+            Some((
                 m.name.clone(),
-                RateLimiter::new(m.rate_per_minute, Duration::from_secs(60)),
-            )
+                RateLimiter::new(per_minute, Duration::from_secs(60)),
+            ))
         })
         .collect();
     let mut postponed = Vec::new();

@@ -67,8 +67,12 @@ pub struct ModemConfig {
     pub pin: Option<Secret>,
     /// The SIM's own number, E.164.
     pub number: Option<String>,
-    /// Most SMS per minute through this modem.
-    pub rate_per_minute: u32,
+    /// Most SMS per minute through this modem, when `rate_per_minute:` says
+    /// so (an operator's or a SIM plan's limit); none by default. A modem is
+    /// limited by its own SMSC round trip, and a cap of ours would only slow
+    /// it: the runaway loop a cap protects against is held by the policy's
+    /// per-destination limit instead.
+    pub rate_per_minute: Option<u32>,
     /// Hang up incoming calls (after noting the caller).
     pub hang_up_calls: bool,
     /// How long to wait for the `> ` prompt after `AT+CMGS` before the send
@@ -400,7 +404,7 @@ impl Resolver<'_> {
             baud: raw.baud,
             pin: self.secret(raw.pin.as_ref(), raw.pin_file.as_ref(), "pin"),
             number: raw.number.as_ref().and_then(|n| self.number(n, country)),
-            rate_per_minute: raw.rate_per_minute.unwrap_or(20),
+            rate_per_minute: raw.rate_per_minute,
             hang_up_calls: raw.hang_up_calls.unwrap_or(true),
             prompt_timeout: self.positive_duration(
                 raw.prompt_timeout.as_ref(),

@@ -20,7 +20,7 @@ fn example(name: &str) -> Config {
     for modem in &mut config.modems {
         modem.port = format!("sim://{}", modem.name);
         modem.pin = None;
-        modem.rate_per_minute = 10_000;
+        modem.rate_per_minute = Some(10_000);
     }
     config
 }

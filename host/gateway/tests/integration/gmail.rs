@@ -258,7 +258,7 @@ fn google_example(
     FakeGoogle::write_credentials(&credentials).unwrap();
     for modem in &mut config.modems {
         modem.port = format!("sim://{}", modem.name);
-        modem.rate_per_minute = 10_000;
+        modem.rate_per_minute = Some(10_000);
     }
     for connector in &mut config.connectors {
         connector.interval = Duration::from_millis(100);

@@ -74,3 +74,39 @@ async fn a_call_that_rings_five_times_is_one_call_and_one_notification() {
     assert_eq!(store.recent_calls(10).unwrap().len(), 1, "one call logged");
     gateway.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_limits_do_not_slow_a_working_modem() {
+    // No rate_per_minute: a modem sends as fast as its SMSC answers. (The
+    // old default of 20 a minute sent the 21st message of a burst after
+    // three seconds and the 60th after two minutes.) Each phone gets one,
+    // so the per-destination limit, which guards against loops, has no say.
+    let (sim, dir, store) = fixture(53);
+    let config = config("modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\" }\n");
+    assert_eq!(config.modems[0].rate_per_minute, None);
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    let handle = gateway.handle();
+    for n in 0..60 {
+        let submission = plutanium_gateway::outbound::Submission {
+            to: format!("+42060100{n:04}"),
+            text: format!("burst {n}"),
+            modem: None,
+            encoding: plutanium_core::Encoding::Auto,
+            flash: false,
+            report: false,
+            key: format!("test:{n}"),
+            source: "test".into(),
+        };
+        handle
+            .queue(handle.check(submission).unwrap())
+            .await
+            .unwrap();
+    }
+    eventually("all 60 on their phones", || {
+        (0..60)
+            .all(|n| sim.phone_inbox(&format!("+42060100{n:04}")).len() == 1)
+            .then_some(())
+    })
+    .await;
+    gateway.stop().await;
+}
