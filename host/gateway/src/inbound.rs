@@ -181,6 +181,7 @@ pub(crate) async fn modem_events(
                     }
                 };
                 let reference = report.message_ref;
+                let recipient = report.recipient.clone();
                 let modem_name = modem.clone();
                 let detail = format!(
                     "TP-Status {:#04x}: {}",
@@ -188,7 +189,16 @@ pub(crate) async fn modem_events(
                     report.status.meaning()
                 );
                 let result = blocking(&store, move |s| {
-                    s.record_delivery(&modem_name, reference, delivered, Some(&detail), now)
+                    s.record_delivery(
+                        &modem_name,
+                        reference,
+                        Some(&recipient)
+                            .filter(|r| !r.is_empty())
+                            .map(String::as_str),
+                        delivered,
+                        Some(&detail),
+                        now,
+                    )
                 })
                 .await;
                 match result {

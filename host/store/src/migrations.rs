@@ -164,6 +164,12 @@ const MIGRATIONS: &[&str] = &[
     UPDATE calls SET routed_at = at;
     CREATE INDEX calls_unrouted ON calls (id) WHERE routed_at IS NULL;
     "#,
+    // 4: a report waiting for its send keeps the recipient it names, so it
+    // finds its message by recipient as well as by the one-byte reference,
+    // which repeats every 256 parts.
+    r#"
+    ALTER TABLE pending_reports ADD COLUMN recipient TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

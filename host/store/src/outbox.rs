@@ -384,8 +384,26 @@ fn apply_report(
     Ok(())
 }
 
+/// Whether a status report's recipient is this row's destination. The
+/// report carries the number as the network wrote it: international
+/// (`+420601234567`), national (`601234567`) or with an exit code
+/// (`00420601234567`); the row has E.164. The same digits, or one ending in
+/// the other's (at least 6 of them), are the same number.
+pub(crate) fn same_number(destination: &str, reported: &str) -> bool {
+    let digits = |n: &str| n.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (a, b) = (digits(destination), digits(reported));
+    let (long, short) = if a.len() >= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    !short.is_empty() && (long == short || (short.len() >= 6 && long.ends_with(short.as_str())))
+}
+
 /// Applies the reports that arrived for `refs` from `modem` before the send
-/// of row `id` was committed, and forgets them.
+/// of row `id` (to `to`) was committed, and forgets them. A report that
+/// names another recipient is someone else's: the reference repeats every
+/// 256 parts.
 fn apply_pending_reports(
     tx: &rusqlite::Transaction<'_>,
     id: i64,
@@ -395,18 +413,24 @@ fn apply_pending_reports(
     now: i64,
 ) -> Result<(), StoreError> {
     let since = claimed_at.max(now - PENDING_REPORT_WINDOW_MS);
+    let to: String = tx.query_row("SELECT to_number FROM outbox WHERE id = ?1", [id], |row| {
+        row.get(0)
+    })?;
     for reference in refs.iter().flatten() {
-        let pending: Vec<(i64, bool, Option<String>)> = {
+        let pending: Vec<(i64, bool, Option<String>, Option<String>)> = {
             let mut stmt = tx.prepare_cached(
-                "SELECT id, delivered, detail FROM pending_reports \
+                "SELECT id, delivered, detail, recipient FROM pending_reports \
                  WHERE modem = ?1 AND message_ref = ?2 AND at >= ?3 ORDER BY id",
             )?;
             let rows = stmt.query_map(params![modem, reference, since], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
             })?;
             rows.collect::<Result<_, _>>()?
         };
-        for (report, delivered, detail) in pending {
+        for (report, delivered, detail, recipient) in pending {
+            if recipient.as_deref().is_some_and(|r| !same_number(&to, r)) {
+                continue;
+            }
             apply_report(tx, id, *reference, delivered, detail.as_deref(), now)?;
             tx.execute("DELETE FROM pending_reports WHERE id = ?1", [report])?;
         }
@@ -651,6 +675,7 @@ impl SqliteStore {
         &self,
         modem: &str,
         message_ref: u8,
+        recipient: Option<&str>,
         delivered: bool,
         detail: Option<&str>,
         now: Timestamp,
@@ -659,17 +684,23 @@ impl SqliteStore {
             // Immediate: it reads before it writes, and a deferred
             // transaction could not upgrade while another connection writes.
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let candidates: Vec<(i64, String, String)> = {
+            let candidates: Vec<(i64, String, String, String)> = {
                 let mut stmt = tx.prepare_cached(
-                    "SELECT id, message_refs, state FROM outbox \
+                    "SELECT id, message_refs, state, to_number FROM outbox \
                      WHERE sent_by = ?1 AND state IN ('sent','delivered','failed') AND status_report = 1 \
-                     ORDER BY updated_at DESC, id DESC LIMIT 256",
+                     ORDER BY updated_at DESC, id DESC LIMIT 1024",
                 )?;
-                let rows = stmt.query_map([modem], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+                let rows = stmt.query_map([modem], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })?;
                 rows.collect::<Result<_, _>>()?
             };
-            let found = candidates.into_iter().find_map(|(id, refs, state)| {
-                parse_refs(&refs)?.contains(&Some(message_ref)).then_some((id, state))
+            // The newest row of this modem with this reference and, when the
+            // report names one, this recipient: the reference alone repeats
+            // every 256 parts.
+            let found = candidates.into_iter().find_map(|(id, refs, state, to)| {
+                let ours = recipient.is_none_or(|r| same_number(&to, r));
+                (ours && parse_refs(&refs)?.contains(&Some(message_ref))).then_some((id, state))
             });
             if let Some((id, state)) = &found
                 && state != "sent"
@@ -680,9 +711,9 @@ impl SqliteStore {
             }
             let Some(id) = found.map(|(id, _)| id) else {
                 tx.execute(
-                    "INSERT INTO pending_reports (modem, message_ref, delivered, detail, at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![modem, message_ref, delivered, detail, now as i64],
+                    "INSERT INTO pending_reports (modem, message_ref, delivered, detail, at, recipient) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![modem, message_ref, delivered, detail, now as i64, recipient],
                 )?;
                 tx.commit()?;
                 return Ok(None);

@@ -45,6 +45,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         &self,
         modem: &str,
         message_ref: u8,
+        recipient: Option<&str>,
         delivered: bool,
         detail: Option<&str>,
         now: Timestamp,
@@ -158,11 +159,12 @@ impl Store for SqliteStore {
         &self,
         modem: &str,
         message_ref: u8,
+        recipient: Option<&str>,
         delivered: bool,
         detail: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<OutboxRow>, StoreError> {
-        SqliteStore::record_delivery(self, modem, message_ref, delivered, detail, now)
+        SqliteStore::record_delivery(self, modem, message_ref, recipient, delivered, detail, now)
     }
     fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
         SqliteStore::expire(self, now, max_age)

@@ -182,15 +182,15 @@ fn delivery_reports_finish_multipart_messages() {
     );
     // Reports are matched by modem and reference.
     let row = store
-        .record_delivery("gsm0", 21, true, None, T0 + 2)
+        .record_delivery("gsm0", 21, None, true, None, T0 + 2)
         .unwrap()
         .unwrap();
     assert_eq!((row.id, row.state), (id, OutboxState::Sent));
     store
-        .record_delivery("gsm0", 20, true, None, T0 + 3)
+        .record_delivery("gsm0", 20, None, true, None, T0 + 3)
         .unwrap();
     let row = store
-        .record_delivery("gsm0", 22, true, None, T0 + 4)
+        .record_delivery("gsm0", 22, None, true, None, T0 + 4)
         .unwrap()
         .unwrap();
     assert_eq!(row.state, OutboxState::Delivered);
@@ -200,7 +200,7 @@ fn delivery_reports_finish_multipart_messages() {
         "gsm1's 21 is another message"
     );
     let row = store
-        .record_delivery("gsm1", 21, false, Some("absent subscriber"), T0 + 5)
+        .record_delivery("gsm1", 21, None, false, Some("absent subscriber"), T0 + 5)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -209,7 +209,7 @@ fn delivery_reports_finish_multipart_messages() {
     );
     assert_eq!(
         store
-            .record_delivery("gsm2", 1, true, None, T0 + 6)
+            .record_delivery("gsm2", 1, None, true, None, T0 + 6)
             .unwrap(),
         None
     );
@@ -227,7 +227,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
     // The same report twice is still one part of two.
     for _ in 0..2 {
         let row = store
-            .record_delivery("gsm0", 7, true, None, T0 + 2)
+            .record_delivery("gsm0", 7, None, true, None, T0 + 2)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -236,7 +236,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
         );
     }
     let row = store
-        .record_delivery("gsm0", 8, true, None, T0 + 3)
+        .record_delivery("gsm0", 8, None, true, None, T0 + 3)
         .unwrap()
         .unwrap();
     assert_eq!(row.state, OutboxState::Delivered);
@@ -244,7 +244,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
     // A repeated report for a settled message is not kept for later: a new
     // send that gets the same reference is not marked by it.
     let row = store
-        .record_delivery("gsm0", 8, true, None, T0 + 3)
+        .record_delivery("gsm0", 8, None, true, None, T0 + 3)
         .unwrap()
         .unwrap();
     assert_eq!((row.id, row.state), (two, OutboxState::Delivered));
@@ -262,7 +262,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
     // A report that arrives before its send is committed is kept ...
     assert_eq!(
         store
-            .record_delivery("gsm1", 40, true, None, T0 + 4)
+            .record_delivery("gsm1", 40, None, true, None, T0 + 4)
             .unwrap(),
         None
     );
@@ -592,7 +592,7 @@ fn a_version_2_file_is_migrated_keeping_its_rows() {
     let sent = store.outbound_by_key("old:sent").unwrap().unwrap();
     assert_eq!(sent.message_refs, [Some(20), Some(21)]);
     let row = store
-        .record_delivery("gsm0", 21, true, None, T0 + 1)
+        .record_delivery("gsm0", 21, None, true, None, T0 + 1)
         .unwrap()
         .unwrap();
     assert_eq!(row.id, 7);
@@ -769,4 +769,84 @@ fn the_log_is_searched_by_text_and_number_ignoring_case() {
     assert_eq!(senders("NOON"), ["+420999111222"]);
     assert_eq!(senders("👋"), ["+420601234567"]);
     assert_eq!(senders("+420"), ["+420601234567", "+420999111222"]);
+}
+
+/// The one-byte TP-MR repeats every 256 parts. With more than 256 in flight
+/// on one modem, a report must find its message by recipient as well, and a
+/// report that races its send's commit must wait for that send, not settle
+/// an older message that happens to share the reference.
+#[test]
+fn references_that_wrap_find_their_message_by_recipient() {
+    const MESSAGES: usize = 300;
+    let recipients = ["+420601000001", "+420601000002", "+420601000003"];
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut ids = Vec::new();
+    for i in 0..MESSAGES {
+        let mut new = message(&format!("wrap:{i}"));
+        new.to = recipients[i % recipients.len()].into();
+        ids.push(store.enqueue(&new, T0).unwrap().id());
+    }
+    let claimed = store.claim(T0, MESSAGES as u32, LEASE).unwrap();
+    assert_eq!(claimed.len(), MESSAGES);
+    // The network writes the number its own way: national, international
+    // or with the exit code.
+    let as_reported = |i: usize| {
+        let to = recipients[i % recipients.len()];
+        match i % 3 {
+            0 => to.to_owned(),
+            1 => to.trim_start_matches("+420").to_owned(),
+            _ => format!("00{}", to.trim_start_matches('+')),
+        }
+    };
+    // The first 256 are committed; the reports of the last 44 arrive before
+    // their sends are committed, while older messages with the same
+    // references are still waiting for theirs.
+    for (i, row) in claimed.iter().enumerate().take(256) {
+        store
+            .complete(row.id, row.attempts, &sent("gsm0", &[i as u8]), T0 + 1)
+            .unwrap();
+    }
+    for i in 256..MESSAGES {
+        let early = store
+            .record_delivery("gsm0", i as u8, Some(&as_reported(i)), true, None, T0 + 2)
+            .unwrap();
+        assert_eq!(early, None, "report {i} waits for its own send");
+    }
+    for (i, row) in claimed.iter().enumerate().skip(256) {
+        store
+            .complete(row.id, row.attempts, &sent("gsm0", &[i as u8]), T0 + 3)
+            .unwrap();
+    }
+    // The reports of the first 256 come in a scrambled order.
+    let mut order: Vec<usize> = (0..256).collect();
+    let mut seed = 0x2545_f491_u32;
+    for k in (1..order.len()).rev() {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        order.swap(k, seed as usize % (k + 1));
+    }
+    for i in order {
+        let row = store
+            .record_delivery("gsm0", i as u8, Some(&as_reported(i)), true, None, T0 + 4)
+            .unwrap()
+            .unwrap_or_else(|| panic!("report {i} found no message"));
+        assert_eq!(row.id, ids[i], "report {i} settled another message");
+    }
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(
+            store.outbound(*id).unwrap().unwrap().state,
+            OutboxState::Delivered,
+            "message {i}"
+        );
+    }
+    // A report for a number none of them went to settles nothing.
+    assert_eq!(
+        store
+            .record_delivery("gsm0", 7, Some("+421900000000"), false, None, T0 + 5)
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.outbound(ids[7]).unwrap().unwrap().state,
+        OutboxState::Delivered
+    );
 }
