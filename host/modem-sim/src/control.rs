@@ -97,6 +97,7 @@ struct FaultRequest {
     code: Option<u16>,
     count: Option<u32>,
     empty: Option<bool>,
+    imsi: Option<String>,
 }
 
 fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
@@ -152,6 +153,17 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
             count: req.count.unwrap_or(1),
         },
         "unreadable_storage" => Fault::UnreadableStorage,
+        "swap_sim" => Fault::SwapSim {
+            imsi: req.imsi.clone().ok_or_else(|| {
+                ApiError(
+                    StatusCode::BAD_REQUEST,
+                    "fault \"swap_sim\" needs \"imsi\": the new SIM's IMSI".into(),
+                )
+            })?,
+        },
+        "store_in_me" => Fault::StoreInMe {
+            count: req.count.unwrap_or(1),
+        },
         "duplicate_delivery" => Fault::DuplicateDelivery,
         "drop_status_report" => Fault::DropStatusReport {
             count: req.count.unwrap_or(1),
@@ -165,7 +177,7 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, sms_not_ready, swallow_send, no_indications, unreadable_storage, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
+                    "unknown fault kind {other:?} (hang, unplug, replug, garbage, send_error, sim_busy, sms_not_ready, swallow_send, no_indications, unreadable_storage, store_in_me, swap_sim, slow_smsc, slow_answers, interleave_urcs, duplicate_delivery, drop_status_report, clear)"
                 ),
             ));
         }

@@ -14,10 +14,14 @@
 //!   general settings (`+CMEE`, `+CSCS`), and which group runs the rest;
 //! - `sms`: the SMS commands, sending, and storage (`+CMGS`, `+CMGR`, `+CMGL`,
 //!   `+CMGD`, `+CPMS`, `+CNMI`, `+CNMA` ...);
+//! - `storage`: the memories (`SM`, `ME`, `SR` ...) and the `+CPMS` selection;
 //! - `sim`: SIM state, PIN and PUK, and which commands need the SIM;
 //! - `status`: identity and network status, fixed values (`+CGMI`, `+CREG` ...);
 //! - `calls` and `ussd`: `+CLIP`, `ATH`/`+CHUP` and `+CUSD`;
-//! - `vendor`: Huawei's `^` commands and its `^RSSI` noise.
+//! - `vendor`: Huawei's `^` commands, and the noise some makes print.
+//!
+//! Where real firmware departs from the standard, the modem asks its
+//! profile's [`Spec`](crate::profile::Spec).
 
 mod calls;
 mod dispatch;
@@ -25,6 +29,7 @@ mod output;
 mod sim;
 mod sms;
 mod status;
+mod storage;
 mod syntax;
 mod ussd;
 mod vendor;
@@ -32,10 +37,10 @@ mod vendor;
 use std::collections::VecDeque;
 
 use crate::line_reader::{Input, LineReader};
-use crate::profile::Profile;
+use crate::profile::{Profile, UssdRequest};
 use output::Fail;
 use sim::Sim;
-use sms::Stored;
+use storage::{Storage, Stored};
 
 /// How a modem is set up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +55,7 @@ pub struct ModemConfig {
     pub pin: Option<String>,
     /// The SIM PUK.
     pub puk: String,
-    /// Message slots in SIM storage.
+    /// Message slots in each memory (unless the profile has its own number).
     pub storage_capacity: usize,
     /// IMEI.
     pub imei: String,
@@ -73,7 +78,7 @@ impl ModemConfig {
             imsi: format!("23001{}", tail(10)),
             name,
             number,
-            profile: Profile::Generic,
+            profile: Profile::GENERIC,
             pin: None,
             puk: "12345678".into(),
             storage_capacity: 30,
@@ -133,7 +138,7 @@ pub(crate) struct Modem {
     pub(crate) config: ModemConfig,
     settings: Settings,
     sim: Sim,
-    pub(crate) storage: Vec<Option<Stored>>,
+    pub(crate) storage: Storage,
     reader: LineReader,
     /// Bytes waiting to be written to the host.
     pub(crate) output: VecDeque<u8>,
@@ -165,6 +170,12 @@ pub(crate) struct Modem {
     pub(crate) no_indications: bool,
     /// Fault: `AT+CMGL` and `AT+CMGR` are refused.
     pub(crate) unreadable_storage: bool,
+    /// Fault: the next N incoming SMS are stored in `ME` whatever the
+    /// receive memory is.
+    pub(crate) store_in_me: u32,
+    /// Reads of SMS data left that answer "SIM busy" after power-up (the
+    /// profile's [`busy_after_power_on`](crate::profile::Spec::busy_after_power_on)).
+    pub(crate) busy_after_power_on: u32,
     answers: u64,
     /// Huawei `^CURC`: whether `^RSSI` and friends are printed.
     vendor_noise: bool,
@@ -174,7 +185,7 @@ pub(crate) struct Modem {
 
 impl Modem {
     pub(crate) fn new(config: ModemConfig) -> Self {
-        let storage = vec![None; config.storage_capacity];
+        let storage = Storage::new(config.profile.spec(), config.storage_capacity);
         let mut modem = Modem {
             config,
             settings: Settings::default(),
@@ -197,6 +208,8 @@ impl Modem {
             swallow_sends: 0,
             no_indications: false,
             unreadable_storage: false,
+            store_in_me: 0,
+            busy_after_power_on: 0,
             ussd_text: true,
             answers: 0,
             vendor_noise: true,
@@ -222,20 +235,82 @@ impl Modem {
         self.ringing = None;
         self.hung = false;
         self.vendor_noise = true;
-        self.ussd_text = !self.config.profile.ussd_mode_needed();
+        let spec = self.config.profile.spec();
+        self.ussd_text = spec.ussd_request == UssdRequest::Text;
+        self.busy_after_power_on = spec.busy_after_power_on;
+        self.storage.power_on(spec);
+        for line in spec.boot {
+            // A locked SIM says so at boot too.
+            let line = match (*line, self.sim) {
+                ("+CPIN: READY", Sim::NeedPin { .. }) => "+CPIN: SIM PIN",
+                (line, _) => line,
+            };
+            self.info(line);
+        }
+    }
+
+    /// Stores an incoming SMS in the receive memory (or in `ME`, under the
+    /// fault): the memory and slot to announce, `None` when it is full.
+    pub(crate) fn store_received(
+        &mut self,
+        pdu: Vec<u8>,
+        tpdu_len: usize,
+    ) -> Option<(&'static str, usize)> {
+        let memory = if self.store_in_me > 0 {
+            self.store_in_me -= 1;
+            "ME"
+        } else {
+            self.storage.selected_name(2)
+        };
+        self.storage.store(
+            memory,
+            Stored {
+                status: 0,
+                pdu,
+                tpdu_len,
+            },
+        )
+    }
+
+    /// Whether an incoming SMS would find a free slot.
+    pub(crate) fn has_room(&self) -> bool {
+        let memory = if self.store_in_me > 0 {
+            "ME"
+        } else {
+            self.storage.selected_name(2)
+        };
+        self.storage.has_room(memory)
+    }
+
+    /// Stores a status report where the make keeps them: the memory its
+    /// `+CDSI` names (which a Quectel EC25 gets wrong) and the slot.
+    pub(crate) fn store_report(
+        &mut self,
+        pdu: Vec<u8>,
+        tpdu_len: usize,
+    ) -> Option<(&'static str, usize)> {
+        let spec = self.config.profile.spec();
+        let memory = spec
+            .reports_stored_in
+            .unwrap_or(self.storage.selected_name(2));
+        let (stored_in, index) = self.storage.store(
+            memory,
+            Stored {
+                status: 0,
+                pdu,
+                tpdu_len,
+            },
+        )?;
+        Some((spec.reports_announced_as.unwrap_or(stored_in), index))
     }
 
     pub(crate) fn cnmi(&self) -> [u8; 5] {
         self.settings.cnmi
     }
 
-    pub(crate) fn clip_enabled(&self) -> bool {
-        self.settings.clip
-    }
-
     /// Whether the host has acknowledged direct delivery with `+CSMS=1`, so `+CNMA` is expected.
     pub(crate) fn expects_cnma(&self) -> bool {
-        self.config.profile.needs_cnma() || self.settings.csms == 1
+        self.settings.csms == 1
     }
 
     /// Bytes from the host. Returns what the network must do.

@@ -260,7 +260,7 @@ impl Network {
                 number: m.config.number.clone(),
                 profile: m.config.profile.name(),
                 plugged: self.plugged[i],
-                stored: m.storage.iter().filter(|s| s.is_some()).count(),
+                stored: m.storage.count(),
                 waiting: self.waiting[i].len(),
             })
             .collect()
@@ -407,7 +407,7 @@ impl Network {
                 } else {
                     format!("Unknown service {code}")
                 };
-                self.modems[modem].urc(&format!("+CUSD: 0,\"{answer}\",15"));
+                self.modems[modem].answer_ussd(&answer);
             }
             Action::Ring {
                 modem,

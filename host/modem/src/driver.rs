@@ -10,6 +10,7 @@
 //! * `link.rs`: running one AT command at a time over the port;
 //! * `session.rs`: init, SIM PIN, identity, health, reconnect backoff;
 //! * `inbound.rs`: receiving SMS and status reports, reassembly, deletion on ack;
+//! * `storage.rs`: the memories (`AT+CPMS`), the one a URC names, the SIM a slot is on;
 //! * `outbound.rs`: sending PDUs with `+CMGS`;
 //! * `calls.rs` and `ussd.rs`: incoming calls and USSD requests.
 
@@ -21,6 +22,7 @@ mod inbound;
 mod link;
 mod outbound;
 mod session;
+mod storage;
 mod ussd;
 
 use std::collections::{HashMap, HashSet};
@@ -47,6 +49,7 @@ use events::AckWork;
 use handle::{Request, RequestBox};
 use inbound::{Part, Seen, Source};
 use link::Link;
+use storage::Slot;
 
 /// Starts the driver for one modem on the current tokio runtime. Returns the
 /// handle and the events; the driver runs until [`ModemHandle::stop`] or until
@@ -80,6 +83,11 @@ pub fn spawn(
         info: ModemInfo::default(),
         rng: seed,
         owned_slots: HashSet::new(),
+        read_memory: String::new(),
+        refused_memories: HashSet::new(),
+        announced_memories: Vec::new(),
+        sim_epoch: 0,
+        sim_identity: None,
         direct_seen: HashMap::new(),
         ringing: None,
         reached_ready: false,
@@ -130,7 +138,19 @@ struct Actor {
     /// Slots that belong to a message handed out (or a part held for
     /// reassembly) and not yet acknowledged: a sweep or a repeated `+CMTI`
     /// must not hand them out twice, and each is deleted once.
-    owned_slots: HashSet<u32>,
+    owned_slots: HashSet<Slot>,
+    /// The read memory (`mem1`) selected now.
+    read_memory: String,
+    /// Memories a URC named that the modem refused to select (warned once).
+    refused_memories: HashSet<String>,
+    /// Memories other than the primary one that a URC named: the sweep
+    /// lists them too.
+    announced_memories: Vec<String>,
+    /// Which SIM slots belong to: changes when the IMSI does.
+    sim_epoch: u32,
+    /// The IMSI of the last session (`Some(None)`: it could not be read;
+    /// `None`: no session identified a SIM yet).
+    sim_identity: Option<Option<String>>,
     /// Fingerprints of directly delivered (`+CMT`) PDUs, to recognise their
     /// stored copies and network retries.
     direct_seen: HashMap<u64, Seen>,
@@ -306,9 +326,8 @@ impl Actor {
     /// deals with it.
     async fn urc(&mut self, link: &mut Link, urc: Urc) -> Result<(), SessionEnd> {
         match urc {
-            Urc::NewMessage(at) | Urc::NewStatusReport(at) => {
-                self.read_stored(link, at.index).await?;
-            }
+            Urc::NewMessage(at) => self.read_stored(link, &at, false).await?,
+            Urc::NewStatusReport(at) => self.read_stored(link, &at, true).await?,
             Urc::Message { pdu, .. } | Urc::StatusReport { pdu, .. } => {
                 self.received_pdu(link, &pdu, Source::Direct).await?;
             }

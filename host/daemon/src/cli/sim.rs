@@ -19,9 +19,9 @@ pub(crate) struct SimArgs {
     /// (port 0 picks a free one). Repeatable.
     #[arg(long = "modem", required = true)]
     modems: Vec<String>,
-    /// Quirk profile for every modem: generic, huawei, simcom, quectel,
-    /// wavecom or zte.
-    #[arg(long, default_value = "generic")]
+    /// Quirk profile for every modem: the make it behaves like (docs/modems.md
+    /// has the table of what each does).
+    #[arg(long, default_value = "generic", value_parser = clap::builder::PossibleValuesParser::new(Profile::ALL.map(Profile::name)))]
     profile: String,
     /// SMSC latency: zero, or realistic (1-6 s per SMS).
     #[arg(long, default_value = "zero")]

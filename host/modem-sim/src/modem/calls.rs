@@ -7,6 +7,27 @@ use super::syntax::{Form, args, number_arg};
 use super::{Effect, Modem};
 
 impl Modem {
+    /// One ring of an incoming call, with the caller when `+CLIP` is on,
+    /// in the make's words and order.
+    pub(crate) fn announce_ring(&mut self, caller: &str) {
+        let spec = self.config.profile.spec();
+        let clip = self
+            .settings
+            .clip
+            .then(|| format!("+CLIP: \"{caller}\",145{}", spec.clip_tail));
+        if spec.clip_first
+            && let Some(clip) = &clip
+        {
+            self.urc(clip);
+        }
+        self.urc(spec.ring);
+        if !spec.clip_first
+            && let Some(clip) = &clip
+        {
+            self.urc(clip);
+        }
+    }
+
     /// `ATH` and `+CHUP`: ends the ringing call, if there is one.
     pub(super) fn hang_up(&mut self, effects: &mut Vec<Effect>) {
         if self.ringing.take().is_some() {
@@ -21,7 +42,7 @@ impl Modem {
         effects: &mut Vec<Effect>,
     ) -> GroupResult {
         // Profiles without +CHUP (old Wavecom firmware) answer ERROR to it.
-        let has_chup = self.config.profile.has_chup();
+        let has_chup = self.config.profile.spec().has_chup;
         match (name, form) {
             ("+CLIP", Form::Set(a)) => {
                 self.settings.clip = number_arg::<u8>(&args(a), 0)? == Some(1);

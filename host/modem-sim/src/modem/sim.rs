@@ -46,6 +46,11 @@ impl Modem {
             (name, form),
             ("+CSCA", Form::Query) | ("+CPMS", Form::Query | Form::Test)
         );
+        if read && self.busy_after_power_on > 0 {
+            // The profile's SIM that takes seconds to start.
+            self.busy_after_power_on -= 1;
+            return Err(Fail::Cme(14));
+        }
         let Some((count, empty)) = self.sms_not_ready.filter(|_| read) else {
             return Ok(false);
         };
@@ -87,7 +92,7 @@ impl Modem {
                 };
                 self.info(&format!("+CPIN: {state}"));
                 // Some firmware ends here: the information line, no OK.
-                self.no_final_result = self.config.profile.cpin_without_final_result();
+                self.no_final_result = self.config.profile.spec().cpin_without_ok;
             }
             ("+CPIN", Form::Set(a)) => self.enter_pin(&args(a))?,
             _ => return Ok(false),

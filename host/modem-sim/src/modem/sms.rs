@@ -7,17 +7,7 @@ use super::dispatch::GroupResult;
 use super::output::{CommandResult, Fail};
 use super::syntax::{Form, args, number_arg};
 use super::{Effect, Modem};
-
-/// A message in SIM storage.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Stored {
-    /// 0 received unread, 1 received read, 2 stored unsent, 3 stored sent.
-    pub(crate) status: u8,
-    /// The PDU as the modem prints it: SMSC field and TPDU.
-    pub(crate) pdu: Vec<u8>,
-    /// Length of the TPDU alone.
-    pub(crate) tpdu_len: usize,
-}
+use crate::profile::CmgrHeader;
 
 impl Modem {
     pub(super) fn sms_command(
@@ -38,44 +28,30 @@ impl Modem {
                 self.info(&format!("+CMGF: {mode}"));
             }
             ("+CMGF", Form::Test) => self.info("+CMGF: (0)"),
-            ("+CPMS", Form::Test) => self.info(self.config.profile.cpms_support()),
+            ("+CPMS", Form::Test) => {
+                if let Some(answer) = self.config.profile.spec().cpms_test {
+                    self.info(answer);
+                }
+            }
             ("+CPMS", Form::Query) => {
-                let (used, total) = self.storage_use();
-                self.info(&format!(
-                    "+CPMS: \"SM\",{used},{total},\"SM\",{used},{total},\"SM\",{used},{total}"
-                ));
+                let fields: Vec<String> = (0..3)
+                    .map(|which| {
+                        let (used, total) = self.storage.usage(which);
+                        format!("\"{}\",{used},{total}", self.storage.selected_name(which))
+                    })
+                    .collect();
+                self.info(&format!("+CPMS: {}", fields.join(",")));
             }
-            ("+CPMS", Form::Set(a)) => {
-                let memories = args(a);
-                if memories.len() > self.config.profile.cpms_memories() {
-                    // As the firmware answers a form it does not know.
-                    return Err(Fail::Error);
-                }
-                if memories.iter().any(|m| !m.is_empty() && m != "SM") {
-                    return Err(Fail::Cms(302));
-                }
-                let (used, total) = self.storage_use();
-                let pairs = vec![format!("{used},{total}"); memories.len()];
-                self.info(&format!("+CPMS: {}", pairs.join(",")));
-            }
-            ("+CNMI", Form::Test) => self.info(self.config.profile.cnmi_support()),
+            ("+CPMS", Form::Set(a)) => self.select_storage(&args(a))?,
+            ("+CNMI", Form::Test) => match self.config.profile.spec().cnmi_test {
+                Some(answer) => self.info(answer),
+                None => return Err(Fail::Error),
+            },
             ("+CNMI", Form::Query) => {
                 let [m, mt, bm, ds, bfr] = self.settings.cnmi;
                 self.info(&format!("+CNMI: {m},{mt},{bm},{ds},{bfr}"));
             }
-            ("+CNMI", Form::Set(a)) => {
-                let a = args(a);
-                let mut cnmi = self.settings.cnmi;
-                for (i, slot) in cnmi.iter_mut().enumerate() {
-                    if let Some(v) = number_arg::<u8>(&a, i)? {
-                        *slot = v;
-                    }
-                }
-                if cnmi[0] > 3 || cnmi[1] > 3 || cnmi[3] > 2 {
-                    return Err(Fail::Cms(303));
-                }
-                self.settings.cnmi = cnmi;
-            }
+            ("+CNMI", Form::Set(a)) => self.set_indications(&args(a))?,
             ("+CSMS", Form::Query) => {
                 self.info(&format!("+CSMS: {},1,1,1", self.settings.csms));
             }
@@ -184,25 +160,57 @@ impl Modem {
         effects
     }
 
-    /// Stores a PDU (SMSC field + TPDU); returns its index or `None` when storage is full.
-    pub(crate) fn store(&mut self, pdu: Vec<u8>, tpdu_len: usize, status: u8) -> Option<usize> {
-        let index = self.storage.iter().position(Option::is_none)?;
-        self.storage[index] = Some(Stored {
-            status,
-            pdu,
-            tpdu_len,
-        });
-        Some(index)
+    /// `+CPMS=mem1[,mem2[,mem3]]`: as many memories as the make takes, each
+    /// one it offers in that place; the answer has used/total pairs.
+    fn select_storage(&mut self, memories: &[String]) -> CommandResult {
+        let spec = self.config.profile.spec();
+        if !spec.cpms_arities.contains(&memories.len()) {
+            // As the firmware answers a form it does not know.
+            return Err(Fail::Error);
+        }
+        for (i, memory) in memories.iter().enumerate() {
+            let offered = spec
+                .cpms_groups
+                .get(i)
+                .is_some_and(|g| g.contains(&memory.as_str()));
+            if !memory.is_empty() && !offered {
+                return Err(Fail::Cms(302));
+            }
+        }
+        self.storage.select(memories);
+        let pairs: Vec<String> = (0..spec.cpms_answer_pairs.unwrap_or(memories.len()).min(3))
+            .map(|which| {
+                let (used, total) = self.storage.usage(which);
+                format!("{used},{total}")
+            })
+            .collect();
+        self.info(&format!("+CPMS: {}", pairs.join(",")));
+        Ok(())
     }
 
-    fn storage_use(&self) -> (usize, usize) {
-        let used = self.storage.iter().filter(|s| s.is_some()).count();
-        (used, self.storage.len())
+    /// `+CNMI=...`: each value given must be one `+CNMI=?` offers.
+    fn set_indications(&mut self, a: &[String]) -> CommandResult {
+        let spec = self.config.profile.spec();
+        let Some(allowed) = spec.cnmi_allowed() else {
+            return Err(Fail::Error);
+        };
+        let mut cnmi = self.settings.cnmi;
+        for (i, slot) in cnmi.iter_mut().enumerate() {
+            if let Some(v) = number_arg::<u8>(a, i)? {
+                if !allowed.get(i).is_some_and(|values| values.contains(&v)) {
+                    return Err(Fail::Cms(spec.cnmi_refusal));
+                }
+                *slot = v;
+            }
+        }
+        self.settings.cnmi = cnmi;
+        Ok(())
     }
 
-    /// `+CMGL=stat`: every message with that status (4: all); unread ones become read.
+    /// `+CMGL=stat`: every message in the read memory with that status (4:
+    /// all); unread ones become read.
     fn list(&mut self, a: &[String]) -> CommandResult {
-        if !self.settings.pdu_mode {
+        if !self.settings.pdu_mode || !self.config.profile.spec().reads_storage {
             return Err(Fail::Cms(302));
         }
         let wanted = number_arg::<u8>(a, 0)?.unwrap_or(0);
@@ -210,7 +218,7 @@ impl Modem {
             return Err(Fail::Cms(302));
         }
         let mut lines = Vec::new();
-        for (index, slot) in self.storage.iter_mut().enumerate() {
+        for (index, slot) in self.storage.slots() {
             let Some(stored) = slot else { continue };
             if wanted != 4 && stored.status != wanted {
                 continue;
@@ -230,18 +238,22 @@ impl Modem {
         Ok(())
     }
 
-    /// `+CMGR=index`: one message; an unread one becomes read.
+    /// `+CMGR=index`: one message of the read memory; an unread one becomes read.
     fn read(&mut self, a: &[String]) -> CommandResult {
+        let spec = self.config.profile.spec();
+        if !spec.reads_storage {
+            return Err(Fail::Cms(302));
+        }
         let index = number_arg::<usize>(a, 0)?.ok_or(Fail::Cms(321))?;
-        let slot = self.storage.get_mut(index).ok_or(Fail::Cms(321))?;
+        let slot = self.storage.slot(index).ok_or(Fail::Cms(321))?;
         let Some(stored) = slot else {
             // An empty slot: real modems answer OK with no lines.
             return Ok(());
         };
-        let header = if self.config.profile.cmgr_without_status() {
-            format!("+CMGR: ,,{}", stored.tpdu_len)
-        } else {
-            format!("+CMGR: {},,{}", stored.status, stored.tpdu_len)
+        let header = match spec.cmgr {
+            CmgrHeader::Standard => format!("+CMGR: {},,{}", stored.status, stored.tpdu_len),
+            CmgrHeader::WithoutStatus => format!("+CMGR: ,,{}", stored.tpdu_len),
+            CmgrHeader::EmptyAlpha => format!("+CMGR: {},\"\",{}", stored.status, stored.tpdu_len),
         };
         let pdu = plutanium_sms::hex::encode(&stored.pdu);
         if stored.status == 0 {
@@ -252,18 +264,16 @@ impl Modem {
         Ok(())
     }
 
-    /// `+CMGD=index[,flag]`: one message, or (flag 1-4) every message of a kind.
+    /// `+CMGD=index[,flag]`: one message of the read memory, or (flag 1-4)
+    /// every message of a kind in it.
     fn delete(&mut self, a: &[String]) -> CommandResult {
         let index = number_arg::<usize>(a, 0)?.ok_or(Fail::Cms(321))?;
         let flag = number_arg::<u8>(a, 1)?.unwrap_or(0);
-        if index >= self.storage.len() {
-            return Err(Fail::Cms(321));
-        }
         match flag {
-            0 => self.storage[index] = None,
+            0 => *self.storage.slot(index).ok_or(Fail::Cms(321))? = None,
             // Delete all read / read+sent / read+sent+unsent / all.
             1..=4 => {
-                for slot in &mut self.storage {
+                for (_, slot) in self.storage.slots() {
                     let remove = slot.as_ref().is_some_and(|s| match flag {
                         1 => s.status == 1,
                         2 => s.status == 1 || s.status == 3,
@@ -308,7 +318,7 @@ mod tests {
         assert_eq!(talk(&mut m, "AT+CMGS=8\r").0, "\r\n> ");
         assert!(talk(&mut m, "0011\x1a").0.contains("+CMS ERROR: 304"));
         // Storage.
-        let index = m.store(vec![0, 1, 2], 2, 0).unwrap();
+        let (_, index) = m.store_received(vec![0, 1, 2], 2).unwrap();
         assert!(
             talk(&mut m, "AT+CMGL=4\r")
                 .0

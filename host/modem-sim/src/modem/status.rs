@@ -12,16 +12,13 @@ use super::syntax::{Form, args, number_arg};
 impl Modem {
     /// `ATI`: manufacturer, model and revision on one line.
     pub(super) fn identify(&mut self) {
-        let (m, model, rev) = (
-            self.config.profile.manufacturer(),
-            self.config.profile.model(),
-            self.config.profile.revision(),
-        );
+        let spec = self.config.profile.spec();
+        let (m, model, rev) = (spec.manufacturer, spec.model, spec.revision);
         self.info(&format!("{m} {model} {rev}"));
     }
 
     pub(super) fn status_command(&mut self, name: &str, form: Form<'_>) -> GroupResult {
-        let profile = self.config.profile;
+        let profile = self.config.profile.spec();
         match (name, form) {
             ("+CREG", Form::Set(a)) => {
                 self.settings.creg = number_arg::<u8>(&args(a), 0)?.unwrap_or(0).min(2);
@@ -41,9 +38,9 @@ impl Modem {
             ("+CFUN", Form::Query) => self.info("+CFUN: 1"),
             ("+CFUN", Form::Set(_)) => {}
             ("+COPS", Form::Query) => self.info("+COPS: 0,0,\"Plutanium Sim\",7"),
-            ("+CGMI" | "+GMI", Form::Action) => self.info(profile.manufacturer()),
-            ("+CGMM" | "+GMM", Form::Action) => self.info(profile.model()),
-            ("+CGMR" | "+GMR", Form::Action) => self.info(profile.revision()),
+            ("+CGMI" | "+GMI", Form::Action) => self.info(profile.manufacturer),
+            ("+CGMM" | "+GMM", Form::Action) => self.info(profile.model),
+            ("+CGMR" | "+GMR", Form::Action) => self.info(profile.revision),
             ("+CGSN" | "+GSN", Form::Action) => {
                 let imei = self.config.imei.clone();
                 self.info(&imei);

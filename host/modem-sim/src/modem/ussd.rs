@@ -5,8 +5,24 @@ use super::dispatch::GroupResult;
 use super::output::Fail;
 use super::syntax::{Form, args};
 use super::{Effect, Modem};
+use crate::profile::UssdAnswer;
 
 impl Modem {
+    /// The network's answer to a USSD request, as the make writes it.
+    pub(crate) fn answer_ussd(&mut self, answer: &str) {
+        let line = match self.config.profile.spec().ussd_answer {
+            UssdAnswer::Text => format!("+CUSD: 0,\"{answer}\",15"),
+            UssdAnswer::Ucs2 { dcs } => {
+                // dcs 17 (0x11) puts the language ("en", two GSM 7-bit
+                // characters in two octets) before the UCS-2 text.
+                let language = if dcs == 0x11 { "656E" } else { "" };
+                let hex: String = answer.encode_utf16().map(|u| format!("{u:04X}")).collect();
+                format!("+CUSD: 0,\"{language}{hex}\",{dcs}")
+            }
+        };
+        self.urc(&line);
+    }
+
     pub(super) fn ussd_command(
         &mut self,
         name: &str,

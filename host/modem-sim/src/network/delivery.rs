@@ -32,7 +32,7 @@ impl Network {
         let waiting_for_other_ack = m.awaiting_ack && retry_of.is_none();
         let direct = plugged
             && (mt == 2 || mt == 3)
-            && m.config.profile.delivers_directly()
+            && m.config.profile.spec().delivers_directly
             && !waiting_for_other_ack
             && attempt < 3;
         if direct {
@@ -73,10 +73,10 @@ impl Network {
     fn store_or_wait(&mut self, modem: ModemId, pdu: Vec<u8>, tpdu_len: usize) {
         let m = &mut self.modems[modem];
         let [_, mt, _, _, _] = m.cnmi();
-        match m.store(pdu.clone(), tpdu_len, 0) {
-            Some(index) => {
+        match m.store_received(pdu.clone(), tpdu_len) {
+            Some((memory, index)) => {
                 if mt != 0 {
-                    m.urc(&format!("+CMTI: \"SM\",{index}"));
+                    m.urc(&format!("+CMTI: \"{memory}\",{index}"));
                 }
             }
             None => self.waiting[modem].push_back((pdu, tpdu_len)),
@@ -84,7 +84,7 @@ impl Network {
     }
 
     pub(super) fn deliver_waiting(&mut self, modem: ModemId, _now: Duration) {
-        while self.modems[modem].storage.iter().any(Option::is_none) {
+        while self.modems[modem].has_room() {
             let Some((pdu, len)) = self.waiting[modem].pop_front() else {
                 break;
             };
@@ -132,8 +132,8 @@ impl Network {
                 m.urc(&format!("+CDS: {}\r\n{hex}", encoded.tpdu_len));
             }
             2 => {
-                if let Some(index) = m.store(encoded.octets, encoded.tpdu_len, 0) {
-                    m.urc(&format!("+CDSI: \"SM\",{index}"));
+                if let Some((memory, index)) = m.store_report(encoded.octets, encoded.tpdu_len) {
+                    m.urc(&format!("+CDSI: \"{memory}\",{index}"));
                 }
             }
             _ => {}

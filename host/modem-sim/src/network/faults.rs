@@ -64,6 +64,21 @@ pub enum Fault {
     /// The storage refuses to be read: `AT+CMGL` and `AT+CMGR` fail with
     /// `+CMS ERROR: 302`.
     UnreadableStorage,
+    /// The SIM is swapped for another with this IMSI: the modem is
+    /// unplugged (replug it with [`Fault::Replug`]), and the messages on the
+    /// old SIM (`SM`) leave with it; what is in the modem's own memories stays.
+    SwapSim {
+        /// The new SIM's IMSI.
+        imsi: String,
+    },
+    /// The next `count` incoming SMS are stored in `ME` and announced as
+    /// `+CMTI: "ME",<n>` whatever the receive memory is, as a modem did in
+    /// zabsalahid/serialport-gsm issue 92, whose host read the index from
+    /// `SM` and got `+CMS ERROR: 321`.
+    StoreInMe {
+        /// How many.
+        count: u32,
+    },
     /// Every send takes this much longer.
     SlowSmsc {
         /// The extra delay.
@@ -140,6 +155,14 @@ impl Network {
             Fault::SwallowSend { count } => self.modems[modem].swallow_sends = count,
             Fault::NoIndications => self.modems[modem].no_indications = true,
             Fault::UnreadableStorage => self.modems[modem].unreadable_storage = true,
+            Fault::SwapSim { imsi } => {
+                self.plugged[modem] = false;
+                self.generation[modem] += 1;
+                let m = &mut self.modems[modem];
+                m.config.imsi = imsi;
+                m.storage.clear("SM");
+            }
+            Fault::StoreInMe { count } => self.modems[modem].store_in_me = count,
             Fault::SlowSmsc { extra } => self.faults[modem].slow_smsc = extra,
             Fault::InterleaveUrcs => self.modems[modem].interleave_urcs = true,
             Fault::DuplicateDelivery => self.faults[modem].duplicate_next = true,
@@ -157,6 +180,7 @@ impl Network {
                 m.no_indications = false;
                 m.swallow_sends = 0;
                 m.unreadable_storage = false;
+                m.store_in_me = 0;
             }
         }
         Ok(())

@@ -207,10 +207,7 @@ impl Network {
             m.urc("NO CARRIER");
             return;
         }
-        m.urc("RING");
-        if m.clip_enabled() {
-            m.urc(&format!("+CLIP: \"{caller}\",145,,,,0"));
-        }
+        m.announce_ring(&caller);
         self.schedule(
             now + self.ring_interval,
             Action::Ring {

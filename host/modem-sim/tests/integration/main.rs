@@ -4,3 +4,5 @@
 
 mod driver;
 mod network;
+mod profiles;
+mod storage;

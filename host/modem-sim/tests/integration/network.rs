@@ -66,6 +66,21 @@ impl Host {
             .unwrap_or_else(|e| panic!("{}: {e}", cmd.text))
     }
 
+    /// Like [`Host::ok`], asking again while the SIM is busy (as a
+    /// Qualcomm stick is for seconds after power-up).
+    fn ok_when_ready(&mut self, net: &mut Network, cmd: &Command) -> Vec<String> {
+        for _ in 0..10 {
+            let r = self.run(net, cmd);
+            if !matches!(r.result, FinalResult::Cme(ref e, _) if e.0 == 14) {
+                return r
+                    .into_lines()
+                    .unwrap_or_else(|e| panic!("{}: {e}", cmd.text));
+            }
+            self.now += Duration::from_secs(1);
+        }
+        panic!("{}: the SIM stayed busy", cmd.text);
+    }
+
     fn init(&mut self, net: &mut Network) {
         for c in [
             command::echo(false),
@@ -160,7 +175,41 @@ fn two_modems(profile: Profile, latency: Latency) -> (Network, Host, Host) {
 fn multipart_unicode_between_modems_for_every_profile() {
     for profile in Profile::ALL {
         let (mut net, mut a, mut b) = two_modems(profile, Latency::Zero);
-        b.ok(&mut net, &command::set_indications([2, 1, 0, 2, 0]));
+        // As a host does: storage and indications from what the modem offers.
+        let groups = b
+            .ok_when_ready(&mut net, &command::storage_support())
+            .first()
+            .and_then(|l| response::parse_cpms_test(l).ok())
+            .unwrap_or_default();
+        let support = match b.run(&mut net, &command::indication_support()) {
+            r if r.result == FinalResult::Ok => response::parse_cnmi_test(&r.lines[0]).unwrap(),
+            _ => {
+                // A phone that offers no indications and no storage: it
+                // cannot receive over AT, and says so by refusing.
+                assert_eq!(profile, Profile::NOKIA);
+                assert!(groups.iter().all(Vec::is_empty), "{profile}: {groups:?}");
+                assert_ne!(
+                    b.run(&mut net, &command::list_all_messages()).result,
+                    FinalResult::Ok
+                );
+                continue;
+            }
+        };
+        let memories: Vec<String> = groups
+            .iter()
+            .map(|g| {
+                if g.iter().any(|m| m == "SM") {
+                    "SM".to_string()
+                } else {
+                    g[0].clone()
+                }
+            })
+            .collect();
+        b.ok(&mut net, &command::select_storages(&memories));
+        b.ok(
+            &mut net,
+            &command::set_indications(support.choose_cnmi(false)),
+        );
         let text = "Ahoj 😀 ".repeat(30);
         for (hex, len) in submit_pdus("+420777000002", &text, false) {
             a.send(&mut net, &hex, len).unwrap();
@@ -194,7 +243,7 @@ fn multipart_unicode_between_modems_for_every_profile() {
 
 #[test]
 fn phone_inbox_and_status_report() {
-    let (mut net, mut a, _) = two_modems(Profile::Generic, Latency::Realistic);
+    let (mut net, mut a, _) = two_modems(Profile::GENERIC, Latency::Realistic);
     a.ok(&mut net, &command::set_indications([2, 1, 0, 1, 0]));
     let (hex, len) = submit_pdus("+420999888777", "Hello phone", true).remove(0);
     let before = a.now;
@@ -225,8 +274,12 @@ fn phone_inbox_and_status_report() {
 }
 
 #[test]
-fn simcom_direct_delivery_needs_cnma() {
-    let (mut net, _, mut b) = two_modems(Profile::Simcom, Latency::Zero);
+fn direct_delivery_in_phase_2_plus_needs_cnma() {
+    let (mut net, _, mut b) = two_modems(Profile::SIMCOM, Latency::Zero);
+    b.ok(
+        &mut net,
+        &Command::new("AT+CSMS=1", plutanium_at::CommandClass::Quick),
+    );
     b.ok(&mut net, &command::set_indications([2, 2, 0, 0, 0]));
     net.phone_send("+420111222333", "+420777000002", "direct", b.now)
         .unwrap();
@@ -249,7 +302,7 @@ fn simcom_direct_delivery_needs_cnma() {
 
 #[test]
 fn calls_and_ussd() {
-    let (mut net, mut a, _) = two_modems(Profile::Generic, Latency::Zero);
+    let (mut net, mut a, _) = two_modems(Profile::GENERIC, Latency::Zero);
     a.ok(&mut net, &command::caller_id(true));
     net.call("+420111222333", "+420777000001", a.now).unwrap();
     a.pump(&mut net);
@@ -267,7 +320,7 @@ fn calls_and_ussd() {
 
 #[test]
 fn faults_send_error_sim_busy_hang_garbage() {
-    let (mut net, mut a, _) = two_modems(Profile::Generic, Latency::Zero);
+    let (mut net, mut a, _) = two_modems(Profile::GENERIC, Latency::Zero);
     let (hex, len) = submit_pdus("+420999888777", "x", false).remove(0);
     net.inject(
         a.modem,
@@ -304,7 +357,7 @@ fn faults_send_error_sim_busy_hang_garbage() {
 
 #[test]
 fn unplugged_modem_keeps_messages_for_the_sweep() {
-    let (mut net, _, mut b) = two_modems(Profile::Huawei, Latency::Zero);
+    let (mut net, _, mut b) = two_modems(Profile::HUAWEI, Latency::Zero);
     net.inject(b.modem, Fault::Unplug, b.now).unwrap();
     net.phone_send("+420111222333", "+420777000002", "while away", b.now)
         .unwrap();

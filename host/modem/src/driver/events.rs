@@ -43,7 +43,7 @@ impl Drop for Ack {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct AckWork {
     /// Storage slots to delete.
-    pub(super) delete: Vec<u32>,
+    pub(super) delete: Vec<super::Slot>,
     /// Fingerprints of directly delivered parts, whose stored copies go too.
     pub(super) fingerprints: Vec<u64>,
     /// Dropped without an ack: forget the slots, delete nothing.

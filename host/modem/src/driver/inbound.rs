@@ -16,15 +16,16 @@ use plutanium_sms::{ConcatKey, Payload, Pdu, Pushed};
 use tracing::{debug, info, warn};
 
 use super::link::Link;
+use super::storage::Slot;
 use super::{
     Ack, AckWork, Actor, InboundSms, InboundStatusReport, KeptPart, ModemEvent, SessionEnd,
     UndecodablePdu,
 };
 
 /// Where a received part came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Source {
-    Stored(u32),
+    Stored(Slot),
     Direct,
     /// Kept by the caller from an earlier run ([`DriverConfig::restored_parts`](crate::DriverConfig::restored_parts)).
     Restored,
@@ -43,35 +44,100 @@ pub(super) struct Part {
 /// What became of a directly delivered PDU, by fingerprint.
 pub(super) struct Seen {
     acked: bool,
-    extra_indices: Vec<u32>,
+    extra_indices: Vec<Slot>,
+}
+
+/// What a received PDU turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Taken {
+    /// A status report.
+    Report,
+    /// Anything else (an SMS or part, a copy already handed out, nothing).
+    Other,
 }
 
 impl Actor {
-    /// Reads the message a `+CMTI`/`+CDSI` points at (`+CMGR`) and takes it in.
+    /// Reads the message a `+CMTI`/`+CDSI` points at (`+CMGR`) from the
+    /// memory it names, and takes it in. A Quectel EC25 keeps status
+    /// reports in `SR` but announces them in `SM` (asterisk-chan-quectel PR
+    /// 75): a `+CDSI` whose slot holds no report is looked for in `SR` too.
     pub(super) async fn read_stored(
         &mut self,
         link: &mut Link,
-        index: u32,
+        at: &response::StorageIndex,
+        report: bool,
     ) -> Result<(), SessionEnd> {
-        let Some(lines) = self.try_lines(link, &command::read_message(index)).await? else {
-            return Ok(());
+        let memory = if at.storage.is_empty() {
+            self.primary_memory()
+        } else {
+            at.storage.clone()
         };
-        match response::parse_cmgr(index, &lines) {
-            Ok(Some(message)) => {
-                self.received_pdu(link, &message.pdu, Source::Stored(index))
-                    .await?;
+        if memory != self.primary_memory() && !self.announced_memories.contains(&memory) {
+            self.announced_memories.push(memory.clone());
+        }
+        let taken = self.read_slot(link, &memory, at.index).await?;
+        if report && taken != Taken::Report && memory != "SR" {
+            debug!(modem = %self.config.name, memory, index = at.index, "no status report where announced; looking in SR");
+            if self.read_slot(link, "SR", at.index).await? == Taken::Report
+                && !self.announced_memories.iter().any(|m| m == "SR")
+            {
+                self.announced_memories.push("SR".to_string());
             }
-            Ok(None) => debug!(modem = %self.config.name, index, "empty slot"),
-            Err(e) => warn!(modem = %self.config.name, error = %e, "cannot parse +CMGR"),
         }
         Ok(())
     }
 
+    /// Reads one slot (`+CMGR`) and takes in what it holds.
+    async fn read_slot(
+        &mut self,
+        link: &mut Link,
+        memory: &str,
+        index: u32,
+    ) -> Result<Taken, SessionEnd> {
+        if !self.use_memory(link, memory).await? {
+            return Ok(Taken::Other);
+        }
+        let Some(lines) = self.try_lines(link, &command::read_message(index)).await? else {
+            return Ok(Taken::Other);
+        };
+        match response::parse_cmgr(index, &lines) {
+            Ok(Some(message)) => {
+                let slot = self.slot(memory, index);
+                self.received_pdu(link, &message.pdu, Source::Stored(slot))
+                    .await
+            }
+            Ok(None) => {
+                debug!(modem = %self.config.name, memory, index, "empty slot");
+                Ok(Taken::Other)
+            }
+            Err(e) => {
+                warn!(modem = %self.config.name, error = %e, "cannot parse +CMGR");
+                Ok(Taken::Other)
+            }
+        }
+    }
+
     /// Reads everything in storage (after every connect and re-init, and every
     /// health interval), so nothing a lost `+CMTI` or a dropped [`Ack`] left
-    /// behind stays on the modem unseen. `false` when the modem refused to
-    /// list its storage.
+    /// behind stays on the modem unseen: the primary memory and every other
+    /// one a URC named. `false` when the modem refused to list its primary
+    /// memory.
     pub(super) async fn sweep(&mut self, link: &mut Link) -> Result<bool, SessionEnd> {
+        let mut listed = true;
+        for (n, memory) in self.swept_memories().into_iter().enumerate() {
+            let ok = self.sweep_memory(link, &memory).await?;
+            if n == 0 {
+                listed = ok;
+            }
+        }
+        Ok(listed)
+    }
+
+    /// Lists one memory (`+CMGL=4`) and takes in what was received there.
+    async fn sweep_memory(&mut self, link: &mut Link, memory: &str) -> Result<bool, SessionEnd> {
+        if !self.use_memory(link, memory).await? {
+            return Ok(false);
+        }
         let Some(lines) = self.try_lines(link, &command::list_all_messages()).await? else {
             return Ok(false);
         };
@@ -97,7 +163,8 @@ impl Actor {
                 message.status,
                 MessageStatus::ReceivedUnread | MessageStatus::ReceivedRead
             ) {
-                self.received_pdu(link, &message.pdu, Source::Stored(message.index))
+                let slot = self.slot(memory, message.index);
+                self.received_pdu(link, &message.pdu, Source::Stored(slot))
                     .await?;
             }
         }
@@ -147,12 +214,12 @@ impl Actor {
         link: &mut Link,
         hex: &str,
         source: Source,
-    ) -> Result<(), SessionEnd> {
-        if let Source::Stored(index) = source {
-            if self.owned_slots.contains(&index) {
+    ) -> Result<Taken, SessionEnd> {
+        if let Source::Stored(slot) = &source {
+            if self.owned_slots.contains(slot) {
                 // Already handed out (or held for reassembly) and not yet
                 // acknowledged: a sweep or a repeated +CMTI sees it again.
-                return Ok(());
+                return Ok(Taken::Other);
             }
         } else if self.expects_cnma() {
             // With +CSMS=1 the network waits for this, and only for a short while:
@@ -168,26 +235,27 @@ impl Actor {
             let smsc_len = raw.first().map_or(0, |&l| usize::from(l) + 1);
             fingerprint(raw.get(smsc_len..).unwrap_or_default())
         };
-        match source {
-            Source::Stored(index) => {
+        match &source {
+            Source::Stored(slot) => {
                 if let Some(seen) = self.direct_seen.get_mut(&tpdu_fingerprint) {
                     // The stored copy of a message already delivered as +CMT.
                     if seen.acked {
-                        self.try_lines(link, &command::delete_message(index))
+                        // The read just selected its memory.
+                        self.try_lines(link, &command::delete_message(slot.index))
                             .await?;
-                    } else if !seen.extra_indices.contains(&index) {
-                        seen.extra_indices.push(index);
-                        self.owned_slots.insert(index);
+                    } else if !seen.extra_indices.contains(slot) {
+                        seen.extra_indices.push(slot.clone());
+                        self.owned_slots.insert(slot.clone());
                     }
-                    debug!(modem = %self.config.name, index, "stored copy of a direct delivery");
-                    return Ok(());
+                    debug!(modem = %self.config.name, %slot, "stored copy of a direct delivery");
+                    return Ok(Taken::Other);
                 }
-                self.owned_slots.insert(index);
+                self.owned_slots.insert(slot.clone());
             }
             Source::Direct | Source::Restored => {
                 if self.direct_seen.contains_key(&tpdu_fingerprint) {
                     debug!(modem = %self.config.name, "repeated direct delivery ignored");
-                    return Ok(());
+                    return Ok(Taken::Other);
                 }
                 if self.direct_seen.len() > 4096 {
                     self.direct_seen.retain(|_, s| !s.acked);
@@ -195,8 +263,8 @@ impl Actor {
                 self.direct_seen.insert(tpdu_fingerprint, Seen::default());
             }
         }
-        let delete: Vec<u32> = match source {
-            Source::Stored(i) => vec![i],
+        let delete: Vec<Slot> = match &source {
+            Source::Stored(slot) => vec![slot.clone()],
             Source::Direct | Source::Restored => Vec::new(),
         };
         let decoded = match octets.and_then(|o| plutanium_sms::decode(&o, true)) {
@@ -210,7 +278,7 @@ impl Actor {
                     ack,
                 }))
                 .await;
-                return Ok(());
+                return Ok(Taken::Other);
             }
         };
         match decoded.pdu {
@@ -237,15 +305,16 @@ impl Actor {
                     ack,
                 }))
                 .await;
+                return Ok(Taken::Report);
             }
             Pdu::Submit(_) => {
                 // A stored outgoing message: not ours to report or delete.
-                if let Source::Stored(index) = source {
-                    self.owned_slots.remove(&index);
+                if let Source::Stored(slot) = &source {
+                    self.owned_slots.remove(slot);
                 }
             }
         }
-        Ok(())
+        Ok(Taken::Other)
     }
 
     /// Puts a part kept from an earlier run back into reassembly.
@@ -361,8 +430,8 @@ impl Actor {
                     octets.extend_from_slice(o);
                 }
             }
-            match part.source {
-                Source::Stored(i) => delete.push(i),
+            match &part.source {
+                Source::Stored(slot) => delete.push(slot.clone()),
                 Source::Direct | Source::Restored => {}
             }
             fingerprints.push(part.fingerprint);
@@ -393,7 +462,7 @@ impl Actor {
 
     /// An [`Ack`] that, when given, deletes `delete` from storage and the
     /// stored copies of the direct deliveries with these `fingerprints`.
-    fn ack(&self, delete: Vec<u32>, fingerprints: Vec<u64>) -> Ack {
+    fn ack(&self, delete: Vec<Slot>, fingerprints: Vec<u64>) -> Ack {
         Ack {
             tx: self.ack_tx.clone(),
             work: Some(AckWork {
@@ -434,18 +503,25 @@ impl Actor {
                 delete.append(&mut seen.extra_indices);
             }
         }
-        delete.sort_unstable();
+        delete.sort_by(|a, b| (&a.memory, a.index).cmp(&(&b.memory, b.index)));
         delete.dedup();
-        for index in delete {
-            let deleted = self
-                .try_lines(link, &command::delete_message(index))
-                .await?
-                .is_some();
+        for slot in delete {
+            if slot.sim != self.sim_epoch {
+                // Read from a SIM that has since been swapped out: this
+                // index on the SIM now in the modem is another message.
+                info!(modem = %self.config.name, %slot, "not deleting: the message was read from the SIM that was in the modem before");
+                continue;
+            }
+            let deleted = self.use_memory(link, &slot.memory).await?
+                && self
+                    .try_lines(link, &command::delete_message(slot.index))
+                    .await?
+                    .is_some();
             // Either way the slot is no longer ours: if the delete failed, the
             // next sweep hands the message out again rather than losing it.
-            self.owned_slots.remove(&index);
+            self.owned_slots.remove(&slot);
             if !deleted {
-                warn!(modem = %self.config.name, index, "could not delete a stored message; the next sweep sees it again");
+                warn!(modem = %self.config.name, %slot, "could not delete a stored message; the next sweep sees it again");
             }
         }
         Ok(())

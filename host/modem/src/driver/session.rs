@@ -71,52 +71,6 @@ impl Actor {
         Ok(())
     }
 
-    /// Chooses the message storages: one for each group the modem lists in
-    /// `AT+CPMS=?` (`SM` where it is offered), then the other forms if that
-    /// one is refused. Some Wavecom firmware lists two groups and refuses
-    /// three memories (python-gsmmodem issue 19); a Brovi E3372 takes only
-    /// three (gammu issue 829). What was taken is kept in the modem's info.
-    async fn select_storage(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
-        let groups = self
-            .sim_query(link, &command::storage_support())
-            .await?
-            .and_then(|lines| lines.iter().find_map(|l| response::parse_cpms_test(l).ok()))
-            .unwrap_or_default();
-        let pick = |group: Option<&Vec<String>>| match group {
-            Some(group) if !group.iter().any(|m| m == "SM") && !group.is_empty() => {
-                group[0].clone()
-            }
-            _ => "SM".to_string(),
-        };
-        let listed = if groups.is_empty() {
-            3
-        } else {
-            groups.len().min(3)
-        };
-        let forms = std::iter::once(listed).chain([3, 2, 1].into_iter().filter(|n| *n != listed));
-        for count in forms {
-            let memories: Vec<String> = (0..count).map(|i| pick(groups.get(i))).collect();
-            if let Some(lines) = self
-                .try_lines(link, &command::select_storages(&memories))
-                .await?
-            {
-                if let Some(set) = lines.first().and_then(|l| response::parse_cpms_set(l).ok())
-                    && let Some(&(used, total)) = set.first()
-                {
-                    self.info.storage = Some((used, total));
-                }
-                self.info.memories = memories;
-                return Ok(());
-            }
-        }
-        self.info.memories.clear();
-        warn!(
-            modem = %self.config.name,
-            "the modem refuses every AT+CPMS form; it may keep messages where they cannot be read: check its storage with `plutanium modem probe`"
-        );
-        Ok(())
-    }
-
     /// Asks the SIM's state and enters the PIN if asked for it. Anything an
     /// operator must fix (no SIM, no or wrong PIN, PUK) ends in
     /// [`SessionEnd::Fatal`], never in a retry.
@@ -208,6 +162,7 @@ impl Actor {
                 Q::Imsi => self.info.imsi = value,
             }
         }
+        self.check_sim(self.info.imsi.clone());
         if self.config.smsc.is_some() {
             self.info.smsc = self.config.smsc.clone();
         } else {
@@ -260,7 +215,7 @@ impl Actor {
     /// for about 10 s after power-up though `+CPIN?` says READY
     /// (python-gsmmodem issues 10 and 11). `None` when it never answered,
     /// or refused for another reason.
-    async fn sim_query(
+    pub(super) async fn sim_query(
         &mut self,
         link: &mut Link,
         cmd: &Command,
