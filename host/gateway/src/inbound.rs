@@ -6,7 +6,7 @@ use std::sync::Arc;
 use plutanium_core::{Call, DeliveryState, DeliveryStatus, Event, InboundSms};
 use plutanium_modem::ModemEvent;
 use plutanium_sms::{Payload, StatusCategory};
-use plutanium_store::{InboundRecord, Inserted, PartRecord, Store};
+use plutanium_store::{DeliveryReport, InboundRecord, Inserted, PartRecord, Store};
 use tokio::sync::{mpsc, oneshot};
 
 use plutanium_core::time;
@@ -181,26 +181,19 @@ pub(crate) async fn modem_events(
                     }
                 };
                 let reference = report.message_ref;
-                let recipient = report.recipient.clone();
-                let modem_name = modem.clone();
-                let detail = format!(
-                    "TP-Status {:#04x}: {}",
-                    report.status.0,
-                    report.status.meaning()
-                );
-                let result = blocking(&store, move |s| {
-                    s.record_delivery(
-                        &modem_name,
-                        reference,
-                        Some(&recipient)
-                            .filter(|r| !r.is_empty())
-                            .map(String::as_str),
-                        delivered,
-                        Some(&detail),
-                        now,
-                    )
-                })
-                .await;
+                let delivery = DeliveryReport {
+                    modem: modem.clone(),
+                    sim: report.sim.clone(),
+                    message_ref: reference,
+                    recipient: Some(report.recipient.clone()).filter(|r| !r.is_empty()),
+                    delivered,
+                    detail: Some(format!(
+                        "TP-Status {:#04x}: {}",
+                        report.status.0,
+                        report.status.meaning()
+                    )),
+                };
+                let result = blocking(&store, move |s| s.record_delivery(&delivery, now)).await;
                 match result {
                     Ok(row) => {
                         report.ack.ack();

@@ -332,6 +332,7 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutco
         Ok(sent) => SendOutcome::Sent {
             modem: handle.name().to_string(),
             message_refs: sent.message_refs,
+            sim: sent.sim,
         },
         // Nothing was sent: another modem, or this one later, may take it,
         // and it does not count as an attempt.
@@ -366,6 +367,7 @@ fn log_outcome(id: i64, outcome: &SendOutcome) {
         SendOutcome::Sent {
             modem,
             message_refs,
+            ..
         } => {
             let refs: Vec<String> = message_refs
                 .iter()

@@ -297,7 +297,7 @@ impl Actor {
         match request {
             Request::Send { pdus, reply } => {
                 let (result, lost) = self.send(link, &pdus).await;
-                let _ = reply.send(result);
+                let _ = reply.send(result.map(|refs| (refs, self.info.imsi.clone())));
                 if let Some(reason) = lost {
                     return Err(SessionEnd::Lost(reason));
                 }

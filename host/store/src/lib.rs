@@ -26,6 +26,7 @@ mod inbox;
 mod kv;
 mod migrations;
 mod outbox;
+mod reports;
 mod store;
 mod store_trait;
 
@@ -34,5 +35,6 @@ pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
 pub use outbox::{
     Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };
+pub use reports::{DeliveryReport, REPORT_WINDOW_MS};
 pub use store::{MessageCount, PRUNE_BATCH, SqliteStore, StoreStats};
 pub use store_trait::Store;

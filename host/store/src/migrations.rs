@@ -170,6 +170,13 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE pending_reports ADD COLUMN recipient TEXT;
     "#,
+    // 5: and the SIM: a sent row keeps the IMSI it went from, a waiting
+    // report the IMSI it came through, so a report for one SIM never
+    // settles a message sent from another in the same modem.
+    r#"
+    ALTER TABLE outbox ADD COLUMN sent_sim TEXT;
+    ALTER TABLE pending_reports ADD COLUMN sim TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

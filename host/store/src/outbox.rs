@@ -173,6 +173,8 @@ pub enum SendOutcome {
         modem: String,
         /// The message reference of each part.
         message_refs: Vec<Option<u8>>,
+        /// The IMSI of the SIM it went from, when the modem told it.
+        sim: Option<String>,
     },
     /// Try again at `at` (a transient error).
     Retry {
@@ -239,14 +241,14 @@ pub struct OutboxRow {
     pub updated_at: Timestamp,
 }
 
-const COLUMNS: &str = "id, key, source, to_number, body, encoding, status_report, flash, \
+pub(crate) const COLUMNS: &str = "id, key, source, to_number, body, encoding, status_report, flash, \
     validity_min, modem, state, attempts, next_attempt_at, sent_by, message_refs, last_error, \
     created_at, updated_at, allowed_modems, delivered_refs";
 
 /// How often a row is tried before it fails for good.
 pub const MAX_ATTEMPTS: u32 = 20;
 
-fn list_text(items: impl IntoIterator<Item = impl ToString>) -> String {
+pub(crate) fn list_text(items: impl IntoIterator<Item = impl ToString>) -> String {
     items
         .into_iter()
         .map(|item| item.to_string())
@@ -254,7 +256,7 @@ fn list_text(items: impl IntoIterator<Item = impl ToString>) -> String {
         .join(",")
 }
 
-fn parse_list(text: &str) -> Vec<String> {
+pub(crate) fn parse_list(text: &str) -> Vec<String> {
     text.split(',')
         .filter(|item| !item.is_empty())
         .map(str::to_string)
@@ -268,7 +270,7 @@ fn refs_text(refs: &[Option<u8>]) -> String {
         .join(",")
 }
 
-fn parse_refs(text: &str) -> Option<Vec<Option<u8>>> {
+pub(crate) fn parse_refs(text: &str) -> Option<Vec<Option<u8>>> {
     if text.is_empty() {
         return Some(Vec::new());
     }
@@ -280,7 +282,7 @@ fn parse_refs(text: &str) -> Option<Vec<Option<u8>>> {
         .collect()
 }
 
-fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
+pub(crate) fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
     let id: i64 = row.get(0)?;
     let corrupt = |problem: String| StoreError::Corrupt {
         table: "outbox",
@@ -334,108 +336,6 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
         created_at: row.get::<_, i64>(16)? as Timestamp,
         updated_at: row.get::<_, i64>(17)? as Timestamp,
     }))
-}
-
-/// How long a report that matched no sent row may still be applied to a
-/// send committed after it (references repeat every 256 messages, so a
-/// longer wait would risk matching the wrong one).
-const PENDING_REPORT_WINDOW_MS: i64 = 120_000;
-
-/// Applies one report to the `sent` row `id`.
-fn apply_report(
-    tx: &rusqlite::Transaction<'_>,
-    id: i64,
-    message_ref: u8,
-    delivered: bool,
-    detail: Option<&str>,
-    now: i64,
-) -> Result<(), StoreError> {
-    if !delivered {
-        tx.execute(
-            "UPDATE outbox SET state = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1",
-            params![
-                id,
-                detail.unwrap_or("the network reported the delivery failed"),
-                now
-            ],
-        )?;
-        return Ok(());
-    }
-    let (refs, done): (String, String) = tx.query_row(
-        "SELECT message_refs, delivered_refs FROM outbox WHERE id = ?1",
-        [id],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    let refs = parse_refs(&refs).unwrap_or_default();
-    let mut done = parse_list(&done);
-    if !done.contains(&message_ref.to_string()) {
-        done.push(message_ref.to_string());
-    }
-    let complete = refs.iter().flatten().all(|r| done.contains(&r.to_string()));
-    tx.execute(
-        "UPDATE outbox SET delivered_refs = ?2, state = ?3, updated_at = ?4 WHERE id = ?1",
-        params![
-            id,
-            list_text(&done),
-            if complete { "delivered" } else { "sent" },
-            now
-        ],
-    )?;
-    Ok(())
-}
-
-/// Whether a status report's recipient is this row's destination. The
-/// report carries the number as the network wrote it: international
-/// (`+420601234567`), national (`601234567`) or with an exit code
-/// (`00420601234567`); the row has E.164. The same digits, or one ending in
-/// the other's (at least 6 of them), are the same number.
-pub(crate) fn same_number(destination: &str, reported: &str) -> bool {
-    let digits = |n: &str| n.chars().filter(char::is_ascii_digit).collect::<String>();
-    let (a, b) = (digits(destination), digits(reported));
-    let (long, short) = if a.len() >= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    !short.is_empty() && (long == short || (short.len() >= 6 && long.ends_with(short.as_str())))
-}
-
-/// Applies the reports that arrived for `refs` from `modem` before the send
-/// of row `id` (to `to`) was committed, and forgets them. A report that
-/// names another recipient is someone else's: the reference repeats every
-/// 256 parts.
-fn apply_pending_reports(
-    tx: &rusqlite::Transaction<'_>,
-    id: i64,
-    modem: &str,
-    refs: &[Option<u8>],
-    claimed_at: i64,
-    now: i64,
-) -> Result<(), StoreError> {
-    let since = claimed_at.max(now - PENDING_REPORT_WINDOW_MS);
-    let to: String = tx.query_row("SELECT to_number FROM outbox WHERE id = ?1", [id], |row| {
-        row.get(0)
-    })?;
-    for reference in refs.iter().flatten() {
-        let pending: Vec<(i64, bool, Option<String>, Option<String>)> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id, delivered, detail, recipient FROM pending_reports \
-                 WHERE modem = ?1 AND message_ref = ?2 AND at >= ?3 ORDER BY id",
-            )?;
-            let rows = stmt.query_map(params![modem, reference, since], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (report, delivered, detail, recipient) in pending {
-            if recipient.as_deref().is_some_and(|r| !same_number(&to, r)) {
-                continue;
-            }
-            apply_report(tx, id, *reference, delivered, detail.as_deref(), now)?;
-            tx.execute("DELETE FROM pending_reports WHERE id = ?1", [report])?;
-        }
-    }
-    Ok(())
 }
 
 impl SqliteStore {
@@ -581,6 +481,7 @@ impl SqliteStore {
                     SendOutcome::Sent {
                         modem,
                         message_refs,
+                        sim,
                     } => {
                         // When it was claimed, and whether it asked for
                         // reports: only reports newer than the claim can be
@@ -594,14 +495,21 @@ impl SqliteStore {
                             .optional()?;
                         let changed = tx.execute(
                             "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
-                             message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4 \
-                             WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
-                            params![id, modem, refs_text(message_refs), now, attempt],
+                             message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4, \
+                             sent_sim = ?6 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                            params![id, modem, refs_text(message_refs), now, attempt, sim],
                         )?;
                         if changed == 1
                             && let Some((claimed_at, true)) = claimed
                         {
-                            apply_pending_reports(&tx, id, modem, message_refs, claimed_at, now)?;
+                            crate::reports::apply_pending_reports(
+                                &tx,
+                                id,
+                                modem,
+                                message_refs,
+                                claimed_at,
+                                now,
+                            )?;
                         }
                         changed
                     }
@@ -661,67 +569,6 @@ impl SqliteStore {
                 params![id, now as i64, attempt],
             )?;
             Ok(changed == 1)
-        })
-    }
-
-    /// Applies a delivery report from `modem` for message reference
-    /// `message_ref`: the newest `sent` row from that modem with that
-    /// reference. A failure fails the row; it is delivered when every part
-    /// with a reference is (a repeated report counts once). A report that
-    /// matches no row yet is kept, and applied when a send with that
-    /// reference is committed (the network can be faster than our commit).
-    /// Returns the row as it is now, if one matched.
-    pub fn record_delivery(
-        &self,
-        modem: &str,
-        message_ref: u8,
-        recipient: Option<&str>,
-        delivered: bool,
-        detail: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Option<OutboxRow>, StoreError> {
-        self.with(|conn| {
-            // Immediate: it reads before it writes, and a deferred
-            // transaction could not upgrade while another connection writes.
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let candidates: Vec<(i64, String, String, String)> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT id, message_refs, state, to_number FROM outbox \
-                     WHERE sent_by = ?1 AND state IN ('sent','delivered','failed') AND status_report = 1 \
-                     ORDER BY updated_at DESC, id DESC LIMIT 1024",
-                )?;
-                let rows = stmt.query_map([modem], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-                })?;
-                rows.collect::<Result<_, _>>()?
-            };
-            // The newest row of this modem with this reference and, when the
-            // report names one, this recipient: the reference alone repeats
-            // every 256 parts.
-            let found = candidates.into_iter().find_map(|(id, refs, state, to)| {
-                let ours = recipient.is_none_or(|r| same_number(&to, r));
-                (ours && parse_refs(&refs)?.contains(&Some(message_ref))).then_some((id, state))
-            });
-            if let Some((id, state)) = &found
-                && state != "sent"
-            {
-                // A repeated report for a message already settled.
-                let row = tx.query_row(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"), [id], read_row)??;
-                return Ok(Some(row));
-            }
-            let Some(id) = found.map(|(id, _)| id) else {
-                tx.execute(
-                    "INSERT INTO pending_reports (modem, message_ref, delivered, detail, at, recipient) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![modem, message_ref, delivered, detail, now as i64, recipient],
-                )?;
-                tx.commit()?;
-                return Ok(None);
-            };
-            apply_report(&tx, id, message_ref, delivered, detail, now as i64)?;
-            let row = tx.query_row(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"), [id], read_row)??;
-            tx.commit()?;
-            Ok(Some(row))
         })
     }
 

@@ -10,8 +10,8 @@ use std::time::Duration;
 use plutanium_core::{KvStore, Timestamp};
 
 use crate::{
-    CallRecord, Enqueued, InboundRecord, Inserted, LogPage, NewOutbound, OutboxRow, OutboxState,
-    PartRecord, RoutedMark, SendOutcome, SqliteStore, StoreError, StoreStats,
+    CallRecord, DeliveryReport, Enqueued, InboundRecord, Inserted, LogPage, NewOutbound, OutboxRow,
+    OutboxState, PartRecord, RoutedMark, SendOutcome, SqliteStore, StoreError, StoreStats,
 };
 
 /// A durable store for the gateway: outbox, inbox, parts, calls, events,
@@ -43,11 +43,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// See [`SqliteStore::record_delivery`].
     fn record_delivery(
         &self,
-        modem: &str,
-        message_ref: u8,
-        recipient: Option<&str>,
-        delivered: bool,
-        detail: Option<&str>,
+        report: &DeliveryReport,
         now: Timestamp,
     ) -> Result<Option<OutboxRow>, StoreError>;
     /// See [`SqliteStore::expire`].
@@ -157,14 +153,10 @@ impl Store for SqliteStore {
     }
     fn record_delivery(
         &self,
-        modem: &str,
-        message_ref: u8,
-        recipient: Option<&str>,
-        delivered: bool,
-        detail: Option<&str>,
+        report: &DeliveryReport,
         now: Timestamp,
     ) -> Result<Option<OutboxRow>, StoreError> {
-        SqliteStore::record_delivery(self, modem, message_ref, recipient, delivered, detail, now)
+        SqliteStore::record_delivery(self, report, now)
     }
     fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
         SqliteStore::expire(self, now, max_age)

@@ -87,6 +87,8 @@ pub struct InboundStatusReport {
     pub message_ref: u8,
     /// The recipient of that part.
     pub recipient: String,
+    /// The IMSI of the SIM it came through, when the modem tells it.
+    pub sim: Option<String>,
     /// TP-Status.
     pub status: TpStatus,
     /// When the status was reached.

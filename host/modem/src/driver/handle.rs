@@ -156,6 +156,9 @@ pub struct SentMessage {
     pub message_refs: Vec<Option<u8>>,
     /// The concatenation reference, for multipart messages.
     pub concat_ref: Option<u8>,
+    /// The IMSI of the SIM it was sent from, when the modem tells it: a
+    /// status report is this message's only if it came through the same SIM.
+    pub sim: Option<String>,
 }
 
 /// Why a send failed.
@@ -221,11 +224,14 @@ impl SendError {
     }
 }
 
+/// The references of sent PDUs and the IMSI of the SIM they went from.
+pub(super) type Submitted = (Vec<Option<u8>>, Option<String>);
+
 /// What a caller asks of the actor; each carries the channel for its answer.
 pub(super) enum Request {
     Send {
         pdus: Vec<EncodedPdu>,
-        reply: oneshot::Sender<Result<Vec<Option<u8>>, SendError>>,
+        reply: oneshot::Sender<Result<Submitted, SendError>>,
     },
     Ussd {
         code: String,
@@ -344,15 +350,21 @@ impl ModemHandle {
                 .encode()
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let message_refs = self.send_pdus(pdus).await?;
+        let (message_refs, sim) = self.submit(pdus).await?;
         Ok(SentMessage {
             message_refs,
             concat_ref: multipart.then_some(reference),
+            sim,
         })
     }
 
     /// Sends ready-made PDUs in order; returns their message references.
     pub async fn send_pdus(&self, pdus: Vec<EncodedPdu>) -> Result<Vec<Option<u8>>, SendError> {
+        Ok(self.submit(pdus).await?.0)
+    }
+
+    /// Sends PDUs: their references, and the IMSI of the SIM that sent them.
+    async fn submit(&self, pdus: Vec<EncodedPdu>) -> Result<Submitted, SendError> {
         let (reply, answer) = oneshot::channel();
         self.requests
             .send(RequestBox(Request::Send { pdus, reply }))

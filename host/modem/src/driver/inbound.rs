@@ -300,6 +300,7 @@ impl Actor {
                     modem: self.config.name.clone(),
                     message_ref: report.message_reference,
                     recipient: report.recipient.value,
+                    sim: self.info.imsi.clone(),
                     status: report.status,
                     discharge_time: report.discharge_time,
                     ack,

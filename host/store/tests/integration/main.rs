@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use plutanium_core::{KvStore, SendOptions};
 use plutanium_store::{
-    Enqueued, InboundRecord, Inserted, LogPage, NewOutbound, OutboxState, PartRecord, SendOutcome,
-    SqliteStore, Store, StoreError,
+    DeliveryReport, Enqueued, InboundRecord, Inserted, LogPage, NewOutbound, OutboxState,
+    PartRecord, SendOutcome, SqliteStore, Store, StoreError,
 };
 
 const T0: u64 = 1_767_225_600_000;
@@ -31,6 +31,24 @@ fn sent(modem: &str, refs: &[u8]) -> SendOutcome {
     SendOutcome::Sent {
         modem: modem.into(),
         message_refs: refs.iter().map(|r| Some(*r)).collect(),
+        sim: None,
+    }
+}
+
+fn report(
+    modem: &str,
+    message_ref: u8,
+    recipient: Option<&str>,
+    delivered: bool,
+    detail: Option<&str>,
+) -> DeliveryReport {
+    DeliveryReport {
+        modem: modem.into(),
+        sim: None,
+        message_ref,
+        recipient: recipient.map(str::to_string),
+        delivered,
+        detail: detail.map(str::to_string),
     }
 }
 
@@ -182,15 +200,15 @@ fn delivery_reports_finish_multipart_messages() {
     );
     // Reports are matched by modem and reference.
     let row = store
-        .record_delivery("gsm0", 21, None, true, None, T0 + 2)
+        .record_delivery(&report("gsm0", 21, None, true, None), T0 + 2)
         .unwrap()
         .unwrap();
     assert_eq!((row.id, row.state), (id, OutboxState::Sent));
     store
-        .record_delivery("gsm0", 20, None, true, None, T0 + 3)
+        .record_delivery(&report("gsm0", 20, None, true, None), T0 + 3)
         .unwrap();
     let row = store
-        .record_delivery("gsm0", 22, None, true, None, T0 + 4)
+        .record_delivery(&report("gsm0", 22, None, true, None), T0 + 4)
         .unwrap()
         .unwrap();
     assert_eq!(row.state, OutboxState::Delivered);
@@ -200,7 +218,10 @@ fn delivery_reports_finish_multipart_messages() {
         "gsm1's 21 is another message"
     );
     let row = store
-        .record_delivery("gsm1", 21, None, false, Some("absent subscriber"), T0 + 5)
+        .record_delivery(
+            &report("gsm1", 21, None, false, Some("absent subscriber")),
+            T0 + 5,
+        )
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -209,7 +230,7 @@ fn delivery_reports_finish_multipart_messages() {
     );
     assert_eq!(
         store
-            .record_delivery("gsm2", 1, None, true, None, T0 + 6)
+            .record_delivery(&report("gsm2", 1, None, true, None), T0 + 6)
             .unwrap(),
         None
     );
@@ -227,7 +248,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
     // The same report twice is still one part of two.
     for _ in 0..2 {
         let row = store
-            .record_delivery("gsm0", 7, None, true, None, T0 + 2)
+            .record_delivery(&report("gsm0", 7, None, true, None), T0 + 2)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -236,7 +257,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
         );
     }
     let row = store
-        .record_delivery("gsm0", 8, None, true, None, T0 + 3)
+        .record_delivery(&report("gsm0", 8, None, true, None), T0 + 3)
         .unwrap()
         .unwrap();
     assert_eq!(row.state, OutboxState::Delivered);
@@ -244,7 +265,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
     // A repeated report for a settled message is not kept for later: a new
     // send that gets the same reference is not marked by it.
     let row = store
-        .record_delivery("gsm0", 8, None, true, None, T0 + 3)
+        .record_delivery(&report("gsm0", 8, None, true, None), T0 + 3)
         .unwrap()
         .unwrap();
     assert_eq!((row.id, row.state), (two, OutboxState::Delivered));
@@ -262,7 +283,7 @@ fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_send() {
     // A report that arrives before its send is committed is kept ...
     assert_eq!(
         store
-            .record_delivery("gsm1", 40, None, true, None, T0 + 4)
+            .record_delivery(&report("gsm1", 40, None, true, None), T0 + 4)
             .unwrap(),
         None
     );
@@ -592,7 +613,7 @@ fn a_version_2_file_is_migrated_keeping_its_rows() {
     let sent = store.outbound_by_key("old:sent").unwrap().unwrap();
     assert_eq!(sent.message_refs, [Some(20), Some(21)]);
     let row = store
-        .record_delivery("gsm0", 21, None, true, None, T0 + 1)
+        .record_delivery(&report("gsm0", 21, None, true, None), T0 + 1)
         .unwrap()
         .unwrap();
     assert_eq!(row.id, 7);
@@ -808,7 +829,10 @@ fn references_that_wrap_find_their_message_by_recipient() {
     }
     for i in 256..MESSAGES {
         let early = store
-            .record_delivery("gsm0", i as u8, Some(&as_reported(i)), true, None, T0 + 2)
+            .record_delivery(
+                &report("gsm0", i as u8, Some(&as_reported(i)), true, None),
+                T0 + 2,
+            )
             .unwrap();
         assert_eq!(early, None, "report {i} waits for its own send");
     }
@@ -826,7 +850,10 @@ fn references_that_wrap_find_their_message_by_recipient() {
     }
     for i in order {
         let row = store
-            .record_delivery("gsm0", i as u8, Some(&as_reported(i)), true, None, T0 + 4)
+            .record_delivery(
+                &report("gsm0", i as u8, Some(&as_reported(i)), true, None),
+                T0 + 4,
+            )
             .unwrap()
             .unwrap_or_else(|| panic!("report {i} found no message"));
         assert_eq!(row.id, ids[i], "report {i} settled another message");
@@ -841,12 +868,66 @@ fn references_that_wrap_find_their_message_by_recipient() {
     // A report for a number none of them went to settles nothing.
     assert_eq!(
         store
-            .record_delivery("gsm0", 7, Some("+421900000000"), false, None, T0 + 5)
+            .record_delivery(
+                &report("gsm0", 7, Some("+421900000000"), false, None),
+                T0 + 5
+            )
             .unwrap(),
         None
     );
     assert_eq!(
         store.outbound(ids[7]).unwrap().unwrap().state,
         OutboxState::Delivered
+    );
+}
+
+/// A report is about a send through the same SIM, within the report window:
+/// after a SIM swap the new SIM's references start over, and a reference
+/// from last month is not a late answer.
+#[test]
+fn reports_match_the_sim_they_came_through_and_recent_sends_only() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut ids = Vec::new();
+    for key in ["old-sim", "new-sim"] {
+        ids.push(store.enqueue(&message(key), T0).unwrap().id());
+    }
+    let claimed = store.claim(T0, 2, LEASE).unwrap();
+    for (row, (sim, at)) in claimed
+        .iter()
+        .zip([("230010000000001", T0 + 1), ("230019999999999", T0 + 2)])
+    {
+        let outcome = SendOutcome::Sent {
+            modem: "gsm0".into(),
+            message_refs: vec![Some(5)],
+            sim: Some(sim.into()),
+        };
+        assert!(store.complete(row.id, row.attempts, &outcome, at).unwrap());
+    }
+    let mut from_old = report("gsm0", 5, Some("+420777000111"), true, None);
+    from_old.sim = Some("230010000000001".into());
+    let row = store.record_delivery(&from_old, T0 + 3).unwrap().unwrap();
+    assert_eq!(row.id, ids[0], "the older send, through the same SIM");
+    assert_eq!(
+        store.outbound(ids[1]).unwrap().unwrap().state,
+        OutboxState::Sent,
+        "the newer send through the other SIM is untouched"
+    );
+
+    // Eight days later a report with that reference is not for it.
+    let late = store.enqueue(&message("late"), T0).unwrap().id();
+    let claimed = store.claim(T0, 1, LEASE).unwrap();
+    store
+        .complete(late, claimed[0].attempts, &sent("gsm1", &[9]), T0)
+        .unwrap();
+    let eight_days = 8 * 24 * 3_600_000;
+    assert_eq!(
+        store
+            .record_delivery(&report("gsm1", 9, None, true, None), T0 + eight_days)
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.outbound(late).unwrap().unwrap().state,
+        OutboxState::Sent
     );
 }
