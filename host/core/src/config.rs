@@ -16,8 +16,9 @@ use std::fmt;
 
 pub use duration::parse_duration;
 pub use resolve::{
-    ApiConfig, ComponentRef, Config, ConnectorConfig, DEFAULT_PROMPT_TIMEOUT, Endpoint,
-    ModemConfig, OAuthConfig, Policy, Route, Secret, StoreLocation,
+    ApiConfig, ComponentRef, Config, ConnectorConfig, DEFAULT_INCOMPLETE_AFTER,
+    DEFAULT_PROMPT_TIMEOUT, Endpoint, ModemConfig, OAuthConfig, Policy, Route, Secret,
+    StoreLocation,
 };
 
 /// One problem in a config file, at a 1-based line and column (0 when the

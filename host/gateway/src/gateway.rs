@@ -251,7 +251,13 @@ impl Running {
             }
             plan.driver.restored_parts = kept_parts
                 .extract_if(.., |part| part.modem == plan.config.name)
-                .filter_map(|part| String::from_utf8(part.pdu).ok())
+                .filter_map(|part| {
+                    Some(plutanium_modem::RestoredPart {
+                        pdu: String::from_utf8(part.pdu).ok()?,
+                        received_at: std::time::UNIX_EPOCH
+                            + std::time::Duration::from_millis(part.received_at),
+                    })
+                })
                 .collect();
             let (modem, events) = plutanium_modem::spawn(plan.driver, setup.in_process.clone());
             let events = tokio::spawn(inbound::modem_events(

@@ -141,6 +141,20 @@ pub(crate) async fn modem_events(
                 if binary {
                     meta.push(("payload".into(), "8-bit data, in hex".into()));
                 }
+                if !sms.missing_parts.is_empty() {
+                    // Given up incomplete: routed all the same, marked.
+                    let missing: Vec<String> =
+                        sms.missing_parts.iter().map(u8::to_string).collect();
+                    meta.push(("incomplete".into(), "true".into()));
+                    meta.push(("missing_parts".into(), missing.join(",")));
+                    tracing::warn!(
+                        modem,
+                        sender = %sms.sender,
+                        missing = %missing.join(","),
+                        parts = sms.parts,
+                        "a multipart SMS is routed incomplete: its missing parts did not come in time"
+                    );
+                }
                 let record = InboundRecord {
                     fingerprint: format!("{modem}:{:016x}", sms.fingerprint),
                     modem: modem.clone(),
@@ -275,8 +289,9 @@ pub(crate) async fn modem_events(
                 None
             }
             ModemEvent::PartKept(part) => {
-                // Acknowledged to the network already: the store is the only
-                // place it survives a restart in.
+                // Kept here before the modem deletes it (a stored part) or
+                // because the network has forgotten it (a direct one): the
+                // store is where it survives a restart.
                 let record = PartRecord {
                     modem: part.modem,
                     sender: part.sender,
@@ -286,8 +301,11 @@ pub(crate) async fn modem_events(
                     pdu: part.pdu.into_bytes(),
                     received_at: now,
                 };
-                if let Err(e) = blocking(&store, move |s| s.save_part(&record)).await {
-                    tracing::error!(modem, error = %e, "cannot keep a part of a multipart SMS; it is lost if the daemon stops before the rest arrives");
+                match blocking(&store, move |s| s.save_part(&record)).await {
+                    Ok(_) => part.ack.ack(),
+                    Err(e) => {
+                        tracing::error!(modem, error = %e, "cannot keep a part of a multipart SMS; it stays on the modem if it was stored there, and is lost if it came directly and the daemon stops before the rest arrives");
+                    }
                 }
                 None
             }

@@ -299,6 +299,7 @@ impl Prepared {
                 .transpose()?;
             driver.hang_up_calls = modem.hang_up_calls;
             driver.timeouts.prompt = modem.prompt_timeout;
+            driver.reassembly.timeout = modem.incomplete_after;
             (setup.tweak_driver)(&mut driver);
             modems.push(ModemPlan {
                 config: modem.clone(),

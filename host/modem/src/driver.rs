@@ -36,7 +36,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 use tracing::{info, warn};
 
-pub use config::{DriverConfig, Timeouts};
+pub use config::{DriverConfig, RestoredPart, Timeouts};
 pub use events::{
     Ack, InboundSms, InboundStatusReport, IncomingCall, KeptPart, ModemEvent, UndecodablePdu,
 };
@@ -170,8 +170,8 @@ impl Actor {
     /// session, and reconnect after a backoff, until stopped or until the
     /// modem needs an operator.
     async fn run(mut self) {
-        for hex in std::mem::take(&mut self.config.restored_parts) {
-            self.restore_part(&hex).await;
+        for part in std::mem::take(&mut self.config.restored_parts) {
+            self.restore_part(&part).await;
         }
         let mut attempt: u32 = 0;
         loop {
@@ -231,7 +231,11 @@ impl Actor {
         self.set_state(ModemState::Ready);
         self.reached_ready = true;
         let mut next_health = Instant::now() + self.config.health_interval;
-        let mut next_expiry = Instant::now() + Duration::from_secs(30);
+        // Incomplete messages are looked at often enough to go out close to
+        // their timeout: every 30 s, or sooner for a short timeout.
+        let expiry_interval = (self.config.reassembly.timeout / 2)
+            .clamp(Duration::from_millis(100), Duration::from_secs(30));
+        let mut next_expiry = Instant::now() + expiry_interval;
         loop {
             if self.stop {
                 return SessionEnd::Stopped;
@@ -285,7 +289,7 @@ impl Actor {
                     }
                 }
                 _ = sleep_until(next_expiry) => {
-                    next_expiry = Instant::now() + Duration::from_secs(30);
+                    next_expiry = Instant::now() + expiry_interval;
                     self.expire_incomplete().await;
                 }
             }

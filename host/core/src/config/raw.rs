@@ -48,6 +48,7 @@ pub(crate) struct RawModem {
     pub(crate) rate_per_minute: Option<u32>,
     pub(crate) hang_up_calls: Option<bool>,
     pub(crate) prompt_timeout: Option<At<String>>,
+    pub(crate) incomplete_after: Option<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]

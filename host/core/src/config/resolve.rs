@@ -18,6 +18,13 @@ use super::raw::{RawConfig, RawConnector, RawModem, RawPolicy};
 /// send deadline.
 pub const DEFAULT_PROMPT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a multipart SMS waits for its missing parts, by default, before
+/// it is stored and routed incomplete (marked): networks deliver the parts
+/// of one message within seconds, and rarely more than minutes apart; an
+/// hour waits out a modem offline for a while without holding a message
+/// back for a day.
+pub const DEFAULT_INCOMPLETE_AFTER: Duration = Duration::from_secs(3600);
+
 /// Where the store lives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -80,6 +87,11 @@ pub struct ModemConfig {
     /// command must not stall the modem for the whole send deadline.
     #[serde(with = "as_text")]
     pub prompt_timeout: Duration,
+    /// How long a multipart SMS whose parts have not all come waits (from
+    /// its last part) before it is stored and routed incomplete, with a
+    /// marker where each missing part was.
+    #[serde(with = "as_text")]
+    pub incomplete_after: Duration,
 }
 
 /// Which component a connector runs.
@@ -410,6 +422,11 @@ impl Resolver<'_> {
                 raw.prompt_timeout.as_ref(),
                 DEFAULT_PROMPT_TIMEOUT,
                 "prompt_timeout",
+            ),
+            incomplete_after: self.positive_duration(
+                raw.incomplete_after.as_ref(),
+                DEFAULT_INCOMPLETE_AFTER,
+                "incomplete_after",
             ),
         }
     }

@@ -8,6 +8,7 @@ mod faults;
 mod gmail;
 mod lifecycle;
 mod logs;
+mod multipart;
 mod oauth;
 mod paths;
 mod sources;

@@ -80,7 +80,7 @@ pub struct DriverConfig {
     pub reassembly: ReassemblyLimits,
     /// Parts of incomplete messages kept from an earlier run
     /// ([`ModemEvent::PartKept`](crate::ModemEvent::PartKept)), put back into reassembly at start.
-    pub restored_parts: Vec<String>,
+    pub restored_parts: Vec<RestoredPart>,
     /// Capacity of the event channel. A full channel makes the modem wait: the
     /// consumer (the store) applies back-pressure rather than losing events.
     pub event_capacity: usize,
@@ -107,4 +107,14 @@ impl DriverConfig {
             event_capacity: 256,
         }
     }
+}
+
+/// A part of an incomplete multipart message kept from an earlier run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestoredPart {
+    /// The PDU as received (hex, SMSC field included).
+    pub pdu: String,
+    /// When it was received: the incomplete message's timeout counts from
+    /// then, not from the restart.
+    pub received_at: std::time::SystemTime,
 }

@@ -57,7 +57,8 @@ pub struct InboundSms {
     pub modem: String,
     /// The sender.
     pub sender: String,
-    /// The text, or octets for 8-bit data.
+    /// The text, or octets for 8-bit data. In the text of a message given
+    /// up incomplete, each missing part is `[part N of M missing]`.
     pub payload: Payload,
     /// The SMSC time stamp of the first part.
     pub timestamp: Timestamp,
@@ -134,16 +135,19 @@ pub enum ModemEvent {
     Ussd(String),
     /// A PDU that does not decode.
     Undecodable(UndecodablePdu),
-    /// One part of a multipart message delivered directly (`+CMT`), already
-    /// acknowledged to the network: keep it durably until its message is
-    /// whole (the whole message's [`InboundSms::concat`] says which parts it
-    /// replaces), and hand it back in [`DriverConfig::restored_parts`](crate::DriverConfig::restored_parts) after
-    /// a restart. Parts delivered to storage stay on the SIM instead.
+    /// One part of a multipart message whose other parts have not all come:
+    /// keep it durably until its message is whole (the whole message's
+    /// [`InboundSms::concat`] says which parts it replaces), and hand it
+    /// back in [`DriverConfig::restored_parts`](crate::DriverConfig::restored_parts)
+    /// after a restart. A part read from storage is deleted from the modem
+    /// once its [`KeptPart::ack`] is given, so parts of messages that never
+    /// complete do not fill the SIM; a part delivered directly (`+CMT`) is
+    /// already acknowledged to the network and exists nowhere else.
     PartKept(KeptPart),
 }
 
 /// A part of an incomplete multipart message; see [`ModemEvent::PartKept`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct KeptPart {
     /// The modem it came in on.
     pub modem: String,
@@ -157,4 +161,6 @@ pub struct KeptPart {
     pub seq: u8,
     /// The PDU as received (hex, SMSC field included).
     pub pdu: String,
+    /// Acknowledge once the part is kept: it is then deleted from the modem.
+    pub ack: Ack,
 }

@@ -291,7 +291,7 @@ impl Actor {
                 };
                 match part.deliver.user_data.concat() {
                     None => self.emit_sms(vec![part], Vec::new(), 1).await,
-                    Some(concat) => self.reassemble(part, concat).await,
+                    Some(concat) => self.reassemble(part, concat, unix_now()).await,
                 }
             }
             Pdu::StatusReport(report) => {
@@ -319,7 +319,8 @@ impl Actor {
     }
 
     /// Puts a part kept from an earlier run back into reassembly.
-    pub(super) async fn restore_part(&mut self, hex: &str) {
+    pub(super) async fn restore_part(&mut self, restored: &crate::RestoredPart) {
+        let hex = restored.pdu.as_str();
         let Some(octets) = plutanium_sms::hex::decode(hex).ok() else {
             warn!(modem = %self.config.name, hex, "a restored part is not hex; ignored");
             return;
@@ -343,31 +344,59 @@ impl Actor {
             fingerprint: tpdu_fingerprint,
             deliver,
         };
-        self.reassemble(part, concat).await;
+        let received = restored
+            .received_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        self.reassemble(part, concat, received).await;
     }
 
     /// Adds one part of a multipart message to reassembly, and hands out
     /// what that completes or pushes out.
-    async fn reassemble(&mut self, part: Part, concat: plutanium_sms::Concat) {
+    ///
+    /// A part read from storage is offered to the caller to keep and is
+    /// deleted from the modem once kept: parts of messages whose other
+    /// parts never come must not fill the SIM (which then refuses every
+    /// new SMS). From then on it is held like a part delivered directly;
+    /// its fingerprint recognises the stored copy if the delete did not
+    /// happen. A part delivered directly is acknowledged to the network
+    /// already and exists nowhere else: it is offered to keep while its
+    /// message waits.
+    async fn reassemble(
+        &mut self,
+        mut part: Part,
+        concat: plutanium_sms::Concat,
+        received: Duration,
+    ) {
         let key = ConcatKey {
             sender: part.deliver.originator.value.clone(),
             reference: concat.reference,
             total: concat.total,
         };
-        // A directly delivered part is acknowledged to the network already
-        // and exists nowhere else: offered to the caller to keep until its
-        // message is whole.
-        let kept = (part.source == Source::Direct).then(|| KeptPart {
-            modem: self.config.name.clone(),
+        let kept = |actor: &Self, part: &Part, ack: Ack| KeptPart {
+            modem: actor.config.name.clone(),
             sender: key.sender.clone(),
             reference: concat.reference,
             total: concat.total,
             seq: concat.sequence,
             pdu: part.hex.clone(),
-        });
+            ack,
+        };
+        let mut kept_direct = None;
+        match &part.source {
+            Source::Stored(slot) => {
+                let ack = self.ack(vec![slot.clone()], Vec::new());
+                let event = kept(self, &part, ack);
+                self.direct_seen.insert(part.fingerprint, Seen::default());
+                part.source = Source::Restored;
+                self.emit(ModemEvent::PartKept(event)).await;
+            }
+            Source::Direct => kept_direct = Some(kept(self, &part, self.no_ack())),
+            Source::Restored => {}
+        }
         let outcome = self
             .reassembler
-            .push(key, concat.sequence, part, unix_now());
+            .push(key.clone(), concat.sequence, part, received);
         for evicted in outcome.evicted {
             let total = evicted.key.total;
             let parts = evicted.parts.into_iter().map(|(_, p)| p).collect();
@@ -376,7 +405,7 @@ impl Actor {
         match outcome.pushed {
             Pushed::Complete(parts) => self.emit_sms(parts, Vec::new(), concat.total).await,
             Pushed::Waiting { .. } => {
-                if let Some(kept) = kept {
+                if let Some(kept) = kept_direct {
                     self.emit(ModemEvent::PartKept(kept)).await;
                 }
             }
@@ -423,9 +452,24 @@ impl Actor {
         let mut delete = Vec::new();
         let mut fingerprints = Vec::new();
         let mut pdus = Vec::new();
+        let mut last_seq: Option<u8> = None;
         for part in &parts {
             match &part.deliver.user_data.payload {
-                Payload::Text(t) => text.push_str(t),
+                Payload::Text(t) => {
+                    // Where parts are missing, say so where they were: the
+                    // text must not read as if it were whole.
+                    let seq = part.deliver.user_data.concat().map_or(1, |c| c.sequence);
+                    let before = if let Some(prev) = last_seq {
+                        prev + 1
+                    } else {
+                        1
+                    };
+                    for gap in (before..seq).filter(|n| missing.contains(n)) {
+                        text.push_str(&missing_marker(gap, total));
+                    }
+                    last_seq = Some(seq);
+                    text.push_str(t);
+                }
                 Payload::Octets(o) => {
                     is_text = false;
                     octets.extend_from_slice(o);
@@ -437,6 +481,12 @@ impl Actor {
             }
             fingerprints.push(part.fingerprint);
             pdus.push(part.hex.clone());
+        }
+        if is_text {
+            let after = last_seq.map_or(1, |l| l + 1);
+            for gap in (after..=total).filter(|n| missing.contains(n)) {
+                text.push_str(&missing_marker(gap, total));
+            }
         }
         let combined_fingerprint = fingerprints.iter().fold(0u64, |h, f| h.rotate_left(7) ^ f);
         let ack = self.ack(delete, fingerprints);
@@ -459,6 +509,14 @@ impl Actor {
             ack,
         }))
         .await;
+    }
+
+    /// An [`Ack`] with nothing to do.
+    fn no_ack(&self) -> Ack {
+        Ack {
+            tx: self.ack_tx.clone(),
+            work: None,
+        }
     }
 
     /// An [`Ack`] that, when given, deletes `delete` from storage and the
@@ -527,6 +585,12 @@ impl Actor {
         }
         Ok(())
     }
+}
+
+/// What stands in the text of an incomplete message for a part that never
+/// came (`InboundSms::missing_parts` lists them too).
+fn missing_marker(part: u8, total: u8) -> String {
+    format!("[part {part} of {total} missing]")
 }
 
 /// FNV-1a, for fingerprints of TPDUs.
