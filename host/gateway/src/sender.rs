@@ -161,14 +161,23 @@ async fn dispatcher(
             }
             continue;
         }
-        // With no modem ready (starting, reconnecting, unplugged), nothing
-        // is claimed: rows stay queued in their order, untouched, instead of
-        // being claimed and postponed every few seconds, and the first one
-        // goes first once a modem is ready.
-        if !modems
+        // Only rows a modem that is ready and has room may send are
+        // claimed: with no such modem (starting, reconnecting, unplugged,
+        // busy), or for a row whose route allows only modems that are down,
+        // rows stay queued in their order, untouched, instead of being
+        // claimed and postponed every few seconds, and the first one goes
+        // first once a modem that may send it is ready.
+        let (senders, rooms): (Vec<String>, Vec<usize>) = modems
             .iter()
-            .any(|m| *m.state().borrow() == ModemState::Ready)
-        {
+            .enumerate()
+            .filter_map(|(index, m)| {
+                let room =
+                    IN_FLIGHT_PER_MODEM.saturating_sub(in_flight[index].load(Ordering::Acquire));
+                let ready = *m.state().borrow() == ModemState::Ready && !queues[index].is_closed();
+                (ready && room > 0).then(|| (m.name().to_string(), room))
+            })
+            .unzip();
+        if senders.is_empty() {
             // Looking costs no store access, so a short wait is cheap.
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(250)) => {}
@@ -177,8 +186,18 @@ async fn dispatcher(
             continue;
         }
         let now = time::now();
-        let limit = u32::try_from(free).unwrap_or(u32::MAX);
-        let claimed = match blocking(&store, move |s| s.claim(now, limit, LEASE)).await {
+        // No more than the room of the fullest of them: every row claimed
+        // then fits on any modem it may use, and none is claimed only to be
+        // put back (out of its order) because its one modem was full.
+        let limit = rooms
+            .iter()
+            .min()
+            .map_or(0, |&r| u32::try_from(r).unwrap_or(u32::MAX));
+        let claimed = match blocking(&store, move |s| {
+            s.claim_for(now, limit, LEASE, Some(&senders))
+        })
+        .await
+        {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::error!(error = %e, "cannot claim outbox rows");

@@ -407,16 +407,54 @@ impl SqliteStore {
         limit: u32,
         lease: Duration,
     ) -> Result<Vec<OutboxRow>, StoreError> {
+        self.claim_for(now, limit, lease, None)
+    }
+
+    /// [`SqliteStore::claim`], only rows one of `modems` may send (`None`:
+    /// any row): a row whose route allows only modems that are down stays
+    /// queued, in its place, untouched, instead of being claimed and
+    /// postponed again and again (each a write, growing the WAL).
+    pub fn claim_for(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+        modems: Option<&[String]>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        if modems.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
         let lease_until = now.saturating_add(u64::try_from(lease.as_millis()).unwrap_or(u64::MAX));
+        // A row may go to a modem when its route allows it (no list: every
+        // modem) and it did not ask for another one.
+        let sendable = modems.map_or_else(String::new, |modems| {
+            let named = (0..modems.len()).map(|i| format!("?{}", i + 3));
+            let allowed = named
+                .clone()
+                .map(|n| format!("instr(',' || allowed_modems || ',', ',' || {n} || ',') > 0"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let names = named.collect::<Vec<_>>().join(", ");
+            format!(
+                " AND (allowed_modems = '' OR {allowed}) AND (modem IS NULL OR modem = '' OR modem IN ({names}))"
+            )
+        });
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let ids: Vec<i64> = {
-                let mut stmt = tx.prepare(
-                    "SELECT id FROM outbox WHERE (state = 'queued' AND next_attempt_at <= ?1) \
-                     OR (state = 'sending' AND lease_until < ?1) \
-                     ORDER BY next_attempt_at, id LIMIT ?2",
-                )?;
-                let rows = stmt.query_map(params![now as i64, limit], |row| row.get(0))?;
+                let mut stmt = tx.prepare(&format!(
+                    "SELECT id FROM outbox WHERE ((state = 'queued' AND next_attempt_at <= ?1) \
+                     OR (state = 'sending' AND lease_until < ?1)){sendable} \
+                     ORDER BY next_attempt_at, id LIMIT ?2"
+                ))?;
+                let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
+                let (now_value, limit_value) = (now as i64, limit);
+                values.push(&now_value);
+                values.push(&limit_value);
+                for name in modems.unwrap_or_default() {
+                    values.push(name);
+                }
+                let rows = stmt.query_map(values.as_slice(), |row| row.get(0))?;
                 rows.collect::<Result<_, _>>()?
             };
             let mut claimed = Vec::with_capacity(ids.len());

@@ -25,13 +25,23 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         marks: &[RoutedMark],
         now: Timestamp,
     ) -> Result<Vec<Enqueued>, StoreError>;
+    /// See [`SqliteStore::claim_for`].
+    fn claim_for(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+        modems: Option<&[String]>,
+    ) -> Result<Vec<OutboxRow>, StoreError>;
     /// See [`SqliteStore::claim`].
     fn claim(
         &self,
         now: Timestamp,
         limit: u32,
         lease: Duration,
-    ) -> Result<Vec<OutboxRow>, StoreError>;
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        self.claim_for(now, limit, lease, None)
+    }
     /// See [`SqliteStore::complete_batch`].
     fn complete_batch(
         &self,
@@ -133,13 +143,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Enqueued>, StoreError> {
         SqliteStore::enqueue_routed(self, messages, marks, now)
     }
-    fn claim(
+    fn claim_for(
         &self,
         now: Timestamp,
         limit: u32,
         lease: Duration,
+        modems: Option<&[String]>,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        SqliteStore::claim(self, now, limit, lease)
+        SqliteStore::claim_for(self, now, limit, lease, modems)
     }
     fn complete_batch(
         &self,

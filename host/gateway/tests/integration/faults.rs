@@ -160,3 +160,80 @@ async fn a_modem_that_is_down_leaves_the_queue_alone_and_then_sends_in_order() {
     );
     gateway.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_for_a_modem_that_is_down_wait_unclaimed_while_another_sends() {
+    let (sim, dir, store) = fixture(53);
+    sim.add_modem(plutanium_modem_sim::ModemConfig::new(
+        "gsm1",
+        "+420777000001",
+    ))
+    .unwrap();
+    sim.inject("gsm1", plutanium_modem_sim::Fault::Unplug)
+        .unwrap();
+    let now = plutanium_core::time::now();
+    let row = |n: u64, allowed: &[&str]| NewOutbound {
+        key: format!("test:{n}"),
+        source: "test".into(),
+        to: "+420601234567".into(),
+        text: format!("message {n}"),
+        options: plutanium_core::SendOptions::default(),
+        allowed_modems: allowed.iter().map(|m| m.to_string()).collect(),
+    };
+    let mut parked = Vec::new();
+    for n in 0..40 {
+        parked.push(store.enqueue(&row(n, &["gsm1"]), now + n).unwrap().id());
+    }
+    let free = store.enqueue(&row(99, &[]), now + 99).unwrap().id();
+    let config = config(
+        "modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\" }\n  gsm1: { port: \"sim://gsm1\", number: \"+420777000001\" }\n",
+    );
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    eventually("the row any modem may send is sent by gsm0", || {
+        let row = store.outbound(free).unwrap().unwrap();
+        (row.state == plutanium_store::OutboxState::Sent).then_some(row)
+    })
+    .await;
+    // Longer than a claim-and-postpone round used to take.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for id in &parked {
+        let row = store.outbound(*id).unwrap().unwrap();
+        assert_eq!(
+            (
+                row.state,
+                row.attempts,
+                row.last_error.as_deref(),
+                row.updated_at
+            ),
+            (
+                plutanium_store::OutboxState::Queued,
+                0,
+                None,
+                row.created_at
+            ),
+            "out-{id}, for gsm1 only, was left alone while gsm1 was down"
+        );
+    }
+    sim.inject("gsm1", plutanium_modem_sim::Fault::Replug)
+        .unwrap();
+    let sent = eventually("all forty sent once gsm1 is back", || {
+        let rows: Vec<_> = parked
+            .iter()
+            .map(|id| store.outbound(*id).unwrap().unwrap())
+            .collect();
+        rows.iter()
+            .all(|r| r.state == plutanium_store::OutboxState::Sent)
+            .then_some(rows)
+    })
+    .await;
+    assert!(sent.iter().all(|r| r.sent_by.as_deref() == Some("gsm1")));
+    let inbox = sim.phone_inbox("+420601234567");
+    let order: Vec<&str> = inbox
+        .iter()
+        .map(|m| m.text.as_str())
+        .filter(|t| *t != "message 99")
+        .collect();
+    let expected: Vec<String> = (0..40).map(|n| format!("message {n}")).collect();
+    assert_eq!(order, expected, "in their order");
+    gateway.stop().await;
+}

@@ -931,3 +931,46 @@ fn reports_match_the_sim_they_came_through_and_recent_sends_only() {
         OutboxState::Sent
     );
 }
+
+/// Only rows one of the given modems may send are claimed: the route's
+/// modems, and the modem a row asked for.
+#[test]
+fn claims_for_some_modems_leave_the_others_rows_untouched() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut only_gsm1 = message("only-gsm1");
+    only_gsm1.allowed_modems = vec!["gsm1".into()];
+    let mut asks_gsm1 = message("asks-gsm1");
+    asks_gsm1.options.modem = Some("gsm1".into());
+    let mut either = message("either");
+    either.allowed_modems = vec!["gsm0".into(), "gsm1".into()];
+    let ids: Vec<i64> = [only_gsm1, asks_gsm1, either, message("any")]
+        .iter()
+        .map(|m| store.enqueue(m, T0).unwrap().id())
+        .collect();
+    let gsm0 = ["gsm0".to_string()];
+    let claimed: Vec<i64> = store
+        .claim_for(T0, 10, LEASE, Some(&gsm0))
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(claimed, [ids[2], ids[3]]);
+    assert!(
+        store
+            .claim_for(T0, 10, LEASE, Some(&[]))
+            .unwrap()
+            .is_empty()
+    );
+    for id in &ids[..2] {
+        let row = store.outbound(*id).unwrap().unwrap();
+        assert_eq!((row.state, row.attempts), (OutboxState::Queued, 0));
+    }
+    let gsm1 = ["gsm1".to_string()];
+    let claimed: Vec<i64> = store
+        .claim_for(T0, 10, LEASE, Some(&gsm1))
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(claimed, [ids[0], ids[1]]);
+}
