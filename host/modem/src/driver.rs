@@ -178,7 +178,7 @@ impl Actor {
             self.set_state(ModemState::Connecting);
             let end = match port::open(&self.config.port, self.in_process.as_ref()).await {
                 Ok(port) => {
-                    let mut link = Link::new(port);
+                    let mut link = Link::new(&self.config.name, port);
                     self.reached_ready = false;
                     let end = self.session(&mut link).await;
                     if self.reached_ready {

@@ -110,3 +110,46 @@ async fn the_default_limits_do_not_slow_a_working_modem() {
     .await;
     gateway.stop().await;
 }
+
+/// More than 256 messages through one modem with delivery reports: the
+/// one-byte references wrap, and on the zero-latency network reports come
+/// as fast as the commits. Each message ends delivered. (The store's
+/// `references_that_wrap_find_their_message_by_recipient` forces the
+/// races this run may or may not hit.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_hundred_reports_through_one_modem_each_find_their_message() {
+    let (sim, dir, store) = fixture(61);
+    let now = plutanium_core::time::now();
+    let recipients = ["+420601000001", "+420601000002", "+420601000003"];
+    let rows: Vec<plutanium_store::NewOutbound> = (0..300)
+        .map(|n| plutanium_store::NewOutbound {
+            key: format!("wrap:{n}"),
+            source: "test".into(),
+            to: recipients[n % recipients.len()].into(),
+            text: format!("report me {n}"),
+            options: plutanium_core::SendOptions {
+                status_report: true,
+                ..plutanium_core::SendOptions::default()
+            },
+            allowed_modems: Vec::new(),
+        })
+        .collect();
+    use plutanium_store::Store;
+    store.enqueue_batch(&rows, now).unwrap();
+    let config = config("modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\" }\n");
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    let stats = eventually("all 300 delivered", || {
+        let stats = store.stats().unwrap();
+        (stats.delivered + stats.failed == 300).then_some(stats)
+    })
+    .await;
+    assert_eq!((stats.delivered, stats.failed), (300, 0), "{stats:?}");
+    let refs: std::collections::HashSet<Option<u8>> = store
+        .recent_outbound(300)
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.message_refs.clone())
+        .collect();
+    assert_eq!(refs.len(), 256, "the references wrapped");
+    gateway.stop().await;
+}

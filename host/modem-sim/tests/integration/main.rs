@@ -6,3 +6,4 @@ mod driver;
 mod network;
 mod profiles;
 mod storage;
+mod trace;

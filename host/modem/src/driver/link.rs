@@ -48,6 +48,8 @@ fn noise_reason(reason: &NoiseReason) -> String {
 
 /// The connection to the modem for one session.
 pub(super) struct Link {
+    /// The modem's name, for the AT trace.
+    name: String,
     pub(super) port: Port,
     pub(super) parser: Parser,
     /// Read buffer, reused for every read.
@@ -64,8 +66,9 @@ pub(super) struct Link {
 
 impl Link {
     /// A fresh link over a newly opened port.
-    pub(super) fn new(port: Port) -> Self {
+    pub(super) fn new(name: &str, port: Port) -> Self {
         Link {
+            name: name.to_string(),
             port,
             parser: Parser::new(),
             buffer: vec![0; 4096],
@@ -77,6 +80,9 @@ impl Link {
 
     /// Feeds the first `n` bytes of the read buffer to the parser.
     pub(super) fn parse(&mut self, n: usize) -> Vec<Event> {
+        // Every byte from the modem, for a user's bug report
+        // (`RUST_LOG=plutanium_modem::at=trace`).
+        tracing::trace!(target: "plutanium_modem::at", modem = %self.name, "<- {}", self.buffer[..n].escape_ascii());
         let mut events = Vec::new();
         self.parser.feed(&self.buffer[..n], &mut events);
         events
@@ -113,6 +119,12 @@ impl Actor {
     /// Writes `bytes` to the port. A port that does not take them within 10 s
     /// (stalled flow control, a TCP peer that stopped reading) is lost.
     pub(super) async fn write(link: &mut Link, bytes: &[u8]) -> Result<(), ExecError> {
+        if bytes.starts_with(b"AT+CPIN=") {
+            // The PIN stays out of the log.
+            tracing::trace!(target: "plutanium_modem::at", modem = %link.name, "-> AT+CPIN=(redacted)");
+        } else {
+            tracing::trace!(target: "plutanium_modem::at", modem = %link.name, "-> {}", bytes.escape_ascii());
+        }
         let written = tokio::time::timeout(Duration::from_secs(10), async {
             link.port.write_all(bytes).await?;
             link.port.flush().await
