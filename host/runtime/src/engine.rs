@@ -13,6 +13,7 @@ use crate::bindings::processor::ProcessorConnectorPre;
 use crate::bindings::sink::SinkConnectorPre;
 use crate::bindings::source::SourceConnectorPre;
 use crate::connector::{Connector, WorldPre};
+use crate::egress::{Egress, Network, SystemNetwork, TrustHandle};
 use crate::error::LoadError;
 use crate::grants::{Grants, HostPolicy, HttpGrants};
 use crate::kv::KvStore;
@@ -28,6 +29,8 @@ pub struct Runtime {
     kv: Arc<dyn KvStore>,
     ticking: Arc<AtomicBool>,
     cache_dir: Option<std::path::PathBuf>,
+    network: Arc<dyn Network>,
+    trust: TrustHandle,
 }
 
 impl Drop for Runtime {
@@ -71,6 +74,8 @@ impl Runtime {
             kv,
             ticking,
             cache_dir: None,
+            network: Arc::new(SystemNetwork),
+            trust: TrustHandle::default(),
         })
     }
 
@@ -112,6 +117,20 @@ impl Runtime {
     pub fn with_compile_cache(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.cache_dir = Some(dir.into());
         self
+    }
+
+    /// Resolves names and connects through `network` instead of the
+    /// operating system (tests: a resolver that changes its answer).
+    pub fn with_network(mut self, network: Arc<dyn Network>) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// Trusts `trust`'s CAs for every connector's HTTPS, loaded and
+    /// loaded later alike (a reload calls this with the new config's
+    /// store). Until it is called, the platform's CAs are trusted.
+    pub fn set_trust(&self, trust: &plutanium_tls::TrustStore) {
+        self.trust.set(trust.client_config());
     }
 
     /// The component's world, from its exports, or a load error naming what is wrong.
@@ -273,8 +292,12 @@ impl Runtime {
         let http = HttpGrants {
             hosts,
             oauth: grants.oauth.clone(),
-            connect_timeout: None,
-            first_byte_timeout: None,
+            egress: Egress::new(
+                name,
+                self.network.clone(),
+                self.trust.clone(),
+                grants.http_limits.unwrap_or(config.http),
+            ),
         };
         Ok(Connector::new(
             name,

@@ -1,11 +1,14 @@
 //! Outbound HTTP policy for one connector: which hosts it may reach, the
-//! resolved-address check, and the credentials the host adds for it.
+//! resolved-address check, and the credentials the host adds for it. How the
+//! request then leaves the host is `egress`.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use http::HeaderName;
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
+
+use crate::egress::{Egress, HttpLimits, Io};
 
 /// Where a connector's HTTP requests may go.
 ///
@@ -200,15 +203,12 @@ impl std::fmt::Debug for OAuthGrant {
 }
 
 /// The HTTP hooks of one connector's store.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct HttpGrants {
     pub(crate) hosts: HostPolicy,
     pub(crate) oauth: Option<OAuthGrant>,
-    pub(crate) connect_timeout: Option<std::time::Duration>,
-    pub(crate) first_byte_timeout: Option<std::time::Duration>,
+    pub(crate) egress: Egress,
 }
-
-type Io = Box<dyn Future<Output = Result<(), HttpError>> + Send>;
 
 impl WasiHttpHooks for HttpGrants {
     fn is_forbidden_header(&mut self, name: &HeaderName) -> bool {
@@ -237,56 +237,30 @@ impl WasiHttpHooks for HttpGrants {
         let oauth = self.oauth.clone().filter(|o| {
             may_carry_token(uri.scheme_str(), &host) && o.hosts.admits_name(&host, port)
         });
-        let mut options = options.unwrap_or_default();
-        // wasmtime's defaults are 600 s. A guest may ask for shorter limits,
-        // never for longer ones; a slow drip between bytes gets the
-        // first-byte limit too.
-        let connect = self
-            .connect_timeout
-            .unwrap_or(std::time::Duration::from_secs(10));
-        let first_byte = self
-            .first_byte_timeout
-            .unwrap_or(std::time::Duration::from_secs(30));
-        options.connect_timeout = Some(options.connect_timeout.map_or(connect, |t| t.min(connect)));
-        options.first_byte_timeout = Some(
-            options
-                .first_byte_timeout
-                .map_or(first_byte, |t| t.min(first_byte)),
-        );
-        options.between_bytes_timeout = Some(
-            options
-                .between_bytes_timeout
-                .map_or(first_byte, |t| t.min(first_byte)),
-        );
+        let egress = self.egress.clone();
+        let options = egress.options(options);
         Box::new(async move {
             if !policy.admits_name(&host, port) {
                 return Err(HttpError::HttpRequestDenied);
             }
-            let addresses: Vec<IpAddr> = match host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .parse::<IpAddr>()
+            // Resolved once: the connection goes to one of exactly these
+            // addresses, so a second answer cannot differ from the checked one.
+            let target = egress.resolve(&host, port).await?;
+            if target.addresses.is_empty()
+                || target
+                    .addresses
+                    .iter()
+                    .any(|ip| !policy.admits_address(*ip))
             {
-                Ok(ip) => vec![ip],
-                Err(_) => tokio::net::lookup_host((host.as_str(), port))
-                    .await
-                    .map_err(|_| HttpError::DnsError {
-                        rcode: Some("address not available".into()),
-                        info_code: None,
-                    })?
-                    .map(|a| a.ip())
-                    .collect(),
-            };
-            if addresses.is_empty() || addresses.iter().any(|ip| !policy.admits_address(*ip)) {
                 return Err(HttpError::HttpRequestDenied);
             }
             let Some(oauth) = oauth else {
-                return send(request, options).await;
+                return egress.send(request, &target, options).await;
             };
             // With a token, a 401 is answered by refreshing it once and
             // sending the request again, so the body is kept.
             let (parts, body) = request.into_parts();
-            let body = tokio::time::timeout(first_byte, read_body(body))
+            let body = tokio::time::timeout(egress.limits.deadline, read_body(body))
                 .await
                 .map_err(|_| HttpError::ConnectionWriteTimeout)??;
             let token = oauth
@@ -294,7 +268,9 @@ impl WasiHttpHooks for HttpGrants {
                 .token()
                 .await
                 .map_err(|e| HttpError::InternalError(Some(format!("no access token: {e}"))))?;
-            let (response, io) = send(with_token(&parts, &body, &token)?, options).await?;
+            let (response, io) = egress
+                .send(with_token(&parts, &body, &token)?, &target, options)
+                .await?;
             if response.status() != http::StatusCode::UNAUTHORIZED {
                 return Ok((response, io));
             }
@@ -305,7 +281,9 @@ impl WasiHttpHooks for HttpGrants {
                         "the access token was refused; sending again with a refreshed one"
                     );
                     drop((response, io));
-                    send(with_token(&parts, &body, &fresh)?, options).await
+                    egress
+                        .send(with_token(&parts, &body, &fresh)?, &target, options)
+                        .await
                 }
                 Ok(_) => {
                     tracing::warn!(
@@ -333,15 +311,6 @@ fn may_carry_token(scheme: Option<&str>, host: &str) -> bool {
             .trim_end_matches(']')
             .parse::<IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
-}
-
-async fn send(
-    request: http::Request<WasiBody>,
-    options: RequestOptions,
-) -> Result<(http::Response<WasiBody>, Io), HttpError> {
-    use http_body_util::BodyExt;
-    let (response, io) = wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
-    Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as Io))
 }
 
 /// The whole request body (the guest writes it before it waits for the
@@ -455,4 +424,6 @@ pub struct Grants {
     pub call_deadline: Option<std::time::Duration>,
     /// This connector's memory cap in bytes, instead of the runtime's.
     pub memory_limit: Option<usize>,
+    /// This connector's HTTP limits, instead of the runtime's.
+    pub http_limits: Option<HttpLimits>,
 }

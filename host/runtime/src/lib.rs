@@ -3,7 +3,9 @@
 //! What it is: the wasmtime-based runtime that loads connector components built
 //! against `plutanium:gateway@0.1.0` (see `wit/`), checks their world before
 //! instantiating them, and calls them with their capabilities and limits: no
-//! filesystem, sockets or environment; outbound HTTP only to granted hosts, with
+//! filesystem, sockets or environment; outbound HTTP only to granted hosts
+//! (connected to the very address that was checked, trusting the host's one
+//! trust store, under a deadline, a size cap and a cap on open requests), with
 //! guest `Authorization` headers refused; a per-connector key-value namespace; a
 //! wall-time deadline (epoch interruption) and a memory cap per call.
 //!
@@ -18,6 +20,7 @@
 
 mod bindings;
 mod connector;
+mod egress;
 mod engine;
 mod error;
 mod grants;
@@ -33,6 +36,7 @@ pub use crate::bindings::types::{
     Action, Call, Error as ConnectorError, Event, Outbound, SendOptions, Sms,
 };
 pub use connector::Connector;
+pub use egress::{HttpLimits, Network, SystemNetwork};
 pub use engine::{Inspection, Runtime};
 pub use error::{CallError, LoadError};
 pub use grants::Grants;

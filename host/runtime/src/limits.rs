@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use crate::egress::HttpLimits;
+
 /// Limits and timing for every connector call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RuntimeConfig {
@@ -20,11 +22,13 @@ pub struct RuntimeConfig {
     pub restart_backoff: Duration,
     /// Longest wait between restarts.
     pub restart_backoff_max: Duration,
+    /// Limits on each connector's outbound HTTP.
+    pub http: HttpLimits,
 }
 
 impl Default for RuntimeConfig {
     /// 10 ms ticks, 2 s per call, 64 MiB, no fuel cap, restarts after 100 ms
-    /// doubling to 30 s.
+    /// doubling to 30 s, and [`HttpLimits::default`].
     fn default() -> Self {
         RuntimeConfig {
             epoch_tick: Duration::from_millis(10),
@@ -33,6 +37,7 @@ impl Default for RuntimeConfig {
             fuel: None,
             restart_backoff: Duration::from_millis(100),
             restart_backoff_max: Duration::from_secs(30),
+            http: HttpLimits::default(),
         }
     }
 }

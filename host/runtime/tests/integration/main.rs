@@ -2,6 +2,7 @@
 //! script: calls, config, KV, typed errors, deadlines, memory caps, traps and
 //! restarts, HTTP grants, and clear load errors.
 
+mod egress;
 mod examples;
 mod loopback;
 mod stages;

@@ -1,8 +1,10 @@
 //! A processor connector for the runtime's tests. Its `mode` config key picks a
 //! behaviour: `echo` (the default) answers every SMS with "<prefix><text>";
 //! `loop` never returns; `grow` allocates without end; `trap` panics; `http`
-//! fetches the `url` config value and replies with the status or the error;
-//! `kv` counts calls in its store; `fail` returns an error; `print` writes to
+//! fetches the `url` config value and replies with the status or the error
+//! (and with `read: body`, reads the body and says how long it was);
+//! `parallel` sends `count` requests to `url` at once and lists how each
+//! ended; `kv` counts calls in its store; `fail` returns an error; `print` writes to
 //! stdout and stderr.
 
 wit_bindgen::generate!({
@@ -21,7 +23,8 @@ fn config(key: &str) -> Option<String> {
     host::config().into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-fn http_get(url: &str, authorization: Option<&str>) -> Result<u16, String> {
+/// The response's status, and with `read_body` the body's length too.
+fn http_get(url: &str, authorization: Option<&str>, read_body: bool) -> Result<String, String> {
     use wasi::http::outgoing_handler;
     use wasi::http::types::{Fields, OutgoingRequest, Scheme};
     let (scheme, rest) = url.split_once("://").ok_or("bad url")?;
@@ -45,7 +48,59 @@ fn http_get(url: &str, authorization: Option<&str>) -> Result<u16, String> {
         .ok_or("no response")?
         .map_err(|()| "response taken")?
         .map_err(|e| format!("{e:?}"))?;
-    Ok(response.status())
+    let status = response.status();
+    if !read_body {
+        return Ok(format!("status {status}"));
+    }
+    let body = response.consume().map_err(|()| "body taken")?;
+    let stream = body.stream().map_err(|()| "stream taken")?;
+    let mut length = 0usize;
+    loop {
+        match stream.blocking_read(64 * 1024) {
+            Ok(chunk) => length += chunk.len(),
+            Err(wasi::io::streams::StreamError::Closed) => break,
+            Err(wasi::io::streams::StreamError::LastOperationFailed(e)) => {
+                let code = wasi::http::types::http_error_code(&e);
+                return Err(format!("{code:?} after {length} bytes"));
+            }
+        }
+    }
+    Ok(format!("status {status} bytes {length}"))
+}
+
+/// Sends `count` GETs to `url` at once, then waits for each: "status N" or
+/// the error, one per request, joined with ", ".
+fn http_parallel(url: &str, count: usize) -> String {
+    use wasi::http::outgoing_handler;
+    use wasi::http::types::{Fields, OutgoingRequest, Scheme};
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "bad url".into();
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
+    let pending: Vec<_> = (0..count)
+        .map(|_| {
+            let request = OutgoingRequest::new(Fields::new());
+            let _ = request.set_scheme(Some(&if scheme == "https" { Scheme::Https } else { Scheme::Http }));
+            let _ = request.set_authority(Some(authority));
+            let _ = request.set_path_with_query(Some(&path));
+            outgoing_handler::handle(request, None)
+        })
+        .collect();
+    let answers: Vec<String> = pending
+        .into_iter()
+        .map(|future| match future {
+            Err(e) => format!("{e:?}"),
+            Ok(future) => {
+                future.subscribe().block();
+                match future.get() {
+                    Some(Ok(Ok(response))) => format!("status {}", response.status()),
+                    Some(Ok(Err(e))) => format!("{e:?}"),
+                    _ => "no response".into(),
+                }
+            }
+        })
+        .collect();
+    answers.join(", ")
 }
 
 impl Guest for TestProcessor {
@@ -72,11 +127,17 @@ impl Guest for TestProcessor {
             "http" => {
                 let url = config("url").unwrap_or_default();
                 let auth = config("authorization");
-                let answer = match http_get(&url, auth.as_deref()) {
-                    Ok(status) => format!("status {status}"),
+                let read_body = config("read").as_deref() == Some("body");
+                let answer = match http_get(&url, auth.as_deref(), read_body) {
+                    Ok(answer) => answer,
                     Err(e) => format!("error {e}"),
                 };
                 Ok(vec![Action::Reply(answer)])
+            }
+            "parallel" => {
+                let url = config("url").unwrap_or_default();
+                let count = config("count").and_then(|c| c.parse().ok()).unwrap_or(2);
+                Ok(vec![Action::Reply(http_parallel(&url, count))])
             }
             "kv" => {
                 let kv = host::Kv::new();
