@@ -8,17 +8,18 @@
 //! Parsing is sans-IO: the text and an environment lookup come in; secrets
 //! named by `*_file` keys stay paths for the daemon to read.
 
+mod connector;
 mod duration;
 mod raw;
 mod resolve;
 
 use std::fmt;
 
+pub use connector::{ComponentRef, ConnectorConfig, HttpSettings, OAuthConfig};
 pub use duration::parse_duration;
 pub use resolve::{
-    ApiConfig, ComponentRef, Config, ConnectorConfig, DEFAULT_INCOMPLETE_AFTER,
-    DEFAULT_PROMPT_TIMEOUT, Endpoint, ModemConfig, OAuthConfig, Policy, Route, Secret,
-    StoreLocation,
+    ApiConfig, Config, DEFAULT_INCOMPLETE_AFTER, DEFAULT_PROMPT_TIMEOUT, Endpoint, ModemConfig,
+    Policy, Route, Secret, StoreLocation, TlsConfig,
 };
 
 /// One problem in a config file, at a 1-based line and column (0 when the

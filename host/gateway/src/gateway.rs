@@ -167,7 +167,10 @@ impl Running {
             identities,
             modems: plans,
             mut stats,
+            trust,
         } = prepared;
+        // Every connector, kept or new, trusts this config's CAs from here on.
+        runtime.set_trust(&trust);
         let (stop, stopped) = watch::channel(false);
         let (mut kept_processors, mut kept_sinks, mut kept_sources) = match &mut kept {
             Some(kept) => (
@@ -200,6 +203,7 @@ impl Running {
                     &connector,
                     &bytes,
                     config.default_country.as_deref(),
+                    &trust,
                 ) {
                     Ok(loaded) => {
                         stats.insert(name.clone(), (loaded.world(), loaded.stats_handle()));

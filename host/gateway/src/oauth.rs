@@ -150,11 +150,14 @@ impl TokenProvider for TokenFile {
 
 /// The OAuth grant for `connector`, if its config asks for one: tokens go
 /// to the hosts it may reach (`allow_hosts`).
-pub fn grant(connector: &ConnectorConfig) -> Result<Option<OAuthGrant>, OAuthError> {
+pub fn grant(
+    connector: &ConnectorConfig,
+    trust: &plutanium_tls::TrustStore,
+) -> Result<Option<OAuthGrant>, OAuthError> {
     let Some(oauth) = &connector.oauth else {
         return Ok(None);
     };
-    let tokens: Arc<dyn TokenProvider> = provider(&connector.name, oauth)?;
+    let tokens: Arc<dyn TokenProvider> = provider(&connector.name, oauth, trust)?;
     if connector.allow_hosts.is_empty() {
         return Err(OAuthError::Settings {
             connector: connector.name.clone(),
@@ -168,7 +171,11 @@ pub fn grant(connector: &ConnectorConfig) -> Result<Option<OAuthGrant>, OAuthErr
     Ok(Some(OAuthGrant { hosts, tokens }))
 }
 
-fn provider(name: &str, oauth: &OAuthConfig) -> Result<Arc<dyn TokenProvider>, OAuthError> {
+fn provider(
+    name: &str,
+    oauth: &OAuthConfig,
+    trust: &plutanium_tls::TrustStore,
+) -> Result<Arc<dyn TokenProvider>, OAuthError> {
     let settings = |problem: String| OAuthError::Settings {
         connector: name.into(),
         problem,
@@ -189,7 +196,7 @@ fn provider(name: &str, oauth: &OAuthConfig) -> Result<Arc<dyn TokenProvider>, O
             Ok(Arc::new(tokens))
         }
         "authorized_user" | "service_account" | "installed" => {
-            Ok(Arc::new(google::GoogleTokens::new(name, oauth)?))
+            Ok(Arc::new(google::GoogleTokens::new(name, oauth, trust)?))
         }
         other => Err(settings(format!(
             "unknown `oauth.kind: {other}` (use token_file, authorized_user, service_account or installed)"

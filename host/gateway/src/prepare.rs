@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use plutanium_catalog::{Catalog, CatalogError};
-use plutanium_core::config::{ComponentRef, Config, ConnectorConfig, ModemConfig, Secret};
+use plutanium_core::config::{
+    ComponentRef, Config, ConnectorConfig, ModemConfig, Secret, TlsConfig,
+};
 use plutanium_core::{Processor, Sink};
 use plutanium_modem::{DriverConfig, InProcessPorts, InvalidPortUrl, PortUrl};
-use plutanium_runtime::{Connector, Grants, LoadError, Runtime, RuntimeConfig, World};
+use plutanium_runtime::{Connector, Grants, HttpLimits, LoadError, Runtime, RuntimeConfig, World};
 use plutanium_store::Store;
 use sha2::{Digest, Sha256};
 
@@ -85,6 +87,9 @@ pub(crate) struct Previous<'a> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PrepareError {
+    /// A `tls.ca_files` entry cannot be used.
+    #[error("tls.ca_files: {0}")]
+    Trust(#[from] plutanium_tls::TrustError),
     /// A modem's `port:` is not a port URL.
     #[error("modem {modem}: {source}")]
     Port {
@@ -217,6 +222,8 @@ pub(crate) struct Prepared {
     pub(crate) modems: Vec<ModemPlan>,
     /// The statistics of the connectors loaded here.
     pub(crate) stats: ConnectorStatsMap,
+    /// The CAs every TLS client trusts under this config.
+    pub(crate) trust: plutanium_tls::TrustStore,
 }
 
 /// A connector's config and a hash of its component: equal identities mean
@@ -225,13 +232,16 @@ pub(crate) struct Prepared {
 pub(crate) struct ConnectorIdentity {
     config: ConnectorConfig,
     component: [u8; 32],
+    /// Its OAuth client trusts these: new CA files restart it.
+    tls: TlsConfig,
 }
 
 impl ConnectorIdentity {
-    fn of(config: &ConnectorConfig, bytes: &[u8]) -> ConnectorIdentity {
+    fn of(config: &ConnectorConfig, bytes: &[u8], tls: &TlsConfig) -> ConnectorIdentity {
         ConnectorIdentity {
             config: config.clone(),
             component: Sha256::digest(bytes).into(),
+            tls: tls.clone(),
         }
     }
 }
@@ -244,6 +254,7 @@ pub(crate) fn load_connector(
     connector: &ConnectorConfig,
     bytes: &[u8],
     default_country: Option<&str>,
+    trust: &plutanium_tls::TrustStore,
 ) -> Result<Connector, PrepareError> {
     let mut config = connector.config.clone();
     if let Some(country) = default_country
@@ -257,9 +268,15 @@ pub(crate) fn load_connector(
     let grants = Grants {
         allow_hosts: connector.allow_hosts.clone(),
         config,
-        oauth: crate::oauth::grant(connector)?,
+        oauth: crate::oauth::grant(connector, trust)?,
         call_deadline: Some(connector.deadline),
         memory_limit: Some((connector.memory_mib as usize) << 20),
+        http_limits: Some(HttpLimits {
+            connect_timeout: connector.http.connect_timeout,
+            deadline: connector.http.deadline,
+            max_response_bytes: u64::from(connector.http.max_response_mib) << 20,
+            max_concurrent: connector.http.max_concurrent as usize,
+        }),
     };
     runtime
         .load(&connector.name, bytes, grants)
@@ -306,6 +323,7 @@ impl Prepared {
                 driver,
             });
         }
+        let trust = plutanium_tls::TrustStore::load(&config.tls.ca_files)?;
         let runtime = match running {
             Some(running) => running.runtime.clone(),
             None => {
@@ -345,7 +363,7 @@ impl Prepared {
                     })?
                 }
             };
-            let identity = ConnectorIdentity::of(connector, &bytes);
+            let identity = ConnectorIdentity::of(connector, &bytes, &config.tls);
             let unchanged = running
                 .and_then(|running| running.connectors.get(&connector.name))
                 .is_some_and(|running| *running == identity);
@@ -359,6 +377,7 @@ impl Prepared {
                 connector,
                 &bytes,
                 config.default_country.as_deref(),
+                &trust,
             )?;
             stats.insert(
                 connector.name.clone(),
@@ -386,6 +405,7 @@ impl Prepared {
             identities,
             modems,
             stats,
+            trust,
         })
     }
 }

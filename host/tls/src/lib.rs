@@ -219,3 +219,6 @@ mod tests {
         assert!(err.to_string().contains("openssl x509"), "{err}");
     }
 }
+
+#[cfg(feature = "testing")]
+pub mod testing;

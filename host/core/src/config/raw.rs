@@ -28,6 +28,23 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub(crate) routes: Vec<At<RawRoute>>,
     pub(crate) policy: Option<RawPolicy>,
+    pub(crate) tls: Option<RawTls>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTls {
+    #[serde(default)]
+    pub(crate) ca_files: Vec<At<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHttp {
+    pub(crate) connect_timeout: Option<At<String>>,
+    pub(crate) deadline: Option<At<String>>,
+    pub(crate) max_response_mib: Option<At<u32>>,
+    pub(crate) max_concurrent: Option<At<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +81,7 @@ pub(crate) struct RawConnector {
     pub(crate) batch: Option<u32>,
     pub(crate) deadline: Option<At<String>>,
     pub(crate) memory_mib: Option<At<u32>>,
+    pub(crate) http: Option<RawHttp>,
 }
 
 #[derive(Debug, Deserialize)]

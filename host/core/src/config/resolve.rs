@@ -9,8 +9,9 @@ use serde::Serialize;
 use serde_saphyr::Spanned;
 
 use super::ConfigError;
+use super::connector::ConnectorConfig;
 use super::duration::parse_duration;
-use super::raw::{RawConfig, RawConnector, RawModem, RawPolicy};
+use super::raw::{RawConfig, RawModem, RawPolicy};
 
 /// How long a modem may take to give the `> ` prompt for `AT+CMGS`, by
 /// default: real modems give it within a few hundred milliseconds; five
@@ -94,62 +95,6 @@ pub struct ModemConfig {
     pub incomplete_after: Duration,
 }
 
-/// Which component a connector runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComponentRef {
-    /// A built-in or installed connector.
-    Name(String),
-    /// A `.wasm` file.
-    Path(PathBuf),
-}
-
-/// OAuth for a connector's HTTP requests, done by the daemon.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct OAuthConfig {
-    /// `token_file`, `authorized_user`, `service_account` or `installed`.
-    pub kind: String,
-    /// The credentials file.
-    pub file: Option<PathBuf>,
-    /// Scopes to ask for.
-    pub scopes: Vec<String>,
-    /// The user to act for (service accounts with domain-wide delegation).
-    pub subject: Option<String>,
-    /// Another token endpoint (tests).
-    pub token_uri: Option<String>,
-    /// Where `installed` keeps its tokens (`plutanium gmail login` writes it).
-    pub token_cache: Option<PathBuf>,
-}
-
-/// A connector.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ConnectorConfig {
-    /// Its name.
-    pub name: String,
-    /// The component.
-    pub component: ComponentRef,
-    /// Hosts its HTTP requests may reach.
-    pub allow_hosts: Vec<String>,
-    /// Its OAuth grant.
-    pub oauth: Option<OAuthConfig>,
-    /// Its config pairs, as the component receives them.
-    pub config: Vec<(String, String)>,
-    /// The config keys whose values came from `${ENV}`: secrets, most
-    /// likely, to leave out when a config is shown.
-    #[serde(skip)]
-    pub secret_keys: Vec<String>,
-    /// How often a source is polled.
-    #[serde(with = "as_text")]
-    pub interval: Duration,
-    /// How many messages a poll may return.
-    pub batch: u32,
-    /// Longest time for one call.
-    #[serde(with = "as_text")]
-    pub deadline: Duration,
-    /// Memory cap for one instance, in MiB.
-    pub memory_mib: u32,
-}
-
 /// One end of a route.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -229,12 +174,25 @@ pub struct Config {
     pub routes: Vec<Route>,
     /// The destination policy.
     pub policy: Policy,
+    /// What TLS trusts, beyond the platform's CAs.
+    pub tls: TlsConfig,
 }
 
-mod as_text {
+/// The trust store's settings: every TLS client in the daemon trusts the
+/// platform's CAs and these.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TlsConfig {
+    /// PEM files of extra CAs (a company proxy's, a LAN's private CA).
+    pub ca_files: Vec<PathBuf>,
+}
+
+pub(super) mod as_text {
     use std::time::Duration;
 
-    pub(super) fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    pub(in crate::config) fn serialize<S: serde::Serializer>(
+        d: &Duration,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         let ms = d.as_millis();
         let text = match ms {
             0 => "0s".to_string(),
@@ -248,19 +206,19 @@ mod as_text {
     }
 }
 
-struct Resolver<'a> {
-    env: &'a dyn Fn(&str) -> Option<String>,
-    errors: Vec<ConfigError>,
+pub(super) struct Resolver<'a> {
+    pub(super) env: &'a dyn Fn(&str) -> Option<String>,
+    pub(super) errors: Vec<ConfigError>,
 }
 
-fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
+pub(super) fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
     (spanned.referenced.line(), spanned.referenced.column())
 }
 
 const PORT_SCHEMES: &[&str] = &["serial://", "tcp://", "rfc2217://", "sim://"];
 
 impl Resolver<'_> {
-    fn error(&mut self, (line, column): (u64, u64), message: impl Into<String>) {
+    pub(super) fn error(&mut self, (line, column): (u64, u64), message: impl Into<String>) {
         self.errors.push(ConfigError {
             line,
             column,
@@ -297,11 +255,15 @@ impl Resolver<'_> {
         out
     }
 
-    fn text(&mut self, value: &Spanned<String>) -> String {
+    pub(super) fn text(&mut self, value: &Spanned<String>) -> String {
         self.expand(at(value), &value.value)
     }
 
-    fn duration(&mut self, value: Option<&Spanned<String>>, default: Duration) -> Duration {
+    pub(super) fn duration(
+        &mut self,
+        value: Option<&Spanned<String>>,
+        default: Duration,
+    ) -> Duration {
         let Some(value) = value else {
             return default;
         };
@@ -313,7 +275,7 @@ impl Resolver<'_> {
     }
 
     /// A duration that must be more than zero.
-    fn positive_duration(
+    pub(super) fn positive_duration(
         &mut self,
         value: Option<&Spanned<String>>,
         default: Duration,
@@ -329,7 +291,7 @@ impl Resolver<'_> {
         parsed
     }
 
-    fn name(&mut self, value: &Spanned<String>, what: &str) -> String {
+    pub(super) fn name(&mut self, value: &Spanned<String>, what: &str) -> String {
         let name = &value.value;
         let valid = (1..=64).contains(&name.len())
             && name.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -431,7 +393,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn flatten(
+    pub(super) fn flatten(
         &mut self,
         position: (u64, u64),
         prefix: &str,
@@ -484,111 +446,6 @@ impl Resolver<'_> {
             }
             Value::Null => out.push((prefix.to_string(), String::new())),
             other => out.push((prefix.to_string(), other.to_string())),
-        }
-    }
-
-    fn connector(&mut self, name: &Spanned<String>, raw: &RawConnector) -> ConnectorConfig {
-        let connector_name = self.name(name, "connector");
-        let component = self.text(&raw.component);
-        let component = if component.ends_with(".wasm") || component.contains('/') {
-            ComponentRef::Path(PathBuf::from(component))
-        } else {
-            ComponentRef::Name(component)
-        };
-        let mut allow_hosts = Vec::new();
-        for host in &raw.allow_hosts {
-            let text = self.text(host);
-            if text.is_empty() || text.contains(['/', ' ', '@']) {
-                self.error(at(host), format!("allow_hosts entry {text:?}: write a host, *.domain or an IP, with an optional :port"));
-            }
-            allow_hosts.push(text);
-        }
-        let oauth = raw.oauth.as_ref().map(|o| {
-            let kind = self.text(&o.kind);
-            let known = [
-                "token_file",
-                "authorized_user",
-                "service_account",
-                "installed",
-            ];
-            if !known.contains(&kind.as_str()) {
-                self.error(
-                    at(&o.kind),
-                    format!("oauth kind {kind:?}: expected one of {}", known.join(", ")),
-                );
-            }
-            if o.file.is_none() {
-                self.error(at(&o.kind), "oauth needs a `file`");
-            }
-            if let Some(uri) = &o.token_uri
-                && !(uri.value.starts_with("https://") || uri.value.starts_with("http://"))
-            {
-                self.error(at(uri), "token_uri must be an http(s) URL");
-            }
-            if kind == "installed" && o.token_cache.is_none() {
-                self.error(
-                    at(&o.kind),
-                    "oauth kind installed needs a `token_cache` (the file `plutanium gmail login --token-cache` writes)",
-                );
-            }
-            if o.subject.is_some() && kind != "service_account" {
-                self.error(at(&o.kind), "oauth `subject` is for kind service_account (domain-wide delegation)");
-            }
-            for scope in &o.scopes {
-                if scope.trim().is_empty() || scope.contains(char::is_whitespace) {
-                    self.error(at(&o.kind), format!("oauth scope {scope:?}: one scope per list entry"));
-                }
-            }
-            OAuthConfig {
-                kind,
-                file: o.file.as_ref().map(|f| PathBuf::from(self.text(f))),
-                scopes: o.scopes.clone(),
-                subject: o.subject.clone(),
-                token_uri: o.token_uri.as_ref().map(|u| self.text(u)),
-                token_cache: o.token_cache.as_ref().map(|f| PathBuf::from(self.text(f))),
-            }
-        });
-        let mut config = Vec::new();
-        let mut secret_keys = Vec::new();
-        for (key, value) in &raw.config {
-            let before = config.len();
-            self.flatten(at(&raw.component), key, value, &mut config);
-            if value.to_string().contains("${") {
-                secret_keys.extend(config[before..].iter().map(|(k, _)| k.clone()));
-            }
-        }
-        if raw.batch == Some(0) {
-            self.error(at(name), "batch must be more than 0");
-        }
-        ConnectorConfig {
-            name: connector_name,
-            component,
-            allow_hosts,
-            oauth,
-            config,
-            secret_keys,
-            interval: self.positive_duration(
-                raw.interval.as_ref(),
-                Duration::from_secs(30),
-                "interval",
-            ),
-            batch: raw.batch.unwrap_or(10),
-            deadline: self.positive_duration(
-                raw.deadline.as_ref(),
-                Duration::from_secs(10),
-                "deadline",
-            ),
-            memory_mib: match &raw.memory_mib {
-                Some(mib) if mib.value < 8 => {
-                    self.error(
-                        at(mib),
-                        "memory_mib must be at least 8 (a component needs a few MiB to start)",
-                    );
-                    64
-                }
-                Some(mib) => mib.value,
-                None => 64,
-            },
         }
     }
 
@@ -762,6 +619,18 @@ pub(crate) fn resolve(
         }
     }
     let policy = r.policy(raw.policy.as_ref());
+    let tls = TlsConfig {
+        ca_files: raw
+            .tls
+            .as_ref()
+            .map(|tls| {
+                tls.ca_files
+                    .iter()
+                    .map(|f| PathBuf::from(r.text(f)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
 
     if r.errors.is_empty() {
         Ok(Config {
@@ -773,6 +642,7 @@ pub(crate) fn resolve(
             connectors,
             routes,
             policy,
+            tls,
         })
     } else {
         r.errors.sort_by_key(|e| (e.line, e.column));

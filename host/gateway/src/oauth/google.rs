@@ -54,6 +54,8 @@ enum GoogleFlow {
 /// Tokens from Google's OAuth endpoint, refreshed by yup-oauth2.
 pub(crate) struct GoogleTokens {
     name: String,
+    /// The daemon's one trust store: token requests trust what connectors do.
+    trust: plutanium_tls::TrustStore,
     flow: GoogleFlow,
     scopes: Vec<String>,
     /// Built on first use: building reads the token cache and needs the
@@ -103,7 +105,11 @@ pub(crate) fn read_client_secret(
 impl GoogleTokens {
     /// Reads and checks the credentials now, so a wrong file is a start-up
     /// error.
-    pub(crate) fn new(name: &str, oauth: &OAuthConfig) -> Result<GoogleTokens, OAuthError> {
+    pub(crate) fn new(
+        name: &str,
+        oauth: &OAuthConfig,
+        trust: &plutanium_tls::TrustStore,
+    ) -> Result<GoogleTokens, OAuthError> {
         let Some(file) = &oauth.file else {
             return Err(OAuthError::Settings {
                 connector: name.into(),
@@ -186,6 +192,7 @@ impl GoogleTokens {
         };
         Ok(GoogleTokens {
             name: name.to_string(),
+            trust: trust.clone(),
             flow,
             scopes: google_scopes(&oauth.scopes),
             authenticator: tokio::sync::OnceCell::new(),
@@ -206,9 +213,10 @@ impl GoogleTokens {
                         secret,
                         refresh_token,
                     } => {
-                        yup_oauth2::InstalledFlowAuthenticator::builder(
+                        yup_oauth2::InstalledFlowAuthenticator::with_client(
                             secret.clone(),
                             yup_oauth2::InstalledFlowReturnMethod::Interactive,
+                            http_client(&self.trust),
                         )
                         .flow_delegate(no_browser)
                         .with_storage(Box::new(StoredToken::refresh_token_only(refresh_token)))
@@ -217,8 +225,10 @@ impl GoogleTokens {
                         .await
                     }
                     GoogleFlow::ServiceAccount { key, subject } => {
-                        let builder =
-                            yup_oauth2::ServiceAccountAuthenticator::builder(key.as_ref().clone());
+                        let builder = yup_oauth2::ServiceAccountAuthenticator::with_client(
+                            key.as_ref().clone(),
+                            http_client(&self.trust),
+                        );
                         let builder = match subject {
                             Some(subject) => builder.subject(subject.clone()),
                             None => builder,
@@ -226,9 +236,10 @@ impl GoogleTokens {
                         builder.with_timeout(timeout).build().await
                     }
                     GoogleFlow::Installed { secret, cache } => {
-                        yup_oauth2::InstalledFlowAuthenticator::builder(
+                        yup_oauth2::InstalledFlowAuthenticator::with_client(
                             secret.clone(),
                             yup_oauth2::InstalledFlowReturnMethod::Interactive,
+                            http_client(&self.trust),
                         )
                         .flow_delegate(no_browser)
                         .with_storage(Box::new(StoredToken::read_file(cache)?))
@@ -249,7 +260,7 @@ impl GoogleTokens {
         } else {
             auth.token(&self.scopes).await
         }
-        .map_err(|e| format!("no access token from Google: {e}"))?;
+        .map_err(|e| format!("no access token from Google: {}", with_causes(&e)))?;
         token
             .token()
             .map(str::to_string)
@@ -272,6 +283,39 @@ impl TokenProvider for GoogleTokens {
     {
         Box::pin(self.fetch(true))
     }
+}
+
+/// `error: cause: cause…`: hyper says only "client error (Connect)" and
+/// keeps the reason (an untrusted certificate, say) in its sources.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// yup-oauth2's HTTP client, trusting `trust` (not hyper-rustls's own
+/// choice of roots), so OAuth and connectors agree on which CAs count.
+pub(crate) fn http_client(
+    trust: &plutanium_tls::TrustStore,
+) -> yup_oauth2::CustomHyperClientBuilder<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(trust.client_config().as_ref().clone())
+        .https_or_http()
+        .enable_http1()
+        .build();
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build::<_, String>(https);
+    yup_oauth2::CustomHyperClientBuilder::from(client)
 }
 
 /// The installed flow's way to ask a person, in a daemon: it does not.

@@ -52,15 +52,23 @@ pub async fn login(
             .file_name()
             .map_or_else(|| "token".into(), |n| n.to_string_lossy().into_owned())
     ));
-    let auth = yup_oauth2::InstalledFlowAuthenticator::builder(secret, method)
-        .flow_delegate(Box::new(ShowUrl(show_url)))
-        // Asks for consent every time, so Google sends a refresh token
-        // again (it sends one only on consent).
-        .force_account_selection(true)
-        .with_storage(Box::new(StoredToken::empty_file(&fresh)))
-        .build()
-        .await
-        .map_err(|e| OAuthError::Login(format!("cannot start the login: {e}")))?;
+    // The platform's CAs, as the daemon trusts (plus its `tls.ca_files`,
+    // which a login run has no config to read).
+    let trust =
+        plutanium_tls::TrustStore::load(&[]).map_err(|e| OAuthError::Login(e.to_string()))?;
+    let auth = yup_oauth2::InstalledFlowAuthenticator::with_client(
+        secret,
+        method,
+        super::google::http_client(&trust),
+    )
+    .flow_delegate(Box::new(ShowUrl(show_url)))
+    // Asks for consent every time, so Google sends a refresh token
+    // again (it sends one only on consent).
+    .force_account_selection(true)
+    .with_storage(Box::new(StoredToken::empty_file(&fresh)))
+    .build()
+    .await
+    .map_err(|e| OAuthError::Login(format!("cannot start the login: {e}")))?;
     let scopes = google_scopes(scopes);
     let token = tokio::time::timeout(timeout, auth.token(&scopes))
         .await

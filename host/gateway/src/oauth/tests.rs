@@ -61,6 +61,7 @@ async fn an_authorized_user_refreshes_at_the_configured_endpoint() {
     let tokens = GoogleTokens::new(
         "gmail",
         &oauth("authorized_user", &file, google.token_uri()),
+        &trust(),
     )
     .unwrap();
     assert_eq!(tokens.token().await.unwrap(), "ya29.fake-1");
@@ -80,6 +81,7 @@ async fn an_authorized_user_refreshes_at_the_configured_endpoint() {
     let revoked = GoogleTokens::new(
         "gmail",
         &oauth("authorized_user", &file, google.token_uri()),
+        &trust(),
     )
     .unwrap();
     let error = revoked.token().await.unwrap_err();
@@ -89,6 +91,7 @@ async fn an_authorized_user_refreshes_at_the_configured_endpoint() {
     let error = GoogleTokens::new(
         "gmail",
         &oauth("authorized_user", &file, google.token_uri()),
+        &trust(),
     )
     .err()
     .unwrap();
@@ -105,7 +108,7 @@ async fn a_service_account_signs_a_jwt_for_its_subject() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test-service-account.json");
     let mut config = oauth("service_account", &key, google.token_uri());
     config.subject = Some("owner@example.com".into());
-    let tokens = GoogleTokens::new("gmail", &config).unwrap();
+    let tokens = GoogleTokens::new("gmail", &config, &trust()).unwrap();
     assert_eq!(tokens.token().await.unwrap(), "ya29.fake-1");
     let claims: serde_json::Value =
         serde_json::from_str(&google.last_jwt_claims().unwrap()).unwrap();
@@ -122,6 +125,7 @@ async fn a_service_account_signs_a_jwt_for_its_subject() {
     let error = GoogleTokens::new(
         "gmail",
         &oauth("service_account", &not_a_key, google.token_uri()),
+        &trust(),
     )
     .err()
     .unwrap();
@@ -197,14 +201,62 @@ async fn login_through_a_loopback_redirect_writes_a_private_token_cache() {
     let mut config = oauth("installed", &secret, google.token_uri());
     config.scopes.clear();
     config.token_cache = Some(cache.clone());
-    let tokens = GoogleTokens::new("gmail", &config).unwrap();
+    let tokens = GoogleTokens::new("gmail", &config, &trust()).unwrap();
     assert_eq!(tokens.token().await.unwrap(), "ya29.fake-1");
     assert_eq!(tokens.refresh("ya29.fake-1").await.unwrap(), "ya29.fake-2");
     // Without a login, it says what to run.
     config.token_cache = Some(dir.path().join("missing.json"));
-    let error = GoogleTokens::new("gmail", &config).err().unwrap();
+    let error = GoogleTokens::new("gmail", &config, &trust()).err().unwrap();
     assert!(
         format!("{error}").contains("plutanium gmail login --client-secret"),
         "{error}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_requests_trust_the_same_ca_files_as_connectors() {
+    // Google's token endpoint behind TLS whose certificate only a private
+    // CA vouches for, as behind a company's TLS-inspecting proxy.
+    let google = FakeGoogle::start(Mailbox::new(10)).await.unwrap();
+    let ca = plutanium_tls::testing::PrivateCa::new().unwrap();
+    let plain: std::net::SocketAddr = google
+        .token_uri()
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (port, front) = ca.front(plain).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("company-ca.pem");
+    std::fs::write(&ca_file, &ca.ca_pem).unwrap();
+    let key =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test-service-account.json");
+    let path = google
+        .token_uri()
+        .split_once("//")
+        .unwrap()
+        .1
+        .split_once('/')
+        .unwrap()
+        .1
+        .to_string();
+    let config = oauth(
+        "service_account",
+        &key,
+        format!("https://localhost:{port}/{path}"),
+    );
+    let untrusting = GoogleTokens::new("gmail", &config, &trust()).unwrap();
+    let error = untrusting.token().await.unwrap_err();
+    assert!(error.to_lowercase().contains("certificate"), "{error}");
+    let with_ca = plutanium_tls::TrustStore::load(&[ca_file]).unwrap();
+    let trusting = GoogleTokens::new("gmail", &config, &with_ca).unwrap();
+    assert_eq!(trusting.token().await.unwrap(), "ya29.fake-1");
+    front.abort();
+}
+
+/// The platform's CAs (the fakes here are plain HTTP on loopback).
+fn trust() -> plutanium_tls::TrustStore {
+    plutanium_tls::TrustStore::load(&[]).unwrap()
 }

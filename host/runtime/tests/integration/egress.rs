@@ -112,71 +112,14 @@ async fn a_name_is_resolved_once_and_the_checked_address_is_the_one_connected() 
     assert!(private_seen.is_err(), "the private server was reached");
 }
 
-/// A CA and a certificate it signed for `localhost` and 127.0.0.1: the PEM
-/// of the CA, and a TLS acceptor with the server's certificate and key.
-fn private_ca() -> (String, tokio_rustls::TlsAcceptor) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "Plutanium test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
-    let server_key = rcgen::KeyPair::generate().unwrap();
-    let server_params =
-        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-            .unwrap();
-    let server = server_params.signed_by(&server_key, &issuer).unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![server.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
-        )
-        .unwrap();
-    (ca.pem(), tokio_rustls::TlsAcceptor::from(Arc::new(config)))
-}
-
-/// Serves `ok` over TLS to every connection until the task is dropped.
-async fn https_server(acceptor: tokio_rustls::TlsAcceptor) -> (u16, tokio::task::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let task = tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else {
-                    return;
-                };
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 1024];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tls.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buffer[..n]),
-                    }
-                }
-                let _ = tls
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
-                    .await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
-    (port, task)
-}
-
 #[tokio::test]
 async fn https_trusts_the_platform_and_the_operators_ca_files() {
-    let (ca_pem, acceptor) = private_ca();
+    let ca = plutanium_tls::testing::PrivateCa::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let ca_file = dir.path().join("company-ca.pem");
-    std::fs::write(&ca_file, ca_pem).unwrap();
-    let (port, server) = https_server(acceptor).await;
+    std::fs::write(&ca_file, &ca.ca_pem).unwrap();
+    let (plain, seen) = http_capture(&[200, 200]).await;
+    let (port, front) = ca.front(plain.parse().unwrap()).await.unwrap();
     let url = format!("https://localhost:{port}/");
     let hosts = ["localhost", "127.0.0.1", "::1"];
     let settings = [("mode", "http"), ("url", url.as_str()), ("read", "body")];
@@ -192,11 +135,12 @@ async fn https_trusts_the_platform_and_the_operators_ca_files() {
     let trust = plutanium_tls::TrustStore::load(std::slice::from_ref(&ca_file)).unwrap();
     runtime.set_trust(&trust);
     let answer = untrusting.handle(&sms("x")).await.unwrap();
-    assert_eq!(reply(&answer), "status 200 bytes 2");
+    assert_eq!(reply(&answer), "status 200 bytes 0");
     let mut trusting = processor(&runtime, "trusting", grants(&settings, &hosts));
     let answer = trusting.handle(&sms("x")).await.unwrap();
-    assert_eq!(reply(&answer), "status 200 bytes 2");
-    server.abort();
+    assert_eq!(reply(&answer), "status 200 bytes 0");
+    assert_eq!(seen.await.unwrap().len(), 2, "two requests got through");
+    front.abort();
 }
 
 /// Answers every request with `head`, then `body` one byte every `every`.
