@@ -10,6 +10,7 @@
 
 pub mod config;
 mod kv;
+pub mod liveness;
 mod model;
 mod modem_pool;
 pub mod policy;

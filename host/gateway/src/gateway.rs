@@ -42,6 +42,9 @@ impl Gateway {
     /// and starts it. A config that cannot start is an error, and nothing
     /// was started.
     pub async fn start(config: Config, setup: Setup) -> Result<Gateway, PrepareError> {
+        // `FAILPOINTS=router::loop=sleep(20000)` and the like, in tests only.
+        #[cfg(feature = "failpoints")]
+        std::mem::forget(fail::FailScenario::setup());
         let prepared = Prepared::new(config, &setup, None)?;
         let handle = GatewayHandle::new(setup.store.clone(), prepared.config.clone());
         let running = Running::launch(prepared, &setup, handle.clone(), None).await;
@@ -263,6 +266,15 @@ impl Running {
                     })
                 })
                 .collect();
+            let heart = Arc::new(handle.liveness().heart(
+                &format!("modem {}", plan.config.name),
+                std::time::Instant::now(),
+                Duration::from_secs(180),
+            ));
+            plan.driver.pulse = Some(plutanium_modem::Pulse::new(move |due| match due {
+                Some(due) => heart.waiting_until(due, Duration::ZERO),
+                None => heart.rest(),
+            }));
             let (modem, events) = plutanium_modem::spawn(plan.driver, setup.in_process.clone());
             let events = tokio::spawn(inbound::modem_events(
                 plan.config.name.clone(),
@@ -295,6 +307,7 @@ impl Running {
             store.clone(),
             stopped.clone(),
             live.clone(),
+            handle.liveness(),
         ));
         let mut source_tasks = Vec::new();
         for (source_config, source) in sources {
@@ -316,6 +329,9 @@ impl Running {
             sinks,
             store.clone(),
             stopped,
+            handle
+                .liveness()
+                .heart("router", std::time::Instant::now(), Duration::from_secs(60)),
         ));
         handle.publish(
             config.clone(),

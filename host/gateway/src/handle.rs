@@ -28,6 +28,7 @@ pub struct GatewayHandle {
 struct Shared {
     store: Arc<dyn Store>,
     live: Live,
+    liveness: plutanium_core::liveness::Liveness,
     now: RwLock<Now>,
 }
 
@@ -48,6 +49,7 @@ impl GatewayHandle {
             shared: Arc::new(Shared {
                 store,
                 live: crate::live::channel(),
+                liveness: plutanium_core::liveness::Liveness::default(),
                 now: RwLock::new(Now {
                     config,
                     modems: Vec::new(),
@@ -85,6 +87,14 @@ impl GatewayHandle {
 
     fn now(&self) -> std::sync::RwLockReadGuard<'_, Now> {
         self.shared.now.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the router, the dispatcher and every modem show life by
+    /// when they said they would: the daemon feeds systemd's watchdog only
+    /// while [`Liveness::stalled`](plutanium_core::liveness::Liveness::stalled)
+    /// is empty.
+    pub fn liveness(&self) -> &plutanium_core::liveness::Liveness {
+        &self.shared.liveness
     }
 
     /// The store the gateway commits to: the message and call log, the

@@ -19,6 +19,7 @@ use plutanium_core::Event;
 use plutanium_core::time;
 
 use crate::blocking;
+use plutanium_core::liveness::Heart;
 
 /// An event committed to the store (or one that needs no commit), on its
 /// way to the router.
@@ -115,6 +116,16 @@ fn may_pass_later(error: &StageError) -> Option<Option<Duration>> {
     }
 }
 
+/// How often an idle router shows life.
+const IDLE_BEAT: Duration = Duration::from_secs(1);
+
+/// Added to every wait the router reports to its heart.
+const BEAT_MARGIN: Duration = Duration::from_secs(5);
+
+/// Longest a store commit may take before the router counts as stuck (the
+/// store's own busy timeout is 5 s; a slow disk's fsync is seconds).
+const STORE_PATIENCE: Duration = Duration::from_secs(60);
+
 /// Routes events until `stopped`; returns what the next router takes over.
 pub(crate) async fn router(
     config: Arc<Config>,
@@ -123,7 +134,10 @@ pub(crate) async fn router(
     mut sinks: HashMap<String, Box<dyn Sink>>,
     store: Arc<dyn Store>,
     mut stopped: watch::Receiver<bool>,
+    heart: Heart,
 ) -> RouterState {
+    // One event passes each connector at most once, each under its deadline.
+    let one_event: Duration = config.connectors.iter().map(|c| c.deadline).sum();
     let mut per_destination = state.per_destination.take().unwrap_or_else(|| {
         RateLimiter::new(
             config.policy.per_destination_per_hour,
@@ -133,6 +147,10 @@ pub(crate) async fn router(
     let mut events = state.events.clone().lock_owned().await;
     let mut forgot_at = time::now();
     loop {
+        heart.beat(std::time::Instant::now(), IDLE_BEAT + BEAT_MARGIN);
+        // Tests freeze the router here to check that the watchdog notices.
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!("router::loop");
         if time::now().saturating_sub(forgot_at) > FORGET_IDLE_EVERY_MS {
             forgot_at = time::now();
             per_destination.forget_idle(forgot_at);
@@ -156,6 +174,8 @@ pub(crate) async fn router(
                 let retry = state.retries.swap_remove(index);
                 (retry.routable, retry.wait, true)
             }
+            // Idle, the router still shows life.
+            _ = tokio::time::sleep(IDLE_BEAT) => continue,
         };
         // What else is waiting goes in the same commit (retries are not
         // mixed in: they come one at a time, when due).
@@ -172,6 +192,7 @@ pub(crate) async fn router(
         let mut marks = Vec::new();
         let mut outcomes = Vec::new();
         while let Some((routable, wait, retrying)) = batch.pop_front() {
+            heart.beat(std::time::Instant::now(), one_event + BEAT_MARGIN);
             let (mut produced, again) = route_one(
                 &config,
                 &routable,
@@ -204,6 +225,7 @@ pub(crate) async fn router(
         // ran, in one durable commit; an event is marked only when nothing
         // of it is left to try again.
         let committed = rows.is_empty() && marks.is_empty() || {
+            heart.beat(std::time::Instant::now(), STORE_PATIENCE);
             let now = time::now();
             match blocking(&store, move |s| s.enqueue_routed(&rows, &marks, now)).await {
                 Ok(_) => true,
@@ -414,6 +436,11 @@ mod tests {
             HashMap::new(),
             store.clone(),
             stopped,
+            plutanium_core::liveness::Liveness::default().heart(
+                "router",
+                std::time::Instant::now(),
+                Duration::from_secs(60),
+            ),
         ));
         let started = tokio::time::Instant::now();
         while store

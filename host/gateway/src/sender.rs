@@ -86,7 +86,13 @@ pub(crate) fn spawn(
     store: Arc<dyn Store>,
     stopped: watch::Receiver<bool>,
     live: crate::live::Live,
+    liveness: &plutanium_core::liveness::Liveness,
 ) -> Vec<JoinHandle<()>> {
+    let heart = liveness.heart(
+        "dispatcher",
+        std::time::Instant::now(),
+        Duration::from_secs(60),
+    );
     let in_flight: Arc<Vec<AtomicUsize>> =
         Arc::new(modems.iter().map(|_| AtomicUsize::new(0)).collect());
     let room = Arc::new(Notify::new());
@@ -115,12 +121,18 @@ pub(crate) fn spawn(
         live,
     )));
     tasks.push(tokio::spawn(dispatcher(
-        config, modems, queues, store, in_flight, room, stopped,
+        config, modems, queues, store, in_flight, room, stopped, heart,
     )));
     tasks
 }
 
 /// Claims due rows while there is room, and hands each to a modem.
+/// Longest a dispatcher turn may take before it counts as stuck: its waits
+/// are under a second; a claim in a busy store may take the store's busy
+/// timeout and an fsync.
+const DISPATCH_PATIENCE: Duration = Duration::from_secs(60);
+
+#[allow(clippy::too_many_arguments)]
 async fn dispatcher(
     config: Arc<Config>,
     modems: Vec<ModemHandle>,
@@ -129,6 +141,7 @@ async fn dispatcher(
     in_flight: Arc<Vec<AtomicUsize>>,
     room: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
+    heart: plutanium_core::liveness::Heart,
 ) {
     let names: Vec<String> = modems.iter().map(|m| m.name().to_string()).collect();
     let mut pool = ModemPool::new(names.clone());
@@ -146,6 +159,8 @@ async fn dispatcher(
         .collect();
     let mut postponed = Vec::new();
     loop {
+        // Each turn waits at most a second, plus a claim in the store.
+        heart.beat(std::time::Instant::now(), DISPATCH_PATIENCE);
         if *stopped.borrow() {
             return;
         }

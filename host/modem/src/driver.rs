@@ -36,7 +36,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 use tracing::{info, warn};
 
-pub use config::{DriverConfig, RestoredPart, Timeouts};
+pub use config::{DriverConfig, Pulse, RestoredPart, Timeouts};
 pub use events::{
     Ack, InboundSms, InboundStatusReport, IncomingCall, KeptPart, ModemEvent, UndecodablePdu,
 };
@@ -112,6 +112,9 @@ fn seed_from(name: &str) -> u64 {
         .fold(u64::from(nanos) | 1, |h, b| h.rotate_left(5) ^ u64::from(b))
 }
 
+/// Added to every wait the driver reports to its pulse.
+const PULSE_MARGIN: Duration = Duration::from_secs(10);
+
 /// How a session ended.
 enum SessionEnd {
     /// The port is gone or the modem stopped answering: reconnect.
@@ -176,6 +179,9 @@ impl Actor {
         let mut attempt: u32 = 0;
         loop {
             self.set_state(ModemState::Connecting);
+            // Opening a port is bounded by the OS (a TCP connect gives up
+            // within about two minutes).
+            self.alive_until(Instant::now() + Duration::from_secs(150));
             let end = match port::open(&self.config.port, self.in_process.as_ref()).await {
                 Ok(port) => {
                     let mut link = Link::new(&self.config.name, port);
@@ -240,6 +246,9 @@ impl Actor {
             if self.stop {
                 return SessionEnd::Stopped;
             }
+            // Idle, the select below wakes by the next health probe or
+            // expiry; work in between reports its own waits.
+            self.alive_until(next_health.min(next_expiry));
             if let Err(end) = self.drain_urcs(link).await {
                 return end;
             }
@@ -362,7 +371,25 @@ impl Actor {
         }
     }
 
+    /// Tells the pulse the driver shows life again by `until` (plus a
+    /// margin for scheduling and a busy machine).
+    fn alive_until(&self, until: Instant) {
+        if let Some(pulse) = &self.config.pulse {
+            pulse.report(Some(until.into_std() + PULSE_MARGIN));
+        }
+    }
+
+    /// Tells the pulse the driver rests in a wait that is no fault.
+    fn resting(&self) {
+        if let Some(pulse) = &self.config.pulse {
+            pulse.report(None);
+        }
+    }
+
     async fn emit(&mut self, event: ModemEvent) {
+        // The consumer commits each event to the store: a minute without
+        // room means it is stuck.
+        self.alive_until(Instant::now() + Duration::from_secs(60));
         // A dropped receiver means nobody listens; the driver keeps the modem alive.
         let _ = self.events.send(event).await;
     }

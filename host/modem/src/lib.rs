@@ -21,7 +21,7 @@ mod serial;
 
 pub use driver::{
     Ack, Counters, DriverConfig, InboundSms, InboundStatusReport, IncomingCall, KeptPart,
-    ModemEvent, ModemHandle, ModemInfo, ModemState, RestoredPart, SendError, SendOptions,
+    ModemEvent, ModemHandle, ModemInfo, ModemState, Pulse, RestoredPart, SendError, SendOptions,
     SentMessage, Timeouts, UndecodablePdu, spawn,
 };
 pub use line::{FlowControl, LineSettings, Parity};

@@ -71,12 +71,30 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     let notifier = crate::sd_notify::Notifier::from_env();
     notifier.notify("READY=1\nSTATUS=running");
     tracing::info!("running");
+    // Fed only while the router, the dispatcher and every modem show life
+    // by when they said they would: a gateway that deadlocks stops feeding
+    // it, and systemd restarts the daemon.
     let watchdog = notifier.watchdog_interval().map(|every| {
         let pinger = crate::sd_notify::Notifier::from_env();
+        let liveness = gateway.handle().liveness().clone();
         tokio::spawn(async move {
+            let mut stalled_before = false;
             loop {
                 tokio::time::sleep(every).await;
-                pinger.notify("WATCHDOG=1");
+                let stalled = liveness.stalled(std::time::Instant::now());
+                if stalled.is_empty() {
+                    if stalled_before {
+                        tracing::warn!("every task shows life again; feeding the systemd watchdog");
+                    }
+                    pinger.notify("WATCHDOG=1");
+                } else if !stalled_before {
+                    let names: Vec<String> = stalled.iter().map(ToString::to_string).collect();
+                    tracing::error!(
+                        stalled = %names.join(", "),
+                        "stuck: not feeding the systemd watchdog, so systemd restarts the daemon when WatchdogSec runs out"
+                    );
+                }
+                stalled_before = !stalled.is_empty();
             }
         })
     });

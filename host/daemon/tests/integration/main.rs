@@ -9,3 +9,4 @@ mod config;
 mod connector;
 mod daemon;
 mod sim;
+mod watchdog;

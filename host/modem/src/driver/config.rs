@@ -49,6 +49,31 @@ impl Timeouts {
     }
 }
 
+/// Where a driver says by when it will show life again: `Some(instant)`
+/// while it works or waits for something with an end (a command's answer,
+/// the reconnect backoff, its next health probe), `None` while it rests in a
+/// wait that is no fault (a modem that needs an operator). A driver past its
+/// instant is stuck.
+#[derive(Clone)]
+pub struct Pulse(std::sync::Arc<dyn Fn(Option<std::time::Instant>) + Send + Sync>);
+
+impl Pulse {
+    /// A pulse that calls `report`.
+    pub fn new(report: impl Fn(Option<std::time::Instant>) + Send + Sync + 'static) -> Self {
+        Pulse(std::sync::Arc::new(report))
+    }
+
+    pub(crate) fn report(&self, due: Option<std::time::Instant>) {
+        (self.0)(due);
+    }
+}
+
+impl std::fmt::Debug for Pulse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pulse")
+    }
+}
+
 /// How to drive one modem.
 #[derive(Clone, Debug)]
 pub struct DriverConfig {
@@ -84,6 +109,9 @@ pub struct DriverConfig {
     /// Capacity of the event channel. A full channel makes the modem wait: the
     /// consumer (the store) applies back-pressure rather than losing events.
     pub event_capacity: usize,
+    /// Told, as the driver goes, by when it will show life again; the
+    /// gateway feeds the systemd watchdog from it.
+    pub pulse: Option<Pulse>,
 }
 
 impl DriverConfig {
@@ -105,6 +133,7 @@ impl DriverConfig {
             reassembly: ReassemblyLimits::default(),
             restored_parts: Vec::new(),
             event_capacity: 256,
+            pulse: None,
         }
     }
 }

@@ -187,6 +187,7 @@ impl Actor {
         deadline: Instant,
         until_prompt: bool,
     ) -> Result<Option<Response>, ExecError> {
+        self.alive_until(deadline);
         loop {
             let events = link.read_events(deadline).await?;
             let mut found = None;

@@ -306,6 +306,7 @@ impl Actor {
     /// Answers requests while there is no modem; returns true when asked to stop.
     pub(super) async fn wait_offline(&mut self, delay: Duration, reason: &str) -> bool {
         let deadline = Instant::now() + delay;
+        self.alive_until(deadline);
         loop {
             tokio::select! {
                 _ = sleep_until(deadline) => return false,
@@ -325,6 +326,7 @@ impl Actor {
     /// modem needs an operator, and retrying on our own would not help (a
     /// wrong PIN retried would lock the SIM).
     pub(super) async fn idle_until_stopped(&mut self, reason: &str) {
+        self.resting();
         while let Some(RequestBox(request)) = self.requests.recv().await {
             if self.refuse(request, reason) {
                 return;
