@@ -45,7 +45,7 @@ impl Gateway {
         // `FAILPOINTS=router::loop=sleep(20000)` and the like, in tests only.
         #[cfg(feature = "failpoints")]
         std::mem::forget(fail::FailScenario::setup());
-        let prepared = Prepared::new(config, &setup, None)?;
+        let prepared = Prepared::off_the_runtime(config, &setup, None).await?;
         let handle = GatewayHandle::new(setup.store.clone(), prepared.config.clone());
         let running = Running::launch(prepared, &setup, handle.clone(), None).await;
         Ok(Gateway {
@@ -71,7 +71,7 @@ impl Gateway {
         let Some(previous) = self.running.as_ref().map(Running::previous) else {
             return Err(PrepareError::Stopped);
         };
-        let prepared = Prepared::new(config, &self.setup, Some(previous))?;
+        let prepared = Prepared::off_the_runtime(config, &self.setup, Some(previous)).await?;
         let Some(running) = self.running.take() else {
             return Err(PrepareError::Stopped);
         };
@@ -144,12 +144,12 @@ struct Kept {
 
 impl Running {
     /// What a reload prepares against.
-    fn previous(&self) -> Previous<'_> {
+    fn previous(&self) -> Previous {
         Previous {
-            config: &self.config,
-            runtime: &self.runtime,
-            connectors: &self.connectors,
-            worlds: &self.worlds,
+            config: self.config.clone(),
+            runtime: self.runtime.clone(),
+            connectors: self.connectors.clone(),
+            worlds: self.worlds.clone(),
         }
     }
 

@@ -75,12 +75,11 @@ impl Setup {
 
 /// What a reload starts from: the config that runs, its runtime (shared
 /// with the next), and what each running connector was made from.
-#[derive(Clone, Copy)]
-pub(crate) struct Previous<'a> {
-    pub(crate) config: &'a Config,
-    pub(crate) runtime: &'a Arc<Runtime>,
-    pub(crate) connectors: &'a HashMap<String, ConnectorIdentity>,
-    pub(crate) worlds: &'a HashMap<String, World>,
+pub(crate) struct Previous {
+    pub(crate) config: Arc<Config>,
+    pub(crate) runtime: Arc<Runtime>,
+    pub(crate) connectors: HashMap<String, ConnectorIdentity>,
+    pub(crate) worlds: HashMap<String, World>,
 }
 
 /// Why a config cannot start; nothing was started or changed.
@@ -119,6 +118,9 @@ pub enum PrepareError {
     /// The component runtime could not start.
     #[error("cannot start the component runtime: {0}")]
     Runtime(#[source] LoadError),
+    /// Preparing stopped unexpectedly (a bug: the log has the panic).
+    #[error("preparing the config failed unexpectedly: {0}")]
+    Internal(String),
     /// A connector names a component the catalog does not have.
     #[error(
         "connector {connector}: no built-in or installed component called {component:?} (see `plutanium connector list`)"
@@ -287,13 +289,27 @@ pub(crate) fn load_connector(
 }
 
 impl Prepared {
+    /// [`Prepared::new`] on the blocking pool: compiling components takes
+    /// seconds of CPU, and on an async worker it would stall the API, the
+    /// modems and everything else on that worker meanwhile.
+    pub(crate) async fn off_the_runtime(
+        config: Config,
+        setup: &Setup,
+        running: Option<Previous>,
+    ) -> Result<Prepared, PrepareError> {
+        let setup = setup.clone();
+        tokio::task::spawn_blocking(move || Prepared::new(config, &setup, running.as_ref()))
+            .await
+            .map_err(|e| PrepareError::Internal(e.to_string()))?
+    }
+
     /// Loads the connectors and checks the modems of `config`. With
     /// `running` (a reload), its runtime is shared and its connectors whose
     /// config and component did not change are kept, not loaded again.
     pub(crate) fn new(
         config: Config,
         setup: &Setup,
-        running: Option<Previous<'_>>,
+        running: Option<&Previous>,
     ) -> Result<Prepared, PrepareError> {
         if let Some(running) = running
             && running.config.store != config.store

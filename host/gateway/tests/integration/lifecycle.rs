@@ -288,3 +288,64 @@ async fn half_a_directly_delivered_message_survives_a_restart() {
     );
     gateway.stop().await;
 }
+
+/// A reload that compiles components does it off the async workers: on a
+/// runtime with one worker, a task beside the gateway keeps its pace while
+/// four components compile (before the fix, it stopped for the whole
+/// compile).
+#[tokio::test(flavor = "current_thread")]
+async fn a_reload_compiles_off_the_async_workers() {
+    let (sim, dir, store) = fixture(21);
+    let mut gateway = start_on_sim(
+        config("modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\" }\n"),
+        &store,
+        &dir,
+        &sim,
+    )
+    .await;
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    // The first tick is now: a ticker that cannot start until the reload
+    // is done shows that as one long gap.
+    let first = tokio::time::Instant::now();
+    let ticker = tokio::spawn(async move {
+        let mut ticks = vec![first];
+        while !*stopped.borrow() {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(5)) => ticks.push(tokio::time::Instant::now()),
+                _ = stopped.changed() => {}
+            }
+        }
+        // When it saw the stop: a ticker held up until then shows that too.
+        ticks.push(tokio::time::Instant::now());
+        ticks
+    });
+    // The ticker is waiting on its timer before the reload begins.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let with_connectors = config(
+        r#"
+modems:
+  gsm0: { port: "sim://gsm0", number: "+420777000000" }
+connectors:
+  k1: { component: keyword }
+  k2: { component: keyword, config: { prefix: "2" } }
+  k3: { component: keyword, config: { prefix: "3" } }
+  k4: { component: keyword, config: { prefix: "4" } }
+"#,
+    );
+    let started = tokio::time::Instant::now();
+    gateway.reload(with_connectors).await.unwrap();
+    let took = started.elapsed();
+    stop.send(true).unwrap();
+    let ticks = ticker.await.unwrap();
+    let longest = ticks
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .max()
+        .unwrap_or_default();
+    assert_eq!(gateway.handle().connectors().len(), 4);
+    assert!(
+        longest < Duration::from_millis(300),
+        "a task beside the gateway waited {longest:?} while the reload took {took:?}"
+    );
+    gateway.stop().await;
+}
