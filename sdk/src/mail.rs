@@ -138,44 +138,82 @@ pub fn encode_header(value: &str) -> String {
         .join("\r\n ")
 }
 
-/// Decodes RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?ISO-8859-1?Q?…?=`)
-/// in a header value; what is not an encoded word stays as it is, and the
-/// whitespace between two adjacent encoded words is dropped.
+/// Decodes RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?ISO-8859-2?Q?…?=`,
+/// in any charset [`decode_charset`] knows) in a header value; what is not an
+/// encoded word stays as it is. The whitespace between two adjacent encoded
+/// words is dropped, and adjacent words in one charset are decoded as one:
+/// a mailer may split a character's bytes (UTF-8's, or an ISO-2022-JP
+/// escape sequence's) across two words.
 pub fn decode_header(value: &str) -> String {
     let mut out = String::new();
+    // The charset and the words' bytes of the run of adjacent encoded words.
+    let mut run: Option<(String, Vec<Vec<u8>>)> = None;
     let mut rest = value;
-    let mut last_was_word = false;
     while let Some(start) = rest.find("=?") {
         let (before, candidate) = rest.split_at(start);
-        match decode_word(candidate) {
-            Some((text, used)) => {
-                if !(last_was_word && before.trim().is_empty()) {
-                    out.push_str(before);
+        match encoded_word(candidate) {
+            Some((charset, bytes, used)) => {
+                let adjacent = run.is_some() && before.trim().is_empty();
+                match &mut run {
+                    Some((same, words)) if adjacent && same.eq_ignore_ascii_case(&charset) => {
+                        words.push(bytes);
+                    }
+                    _ => {
+                        out.push_str(&decode_run(run.take()));
+                        if !adjacent {
+                            out.push_str(before);
+                        }
+                        run = Some((charset, vec![bytes]));
+                    }
                 }
-                out.push_str(&text);
                 rest = &candidate[used..];
-                last_was_word = true;
             }
             None => {
+                out.push_str(&decode_run(run.take()));
                 out.push_str(before);
                 out.push_str("=?");
                 rest = &candidate[2..];
-                last_was_word = false;
             }
         }
     }
+    out.push_str(&decode_run(run.take()));
     out.push_str(rest);
     out
 }
 
-/// One `=?charset?enc?text?=` word at the start of `text`: its text and
-/// its length.
-fn decode_word(text: &str) -> Option<(String, usize)> {
+/// Adjacent encoded words in one charset. RFC 2047 wants each word whole
+/// (and a stateful charset such as ISO-2022-JP must be read word by word:
+/// its escape sequences close each one), but some mailers split a UTF-8
+/// character across two words; the reading with fewer replacement
+/// characters wins.
+fn decode_run(run: Option<(String, Vec<Vec<u8>>)>) -> String {
+    let Some((charset, words)) = run else {
+        return String::new();
+    };
+    let separate: String = words.iter().map(|w| decode_charset(w, &charset)).collect();
+    if words.len() == 1 || !separate.contains('\u{FFFD}') {
+        return separate;
+    }
+    let joined = decode_charset(&words.concat(), &charset);
+    let bad = |text: &str| text.matches('\u{FFFD}').count();
+    if bad(&joined) < bad(&separate) {
+        joined
+    } else {
+        separate
+    }
+}
+
+/// One `=?charset?enc?text?=` word at the start of `text`: its charset
+/// (without an RFC 2231 language), its bytes, and its length.
+fn encoded_word(text: &str) -> Option<(String, Vec<u8>, usize)> {
     let inner = text.strip_prefix("=?")?;
     let (charset, after) = inner.split_once('?')?;
     let (encoding, after) = after.split_once('?')?;
     let end = after.find("?=")?;
     let payload = &after[..end];
+    if payload.contains(char::is_whitespace) {
+        return None;
+    }
     let used = 2 + charset.len() + 1 + encoding.len() + 1 + end + 2;
     let bytes = match encoding {
         "B" | "b" => base64url_decode(payload).ok()?,
@@ -197,34 +235,88 @@ fn decode_word(text: &str) -> Option<(String, usize)> {
         _ => return None,
     };
     // The charset may carry a language (`UTF-8*en`).
-    let charset = charset.split('*').next().unwrap_or(charset);
-    Some((decode_charset(&bytes, charset), used))
+    let charset = charset.split('*').next().unwrap_or(charset).to_string();
+    Some((charset, bytes, used))
 }
 
-/// `bytes` in `charset` as text: UTF-8 (and US-ASCII), ISO-8859-1 and
-/// Windows-1252 exactly; anything else as UTF-8 with invalid sequences
-/// replaced.
+/// `bytes` labelled `charset`, as text.
+///
+/// The bytes decide first: valid UTF-8 with any non-ASCII byte in it is
+/// UTF-8, whatever the label says. Gmail's `format=full` hands every text
+/// part over as UTF-8 but keeps the part's original `charset=` label, so a
+/// message from Outlook labelled `windows-1252` would otherwise be decoded a
+/// second time into mojibake ("PÅ™Ã­liÅ¡"). Bytes that are not UTF-8 (or only
+/// ASCII, as ISO-2022-JP is) are decoded by the label, which may be any
+/// encoding the WHATWG Encoding Standard names, with its aliases (`latin2`,
+/// `cp1250`, `koi8-r`, `sjis`, `iso-2022-jp`, `gb18030`, `big5`, …), through
+/// [encoding_rs](https://crates.io/crates/encoding_rs) (Firefox's). An
+/// unknown label is read as UTF-8, invalid sequences replaced.
 pub fn decode_charset(bytes: &[u8], charset: &str) -> String {
-    let charset = charset.trim().trim_matches('"').to_ascii_lowercase();
-    match charset.as_str() {
-        "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" => {
-            bytes.iter().map(|&b| char::from(b)).collect()
-        }
-        "windows-1252" | "cp1252" => bytes.iter().map(|&b| windows_1252(b)).collect(),
-        _ => String::from_utf8_lossy(bytes).into_owned(),
+    if !bytes.is_ascii()
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        return text.to_string();
+    }
+    let label = charset.trim().trim_matches('"');
+    match encoding_rs::Encoding::for_label(label.as_bytes()) {
+        Some(encoding) => encoding.decode_without_bom_handling(bytes).0.into_owned(),
+        None => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
-fn windows_1252(byte: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
-    ];
-    match byte {
-        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
-        _ => char::from(byte),
+/// Undoes a `Content-Transfer-Encoding` (`quoted-printable`, `base64`;
+/// `7bit`, `8bit` and `binary` are the bytes as they are), for a part read
+/// from a raw message. A body that does not decode is returned as it is.
+/// (Gmail's `format=full` has undone it already.)
+pub fn decode_transfer(body: &[u8], encoding: &str) -> Vec<u8> {
+    match encoding.trim().to_ascii_lowercase().as_str() {
+        "quoted-printable" => quoted_printable_decode(body),
+        "base64" => {
+            let text: String = body
+                .iter()
+                .filter(|b| !b.is_ascii_whitespace())
+                .map(|&b| char::from(b))
+                .collect();
+            base64url_decode(&text).unwrap_or_else(|_| body.to_vec())
+        }
+        _ => body.to_vec(),
     }
+}
+
+/// RFC 2045 quoted-printable: `=XX` is a byte, `=` at a line's end joins
+/// it to the next, trailing whitespace on a line is dropped.
+fn quoted_printable_decode(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut lines = body.split(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line).trim_ascii_end();
+        let (line, soft) = match line.strip_suffix(b"=") {
+            Some(line) => (line, true),
+            None => (line, false),
+        };
+        let mut i = 0;
+        while i < line.len() {
+            let byte = (line[i] == b'=')
+                .then(|| line.get(i + 1..i + 3))
+                .flatten()
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            match byte {
+                Some(byte) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                None => {
+                    out.push(line[i]);
+                    i += 1;
+                }
+            }
+        }
+        if !soft && lines.peek().is_some() {
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out
 }
 
 /// The address in a `From`/`To` value: `Jana <jana@example.com>` gives
@@ -402,5 +494,79 @@ mod tests {
         assert_eq!(address("a@x.cz,b@y.cz"), None, "one address only");
         assert_eq!(address("Eve <a@x.cz; b@y.cz>"), None);
         assert_eq!(decode_charset(&[0x80, 0x9A, 0xE9], "windows-1252"), "€šé");
+    }
+
+    #[test]
+    fn every_whatwg_charset_and_utf8_whatever_the_label() {
+        // The bytes of each text in its charset (from Python's codecs).
+        let cases: [(&[u8], &str, &str); 7] = [
+            (
+                b"P\xf8\xedli\xb9 \xbelu\xbbou\xe8k\xfd",
+                "ISO-8859-2",
+                "Příliš žluťoučký",
+            ),
+            (
+                b"P\xf8\xedli\x9a \x9elu\x9dou\xe8k\xfd",
+                "windows-1250",
+                "Příliš žluťoučký",
+            ),
+            (
+                b"Za\xbf\xf3\xb3\xe6 g\xea\xb6l\xb1",
+                "latin2",
+                "Zażółć gęślą",
+            ),
+            (b"\xf3\xdf\xc5\xdb\xd8 \xd6\xc5", "koi8-r", "Съешь же"),
+            (b"\x1b$B$3$s$K$A$O\x1b(B", "ISO-2022-JP", "こんにちは"),
+            (b"\x82\xa8\x94\xe6\x82\xea", "Shift_JIS", "お疲れ"),
+            (b"\x82\xa8\x94\xe6\x82\xea", "sjis", "お疲れ"),
+        ];
+        for (bytes, label, text) in cases {
+            assert_eq!(decode_charset(bytes, label), text, "{label}");
+        }
+        // Gmail's format=full: UTF-8 bytes under the original label.
+        assert_eq!(
+            decode_charset("Příliš".as_bytes(), "windows-1252"),
+            "Příliš"
+        );
+        assert_eq!(decode_charset("Příliš".as_bytes(), "iso-8859-1"), "Příliš");
+        assert_eq!(decode_charset(b"plain", "no-such-charset"), "plain");
+    }
+
+    #[test]
+    fn encoded_words_split_inside_a_character() {
+        // "ř" is C5 99 in UTF-8; a mailer split it across two words.
+        assert_eq!(
+            decode_header("=?UTF-8?Q?p=C5?= =?UTF-8?Q?=99ijde=C5=A1?="),
+            "přijdeš"
+        );
+        assert_eq!(
+            decode_header(
+                "=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?=\r\n =?ISO-2022-JP?B?GyRCQkBPOhsoQg==?= <a@b.c>"
+            ),
+            "山田太郎 <a@b.c>"
+        );
+        // Different charsets side by side, and a word among plain text.
+        assert_eq!(
+            decode_header(
+                "=?iso-8859-2?Q?=AEofie?= =?koi8-r?B?8w==?= and =?windows-1250?Q?=8Aimon?="
+            ),
+            "ŽofieС and Šimon"
+        );
+    }
+
+    #[test]
+    fn transfer_encodings() {
+        assert_eq!(
+            decode_transfer(
+                b"P=F8=EDli=9A =\r\nkr=E1sn=E9=20\r\nnext",
+                "quoted-printable"
+            ),
+            b"P\xf8\xedli\x9a kr\xe1sn\xe9 \r\nnext".to_vec()
+        );
+        assert_eq!(
+            decode_transfer(b"xZl1\r\nxaE=\r\n", "BASE64"),
+            "řuš".as_bytes()
+        );
+        assert_eq!(decode_transfer(b"as is=", "8bit"), b"as is=".to_vec());
     }
 }

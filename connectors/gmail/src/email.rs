@@ -122,7 +122,8 @@ fn charset(part: &Value) -> String {
 }
 
 /// The text of a mail body: line ends made `\n`, the quoted message of a
-/// reply (`> ` lines and the `On … wrote:` line before them) and the
+/// reply (`> ` lines and the attribution line before them, `On … wrote:` in
+/// any language) and the
 /// signature (from a `-- ` line on) removed, blank edges trimmed.
 pub(crate) fn clean(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -144,9 +145,13 @@ pub(crate) fn clean(text: &str) -> String {
             while lines.last().is_some_and(|l| l.trim().is_empty()) {
                 lines.pop();
             }
+            // The attribution line, in any language a mail client writes
+            // it: "On … wrote:", "Dne … napsal(a):", "Am … schrieb …:",
+            // "Le … a écrit :", "… написал(а):", "2026年12月6日 … ："; all end
+            // with a colon right before the quote.
             if lines
                 .last()
-                .is_some_and(|l| l.trim_end().ends_with("wrote:"))
+                .is_some_and(|l| l.trim_end().ends_with([':', '：']))
             {
                 lines.pop();
             }

@@ -405,3 +405,5 @@ fn a_poll_fetches_a_bounded_number_of_emails() {
     assert_eq!(keys(&found), [format!("gmail:{good}")]);
     assert_eq!(polls, 3, "25 + 25 + 11 fetches");
 }
+
+mod charsets;

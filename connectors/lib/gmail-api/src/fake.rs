@@ -49,6 +49,8 @@ struct Inner {
     page_size: usize,
     next_id: u64,
     clock: u64,
+    /// Messages delivered as raw bytes ([`Mailbox::deliver_raw`]), by id.
+    raw: std::collections::HashMap<String, Vec<u8>>,
 }
 
 /// The mailbox. Clones share it.
@@ -102,6 +104,35 @@ impl Mailbox {
         };
         let id = email.id.clone();
         inner.emails.push(email);
+        id
+    }
+
+    /// Delivers a message as it came from the Internet (RFC 5322 bytes, in
+    /// any charset and transfer encoding), unread; its id. `messages.get`
+    /// gives it as Gmail's `format=full` does: the headers as written
+    /// (encoded words and all), and each text part's body turned into UTF-8
+    /// while its `Content-Type` keeps the original `charset=`.
+    pub fn deliver_raw(&self, raw: &[u8]) -> String {
+        let subject = mail_parser::MessageParser::default()
+            .parse(raw)
+            .and_then(|m| m.subject().map(str::to_string))
+            .unwrap_or_default();
+        let mut inner = self.lock();
+        inner.next_id += 1;
+        inner.clock += 1000;
+        let id = format!("{:x}", inner.next_id);
+        let email = FakeEmail {
+            id: id.clone(),
+            internal_date: inner.clock,
+            subject,
+            from: String::new(),
+            text: None,
+            html: None,
+            labels: vec!["INBOX".into(), "UNREAD".into()],
+            headers: Vec::new(),
+        };
+        inner.emails.push(email);
+        inner.raw.insert(id.clone(), raw.to_vec());
         id
     }
 
@@ -214,7 +245,10 @@ impl Mailbox {
                 (200, answer.to_string())
             }
             ("GET", ["messages", id]) => match inner.emails.iter().find(|e| e.id == *id) {
-                Some(email) => (200, full(email).to_string()),
+                Some(email) => match inner.raw.get(&email.id) {
+                    Some(raw) => (200, full_from_raw(email, raw).to_string()),
+                    None => (200, full(email).to_string()),
+                },
                 None => not_found(),
             },
             ("POST", ["messages", id, "modify"]) => {
@@ -341,6 +375,69 @@ fn not_found() -> (u16, String) {
         404,
         json!({"error": {"code": 404, "message": "Requested entity was not found."}}).to_string(),
     )
+}
+
+/// A raw message as `format=full` gives it (see [`Mailbox::deliver_raw`]).
+fn full_from_raw(email: &FakeEmail, raw: &[u8]) -> Value {
+    use mail_parser::{MimeHeaders, PartType};
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in String::from_utf8_lossy(&raw[..head_end]).split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = headers.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim_start());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    let headers: Vec<Value> = headers
+        .iter()
+        .map(|(name, value)| json!({"name": name, "value": value}))
+        .collect();
+    let message = mail_parser::MessageParser::default().parse(raw);
+    let mut parts = Vec::new();
+    let mut multipart = false;
+    if let Some(message) = &message {
+        multipart = matches!(message.root_part().body, PartType::Multipart(_));
+        for part in &message.parts {
+            let (mime, text) = match &part.body {
+                PartType::Text(text) => ("text/plain", text),
+                PartType::Html(html) => ("text/html", html),
+                _ => continue,
+            };
+            let content_type = part.content_type().map_or_else(
+                || format!("{mime}; charset=\"us-ascii\""),
+                |ct| {
+                    let mut value = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("plain"));
+                    if let Some(charset) = ct.attribute("charset") {
+                        value.push_str(&format!("; charset=\"{charset}\""));
+                    }
+                    value
+                },
+            );
+            let mut part_headers = vec![json!({"name": "Content-Type", "value": content_type})];
+            // Kept, although the data below is decoded already: as Gmail does.
+            if let Some(encoding) = part.content_transfer_encoding() {
+                part_headers.push(json!({"name": "Content-Transfer-Encoding", "value": encoding}));
+            }
+            parts.push(json!({"mimeType": mime, "headers": part_headers,
+                "body": {"size": text.len(), "data": base64url_encode(text.as_bytes())}}));
+        }
+    }
+    let payload = if !multipart && parts.len() == 1 {
+        let mut only = parts.remove(0);
+        only["headers"] = Value::Array(headers);
+        only
+    } else {
+        json!({"mimeType": "multipart/alternative", "headers": headers, "body": {"size": 0}, "parts": parts})
+    };
+    json!({"id": email.id, "threadId": email.id, "labelIds": email.labels,
+           "internalDate": email.internal_date.to_string(), "payload": payload})
 }
 
 /// A message as `format=full` gives it.
