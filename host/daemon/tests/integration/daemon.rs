@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::sim::{Sim, http, start_sim_with};
 
-const OWNER: &str = "+420777000111";
+pub(crate) const OWNER: &str = "+420777000111";
 
 /// The test processor the runtime's build compiles: it answers `echo: TEXT`.
 fn echo_processor() -> PathBuf {
@@ -26,7 +26,7 @@ fn echo_processor() -> PathBuf {
 
 /// A config for `sim`'s modems (gsm0 = +420777000001, gsm1 = …002, …) with
 /// the echo processor answering on gsm0.
-fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
+pub(crate) fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
     let mut modems = String::new();
     for (index, tcp) in sim.modem_tcps.iter().enumerate() {
         modems.push_str(&format!(
@@ -55,13 +55,13 @@ routes:
 }
 
 /// `plutanium run`, its stderr in a file (read it with [`Daemon::log`]).
-struct Daemon {
+pub(crate) struct Daemon {
     child: Child,
     log: PathBuf,
 }
 
 impl Daemon {
-    fn start(config: &Path, dir: &Path, env: &[(&str, &str)]) -> Daemon {
+    pub(crate) fn start(config: &Path, dir: &Path, env: &[(&str, &str)]) -> Daemon {
         static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = dir.join(format!("daemon-{n}.log"));
@@ -91,7 +91,7 @@ impl Daemon {
         }
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
@@ -115,7 +115,7 @@ impl Daemon {
     }
 
     /// `kill -9`.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
@@ -156,7 +156,7 @@ fn phone_sends(sim: &Sim, from: &str, to: &str, text: &str) {
 }
 
 /// The texts in `phone`'s inbox.
-fn phone_texts(sim: &Sim, phone: &str) -> Vec<String> {
+pub(crate) fn phone_texts(sim: &Sim, phone: &str) -> Vec<String> {
     let (status, body) = http(&sim.control, "GET", &format!("/phones/{phone}/inbox"), None);
     assert_eq!(status, 200, "{body}");
     let inbox: Value = serde_json::from_str(&body).unwrap();
@@ -168,7 +168,11 @@ fn phone_texts(sim: &Sim, phone: &str) -> Vec<String> {
         .collect()
 }
 
-fn wait_until<T>(what: &str, daemon: &mut Daemon, mut probe: impl FnMut() -> Option<T>) -> T {
+pub(crate) fn wait_until<T>(
+    what: &str,
+    daemon: &mut Daemon,
+    mut probe: impl FnMut() -> Option<T>,
+) -> T {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Some(found) = probe() {
@@ -317,7 +321,7 @@ fn send_messages_log_replies_and_delivery_reports() {
 }
 
 /// Queues `count` numbered messages to the owner.
-fn queue(store: &SqliteStore, count: usize) {
+pub(crate) fn queue(store: &SqliteStore, count: usize) {
     let messages: Vec<NewOutbound> = (0..count)
         .map(|n| NewOutbound {
             key: format!("crash:{n}"),

@@ -8,5 +8,6 @@ mod cli;
 mod config;
 mod connector;
 mod daemon;
+mod readers;
 mod sim;
 mod watchdog;
