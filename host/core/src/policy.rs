@@ -21,6 +21,13 @@ pub enum Refusal {
     ShortCode(String),
     /// Outside every allowed prefix.
     NotAllowed(String),
+    /// A premium-rate or shared-cost number, not allowed by policy.
+    Premium {
+        /// The destination.
+        to: String,
+        /// What kind it is, in words.
+        kind: &'static str,
+    },
     /// Under a denied prefix.
     Denied {
         /// The destination.
@@ -48,6 +55,10 @@ impl fmt::Display for Refusal {
                 "{to} is a short code; short codes are blocked by policy (premium services use them)"
             ),
             Refusal::NotAllowed(to) => write!(f, "{to} is outside the allowed prefixes"),
+            Refusal::Premium { to, kind } => write!(
+                f,
+                "{to} is {kind}, which costs more than a normal SMS; such numbers are blocked by policy (set `policy.allow_premium_numbers: true` to allow them)"
+            ),
             Refusal::Denied { to, prefix } => write!(f, "{to} is under the denied prefix {prefix}"),
             Refusal::TooManyParts { parts, max } => {
                 write!(
@@ -83,11 +94,12 @@ impl Policy {
         if short && !self.allow_short_codes {
             return Err(Refusal::ShortCode(to.trim().to_string()));
         }
-        let to = if short {
-            to.trim().to_string()
+        let (to, kind) = if short {
+            (to.trim().to_string(), None)
         } else {
-            plutanium_sms::number::normalize(to, default_country)
-                .map_err(|e| Refusal::InvalidNumber(e.to_string()))?
+            let parsed = plutanium_sms::number::parse(to, default_country)
+                .map_err(|e| Refusal::InvalidNumber(e.to_string()))?;
+            (parsed.e164, Some(parsed.kind))
         };
         if let Some(prefix) = self
             .deny_prefixes
@@ -107,6 +119,17 @@ impl Policy {
                 .any(|p| to.starts_with(p.as_str()))
         {
             return Err(Refusal::NotAllowed(to));
+        }
+        // The classic SMS fraud: a hijacked connector or API token texting
+        // numbers that bill the sender.
+        if let Some(kind) = kind
+            && kind.is_premium()
+            && !self.allow_premium_numbers
+        {
+            return Err(Refusal::Premium {
+                to,
+                kind: kind.describe(),
+            });
         }
         let counted = plutanium_sms::count(text, &encode_options(encoding))
             .map_err(|e| Refusal::Unencodable(e.to_string()))?;
@@ -187,10 +210,10 @@ mod tests {
             Ok(("+420777000111".into(), 1))
         );
         assert_eq!(
-            p.check("+421 900 000 000", "hi", Encoding::Auto, None)
+            p.check("+421 905 123 456", "hi", Encoding::Auto, None)
                 .unwrap()
                 .0,
-            "+421900000000"
+            "+421905123456"
         );
         assert!(matches!(
             p.check("+49170000000", "hi", Encoding::Auto, None),
@@ -230,6 +253,39 @@ mod tests {
                 .to_string()
                 .contains("premium")
         );
+    }
+
+    #[test]
+    fn premium_numbers_are_blocked_unless_allowed_and_every_exit_code_reads() {
+        let p = Policy::default();
+        for premium in ["+420 900 123 456", "+1 900 555 0123"] {
+            let refused = p.check(premium, "hi", Encoding::Auto, None).unwrap_err();
+            assert!(matches!(refused, Refusal::Premium { .. }), "{premium}");
+            assert!(
+                refused.to_string().contains("allow_premium_numbers"),
+                "{refused}"
+            );
+        }
+        let open = Policy {
+            allow_premium_numbers: true,
+            ..Policy::default()
+        };
+        assert_eq!(
+            open.check("+420 900 123 456", "hi", Encoding::Auto, None),
+            Ok(("+420900123456".into(), 1))
+        );
+        // Dialled from North America, Australia and Japan.
+        for (raw, country) in [
+            ("011 420 777 000 111", "+1"),
+            ("0011 420 777 000 111", "+61"),
+            ("010 420 777 000 111", "+81"),
+        ] {
+            assert_eq!(
+                p.check(raw, "hi", Encoding::Auto, Some(country)).unwrap().0,
+                "+420777000111",
+                "{raw}"
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+#[cfg(feature = "metadata")]
+mod metadata;
+#[cfg(feature = "metadata")]
+pub use metadata::{NumberKind, Parsed, parse};
+
 /// Why a text is not a usable phone number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NumberError {
@@ -63,10 +68,18 @@ fn is_separator(c: char) -> bool {
         )
 }
 
+/// International call prefixes other than `00`, by the calling code whose
+/// main country dials them (libphonenumber's metadata; a test checks them
+/// against it): `011` in North America, `810` in Russia's old plan, `0011`
+/// in Australia, `010` in Japan. The host reads every country's with the
+/// whole metadata ([`parse`], feature `metadata`).
+const EXIT_CODES: &[(&str, &str)] = &[("1", "011"), ("7", "810"), ("61", "0011"), ("81", "010")];
+
 /// Normalizes `raw` to E.164.
 ///
-/// Separators are ignored. `+CC…` and `00CC…` are international. Anything
-/// else is national and needs `default_country`, a calling code (`+420` or
+/// Separators are ignored. `+CC…`, `00CC…` and, in `default_country`, that
+/// country's own international prefix (`011…` in `+1`, see [`EXIT_CODES`])
+/// are international. Anything else is national and needs `default_country`, a calling code (`+420` or
 /// `420`): one leading trunk `0` is dropped (`0601 234 567` in `+33` is
 /// `+33601234567`). Countries that keep the leading zero (Italy) must be
 /// written internationally.
@@ -92,8 +105,17 @@ pub fn normalize(raw: &str, default_country: Option<&str>) -> Result<String, Num
     if digits.is_empty() {
         return Err(NumberError::Empty);
     }
+    let exit_code = default_country.and_then(|country| {
+        let code = country.trim().trim_start_matches('+');
+        EXIT_CODES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, exit)| *exit)
+    });
     let international = if plus {
         digits
+    } else if let Some(rest) = exit_code.and_then(|exit| digits.strip_prefix(exit)) {
+        rest.to_string()
     } else if let Some(rest) = digits.strip_prefix("00") {
         rest.to_string()
     } else {
@@ -207,6 +229,43 @@ mod tests {
             normalize("+420 77\t\u{7}", None).unwrap_err().to_string(),
             "'\\u{7}' does not belong in a phone number: write digits, with + and the country code in front"
         );
+    }
+
+    #[test]
+    fn international_prefixes_other_than_00() {
+        assert_eq!(
+            normalize("011 420 777 123 456", Some("+1")).unwrap(),
+            "+420777123456"
+        );
+        assert_eq!(
+            normalize("0011 44 7700 900123", Some("+61")).unwrap(),
+            "+447700900123"
+        );
+        assert_eq!(
+            normalize("010 33 6 12 34 56 78", Some("+81")).unwrap(),
+            "+33612345678"
+        );
+        assert_eq!(
+            normalize("810 49 1512 3456789", Some("+7")).unwrap(),
+            "+4915123456789"
+        );
+        assert_eq!(
+            normalize("202 555 0143", Some("+1")).unwrap(),
+            "+12025550143"
+        );
+    }
+
+    /// The table agrees with libphonenumber's metadata.
+    #[cfg(feature = "metadata")]
+    #[test]
+    fn exit_codes_are_libphonenumbers() {
+        for (code, exit) in EXIT_CODES {
+            assert_eq!(
+                metadata::exit_code(code.parse().unwrap()).as_deref(),
+                Some(*exit),
+                "+{code}"
+            );
+        }
     }
 
     #[test]

@@ -114,6 +114,7 @@ pub(crate) struct RawPolicy {
     pub(crate) deny_prefixes: Vec<At<String>>,
     pub(crate) max_parts: Option<At<u8>>,
     pub(crate) allow_short_codes: Option<bool>,
+    pub(crate) allow_premium_numbers: Option<bool>,
     pub(crate) per_destination_per_hour: Option<At<u32>>,
 }
 

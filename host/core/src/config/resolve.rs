@@ -127,12 +127,14 @@ pub struct Policy {
     pub max_parts: u8,
     /// Allow short codes (premium numbers live there).
     pub allow_short_codes: bool,
+    /// Allow premium-rate and shared-cost numbers (libphonenumber's kinds).
+    pub allow_premium_numbers: bool,
     /// Most messages to one destination per hour.
     pub per_destination_per_hour: u32,
 }
 
 impl Default for Policy {
-    /// Safe defaults: no short codes, at most 6 parts, 30 messages per
+    /// Safe defaults: no short codes, no premium-rate or shared-cost numbers, at most 6 parts, 30 messages per
     /// destination per hour.
     fn default() -> Self {
         Policy {
@@ -140,6 +142,7 @@ impl Default for Policy {
             deny_prefixes: Vec::new(),
             max_parts: 6,
             allow_short_codes: false,
+            allow_premium_numbers: false,
             per_destination_per_hour: 30,
         }
     }
@@ -309,8 +312,8 @@ impl Resolver<'_> {
 
     fn number(&mut self, value: &Spanned<String>, country: Option<&str>) -> Option<String> {
         let text = self.text(value);
-        match plutanium_sms::number::normalize(&text, country) {
-            Ok(number) => Some(number),
+        match plutanium_sms::number::parse(&text, country) {
+            Ok(number) => Some(number.e164),
             Err(e) => {
                 self.error(at(value), e.to_string());
                 None
@@ -478,6 +481,9 @@ impl Resolver<'_> {
                 self.error(at(max), "max_parts must be at least 1");
             }
             policy.max_parts = max.value;
+        }
+        if let Some(allow) = raw.allow_premium_numbers {
+            policy.allow_premium_numbers = allow;
         }
         if let Some(allow) = raw.allow_short_codes {
             policy.allow_short_codes = allow;
