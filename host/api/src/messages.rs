@@ -169,6 +169,8 @@ fn next_serial() -> u64 {
 pub(crate) struct ListQuery {
     /// Only messages whose text or number holds this.
     q: Option<String>,
+    /// `ignore`: the search ignores accents too.
+    diacritics: Option<String>,
     direction: Option<String>,
     status: Option<String>,
     since: Option<String>,
@@ -209,6 +211,20 @@ fn search(q: Option<String>) -> Result<Option<String>, ApiError> {
         ));
     }
     Ok(q)
+}
+
+/// `diacritics`: `match` (the default: "cau" does not find "Čau") or
+/// `ignore`. Case is ignored either way, for all of Unicode.
+fn ignore_diacritics(value: Option<&str>) -> Result<bool, ApiError> {
+    match value {
+        None | Some("match") => Ok(false),
+        Some("ignore") => Ok(true),
+        Some(_) => Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "diacritics",
+            "diacritics is match or ignore",
+        )),
+    }
 }
 
 /// A cursor: `in:<id>,out:<id>`, the last id each table gave.
@@ -274,6 +290,7 @@ pub(crate) async fn list(
     };
     let (in_before, out_before) = parse_cursor(query.cursor.as_deref())?;
     let search = search(query.q)?;
+    let ignore_diacritics = ignore_diacritics(query.diacritics.as_deref())?;
     let store = state.store().clone();
     let (inbound, outbound) = blocking(move || {
         let inbound = if want_in {
@@ -282,6 +299,7 @@ pub(crate) async fn list(
                 before: in_before,
                 limit,
                 search: search.clone(),
+                ignore_diacritics,
             })?
         } else {
             Vec::new()
@@ -293,6 +311,7 @@ pub(crate) async fn list(
                     before: out_before,
                     limit,
                     search,
+                    ignore_diacritics,
                 },
                 status,
             )?
@@ -378,6 +397,8 @@ pub(crate) async fn show(
 pub(crate) struct CallsQuery {
     /// Only calls from numbers holding this.
     q: Option<String>,
+    /// `ignore`: the search ignores accents too.
+    diacritics: Option<String>,
     since: Option<String>,
     limit: Option<u32>,
     cursor: Option<String>,
@@ -404,6 +425,7 @@ pub(crate) async fn calls(
         })?),
     };
     let search = search(query.q)?;
+    let ignore_diacritics = ignore_diacritics(query.diacritics.as_deref())?;
     let store = state.store().clone();
     let calls = blocking(move || {
         store.calls_page(&LogPage {
@@ -411,6 +433,7 @@ pub(crate) async fn calls(
             before,
             limit,
             search,
+            ignore_diacritics,
         })
     })
     .await?;

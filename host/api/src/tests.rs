@@ -570,6 +570,7 @@ async fn the_log_is_searched_by_text_and_number() {
         ("+420601111111", "Lunch at noon?"),
         ("+420602222222", "NOON is fine"),
         ("+420603333333", "see you"),
+        ("+420604444444", "Čau, ΣΟΦΙΑ"),
     ] {
         let body = serde_json::json!({ "to": to, "text": text }).to_string();
         assert_eq!(
@@ -602,9 +603,22 @@ async fn the_log_is_searched_by_text_and_number() {
     );
     assert_eq!(
         found("/api/v1/messages?q=%20%20").await.len(),
-        3,
+        4,
         "a blank search is no search"
     );
+    // Case for all of Unicode; accents when asked.
+    for path in [
+        "/api/v1/messages?q=%C4%8Dau",
+        "/api/v1/messages?q=%CF%83%CE%BF%CF%86%CE%B9%CE%B1",
+        "/api/v1/messages?q=cau&diacritics=ignore",
+    ] {
+        assert_eq!(found(path).await, ["+420604444444"], "{path}");
+    }
+    assert!(found("/api/v1/messages?q=cau").await.is_empty());
+    let (status, error) = api
+        .get("/api/v1/messages?q=cau&diacritics=maybe", Some(&api.reader))
+        .await;
+    assert_eq!((status, error["field"].as_str()), (400, Some("diacritics")));
     let long = format!("/api/v1/messages?q={}", "x".repeat(161));
     let (status, error) = api.get(&long, Some(&api.reader)).await;
     assert_eq!((status, error["field"].as_str()), (400, Some("q")));

@@ -601,6 +601,8 @@ function historyQuery(cursor) {
     const value = $(`filter-${name}`).value.trim();
     if (value) params.set(name, value);
   }
+  // Case never counts; accents only when asked (the API's `diacritics`).
+  if (params.has('q') && $('filter-diacritics').checked) params.set('diacritics', 'ignore');
   if (params.has('status') && params.get('direction') === 'in') params.delete('direction');
   if (params.has('status') && !params.has('direction')) params.set('direction', 'out');
   if (cursor) params.set('cursor', cursor);
@@ -667,7 +669,7 @@ $('filters').addEventListener('submit', (event) => {
   event.preventDefault();
   loadHistory(false);
 });
-for (const name of ['direction', 'status', 'since']) {
+for (const name of ['direction', 'status', 'since', 'diacritics']) {
   $(`filter-${name}`).addEventListener('change', () => loadHistory(false));
 }
 $('history-more').addEventListener('click', () => loadHistory(true));

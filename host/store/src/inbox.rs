@@ -4,7 +4,7 @@
 use plutanium_core::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::outbox::search_matches;
+use crate::search::matches as search_matches;
 use crate::{LogPage, SqliteStore, StoreError};
 
 /// A complete inbound message to store.

@@ -27,6 +27,7 @@ mod kv;
 mod migrations;
 mod outbox;
 mod reports;
+mod search;
 mod store;
 mod store_trait;
 

@@ -69,8 +69,10 @@ pub struct LogPage {
     /// The most rows.
     pub limit: u32,
     /// Only messages whose text or number (the peer's) contains this,
-    /// ignoring ASCII case.
+    /// ignoring case (all of Unicode's).
     pub search: Option<String>,
+    /// The search ignores accents too: "cau" finds "Čau".
+    pub ignore_diacritics: bool,
 }
 
 impl LogPage {
@@ -81,6 +83,7 @@ impl LogPage {
             before: None,
             limit,
             search: None,
+            ignore_diacritics: false,
         }
     }
 
@@ -100,22 +103,13 @@ impl LogPage {
             (":before", &before),
             (":limit", &self.limit),
             (":search", &search),
+            (":diacritics", &self.ignore_diacritics),
         ];
         named.extend_from_slice(extra);
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt.query_map(named.as_slice(), read)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-}
-
-/// SQL that holds when `:search` is unset or one of `columns` contains it,
-/// ignoring ASCII case (`instr`, so LIKE's wildcards are plain characters).
-pub(crate) fn search_matches(columns: &[&str]) -> String {
-    let any: Vec<String> = columns
-        .iter()
-        .map(|column| format!("instr(lower({column}), lower(:search)) > 0"))
-        .collect();
-    format!("(:search IS NULL OR {})", any.join(" OR "))
 }
 
 /// A message to enqueue.
@@ -678,7 +672,7 @@ impl SqliteStore {
             "SELECT {COLUMNS} FROM outbox WHERE created_at >= :since AND id < :before \
              AND (:state IS NULL OR state = :state) AND {} \
              ORDER BY id DESC LIMIT :limit",
-            search_matches(&["body", "to_number"])
+            crate::search::matches(&["body", "to_number"])
         );
         let state = state.map(OutboxState::name);
         self.with(|conn| {

@@ -62,6 +62,7 @@ fn opening(path: &Path, error: StoreError) -> StoreError {
 /// Every connection's settings.
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(5))?;
+    crate::search::register(conn)?;
     // WAL: readers never block the writer. FULL: a commit survives a power
     // cut, which is what "nothing accepted is lost" needs.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;

@@ -10,7 +10,7 @@ use plutanium_core::Encoding;
 use plutanium_core::config::{Config, StoreLocation};
 use plutanium_core::time;
 use plutanium_gateway::outbound::{self, Submission};
-use plutanium_store::{Enqueued, SqliteStore, Store};
+use plutanium_store::{Enqueued, LogPage, SqliteStore, Store};
 use serde_json::Value;
 
 /// `plutanium send` arguments.
@@ -56,6 +56,13 @@ pub(crate) enum MessagesCommand {
         /// At most this many of each direction.
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Only messages whose text or number contains this, ignoring case
+        /// (for all of Unicode: "čau" finds "Čau"), as the API's `q`.
+        #[arg(long)]
+        search: Option<String>,
+        /// The search ignores accents too ("cau" finds "Čau").
+        #[arg(long, requires = "search")]
+        ignore_diacritics: bool,
         /// One JSON object per line instead of a table.
         #[arg(long)]
         json: bool,
@@ -134,18 +141,26 @@ pub(crate) fn run(cmd: MessagesCommand) -> Result<()> {
             direction,
             since,
             limit,
+            search,
+            ignore_diacritics,
             json,
         } => {
             let (_, store, _) = open_store(&config, false)?;
-            let since = since.unwrap_or(0);
+            let page = LogPage {
+                search: search
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty()),
+                ignore_diacritics,
+                ..LogPage::since(since.unwrap_or(0), limit)
+            };
             let mut items: Vec<(u64, Value)> = Vec::new();
             if direction.as_deref() != Some("out") {
-                for (id, record) in store.inbound_since(since, limit)? {
+                for (id, record) in store.inbound_page(&page)? {
                     items.push((record.received_at, inbound_json(id, &record)));
                 }
             }
             if direction.as_deref() != Some("in") {
-                for row in store.outbound_since(since, limit)? {
+                for row in store.outbound_page(&page, None)? {
                     items.push((row.created_at, outbound_json(&row)));
                 }
             }

@@ -878,4 +878,22 @@ fn send_on_a_fresh_machine_creates_the_store_and_says_so() {
     assert!(!String::from_utf8_lossy(&again.stderr).contains("created"));
     let listed = plutanium(&["messages", "list", "--config", config, "--json"]);
     assert_eq!(stdout(&listed).lines().count(), 2);
+    // Searched as the API searches: case for all of Unicode, accents on request.
+    let third = plutanium(&["send", "--config", config, "--to", OWNER, "Čau ΣΟΦΙΑ"]);
+    assert!(third.status.success());
+    for args in [
+        &["--search", "čau"][..],
+        &["--search", "σοφια"],
+        &["--search", "cau", "--ignore-diacritics"],
+    ] {
+        let mut command = vec!["messages", "list", "--config", config, "--json"];
+        command.extend_from_slice(args);
+        let found = stdout(&plutanium(&command));
+        assert_eq!(found.lines().count(), 1, "{args:?}: {found}");
+        assert!(found.contains("Čau ΣΟΦΙΑ"), "{found}");
+    }
+    let none = stdout(&plutanium(&[
+        "messages", "list", "--config", config, "--json", "--search", "cau",
+    ]));
+    assert_eq!(none.lines().count(), 0, "{none}");
 }

@@ -696,6 +696,7 @@ fn the_log_is_read_in_pages_newest_first() {
                     before,
                     limit: 2,
                     search: None,
+                    ignore_diacritics: false,
                 },
                 state,
             )
@@ -733,6 +734,7 @@ fn the_log_is_read_in_pages_newest_first() {
             before: Some(inbound[1].0),
             limit: 2,
             search: None,
+            ignore_diacritics: false,
         })
         .unwrap();
     assert_eq!(older.len(), 1);
@@ -790,6 +792,55 @@ fn the_log_is_searched_by_text_and_number_ignoring_case() {
     assert_eq!(senders("NOON"), ["+420999111222"]);
     assert_eq!(senders("👋"), ["+420601234567"]);
     assert_eq!(senders("+420"), ["+420601234567", "+420999111222"]);
+}
+
+/// SQLite's `lower()` knows ASCII only: "čau" did not find "Čau".
+#[test]
+fn the_log_search_ignores_case_for_all_of_unicode_and_accents_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("s.db")).unwrap();
+    for (key, text) in [
+        ("cz", "Čau, jak se máš?"),
+        ("el", "ΣΟΦΙΑ ΚΑΛΗΜΕΡΑ"),
+        ("de", "Grüße aus der STRASSE"),
+        ("ru", "ПРИВЕТ"),
+    ] {
+        let mut row = message(key);
+        row.text = text.into();
+        store.enqueue(&row, T0).unwrap();
+    }
+    let mut call = inbound("f-cz");
+    call.text = "DĚKUJI".into();
+    store.insert_inbound(&call, None, T0).unwrap();
+    let keys = |text: &str, ignore_diacritics: bool| {
+        store
+            .outbound_page(
+                &LogPage {
+                    search: Some(text.into()),
+                    ignore_diacritics,
+                    ..LogPage::since(T0, 10)
+                },
+                None,
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys("čau", false), ["cz"]);
+    assert_eq!(keys("σοφια", false), ["el"]);
+    assert_eq!(keys("straße", false), ["de"]);
+    assert_eq!(keys("привет", false), ["ru"]);
+    assert!(keys("cau", false).is_empty(), "accents count by default");
+    assert_eq!(keys("cau", true), ["cz"]);
+    assert_eq!(keys("JAK SE MAS", true), ["cz"]);
+    let inbound = store
+        .inbound_page(&LogPage {
+            search: Some("děkuji".into()),
+            ..LogPage::since(T0, 10)
+        })
+        .unwrap();
+    assert_eq!(inbound.len(), 1);
 }
 
 /// The one-byte TP-MR repeats every 256 parts. With more than 256 in flight

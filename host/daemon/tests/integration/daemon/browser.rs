@@ -462,6 +462,37 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
         json!([]),
     );
 
+    // Search ignores case for all of Unicode, and accents when asked, as
+    // the API and `plutanium messages list` do.
+    phone_sends(&sim, "+420601234567", "+420777000001", "Čau ΣΟΦΙΑ");
+    browser.type_into("#filter-q", "cau");
+    browser.click("#filter-diacritics");
+    browser.click("#filters button[type=submit]");
+    browser.wait_for(
+        "the accented message, searched without accents",
+        "const rows = [...document.querySelectorAll('#history td.text')]; \
+         return rows.some(r => r.textContent === 'Čau ΣΟΦΙΑ') && \
+             rows.every(r => r.textContent.includes('Čau ΣΟΦΙΑ'))",
+        json!([]),
+    );
+    browser.click("#filter-diacritics");
+    browser.wait_for(
+        "nothing for cau once accents count",
+        "return document.querySelectorAll('#history tr[data-id]').length === 0",
+        json!([]),
+    );
+    browser.clear("#filter-q");
+    browser.type_into("#filter-q", "σοφια");
+    browser.click("#filters button[type=submit]");
+    browser.wait_for(
+        "ΣΟΦΙΑ for σοφια",
+        "const rows = [...document.querySelectorAll('#history td.text')]; \
+         return rows.some(r => r.textContent === 'Čau ΣΟΦΙΑ') && \
+             rows.every(r => r.textContent.includes('Čau ΣΟΦΙΑ'))",
+        json!([]),
+    );
+    browser.clear("#filter-q");
+
     // Search and filters narrow the history.
     browser.type_into("#filter-q", "browser");
     browser.click("#filters button[type=submit]");
