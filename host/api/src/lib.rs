@@ -59,7 +59,7 @@ use serde_json::json;
 
 use tokens::{Scope, TokenEntry, TokenError, Tokens};
 
-pub use events::MAX_STREAMS_PER_TOKEN;
+pub use events::{MAX_REPLAY, MAX_STREAMS_PER_TOKEN};
 
 /// The web admin's files: how many, and their size in bytes unpacked.
 pub fn web_admin_size() -> (usize, usize) {

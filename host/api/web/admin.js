@@ -408,7 +408,8 @@ $('send').addEventListener('submit', async (event) => {
     delete $('send-count').dataset.parts;
     delete $('send-count').dataset.encoding;
     sendKey = newKey();
-    addFeed('outbound', { id: queued.id, status: 'queued', modem: body.modem || null });
+    // The feed gets the `queued` event from the stream, as every other
+    // admin watching does.
   } catch (error) {
     result.classList.add('error');
     let message = error.message;
@@ -444,13 +445,18 @@ function parseEvent(block) {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'event') type = value;
     else if (field === 'data') data.push(value);
+    else if (field === 'id' && /^\d+$/.test(value)) lastEventId = value;
   }
   return data.length ? { type, data: data.join('\n') } : null;
 }
 
+// The id of the last event seen: a reconnection asks for what came after
+// it (`Last-Event-ID`), so a dropped stream misses nothing.
+let lastEventId = null;
+
 // EventSource cannot send an Authorization header, so the stream is read
-// with fetch; it reconnects with a growing pause when it drops.
-// with fetch. The server sends a comment every 15 s: a stream silent for
+// with fetch, resuming after the last event seen as EventSource would. The
+// server sends a comment every 15 s: a stream silent for
 // 45 s is dead (a laptop that slept, a NAT that forgot) and is replaced.
 // It reconnects with a growing pause; only a stream that stayed up a while
 // resets the pause.
@@ -466,8 +472,10 @@ async function streamEvents(signal) {
     let silence = setTimeout(stop, STREAM_SILENCE_MS);
     const opened = Date.now();
     try {
+      const headers = { Authorization: `Bearer ${session.token()}`, Accept: 'text/event-stream' };
+      if (lastEventId) headers['Last-Event-ID'] = lastEventId;
       const response = await fetch(`${API}/events`, {
-        headers: { Authorization: `Bearer ${session.token()}`, Accept: 'text/event-stream' },
+        headers,
         cache: 'no-store',
         signal: connection.signal,
       });

@@ -10,10 +10,10 @@ use std::sync::{Arc, RwLock};
 use plutanium_core::config::Config;
 use plutanium_modem::ModemHandle;
 use plutanium_runtime::{StatsHandle, World};
-use plutanium_store::{Enqueued, Store, StoreError};
+use plutanium_store::{Enqueued, LoggedEvent, Store, StoreError};
 use tokio::sync::broadcast;
 
-use crate::live::{Histogram, Live, LiveEvent};
+use crate::live::{Histogram, Live};
 use crate::outbound::{Checked, Rejection, Submission};
 
 /// Each connector's world and statistics, by name.
@@ -47,8 +47,8 @@ impl GatewayHandle {
     pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> GatewayHandle {
         GatewayHandle {
             shared: Arc::new(Shared {
+                live: crate::live::channel(store.clone()),
                 store,
-                live: crate::live::channel(),
                 liveness: plutanium_core::liveness::Liveness::default(),
                 now: RwLock::new(Now {
                     config,
@@ -128,10 +128,24 @@ impl GatewayHandle {
     }
 
     /// Live events from now on: inbound SMS and calls once committed,
-    /// outbound states, modem states. A listener that falls behind loses
-    /// the oldest (and is told how many), never slows the gateway.
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+    /// outbound states, modem states, each as its id, type and JSON. A
+    /// listener that falls behind loses the oldest (and is told how many),
+    /// never slows the gateway.
+    pub fn subscribe(&self) -> broadcast::Receiver<LoggedEvent> {
         self.shared.live.subscribe()
+    }
+
+    /// The events published after `after` (an id a listener saw last), from
+    /// the store's live event log, oldest first, at most `limit`: what a
+    /// listener missed while it was away, across restarts too.
+    pub async fn replay(&self, after: i64, limit: u32) -> Result<Vec<LoggedEvent>, StoreError> {
+        self.shared.live.flush().await;
+        let store = self.shared.store.clone();
+        tokio::task::spawn_blocking(move || store.live_events_after(after, limit))
+            .await
+            .map_err(|e| StoreError::Unavailable {
+                reason: e.to_string(),
+            })?
     }
 
     /// How long modems took to send a message (every part), for metrics.
@@ -149,15 +163,25 @@ impl GatewayHandle {
     }
 
     /// Queues a checked message (off the async workers); a running gateway
-    /// sends it within a second. A key queued before gives
-    /// [`Enqueued::Duplicate`] and queues nothing.
+    /// sends it within a second. Listeners get an `outbound` event with
+    /// status `queued`. A key queued before gives [`Enqueued::Duplicate`]
+    /// and queues nothing.
     pub async fn queue(&self, checked: Checked) -> Result<Enqueued, StoreError> {
         let store = self.shared.store.clone();
         let now = plutanium_core::time::now();
-        tokio::task::spawn_blocking(move || store.enqueue(&checked.row, now))
+        let enqueued = tokio::task::spawn_blocking(move || store.enqueue(&checked.row, now))
             .await
             .map_err(|e| StoreError::Unavailable {
                 reason: e.to_string(),
-            })?
+            })??;
+        if let Enqueued::Queued(id) = enqueued {
+            self.shared.live.send(crate::live::LiveEvent::Outbound {
+                id: format!("out-{id}"),
+                status: "queued".into(),
+                modem: None,
+                detail: None,
+            });
+        }
+        Ok(enqueued)
     }
 }

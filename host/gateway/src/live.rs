@@ -1,15 +1,23 @@
 //! Live events: what happened at the gateway, after it is committed, for
 //! whoever listens (the API's Server-Sent Events). A listener that falls
 //! behind loses the oldest events, never slows the gateway.
+//!
+//! Each event gets an id, increasing and never reused (it goes on from the
+//! highest in the store), and is written to the store's live event log in
+//! batches by a task of its own, so a client that reconnects with
+//! `Last-Event-ID` is given what it missed ([`GatewayHandle::replay`]).
+//!
+//! [`GatewayHandle::replay`]: crate::GatewayHandle::replay
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use plutanium_core::Event;
 use plutanium_modem::ModemState;
+use plutanium_store::{LoggedEvent, Store};
 use serde::Serialize;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use plutanium_core::time::rfc3339;
 
@@ -69,28 +77,101 @@ pub enum LiveEvent {
 /// for the life of the daemon, across reloads).
 #[derive(Clone, Debug)]
 pub(crate) struct Live {
-    events: broadcast::Sender<LiveEvent>,
+    events: broadcast::Sender<LoggedEvent>,
+    /// The last id given.
+    last_id: Arc<AtomicI64>,
+    /// To the task that writes the log; `None` outside a tokio runtime.
+    log: Option<mpsc::UnboundedSender<LogWork>>,
     /// How long a modem took to send a message (every part), seconds.
     pub(crate) send_seconds: Arc<Histogram>,
 }
 
+/// What the log writer is asked to do.
+#[derive(Debug)]
+enum LogWork {
+    Append(LoggedEvent),
+    /// Answer once everything sent before is written.
+    Flush(oneshot::Sender<()>),
+}
+
 impl Live {
-    /// Publishes `event`; nobody listening is fine.
+    /// Publishes `event` with the next id; nobody listening is fine.
     pub(crate) fn send(&self, event: LiveEvent) {
-        let _ = self.events.send(event);
+        let json = serde_json::to_value(&event).unwrap_or_default();
+        let logged = LoggedEvent {
+            id: self.last_id.fetch_add(1, Ordering::SeqCst) + 1,
+            at: plutanium_core::time::now(),
+            kind: json["type"].as_str().unwrap_or("event").to_string(),
+            data: json.to_string(),
+        };
+        if let Some(log) = &self.log {
+            let _ = log.send(LogWork::Append(logged.clone()));
+        }
+        let _ = self.events.send(logged);
     }
 
     /// Listens from now on.
-    pub(crate) fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<LoggedEvent> {
         self.events.subscribe()
+    }
+
+    /// Waits until every event published so far is in the store.
+    pub(crate) async fn flush(&self) {
+        let Some(log) = &self.log else {
+            return;
+        };
+        let (done, written) = oneshot::channel();
+        if log.send(LogWork::Flush(done)).is_ok() {
+            let _ = written.await;
+        }
     }
 }
 
-/// A new bus; it keeps the newest 1024 events for slow listeners.
-pub(crate) fn channel() -> Live {
+/// A new bus over `store`'s live event log; it keeps the newest 1024
+/// events for slow listeners.
+pub(crate) fn channel(store: Arc<dyn Store>) -> Live {
+    let last_id = store.last_live_event_id().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read the live event log; event ids start again");
+        0
+    });
+    let log = tokio::runtime::Handle::try_current().ok().map(|runtime| {
+        let (queue, work) = mpsc::unbounded_channel();
+        runtime.spawn(write_log(store, work));
+        queue
+    });
     Live {
         events: broadcast::channel(1024).0,
+        last_id: Arc::new(AtomicI64::new(last_id)),
+        log,
         send_seconds: Arc::new(Histogram::default()),
+    }
+}
+
+/// Writes the live event log: whatever has queued up, in one transaction.
+async fn write_log(store: Arc<dyn Store>, mut work: mpsc::UnboundedReceiver<LogWork>) {
+    while let Some(first) = work.recv().await {
+        let mut batch = Vec::new();
+        let mut flushed = Vec::new();
+        let mut next = Some(first);
+        while let Some(item) = next {
+            match item {
+                LogWork::Append(event) => batch.push(event),
+                LogWork::Flush(done) => flushed.push(done),
+            }
+            next = if batch.len() < 512 {
+                work.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        if !batch.is_empty()
+            && let Err(e) = crate::blocking(&store, move |s| s.append_live_events(&batch)).await
+        {
+            tracing::warn!(error = %e, "cannot write the live event log; a resumed event stream will miss these events");
+        }
+        for done in flushed {
+            let _ = done.send(());
+        }
     }
 }
 

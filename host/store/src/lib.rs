@@ -24,6 +24,7 @@
 mod error;
 mod inbox;
 mod kv;
+mod live_log;
 mod migrations;
 mod outbox;
 mod reports;
@@ -33,6 +34,7 @@ mod store_trait;
 
 pub use error::StoreError;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
+pub use live_log::LoggedEvent;
 pub use outbox::{
     Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };

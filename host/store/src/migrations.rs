@@ -177,6 +177,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox ADD COLUMN sent_sim TEXT;
     ALTER TABLE pending_reports ADD COLUMN sim TEXT;
     "#,
+    // 6: the live events as published, by their stream id, so an event
+    // stream resumes with `Last-Event-ID` (live_log.rs).
+    r#"
+    CREATE TABLE live_events (
+        id   INTEGER PRIMARY KEY,
+        at   INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX live_events_at ON live_events (at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -263,6 +263,7 @@ impl SqliteStore {
             "DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE \
              routed_at IS NOT NULL AND at < ?1 LIMIT ?2)",
             "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ?1 LIMIT ?2)",
+            "DELETE FROM live_events WHERE id IN (SELECT id FROM live_events WHERE at < ?1 LIMIT ?2)",
             "DELETE FROM pending_reports WHERE id IN (SELECT id FROM pending_reports \
              WHERE at < ?1 LIMIT ?2)",
         ];

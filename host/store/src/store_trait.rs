@@ -10,8 +10,9 @@ use std::time::Duration;
 use plutanium_core::{KvStore, Timestamp};
 
 use crate::{
-    CallRecord, DeliveryReport, Enqueued, InboundRecord, Inserted, LogPage, NewOutbound, OutboxRow,
-    OutboxState, PartRecord, RoutedMark, SendOutcome, SqliteStore, StoreError, StoreStats,
+    CallRecord, DeliveryReport, Enqueued, InboundRecord, Inserted, LogPage, LoggedEvent,
+    NewOutbound, OutboxRow, OutboxState, PartRecord, RoutedMark, SendOutcome, SqliteStore,
+    StoreError, StoreStats,
 };
 
 /// A durable store for the gateway: outbox, inbox, parts, calls, events,
@@ -111,6 +112,12 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError>;
+    /// See [`SqliteStore::append_live_events`].
+    fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError>;
+    /// See [`SqliteStore::live_events_after`].
+    fn live_events_after(&self, after: i64, limit: u32) -> Result<Vec<LoggedEvent>, StoreError>;
+    /// See [`SqliteStore::last_live_event_id`].
+    fn last_live_event_id(&self) -> Result<i64, StoreError>;
     /// See [`SqliteStore::prune`].
     fn prune(&self, before: Timestamp) -> Result<usize, StoreError>;
     /// See [`SqliteStore::stats`].
@@ -245,6 +252,15 @@ impl Store for SqliteStore {
         detail: &str,
     ) -> Result<(), StoreError> {
         SqliteStore::log_event(self, at, kind, subject, detail)
+    }
+    fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
+        SqliteStore::append_live_events(self, events)
+    }
+    fn live_events_after(&self, after: i64, limit: u32) -> Result<Vec<LoggedEvent>, StoreError> {
+        SqliteStore::live_events_after(self, after, limit)
+    }
+    fn last_live_event_id(&self) -> Result<i64, StoreError> {
+        SqliteStore::last_live_event_id(self)
     }
     fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
         SqliteStore::prune(self, before)

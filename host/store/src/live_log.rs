@@ -1,0 +1,75 @@
+//! The live events as they were published (`sms`, `call`, `outbound`,
+//! `modem`), each with the id it carried on the API's event stream, so a
+//! client that reconnects with `Last-Event-ID` gets what it missed. Written
+//! in batches by the gateway, kept for the retention like the event log.
+
+use plutanium_core::Timestamp;
+use rusqlite::params;
+
+use crate::{SqliteStore, StoreError};
+
+/// One published live event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedEvent {
+    /// Its id on the event stream: increasing, never reused.
+    pub id: i64,
+    /// When it was published, ms.
+    pub at: Timestamp,
+    /// Its type: the SSE event name.
+    pub kind: String,
+    /// Its JSON.
+    pub data: String,
+}
+
+impl SqliteStore {
+    /// Appends `events` (ids the publisher gave) in one transaction; an id
+    /// already logged is left as it was.
+    pub fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO live_events (id, at, kind, data) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for event in events {
+                    insert.execute(params![event.id, event.at as i64, event.kind, event.data])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// The events after `after`, oldest first, at most `limit`.
+    pub fn live_events_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, at, kind, data FROM live_events WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after, limit], |row| {
+                Ok(LoggedEvent {
+                    id: row.get(0)?,
+                    at: row.get::<_, i64>(1)? as Timestamp,
+                    kind: row.get(2)?,
+                    data: row.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The highest id logged, 0 when none: the publisher goes on from there.
+    pub fn last_live_event_id(&self) -> Result<i64, StoreError> {
+        self.with(|conn| {
+            Ok(
+                conn.query_row("SELECT coalesce(max(id), 0) FROM live_events", [], |row| {
+                    row.get(0)
+                })?,
+            )
+        })
+    }
+}
