@@ -37,6 +37,7 @@
 mod events;
 mod messages;
 mod metrics;
+mod reads;
 mod status;
 pub mod tokens;
 pub mod views;
@@ -60,6 +61,7 @@ use serde_json::json;
 use tokens::{Scope, TokenEntry, TokenError, Tokens};
 
 pub use events::{MAX_REPLAY, MAX_STREAMS_PER_TOKEN};
+pub use reads::DEFAULT_READS_PER_MINUTE;
 
 /// The web admin's files: how many, and their size in bytes unpacked.
 pub fn web_admin_size() -> (usize, usize) {
@@ -78,6 +80,8 @@ pub struct ApiState {
     limiters: Mutex<HashMap<String, RateLimiter>>,
     /// Event streams open, per token name.
     streams: Mutex<HashMap<String, usize>>,
+    /// What each token (by name) may still read.
+    reads: Mutex<HashMap<String, reads::ReadBudget>>,
 }
 
 impl ApiState {
@@ -88,6 +92,7 @@ impl ApiState {
             tokens: RwLock::new(tokens),
             limiters: Mutex::new(HashMap::new()),
             streams: Mutex::new(HashMap::new()),
+            reads: Mutex::new(HashMap::new()),
         })
     }
 
@@ -273,6 +278,21 @@ async fn authenticate(State(state): State<Shared>, mut request: Request, next: N
         .cloned();
     match entry {
         Some(entry) => {
+            if request.method() == axum::http::Method::GET
+                && let Err(wait) = spend_read(&state, &entry, request.uri())
+            {
+                return ApiError {
+                    retry_after: Some(wait),
+                    ..ApiError::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        format!(
+                            "this token reads too much: {} a minute (each read costs 1, and 1 more per 100 items it asks for); wait, or give it more with reads= in the token file",
+                            entry.reads_per_minute
+                        ),
+                    )
+                }
+                .into_response();
+            }
             request.extensions_mut().insert(entry);
             next.run(request).await
         }
@@ -280,6 +300,23 @@ async fn authenticate(State(state): State<Shared>, mut request: Request, next: N
             ApiError::new(StatusCode::UNAUTHORIZED, "that API token is not valid").into_response()
         }
     }
+}
+
+/// Charges a read to its token's budget; the seconds to wait when it is
+/// spent.
+fn spend_read(state: &ApiState, entry: &TokenEntry, uri: &axum::http::Uri) -> Result<(), u64> {
+    let limit = uri.query().and_then(|query| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("limit="))
+            .and_then(|value| value.parse().ok())
+    });
+    let now = plutanium_core::time::now();
+    let mut budgets = state.reads.lock().unwrap_or_else(|e| e.into_inner());
+    budgets
+        .entry(entry.name.clone())
+        .or_insert_with(|| reads::ReadBudget::new(entry.reads_per_minute, now))
+        .take(reads::cost(limit), now)
 }
 
 /// The API's description, OpenAPI 3 (kept in step with the routes by a

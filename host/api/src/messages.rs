@@ -179,7 +179,7 @@ pub(crate) struct ListQuery {
 }
 
 /// The most items one page holds.
-const MAX_PAGE: u32 = 500;
+pub(crate) const MAX_PAGE: u32 = 500;
 
 fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
     match limit {

@@ -204,5 +204,7 @@ pub(crate) async fn token(Extension(token): Extension<TokenEntry>) -> Json<Value
         .filter(|scope| token.allows(*scope))
         .map(Scope::name)
         .collect();
-    Json(json!({ "name": token.name, "scopes": scopes, "per_minute": token.per_minute }))
+    Json(
+        json!({ "name": token.name, "scopes": scopes, "per_minute": token.per_minute, "reads_per_minute": token.reads_per_minute }),
+    )
 }

@@ -27,6 +27,11 @@ policy: { max_parts: 2 }
 "#;
 
 async fn start() -> Api {
+    start_with_reads(None).await
+}
+
+/// [`start`], the reader's line ending in `reads=N` when given.
+async fn start_with_reads(reads: Option<u32>) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
     let config = Arc::new(plutanium_core::config::load(CONFIG, &|_| None).unwrap());
@@ -34,7 +39,8 @@ async fn start() -> Api {
     let tokens = Tokens::parse(&format!(
         "{}\n{}\n",
         line(&sender, &[Scope::Send, Scope::Read], Some("app"), Some(5)).unwrap(),
-        line(&reader, &[Scope::Read], Some("dashboard"), None).unwrap(),
+        line(&reader, &[Scope::Read], Some("dashboard"), None).unwrap()
+            + &reads.map_or_else(String::new, |n| format!(" reads={n}")),
     ))
     .unwrap();
     let shared: Arc<dyn Store> = store.clone();
@@ -793,4 +799,54 @@ async fn a_resumed_event_stream_replays_what_it_missed() {
         .unwrap();
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.unwrap().contains("Last-Event-ID"));
+}
+
+/// Reads are limited per token too: a loop of small reads, or a few big
+/// ones, get 429 with Retry-After, and another token is not affected.
+#[tokio::test]
+async fn reads_are_rate_limited_per_token() {
+    // 40 a minute: 10 at once, then one every 1.5 s.
+    let api = start_with_reads(Some(40)).await;
+    for n in 0..10 {
+        let (status, body) = api.get("/api/v1/messages", Some(&api.reader)).await;
+        assert_eq!(status, 200, "read {n}: {body}");
+    }
+    let bearer = format!("Bearer {}", api.reader);
+    let (status, headers, body) = request(
+        api.address,
+        "GET",
+        "/api/v1/messages",
+        &[("authorization", bearer.as_str())],
+        None,
+    )
+    .await;
+    let body = String::from_utf8_lossy(&body).to_string();
+    assert_eq!(status, 429, "{body}");
+    assert!(
+        headers.lines().any(|l| l.starts_with("retry-after: ")),
+        "{headers}"
+    );
+    assert!(body.contains("reads="), "{body}");
+    // The sender's token has its own budget.
+    assert_eq!(api.get("/api/v1/messages", Some(&api.sender)).await.0, 200);
+    // A big page costs more: 500 items is 6 reads.
+    let big = start_with_reads(Some(40)).await;
+    assert_eq!(
+        big.get("/api/v1/messages?limit=500", Some(&big.reader))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        big.get("/api/v1/messages?limit=500", Some(&big.reader))
+            .await
+            .0,
+        429
+    );
+    assert_eq!(
+        big.get("/api/v1/messages?limit=10", Some(&big.reader))
+            .await
+            .0,
+        200
+    );
 }

@@ -103,6 +103,8 @@ pub struct TokenEntry {
     pub name: String,
     /// Messages it may queue per minute.
     pub per_minute: u32,
+    /// Read cost it may spend per minute (`reads=`; see the API docs).
+    pub reads_per_minute: u32,
 }
 
 impl TokenEntry {
@@ -178,6 +180,7 @@ impl Tokens {
             }
             let mut name = format!("line {number}");
             let mut per_minute = DEFAULT_PER_MINUTE;
+            let mut reads_per_minute = crate::reads::DEFAULT_READS_PER_MINUTE;
             for field in fields {
                 match field.split_once('=') {
                     Some(("name", value)) if !value.is_empty() => name = value.to_string(),
@@ -188,7 +191,18 @@ impl Tokens {
                             .filter(|n| *n > 0)
                             .ok_or_else(|| bad("rate= is messages per minute, at least 1"))?;
                     }
-                    _ => return Err(bad(&format!("unexpected {field:?} (name=… or rate=…)"))),
+                    Some(("reads", value)) => {
+                        reads_per_minute = value
+                            .parse()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .ok_or_else(|| bad("reads= is reads per minute, at least 1"))?;
+                    }
+                    _ => {
+                        return Err(bad(&format!(
+                            "unexpected {field:?} (name=…, rate=… or reads=…)"
+                        )));
+                    }
                 }
             }
             entries.push(TokenEntry {
@@ -197,6 +211,7 @@ impl Tokens {
                 read,
                 name,
                 per_minute,
+                reads_per_minute,
             });
         }
         Ok(Tokens { entries })
