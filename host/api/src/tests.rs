@@ -562,7 +562,7 @@ async fn a_token_tells_its_name_scopes_and_rate() {
     assert_eq!(status, 200);
     assert_eq!(
         me,
-        serde_json::json!({"name": "app", "scopes": ["send", "read"], "per_minute": 5})
+        serde_json::json!({"name": "app", "scopes": ["send", "read"], "per_minute": 5, "reads_per_minute": 3000})
     );
     let (status, me) = api.get("/api/v1/token", Some(&api.reader)).await;
     assert_eq!((status, &me["scopes"]), (200, &serde_json::json!(["read"])));
