@@ -42,9 +42,17 @@ impl Gateway {
     /// and starts it. A config that cannot start is an error, and nothing
     /// was started.
     pub async fn start(config: Config, setup: Setup) -> Result<Gateway, PrepareError> {
-        // `FAILPOINTS=router::loop=sleep(20000)` and the like, in tests only.
+        // `FAILPOINTS=router::loop=sleep(20000)` and the like, in tests only:
+        // read once per process. (A scenario holds fail's global lock for as
+        // long as it lives, so it is set up once and kept, never again: a
+        // second gateway in the same process would wait for that lock.)
         #[cfg(feature = "failpoints")]
-        std::mem::forget(fail::FailScenario::setup());
+        {
+            static SCENARIO: std::sync::Once = std::sync::Once::new();
+            if std::env::var_os("FAILPOINTS").is_some() {
+                SCENARIO.call_once(|| std::mem::forget(fail::FailScenario::setup()));
+            }
+        }
         let prepared = Prepared::off_the_runtime(config, &setup, None).await?;
         let handle = GatewayHandle::new(setup.store.clone(), prepared.config.clone());
         let running = Running::launch(prepared, &setup, handle.clone(), None).await;
