@@ -78,9 +78,10 @@ const EXIT_CODES: &[(&str, &str)] = &[("1", "011"), ("7", "810"), ("61", "0011")
 /// Normalizes `raw` to E.164.
 ///
 /// Separators are ignored. `+CC…`, `00CC…` and, in `default_country`, that
-/// country's own international prefix (`011…` in `+1`, see [`EXIT_CODES`])
-/// are international. Anything else is national and needs `default_country`, a calling code (`+420` or
-/// `420`): one leading trunk `0` is dropped (`0601 234 567` in `+33` is
+/// country's own international prefix (`011…` in `+1`; the countries whose
+/// prefix is not `00` are listed in this module's source) are international.
+/// Anything else is national and needs `default_country`, a calling code
+/// (`+420` or `420`): one leading trunk `0` is dropped (`0601 234 567` in `+33` is
 /// `+33601234567`). Countries that keep the leading zero (Italy) must be
 /// written internationally.
 ///

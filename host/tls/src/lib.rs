@@ -93,16 +93,7 @@ impl TrustStore {
                 "no system CA certificates found: HTTPS works only to servers whose CA is in `tls.ca_files` (install the ca-certificates package)"
             );
         }
-        let mut extra_roots = 0;
-        for path in ca_files {
-            for cert in read_pem(path)? {
-                roots.add(cert).map_err(|e| TrustError::Unusable {
-                    path: path.clone(),
-                    problem: e.to_string(),
-                })?;
-                extra_roots += 1;
-            }
-        }
+        let extra_roots = add_files(&mut roots, ca_files)?;
         Self::from_roots(roots, platform_roots, extra_roots)
     }
 
@@ -110,16 +101,7 @@ impl TrustStore {
     /// tests that must not depend on the machine's CAs.
     pub fn only(ca_files: &[PathBuf]) -> Result<Self, TrustError> {
         let mut roots = RootCertStore::empty();
-        let mut extra_roots = 0;
-        for path in ca_files {
-            for cert in read_pem(path)? {
-                roots.add(cert).map_err(|e| TrustError::Unusable {
-                    path: path.clone(),
-                    problem: e.to_string(),
-                })?;
-                extra_roots += 1;
-            }
-        }
+        let extra_roots = add_files(&mut roots, ca_files)?;
         Self::from_roots(roots, 0, extra_roots)
     }
 
@@ -159,6 +141,21 @@ impl TrustStore {
     pub fn extra_roots(&self) -> usize {
         self.extra_roots
     }
+}
+
+/// Adds every certificate in `ca_files` to `roots`; how many.
+fn add_files(roots: &mut RootCertStore, ca_files: &[PathBuf]) -> Result<usize, TrustError> {
+    let mut added = 0;
+    for path in ca_files {
+        for cert in read_pem(path)? {
+            roots.add(cert).map_err(|e| TrustError::Unusable {
+                path: path.clone(),
+                problem: e.to_string(),
+            })?;
+            added += 1;
+        }
+    }
+    Ok(added)
 }
 
 /// Every certificate in a PEM file; at least one.
