@@ -1,4 +1,5 @@
-//! Plutanium's durable store, in SQLite (one file, WAL, `synchronous=FULL`).
+//! Plutanium's durable store: the [`Store`] contract the gateway relies on,
+//! and its backends.
 //!
 //! What it is: the tables a message's path writes to — the outbox (a state
 //! machine `queued → sending → sent → delivered/failed/expired` whose rows
@@ -8,36 +9,35 @@
 //! log, an event log, and each connector's key-value namespace — with
 //! versioned migrations run at open.
 //!
-//! Why rusqlite and not sqlx: the store is one embedded file written by one
-//! process, so a synchronous connection owned by the store (callers on async
-//! runtimes use `spawn_blocking`) is the simplest thing that is fully under
-//! our control: PRAGMAs, transactions, no compile-time database. A shared
-//! PostgreSQL backend for several gateway nodes can implement the same
-//! operations later (`FOR UPDATE SKIP LOCKED` where SQLite uses a
-//! transaction).
+//! The contract is the [`Store`] trait, documented there method by method:
+//! atomicity, ordering, idempotency and what a crash leaves. Errors are the
+//! same for every backend ([`StoreError`], with an [`ErrorKind`] a caller
+//! acts on). The records (`outbox`, `inbox`, `delivery`, `events`,
+//! `stats`) and the search folding are shared, so a row and a search mean
+//! the same on every backend.
 //!
-//! The gateway reaches it through the [`Store`] trait, so that a shared
-//! backend can stand in for [`SqliteStore`].
+//! Backends: [`SqliteStore`] (module `sqlite`), one embedded file for one
+//! node, the default.
 //!
 //! What it is not: the routing. It stores and answers; the core decides.
 
+mod contract;
+mod delivery;
 mod error;
+mod events;
 mod inbox;
-mod kv;
-mod live_log;
-mod migrations;
 mod outbox;
-mod reports;
 mod search;
-mod store;
-mod store_trait;
+mod sqlite;
+mod stats;
 
-pub use error::StoreError;
+pub use contract::{PRUNE_BATCH, Store};
+pub use delivery::{DeliveryReport, REPORT_WINDOW_MS};
+pub use error::{ErrorKind, StoreError};
+pub use events::LoggedEvent;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
-pub use live_log::LoggedEvent;
 pub use outbox::{
     Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };
-pub use reports::{DeliveryReport, REPORT_WINDOW_MS};
-pub use store::{MessageCount, PRUNE_BATCH, SqliteStore, StoreStats};
-pub use store_trait::Store;
+pub use sqlite::SqliteStore;
+pub use stats::{MessageCount, StoreStats};

@@ -6,12 +6,10 @@
 //! Both sides go through [`fold`]: canonical decomposition (so a
 //! precomposed "é" and "e" + combining acute are one), Unicode full case
 //! folding (`caseless`: "ß" is "ss", final "ς" is "σ"), and, for a
-//! diacritic-insensitive search, combining marks dropped. SQLite calls it as
-//! `plutanium_fold(text, ignore_diacritics)`, registered on every
-//! connection the store opens.
+//! diacritic-insensitive search, combining marks dropped. Each backend
+//! runs it on the stored text its own way (SQLite as a function of its
+//! own, `plutanium_fold`), so a search finds the same rows everywhere.
 
-use rusqlite::Connection;
-use rusqlite::functions::FunctionFlags;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -39,35 +37,6 @@ fn base_letter(c: char) -> char {
         'ı' => 'i',
         other => other,
     }
-}
-
-/// Makes `plutanium_fold(text, ignore_diacritics)` callable on `conn`.
-pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        "plutanium_fold",
-        2,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let text: Option<String> = ctx.get(0)?;
-            let ignore_diacritics: bool = ctx.get(1)?;
-            Ok(text.map(|text| fold(&text, ignore_diacritics)))
-        },
-    )
-}
-
-/// SQL that holds when `:search` is unset or one of `columns` contains it,
-/// folded as [`fold`] does with `:diacritics` (`instr`, so LIKE's wildcards
-/// are plain characters).
-pub(crate) fn matches(columns: &[&str]) -> String {
-    let any: Vec<String> = columns
-        .iter()
-        .map(|column| {
-            format!(
-                "instr(plutanium_fold({column}, :diacritics), plutanium_fold(:search, :diacritics)) > 0"
-            )
-        })
-        .collect();
-    format!("(:search IS NULL OR {})", any.join(" OR "))
 }
 
 #[cfg(test)]

@@ -1,30 +1,15 @@
-//! The live events as they were published (`sms`, `call`, `outbound`,
-//! `modem`), each with the id it carried on the API's event stream, so a
-//! client that reconnects with `Last-Event-ID` gets what it missed. Written
-//! in batches by the gateway, kept for the retention like the event log.
+//! The live events in SQLite.
 
 use plutanium_core::Timestamp;
 use rusqlite::params;
 
-use crate::{SqliteStore, StoreError};
-
-/// One published live event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoggedEvent {
-    /// Its id on the event stream: increasing, never reused.
-    pub id: i64,
-    /// When it was published, ms.
-    pub at: Timestamp,
-    /// Its type: the SSE event name.
-    pub kind: String,
-    /// Its JSON.
-    pub data: String,
-}
+use super::SqliteStore;
+use crate::{LoggedEvent, StoreError};
 
 impl SqliteStore {
     /// Appends `events` (ids the publisher gave) in one transaction; an id
     /// already logged is left as it was.
-    pub fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
+    pub(super) fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
             {
@@ -41,7 +26,7 @@ impl SqliteStore {
     }
 
     /// The events after `after`, oldest first, at most `limit`.
-    pub fn live_events_after(
+    pub(super) fn live_events_after(
         &self,
         after: i64,
         limit: u32,
@@ -63,7 +48,7 @@ impl SqliteStore {
     }
 
     /// The highest id logged, 0 when none: the publisher goes on from there.
-    pub fn last_live_event_id(&self) -> Result<i64, StoreError> {
+    pub(super) fn last_live_event_id(&self) -> Result<i64, StoreError> {
         self.with(|conn| {
             Ok(
                 conn.query_row("SELECT coalesce(max(id), 0) FROM live_events", [], |row| {

@@ -3,7 +3,7 @@
 use plutanium_core::{KvError, KvStore};
 use rusqlite::{OptionalExtension, params};
 
-use crate::SqliteStore;
+use super::SqliteStore;
 
 fn unavailable(e: crate::StoreError) -> KvError {
     KvError::Unavailable(e.to_string())

@@ -1,47 +1,16 @@
-//! Delivery reports: finding the part a status report is about, and
-//! keeping a report that arrives before its send is committed.
-//!
-//! TP-MR, the reference a report carries, is one byte per modem and
-//! repeats every 256 parts. A report is therefore matched by modem, SIM,
-//! recipient and reference, among the sends of the last
-//! [`REPORT_WINDOW_MS`]; the newest match wins.
+//! Delivery reports in SQLite: the candidates for a report are read and
+//! its row changed in one write transaction taken at once.
 
 use plutanium_core::Timestamp;
 use rusqlite::params;
 
-use crate::outbox::{COLUMNS, list_text, parse_list, parse_refs, read_row};
-use crate::{OutboxRow, SqliteStore, StoreError};
-
-/// A status report as the modem read it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeliveryReport {
-    /// The modem it came in on.
-    pub modem: String,
-    /// The IMSI of the SIM it came through, when known.
-    pub sim: Option<String>,
-    /// The reference of the part (TP-MR).
-    pub message_ref: u8,
-    /// The recipient as the network wrote it, when it gave one.
-    pub recipient: Option<String>,
-    /// Delivered, or failed for good.
-    pub delivered: bool,
-    /// The network's status, for people.
-    pub detail: Option<String>,
-}
-
-/// How old a send may be and still get its report: networks keep an
-/// undelivered SMS for up to a week by default, and a report after that
-/// is more likely a reused reference than a late answer.
-pub const REPORT_WINDOW_MS: i64 = 7 * 24 * 3_600_000;
-
-/// How long a report that matched no sent row may still be applied to a
-/// send committed after it (references repeat every 256 messages, so a
-/// longer wait would risk matching the wrong one).
-const PENDING_REPORT_WINDOW_MS: i64 = 120_000;
-
-/// How many of a modem's latest reported sends are searched: more than the
-/// 256 a reference takes to come round, with room for recipients that repeat.
-const CANDIDATES: u32 = 1024;
+use super::SqliteStore;
+use super::outbox::{COLUMNS, read_row};
+use crate::delivery::{
+    CANDIDATES, FAILED_DELIVERY, PENDING_REPORT_WINDOW_MS, REPORT_WINDOW_MS, ours, settle,
+};
+use crate::outbox::parse_refs;
+use crate::{DeliveryReport, OutboxRow, StoreError};
 
 impl SqliteStore {
     /// Applies a delivery report to the newest `sent` row of its modem and
@@ -50,7 +19,7 @@ impl SqliteStore {
     /// report counts once). A report that matches no row yet is kept, and
     /// applied when a matching send is committed (the network can be faster
     /// than our commit). Returns the row as it is now, if one matched.
-    pub fn record_delivery(
+    pub(super) fn record_delivery(
         &self,
         report: &DeliveryReport,
         now: Timestamp,
@@ -140,20 +109,6 @@ struct Candidate {
     sim: Option<String>,
 }
 
-/// Whether `report` can be about a send to `to` through SIM `sim`: the same
-/// recipient and the same SIM, where both sides know them.
-fn ours(report: &DeliveryReport, to: &str, sim: Option<&str>) -> bool {
-    let same_sim = match (report.sim.as_deref(), sim) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
-    same_sim
-        && report
-            .recipient
-            .as_deref()
-            .is_none_or(|r| same_number(to, r))
-}
-
 /// Applies one report to the `sent` row `id`.
 fn apply_report(
     tx: &rusqlite::Transaction<'_>,
@@ -166,11 +121,7 @@ fn apply_report(
     if !delivered {
         tx.execute(
             "UPDATE outbox SET state = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1",
-            params![
-                id,
-                detail.unwrap_or("the network reported the delivery failed"),
-                now
-            ],
+            params![id, detail.unwrap_or(FAILED_DELIVERY), now],
         )?;
         return Ok(());
     }
@@ -179,44 +130,18 @@ fn apply_report(
         [id],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    let refs = parse_refs(&refs).unwrap_or_default();
-    let mut done = parse_list(&done);
-    if !done.contains(&message_ref.to_string()) {
-        done.push(message_ref.to_string());
-    }
-    let complete = refs.iter().flatten().all(|r| done.contains(&r.to_string()));
+    let (done, complete) = settle(&refs, &done, message_ref);
     tx.execute(
         "UPDATE outbox SET delivered_refs = ?2, state = ?3, updated_at = ?4 WHERE id = ?1",
-        params![
-            id,
-            list_text(&done),
-            if complete { "delivered" } else { "sent" },
-            now
-        ],
+        params![id, done, if complete { "delivered" } else { "sent" }, now],
     )?;
     Ok(())
-}
-
-/// Whether a status report's recipient is this row's destination. The
-/// report carries the number as the network wrote it: international
-/// (`+420601234567`), national (`601234567`) or with an exit code
-/// (`00420601234567`); the row has E.164. The same digits, or one ending in
-/// the other's (at least 6 of them), are the same number.
-fn same_number(destination: &str, reported: &str) -> bool {
-    let digits = |n: &str| n.chars().filter(char::is_ascii_digit).collect::<String>();
-    let (a, b) = (digits(destination), digits(reported));
-    let (long, short) = if a.len() >= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    !short.is_empty() && (long == short || (short.len() >= 6 && long.ends_with(short.as_str())))
 }
 
 /// Applies the reports that arrived for `refs` from `modem` before the send
 /// of row `id` was committed, and forgets them. A report that names another
 /// recipient or SIM is someone else's.
-pub(crate) fn apply_pending_reports(
+pub(super) fn apply_pending_reports(
     tx: &rusqlite::Transaction<'_>,
     id: i64,
     modem: &str,
@@ -267,22 +192,4 @@ pub(crate) fn apply_pending_reports(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_number;
-
-    #[test]
-    fn a_number_written_three_ways_is_one_number() {
-        assert!(same_number("+420601234567", "+420601234567"));
-        assert!(same_number("+420601234567", "601234567"));
-        assert!(same_number("+420601234567", "00420601234567"));
-        assert!(!same_number("+420601234567", "+420601234568"));
-        assert!(
-            !same_number("+420601234567", "4567"),
-            "too few digits to tell"
-        );
-        assert!(!same_number("+420601234567", ""));
-    }
 }

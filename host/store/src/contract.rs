@@ -1,0 +1,391 @@
+//! The `Store` trait: the contract every backend keeps, stated here once.
+//! The gateway relies on exactly what is written on each method, and the
+//! conformance suite (`tests/integration/conformance/`) checks each
+//! backend against it.
+
+use std::time::Duration;
+
+use plutanium_core::{KvStore, Timestamp};
+
+use crate::{
+    CallRecord, DeliveryReport, Enqueued, InboundRecord, Inserted, LogPage, LoggedEvent,
+    MessageCount, NewOutbound, OutboxRow, OutboxState, PartRecord, RoutedMark, SendOutcome,
+    StoreError, StoreStats,
+};
+
+/// How many rows [`Store::prune`] deletes per transaction.
+pub const PRUNE_BATCH: usize = 1000;
+
+/// A durable store for the gateway: outbox, inbox, parts, calls, events,
+/// retention, and (through [`KvStore`]) the connectors' key-value data.
+///
+/// # The rules every method keeps
+///
+/// - **Durable.** When a method that writes returns `Ok`, what it wrote
+///   survives a crash of the process and of the machine (the commit is on
+///   disk, or acknowledged by the database server).
+/// - **Atomic.** Each method is one transaction unless its documentation
+///   says otherwise ([`Store::prune`] commits in batches). When it returns
+///   an error, it changed nothing, and a crash in the middle leaves what
+///   was there before. A caller that got [`ErrorKind::Unavailable`] may
+///   call again with the same arguments.
+/// - **Idempotent where the gateway retries.** Enqueueing a known key,
+///   storing a known inbound fingerprint or a kept part, logging a live
+///   event id again: each stores nothing and says so.
+/// - **Time is passed in.** `now` is the caller's clock, in ms since the
+///   epoch; a store never reads a clock of its own, so tests choose the
+///   time and several nodes can agree on one clock.
+/// - **Ids increase and are never reused,** even after retention empties
+///   a table, so keys derived from them (`sms:<id>`) stay unique.
+/// - **Reads see every write that returned before them,** from any
+///   connection or node.
+/// - **Shared.** Several threads (and, for a shared backend, several
+///   processes) may call at once; a claimed row is never claimed twice
+///   while its lease runs.
+///
+/// Calls block on IO; async callers run them on a blocking thread.
+///
+/// [`ErrorKind::Unavailable`]: crate::ErrorKind::Unavailable
+pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
+    // ---- The outbox ------------------------------------------------------
+
+    /// Stores `messages` as `queued`, due at `now`, and marks the inbound
+    /// messages and calls in `marks` as routed, in one transaction: the
+    /// messages a route produced and the mark that it ran are on disk
+    /// together or not at all, so a crash neither loses nor repeats a
+    /// route's output. A message whose key is known stores nothing and
+    /// comes back as [`Enqueued::Duplicate`] with the existing row's id;
+    /// results are in the order of `messages`.
+    fn enqueue_routed(
+        &self,
+        messages: &[NewOutbound],
+        marks: &[RoutedMark],
+        now: Timestamp,
+    ) -> Result<Vec<Enqueued>, StoreError>;
+
+    /// Claims up to `limit` rows to send, oldest due first: `queued` rows
+    /// due at or before `now`, and `sending` rows whose lease ran out (their
+    /// sender died). Each claimed row becomes `sending` until
+    /// `now + lease`, and its `attempts` grows by one; the row returned
+    /// carries that count, which the sender hands back to
+    /// [`Store::complete_batch`]. A lapsed row that has used
+    /// [`MAX_ATTEMPTS`](crate::MAX_ATTEMPTS) fails instead of being claimed.
+    ///
+    /// With `modems`, only rows one of them may send (their route allows it
+    /// and they asked for no other modem); `Some(&[])` claims nothing.
+    /// Rows that no modem in the list may send stay queued, untouched.
+    ///
+    /// No row is returned to two callers while its lease runs, however
+    /// many claim at once.
+    fn claim_for(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+        modems: Option<&[String]>,
+    ) -> Result<Vec<OutboxRow>, StoreError>;
+
+    /// Records senders' results, each for the row it claimed as attempt
+    /// `attempt`, in one transaction. One result per outcome, in order:
+    /// `false`, and nothing changed for that row, when its claim is no
+    /// longer the sender's (the lease ran out and another sender claimed
+    /// it, or the row is not `sending`), so a sender that was paused past
+    /// its lease cannot overwrite a newer send.
+    ///
+    /// - `Sent`: `sent`, with the modem, SIM and part references; delivery
+    ///   reports that arrived for those references after the claim and
+    ///   before this commit (kept by [`Store::record_delivery`]) are
+    ///   applied now.
+    /// - `Retry`: `queued` again, due at its `at`; `failed` once the row
+    ///   has used [`MAX_ATTEMPTS`](crate::MAX_ATTEMPTS).
+    /// - `Postpone`: `queued`, due at its `at`, and the claim does not count
+    ///   as an attempt.
+    /// - `Failed`: `failed`, for good.
+    fn complete_batch(
+        &self,
+        outcomes: &[(i64, u32, SendOutcome)],
+        now: Timestamp,
+    ) -> Result<Vec<bool>, StoreError>;
+
+    /// Gives a claimed row back unsent (a sender stopping before it tried):
+    /// `queued` again, keeping its due time, and the claim does not count
+    /// as an attempt. `false`, and nothing changed, when the claim is no
+    /// longer the caller's.
+    fn release(&self, id: i64, attempt: u32, now: Timestamp) -> Result<bool, StoreError>;
+
+    /// Makes every `sending` row due at `now`: for a process that starts on
+    /// a store whose claims can only be its crashed predecessor's, so they
+    /// need not wait for their lease. The attempt still counts (the send
+    /// may have gone out). Returns the rows' ids, in increasing order.
+    ///
+    /// Only for a store with one gateway on it: on a shared store the
+    /// claims may be another live node's.
+    fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError>;
+
+    /// Applies a delivery report to the newest row it can be about: sent by
+    /// the report's modem, through its SIM (where both are known), to its
+    /// recipient (where the report names one; national, international and
+    /// exit-code forms are one number), with its reference among the row's
+    /// parts, within [`REPORT_WINDOW_MS`](crate::REPORT_WINDOW_MS) of `now`.
+    /// A failure fails the row; the row is `delivered` when every part with
+    /// a reference is, and a repeated report counts once. Returns the row as
+    /// it is now.
+    ///
+    /// A report that matches no row yet is kept, and applied when a
+    /// matching send is committed within two minutes (the network can be
+    /// faster than our commit); then `Ok(None)`.
+    fn record_delivery(
+        &self,
+        report: &DeliveryReport,
+        now: Timestamp,
+    ) -> Result<Option<OutboxRow>, StoreError>;
+
+    /// Expires `queued` rows whose validity ran out (`validity_minutes`
+    /// after they were enqueued) and, for rows without one, those enqueued
+    /// more than `max_age` before `now`. Rows being sent are left alone.
+    /// Returns how many expired.
+    fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError>;
+
+    /// The outbox row with `id`.
+    fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError>;
+
+    /// The outbox row with idempotency key `key`.
+    fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError>;
+
+    /// A page of the outbox, newest (highest id) first: rows enqueued at
+    /// `page.since` or later, with ids below `page.before`, in `state` when
+    /// given, whose text or number contains `page.search` (see
+    /// [`LogPage`]), at most `page.limit`.
+    fn outbound_page(
+        &self,
+        page: &LogPage,
+        state: Option<OutboxState>,
+    ) -> Result<Vec<OutboxRow>, StoreError>;
+
+    // ---- The inbox and the parts of multipart messages --------------------
+
+    /// Stores complete inbound messages in one transaction. A message whose
+    /// fingerprint is known stores nothing ([`Inserted::Duplicate`], with
+    /// the existing id). When a message was reassembled, its `(reference,
+    /// total)` names the kept parts it completes, which are deleted in the
+    /// same transaction: a crash leaves either the parts or the message.
+    /// Stored messages are unrouted until marked by
+    /// [`Store::enqueue_routed`].
+    fn insert_inbound_batch(
+        &self,
+        records: &[(InboundRecord, Option<(u16, u8)>)],
+        now: Timestamp,
+    ) -> Result<Vec<Inserted>, StoreError>;
+
+    /// The inbound message with `id`.
+    fn inbound(&self, id: i64) -> Result<Option<InboundRecord>, StoreError>;
+
+    /// A page of the inbox, newest first: messages stored at `page.since`
+    /// or later, matching `page.search` on text or sender (see
+    /// [`LogPage`]).
+    fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError>;
+
+    /// Stored messages whose routes have not run, oldest first: what a
+    /// restart routes before anything new.
+    fn unrouted_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError>;
+
+    /// Keeps a part of an incomplete message; `false`, storing nothing, for
+    /// a part already kept (same modem, sender, reference, total and
+    /// number).
+    fn save_part(&self, part: &PartRecord) -> Result<bool, StoreError>;
+
+    /// Every kept part, oldest first: what a restart feeds back to
+    /// reassembly.
+    fn pending_parts(&self) -> Result<Vec<PartRecord>, StoreError>;
+
+    // ---- Calls -----------------------------------------------------------
+
+    /// Logs a call, unrouted; returns its id.
+    fn log_call(&self, modem: &str, caller: Option<&str>, at: Timestamp)
+    -> Result<i64, StoreError>;
+
+    /// Calls whose routes have not run, oldest first.
+    fn unrouted_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError>;
+
+    /// The newest `limit` calls, newest first.
+    fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError>;
+
+    /// A page of the call log, newest first (`page.search` looks at the
+    /// caller's number).
+    fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError>;
+
+    // ---- Logs ------------------------------------------------------------
+
+    /// Appends to the event log.
+    fn log_event(
+        &self,
+        at: Timestamp,
+        kind: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The latest `limit` events, newest first: (at, kind, subject, detail).
+    #[allow(clippy::type_complexity)]
+    fn events(&self, limit: u32) -> Result<Vec<(Timestamp, String, String, String)>, StoreError>;
+
+    /// Appends published live events, with the ids their publisher gave, in
+    /// one transaction; an id already logged is left as it was.
+    fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError>;
+
+    /// The live events with ids above `after`, in id order, at most `limit`.
+    fn live_events_after(&self, after: i64, limit: u32) -> Result<Vec<LoggedEvent>, StoreError>;
+
+    /// The highest live event id logged, 0 when none: a publisher goes on
+    /// from there.
+    fn last_live_event_id(&self) -> Result<i64, StoreError>;
+
+    // ---- Upkeep ----------------------------------------------------------
+
+    /// Deletes what is finished and older than `before`: outbox rows that
+    /// are `sent` (no report came within the retention), `delivered`,
+    /// `failed` or `expired` (by their last change), inbound messages and
+    /// calls whose routes ran, events, live events and kept reports. Never
+    /// a queued or in-flight row, nor anything unrouted. Commits every
+    /// [`PRUNE_BATCH`] rows, so a large backlog never holds the store for
+    /// long (a crash keeps the batches already committed). Returns the rows
+    /// deleted.
+    fn prune(&self, before: Timestamp) -> Result<usize, StoreError>;
+
+    /// Rows by state, for health pages and metrics.
+    fn stats(&self) -> Result<StoreStats, StoreError>;
+
+    /// The messages in the log by direction, state and modem.
+    fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError>;
+
+    // ---- Conveniences over the methods above ----------------------------
+
+    /// [`Store::enqueue_routed`] with one message and no marks.
+    fn enqueue(&self, message: &NewOutbound, now: Timestamp) -> Result<Enqueued, StoreError> {
+        let mut done = self.enqueue_routed(std::slice::from_ref(message), &[], now)?;
+        Ok(done.remove(0))
+    }
+
+    /// [`Store::enqueue_routed`] without marks.
+    fn enqueue_batch(
+        &self,
+        messages: &[NewOutbound],
+        now: Timestamp,
+    ) -> Result<Vec<Enqueued>, StoreError> {
+        self.enqueue_routed(messages, &[], now)
+    }
+
+    /// [`Store::claim_for`] any modem.
+    fn claim(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        self.claim_for(now, limit, lease, None)
+    }
+
+    /// [`Store::complete_batch`] for one row.
+    fn complete(
+        &self,
+        id: i64,
+        attempt: u32,
+        outcome: &SendOutcome,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Ok(self.complete_batch(&[(id, attempt, outcome.clone())], now)?[0])
+    }
+
+    /// The newest `limit` outbox rows enqueued at or after `since`.
+    fn outbound_since(&self, since: Timestamp, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+        self.outbound_page(&LogPage::since(since, limit), None)
+    }
+
+    /// The newest `limit` outbox rows.
+    fn recent_outbound(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+        self.outbound_since(0, limit)
+    }
+
+    /// [`Store::insert_inbound_batch`] for one message.
+    fn insert_inbound(
+        &self,
+        record: &InboundRecord,
+        completes: Option<(u16, u8)>,
+        now: Timestamp,
+    ) -> Result<Inserted, StoreError> {
+        let mut done = self.insert_inbound_batch(&[(record.clone(), completes)], now)?;
+        Ok(done.remove(0))
+    }
+
+    /// The newest `limit` inbound messages stored at or after `since`.
+    fn inbound_since(
+        &self,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+        self.inbound_page(&LogPage::since(since, limit))
+    }
+
+    /// The newest `limit` inbound messages.
+    fn recent_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+        self.inbound_since(0, limit)
+    }
+
+    /// Marks the inbound message `id` routed (its routes produced nothing).
+    fn mark_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        self.enqueue_routed(&[], &[RoutedMark::Inbox(id)], now)?;
+        Ok(())
+    }
+
+    /// Marks the call `id` routed (its routes produced nothing).
+    fn mark_call_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        self.enqueue_routed(&[], &[RoutedMark::Call(id)], now)?;
+        Ok(())
+    }
+}
+
+/// `impl Store for $backend`, each method calling the backend's inherent
+/// method of the same name (in the module named after its table, where the
+/// SQL is): one list of signatures for every backend.
+macro_rules! impl_store {
+    ($backend:ty) => {
+        $crate::contract::impl_store!(@impl $backend;
+            fn enqueue_routed(&self, messages: &[$crate::NewOutbound], marks: &[$crate::RoutedMark], now: plutanium_core::Timestamp) -> Vec<$crate::Enqueued>;
+            fn claim_for(&self, now: plutanium_core::Timestamp, limit: u32, lease: std::time::Duration, modems: Option<&[String]>) -> Vec<$crate::OutboxRow>;
+            fn complete_batch(&self, outcomes: &[(i64, u32, $crate::SendOutcome)], now: plutanium_core::Timestamp) -> Vec<bool>;
+            fn release(&self, id: i64, attempt: u32, now: plutanium_core::Timestamp) -> bool;
+            fn recover_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;
+            fn record_delivery(&self, report: &$crate::DeliveryReport, now: plutanium_core::Timestamp) -> Option<$crate::OutboxRow>;
+            fn expire(&self, now: plutanium_core::Timestamp, max_age: std::time::Duration) -> usize;
+            fn outbound(&self, id: i64) -> Option<$crate::OutboxRow>;
+            fn outbound_by_key(&self, key: &str) -> Option<$crate::OutboxRow>;
+            fn outbound_page(&self, page: &$crate::LogPage, state: Option<$crate::OutboxState>) -> Vec<$crate::OutboxRow>;
+            fn insert_inbound_batch(&self, records: &[($crate::InboundRecord, Option<(u16, u8)>)], now: plutanium_core::Timestamp) -> Vec<$crate::Inserted>;
+            fn inbound(&self, id: i64) -> Option<$crate::InboundRecord>;
+            fn inbound_page(&self, page: &$crate::LogPage) -> Vec<(i64, $crate::InboundRecord)>;
+            fn unrouted_inbound(&self, limit: u32) -> Vec<(i64, $crate::InboundRecord)>;
+            fn save_part(&self, part: &$crate::PartRecord) -> bool;
+            fn pending_parts(&self) -> Vec<$crate::PartRecord>;
+            fn log_call(&self, modem: &str, caller: Option<&str>, at: plutanium_core::Timestamp) -> i64;
+            fn unrouted_calls(&self, limit: u32) -> Vec<$crate::CallRecord>;
+            fn recent_calls(&self, limit: u32) -> Vec<$crate::CallRecord>;
+            fn calls_page(&self, page: &$crate::LogPage) -> Vec<$crate::CallRecord>;
+            fn log_event(&self, at: plutanium_core::Timestamp, kind: &str, subject: &str, detail: &str) -> ();
+            fn events(&self, limit: u32) -> Vec<(plutanium_core::Timestamp, String, String, String)>;
+            fn append_live_events(&self, events: &[$crate::LoggedEvent]) -> ();
+            fn live_events_after(&self, after: i64, limit: u32) -> Vec<$crate::LoggedEvent>;
+            fn last_live_event_id(&self) -> i64;
+            fn prune(&self, before: plutanium_core::Timestamp) -> usize;
+            fn stats(&self) -> $crate::StoreStats;
+            fn message_counts(&self) -> Vec<$crate::MessageCount>;
+        );
+    };
+    (@impl $backend:ty; $(fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
+        impl $crate::Store for $backend {
+            $(fn $name(&self $(, $arg: $ty)*) -> Result<$ret, $crate::StoreError> {
+                <$backend>::$name(self $(, $arg)*)
+            })*
+        }
+    };
+}
+pub(crate) use impl_store;

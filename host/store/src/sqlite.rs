@@ -1,0 +1,221 @@
+//! The SQLite backend: one file, WAL, `synchronous=FULL`, for one gateway
+//! node (the embedded default).
+//!
+//! Why rusqlite and not sqlx: the store is one embedded file written by one
+//! process, so a synchronous connection owned by the store (callers on async
+//! runtimes use `spawn_blocking`) is the simplest thing that is fully under
+//! our control: PRAGMAs, transactions, no compile-time database. A write
+//! transaction is what makes a claim exclusive here; PostgreSQL uses row
+//! locks (`FOR UPDATE SKIP LOCKED`) for the same contract.
+//!
+//! This module opens the file and owns the connections; each table's SQL
+//! is in the module named after it.
+
+mod error;
+mod inbox;
+mod kv;
+mod live_log;
+mod log;
+mod migrations;
+mod outbox;
+mod reports;
+mod search;
+
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{Connection, Row};
+
+use crate::{LogPage, StoreError};
+use migrations::{SCHEMA_VERSION, migrate};
+
+crate::contract::impl_store!(SqliteStore);
+
+/// The SQLite store. One per process; its methods are short transactions,
+/// safe to call from several threads (async callers use `spawn_blocking`).
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    /// The connectors' key-value operations get a connection of their own,
+    /// so a busy connector never queues behind the message path's lock (the
+    /// file's write lock still orders their commits). `None` in memory,
+    /// where every connection would be a database of its own.
+    kv_conn: Option<Mutex<Connection>>,
+}
+
+/// An SQLite error while opening `path`, said with the path.
+fn opening(path: &Path, error: StoreError) -> StoreError {
+    error.opening(&path.display().to_string())
+}
+
+/// Runs `sql`, a page query that names `:since`, `:before`, `:limit`,
+/// `:search` and `:diacritics` (and `extra`'s names), reading each row with
+/// `read`.
+fn page_rows<T>(
+    page: &LogPage,
+    conn: &Connection,
+    sql: &str,
+    extra: &[(&str, &dyn rusqlite::ToSql)],
+    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let (since, before) = (page.since as i64, page.before.unwrap_or(i64::MAX));
+    let search = page.search.as_deref();
+    let mut named: Vec<(&str, &dyn rusqlite::ToSql)> = vec![
+        (":since", &since),
+        (":before", &before),
+        (":limit", &page.limit),
+        (":search", &search),
+        (":diacritics", &page.ignore_diacritics),
+    ];
+    named.extend_from_slice(extra);
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(named.as_slice(), read)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every connection's settings.
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    search::register(conn)?;
+    // WAL: readers never block the writer. FULL: a commit survives a power
+    // cut, which is what "nothing accepted is lost" needs.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the store at `path` and migrates it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let opened = Connection::open(path).map_err(StoreError::from);
+        opened
+            .and_then(Self::setup)
+            .and_then(|mut store| {
+                let kv = Connection::open(path)?;
+                configure(&kv)?;
+                store.kv_conn = Some(Mutex::new(kv));
+                Ok(store)
+            })
+            .map_err(|error| opening(path, error))
+    }
+
+    /// Opens the store at `path` for a tool that queues into it
+    /// (`plutanium send`): a store that exists is opened as by
+    /// [`SqliteStore::open_existing`] (never migrated under a daemon); a
+    /// missing one is created, at this build's schema, when its directory
+    /// is there, since no daemon can be running on a file that does not
+    /// exist yet. The daemon sends what was queued when it starts. A missing
+    /// directory is [`StoreError::Missing`]: likely a mistyped `store:`.
+    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let directory = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        if path.is_file() || !directory.is_dir() {
+            return Self::open_existing(path);
+        }
+        Self::open(path)
+    }
+
+    /// Opens a store that must exist already at this build's schema, without
+    /// migrating it: for tools that share the file with a running daemon
+    /// (`plutanium send`, `plutanium messages`), which must neither create a
+    /// store at a mistyped path nor change the schema under the daemon.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let open = || -> Result<Self, StoreError> {
+            let conn = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            configure(&conn)?;
+            let found: u32 = conn
+                .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
+                .unwrap_or(0);
+            if found != SCHEMA_VERSION {
+                return Err(if found > SCHEMA_VERSION {
+                    StoreError::SchemaTooNew {
+                        found,
+                        supported: SCHEMA_VERSION,
+                    }
+                } else {
+                    StoreError::SchemaTooOld {
+                        found,
+                        supported: SCHEMA_VERSION,
+                    }
+                });
+            }
+            Ok(SqliteStore {
+                conn: Mutex::new(conn),
+                kv_conn: None,
+            })
+        };
+        open().map_err(|error| opening(path, error))
+    }
+
+    /// The file's size in database pages (4 KiB each by default).
+    pub fn page_count(&self) -> Result<u64, StoreError> {
+        self.with(|conn| Ok(conn.query_row("PRAGMA page_count", [], |row| row.get(0))?))
+    }
+
+    /// Caps the file at `pages` database pages (4 KiB each by default): a
+    /// write that needs more fails as if the disk were full. For tests of
+    /// what a full disk does, and for operators who want a hard cap.
+    pub fn limit_pages(&self, pages: u64) -> Result<(), StoreError> {
+        let limit = |conn: &mut Connection| -> Result<(), StoreError> {
+            let _set: i64 =
+                conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                    row.get(0)
+                })?;
+            Ok(())
+        };
+        self.with(limit)?;
+        self.with_kv(limit)
+    }
+
+    /// A store in memory, for tests and the demo.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Self, StoreError> {
+        configure(&conn)?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            kv_conn: None,
+        })
+    }
+
+    /// Runs `f` on the connection.
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        // A panic while holding the lock leaves SQLite consistent (an open
+        // transaction is rolled back when dropped), so the lock is reusable.
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut conn)
+    }
+
+    /// Runs `f` on the connection for the connectors' key-value data.
+    fn with_kv<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let Some(kv) = &self.kv_conn else {
+            return self.with(f);
+        };
+        let mut conn = kv.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut conn)
+    }
+}

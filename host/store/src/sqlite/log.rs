@@ -1,0 +1,149 @@
+//! The event log, retention and counts in SQLite.
+
+use plutanium_core::Timestamp;
+use rusqlite::params;
+
+use super::SqliteStore;
+use crate::{MessageCount, PRUNE_BATCH, StoreError, StoreStats};
+
+impl SqliteStore {
+    /// Appends to the event log.
+    pub(super) fn log_event(
+        &self,
+        at: Timestamp,
+        kind: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "INSERT INTO events (at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4)",
+                params![at as i64, kind, subject, detail],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The latest `limit` events, newest first: (at, kind, subject, detail).
+    pub(super) fn events(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(Timestamp, String, String, String)>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT at, kind, subject, detail FROM events ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |row| {
+                Ok((
+                    row.get::<_, i64>(0)? as Timestamp,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                ))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Deletes what is older than `before` and finished: outbox rows that are
+    /// sent (no report came within the retention), delivered, failed or
+    /// expired, inbox messages and calls whose routes ran, and events.
+    /// Queued and in-flight rows, and unrouted messages, are never pruned.
+    /// Deletes in batches of [`PRUNE_BATCH`] rows, one short transaction
+    /// each, so a large backlog never holds the store for long. Returns the
+    /// rows deleted.
+    pub(super) fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
+        const STATEMENTS: &[&str] = &[
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE \
+             state IN ('sent','delivered','failed','expired') AND updated_at < ?1 LIMIT ?2)",
+            "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE \
+             routed_at IS NOT NULL AND stored_at < ?1 LIMIT ?2)",
+            "DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE \
+             routed_at IS NOT NULL AND at < ?1 LIMIT ?2)",
+            "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ?1 LIMIT ?2)",
+            "DELETE FROM live_events WHERE id IN (SELECT id FROM live_events WHERE at < ?1 LIMIT ?2)",
+            "DELETE FROM pending_reports WHERE id IN (SELECT id FROM pending_reports \
+             WHERE at < ?1 LIMIT ?2)",
+        ];
+        let before = before as i64;
+        let mut deleted = 0;
+        for sql in STATEMENTS {
+            loop {
+                let batch =
+                    self.with(|conn| Ok(conn.execute(sql, params![before, PRUNE_BATCH])?))?;
+                deleted += batch;
+                if batch < PRUNE_BATCH {
+                    break;
+                }
+            }
+        }
+        Ok(deleted)
+    }
+
+    /// Counts by state.
+    pub(super) fn stats(&self) -> Result<StoreStats, StoreError> {
+        self.with(|conn| {
+            let mut stats = StoreStats::default();
+            let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
+            let rows = stmt.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (state, count) = row?;
+                let count = count as u64;
+                match state.as_str() {
+                    "queued" => stats.queued = count,
+                    "sending" => stats.sending = count,
+                    "sent" => stats.sent = count,
+                    "delivered" => stats.delivered = count,
+                    "failed" => stats.failed = count,
+                    _ => stats.expired = count,
+                }
+            }
+            let count = |sql: &str| {
+                conn.query_row(sql, [], |row| row.get::<_, i64>(0))
+                    .map(|n| n as u64)
+            };
+            stats.inbox = count("SELECT COUNT(*) FROM inbox")?;
+            stats.inbox_parts = count("SELECT COUNT(*) FROM inbox_parts")?;
+            stats.calls = count("SELECT COUNT(*) FROM calls")?;
+            Ok(stats)
+        })
+    }
+
+    /// The messages in the log by direction, status and modem: outbound
+    /// rows by state and the modem that sent them (empty when none yet),
+    /// inbound messages (`received`) by the modem they came in on.
+    pub(super) fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError> {
+        self.with(|conn| {
+            let mut counts = Vec::new();
+            let mut stmt = conn.prepare(
+                "SELECT state, COALESCE(sent_by, ''), COUNT(*) FROM outbox GROUP BY state, sent_by",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok(MessageCount {
+                    direction: "out",
+                    status: row.get(0)?,
+                    modem: row.get(1)?,
+                    count: row.get::<_, i64>(2)? as u64,
+                })
+            })?;
+            for row in rows {
+                counts.push(row?);
+            }
+            let mut stmt = conn.prepare("SELECT modem, COUNT(*) FROM inbox GROUP BY modem")?;
+            let rows = stmt.query_map([], |row| {
+                Ok(MessageCount {
+                    direction: "in",
+                    status: "received".into(),
+                    modem: row.get(0)?,
+                    count: row.get::<_, i64>(1)? as u64,
+                })
+            })?;
+            for row in rows {
+                counts.push(row?);
+            }
+            Ok(counts)
+        })
+    }
+}

@@ -1,0 +1,362 @@
+//! The outbox in SQLite: a claim is a write transaction taken at once
+//! (`BEGIN IMMEDIATE`), so two senders never claim one row.
+
+use std::time::Duration;
+
+use plutanium_core::{Encoding, Timestamp};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{SqliteStore, page_rows};
+use crate::outbox::{RawOutbox, list_text, refs_text};
+use crate::{
+    Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
+    StoreError,
+};
+
+/// The columns [`read_row`] reads, in its order.
+pub(super) const COLUMNS: &str = "id, key, source, to_number, body, encoding, status_report, flash, \
+    validity_min, modem, state, attempts, next_attempt_at, sent_by, message_refs, last_error, \
+    created_at, updated_at, allowed_modems, delivered_refs";
+
+/// An outbox row read from [`COLUMNS`]; a value this build cannot read is
+/// [`StoreError::Corrupt`].
+pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, StoreError>> {
+    Ok(RawOutbox {
+        id: row.get(0)?,
+        key: row.get(1)?,
+        source: row.get(2)?,
+        to: row.get(3)?,
+        text: row.get(4)?,
+        encoding: row.get(5)?,
+        status_report: row.get(6)?,
+        flash: row.get(7)?,
+        validity_minutes: row.get(8)?,
+        modem: row.get(9)?,
+        state: row.get(10)?,
+        attempts: row.get(11)?,
+        next_attempt_at: row.get(12)?,
+        sent_by: row.get(13)?,
+        message_refs: row.get(14)?,
+        last_error: row.get(15)?,
+        created_at: row.get(16)?,
+        updated_at: row.get(17)?,
+        allowed_modems: row.get(18)?,
+        delivered_refs: row.get(19)?,
+    }
+    .decode())
+}
+
+impl SqliteStore {
+    /// Stores `messages` as `queued`, due now, in one transaction (one
+    /// durable commit); a known key stores nothing (its row's id is
+    /// returned as a duplicate). In the same transaction, marks the inbound
+    /// messages and calls whose routes produced them as routed: either both
+    /// are on disk or neither. ([`Store::enqueue`](crate::Store::enqueue) and
+    /// [`Store::enqueue_batch`](crate::Store::enqueue_batch) are this without
+    /// marks.)
+    pub(super) fn enqueue_routed(
+        &self,
+        messages: &[NewOutbound],
+        marks: &[RoutedMark],
+        now: Timestamp,
+    ) -> Result<Vec<Enqueued>, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            for mark in marks {
+                let (sql, id) = match *mark {
+                    RoutedMark::Inbox(id) => ("UPDATE inbox SET routed_at = ?2 WHERE id = ?1", id),
+                    RoutedMark::Call(id) => ("UPDATE calls SET routed_at = ?2 WHERE id = ?1", id),
+                };
+                tx.prepare_cached(sql)?.execute(params![id, now as i64])?;
+            }
+            let mut done = Vec::with_capacity(messages.len());
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
+                     validity_min, modem, allowed_modems, state, next_attempt_at, created_at, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'queued', ?11, ?11, ?11) \
+                     ON CONFLICT (key) DO NOTHING",
+                )?;
+                let mut find = tx.prepare_cached("SELECT id FROM outbox WHERE key = ?1")?;
+                for message in messages {
+                    let inserted = insert.execute(params![
+                        message.key,
+                        message.source,
+                        message.to,
+                        message.text,
+                        Encoding::name(message.options.encoding),
+                        message.options.status_report,
+                        message.options.flash,
+                        message.options.validity_minutes,
+                        message.options.modem,
+                        list_text(&message.allowed_modems),
+                        now as i64,
+                    ])?;
+                    let id: i64 = find.query_row([&message.key], |row| row.get(0))?;
+                    done.push(if inserted == 1 {
+                        Enqueued::Queued(id)
+                    } else {
+                        Enqueued::Duplicate(id)
+                    });
+                }
+            }
+            tx.commit()?;
+            Ok(done)
+        })
+    }
+
+    /// [`SqliteStore::claim`], only rows one of `modems` may send (`None`:
+    /// any row): a row whose route allows only modems that are down stays
+    /// queued, in its place, untouched, instead of being claimed and
+    /// postponed again and again (each a write, growing the WAL).
+    pub(super) fn claim_for(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+        modems: Option<&[String]>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        if modems.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let lease_until = now.saturating_add(u64::try_from(lease.as_millis()).unwrap_or(u64::MAX));
+        // A row may go to a modem when its route allows it (no list: every
+        // modem) and it did not ask for another one.
+        let sendable = modems.map_or_else(String::new, |modems| {
+            let named = (0..modems.len()).map(|i| format!("?{}", i + 3));
+            let allowed = named
+                .clone()
+                .map(|n| format!("instr(',' || allowed_modems || ',', ',' || {n} || ',') > 0"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let names = named.collect::<Vec<_>>().join(", ");
+            format!(
+                " AND (allowed_modems = '' OR {allowed}) AND (modem IS NULL OR modem = '' OR modem IN ({names}))"
+            )
+        });
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let ids: Vec<i64> = {
+                let mut stmt = tx.prepare(&format!(
+                    "SELECT id FROM outbox WHERE ((state = 'queued' AND next_attempt_at <= ?1) \
+                     OR (state = 'sending' AND lease_until < ?1)){sendable} \
+                     ORDER BY next_attempt_at, id LIMIT ?2"
+                ))?;
+                let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
+                let (now_value, limit_value) = (now as i64, limit);
+                values.push(&now_value);
+                values.push(&limit_value);
+                for name in modems.unwrap_or_default() {
+                    values.push(name);
+                }
+                let rows = stmt.query_map(values.as_slice(), |row| row.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut claimed = Vec::with_capacity(ids.len());
+            for id in ids {
+                // A row whose sender keeps dying (its lease ran out every
+                // time) gives up like one that keeps failing.
+                let failed = tx.execute(
+                    "UPDATE outbox SET state = 'failed', lease_until = NULL, updated_at = ?3, \
+                     last_error = 'gave up after ' || attempts || ' attempts; the last sender never finished' \
+                     WHERE id = ?1 AND state = 'sending' AND attempts >= ?2",
+                    params![id, MAX_ATTEMPTS, now as i64],
+                )?;
+                if failed == 1 {
+                    continue;
+                }
+                tx.execute(
+                    "UPDATE outbox SET state = 'sending', lease_until = ?2, attempts = attempts + 1, \
+                     updated_at = ?3 WHERE id = ?1",
+                    params![id, lease_until as i64, now as i64],
+                )?;
+                let row = tx.query_row(
+                    &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+                    [id],
+                    read_row,
+                )??;
+                claimed.push(row);
+            }
+            tx.commit()?;
+            Ok(claimed)
+        })
+    }
+
+    /// [`SqliteStore::complete`] for several rows in one transaction (one
+    /// durable commit). A `Sent` row takes the delivery reports that arrived
+    /// for its references before this commit.
+    pub(super) fn complete_batch(
+        &self,
+        outcomes: &[(i64, u32, SendOutcome)],
+        now: Timestamp,
+    ) -> Result<Vec<bool>, StoreError> {
+        let now = now as i64;
+        self.with(|conn| {
+            let tx = conn.transaction()?;
+            let mut done = Vec::with_capacity(outcomes.len());
+            for (id, attempt, outcome) in outcomes {
+                let (id, attempt) = (*id, *attempt);
+                let changed = match outcome {
+                    SendOutcome::Sent {
+                        modem,
+                        message_refs,
+                        sim,
+                    } => {
+                        // When it was claimed, and whether it asked for
+                        // reports: only reports newer than the claim can be
+                        // this send's.
+                        let claimed: Option<(i64, bool)> = tx
+                            .query_row(
+                                "SELECT updated_at, status_report FROM outbox WHERE id = ?1",
+                                [id],
+                                |row| Ok((row.get(0)?, row.get(1)?)),
+                            )
+                            .optional()?;
+                        let changed = tx.execute(
+                            "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
+                             message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4, \
+                             sent_sim = ?6 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                            params![id, modem, refs_text(message_refs), now, attempt, sim],
+                        )?;
+                        if changed == 1
+                            && let Some((claimed_at, true)) = claimed
+                        {
+                            super::reports::apply_pending_reports(
+                                &tx,
+                                id,
+                                modem,
+                                message_refs,
+                                claimed_at,
+                                now,
+                            )?;
+                        }
+                        changed
+                    }
+                    SendOutcome::Retry { error, at, modem } => tx.execute(
+                        "UPDATE outbox SET state = CASE WHEN attempts >= ?6 THEN 'failed' ELSE 'queued' END, \
+                         lease_until = NULL, next_attempt_at = ?2, sent_by = COALESCE(?7, sent_by), \
+                         last_error = CASE WHEN attempts >= ?6 THEN 'gave up after ' || attempts || ' attempts: ' || ?3 ELSE ?3 END, \
+                         updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                        params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS, modem],
+                    )?,
+                    SendOutcome::Postpone { error, at } => tx.execute(
+                        "UPDATE outbox SET state = 'queued', lease_until = NULL, \
+                         attempts = MAX(attempts - 1, 0), next_attempt_at = ?2, last_error = ?3, \
+                         updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                        params![id, *at as i64, error, now, attempt],
+                    )?,
+                    SendOutcome::Failed { error, modem } => tx.execute(
+                        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
+                         sent_by = COALESCE(?5, sent_by), \
+                         updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
+                        params![id, error, now, attempt, modem],
+                    )?,
+                };
+                done.push(changed == 1);
+            }
+            tx.commit()?;
+            Ok(done)
+        })
+    }
+
+    /// Makes every claimed row due now: for a process that starts on a
+    /// store no other process uses (the daemon holds a lock for that), the
+    /// rows still `sending` were claimed by its crashed predecessor, and
+    /// need not wait for their lease. Their attempt still counts (the send
+    /// may have gone out). Returns their ids, oldest first.
+    pub(super) fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+        self.with(|conn| {
+            let mut statement = conn.prepare(
+                "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?1, \
+                 updated_at = ?1 WHERE state = 'sending' RETURNING id",
+            )?;
+            let mut ids = statement
+                .query_map([now as i64], |row| row.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            ids.sort_unstable();
+            Ok(ids)
+        })
+    }
+
+    /// Gives a claimed row back unsent (shutting down before trying it): it
+    /// is queued again, and the claim does not count as an attempt.
+    pub(super) fn release(
+        &self,
+        id: i64,
+        attempt: u32,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            let changed = conn.execute(
+                "UPDATE outbox SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0), \
+                 updated_at = ?2 WHERE id = ?1 AND state = 'sending' AND attempts = ?3",
+                params![id, now as i64, attempt],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    /// Expires queued rows whose validity ran out (`validity_minutes` after
+    /// they were enqueued), and queued rows older than `max_age` when they
+    /// have no validity of their own. Returns how many expired.
+    pub(super) fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
+        let now = now as i64;
+        let max_age = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
+        self.with(|conn| {
+            Ok(conn.execute(
+                "UPDATE outbox SET state = 'expired', last_error = 'validity ran out before it was sent', \
+                 updated_at = ?1 WHERE state = 'queued' AND \
+                 ((validity_min IS NOT NULL AND created_at + validity_min * 60000 < ?1) \
+                  OR (validity_min IS NULL AND created_at + ?2 < ?1))",
+                params![now, max_age],
+            )?)
+        })
+    }
+
+    /// The row with `id`.
+    pub(super) fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+                [id],
+                read_row,
+            )
+            .optional()?
+            .transpose()
+        })
+    }
+
+    /// The row with idempotency key `key`.
+    pub(super) fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE key = ?1"),
+                [key],
+                read_row,
+            )
+            .optional()?
+            .transpose()
+        })
+    }
+
+    /// A page of the outbox, newest first: rows created at `page.since` or
+    /// later, with ids below `page.before`, in `state` when given.
+    pub(super) fn outbound_page(
+        &self,
+        page: &LogPage,
+        state: Option<OutboxState>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE created_at >= :since AND id < :before \
+             AND (:state IS NULL OR state = :state) AND {} \
+             ORDER BY id DESC LIMIT :limit",
+            super::search::matches(&["body", "to_number"])
+        );
+        let state = state.map(OutboxState::name);
+        self.with(|conn| {
+            page_rows(page, conn, &sql, &[(":state", &state)], read_row)?
+                .into_iter()
+                .collect()
+        })
+    }
+}

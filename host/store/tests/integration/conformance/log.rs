@@ -1,0 +1,202 @@
+//! Reading the log: pages, search in people's languages, live events.
+
+use plutanium_store::{LogPage, LoggedEvent, OutboxState};
+
+use super::{Backend, LEASE, T0, inbound, message, sent};
+
+pub(crate) fn the_log_is_read_in_pages_newest_first(backend: &dyn Backend) {
+    let store = backend.open();
+    for n in 0..5 {
+        store.enqueue(&message(&format!("k{n}")), T0 + n).unwrap();
+    }
+    let claimed = store.claim(T0 + 10, 2, LEASE).unwrap();
+    store
+        .complete(
+            claimed[0].id,
+            claimed[0].attempts,
+            &sent("gsm0", &[1]),
+            T0 + 11,
+        )
+        .unwrap();
+    let page = |before, state| {
+        store
+            .outbound_page(
+                &LogPage {
+                    since: T0,
+                    before,
+                    limit: 2,
+                    search: None,
+                    ignore_diacritics: false,
+                },
+                state,
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(page(None, None), ["k4", "k3"]);
+    let last = store.outbound_by_key("k3").unwrap().unwrap().id;
+    assert_eq!(page(Some(last), None), ["k2", "k1"]);
+    assert_eq!(
+        page(None, Some(OutboxState::Sent)),
+        [claimed[0].key.clone()]
+    );
+    assert!(
+        store
+            .outbound_page(&LogPage::since(T0 + 100, 10), None)
+            .unwrap()
+            .is_empty()
+    );
+    for n in 0..3 {
+        store
+            .insert_inbound(&inbound(&format!("f{n}")), None, T0 + n)
+            .unwrap();
+        store
+            .log_call("gsm0", Some("+420601234567"), T0 + n)
+            .unwrap();
+    }
+    let inbound = store.inbound_page(&LogPage::since(T0, 2)).unwrap();
+    assert_eq!(inbound.len(), 2);
+    let older = store
+        .inbound_page(&LogPage {
+            since: T0,
+            before: Some(inbound[1].0),
+            limit: 2,
+            search: None,
+            ignore_diacritics: false,
+        })
+        .unwrap();
+    assert_eq!(older.len(), 1);
+    assert!(older[0].0 < inbound[1].0);
+    let calls = store.calls_page(&LogPage::since(T0, 10)).unwrap();
+    assert_eq!(calls.len(), 3);
+    assert!(calls[0].id > calls[2].id, "newest first");
+}
+
+pub(crate) fn the_log_is_searched_by_text_and_number_ignoring_case(backend: &dyn Backend) {
+    let store = backend.open();
+    for (key, to, text) in [
+        ("a", "+420777000111", "Meeting at NOON"),
+        ("b", "+420601999888", "lunch?"),
+        ("c", "+420777000111", "100% done"),
+    ] {
+        let mut row = message(key);
+        row.to = to.into();
+        row.text = text.into();
+        store.enqueue(&row, T0).unwrap();
+    }
+    let mut other = inbound("f-other");
+    other.sender = "+420999111222".into();
+    other.text = "see you at noon".into();
+    store.insert_inbound(&other, None, T0).unwrap();
+    store.insert_inbound(&inbound("f-ahoj"), None, T0).unwrap();
+    let search = |text: &str| LogPage {
+        search: Some(text.into()),
+        ..LogPage::since(T0, 10)
+    };
+    let keys = |text: &str| {
+        store
+            .outbound_page(&search(text), None)
+            .unwrap()
+            .iter()
+            .map(|r| r.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys("noon"), ["a"]);
+    assert_eq!(keys("601999"), ["b"]);
+    assert_eq!(keys("0001"), ["c", "a"]);
+    // LIKE's wildcards are plain characters here.
+    assert_eq!(keys("%"), ["c"]);
+    assert_eq!(keys("_"), Vec::<String>::new());
+    let senders = |text: &str| {
+        store
+            .inbound_page(&search(text))
+            .unwrap()
+            .iter()
+            .map(|(_, r)| r.sender.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(senders("NOON"), ["+420999111222"]);
+    assert_eq!(senders("👋"), ["+420601234567"]);
+    assert_eq!(senders("+420"), ["+420601234567", "+420999111222"]);
+}
+
+/// SQLite's `lower()` knows ASCII only: "čau" did not find "Čau".
+pub(crate) fn the_log_search_ignores_case_for_all_of_unicode_and_accents_on_request(
+    backend: &dyn Backend,
+) {
+    let store = backend.open();
+    for (key, text) in [
+        ("cz", "Čau, jak se máš?"),
+        ("el", "ΣΟΦΙΑ ΚΑΛΗΜΕΡΑ"),
+        ("de", "Grüße aus der STRASSE"),
+        ("ru", "ПРИВЕТ"),
+    ] {
+        let mut row = message(key);
+        row.text = text.into();
+        store.enqueue(&row, T0).unwrap();
+    }
+    let mut call = inbound("f-cz");
+    call.text = "DĚKUJI".into();
+    store.insert_inbound(&call, None, T0).unwrap();
+    let keys = |text: &str, ignore_diacritics: bool| {
+        store
+            .outbound_page(
+                &LogPage {
+                    search: Some(text.into()),
+                    ignore_diacritics,
+                    ..LogPage::since(T0, 10)
+                },
+                None,
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys("čau", false), ["cz"]);
+    assert_eq!(keys("σοφια", false), ["el"]);
+    assert_eq!(keys("straße", false), ["de"]);
+    assert_eq!(keys("привет", false), ["ru"]);
+    assert!(keys("cau", false).is_empty(), "accents count by default");
+    assert_eq!(keys("cau", true), ["cz"]);
+    assert_eq!(keys("JAK SE MAS", true), ["cz"]);
+    let inbound = store
+        .inbound_page(&LogPage {
+            search: Some("děkuji".into()),
+            ..LogPage::since(T0, 10)
+        })
+        .unwrap();
+    assert_eq!(inbound.len(), 1);
+}
+
+pub(crate) fn live_events_are_kept_once_in_id_order(backend: &dyn Backend) {
+    let store = backend.open();
+    assert_eq!(store.last_live_event_id().unwrap(), 0);
+    let event = |id: i64| LoggedEvent {
+        id,
+        at: T0 + id as u64,
+        kind: "sms".into(),
+        data: format!("{{\"n\":{id}}}"),
+    };
+    store
+        .append_live_events(&[event(3), event(1), event(2)])
+        .unwrap();
+    // A batch logged again (a retried write) changes nothing.
+    let mut changed = event(2);
+    changed.data = "{}".into();
+    store.append_live_events(&[changed, event(4)]).unwrap();
+    drop(store);
+    let store = backend.open();
+    assert_eq!(store.last_live_event_id().unwrap(), 4);
+    let after = store.live_events_after(1, 2).unwrap();
+    assert_eq!(after, [event(2), event(3)]);
+    assert_eq!(store.live_events_after(4, 10).unwrap(), []);
+    // The event log keeps what was logged, newest first.
+    store.log_event(T0, "modem", "gsm0", "ready").unwrap();
+    store.log_event(T0 + 1, "modem", "gsm0", "lost").unwrap();
+    let events = store.events(10).unwrap();
+    assert_eq!(events[0].3, "lost");
+    assert_eq!(events.len(), 2);
+}

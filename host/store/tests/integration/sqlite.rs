@@ -1,0 +1,152 @@
+//! The SQLite backend: the conformance suite on a real file, and what only
+//! a file has: a full disk, a read-only directory, schema versions written
+//! by other builds, and tools that must not create a store by mistake.
+
+use plutanium_store::{NewOutbound, OutboxState, SqliteStore, Store, StoreError};
+
+use crate::conformance::{Backend, T0, inbound, message, report};
+
+/// A store in a file of its own.
+pub(crate) struct SqliteBackend {
+    dir: tempfile::TempDir,
+}
+
+impl SqliteBackend {
+    pub(crate) fn new() -> SqliteBackend {
+        SqliteBackend {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+}
+
+impl Backend for SqliteBackend {
+    fn open(&self) -> Box<dyn Store> {
+        Box::new(SqliteStore::open(self.dir.path().join("plutanium.db")).unwrap())
+    }
+}
+
+mod conformance {
+    crate::conformance_suite!(super::SqliteBackend::new());
+}
+
+#[test]
+fn a_full_store_refuses_writes_clearly_and_keeps_what_it_had() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let store = SqliteStore::open(&path).unwrap();
+    store.enqueue(&message("before"), T0).unwrap();
+    let pages: u64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA page_count", [], |row| row.get(0))
+        .unwrap();
+    store.limit_pages(pages).unwrap();
+    let big = NewOutbound {
+        text: "x".repeat(64 * 1024),
+        ..message("too-big")
+    };
+    let err = store.enqueue(&big, T0).unwrap_err();
+    assert!(err.is_full(), "{err}");
+    assert!(err.to_string().contains("full"), "{err}");
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    assert!(store.outbound_by_key("before").unwrap().is_some());
+    assert!(store.outbound_by_key("too-big").unwrap().is_none());
+}
+
+#[test]
+fn a_read_only_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), b"").is_ok() {
+        // Running as root: permissions do not stop us, so make the point
+        // with a path under a regular file instead.
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"").unwrap();
+        let err = SqliteStore::open(file.join("plutanium.db")).unwrap_err();
+        assert!(err.to_string().contains("cannot open the store"), "{err}");
+        return;
+    }
+    let err = SqliteStore::open(ro.join("plutanium.db")).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("cannot open the store"), "{text}");
+    assert!(text.contains("writable"), "{text}");
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE schema_version SET version = 99", [])
+        .unwrap();
+    drop(conn);
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("upgrade Plutanium"));
+}
+
+#[test]
+fn a_version_2_file_is_migrated_keeping_its_rows() {
+    // Written by the schema-2 migrations (see the fixture's rows below).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v2.db"),
+        &path,
+    )
+    .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let queued = store.outbound_by_key("old:queued").unwrap().unwrap();
+    assert_eq!((queued.id, queued.state), (1, OutboxState::Queued));
+    let sent = store.outbound_by_key("old:sent").unwrap().unwrap();
+    assert_eq!(sent.message_refs, [Some(20), Some(21)]);
+    let row = store
+        .record_delivery(&report("gsm0", 21, None, true, None), T0 + 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.id, 7);
+    assert_eq!(store.inbound(5).unwrap().unwrap().text, "hello");
+    // Calls logged before the upgrade count as routed.
+    assert!(store.unrouted_calls(10).unwrap().is_empty());
+    // New ids continue after the old ones.
+    let next = store.enqueue(&message("new"), T0).unwrap().id();
+    assert!(next > 7, "{next}");
+    assert!(
+        store
+            .insert_inbound(&inbound("new"), None, T0)
+            .unwrap()
+            .id()
+            > 5
+    );
+}
+
+#[test]
+fn tools_open_only_an_existing_store_at_this_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.db");
+    let err = SqliteStore::open_existing(&missing).unwrap_err();
+    assert!(err.to_string().contains("there is no store at"), "{err}");
+    assert!(!missing.exists(), "nothing created");
+    let old = dir.path().join("old.db");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v2.db"),
+        &old,
+    )
+    .unwrap();
+    let err = SqliteStore::open_existing(&old).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("run the daemon once (`plutanium run --config FILE`) to migrate it"),
+        "{err}"
+    );
+    drop(SqliteStore::open(&old).unwrap());
+    let store = SqliteStore::open_existing(&old).unwrap();
+    assert!(store.outbound_by_key("old:queued").unwrap().is_some());
+}
