@@ -17,7 +17,8 @@
 //! the same on every backend.
 //!
 //! Backends: [`SqliteStore`] (module `sqlite`), one embedded file for one
-//! node, the default.
+//! node, the default; [`PgStore`] (module [`postgres`]), one PostgreSQL
+//! database shared by several nodes.
 //!
 //! What it is not: the routing. It stores and answers; the core decides.
 
@@ -27,6 +28,7 @@ mod error;
 mod events;
 mod inbox;
 mod outbox;
+pub mod postgres;
 mod search;
 mod sqlite;
 mod stats;
@@ -39,5 +41,6 @@ pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
 pub use outbox::{
     Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };
+pub use postgres::{PgLocation, PgStore};
 pub use sqlite::SqliteStore;
 pub use stats::{MessageCount, StoreStats};

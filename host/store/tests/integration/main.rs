@@ -2,4 +2,5 @@
 //! what is particular to each backend.
 
 mod conformance;
+mod postgres;
 mod sqlite;

@@ -1,0 +1,354 @@
+//! The outbox in PostgreSQL: claims take rows with `FOR UPDATE SKIP
+//! LOCKED`, so nodes claiming at once never wait on each other nor share a
+//! row; every state change checks the claim it was given.
+
+use std::time::Duration;
+
+use plutanium_core::{Encoding, Timestamp};
+use postgres::Row;
+use postgres::types::ToSql;
+
+use super::{PageFilter, PgStore, search_columns};
+use crate::outbox::{RawOutbox, list_text, refs_text};
+use crate::{
+    Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
+    StoreError,
+};
+
+/// The columns [`read_row`] reads, in its order.
+pub(super) const COLUMNS: &str = "id, key, source, to_number, body, encoding, status_report, flash, \
+    validity_min, modem, state, attempts, next_attempt_at, sent_by, message_refs, last_error, \
+    created_at, updated_at, allowed_modems, delivered_refs";
+
+/// An outbox row read from [`COLUMNS`].
+pub(super) fn read_row(row: &Row) -> Result<OutboxRow, StoreError> {
+    let id: i64 = row.try_get(0)?;
+    let validity: Option<i64> = row.try_get(8)?;
+    let attempts: i32 = row.try_get(11)?;
+    RawOutbox {
+        id,
+        key: row.try_get(1)?,
+        source: row.try_get(2)?,
+        to: row.try_get(3)?,
+        text: row.try_get(4)?,
+        encoding: row.try_get(5)?,
+        status_report: row.try_get(6)?,
+        flash: row.try_get(7)?,
+        validity_minutes: validity.map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+        modem: row.try_get(9)?,
+        state: row.try_get(10)?,
+        attempts: u32::try_from(attempts).unwrap_or(0),
+        next_attempt_at: row.try_get(12)?,
+        sent_by: row.try_get(13)?,
+        message_refs: row.try_get(14)?,
+        last_error: row.try_get(15)?,
+        created_at: row.try_get(16)?,
+        updated_at: row.try_get(17)?,
+        allowed_modems: row.try_get(18)?,
+        delivered_refs: row.try_get(19)?,
+    }
+    .decode()
+}
+
+/// A time as stored.
+pub(super) fn ms(at: Timestamp) -> i64 {
+    i64::try_from(at).unwrap_or(i64::MAX)
+}
+
+impl PgStore {
+    pub(super) fn enqueue_routed(
+        &self,
+        messages: &[NewOutbound],
+        marks: &[RoutedMark],
+        now: Timestamp,
+    ) -> Result<Vec<Enqueued>, StoreError> {
+        let now = ms(now);
+        self.with(|conn| {
+            let mut tx = conn.transaction()?;
+            for mark in marks {
+                let (sql, id) = match *mark {
+                    RoutedMark::Inbox(id) => ("UPDATE inbox SET routed_at = $2 WHERE id = $1", id),
+                    RoutedMark::Call(id) => ("UPDATE calls SET routed_at = $2 WHERE id = $1", id),
+                };
+                tx.execute(sql, &[&id, &now])?;
+            }
+            let insert = tx.prepare(
+                "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
+                 validity_min, modem, allowed_modems, state, next_attempt_at, created_at, updated_at, \
+                 search_fold, search_bare) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $11, $12, $13) \
+                 ON CONFLICT (key) DO NOTHING RETURNING id",
+            )?;
+            let find = tx.prepare("SELECT id FROM outbox WHERE key = $1")?;
+            let mut done = Vec::with_capacity(messages.len());
+            for message in messages {
+                let (fold, bare) = search_columns(&[&message.text, &message.to]);
+                let validity = message.options.validity_minutes.map(i64::from);
+                let inserted = tx.query_opt(
+                    &insert,
+                    &[
+                        &message.key,
+                        &message.source,
+                        &message.to,
+                        &message.text,
+                        &Encoding::name(message.options.encoding),
+                        &message.options.status_report,
+                        &message.options.flash,
+                        &validity,
+                        &message.options.modem,
+                        &list_text(&message.allowed_modems),
+                        &now,
+                        &fold,
+                        &bare,
+                    ],
+                )?;
+                done.push(match inserted {
+                    Some(row) => Enqueued::Queued(row.try_get(0)?),
+                    // The key was there (or was committed by another node
+                    // while this insert waited for it).
+                    None => Enqueued::Duplicate(tx.query_one(&find, &[&message.key])?.try_get(0)?),
+                });
+            }
+            tx.commit()?;
+            Ok(done)
+        })
+    }
+
+    pub(super) fn claim_for(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+        modems: Option<&[String]>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        if modems.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let now = ms(now);
+        let lease_until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+        let limit = i64::from(limit);
+        let names: Vec<String> = modems.map(<[String]>::to_vec).unwrap_or_default();
+        // A row may go to a modem when its route allows it (no list: every
+        // modem) and it did not ask for another one.
+        let sendable = if modems.is_some() {
+            " AND (allowed_modems = '' OR string_to_array(allowed_modems, ',') && $3::text[]) \
+             AND (modem IS NULL OR modem = '' OR modem = ANY($3::text[]))"
+        } else {
+            ""
+        };
+        self.with(|conn| {
+            let mut tx = conn.transaction()?;
+            let due = format!(
+                "SELECT id FROM outbox WHERE ((state = 'queued' AND next_attempt_at <= $1) \
+                 OR (state = 'sending' AND lease_until < $1)){sendable} \
+                 ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"
+            );
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&now, &limit];
+            if modems.is_some() {
+                params.push(&names);
+            }
+            let ids: Vec<i64> = tx
+                .query(&due, &params)?
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<_, _>>()?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            // A row whose sender keeps dying (its lease ran out every time)
+            // gives up like one that keeps failing.
+            tx.execute(
+                "UPDATE outbox SET state = 'failed', lease_until = NULL, updated_at = $3, \
+                 last_error = 'gave up after ' || attempts || ' attempts; the last sender never finished' \
+                 WHERE id = ANY($1) AND state = 'sending' AND attempts >= $2",
+                &[&ids, &(MAX_ATTEMPTS as i32), &now],
+            )?;
+            let rows = tx.query(
+                &format!(
+                    "UPDATE outbox SET state = 'sending', lease_until = $2, attempts = attempts + 1, \
+                     updated_at = $3 WHERE id = ANY($1) AND state IN ('queued', 'sending') \
+                     RETURNING {COLUMNS}"
+                ),
+                &[&ids, &lease_until, &now],
+            )?;
+            let mut claimed = rows.iter().map(read_row).collect::<Result<Vec<_>, _>>()?;
+            // RETURNING has no order: give them back in the claim's.
+            claimed.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+            tx.commit()?;
+            Ok(claimed)
+        })
+    }
+
+    pub(super) fn complete_batch(
+        &self,
+        outcomes: &[(i64, u32, SendOutcome)],
+        now: Timestamp,
+    ) -> Result<Vec<bool>, StoreError> {
+        let now = ms(now);
+        self.with(|conn| {
+            let mut tx = conn.transaction()?;
+            // Reports for these modems wait for this commit (see reports.rs).
+            let mut modems: Vec<&str> = outcomes
+                .iter()
+                .filter_map(|(_, _, outcome)| match outcome {
+                    SendOutcome::Sent { modem, .. } => Some(modem.as_str()),
+                    _ => None,
+                })
+                .collect();
+            modems.sort_unstable();
+            modems.dedup();
+            for modem in &modems {
+                super::reports::lock_modem(&mut tx, modem)?;
+            }
+            let mut done = Vec::with_capacity(outcomes.len());
+            for (id, attempt, outcome) in outcomes {
+                let (id, attempt) = (*id, *attempt as i32);
+                let changed = match outcome {
+                    SendOutcome::Sent {
+                        modem,
+                        message_refs,
+                        sim,
+                    } => {
+                        // When it was claimed, and whether it asked for
+                        // reports: only reports newer than the claim can be
+                        // this send's.
+                        let claimed = tx.query_opt(
+                            "SELECT updated_at, status_report FROM outbox WHERE id = $1",
+                            &[&id],
+                        )?;
+                        let changed = tx.execute(
+                            "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = $2, \
+                             message_refs = $3, delivered_refs = '', last_error = NULL, updated_at = $4, \
+                             sent_sim = $6 WHERE id = $1 AND state = 'sending' AND attempts = $5",
+                            &[&id, modem, &refs_text(message_refs), &now, &attempt, sim],
+                        )?;
+                        if changed == 1
+                            && let Some(claimed) = claimed
+                            && claimed.try_get::<_, bool>(1)?
+                        {
+                            super::reports::apply_pending_reports(
+                                &mut tx,
+                                id,
+                                modem,
+                                message_refs,
+                                claimed.try_get(0)?,
+                                now,
+                            )?;
+                        }
+                        changed
+                    }
+                    SendOutcome::Retry { error, at, modem } => tx.execute(
+                        "UPDATE outbox SET state = CASE WHEN attempts >= $6 THEN 'failed' ELSE 'queued' END, \
+                         lease_until = NULL, next_attempt_at = $2, sent_by = COALESCE($7, sent_by), \
+                         last_error = CASE WHEN attempts >= $6 THEN 'gave up after ' || attempts || ' attempts: ' || $3 ELSE $3 END, \
+                         updated_at = $4 WHERE id = $1 AND state = 'sending' AND attempts = $5",
+                        &[&id, &ms(*at), error, &now, &attempt, &(MAX_ATTEMPTS as i32), modem],
+                    )?,
+                    SendOutcome::Postpone { error, at } => tx.execute(
+                        "UPDATE outbox SET state = 'queued', lease_until = NULL, \
+                         attempts = GREATEST(attempts - 1, 0), next_attempt_at = $2, last_error = $3, \
+                         updated_at = $4 WHERE id = $1 AND state = 'sending' AND attempts = $5",
+                        &[&id, &ms(*at), error, &now, &attempt],
+                    )?,
+                    SendOutcome::Failed { error, modem } => tx.execute(
+                        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = $2, \
+                         sent_by = COALESCE($5, sent_by), \
+                         updated_at = $3 WHERE id = $1 AND state = 'sending' AND attempts = $4",
+                        &[&id, error, &now, &attempt, modem],
+                    )?,
+                };
+                done.push(changed == 1);
+            }
+            tx.commit()?;
+            Ok(done)
+        })
+    }
+
+    pub(super) fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+        let now = ms(now);
+        self.with(|conn| {
+            let mut ids = conn
+                .query(
+                    "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = $1, \
+                     updated_at = $1 WHERE state = 'sending' RETURNING id",
+                    &[&now],
+                )?
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<Vec<i64>, _>>()?;
+            ids.sort_unstable();
+            Ok(ids)
+        })
+    }
+
+    pub(super) fn release(
+        &self,
+        id: i64,
+        attempt: u32,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.with(|conn| {
+            let changed = conn.execute(
+                "UPDATE outbox SET state = 'queued', lease_until = NULL, \
+                 attempts = GREATEST(attempts - 1, 0), updated_at = $2 \
+                 WHERE id = $1 AND state = 'sending' AND attempts = $3",
+                &[&id, &ms(now), &(attempt as i32)],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    pub(super) fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
+        let max_age = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
+        self.with(|conn| {
+            let expired = conn.execute(
+                "UPDATE outbox SET state = 'expired', last_error = 'validity ran out before it was sent', \
+                 updated_at = $1 WHERE state = 'queued' AND \
+                 ((validity_min IS NOT NULL AND created_at + validity_min * 60000 < $1) \
+                  OR (validity_min IS NULL AND created_at + $2 < $1))",
+                &[&ms(now), &max_age],
+            )?;
+            Ok(expired as usize)
+        })
+    }
+
+    pub(super) fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            conn.query_opt(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"),
+                &[&id],
+            )?
+            .as_ref()
+            .map(read_row)
+            .transpose()
+        })
+    }
+
+    pub(super) fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
+        self.with(|conn| {
+            conn.query_opt(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE key = $1"),
+                &[&key],
+            )?
+            .as_ref()
+            .map(read_row)
+            .transpose()
+        })
+    }
+
+    pub(super) fn outbound_page(
+        &self,
+        page: &LogPage,
+        state: Option<OutboxState>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        let filter = PageFilter::new(page);
+        let state = state.map(OutboxState::name);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE ($1::text IS NULL OR state = $1) AND {}",
+            PageFilter::sql("created_at", page.ignore_diacritics, 2)
+        );
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&state];
+        params.extend(filter.params());
+        self.with(|conn| conn.query(&sql, &params)?.iter().map(read_row).collect())
+    }
+}
