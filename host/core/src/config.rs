@@ -52,6 +52,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_postgres_store_keeps_its_password_out_of_the_url() {
+        let config = load(
+            "store: postgres://gw@db.lan/sms?sslmode=prefer\nstore_password_file: /etc/plutanium/db-password\n",
+            &|_| None,
+        )
+        .expect("loads");
+        assert_eq!(
+            config.store,
+            StoreLocation::Postgres {
+                url: "postgres://gw@db.lan/sms?sslmode=prefer".into(),
+                password_file: Some("/etc/plutanium/db-password".into()),
+            }
+        );
+        let errors = load("store: postgres://gw:s3cret@db.lan/sms\n", &|_| None).unwrap_err();
+        let text = errors[0].to_string();
+        assert!(text.contains("store_password_file"), "{text}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.starts_with("1:8:"), "line and column: {text}");
+        let errors = load(
+            "store: sqlite://a.db\nstore_password_file: /etc/pw\n",
+            &|_| None,
+        )
+        .unwrap_err();
+        assert!(
+            errors[0].to_string().contains("postgres://"),
+            "{:?}",
+            errors
+        );
+        let errors = load("store: mysql://gw@db/sms\n", &|_| None).unwrap_err();
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("postgres://USER@HOST/DATABASE"),
+            "{:?}",
+            errors
+        );
+    }
+
+    #[test]
     fn environment_and_nested_connector_config() {
         let text = r#"
 modems:

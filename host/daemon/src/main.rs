@@ -18,6 +18,7 @@
 mod cli;
 mod data_dir;
 mod sd_notify;
+mod store;
 
 use cli::{api, codec, config, connector, demo, gmail, messages, modem, run, sim};
 

@@ -18,6 +18,7 @@ pub(crate) type At<T> = Spanned<T>;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     pub(crate) store: Option<At<String>>,
+    pub(crate) store_password_file: Option<At<String>>,
     pub(crate) default_country: Option<At<String>>,
     pub(crate) retention: Option<At<String>>,
     pub(crate) api: Option<RawApi>,

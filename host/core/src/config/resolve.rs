@@ -34,6 +34,15 @@ pub enum StoreLocation {
     Sqlite(PathBuf),
     /// In memory: nothing survives a restart (the demo).
     Memory,
+    /// A PostgreSQL database that several nodes may share.
+    Postgres {
+        /// `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=…]`, without a
+        /// password.
+        url: String,
+        /// The file that holds the password (`store_password_file:`);
+        /// without one, `PGPASSWORD` or none.
+        password_file: Option<PathBuf>,
+    },
 }
 
 /// A secret: written in the file (possibly from `${ENV}`), or in a file of
@@ -501,6 +510,31 @@ impl Resolver<'_> {
     }
 }
 
+/// A `postgres://` store: the URL as written, refusing a password in it
+/// (configs are shared, printed and committed; the password belongs in a
+/// file of its own or in `PGPASSWORD`).
+fn postgres_store(
+    r: &mut Resolver<'_>,
+    value: &Spanned<String>,
+    url: String,
+    password_file: Option<&Spanned<String>>,
+) -> StoreLocation {
+    let userinfo = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .map(|(userinfo, _)| userinfo);
+    if userinfo.is_some_and(|u| u.contains(':')) || url.contains("password=") {
+        r.error(
+            at(value),
+            "store: the URL holds a password; put it in a file named by store_password_file (or in PGPASSWORD) and take it out of the URL",
+        );
+    }
+    StoreLocation::Postgres {
+        url,
+        password_file: password_file.map(|file| PathBuf::from(r.text(file))),
+    }
+}
+
 pub(crate) fn resolve(
     raw: RawConfig,
     env: &dyn Fn(&str) -> Option<String>,
@@ -517,15 +551,27 @@ pub(crate) fn resolve(
                 StoreLocation::Memory
             } else if let Some(path) = text.strip_prefix("sqlite://") {
                 StoreLocation::Sqlite(PathBuf::from(path))
+            } else if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+                postgres_store(&mut r, value, text, raw.store_password_file.as_ref())
             } else {
                 r.error(
                     at(value),
-                    format!("store {text:?}: expected sqlite://PATH or memory"),
+                    format!(
+                        "store {text:?}: expected sqlite://PATH, postgres://USER@HOST/DATABASE or memory"
+                    ),
                 );
                 StoreLocation::Memory
             }
         }
     };
+    if let Some(file) = &raw.store_password_file
+        && !matches!(store, StoreLocation::Postgres { .. })
+    {
+        r.error(
+            at(file),
+            "store_password_file is for a postgres:// store; remove it, or point `store:` at PostgreSQL",
+        );
+    }
     let default_country = raw.default_country.as_ref().and_then(|value| {
         let text = r.text(value);
         let code = text.trim_start_matches('+');

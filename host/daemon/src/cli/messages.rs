@@ -2,6 +2,7 @@
 //! from) and `plutanium messages list|show` (read the message log).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -10,7 +11,7 @@ use plutanium_core::Encoding;
 use plutanium_core::config::{Config, StoreLocation};
 use plutanium_core::time;
 use plutanium_gateway::outbound::{self, Submission};
-use plutanium_store::{Enqueued, LogPage, SqliteStore, Store};
+use plutanium_store::{Enqueued, LogPage, Store};
 use serde_json::Value;
 
 /// `plutanium send` arguments.
@@ -80,17 +81,11 @@ pub(crate) enum MessagesCommand {
 /// Opens the store `config` names; `create` makes a missing one (to queue
 /// into on a fresh machine; the daemon sends it when it starts).
 /// Also says whether it was created just now.
-fn open_store(config_file: &Path, create: bool) -> Result<(Config, SqliteStore, bool)> {
+fn open_store(config_file: &Path, create: bool) -> Result<(Config, Arc<dyn Store>, bool)> {
     let config = crate::cli::config::load(config_file)?;
     let missing = matches!(&config.store, StoreLocation::Sqlite(path) if !path.exists());
-    let store = match &config.store {
-        StoreLocation::Sqlite(path) if create => SqliteStore::open_or_create(path)?,
-        StoreLocation::Sqlite(path) => SqliteStore::open_existing(path)?,
-        StoreLocation::Memory => bail!(
-            "{}: the store is in memory, so no other process can reach it; give `store:` a file",
-            config_file.display()
-        ),
-    };
+    let store = crate::store::open(&config.store, crate::store::Opener::Tool { create })
+        .with_context(|| config_file.display().to_string())?;
     Ok((config, store, missing))
 }
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::Args;
 use plutanium_core::config::StoreLocation;
-use plutanium_store::{SqliteStore, Store};
 
 use plutanium_catalog::Catalog;
 use plutanium_gateway::{Gateway, Setup};
@@ -39,24 +38,30 @@ pub(crate) enum LogFormat {
 pub(crate) async fn run(args: RunArgs) -> Result<()> {
     let config = crate::cli::config::load(&args.config)?;
     let data_dir = crate::data_dir::resolve(args.data_dir)?;
-    // One daemon per store: a second one would send the same queue twice.
+    // One daemon per SQLite file: a second one would send the same queue
+    // twice. Several daemons may share a PostgreSQL database.
     let _lock = match &config.store {
         StoreLocation::Sqlite(path) => Some(lock_store(path)?),
-        StoreLocation::Memory => None,
+        StoreLocation::Memory | StoreLocation::Postgres { .. } => None,
     };
-    let store: Arc<dyn Store> = Arc::new(match &config.store {
-        StoreLocation::Sqlite(path) => SqliteStore::open(path)?,
-        StoreLocation::Memory => SqliteStore::open_in_memory()?,
-    });
-    // What a crashed predecessor had claimed is due now, not when its lease
-    // runs out.
-    let recovered = store.recover_claims(plutanium_core::time::now())?;
-    if !recovered.is_empty() {
-        let ids: Vec<String> = recovered.iter().map(|id| format!("out-{id}")).collect();
-        tracing::warn!(
-            messages = %ids.join(", "),
-            "sending again what was being sent when the last run stopped without a clean shutdown; the network may have taken some already, so each may arrive twice"
+    let store = crate::store::open(&config.store, crate::store::Opener::Daemon)?;
+    if matches!(config.store, StoreLocation::Postgres { .. }) {
+        // The rows still being sent may be another live node's: they come
+        // back when their lease runs out, not now.
+        tracing::info!(
+            "on a shared PostgreSQL store: rows a stopped node was sending are sent again when their lease runs out"
         );
+    } else {
+        // What a crashed predecessor had claimed is due now, not when its
+        // lease runs out.
+        let recovered = store.recover_claims(plutanium_core::time::now())?;
+        if !recovered.is_empty() {
+            let ids: Vec<String> = recovered.iter().map(|id| format!("out-{id}")).collect();
+            tracing::warn!(
+                messages = %ids.join(", "),
+                "sending again what was being sent when the last run stopped without a clean shutdown; the network may have taken some already, so each may arrive twice"
+            );
+        }
     }
     let setup = Setup::new(store, Catalog::new(&data_dir)).compile_cache(data_dir.join("cache"));
     let api_config = config.api.clone();

@@ -1,0 +1,73 @@
+//! Opening the store `store:` names, for the daemon and for the tools that
+//! share it (`plutanium send`, `plutanium messages`).
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use plutanium_core::config::StoreLocation;
+use plutanium_store::{PgLocation, PgStore, SqliteStore, Store};
+
+/// Who opens the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Opener {
+    /// The daemon: creates and migrates.
+    Daemon,
+    /// A tool beside running daemons: never migrates; `create` makes a
+    /// missing SQLite file (to queue into on a fresh machine).
+    Tool {
+        /// Make a missing SQLite file.
+        create: bool,
+    },
+}
+
+/// Opens the store at `location`.
+pub(crate) fn open(location: &StoreLocation, opener: Opener) -> Result<Arc<dyn Store>> {
+    Ok(match (location, opener) {
+        (StoreLocation::Sqlite(path), Opener::Daemon) => Arc::new(SqliteStore::open(path)?),
+        (StoreLocation::Sqlite(path), Opener::Tool { create: true }) => {
+            Arc::new(SqliteStore::open_or_create(path)?)
+        }
+        (StoreLocation::Sqlite(path), Opener::Tool { create: false }) => {
+            Arc::new(SqliteStore::open_existing(path)?)
+        }
+        (StoreLocation::Memory, Opener::Daemon) => Arc::new(SqliteStore::open_in_memory()?),
+        (StoreLocation::Memory, Opener::Tool { .. }) => anyhow::bail!(
+            "the store is in memory, so no other process can reach it; give `store:` a file or a database"
+        ),
+        (StoreLocation::Postgres { url, password_file }, opener) => {
+            let location = PgLocation {
+                url: url.clone(),
+                password: password(password_file.as_deref())?,
+            };
+            Arc::new(if opener == Opener::Daemon {
+                PgStore::open(&location)?
+            } else {
+                PgStore::open_existing(&location)?
+            })
+        }
+    })
+}
+
+/// The database password: the file's first line, or `PGPASSWORD` (as
+/// PostgreSQL's own tools read it), or none (trust, peer or certificate
+/// authentication).
+fn password(file: Option<&std::path::Path>) -> Result<Option<String>> {
+    match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "cannot read store_password_file {} (is it there and readable by this user?)",
+                    path.display()
+                )
+            })?;
+            let line = text.lines().next().unwrap_or("").to_string();
+            anyhow::ensure!(
+                !line.is_empty(),
+                "store_password_file {} is empty: write the database password on its first line",
+                path.display()
+            );
+            Ok(Some(line))
+        }
+        None => Ok(std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty())),
+    }
+}
