@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use plutanium_modem::InProcessPorts;
 use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
-use plutanium_store::SqliteStore;
+use plutanium_store::{SqliteStore, Store};
 
 use gmail_api::fake::Mailbox;
 use plutanium_api::tokens::{self, Scope};

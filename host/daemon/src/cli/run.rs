@@ -1,7 +1,6 @@
 //! `plutanium run --config FILE`: the daemon.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;

@@ -518,6 +518,7 @@ routes:
         assert!(parsed["level"].is_string(), "{line}");
     }
     // The store kept the calls and the sent notification.
+    use plutanium_store::Store;
     let store = plutanium_store::SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
     assert!(!store.recent_calls(10).unwrap().is_empty());
     let sent = store.recent_outbound(10).unwrap();

@@ -9,7 +9,7 @@ use plutanium_catalog::Catalog;
 use plutanium_gateway::{Gateway, Setup};
 use plutanium_modem::InProcessPorts;
 use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
-use plutanium_store::SqliteStore;
+use plutanium_store::{SqliteStore, Store};
 
 use crate::support::{config, eventually, test_source};
 

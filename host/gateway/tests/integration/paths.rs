@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use plutanium_store::Store;
+
 use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,7 +38,8 @@ fn read_call(row: &Row) -> Result<CallRecord, StoreError> {
 }
 
 impl PgStore {
-    pub(super) fn insert_inbound_batch(
+    /// See [`Store::insert_inbound_batch`](crate::Store::insert_inbound_batch).
+    pub fn insert_inbound_batch(
         &self,
         records: &[(InboundRecord, Option<(u16, u8)>)],
         now: Timestamp,
@@ -99,7 +100,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn inbound(&self, id: i64) -> Result<Option<InboundRecord>, StoreError> {
+    /// See [`Store::inbound`](crate::Store::inbound).
+    pub fn inbound(&self, id: i64) -> Result<Option<InboundRecord>, StoreError> {
         self.with(|conn| {
             conn.query_opt(
                 &format!("SELECT {INBOX_COLUMNS} FROM inbox WHERE id = $1"),
@@ -111,10 +113,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn inbound_page(
-        &self,
-        page: &LogPage,
-    ) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+    /// See [`Store::inbound_page`](crate::Store::inbound_page).
+    pub fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         let filter = PageFilter::new(page);
         let sql = format!(
             "SELECT {INBOX_COLUMNS} FROM inbox WHERE {}",
@@ -128,7 +128,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
+    /// See [`Store::calls_page`](crate::Store::calls_page).
+    pub fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
         let filter = PageFilter::new(page);
         let sql = format!(
             "SELECT id, modem, caller, at FROM calls WHERE {}",
@@ -142,10 +143,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn unrouted_inbound(
-        &self,
-        limit: u32,
-    ) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+    /// See [`Store::unrouted_inbound`](crate::Store::unrouted_inbound).
+    pub fn unrouted_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         self.with(|conn| {
             conn.query(
                 &format!(
@@ -159,7 +158,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn save_part(&self, part: &PartRecord) -> Result<bool, StoreError> {
+    /// See [`Store::save_part`](crate::Store::save_part).
+    pub fn save_part(&self, part: &PartRecord) -> Result<bool, StoreError> {
         self.with(|conn| {
             let inserted = conn.execute(
                 "INSERT INTO inbox_parts (modem, sender, reference, total, seq, pdu, received_at) \
@@ -178,7 +178,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn pending_parts(&self) -> Result<Vec<PartRecord>, StoreError> {
+    /// See [`Store::pending_parts`](crate::Store::pending_parts).
+    pub fn pending_parts(&self) -> Result<Vec<PartRecord>, StoreError> {
         self.with(|conn| {
             conn.query(
                 "SELECT modem, sender, reference, total, seq, pdu, received_at FROM inbox_parts \
@@ -201,7 +202,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn log_call(
+    /// See [`Store::log_call`](crate::Store::log_call).
+    pub fn log_call(
         &self,
         modem: &str,
         caller: Option<&str>,
@@ -219,7 +221,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn unrouted_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
+    /// See [`Store::unrouted_calls`](crate::Store::unrouted_calls).
+    pub fn unrouted_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
         self.with(|conn| {
             conn.query(
                 "SELECT id, modem, caller, at FROM calls WHERE routed_at IS NULL ORDER BY id LIMIT $1",
@@ -231,7 +234,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
+    /// See [`Store::recent_calls`](crate::Store::recent_calls).
+    pub fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
         self.with(|conn| {
             conn.query(
                 "SELECT id, modem, caller, at FROM calls ORDER BY at DESC, id DESC LIMIT $1",

@@ -7,7 +7,8 @@ use super::outbox::ms;
 use crate::{LoggedEvent, MessageCount, PRUNE_BATCH, StoreError, StoreStats};
 
 impl PgStore {
-    pub(super) fn log_event(
+    /// See [`Store::log_event`](crate::Store::log_event).
+    pub fn log_event(
         &self,
         at: Timestamp,
         kind: &str,
@@ -23,8 +24,9 @@ impl PgStore {
         })
     }
 
+    /// See [`Store::events`](crate::Store::events).
     #[allow(clippy::type_complexity)]
-    pub(super) fn events(
+    pub fn events(
         &self,
         limit: u32,
     ) -> Result<Vec<(Timestamp, String, String, String)>, StoreError> {
@@ -46,7 +48,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
+    /// See [`Store::append_live_events`](crate::Store::append_live_events).
+    pub fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
         self.with(|conn| {
             let mut tx = conn.transaction()?;
             let insert = tx.prepare(
@@ -64,7 +67,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn live_events_after(
+    /// See [`Store::live_events_after`](crate::Store::live_events_after).
+    pub fn live_events_after(
         &self,
         after: i64,
         limit: u32,
@@ -87,7 +91,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn last_live_event_id(&self) -> Result<i64, StoreError> {
+    /// See [`Store::last_live_event_id`](crate::Store::last_live_event_id).
+    pub fn last_live_event_id(&self) -> Result<i64, StoreError> {
         self.with(|conn| {
             Ok(conn
                 .query_one("SELECT coalesce(max(id), 0)::bigint FROM live_events", &[])?
@@ -95,7 +100,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
+    /// See [`Store::prune`](crate::Store::prune).
+    pub fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
         const STATEMENTS: &[&str] = &[
             "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE \
              state IN ('sent','delivered','failed','expired') AND updated_at < $1 LIMIT $2)",
@@ -122,7 +128,8 @@ impl PgStore {
         Ok(deleted)
     }
 
-    pub(super) fn stats(&self) -> Result<StoreStats, StoreError> {
+    /// See [`Store::stats`](crate::Store::stats).
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
         self.with(|conn| {
             let mut stats = StoreStats::default();
             for row in conn.query("SELECT state, COUNT(*) FROM outbox GROUP BY state", &[])? {
@@ -150,7 +157,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError> {
+    /// See [`Store::message_counts`](crate::Store::message_counts).
+    pub fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError> {
         self.with(|conn| {
             let mut counts = Vec::new();
             for row in conn.query(

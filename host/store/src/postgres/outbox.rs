@@ -56,7 +56,8 @@ pub(super) fn ms(at: Timestamp) -> i64 {
 }
 
 impl PgStore {
-    pub(super) fn enqueue_routed(
+    /// See [`Store::enqueue_routed`](crate::Store::enqueue_routed).
+    pub fn enqueue_routed(
         &self,
         messages: &[NewOutbound],
         marks: &[RoutedMark],
@@ -114,7 +115,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn claim_for(
+    /// See [`Store::claim_for`](crate::Store::claim_for).
+    pub fn claim_for(
         &self,
         now: Timestamp,
         limit: u32,
@@ -179,7 +181,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn complete_batch(
+    /// See [`Store::complete_batch`](crate::Store::complete_batch).
+    pub fn complete_batch(
         &self,
         outcomes: &[(i64, u32, SendOutcome)],
         now: Timestamp,
@@ -264,7 +267,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+    /// See [`Store::recover_claims`](crate::Store::recover_claims).
+    pub fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
         let now = ms(now);
         self.with(|conn| {
             let mut ids = conn
@@ -281,12 +285,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn release(
-        &self,
-        id: i64,
-        attempt: u32,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
+    /// See [`Store::release`](crate::Store::release).
+    pub fn release(&self, id: i64, attempt: u32, now: Timestamp) -> Result<bool, StoreError> {
         self.with(|conn| {
             let changed = conn.execute(
                 "UPDATE outbox SET state = 'queued', lease_until = NULL, \
@@ -298,7 +298,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
+    /// See [`Store::expire`](crate::Store::expire).
+    pub fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
         let max_age = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
         self.with(|conn| {
             let expired = conn.execute(
@@ -312,7 +313,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
+    /// See [`Store::outbound`](crate::Store::outbound).
+    pub fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
             conn.query_opt(
                 &format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"),
@@ -324,7 +326,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
+    /// See [`Store::outbound_by_key`](crate::Store::outbound_by_key).
+    pub fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
             conn.query_opt(
                 &format!("SELECT {COLUMNS} FROM outbox WHERE key = $1"),
@@ -336,7 +339,8 @@ impl PgStore {
         })
     }
 
-    pub(super) fn outbound_page(
+    /// See [`Store::outbound_page`](crate::Store::outbound_page).
+    pub fn outbound_page(
         &self,
         page: &LogPage,
         state: Option<OutboxState>,

@@ -24,7 +24,8 @@ pub(super) fn lock_modem(tx: &mut Transaction<'_>, modem: &str) -> Result<(), St
 }
 
 impl PgStore {
-    pub(super) fn record_delivery(
+    /// See [`Store::record_delivery`](crate::Store::record_delivery).
+    pub fn record_delivery(
         &self,
         report: &DeliveryReport,
         now: Timestamp,

@@ -38,7 +38,8 @@ fn read_call(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
 }
 
 impl SqliteStore {
-    pub(super) fn insert_inbound_batch(
+    /// See [`Store::insert_inbound_batch`](crate::Store::insert_inbound_batch).
+    pub fn insert_inbound_batch(
         &self,
         records: &[(InboundRecord, Option<(u16, u8)>)],
         now: Timestamp,
@@ -82,7 +83,7 @@ impl SqliteStore {
     }
 
     /// The message with `id`.
-    pub(super) fn inbound(&self, id: i64) -> Result<Option<InboundRecord>, StoreError> {
+    pub fn inbound(&self, id: i64) -> Result<Option<InboundRecord>, StoreError> {
         self.with(|conn| {
             Ok(conn
                 .query_row(
@@ -96,10 +97,7 @@ impl SqliteStore {
     }
 
     /// A page of the inbox, newest first (see [`LogPage`]).
-    pub(super) fn inbound_page(
-        &self,
-        page: &LogPage,
-    ) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+    pub fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         let sql = format!(
             "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= :since AND id < :before \
              AND {} ORDER BY id DESC LIMIT :limit",
@@ -110,7 +108,7 @@ impl SqliteStore {
 
     /// A page of the call log, newest first (see [`LogPage`]; `search`
     /// looks at the caller's number).
-    pub(super) fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
+    pub fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
         let sql = format!(
             "SELECT id, modem, caller, at FROM calls WHERE at >= :since AND id < :before \
              AND {} ORDER BY id DESC LIMIT :limit",
@@ -121,10 +119,7 @@ impl SqliteStore {
 
     /// Stored messages whose routes have not run yet, oldest first: what a
     /// restart routes before anything new.
-    pub(super) fn unrouted_inbound(
-        &self,
-        limit: u32,
-    ) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
+    pub fn unrouted_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {INBOX_COLUMNS} FROM inbox WHERE routed_at IS NULL ORDER BY id LIMIT ?1"
@@ -136,7 +131,7 @@ impl SqliteStore {
 
     /// Keeps a part of an incomplete message; a part already kept is not
     /// stored again (returns false).
-    pub(super) fn save_part(&self, part: &PartRecord) -> Result<bool, StoreError> {
+    pub fn save_part(&self, part: &PartRecord) -> Result<bool, StoreError> {
         self.with(|conn| {
             let inserted = conn.execute(
                 "INSERT INTO inbox_parts (modem, sender, reference, total, seq, pdu, received_at) \
@@ -156,7 +151,7 @@ impl SqliteStore {
     }
 
     /// Every kept part, oldest first: what a restart feeds back to reassembly.
-    pub(super) fn pending_parts(&self) -> Result<Vec<PartRecord>, StoreError> {
+    pub fn pending_parts(&self) -> Result<Vec<PartRecord>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT modem, sender, reference, total, seq, pdu, received_at FROM inbox_parts \
@@ -178,7 +173,7 @@ impl SqliteStore {
     }
 
     /// Logs a call; returns its id.
-    pub(super) fn log_call(
+    pub fn log_call(
         &self,
         modem: &str,
         caller: Option<&str>,
@@ -195,7 +190,7 @@ impl SqliteStore {
 
     /// Calls whose routes have not run yet, oldest first (stored before a
     /// stop, or whose routing failed and is due again).
-    pub(super) fn unrouted_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
+    pub fn unrouted_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, modem, caller, at FROM calls WHERE routed_at IS NULL ORDER BY id LIMIT ?1",
@@ -206,7 +201,7 @@ impl SqliteStore {
     }
 
     /// The newest `limit` calls, newest first.
-    pub(super) fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
+    pub fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, modem, caller, at FROM calls ORDER BY at DESC, id DESC LIMIT ?1",

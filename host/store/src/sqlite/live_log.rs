@@ -9,7 +9,7 @@ use crate::{LoggedEvent, StoreError};
 impl SqliteStore {
     /// Appends `events` (ids the publisher gave) in one transaction; an id
     /// already logged is left as it was.
-    pub(super) fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
+    pub fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
             {
@@ -26,7 +26,7 @@ impl SqliteStore {
     }
 
     /// The events after `after`, oldest first, at most `limit`.
-    pub(super) fn live_events_after(
+    pub fn live_events_after(
         &self,
         after: i64,
         limit: u32,
@@ -48,7 +48,7 @@ impl SqliteStore {
     }
 
     /// The highest id logged, 0 when none: the publisher goes on from there.
-    pub(super) fn last_live_event_id(&self) -> Result<i64, StoreError> {
+    pub fn last_live_event_id(&self) -> Result<i64, StoreError> {
         self.with(|conn| {
             Ok(
                 conn.query_row("SELECT coalesce(max(id), 0) FROM live_events", [], |row| {

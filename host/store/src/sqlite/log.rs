@@ -8,7 +8,7 @@ use crate::{MessageCount, PRUNE_BATCH, StoreError, StoreStats};
 
 impl SqliteStore {
     /// Appends to the event log.
-    pub(super) fn log_event(
+    pub fn log_event(
         &self,
         at: Timestamp,
         kind: &str,
@@ -25,7 +25,7 @@ impl SqliteStore {
     }
 
     /// The latest `limit` events, newest first: (at, kind, subject, detail).
-    pub(super) fn events(
+    pub fn events(
         &self,
         limit: u32,
     ) -> Result<Vec<(Timestamp, String, String, String)>, StoreError> {
@@ -52,7 +52,7 @@ impl SqliteStore {
     /// Deletes in batches of [`PRUNE_BATCH`] rows, one short transaction
     /// each, so a large backlog never holds the store for long. Returns the
     /// rows deleted.
-    pub(super) fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
+    pub fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
         const STATEMENTS: &[&str] = &[
             "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE \
              state IN ('sent','delivered','failed','expired') AND updated_at < ?1 LIMIT ?2)",
@@ -81,7 +81,7 @@ impl SqliteStore {
     }
 
     /// Counts by state.
-    pub(super) fn stats(&self) -> Result<StoreStats, StoreError> {
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
         self.with(|conn| {
             let mut stats = StoreStats::default();
             let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
@@ -114,7 +114,7 @@ impl SqliteStore {
     /// The messages in the log by direction, status and modem: outbound
     /// rows by state and the modem that sent them (empty when none yet),
     /// inbound messages (`received`) by the modem they came in on.
-    pub(super) fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError> {
+    pub fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError> {
         self.with(|conn| {
             let mut counts = Vec::new();
             let mut stmt = conn.prepare(

@@ -54,7 +54,7 @@ impl SqliteStore {
     /// are on disk or neither. ([`Store::enqueue`](crate::Store::enqueue) and
     /// [`Store::enqueue_batch`](crate::Store::enqueue_batch) are this without
     /// marks.)
-    pub(super) fn enqueue_routed(
+    pub fn enqueue_routed(
         &self,
         messages: &[NewOutbound],
         marks: &[RoutedMark],
@@ -109,7 +109,7 @@ impl SqliteStore {
     /// any row): a row whose route allows only modems that are down stays
     /// queued, in its place, untouched, instead of being claimed and
     /// postponed again and again (each a write, growing the WAL).
-    pub(super) fn claim_for(
+    pub fn claim_for(
         &self,
         now: Timestamp,
         limit: u32,
@@ -185,7 +185,7 @@ impl SqliteStore {
     /// [`SqliteStore::complete`] for several rows in one transaction (one
     /// durable commit). A `Sent` row takes the delivery reports that arrived
     /// for its references before this commit.
-    pub(super) fn complete_batch(
+    pub fn complete_batch(
         &self,
         outcomes: &[(i64, u32, SendOutcome)],
         now: Timestamp,
@@ -264,7 +264,7 @@ impl SqliteStore {
     /// rows still `sending` were claimed by its crashed predecessor, and
     /// need not wait for their lease. Their attempt still counts (the send
     /// may have gone out). Returns their ids, oldest first.
-    pub(super) fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+    pub fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
         self.with(|conn| {
             let mut statement = conn.prepare(
                 "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?1, \
@@ -280,12 +280,7 @@ impl SqliteStore {
 
     /// Gives a claimed row back unsent (shutting down before trying it): it
     /// is queued again, and the claim does not count as an attempt.
-    pub(super) fn release(
-        &self,
-        id: i64,
-        attempt: u32,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
+    pub fn release(&self, id: i64, attempt: u32, now: Timestamp) -> Result<bool, StoreError> {
         self.with(|conn| {
             let changed = conn.execute(
                 "UPDATE outbox SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0), \
@@ -299,7 +294,7 @@ impl SqliteStore {
     /// Expires queued rows whose validity ran out (`validity_minutes` after
     /// they were enqueued), and queued rows older than `max_age` when they
     /// have no validity of their own. Returns how many expired.
-    pub(super) fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
+    pub fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
         let now = now as i64;
         let max_age = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
         self.with(|conn| {
@@ -314,7 +309,7 @@ impl SqliteStore {
     }
 
     /// The row with `id`.
-    pub(super) fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
+    pub fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
             conn.query_row(
                 &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
@@ -327,7 +322,7 @@ impl SqliteStore {
     }
 
     /// The row with idempotency key `key`.
-    pub(super) fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
+    pub fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
             conn.query_row(
                 &format!("SELECT {COLUMNS} FROM outbox WHERE key = ?1"),
@@ -341,7 +336,7 @@ impl SqliteStore {
 
     /// A page of the outbox, newest first: rows created at `page.since` or
     /// later, with ids below `page.before`, in `state` when given.
-    pub(super) fn outbound_page(
+    pub fn outbound_page(
         &self,
         page: &LogPage,
         state: Option<OutboxState>,

@@ -19,7 +19,7 @@ impl SqliteStore {
     /// report counts once). A report that matches no row yet is kept, and
     /// applied when a matching send is committed (the network can be faster
     /// than our commit). Returns the row as it is now, if one matched.
-    pub(super) fn record_delivery(
+    pub fn record_delivery(
         &self,
         report: &DeliveryReport,
         now: Timestamp,
