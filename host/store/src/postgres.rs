@@ -5,7 +5,7 @@
 //! pool, and not sqlx or deadpool: the [`Store`](crate::Store) contract is
 //! synchronous (callers on async runtimes use `spawn_blocking`, as for
 //! SQLite), so a blocking client keeps one shape for both backends; its
-//! errors carry the SQLSTATE we map to [`ErrorKind`](crate::ErrorKind);
+//! errors carry the SQLSTATE we map to [`ErrorKind`];
 //! it needs no database at compile time (sqlx's checked queries would);
 //! and `LISTEN/NOTIFY` is a plain iterator on it. `r2d2` is the pool the
 //! `postgres` crate's author maintains an adapter for.

@@ -105,7 +105,7 @@ impl SqliteStore {
         })
     }
 
-    /// [`SqliteStore::claim`], only rows one of `modems` may send (`None`:
+    /// [`Store::claim`](crate::Store::claim), only rows one of `modems` may send (`None`:
     /// any row): a row whose route allows only modems that are down stays
     /// queued, in its place, untouched, instead of being claimed and
     /// postponed again and again (each a write, growing the WAL).
@@ -182,7 +182,7 @@ impl SqliteStore {
         })
     }
 
-    /// [`SqliteStore::complete`] for several rows in one transaction (one
+    /// [`Store::complete`](crate::Store::complete) for several rows in one transaction (one
     /// durable commit). A `Sent` row takes the delivery reports that arrived
     /// for its references before this commit.
     pub fn complete_batch(
