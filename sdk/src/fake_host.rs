@@ -269,6 +269,29 @@ impl FakeHost {
         Ok(())
     }
 
+    pub(crate) fn kv_compare_and_set(
+        &self,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, KvError> {
+        self.kv_check()?;
+        let size = key.len().max(new.map_or(0, <[u8]>::len));
+        if size > MAX_KV_VALUE {
+            return Err(KvError::TooLarge(u32::try_from(size).unwrap_or(u32::MAX)));
+        }
+        if self.kv_value(key).as_deref() != expected {
+            return Ok(false);
+        }
+        match new {
+            Some(value) => self.kv_insert(key, value),
+            None => {
+                self.state.borrow_mut().kv.remove(key);
+            }
+        }
+        Ok(true)
+    }
+
     pub(crate) fn kv_delete(&self, key: &str) -> Result<(), KvError> {
         self.kv_check()?;
         self.state.borrow_mut().kv.remove(key);
@@ -316,5 +339,29 @@ impl FakeHost {
                 ))),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_and_set_changes_only_the_value_it_expected() {
+        let host = FakeHost::new();
+        assert_eq!(host.kv_compare_and_set("k", None, Some(b"1")), Ok(true));
+        assert_eq!(host.kv_compare_and_set("k", None, Some(b"2")), Ok(false));
+        assert_eq!(
+            host.kv_compare_and_set("k", Some(b"0"), Some(b"2")),
+            Ok(false)
+        );
+        assert_eq!(host.kv_text("k").as_deref(), Some("1"));
+        assert_eq!(host.kv_compare_and_set("k", Some(b"1"), None), Ok(true));
+        assert_eq!(host.kv_value("k"), None);
+        let big = vec![0u8; MAX_KV_VALUE + 1];
+        assert!(matches!(
+            host.kv_compare_and_set("k", None, Some(&big)),
+            Err(KvError::TooLarge(_))
+        ));
     }
 }

@@ -71,6 +71,14 @@ mod wasm {
     pub(crate) fn kv_keys(prefix: &str) -> Result<Vec<String>, KvError> {
         with_kv(|kv| kv.keys(prefix))
     }
+
+    pub(crate) fn kv_compare_and_set(
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, KvError> {
+        with_kv(|kv| kv.compare_and_set(key, expected, new))
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -104,6 +112,14 @@ mod native {
 
     pub(crate) fn kv_keys(prefix: &str) -> Result<Vec<String>, KvError> {
         with_current(|host| host.kv_keys(prefix))
+    }
+
+    pub(crate) fn kv_compare_and_set(
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, KvError> {
+        with_current(|host| host.kv_compare_and_set(key, expected, new))
     }
 
     pub(crate) fn http_send(request: &Request) -> Result<Response, HttpError> {

@@ -53,6 +53,37 @@ pub fn keys(prefix: &str) -> Result<Vec<String>, KvError> {
     crate::host_calls::kv_keys(prefix)
 }
 
+/// Sets `key` to `new` (removes it when `new` is `None`) only if its value
+/// is `expected` now (`None`: the key is absent), and says whether it did.
+/// Atomic across every gateway node sharing the store, so a value several
+/// instances update (a counter, the current redirect target) is read,
+/// changed and written back without losing another node's change:
+///
+/// ```no_run
+/// # fn main() -> Result<(), plutanium_sdk::kv::KvError> {
+/// use plutanium_sdk::kv;
+/// loop {
+///     let old = kv::get("count")?;
+///     let n: u64 = old
+///         .as_deref()
+///         .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok())
+///         .unwrap_or(0);
+///     let new = (n + 1).to_string();
+///     if kv::compare_and_set("count", old.as_deref(), Some(new.as_bytes()))? {
+///         break;
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub fn compare_and_set(
+    key: &str,
+    expected: Option<&[u8]>,
+    new: Option<&[u8]>,
+) -> Result<bool, KvError> {
+    crate::host_calls::kv_compare_and_set(key, expected, new)
+}
+
 /// The value under `key` as text; bytes that are not UTF-8 are replaced.
 pub fn get_str(key: &str) -> Result<Option<String>, KvError> {
     Ok(get(key)?.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))

@@ -24,6 +24,18 @@ pub trait KvStore: Send + Sync {
     fn delete(&self, namespace: &str, key: &str) -> Result<(), KvError>;
     /// Keys starting with `prefix`, in order.
     fn keys(&self, namespace: &str, prefix: &str) -> Result<Vec<String>, KvError>;
+    /// Sets `key` to `new` (removes it when `new` is `None`) only if its
+    /// value is `expected` now (`None`: the key is absent), atomically for
+    /// every process sharing the store: of several racing writers that
+    /// expected the same value, exactly one succeeds. Returns whether it
+    /// did; `false` changed nothing.
+    fn compare_and_set(
+        &self,
+        namespace: &str,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, KvError>;
 }
 
 /// Entries by (namespace, key).
@@ -70,5 +82,43 @@ impl KvStore for MemoryKv {
             .filter(|(ns, k)| ns == namespace && k.starts_with(prefix))
             .map(|(_, k)| k.clone())
             .collect())
+    }
+
+    fn compare_and_set(
+        &self,
+        namespace: &str,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, KvError> {
+        let mut entries = self.lock();
+        let entry = (namespace.to_string(), key.to_string());
+        if entries.get(&entry).map(Vec::as_slice) != expected {
+            return Ok(false);
+        }
+        match new {
+            Some(value) => entries.insert(entry, value.to_vec()),
+            None => entries.remove(&entry),
+        };
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_and_set_changes_only_the_value_it_expected() {
+        let kv = MemoryKv::default();
+        assert!(kv.compare_and_set("c", "k", None, Some(b"1")).unwrap());
+        assert!(!kv.compare_and_set("c", "k", None, Some(b"2")).unwrap());
+        assert!(
+            !kv.compare_and_set("c", "k", Some(b"0"), Some(b"2"))
+                .unwrap()
+        );
+        assert_eq!(kv.get("c", "k").unwrap().as_deref(), Some(&b"1"[..]));
+        assert!(kv.compare_and_set("c", "k", Some(b"1"), None).unwrap());
+        assert_eq!(kv.get("c", "k").unwrap(), None);
     }
 }

@@ -209,7 +209,7 @@ async fn dispatcher(
             .min()
             .map_or(0, |&r| u32::try_from(r).unwrap_or(u32::MAX));
         let claimed = match blocking(&store, move |s| {
-            s.claim_for(now, limit, LEASE, Some(&senders))
+            s.claim_for(now, limit, LEASE, Some(&senders), None)
         })
         .await
         {
@@ -296,8 +296,10 @@ async fn dispatcher(
                     )
                 })
                 .collect();
-            if let Err(e) =
-                blocking(&store, move |s| s.complete_batch(&outcomes, time::now())).await
+            if let Err(e) = blocking(&store, move |s| {
+                s.complete_batch(&outcomes, None, time::now())
+            })
+            .await
             {
                 tracing::error!(error = %e, "cannot postpone rows; their lease brings them back");
             }
@@ -469,7 +471,11 @@ async fn completer(
         let mut wait = FIRST_COMMIT_RETRY;
         loop {
             let attempt = outcomes.clone();
-            match blocking(&store, move |s| s.complete_batch(&attempt, time::now())).await {
+            match blocking(&store, move |s| {
+                s.complete_batch(&attempt, None, time::now())
+            })
+            .await
+            {
                 Ok(applied) => {
                     for ((id, _, outcome), applied) in outcomes.iter().zip(&applied) {
                         if !applied {

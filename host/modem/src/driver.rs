@@ -123,6 +123,9 @@ enum SessionEnd {
     Fatal(String),
     /// Asked to stop.
     Stopped,
+    /// This process may no longer drive the modem (its lease went to
+    /// another node): close the port and wait in standby.
+    Yielded,
 }
 
 /// One modem's driver: owns the port for as long as it runs, and everything
@@ -178,6 +181,13 @@ impl Actor {
         }
         let mut attempt: u32 = 0;
         loop {
+            if !self.may_drive() {
+                if self.standby().await {
+                    break;
+                }
+                attempt = 0;
+                continue;
+            }
             self.set_state(ModemState::Connecting);
             // Opening a port is bounded by the OS (a TCP connect gives up
             // within about two minutes).
@@ -196,6 +206,9 @@ impl Actor {
             };
             match end {
                 SessionEnd::Stopped => break,
+                SessionEnd::Yielded => {
+                    info!(modem = %self.config.name, "port closed: another node drives this modem now");
+                }
                 SessionEnd::Fatal(reason) => {
                     warn!(modem = %self.config.name, %reason, "modem needs an operator");
                     self.set_state(ModemState::Failed(reason.clone()));
@@ -242,9 +255,13 @@ impl Actor {
         let expiry_interval = (self.config.reassembly.timeout / 2)
             .clamp(Duration::from_millis(100), Duration::from_secs(30));
         let mut next_expiry = Instant::now() + expiry_interval;
+        let mut ownership = self.config.ownership.clone();
         loop {
             if self.stop {
                 return SessionEnd::Stopped;
+            }
+            if !self.may_drive() {
+                return SessionEnd::Yielded;
             }
             // Idle, the select below wakes by the next health probe or
             // expiry; work in between reports its own waits.
@@ -301,6 +318,7 @@ impl Actor {
                     next_expiry = Instant::now() + expiry_interval;
                     self.expire_incomplete().await;
                 }
+                () = session::lost_ownership(&mut ownership) => return SessionEnd::Yielded,
             }
         }
     }

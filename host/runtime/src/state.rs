@@ -143,6 +143,25 @@ impl host::HostKv for HostState {
         Ok(off_thread(&self.kv, &self.name, move |kv, name| kv.keys(name, &prefix)).await)
     }
 
+    async fn compare_and_set(
+        &mut self,
+        _kv: Resource<KvHandle>,
+        key: String,
+        expected: Option<Vec<u8>>,
+        new: Option<Vec<u8>>,
+    ) -> wasmtime::Result<Result<bool, host::KvError>> {
+        let size = key.len().max(new.as_ref().map_or(0, Vec::len));
+        if size > MAX_KV_VALUE {
+            return Ok(Err(host::KvError::TooLarge(
+                u32::try_from(size).unwrap_or(u32::MAX),
+            )));
+        }
+        Ok(off_thread(&self.kv, &self.name, move |kv, name| {
+            kv.compare_and_set(name, &key, expected.as_deref(), new.as_deref())
+        })
+        .await)
+    }
+
     async fn drop(&mut self, kv: Resource<KvHandle>) -> wasmtime::Result<()> {
         self.table.delete(kv)?;
         Ok(())

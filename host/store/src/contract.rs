@@ -8,9 +8,9 @@ use std::time::Duration;
 use plutanium_core::{KvStore, Timestamp};
 
 use crate::{
-    CallRecord, DeliveryReport, Enqueued, InboundRecord, Inserted, LogPage, LoggedEvent,
-    MessageCount, NewOutbound, OutboxRow, OutboxState, PartRecord, RoutedMark, SendOutcome,
-    StoreError, StoreStats,
+    CallRecord, DeliveryReport, Enqueued, Fence, Holder, InboundRecord, Inserted, Lease, LogPage,
+    LoggedEvent, MessageCount, NewOutbound, OutboxRow, OutboxState, PartRecord, RoutedMark,
+    SendOutcome, StoreError, StoreStats,
 };
 
 /// How many rows [`Store::prune`] deletes per transaction.
@@ -32,9 +32,10 @@ pub const PRUNE_BATCH: usize = 1000;
 /// - **Idempotent where the gateway retries.** Enqueueing a known key,
 ///   storing a known inbound fingerprint or a kept part, logging a live
 ///   event id again: each stores nothing and says so.
-/// - **Time is passed in.** `now` is the caller's clock, in ms since the
-///   epoch; a store never reads a clock of its own, so tests choose the
-///   time and several nodes can agree on one clock.
+/// - **Time is passed in.** `now` is in ms since the epoch, and a method
+///   never reads a clock of its own, so tests choose the time. The gateway
+///   takes it from [`Store::clock`], so several nodes on one database
+///   agree on it however skewed their own clocks are.
 /// - **Ids increase and are never reused,** even after retention empties
 ///   a table, so keys derived from them (`sms:<id>`) stay unique.
 /// - **Reads see every write that returned before them,** from any
@@ -75,6 +76,11 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// and they asked for no other modem); `Some(&[])` claims nothing.
     /// Rows that no modem in the list may send stay queued, untouched.
     ///
+    /// With a `fence` (several nodes on one store), only for the modems of
+    /// `modems` whose lease the fence's holder still has, at the epoch the
+    /// fence names, unexpired at `now`; checked in the claim's transaction,
+    /// so a node that lost a modem claims nothing for it.
+    ///
     /// No row is returned to two callers while its lease runs, however
     /// many claim at once.
     fn claim_for(
@@ -83,6 +89,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         limit: u32,
         lease: Duration,
         modems: Option<&[String]>,
+        fence: Option<&Fence>,
     ) -> Result<Vec<OutboxRow>, StoreError>;
 
     /// Records senders' results, each for the row it claimed as attempt
@@ -101,9 +108,17 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// - `Postpone`: `queued`, due at its `at`, and the claim does not count
     ///   as an attempt.
     /// - `Failed`: `failed`, for good.
+    ///
+    /// With a `fence`, an outcome on a modem (`Sent`, and `Retry` or
+    /// `Failed` naming one) is refused (`false`) unless the fence's holder
+    /// still has that modem's lease at the fence's epoch: a node that was
+    /// paused while another node took its modem changes nothing, whatever
+    /// its clock says. (Expiry alone does not refuse it: the work was done
+    /// under the lease, and nobody has taken it since.)
     fn complete_batch(
         &self,
         outcomes: &[(i64, u32, SendOutcome)],
+        fence: Option<&Fence>,
         now: Timestamp,
     ) -> Result<Vec<bool>, StoreError>;
 
@@ -240,6 +255,52 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// from there.
     fn last_live_event_id(&self) -> Result<i64, StoreError>;
 
+    // ---- Time and leases, for several nodes on one store -----------------
+
+    /// The store's time, in ms since the epoch: what every node on a shared
+    /// store passes as `now`, so leases and due times mean the same on all
+    /// of them whatever their own clocks say. For a store on one machine,
+    /// the machine's clock.
+    fn clock(&self) -> Result<Timestamp, StoreError>;
+
+    /// Whether several processes may use this store at once (a database
+    /// server), so claims, routing and sources are shared through leases;
+    /// `false` for a store only one process opens.
+    fn shared(&self) -> bool;
+
+    /// Takes or renews the lease `name` for `holder`, in one transaction:
+    /// a lease nobody has, or one that expired at or before `now`, is
+    /// taken with its epoch raised by one; `holder`'s own live lease is
+    /// renewed at the same epoch; another holder's live lease is left as it
+    /// is. Either way it expires `ttl` after `now` when it is `holder`'s.
+    /// Returns the lease as it now stands; it is the caller's when
+    /// [`Lease::held_by`] says so.
+    fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &Holder,
+        now: Timestamp,
+        ttl: Duration,
+    ) -> Result<Lease, StoreError>;
+
+    /// Renews `lease` until `now + ttl` if it is still as given (same
+    /// holder and epoch) and unexpired at `now`. `None`, changing nothing,
+    /// when it was lost: the caller stops what it did under it.
+    fn renew_lease(
+        &self,
+        lease: &Lease,
+        now: Timestamp,
+        ttl: Duration,
+    ) -> Result<Option<Lease>, StoreError>;
+
+    /// Gives `lease` up at once (a node stopping), so another holder need
+    /// not wait for it to expire; its epoch stays, and the next holder
+    /// raises it. `false` when it was no longer the caller's.
+    fn release_lease(&self, lease: &Lease) -> Result<bool, StoreError>;
+
+    /// Every lease, by name: who drives which modem, leads which source.
+    fn leases(&self) -> Result<Vec<Lease>, StoreError>;
+
     // ---- Upkeep ----------------------------------------------------------
 
     /// Deletes what is finished and older than `before`: outbox rows that
@@ -282,7 +343,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         limit: u32,
         lease: Duration,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        self.claim_for(now, limit, lease, None)
+        self.claim_for(now, limit, lease, None, None)
     }
 
     /// [`Store::complete_batch`] for one row.
@@ -293,7 +354,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         outcome: &SendOutcome,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        Ok(self.complete_batch(&[(id, attempt, outcome.clone())], now)?[0])
+        Ok(self.complete_batch(&[(id, attempt, outcome.clone())], None, now)?[0])
     }
 
     /// The newest `limit` outbox rows enqueued at or after `since`.
@@ -351,8 +412,8 @@ macro_rules! impl_store {
     ($backend:ty) => {
         $crate::contract::impl_store!(@impl $backend;
             fn enqueue_routed(&self, messages: &[$crate::NewOutbound], marks: &[$crate::RoutedMark], now: plutanium_core::Timestamp) -> Vec<$crate::Enqueued>;
-            fn claim_for(&self, now: plutanium_core::Timestamp, limit: u32, lease: std::time::Duration, modems: Option<&[String]>) -> Vec<$crate::OutboxRow>;
-            fn complete_batch(&self, outcomes: &[(i64, u32, $crate::SendOutcome)], now: plutanium_core::Timestamp) -> Vec<bool>;
+            fn claim_for(&self, now: plutanium_core::Timestamp, limit: u32, lease: std::time::Duration, modems: Option<&[String]>, fence: Option<&$crate::Fence>) -> Vec<$crate::OutboxRow>;
+            fn complete_batch(&self, outcomes: &[(i64, u32, $crate::SendOutcome)], fence: Option<&$crate::Fence>, now: plutanium_core::Timestamp) -> Vec<bool>;
             fn release(&self, id: i64, attempt: u32, now: plutanium_core::Timestamp) -> bool;
             fn recover_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;
             fn record_delivery(&self, report: &$crate::DeliveryReport, now: plutanium_core::Timestamp) -> Option<$crate::OutboxRow>;
@@ -375,6 +436,11 @@ macro_rules! impl_store {
             fn append_live_events(&self, events: &[$crate::LoggedEvent]) -> ();
             fn live_events_after(&self, after: i64, limit: u32) -> Vec<$crate::LoggedEvent>;
             fn last_live_event_id(&self) -> i64;
+            fn clock(&self) -> plutanium_core::Timestamp;
+            fn acquire_lease(&self, name: &str, holder: &$crate::Holder, now: plutanium_core::Timestamp, ttl: std::time::Duration) -> $crate::Lease;
+            fn renew_lease(&self, lease: &$crate::Lease, now: plutanium_core::Timestamp, ttl: std::time::Duration) -> Option<$crate::Lease>;
+            fn release_lease(&self, lease: &$crate::Lease) -> bool;
+            fn leases(&self) -> Vec<$crate::Lease>;
             fn prune(&self, before: plutanium_core::Timestamp) -> usize;
             fn stats(&self) -> $crate::StoreStats;
             fn message_counts(&self) -> Vec<$crate::MessageCount>;
@@ -382,6 +448,9 @@ macro_rules! impl_store {
     };
     (@impl $backend:ty; $(fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
         impl $crate::Store for $backend {
+            fn shared(&self) -> bool {
+                <$backend>::SHARED
+            }
             $(fn $name(&self $(, $arg: $ty)*) -> Result<$ret, $crate::StoreError> {
                 <$backend>::$name(self $(, $arg)*)
             })*

@@ -27,6 +27,7 @@ mod delivery;
 mod error;
 mod events;
 mod inbox;
+mod lease;
 mod outbox;
 pub mod postgres;
 mod search;
@@ -38,6 +39,7 @@ pub use delivery::{DeliveryReport, REPORT_WINDOW_MS};
 pub use error::{ErrorKind, StoreError};
 pub use events::LoggedEvent;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
+pub use lease::{Fence, Holder, Lease, lease_modem, modem_lease};
 pub use outbox::{
     Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };

@@ -173,6 +173,30 @@ pub enum SendOutcome {
     },
 }
 
+impl SendOutcome {
+    /// The modem it names, if any.
+    pub fn modem(&self) -> Option<&str> {
+        match self {
+            SendOutcome::Sent { modem, .. } => Some(modem),
+            SendOutcome::Retry { modem, .. } | SendOutcome::Failed { modem, .. } => {
+                modem.as_deref()
+            }
+            SendOutcome::Postpone { .. } => None,
+        }
+    }
+
+    /// Whether a completion may record it when the writer still holds the
+    /// leases of `held` (`None`: not fenced). One on a modem needs that
+    /// modem's lease; one on no modem (postponed before any was chosen)
+    /// needs none, and the row's attempt count still fences it.
+    pub(crate) fn may_record(&self, held: Option<&[String]>) -> bool {
+        match (held, self.modem()) {
+            (Some(held), Some(modem)) => held.iter().any(|m| m == modem),
+            _ => true,
+        }
+    }
+}
+
 /// One outbox row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxRow {

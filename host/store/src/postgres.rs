@@ -24,6 +24,7 @@
 mod error;
 mod inbox;
 mod kv;
+mod leases;
 mod log;
 mod migrations;
 mod outbox;
@@ -54,6 +55,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct PgStore {
     pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
     location: String,
+    /// The server's clock as last read (leases.rs).
+    clock: std::sync::Mutex<Option<leases::ClockSample>>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -203,6 +206,7 @@ impl PgStore {
         Ok(PgStore {
             pool,
             location: described,
+            clock: std::sync::Mutex::new(None),
         })
     }
 

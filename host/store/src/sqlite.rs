@@ -14,6 +14,7 @@
 mod error;
 mod inbox;
 mod kv;
+mod leases;
 mod live_log;
 mod log;
 mod migrations;

@@ -744,3 +744,60 @@ async fn a_swallowed_cmgs_is_given_up_within_seconds_and_sent_again() {
     assert_eq!(inbox.len(), 1, "sent once: {inbox:?}");
     assert_eq!(inbox[0].text, "second try");
 }
+
+/// Several gateway nodes share a modem: the one without its lease keeps the
+/// port closed (standby) and refuses sends; given the lease it comes up;
+/// losing it mid-session it closes the port, and it comes back when given
+/// the lease again.
+#[tokio::test]
+async fn a_modem_this_node_may_not_drive_stays_closed_until_it_may() {
+    let sim = sim_with(Profile::GENERIC, 1);
+    let (may_drive, ownership) = tokio::sync::watch::channel(false);
+    let (handle, _events) = start(&sim, "m0", |c| c.ownership = Some(ownership));
+    let mut state = handle.state();
+    let standby = |s: &ModemState| *s == ModemState::Standby;
+    timeout(WAIT, state.wait_for(standby))
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = handle
+        .send_text("+420999", "not yet", &SendOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, SendError::NotReady(why) if why.contains("another node")),
+        "{refused:?}"
+    );
+    assert!(sim.phone_inbox("+420999").is_empty());
+
+    may_drive.send_replace(true);
+    ready(&handle).await;
+    handle
+        .send_text("+420999", "mine now", &SendOptions::default())
+        .await
+        .unwrap();
+
+    may_drive.send_replace(false);
+    timeout(WAIT, state.wait_for(standby))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        handle
+            .send_text("+420999", "not mine", &SendOptions::default())
+            .await
+            .is_err()
+    );
+    may_drive.send_replace(true);
+    ready(&handle).await;
+    handle
+        .send_text("+420999", "mine again", &SendOptions::default())
+        .await
+        .unwrap();
+    let sent: Vec<String> = sim
+        .phone_inbox("+420999")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(sent, ["mine now", "mine again"]);
+}

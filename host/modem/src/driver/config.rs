@@ -112,6 +112,12 @@ pub struct DriverConfig {
     /// Told, as the driver goes, by when it will show life again; the
     /// gateway feeds the systemd watchdog from it.
     pub pulse: Option<Pulse>,
+    /// Whether this process may drive the modem now (several gateway nodes
+    /// share it, and one holds its lease). While `false` the port stays
+    /// closed and the state is [`ModemState::Standby`](crate::ModemState::Standby);
+    /// when it turns `false` mid-session, the driver finishes the command in
+    /// hand and closes the port. `None`: always.
+    pub ownership: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 impl DriverConfig {
@@ -134,6 +140,7 @@ impl DriverConfig {
             restored_parts: Vec::new(),
             event_capacity: 256,
             pulse: None,
+            ownership: None,
         }
     }
 }

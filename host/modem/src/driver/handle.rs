@@ -36,11 +36,15 @@ pub enum ModemState {
     Failed(String),
     /// Shut down on request.
     Stopped,
+    /// Left closed: another gateway node drives it (it holds the modem's
+    /// lease), or this node could not renew its own.
+    Standby,
 }
 
 impl ModemState {
     /// Its name in the API, the metrics and the live events: `connecting`,
-    /// `initializing`, `ready`, `reconnecting`, `failed` or `stopped`.
+    /// `initializing`, `ready`, `reconnecting`, `failed`, `stopped` or
+    /// `standby`.
     pub fn name(&self) -> &'static str {
         match self {
             ModemState::Connecting => "connecting",
@@ -49,6 +53,7 @@ impl ModemState {
             ModemState::Reconnecting { .. } => "reconnecting",
             ModemState::Failed(_) => "failed",
             ModemState::Stopped => "stopped",
+            ModemState::Standby => "standby",
         }
     }
 

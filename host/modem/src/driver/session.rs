@@ -10,6 +10,7 @@ use tracing::{debug, warn};
 
 use super::link::{ExecError, Link};
 use super::{Actor, Request, RequestBox, SendError, SessionEnd};
+use crate::ModemState;
 
 impl Actor {
     /// The init sequence, after every connect and on re-initialisation:
@@ -322,6 +323,47 @@ impl Actor {
         }
     }
 
+    /// Whether this process may drive the modem now (see
+    /// [`DriverConfig::ownership`](crate::DriverConfig::ownership)).
+    pub(super) fn may_drive(&self) -> bool {
+        self.config
+            .ownership
+            .as_ref()
+            .is_none_or(|ownership| *ownership.borrow())
+    }
+
+    /// Waits, port closed, until this process may drive the modem again;
+    /// answers requests meanwhile (refusing sends and USSD). Returns true
+    /// when asked to stop.
+    pub(super) async fn standby(&mut self) -> bool {
+        self.set_state(ModemState::Standby);
+        self.resting();
+        let Some(mut ownership) = self.config.ownership.clone() else {
+            return false;
+        };
+        loop {
+            tokio::select! {
+                regained = async { ownership.wait_for(|own| *own).await.is_ok() } => {
+                    // A closed sender: the gateway is going away; its stop
+                    // request follows.
+                    if regained {
+                        return false;
+                    }
+                    self.idle_until_stopped("another node drives this modem").await;
+                    return true;
+                }
+                request = self.requests.recv() => match request {
+                    None => return true,
+                    Some(RequestBox(request)) => {
+                        if self.refuse(request, "another node drives this modem") {
+                            return true;
+                        }
+                    }
+                },
+            }
+        }
+    }
+
     /// Answers requests, refusing sends and USSD, until asked to stop: the
     /// modem needs an operator, and retrying on our own would not help (a
     /// wrong PIN retried would lock the SIM).
@@ -372,4 +414,16 @@ fn unlock_needed(state: &response::PinState) -> String {
               then restart the daemon"
             .into(),
     }
+}
+
+/// Resolves when `ownership` turns `false`; never without one, or once its
+/// sender is gone (the gateway stopping says so with a stop request).
+pub(super) async fn lost_ownership(ownership: &mut Option<tokio::sync::watch::Receiver<bool>>) {
+    if let Some(ownership) = ownership {
+        let lost = ownership.wait_for(|own| !*own).await.is_ok();
+        if lost {
+            return;
+        }
+    }
+    std::future::pending().await
 }

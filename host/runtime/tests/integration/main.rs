@@ -511,6 +511,33 @@ async fn connector_kv_in_the_sqlite_store_survives_a_restart() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_racing_on_one_store_lose_no_update_through_compare_and_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(plutanium_store::SqliteStore::open(dir.path().join("p.db")).unwrap());
+    let bytes = std::fs::read(PROCESSOR).expect("built test processor");
+    // Two runtimes on one store, as two gateway nodes on one database.
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let rt = Runtime::new(RuntimeConfig::default(), store.clone()).expect("runtime");
+            let mut counter = rt
+                .load_processor("counter", &bytes, grants(&[("mode", "kv")], &[]))
+                .unwrap();
+            tokio::spawn(async move {
+                for _ in 0..20 {
+                    counter.handle(&sms("x")).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    use plutanium_core::KvStore;
+    let count = store.get("counter", "count").unwrap().unwrap();
+    assert_eq!(u32::from_le_bytes(count.try_into().unwrap()), 40);
+}
+
 #[tokio::test]
 async fn limits_can_be_set_per_connector() {
     let rt = runtime();

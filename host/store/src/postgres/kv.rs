@@ -60,4 +60,48 @@ impl KvStore for PgStore {
         })
         .map_err(unavailable)
     }
+
+    fn compare_and_set(
+        &self,
+        namespace: &str,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, KvError> {
+        self.with(|conn| {
+            let mut tx = conn.transaction()?;
+            // The row lock orders racing nodes; a key nobody has yet has no
+            // row to lock, so for an absent key the insert's unique
+            // constraint decides (ON CONFLICT DO NOTHING: the loser sees 0).
+            let current: Option<Vec<u8>> = tx
+                .query_opt(
+                    "SELECT value FROM kv WHERE namespace = $1 AND key = $2 FOR UPDATE",
+                    &[&namespace, &key],
+                )?
+                .map(|row| row.try_get(0))
+                .transpose()?;
+            if current.as_deref() != expected {
+                return Ok(false);
+            }
+            let changed = match (current.is_some(), new) {
+                (false, None) => 1,
+                (false, Some(value)) => tx.execute(
+                    "INSERT INTO kv (namespace, key, value) VALUES ($1, $2, $3) \
+                     ON CONFLICT (namespace, key) DO NOTHING",
+                    &[&namespace, &key, &value],
+                )?,
+                (true, Some(value)) => tx.execute(
+                    "UPDATE kv SET value = $3 WHERE namespace = $1 AND key = $2",
+                    &[&namespace, &key, &value],
+                )?,
+                (true, None) => tx.execute(
+                    "DELETE FROM kv WHERE namespace = $1 AND key = $2",
+                    &[&namespace, &key],
+                )?,
+            };
+            tx.commit()?;
+            Ok(changed == 1)
+        })
+        .map_err(unavailable)
+    }
 }

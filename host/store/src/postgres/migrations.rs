@@ -128,6 +128,17 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX live_events_at ON live_events (at);
     "#,
+    // 2: leases (lease.rs): who drives which modem and leads what, with
+    // the epoch that fences writes made under them.
+    r#"
+    CREATE TABLE leases (
+        name       TEXT PRIMARY KEY,
+        node       TEXT NOT NULL,
+        instance   TEXT NOT NULL,
+        epoch      BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -11,8 +11,8 @@ use postgres::types::ToSql;
 use super::{PageFilter, PgStore, search_columns};
 use crate::outbox::{RawOutbox, list_text, refs_text};
 use crate::{
-    Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
-    StoreError,
+    Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark,
+    SendOutcome, StoreError,
 };
 
 /// The columns [`read_row`] reads, in its order.
@@ -122,17 +122,18 @@ impl PgStore {
         limit: u32,
         lease: Duration,
         modems: Option<&[String]>,
+        fence: Option<&Fence>,
     ) -> Result<Vec<OutboxRow>, StoreError> {
         if modems.is_some_and(<[String]>::is_empty) {
             return Ok(Vec::new());
         }
+        let at = now;
         let now = ms(now);
         let lease_until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
         let limit = i64::from(limit);
-        let names: Vec<String> = modems.map(<[String]>::to_vec).unwrap_or_default();
         // A row may go to a modem when its route allows it (no list: every
         // modem) and it did not ask for another one.
-        let sendable = if modems.is_some() {
+        let sendable = if modems.is_some() || fence.is_some() {
             " AND (allowed_modems = '' OR string_to_array(allowed_modems, ',') && $3::text[]) \
              AND (modem IS NULL OR modem = '' OR modem = ANY($3::text[]))"
         } else {
@@ -140,13 +141,26 @@ impl PgStore {
         };
         self.with(|conn| {
             let mut tx = conn.transaction()?;
+            let mut names: Vec<String> = modems.map(<[String]>::to_vec).unwrap_or_default();
+            if let Some(fence) = fence {
+                // Only modems whose lease is still ours, share-locked until
+                // this claim commits: a node taking one waits for it.
+                let held = super::leases::fenced_modems(&mut tx, fence, Some(at))?;
+                names = match modems {
+                    Some(_) => names.into_iter().filter(|m| held.contains(m)).collect(),
+                    None => held,
+                };
+                if names.is_empty() {
+                    return Ok(Vec::new());
+                }
+            }
             let due = format!(
                 "SELECT id FROM outbox WHERE ((state = 'queued' AND next_attempt_at <= $1) \
                  OR (state = 'sending' AND lease_until < $1)){sendable} \
                  ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"
             );
             let mut params: Vec<&(dyn ToSql + Sync)> = vec![&now, &limit];
-            if modems.is_some() {
+            if modems.is_some() || fence.is_some() {
                 params.push(&names);
             }
             let ids: Vec<i64> = tx
@@ -185,11 +199,15 @@ impl PgStore {
     pub fn complete_batch(
         &self,
         outcomes: &[(i64, u32, SendOutcome)],
+        fence: Option<&Fence>,
         now: Timestamp,
     ) -> Result<Vec<bool>, StoreError> {
         let now = ms(now);
         self.with(|conn| {
             let mut tx = conn.transaction()?;
+            let held = fence
+                .map(|fence| super::leases::fenced_modems(&mut tx, fence, None))
+                .transpose()?;
             // Reports for these modems wait for this commit (see reports.rs).
             let mut modems: Vec<&str> = outcomes
                 .iter()
@@ -206,6 +224,10 @@ impl PgStore {
             let mut done = Vec::with_capacity(outcomes.len());
             for (id, attempt, outcome) in outcomes {
                 let (id, attempt) = (*id, *attempt as i32);
+                if !outcome.may_record(held.as_deref()) {
+                    done.push(false);
+                    continue;
+                }
                 let changed = match outcome {
                     SendOutcome::Sent {
                         modem,

@@ -64,4 +64,42 @@ impl KvStore for SqliteStore {
         })
         .map_err(unavailable)
     }
+
+    fn compare_and_set(
+        &self,
+        namespace: &str,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Option<&[u8]>,
+    ) -> Result<bool, KvError> {
+        self.with_kv(|conn| {
+            // Immediate: the write lock is taken before the read, so no other
+            // connection changes the value between the two.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let current: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT value FROM kv WHERE namespace = ?1 AND key = ?2",
+                    [namespace, key],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if current.as_deref() != expected {
+                return Ok(false);
+            }
+            match new {
+                Some(value) => tx.execute(
+                    "INSERT INTO kv (namespace, key, value) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value",
+                    params![namespace, key, value],
+                )?,
+                None => tx.execute(
+                    "DELETE FROM kv WHERE namespace = ?1 AND key = ?2",
+                    [namespace, key],
+                )?,
+            };
+            tx.commit()?;
+            Ok(true)
+        })
+        .map_err(unavailable)
+    }
 }

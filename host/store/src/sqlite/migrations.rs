@@ -188,6 +188,18 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX live_events_at ON live_events (at);
     "#,
+    // 7: leases (lease.rs): who drives which modem and leads what, with
+    // the epoch that fences writes made under them. One node never needs
+    // them, but the schema is one for both backends.
+    r#"
+    CREATE TABLE leases (
+        name       TEXT PRIMARY KEY,
+        node       TEXT NOT NULL,
+        instance   TEXT NOT NULL,
+        epoch      INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

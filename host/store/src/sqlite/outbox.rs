@@ -9,8 +9,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{SqliteStore, page_rows};
 use crate::outbox::{RawOutbox, list_text, refs_text};
 use crate::{
-    Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
-    StoreError,
+    Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark,
+    SendOutcome, StoreError,
 };
 
 /// The columns [`read_row`] reads, in its order.
@@ -115,7 +115,23 @@ impl SqliteStore {
         limit: u32,
         lease: Duration,
         modems: Option<&[String]>,
+        fence: Option<&Fence>,
     ) -> Result<Vec<OutboxRow>, StoreError> {
+        if let Some(fence) = fence {
+            // Only the modems whose lease is still this writer's, read in a
+            // transaction of its own first: one process uses an SQLite
+            // store, so nobody takes a lease in between.
+            let held = self.with(|conn| super::leases::fenced_modems(conn, fence, Some(now)))?;
+            let modems: Vec<String> = match modems {
+                Some(modems) => modems
+                    .iter()
+                    .filter(|m| held.contains(m))
+                    .cloned()
+                    .collect(),
+                None => held,
+            };
+            return self.claim_for(now, limit, lease, Some(&modems), None);
+        }
         if modems.is_some_and(<[String]>::is_empty) {
             return Ok(Vec::new());
         }
@@ -188,14 +204,22 @@ impl SqliteStore {
     pub fn complete_batch(
         &self,
         outcomes: &[(i64, u32, SendOutcome)],
+        fence: Option<&Fence>,
         now: Timestamp,
     ) -> Result<Vec<bool>, StoreError> {
         let now = now as i64;
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let held = fence
+                .map(|fence| super::leases::fenced_modems(&tx, fence, None))
+                .transpose()?;
             let mut done = Vec::with_capacity(outcomes.len());
             for (id, attempt, outcome) in outcomes {
                 let (id, attempt) = (*id, *attempt);
+                if !outcome.may_record(held.as_deref()) {
+                    done.push(false);
+                    continue;
+                }
                 let changed = match outcome {
                     SendOutcome::Sent {
                         modem,

@@ -9,6 +9,7 @@
 pub(crate) mod concurrency;
 pub(crate) mod inbox;
 pub(crate) mod kv;
+pub(crate) mod leases;
 pub(crate) mod log;
 pub(crate) mod outbox;
 pub(crate) mod reports;
@@ -53,6 +54,11 @@ macro_rules! conformance_suite {
             log::live_events_are_kept_once_in_id_order,
             concurrency::concurrent_claims_never_share_a_row,
             concurrency::concurrent_enqueues_of_one_key_store_one_row,
+            leases::a_lease_has_one_holder_and_a_new_epoch_each_time_it_changes_hands,
+            leases::racing_nodes_take_a_free_lease_once,
+            leases::a_node_that_lost_its_modem_neither_claims_nor_completes,
+            leases::the_store_clock_moves_forward,
+            leases::compare_and_set_lets_one_racing_writer_win,
         );
     };
     (@tests $make:expr; $($group:ident :: $name:ident,)*) => {

@@ -218,7 +218,7 @@ pub(crate) fn claims_for_some_modems_leave_the_others_rows_untouched(backend: &d
         .collect();
     let gsm0 = ["gsm0".to_string()];
     let claimed: Vec<i64> = store
-        .claim_for(T0, 10, LEASE, Some(&gsm0))
+        .claim_for(T0, 10, LEASE, Some(&gsm0), None)
         .unwrap()
         .iter()
         .map(|r| r.id)
@@ -226,7 +226,7 @@ pub(crate) fn claims_for_some_modems_leave_the_others_rows_untouched(backend: &d
     assert_eq!(claimed, [ids[2], ids[3]]);
     assert!(
         store
-            .claim_for(T0, 10, LEASE, Some(&[]))
+            .claim_for(T0, 10, LEASE, Some(&[]), None)
             .unwrap()
             .is_empty()
     );
@@ -236,7 +236,7 @@ pub(crate) fn claims_for_some_modems_leave_the_others_rows_untouched(backend: &d
     }
     let gsm1 = ["gsm1".to_string()];
     let claimed: Vec<i64> = store
-        .claim_for(T0, 10, LEASE, Some(&gsm1))
+        .claim_for(T0, 10, LEASE, Some(&gsm1), None)
         .unwrap()
         .iter()
         .map(|r| r.id)

@@ -117,7 +117,11 @@ pub(crate) fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_se
     );
     // ... and applied by the commit.
     store
-        .complete_batch(&[(early, claimed[1].attempts, sent("gsm1", &[40]))], T0 + 5)
+        .complete_batch(
+            &[(early, claimed[1].attempts, sent("gsm1", &[40]))],
+            None,
+            T0 + 5,
+        )
         .unwrap();
     assert_eq!(
         store.outbound(early).unwrap().unwrap().state,

@@ -65,7 +65,7 @@ pub(crate) fn pruning_a_large_backlog_goes_in_batches(backend: &dyn Backend) {
         .collect();
     assert!(
         store
-            .complete_batch(&outcomes, T0)
+            .complete_batch(&outcomes, None, T0)
             .unwrap()
             .iter()
             .all(|done| *done)

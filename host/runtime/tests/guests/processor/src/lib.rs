@@ -140,15 +140,25 @@ impl Guest for TestProcessor {
                 Ok(vec![Action::Reply(http_parallel(&url, count))])
             }
             "kv" => {
+                // Read, add one, write back only if nobody wrote meanwhile:
+                // instances racing on one store lose no increment.
                 let kv = host::Kv::new();
-                let count = kv
-                    .get("count")
-                    .map_err(|e| Error::Transient(format!("{e:?}")))?
-                    .and_then(|v| v.try_into().ok().map(u32::from_le_bytes))
-                    .unwrap_or(0)
-                    + 1;
-                kv.set("count", &count.to_le_bytes())
-                    .map_err(|e| Error::Transient(format!("{e:?}")))?;
+                let failed = |e| Error::Transient(format!("{e:?}"));
+                let count = loop {
+                    let old = kv.get("count").map_err(failed)?;
+                    let count = old
+                        .clone()
+                        .and_then(|v| v.try_into().ok().map(u32::from_le_bytes))
+                        .unwrap_or(0)
+                        + 1;
+                    let new = count.to_le_bytes();
+                    if kv
+                        .compare_and_set("count", old.as_deref(), Some(&new))
+                        .map_err(failed)?
+                    {
+                        break count;
+                    }
+                };
                 Ok(vec![Action::Reply(format!("count {count}"))])
             }
             "fail" => Err(Error::Permanent("refused on purpose".into())),
