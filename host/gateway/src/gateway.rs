@@ -18,6 +18,7 @@ use plutanium_store::Store;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+use crate::cluster::Cluster;
 use crate::handle::{ConnectorStatsMap, GatewayHandle};
 use crate::prepare::{ConnectorIdentity, PrepareError, Prepared, Previous, Setup, load_connector};
 use crate::router::{Routable, RouterState};
@@ -54,8 +55,27 @@ impl Gateway {
             }
         }
         let prepared = Prepared::off_the_runtime(config, &setup, None).await?;
+        let mut setup = setup;
+        let gains = if setup.store.shared() {
+            let (cluster, gains) = Cluster::start(&setup.node, setup.store.clone());
+            tracing::info!(node = %setup.node, "sharing the store with other nodes: modems and sources go by lease");
+            setup.cluster = Some(cluster);
+            Some(gains)
+        } else {
+            None
+        };
         let handle = GatewayHandle::new(setup.store.clone(), prepared.config.clone());
         let running = Running::launch(prepared, &setup, handle.clone(), None).await;
+        if let Some(gains) = gains {
+            // A modem this node starts to drive brings its messages that
+            // were stored and not routed (its last driver's node stopped or
+            // died before routing them): routed here, once.
+            tokio::spawn(route_gained(
+                gains,
+                setup.store.clone(),
+                running.route_tx.clone(),
+            ));
+        }
         Ok(Gateway {
             setup,
             handle,
@@ -246,7 +266,12 @@ impl Running {
                 // slow connector must never make a modem wait (invariant 3).
                 // What was stored but not routed before a stop goes first.
                 let (route_tx, route_rx) = mpsc::unbounded_channel();
-                queue_unrouted(&store, &route_tx).await;
+                // On a shared store, another node may be routing them:
+                // each modem's are routed by the node that drives it
+                // (`route_gained`).
+                if setup.cluster.is_none() {
+                    queue_unrouted(&store, &route_tx, None).await;
+                }
                 let events = Arc::new(tokio::sync::Mutex::new(route_rx));
                 let writer = inbound::InboundWriter::spawn(store.clone());
                 (route_tx, RouterState::new(events), Vec::new(), writer)
@@ -283,6 +308,13 @@ impl Running {
                 Some(due) => heart.waiting_until(due, Duration::ZERO),
                 None => heart.rest(),
             }));
+            if let Some(cluster) = &setup.cluster {
+                let device = match &plan.driver.port {
+                    plutanium_modem::PortUrl::Serial { path, .. } => Some(path.into()),
+                    _ => None,
+                };
+                plan.driver.ownership = Some(cluster.modem(&plan.config.name, device));
+            }
             let (modem, events) = plutanium_modem::spawn(plan.driver, setup.in_process.clone());
             let events = tokio::spawn(inbound::modem_events(
                 plan.config.name.clone(),
@@ -316,6 +348,7 @@ impl Running {
             stopped.clone(),
             live.clone(),
             handle.liveness(),
+            setup.cluster.clone(),
         ));
         let mut source_tasks = Vec::new();
         for (source_config, source) in sources {
@@ -327,6 +360,10 @@ impl Running {
                 source,
                 store.clone(),
                 stopped.clone(),
+                setup
+                    .cluster
+                    .as_ref()
+                    .map(|cluster| cluster.source(&source_config.name)),
             )));
         }
         let router_events = router_state.events.clone();
@@ -444,13 +481,21 @@ async fn finish<T>(mut task: JoinHandle<T>, deadline: tokio::time::Instant) {
 }
 
 /// Queues what was stored but not routed before the last stop.
-async fn queue_unrouted(store: &Arc<dyn Store>, route_tx: &mpsc::UnboundedSender<Routable>) {
+async fn queue_unrouted(
+    store: &Arc<dyn Store>,
+    route_tx: &mpsc::UnboundedSender<Routable>,
+    modem: Option<&str>,
+) {
     let found = blocking(store, |s| {
         Ok((s.unrouted_inbound(100_000)?, s.unrouted_calls(100_000)?))
     })
     .await;
     match found {
-        Ok((messages, calls)) => {
+        Ok((mut messages, mut calls)) => {
+            if let Some(modem) = modem {
+                messages.retain(|(_, record)| record.modem == modem);
+                calls.retain(|call| call.modem == modem);
+            }
             if !messages.is_empty() || !calls.is_empty() {
                 tracing::info!(
                     messages = messages.len(),
@@ -473,5 +518,17 @@ async fn queue_unrouted(store: &Arc<dyn Store>, route_tx: &mpsc::UnboundedSender
         Err(e) => {
             tracing::error!(error = %e, "cannot read unrouted messages; they are routed at the next start")
         }
+    }
+}
+
+/// Routes the unrouted messages and calls of each modem this node starts
+/// to drive.
+async fn route_gained(
+    mut gains: mpsc::UnboundedReceiver<String>,
+    store: Arc<dyn Store>,
+    route_tx: mpsc::UnboundedSender<Routable>,
+) {
+    while let Some(modem) = gains.recv().await {
+        queue_unrouted(&store, &route_tx, Some(&modem)).await;
     }
 }

@@ -21,7 +21,9 @@
 //! - `upkeep`: sources are polled on their interval and acknowledged after
 //!   their messages are committed; retention and expiry run here;
 //! - [`live`]: what happened, after it is committed, for whoever listens;
-//! - [`oauth`]: access tokens for connectors, which never see them.
+//! - [`oauth`]: access tokens for connectors, which never see them;
+//! - `cluster`: on a store several nodes share, which node drives which
+//!   modem and polls which source (leases), and the store's clock.
 //!
 //! Every store call runs on a blocking thread, never on a modem's task.
 //!
@@ -29,6 +31,7 @@
 //! socket; `plutanium-api` serves a [`GatewayHandle`] over HTTP, and the
 //! `plutanium` binary parses arguments and prints.
 
+mod cluster;
 mod gateway;
 mod handle;
 mod inbound;
@@ -44,6 +47,7 @@ use std::sync::{Arc, OnceLock};
 
 use plutanium_store::{Store, StoreError};
 
+pub use cluster::{Clock, Cluster, LEASE_TTL};
 pub use gateway::Gateway;
 pub use handle::{ConnectorStatsMap, GatewayHandle};
 pub use prepare::{PrepareError, Setup};

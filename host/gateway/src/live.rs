@@ -130,7 +130,19 @@ impl Live {
 /// A new bus over `store`'s live event log; it keeps the newest 1024
 /// events for slow listeners.
 pub(crate) fn channel(store: Arc<dyn Store>) -> Live {
-    let last_id = store.last_live_event_id().unwrap_or_else(|e| {
+    // On a thread of its own: this may run on an async worker, where a
+    // blocking database client must not block (PostgreSQL's panics).
+    let read = std::thread::scope(|scope| {
+        scope
+            .spawn(|| store.last_live_event_id())
+            .join()
+            .unwrap_or_else(|_| {
+                Err(plutanium_store::StoreError::Unavailable {
+                    reason: "the thread reading the live event log panicked".into(),
+                })
+            })
+    });
+    let last_id = read.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "cannot read the live event log; event ids start again");
         0
     });

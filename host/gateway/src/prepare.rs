@@ -30,6 +30,10 @@ pub struct Setup {
     pub(crate) cache_dir: Option<PathBuf>,
     pub(crate) in_process: Option<Arc<dyn InProcessPorts>>,
     pub(crate) tweak_driver: Arc<dyn Fn(&mut DriverConfig) + Send + Sync>,
+    /// This node's name among the nodes sharing the store.
+    pub(crate) node: String,
+    /// This node's leases, on a shared store (made by `Gateway::start`).
+    pub(crate) cluster: Option<crate::cluster::Cluster>,
 }
 
 impl Setup {
@@ -41,7 +45,17 @@ impl Setup {
             cache_dir: None,
             in_process: None,
             tweak_driver: Arc::new(|_| {}),
+            node: "node".into(),
+            cluster: None,
         }
+    }
+
+    /// Names this node among the nodes sharing a store (`plutanium run
+    /// --node`; the daemon passes the host name by default). Only a shared
+    /// store (PostgreSQL) uses it: it is who holds a modem's lease.
+    pub fn node(mut self, name: impl Into<String>) -> Setup {
+        self.node = name.into();
+        self
     }
 
     /// Keeps compiled components in `dir`, so the next start is fast.

@@ -24,9 +24,8 @@ use plutanium_store::{OutboxRow, SendOutcome, Store};
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use plutanium_core::time;
-
 use crate::blocking;
+use crate::cluster::{Clock, Cluster};
 
 /// How long a claimed outbox row is ours before another sender may take it.
 pub(crate) const LEASE: Duration = Duration::from_secs(120);
@@ -87,7 +86,12 @@ pub(crate) fn spawn(
     stopped: watch::Receiver<bool>,
     live: crate::live::Live,
     liveness: &plutanium_core::liveness::Liveness,
+    cluster: Option<Cluster>,
 ) -> Vec<JoinHandle<()>> {
+    let clock = cluster
+        .as_ref()
+        .map(|c| c.clock().clone())
+        .unwrap_or_default();
     let heart = liveness.heart(
         "dispatcher",
         std::time::Instant::now(),
@@ -110,6 +114,7 @@ pub(crate) fn spawn(
             done_tx.clone(),
             stopped.clone(),
             live.send_seconds.clone(),
+            clock.clone(),
         )));
     }
     drop(done_tx);
@@ -119,9 +124,10 @@ pub(crate) fn spawn(
         in_flight.clone(),
         room.clone(),
         live,
+        cluster.clone(),
     )));
     tasks.push(tokio::spawn(dispatcher(
-        config, modems, queues, store, in_flight, room, stopped, heart,
+        config, modems, queues, store, in_flight, room, stopped, heart, cluster,
     )));
     tasks
 }
@@ -142,7 +148,12 @@ async fn dispatcher(
     room: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
     heart: plutanium_core::liveness::Heart,
+    cluster: Option<Cluster>,
 ) {
+    let clock = cluster
+        .as_ref()
+        .map(|c| c.clock().clone())
+        .unwrap_or_default();
     let names: Vec<String> = modems.iter().map(|m| m.name().to_string()).collect();
     let mut pool = ModemPool::new(names.clone());
     // Only modems the config caps; the rest send as fast as they can.
@@ -200,7 +211,7 @@ async fn dispatcher(
             }
             continue;
         }
-        let now = time::now();
+        let now = clock.now();
         // No more than the room of the fullest of them: every row claimed
         // then fits on any modem it may use, and none is claimed only to be
         // put back (out of its order) because its one modem was full.
@@ -208,8 +219,10 @@ async fn dispatcher(
             .iter()
             .min()
             .map_or(0, |&r| u32::try_from(r).unwrap_or(u32::MAX));
+        // On a shared store, only for modems whose lease is still ours.
+        let fence = cluster.as_ref().map(Cluster::fence);
         let claimed = match blocking(&store, move |s| {
-            s.claim_for(now, limit, LEASE, Some(&senders), None)
+            s.claim_for(now, limit, LEASE, Some(&senders), fence.as_ref())
         })
         .await
         {
@@ -230,7 +243,7 @@ async fn dispatcher(
             let ready = *handle.state().borrow() == ModemState::Ready;
             pool.set_healthy(handle.name(), ready && !queues[index].is_closed());
         }
-        let now = time::now();
+        let now = clock.now();
         let lease_until = now + u64::try_from(LEASE.as_millis()).unwrap_or(u64::MAX);
         for row in claimed {
             // The modems this row may not use: outside its route, or not the
@@ -296,10 +309,8 @@ async fn dispatcher(
                     )
                 })
                 .collect();
-            if let Err(e) = blocking(&store, move |s| {
-                s.complete_batch(&outcomes, None, time::now())
-            })
-            .await
+            let now = clock.now();
+            if let Err(e) = blocking(&store, move |s| s.complete_batch(&outcomes, None, now)).await
             {
                 tracing::error!(error = %e, "cannot postpone rows; their lease brings them back");
             }
@@ -316,23 +327,24 @@ async fn worker(
     done: mpsc::UnboundedSender<Done>,
     stopped: watch::Receiver<bool>,
     send_seconds: Arc<crate::live::Histogram>,
+    clock: Clock,
 ) {
     while let Some(Claimed { row, lease_until }) = rows.recv().await {
         let outcome = if *stopped.borrow() {
             SendOutcome::Postpone {
                 error: "the gateway stopped before sending it".into(),
-                at: time::now(),
+                at: clock.now(),
             }
-        } else if time::now() + LEASE_MARGIN_MS > lease_until {
+        } else if clock.now() + LEASE_MARGIN_MS > lease_until {
             // Waited too long behind this modem's other messages: another
             // claim may take it soon, so it is not sent on this one.
             SendOutcome::Postpone {
                 error: "waited too long for its modem".into(),
-                at: time::now(),
+                at: clock.now(),
             }
         } else {
             let started = std::time::Instant::now();
-            let outcome = send(&handle, &row, max_parts).await;
+            let outcome = send(&handle, &row, max_parts, &clock).await;
             if matches!(outcome, SendOutcome::Sent { .. }) {
                 send_seconds.observe(started.elapsed());
             }
@@ -352,7 +364,7 @@ async fn worker(
     }
 }
 
-async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutcome {
+async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8, clock: &Clock) -> SendOutcome {
     let options = SendOptions {
         encoding: row.options.encoding,
         status_report: row.options.status_report,
@@ -374,11 +386,11 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8) -> SendOutco
         // and it does not count as an attempt.
         Err(e @ (SendError::NotReady(_) | SendError::Stopped)) => SendOutcome::Postpone {
             error: e.to_string(),
-            at: time::now() + NO_MODEM_WAIT_MS,
+            at: clock.now() + NO_MODEM_WAIT_MS,
         },
         Err(e) if e.is_transient() => SendOutcome::Retry {
             error: e.to_string(),
-            at: time::now() + backoff_ms(row.attempts, jitter(row.id)),
+            at: clock.now() + backoff_ms(row.attempts, jitter(row.id)),
             modem: Some(handle.name().to_string()),
         },
         Err(e) => SendOutcome::Failed {
@@ -452,7 +464,12 @@ async fn completer(
     in_flight: Arc<Vec<AtomicUsize>>,
     room: Arc<Notify>,
     live: crate::live::Live,
+    cluster: Option<Cluster>,
 ) {
+    let clock = cluster
+        .as_ref()
+        .map(|c| c.clock().clone())
+        .unwrap_or_default();
     let mut batch = Vec::new();
     while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
         let count = batch.len();
@@ -471,8 +488,12 @@ async fn completer(
         let mut wait = FIRST_COMMIT_RETRY;
         loop {
             let attempt = outcomes.clone();
+            // On a shared store, outcomes on a modem whose lease another
+            // node has taken since are refused.
+            let fence = cluster.as_ref().map(Cluster::fence);
+            let now = clock.now();
             match blocking(&store, move |s| {
-                s.complete_batch(&attempt, None, time::now())
+                s.complete_batch(&attempt, fence.as_ref(), now)
             })
             .await
             {
@@ -490,7 +511,7 @@ async fn completer(
                     if stale > 0 {
                         tracing::warn!(
                             rows = stale,
-                            "outcomes for claims that were no longer ours (their lease ran out); ignored"
+                            "outcomes for claims that were no longer ours (their lease ran out, or another node took the modem); ignored"
                         );
                     }
                     break;

@@ -81,6 +81,11 @@ fn poll_backoff(interval: Duration, failures: u32, error: &StageError) -> Durati
 /// policy, committed in one transaction, and only then acknowledged; what
 /// the policy refuses is handed back with the reason. Returns the source
 /// when the gateway stops, for a reload to keep.
+///
+/// With a `leader` gate (several nodes on one store), it polls only while
+/// the gate is open: one node at a time holds the source's lease, so an
+/// email is never fetched by two nodes at once.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn poll_source(
     config: Arc<Config>,
     name: String,
@@ -89,11 +94,21 @@ pub(crate) async fn poll_source(
     mut source: plutanium_runtime::Connector,
     store: Arc<dyn Store>,
     mut stopped: watch::Receiver<bool>,
+    mut leader: Option<watch::Receiver<bool>>,
 ) -> plutanium_runtime::Connector {
     let mut failures: u32 = 0;
     loop {
         if *stopped.borrow() {
             return source;
+        }
+        if let Some(leader) = &mut leader
+            && !*leader.borrow()
+        {
+            tokio::select! {
+                _ = leader.wait_for(|lead| *lead) => {}
+                _ = stopped.wait_for(|stop| *stop) => return source,
+            }
+            continue;
         }
         let mut wait = interval;
         match Source::poll(&mut source, batch).await {

@@ -3,6 +3,7 @@
 //! source.
 
 mod builtin;
+mod cluster;
 mod examples;
 mod faults;
 mod gmail;
