@@ -79,17 +79,55 @@ pub(crate) async fn modems_with_info(
     futures_util::future::join_all(asked).await
 }
 
-/// `GET /api/v1/modems`: state, signal, registration, operator, counters.
+/// On a store several nodes share, the node that holds each modem's lease
+/// now, by modem; `None` for a store one node has to itself (or when the
+/// leases cannot be read: the list still answers).
+async fn modem_owners(state: &Shared) -> Option<std::collections::HashMap<String, String>> {
+    let store = state.store().clone();
+    if !store.shared() {
+        return None;
+    }
+    let read = tokio::task::spawn_blocking(move || {
+        let now = store.clock()?;
+        store.leases().map(|leases| {
+            leases
+                .into_iter()
+                .filter(|lease| lease.expires_at > now)
+                .filter_map(|lease| {
+                    let modem = plutanium_store::lease_modem(&lease.name)?.to_string();
+                    Some((modem, lease.holder.node))
+                })
+                .collect()
+        })
+    })
+    .await;
+    match read {
+        Ok(Ok(owners)) => Some(owners),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot read which node drives which modem");
+            Some(Default::default())
+        }
+        Err(_) => Some(Default::default()),
+    }
+}
+
+/// `GET /api/v1/modems`: state, signal, registration, operator, counters,
+/// and on a shared store the node that drives each.
 pub(crate) async fn modems(
     State(state): State<Shared>,
     Extension(token): Extension<TokenEntry>,
 ) -> Result<Json<Value>, ApiError> {
     need(&token, Scope::Read)?;
+    let owners = modem_owners(&state).await;
     let mut answer = Vec::new();
     for (name, handle, info) in modems_with_info(&state).await {
         let current = handle.state().borrow().clone();
         let (text, detail) = state_name(&current);
         let mut modem = json!({ "name": name, "state": text, "detail": detail });
+        if let Some(owners) = &owners {
+            // Which node drives it (null: none does now).
+            modem["node"] = json!(owners.get(&name));
+        }
         if let Some(info) = info {
             modem["signal_dbm"] = json!(info.signal_dbm);
             modem["registration"] = json!(info.registration.map(|r| r.name()));

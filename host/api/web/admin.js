@@ -249,6 +249,9 @@ function modemCard(modem) {
       el('span', { class: 'state' }, state),
       signalBars(modem.signal_dbm)),
     el('p', { class: 'detail-line' }, [modem.operator, modem.registration, modem.model].filter(Boolean).join(' · ') || (modem.detail || '')));
+  if (modem.node !== undefined) {
+    card.append(el('p', { class: 'node' }, modem.node ? `driven by node ${modem.node}` : 'no node drives it now'));
+  }
   if (modem.cannot_receive) {
     card.append(el('p', { class: 'warning', role: 'status' }, `Cannot receive SMS: ${modem.cannot_receive}`));
   }

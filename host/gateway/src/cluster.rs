@@ -324,7 +324,12 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
                     keeper.failed(Instant::now())
                 }
             };
+            let gained_modem = matches!(change, Change::Gained(_))
+                && matches!(keeper.subject, Subject::Modem { .. });
             apply(&cluster, keeper, change);
+            if gained_modem {
+                recover_orphans(&store, cluster.inner.clock.now()).await;
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
@@ -334,6 +339,25 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
             // Only this task holds it: the gateway is gone. Its leases run
             // out by themselves; the modems were stopped already.
             return;
+        }
+    }
+}
+
+/// Sends again at once what a node that holds no lease any more (it died)
+/// was sending, instead of when its claims run out: looked at whenever this
+/// node takes a modem, which is when a dead node's modems move.
+async fn recover_orphans(store: &Arc<dyn Store>, now: Timestamp) {
+    match blocking(store, move |s| s.recover_orphaned_claims(now)).await {
+        Ok(ids) if ids.is_empty() => {}
+        Ok(ids) => {
+            let ids: Vec<String> = ids.iter().map(|id| format!("out-{id}")).collect();
+            tracing::warn!(
+                messages = %ids.join(", "),
+                "sending again what a node that stopped without a clean shutdown was sending; the network may have taken some already, so each may arrive twice"
+            );
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot look for a stopped node's sends; they come back when their claims run out")
         }
     }
 }

@@ -88,10 +88,6 @@ pub(crate) fn spawn(
     liveness: &plutanium_core::liveness::Liveness,
     cluster: Option<Cluster>,
 ) -> Vec<JoinHandle<()>> {
-    let clock = cluster
-        .as_ref()
-        .map(|c| c.clock().clone())
-        .unwrap_or_default();
     let heart = liveness.heart(
         "dispatcher",
         std::time::Instant::now(),
@@ -114,7 +110,7 @@ pub(crate) fn spawn(
             done_tx.clone(),
             stopped.clone(),
             live.send_seconds.clone(),
-            clock.clone(),
+            cluster.clone(),
         )));
     }
     drop(done_tx);
@@ -327,12 +323,26 @@ async fn worker(
     done: mpsc::UnboundedSender<Done>,
     stopped: watch::Receiver<bool>,
     send_seconds: Arc<crate::live::Histogram>,
-    clock: Clock,
+    cluster: Option<Cluster>,
 ) {
+    let clock = cluster
+        .as_ref()
+        .map(|c| c.clock().clone())
+        .unwrap_or_default();
     while let Some(Claimed { row, lease_until }) = rows.recv().await {
         let outcome = if *stopped.borrow() {
             SendOutcome::Postpone {
                 error: "the gateway stopped before sending it".into(),
+                at: clock.now(),
+            }
+        } else if cluster
+            .as_ref()
+            .is_some_and(|cluster| cluster.fence().epoch(handle.name()).is_none())
+        {
+            // Another node took the modem since the claim: its rows are
+            // that node's to send now.
+            SendOutcome::Postpone {
+                error: "this node no longer drives its modem".into(),
                 at: clock.now(),
             }
         } else if clock.now() + LEASE_MARGIN_MS > lease_until {

@@ -137,6 +137,14 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// claims may be another live node's.
     fn recover_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError>;
 
+    /// Makes due at `now` the `sending` rows claimed under leases (with a
+    /// fence) by a process that holds no lease at `now` any more: on a
+    /// shared store, the claims of a node that died, sent again at once by
+    /// whoever takes its modems instead of when the claims run out. The
+    /// attempt still counts (the send may have gone out). Returns the rows'
+    /// ids, in increasing order.
+    fn recover_orphaned_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError>;
+
     /// Applies a delivery report to the newest row it can be about: sent by
     /// the report's modem, through its SIM (where both are known), to its
     /// recipient (where the report names one; national, international and
@@ -416,6 +424,7 @@ macro_rules! impl_store {
             fn complete_batch(&self, outcomes: &[(i64, u32, $crate::SendOutcome)], fence: Option<&$crate::Fence>, now: plutanium_core::Timestamp) -> Vec<bool>;
             fn release(&self, id: i64, attempt: u32, now: plutanium_core::Timestamp) -> bool;
             fn recover_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;
+            fn recover_orphaned_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;
             fn record_delivery(&self, report: &$crate::DeliveryReport, now: plutanium_core::Timestamp) -> Option<$crate::OutboxRow>;
             fn expire(&self, now: plutanium_core::Timestamp, max_age: std::time::Duration) -> usize;
             fn outbound(&self, id: i64) -> Option<$crate::OutboxRow>;

@@ -18,6 +18,11 @@ pub(crate) struct RunArgs {
     /// The data directory (installed connectors, compile cache).
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// This node's name among the daemons sharing a PostgreSQL store: who
+    /// drives which modem (shown in the modem list) and holds its lease.
+    /// Every node may run the same config file. Default: the host name.
+    #[arg(long, value_name = "NAME")]
+    node: Option<String>,
     /// Log lines as plain text (journald-friendly) or as JSON objects.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,
@@ -43,7 +48,14 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         StoreLocation::Sqlite(path) => Some(lock_store(path)?),
         StoreLocation::Memory | StoreLocation::Postgres { .. } => None,
     };
-    let store = crate::store::open(&config.store, crate::store::Opener::Daemon)?;
+    // Off the async workers: a PostgreSQL client blocks (and refuses to
+    // run on one).
+    let location = config.store.clone();
+    let store = tokio::task::spawn_blocking(move || {
+        crate::store::open(&location, crate::store::Opener::Daemon)
+    })
+    .await
+    .context("opening the store did not finish")??;
     if matches!(config.store, StoreLocation::Postgres { .. }) {
         // The rows still being sent may be another live node's: they come
         // back when their lease runs out, not now.
@@ -62,7 +74,18 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
             );
         }
     }
-    let setup = Setup::new(store, Catalog::new(&data_dir)).compile_cache(data_dir.join("cache"));
+    let node = match args.node {
+        Some(node) if node.trim().is_empty() => {
+            anyhow::bail!(
+                "--node: the node name is empty; give each node a name of its own, or leave --node out to use the host name"
+            )
+        }
+        Some(node) => node,
+        None => host_name(),
+    };
+    let setup = Setup::new(store, Catalog::new(&data_dir))
+        .compile_cache(data_dir.join("cache"))
+        .node(node);
     let api_config = config.api.clone();
     let mut gateway = Gateway::start(config, setup).await?;
     let (api_stop, api_stopped) = tokio::sync::watch::channel(false);
@@ -180,4 +203,13 @@ fn lock_store(store: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File
             other => anyhow::anyhow!("cannot lock {}: {other}", path.display()),
         },
     )
+}
+
+/// This machine's host name, the default node name.
+fn host_name() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|name| name.into_string().ok())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }

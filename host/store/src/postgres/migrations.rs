@@ -139,6 +139,13 @@ const MIGRATIONS: &[&str] = &[
         expires_at BIGINT NOT NULL
     );
     "#,
+    // 3: a row claimed under leases keeps which process claimed it, so when
+    // that process holds no lease any more (it died) its rows are sent
+    // again at once, not when their claim runs out.
+    r#"
+    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+    CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE state = 'sending';
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -139,6 +139,7 @@ impl PgStore {
         } else {
             ""
         };
+        let claimer: Option<&str> = fence.map(|fence| fence.holder().instance.as_str());
         self.with(|conn| {
             let mut tx = conn.transaction()?;
             let mut names: Vec<String> = modems.map(<[String]>::to_vec).unwrap_or_default();
@@ -182,10 +183,10 @@ impl PgStore {
             let rows = tx.query(
                 &format!(
                     "UPDATE outbox SET state = 'sending', lease_until = $2, attempts = attempts + 1, \
-                     updated_at = $3 WHERE id = ANY($1) AND state IN ('queued', 'sending') \
+                     updated_at = $3, claimed_by = $4 WHERE id = ANY($1) AND state IN ('queued', 'sending') \
                      RETURNING {COLUMNS}"
                 ),
-                &[&ids, &lease_until, &now],
+                &[&ids, &lease_until, &now, &claimer],
             )?;
             let mut claimed = rows.iter().map(read_row).collect::<Result<Vec<_>, _>>()?;
             // RETURNING has no order: give them back in the claim's.
@@ -297,6 +298,25 @@ impl PgStore {
                 .query(
                     "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = $1, \
                      updated_at = $1 WHERE state = 'sending' RETURNING id",
+                    &[&now],
+                )?
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<Vec<i64>, _>>()?;
+            ids.sort_unstable();
+            Ok(ids)
+        })
+    }
+
+    /// See [`Store::recover_orphaned_claims`](crate::Store::recover_orphaned_claims).
+    pub fn recover_orphaned_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+        let now = ms(now);
+        self.with(|conn| {
+            let mut ids = conn
+                .query(
+                    "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = $1, \
+                     updated_at = $1, claimed_by = NULL WHERE state = 'sending' AND claimed_by IS NOT NULL \
+                     AND claimed_by NOT IN (SELECT instance FROM leases WHERE expires_at > $1) RETURNING id",
                     &[&now],
                 )?
                 .iter()

@@ -200,6 +200,12 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     );
     "#,
+    // 8: a row claimed under leases (several nodes) keeps which process
+    // claimed it, so when that process holds no lease any more (it died)
+    // its rows are sent again at once, not when their claim runs out.
+    r#"
+    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

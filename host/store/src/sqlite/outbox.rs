@@ -130,8 +130,28 @@ impl SqliteStore {
                     .collect(),
                 None => held,
             };
-            return self.claim_for(now, limit, lease, Some(&modems), None);
+            return self.claim_rows(
+                now,
+                limit,
+                lease,
+                Some(&modems),
+                Some(&fence.holder().instance),
+            );
         }
+        self.claim_rows(now, limit, lease, modems, None)
+    }
+
+    /// Claims as [`Store::claim_for`](crate::Store::claim_for) says, marking
+    /// each row with `claimer` (the process whose leases it was claimed
+    /// under).
+    fn claim_rows(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: Duration,
+        modems: Option<&[String]>,
+        claimer: Option<&str>,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
         if modems.is_some_and(<[String]>::is_empty) {
             return Ok(Vec::new());
         }
@@ -183,8 +203,8 @@ impl SqliteStore {
                 }
                 tx.execute(
                     "UPDATE outbox SET state = 'sending', lease_until = ?2, attempts = attempts + 1, \
-                     updated_at = ?3 WHERE id = ?1",
-                    params![id, lease_until as i64, now as i64],
+                     updated_at = ?3, claimed_by = ?4 WHERE id = ?1",
+                    params![id, lease_until as i64, now as i64, claimer],
                 )?;
                 let row = tx.query_row(
                     &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
@@ -293,6 +313,22 @@ impl SqliteStore {
             let mut statement = conn.prepare(
                 "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?1, \
                  updated_at = ?1 WHERE state = 'sending' RETURNING id",
+            )?;
+            let mut ids = statement
+                .query_map([now as i64], |row| row.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            ids.sort_unstable();
+            Ok(ids)
+        })
+    }
+
+    /// See [`Store::recover_orphaned_claims`](crate::Store::recover_orphaned_claims).
+    pub fn recover_orphaned_claims(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+        self.with(|conn| {
+            let mut statement = conn.prepare(
+                "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = ?1, \
+                 updated_at = ?1, claimed_by = NULL WHERE state = 'sending' AND claimed_by IS NOT NULL \
+                 AND claimed_by NOT IN (SELECT instance FROM leases WHERE expires_at > ?1) RETURNING id",
             )?;
             let mut ids = statement
                 .query_map([now as i64], |row| row.get(0))?

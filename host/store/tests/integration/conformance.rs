@@ -59,6 +59,7 @@ macro_rules! conformance_suite {
             leases::a_node_that_lost_its_modem_neither_claims_nor_completes,
             leases::the_store_clock_moves_forward,
             leases::compare_and_set_lets_one_racing_writer_win,
+            leases::a_dead_nodes_claims_come_back_at_once,
         );
     };
     (@tests $make:expr; $($group:ident :: $name:ident,)*) => {

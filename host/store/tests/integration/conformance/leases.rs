@@ -249,3 +249,49 @@ pub(crate) fn compare_and_set_lets_one_racing_writer_win(backend: &dyn Backend) 
     );
     assert_eq!(store.get("redirect", "target").unwrap(), None);
 }
+
+pub(crate) fn a_dead_nodes_claims_come_back_at_once(backend: &dyn Backend) {
+    let store = backend.open();
+    // Instances are unique per process (Holder::new draws them).
+    let (a, b) = (holder("a", "1"), holder("b", "2"));
+    store
+        .enqueue_batch(&[message("m1"), message("m2"), message("m3")], T0)
+        .unwrap();
+    let gsm0 = ["gsm0".to_string()];
+    let lease_a = store
+        .acquire_lease(&modem_lease("gsm0"), &a, T0, TTL)
+        .unwrap();
+    let lease_b = store
+        .acquire_lease(&modem_lease("gsm1"), &b, T0, 2 * LEASE)
+        .unwrap();
+    let mut fence = Fence::new(a.clone());
+    fence.hold("gsm0", lease_a.epoch);
+    let by_a = store
+        .claim_for(T0, 2, LEASE, Some(&gsm0), Some(&fence))
+        .unwrap();
+    assert_eq!(by_a.len(), 2);
+    // A claim without leases (one node alone) is never another's to take.
+    let alone = store.claim(T0, 10, LEASE).unwrap();
+    assert_eq!(alone.len(), 1);
+    // While a holds a lease, its claims are its own.
+    assert!(
+        store
+            .recover_orphaned_claims(T0 + 1_000)
+            .unwrap()
+            .is_empty()
+    );
+    // a's lease ran out (it died); b's has not: a's rows are due at once.
+    let later = T0 + TTL.as_millis() as u64;
+    let mut recovered = store.recover_orphaned_claims(later).unwrap();
+    recovered.sort_unstable();
+    let mut expected: Vec<i64> = by_a.iter().map(|row| row.id).collect();
+    expected.sort_unstable();
+    assert_eq!(recovered, expected);
+    let again = store.claim(later, 10, LEASE).unwrap();
+    assert_eq!(again.len(), 2, "a's two rows, not the unleased claim");
+    assert!(
+        again.iter().all(|row| row.attempts == 2),
+        "the attempt counts"
+    );
+    drop(lease_b);
+}
