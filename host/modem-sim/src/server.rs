@@ -151,6 +151,7 @@ impl Simulator {
     /// Connections while the modem is unplugged are closed at once.
     pub async fn serve_tcp(&self, modem: &str, listener: TcpListener) -> Result<(), SimError> {
         let id = self.network().modem_id(modem)?;
+        let mut serving: Option<tokio::task::JoinHandle<()>> = None;
         loop {
             let Ok((stream, peer)) = listener.accept().await else {
                 // Out of file descriptors and the like: do not spin.
@@ -163,8 +164,15 @@ impl Simulator {
                 debug!(%peer, modem, "refusing a connection to an unplugged modem");
                 continue;
             }
-            // One host at a time: serve it to the end before accepting the next.
-            session(self.clone(), id, generation, stream).await;
+            // One host at a time, and the newest wins (as ser2net with
+            // `kickolduser: true`): a gateway node that froze with the port
+            // open must not keep out the node that took the modem over.
+            if let Some(old) = serving.take() {
+                old.abort();
+                let _ = old.await;
+                debug!(%peer, modem, "a new host takes the modem; the old connection is closed");
+            }
+            serving = Some(tokio::spawn(session(self.clone(), id, generation, stream)));
         }
     }
 }

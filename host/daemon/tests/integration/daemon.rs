@@ -62,6 +62,16 @@ pub(crate) struct Daemon {
 
 impl Daemon {
     pub(crate) fn start(config: &Path, dir: &Path, env: &[(&str, &str)]) -> Daemon {
+        Self::start_with_args(config, dir, &[], env)
+    }
+
+    /// [`Daemon::start`] with more arguments to `plutanium run`.
+    pub(crate) fn start_with_args(
+        config: &Path,
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Daemon {
         static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = dir.join(format!("daemon-{n}.log"));
@@ -70,8 +80,9 @@ impl Daemon {
             .arg(config)
             .arg("--data-dir")
             .arg(dir)
-            .envs(env.iter().copied())
+            .args(args)
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -80,7 +91,7 @@ impl Daemon {
     }
 
     /// Waits until the log has a line containing `text`.
-    fn wait_for_log(&mut self, text: &str) {
+    pub(crate) fn wait_for_log(&mut self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(60);
         while !self.log().lines().any(|line| line.contains(text)) {
             if let Some(status) = self.exited() {
@@ -116,11 +127,21 @@ impl Daemon {
 
     /// `kill -9`.
     pub(crate) fn kill(mut self) {
+        self.kill_now();
+    }
+
+    /// `kill -9`, keeping the log to read.
+    pub(crate) fn kill_now(&mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
 
-    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+    /// The process id.
+    pub(crate) fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub(crate) fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().unwrap()
     }
 }

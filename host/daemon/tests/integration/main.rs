@@ -5,6 +5,7 @@
 //! receiving.
 
 mod cli;
+mod cluster;
 mod config;
 mod connector;
 mod daemon;
