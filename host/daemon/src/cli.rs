@@ -11,3 +11,4 @@ pub(crate) mod messages;
 pub(crate) mod modem;
 pub(crate) mod run;
 pub(crate) mod sim;
+pub(crate) mod store;

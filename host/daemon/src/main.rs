@@ -70,6 +70,9 @@ enum Command {
     /// Gmail: sign in for connectors whose OAuth kind is `installed`.
     #[command(subcommand)]
     Gmail(gmail::GmailCommand),
+    /// The store: copy a single node's SQLite store into PostgreSQL.
+    #[command(subcommand)]
+    Store(cli::store::StoreCommand),
 }
 
 /// Logs go to stderr (journald-friendly plain text); `RUST_LOG` filters them.
@@ -133,6 +136,7 @@ fn main() -> ExitCode {
         Command::Connector(cmd) => connector::run(cmd),
         Command::Gmail(cmd) => gmail::run(cmd),
         Command::Api(cmd) => api::run(cmd),
+        Command::Store(cmd) => cli::store::run(cmd),
         Command::Config(cmd) => config::run(cmd),
         Command::Send(args) => messages::send(args),
         Command::Messages(cmd) => messages::run(cmd),

@@ -51,7 +51,7 @@ pub(crate) fn open(location: &StoreLocation, opener: Opener) -> Result<Arc<dyn S
 /// The database password: the file's first line, or `PGPASSWORD` (as
 /// PostgreSQL's own tools read it), or none (trust, peer or certificate
 /// authentication).
-fn password(file: Option<&std::path::Path>) -> Result<Option<String>> {
+pub(crate) fn password(file: Option<&std::path::Path>) -> Result<Option<String>> {
     match file {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| {
@@ -70,4 +70,32 @@ fn password(file: Option<&std::path::Path>) -> Result<Option<String>> {
         }
         None => Ok(std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty())),
     }
+}
+
+/// Takes `<store>.lock` for the life of the process, or says who has it.
+pub(crate) fn lock(store: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
+    let mut name = store.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| {
+            format!(
+                "cannot create the store's lock file {} (is the directory there and writable by this user?)",
+                path.display()
+            )
+        })?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(
+        |(_, errno)| match errno {
+            nix::errno::Errno::EWOULDBLOCK => anyhow::anyhow!(
+                "another plutanium is running on the store {} (it holds {})",
+                store.display(),
+                path.display()
+            ),
+            other => anyhow::anyhow!("cannot lock {}: {other}", path.display()),
+        },
+    )
 }

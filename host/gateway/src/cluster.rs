@@ -194,6 +194,8 @@ struct Inner {
     wake: mpsc::UnboundedSender<()>,
     /// Told the name of each modem this node starts to drive.
     gained: mpsc::UnboundedSender<String>,
+    /// Notified when any node commits new outbox rows.
+    outbox: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug)]
@@ -218,6 +220,7 @@ impl Cluster {
                 gates: Mutex::new(BTreeMap::new()),
                 wake,
                 gained,
+                outbox: Arc::new(tokio::sync::Notify::new()),
             }),
         };
         tokio::spawn(keep(cluster.clone(), store, woken));
@@ -227,6 +230,12 @@ impl Cluster {
     /// Who this node is.
     pub fn holder(&self) -> &Holder {
         &self.inner.holder
+    }
+
+    /// Notified when any node commits new outbox rows (through the
+    /// store's notifications), so a sender waits for that, not for a poll.
+    pub fn outbox_changed(&self) -> &Arc<tokio::sync::Notify> {
+        &self.inner.outbox
     }
 
     /// The store's time.
@@ -281,6 +290,17 @@ impl Cluster {
 async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::UnboundedReceiver<()>) {
     let holder = cluster.inner.holder.clone();
     let mut keepers: BTreeMap<String, Keeper> = BTreeMap::new();
+    // Held for as long as this task runs: new outbox rows on any node wake
+    // this node's sender.
+    let outbox = cluster.inner.outbox.clone();
+    let wake: plutanium_store::Wake = Arc::new(move || outbox.notify_one());
+    let _watch = match blocking(&store, move |s| s.watch_outbox(wake)).await {
+        Ok(watch) => watch,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for new messages from other nodes; they are picked up within a second");
+            None
+        }
+    };
     loop {
         // The store's time first: every lease below is reckoned in it.
         let asked = Instant::now();

@@ -229,9 +229,18 @@ async fn dispatcher(
             }
         };
         if claimed.is_empty() {
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
-                _ = stopped.wait_for(|stop| *stop) => return,
+            match &cluster {
+                // Other nodes add rows too: their commits wake us, and rows
+                // that become due later (a retry) are looked for each second.
+                Some(cluster) => tokio::select! {
+                    _ = cluster.outbox_changed().notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = stopped.wait_for(|stop| *stop) => return,
+                },
+                None => tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                    _ = stopped.wait_for(|stop| *stop) => return,
+                },
             }
             continue;
         }

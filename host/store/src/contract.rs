@@ -9,8 +9,8 @@ use plutanium_core::{KvStore, Timestamp};
 
 use crate::{
     CallRecord, DeliveryReport, Enqueued, Fence, Holder, InboundRecord, Inserted, Lease, LogPage,
-    LoggedEvent, MessageCount, NewOutbound, OutboxRow, OutboxState, PartRecord, RoutedMark,
-    SendOutcome, StoreError, StoreStats,
+    LoggedEvent, MessageCount, NewOutbound, OutboxRow, OutboxState, OutboxWatch, PartRecord,
+    RoutedMark, SendOutcome, StoreError, StoreStats, Wake,
 };
 
 /// How many rows [`Store::prune`] deletes per transaction.
@@ -309,6 +309,14 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// Every lease, by name: who drives which modem, leads which source.
     fn leases(&self) -> Result<Vec<Lease>, StoreError>;
 
+    /// Calls `wake` soon after any process commits new outbox rows, until
+    /// the returned watch is dropped: a node sends a message another node
+    /// accepted at once, not at its next look. Spurious calls are allowed
+    /// (after a lost connection it wakes once, as something may have been
+    /// missed). `None` for a store only one process uses, where the
+    /// process wakes itself.
+    fn watch_outbox(&self, wake: Wake) -> Result<Option<OutboxWatch>, StoreError>;
+
     // ---- Upkeep ----------------------------------------------------------
 
     /// Deletes what is finished and older than `before`: outbox rows that
@@ -450,6 +458,7 @@ macro_rules! impl_store {
             fn renew_lease(&self, lease: &$crate::Lease, now: plutanium_core::Timestamp, ttl: std::time::Duration) -> Option<$crate::Lease>;
             fn release_lease(&self, lease: &$crate::Lease) -> bool;
             fn leases(&self) -> Vec<$crate::Lease>;
+            fn watch_outbox(&self, wake: $crate::Wake) -> Option<$crate::OutboxWatch>;
             fn prune(&self, before: plutanium_core::Timestamp) -> usize;
             fn stats(&self) -> $crate::StoreStats;
             fn message_counts(&self) -> Vec<$crate::MessageCount>;

@@ -22,11 +22,13 @@
 //! in the module named after it.
 
 mod error;
+mod import;
 mod inbox;
 mod kv;
 mod leases;
 mod log;
 mod migrations;
+mod notify;
 mod outbox;
 mod reports;
 #[cfg(feature = "testing")]
@@ -55,6 +57,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct PgStore {
     pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
     location: String,
+    /// How to connect, for connections outside the pool (notify.rs).
+    config: postgres::Config,
     /// The server's clock as last read (leases.rs).
     clock: std::sync::Mutex<Option<leases::ClockSample>>,
 }
@@ -202,10 +206,11 @@ impl PgStore {
             // A connection the server closed (a restart) is found out
             // before it is handed out, not by the caller's query.
             .test_on_check_out(true)
-            .build_unchecked(PostgresConnectionManager::new(config, NoTls));
+            .build_unchecked(PostgresConnectionManager::new(config.clone(), NoTls));
         Ok(PgStore {
             pool,
             location: described,
+            config,
             clock: std::sync::Mutex::new(None),
         })
     }

@@ -29,7 +29,8 @@ use std::time::Duration;
 use rusqlite::{Connection, Row};
 
 use crate::{LogPage, StoreError};
-use migrations::{SCHEMA_VERSION, migrate};
+pub(crate) use migrations::SCHEMA_VERSION;
+use migrations::migrate;
 
 crate::contract::impl_store!(SqliteStore);
 

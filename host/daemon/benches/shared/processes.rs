@@ -70,6 +70,11 @@ pub(crate) struct Daemon {
 
 /// `plutanium run`, returned once it said `READY=1`.
 pub(crate) fn start_daemon(config: &Path, dir: &Path) -> Daemon {
+    start_daemon_with(config, dir, &[])
+}
+
+/// [`start_daemon`] with more arguments to `plutanium run`.
+pub(crate) fn start_daemon_with(config: &Path, dir: &Path, args: &[&str]) -> Daemon {
     let socket_path = dir.join("notify.sock");
     let _ = std::fs::remove_file(&socket_path);
     let socket = UnixDatagram::bind(&socket_path).unwrap();
@@ -82,6 +87,7 @@ pub(crate) fn start_daemon(config: &Path, dir: &Path) -> Daemon {
         .arg(config)
         .arg("--data-dir")
         .arg(dir)
+        .args(args)
         .env("NOTIFY_SOCKET", &socket_path)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())

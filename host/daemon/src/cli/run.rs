@@ -45,7 +45,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     // One daemon per SQLite file: a second one would send the same queue
     // twice. Several daemons may share a PostgreSQL database.
     let _lock = match &config.store {
-        StoreLocation::Sqlite(path) => Some(lock_store(path)?),
+        StoreLocation::Sqlite(path) => Some(crate::store::lock(path)?),
         StoreLocation::Memory | StoreLocation::Postgres { .. } => None,
     };
     // Off the async workers: a PostgreSQL client blocks (and refuses to
@@ -175,34 +175,6 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         watchdog.abort();
     }
     Ok(())
-}
-
-/// Takes `<store>.lock` for the life of the process, or says who has it.
-fn lock_store(store: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs::File>> {
-    let mut name = store.as_os_str().to_owned();
-    name.push(".lock");
-    let path = PathBuf::from(name);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| {
-            format!(
-                "cannot create the store's lock file {} (is the directory there and writable by this user?)",
-                path.display()
-            )
-        })?;
-    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(
-        |(_, errno)| match errno {
-            nix::errno::Errno::EWOULDBLOCK => anyhow::anyhow!(
-                "another plutanium is running on the store {} (it holds {})",
-                store.display(),
-                path.display()
-            ),
-            other => anyhow::anyhow!("cannot lock {}: {other}", path.display()),
-        },
-    )
 }
 
 /// This machine's host name, the default node name.

@@ -314,3 +314,61 @@ fn a_node_frozen_past_its_lease_writes_nothing_when_it_runs_again() {
         assert!(seen.contains_key(&format!("cluster #{n}")), "#{n} was lost");
     }
 }
+
+/// `plutanium store migrate`: refused while a daemon runs on the SQLite
+/// file, then a copy whose every table is verified, and a node on
+/// PostgreSQL sends what the single node had queued.
+#[test]
+fn store_migrate_moves_a_single_node_to_postgresql() {
+    use plutanium_store::{PgStore, SqliteStore, Store};
+    let sim = start_sim_with("generic", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let single = crate::daemon::write_config(dir.path(), &sim);
+    let sqlite = dir.path().join("plutanium.db");
+    let mut daemon = Daemon::start(&single, dir.path(), &[]);
+    daemon.wait_for_log("running");
+    let target = TempCluster::shared().create_database();
+    let migrate = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plutanium"))
+            .args(["store", "migrate", "--from"])
+            .arg(format!("sqlite://{}", sqlite.display()))
+            .args(["--to", &target.url])
+            .output()
+            .unwrap()
+    };
+    let refused = migrate();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("another plutanium is running") && said.contains("stop the daemon"),
+        "{said}"
+    );
+    daemon.kill();
+
+    // Queued while no modem could send them (the single node is down).
+    let store = SqliteStore::open(&sqlite).unwrap();
+    crate::daemon::queue(&store, 30);
+    drop(store);
+    let copied = migrate();
+    let out = String::from_utf8_lossy(&copied.stdout);
+    assert!(
+        copied.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&copied.stderr)
+    );
+    assert!(out.contains("every table has the same rows"), "{out}");
+    let pg = PgStore::open(&target).unwrap();
+    assert_eq!(pg.stats().unwrap().queued, 30);
+
+    // A node on PostgreSQL sends them.
+    let config = write_config(dir.path(), &sim, &target.url);
+    let token = token(dir.path());
+    let mut node = Node::start("solo", &config, dir.path());
+    wait(
+        "the queue sent from PostgreSQL",
+        Duration::from_secs(60),
+        &mut [&mut node],
+        |_| phone_texts(&sim, crate::daemon::OWNER).len() >= 30,
+    );
+    assert!(node.modems(&token).values().all(|(_, n)| n == "solo"));
+}

@@ -110,6 +110,10 @@ impl PgStore {
                     None => Enqueued::Duplicate(tx.query_one(&find, &[&message.key])?.try_get(0)?),
                 });
             }
+            if done.iter().any(|e| matches!(e, Enqueued::Queued(_))) {
+                // Heard by every watching node once this commits.
+                tx.batch_execute(&format!("NOTIFY {}", super::notify::OUTBOX_CHANNEL))?;
+            }
             tx.commit()?;
             Ok(done)
         })

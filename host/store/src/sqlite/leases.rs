@@ -141,6 +141,14 @@ impl SqliteStore {
         })
     }
 
+    /// One process uses an SQLite store: nobody else adds rows to watch for.
+    pub fn watch_outbox(
+        &self,
+        _wake: crate::Wake,
+    ) -> Result<Option<crate::OutboxWatch>, StoreError> {
+        Ok(None)
+    }
+
     /// See [`Store::leases`](crate::Store::leases).
     pub fn leases(&self) -> Result<Vec<Lease>, StoreError> {
         self.with(|conn| {

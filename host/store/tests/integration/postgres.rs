@@ -3,6 +3,7 @@
 //! a server has: a database that is not there, a server that is down,
 //! several nodes migrating at once, and tools that must not migrate.
 
+use plutanium_core::KvStore;
 use plutanium_store::postgres::testing::TempCluster;
 use plutanium_store::{ErrorKind, PgLocation, PgStore, Store, StoreError};
 
@@ -110,4 +111,148 @@ fn postgres_client(location: &PgLocation) -> postgres::Client {
         .unwrap()
         .connect(postgres::NoTls)
         .unwrap()
+}
+
+#[test]
+fn a_new_outbox_row_wakes_every_watching_node() {
+    let location = TempCluster::shared().create_database();
+    let a = PgStore::open(&location).unwrap();
+    let b = PgStore::open(&location).unwrap();
+    let (woken, wakes) = std::sync::mpsc::channel();
+    let watch = b
+        .watch_outbox(std::sync::Arc::new(move || {
+            let _ = woken.send(());
+        }))
+        .unwrap()
+        .expect("PostgreSQL watches the outbox");
+    a.enqueue(&message("k1"), T0).unwrap();
+    wakes
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the other node is woken");
+    // A known key adds no row, and wakes nobody.
+    a.enqueue(&message("k1"), T0).unwrap();
+    assert!(
+        wakes
+            .recv_timeout(std::time::Duration::from_millis(500))
+            .is_err()
+    );
+    drop(watch);
+}
+
+/// `plutanium store migrate`'s copy: every table, ids kept, search folded,
+/// resumable after a stop halfway, counts verified.
+#[test]
+fn an_sqlite_store_is_copied_into_postgresql_and_a_stopped_copy_resumes() {
+    use plutanium_store::{
+        InboundRecord, LogPage, LoggedEvent, PartRecord, SqliteStore, copy_sqlite_to_postgres,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let sqlite = SqliteStore::open(&path).unwrap();
+    let batch: Vec<_> = (0..1_200).map(|n| message(&format!("k{n}"))).collect();
+    sqlite.enqueue_batch(&batch, T0).unwrap();
+    // One row failed, with its error.
+    let claimed = sqlite
+        .claim(T0, 1, std::time::Duration::from_secs(60))
+        .unwrap();
+    let failed = plutanium_store::SendOutcome::Failed {
+        error: "test".into(),
+        modem: None,
+    };
+    sqlite.complete(claimed[0].id, 1, &failed, T0).unwrap();
+    let inbound = InboundRecord {
+        fingerprint: "f1".into(),
+        modem: "gsm0".into(),
+        sender: "+420601234567".into(),
+        recipient: "+420777000000".into(),
+        text: "Žluťoučký kůň".into(),
+        received_at: T0,
+        meta: vec![("smsc".into(), "+420602909909".into())],
+    };
+    sqlite.insert_inbound(&inbound, None, T0).unwrap();
+    sqlite.log_call("gsm0", Some("+420601234567"), T0).unwrap();
+    sqlite
+        .save_part(&PartRecord {
+            modem: "gsm0".into(),
+            sender: "+420601234567".into(),
+            reference: 7,
+            total: 2,
+            seq: 1,
+            pdu: b"0791".to_vec(),
+            received_at: T0,
+        })
+        .unwrap();
+    sqlite
+        .set("redirect", "destination", b"+420777000111")
+        .unwrap();
+    sqlite.log_event(T0, "test", "subject", "detail").unwrap();
+    sqlite
+        .append_live_events(&[LoggedEvent {
+            id: 41,
+            at: T0,
+            kind: "inbound".into(),
+            data: "{}".into(),
+        }])
+        .unwrap();
+    let highest_before = sqlite.recent_outbound(1).unwrap()[0].id;
+    drop(sqlite);
+
+    let location = TempCluster::shared().create_database();
+    // Stopped after the outbox's first batch committed.
+    let stopped = std::panic::catch_unwind(|| {
+        copy_sqlite_to_postgres(&path, &location, |copied| {
+            assert_ne!(copied.table, "outbox", "stopped on purpose");
+        })
+    });
+    assert!(stopped.is_err());
+    let done = copy_sqlite_to_postgres(&path, &location, |_| {}).unwrap();
+    let outbox = done.iter().find(|c| c.table == "outbox").unwrap();
+    assert_eq!((outbox.source, outbox.target), (1_200, 1_200));
+    assert_eq!(outbox.copied, 700, "resumed after the 500 that committed");
+    assert!(done.iter().all(|c| c.source == c.target), "{done:?}");
+    // Again: nothing to do, still verified.
+    let again = copy_sqlite_to_postgres(&path, &location, |_| {}).unwrap();
+    assert!(again.iter().all(|c| c.copied == 0), "{again:?}");
+
+    let pg = PgStore::open(&location).unwrap();
+    let row = pg.outbound_by_key("k17").unwrap().unwrap();
+    assert_eq!(row.text, "text of k17");
+    assert_eq!(
+        pg.outbound(claimed[0].id)
+            .unwrap()
+            .unwrap()
+            .last_error
+            .as_deref(),
+        Some("test")
+    );
+    let found = pg
+        .inbound_page(&LogPage {
+            search: Some("ZLUTOUCKY".into()),
+            ignore_diacritics: true,
+            ..LogPage::since(0, 10)
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1, "search works on the copied rows");
+    assert_eq!(found[0].1.meta, inbound.meta);
+    assert_eq!(pg.unrouted_inbound(10).unwrap().len(), 1);
+    assert_eq!(pg.unrouted_calls(10).unwrap().len(), 1);
+    assert_eq!(pg.pending_parts().unwrap().len(), 1);
+    assert_eq!(
+        pg.get("redirect", "destination").unwrap().as_deref(),
+        Some(&b"+420777000111"[..])
+    );
+    assert_eq!(pg.last_live_event_id().unwrap(), 41);
+    let next = pg.enqueue(&message("after"), T0).unwrap();
+    assert!(next.id() > highest_before, "ids go on: {}", next.id());
+}
+
+#[test]
+fn copying_refuses_a_file_that_is_not_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "not a database").unwrap();
+    let location = TempCluster::shared().create_database();
+    let err = plutanium_store::copy_sqlite_to_postgres(&path, &location, |_| {}).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("notes.txt"), "{text}");
 }
