@@ -324,6 +324,7 @@ async fn dispatcher(
 }
 
 /// Sends the rows handed to one modem, in order.
+#[allow(clippy::too_many_arguments)]
 async fn worker(
     modem: usize,
     handle: ModemHandle,

@@ -320,7 +320,7 @@ fn a_node_frozen_past_its_lease_writes_nothing_when_it_runs_again() {
 /// PostgreSQL sends what the single node had queued.
 #[test]
 fn store_migrate_moves_a_single_node_to_postgresql() {
-    use plutanium_store::{PgStore, SqliteStore, Store};
+    use plutanium_store::{PgStore, SqliteStore};
     let sim = start_sim_with("generic", &[]);
     let dir = tempfile::tempdir().unwrap();
     let single = crate::daemon::write_config(dir.path(), &sim);
