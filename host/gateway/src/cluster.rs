@@ -190,12 +190,22 @@ struct Inner {
     clock: Clock,
     fence: Mutex<Fence>,
     gates: Mutex<BTreeMap<String, Gate>>,
-    /// Wakes the task when a subject is added.
-    wake: mpsc::UnboundedSender<()>,
+    /// Wakes the task when a subject is added, or asks it to let go.
+    wake: mpsc::UnboundedSender<Order>,
     /// Told the name of each modem this node starts to drive.
     gained: mpsc::UnboundedSender<String>,
     /// Notified when any node commits new outbox rows.
     outbox: Arc<tokio::sync::Notify>,
+}
+
+/// What the lease task is asked.
+#[derive(Debug)]
+enum Order {
+    /// A subject was added: look at it now.
+    Look,
+    /// The gateway stopped: give every lease up (so another node takes the
+    /// modems at once, not when they expire), then end.
+    Release(tokio::sync::oneshot::Sender<()>),
 }
 
 #[derive(Debug)]
@@ -280,21 +290,35 @@ impl Cluster {
             })
             .open
             .subscribe();
-        let _ = self.inner.wake.send(());
+        let _ = self.inner.wake.send(Order::Look);
         receiver
+    }
+
+    /// Gives up every lease this node holds, closing the gates first: for
+    /// a node that stops (its modems already stopped), so that another
+    /// node takes them at once. Waits at most a few seconds.
+    pub async fn release(&self) {
+        let (done, released) = tokio::sync::oneshot::channel();
+        if self.inner.wake.send(Order::Release(done)).is_ok() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), released).await;
+        }
     }
 }
 
 /// The lease task: ticks, asks the store what is due, opens and closes
 /// gates. Ends when the last handle on the cluster is dropped.
-async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::UnboundedReceiver<()>) {
+async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::UnboundedReceiver<Order>) {
     let holder = cluster.inner.holder.clone();
     let mut keepers: BTreeMap<String, Keeper> = BTreeMap::new();
     // Held for as long as this task runs: new outbox rows on any node wake
     // this node's sender.
     let outbox = cluster.inner.outbox.clone();
     let wake: plutanium_store::Wake = Arc::new(move || outbox.notify_one());
-    let _watch = match blocking(&store, move |s| s.watch_outbox(wake)).await {
+    let _watch = match blocking(&store, move |s| {
+        s.watch(plutanium_store::Channel::Outbox, wake)
+    })
+    .await
+    {
         Ok(watch) => watch,
         Err(e) => {
             tracing::warn!(error = %e, "cannot listen for new messages from other nodes; they are picked up within a second");
@@ -351,9 +375,29 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
                 recover_orphans(&store, cluster.inner.clock.now()).await;
             }
         }
-        tokio::select! {
-            _ = tokio::time::sleep(TICK) => {}
-            woke = woken.recv() => if woke.is_none() { return },
+        let order = tokio::select! {
+            _ = tokio::time::sleep(TICK) => None,
+            order = woken.recv() => match order {
+                None => return,
+                order => order,
+            },
+        };
+        if let Some(Order::Release(done)) = order {
+            for keeper in keepers.values_mut() {
+                let Some(lease) = keeper.held.take() else {
+                    continue;
+                };
+                close(&cluster, keeper);
+                let name = lease.name.clone();
+                match blocking(&store, move |s| s.release_lease(&lease)).await {
+                    Ok(_) => tracing::info!(lease = %name, "lease given up for another node"),
+                    Err(e) => {
+                        tracing::warn!(lease = %name, error = %e, "cannot give the lease up; it runs out by itself")
+                    }
+                }
+            }
+            let _ = done.send(());
+            return;
         }
         if Arc::strong_count(&cluster.inner) == 1 {
             // Only this task holds it: the gateway is gone. Its leases run
@@ -379,6 +423,28 @@ async fn recover_orphans(store: &Arc<dyn Store>, now: Timestamp) {
         Err(e) => {
             tracing::warn!(error = %e, "cannot look for a stopped node's sends; they come back when their claims run out")
         }
+    }
+}
+
+/// Closes a keeper's gate and drops its modem from the fence, quietly:
+/// the node is stopping.
+fn close(cluster: &Cluster, keeper: &Keeper) {
+    if let Subject::Modem { name, .. } = &keeper.subject {
+        cluster
+            .inner
+            .fence
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .lose(name);
+    }
+    if let Some(gate) = cluster
+        .inner
+        .gates
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&keeper.subject.lease_name())
+    {
+        gate.open.send_replace(false);
     }
 }
 

@@ -119,6 +119,11 @@ impl Gateway {
             let deadline = tokio::time::Instant::now() + STOP_DEADLINE;
             drop(running.stop_keeping_until(None, deadline).await);
         }
+        // The modems are closed: another node may take them now, not when
+        // this node's leases run out (a planned restart hands over at once).
+        if let Some(cluster) = &self.setup.cluster {
+            cluster.release().await;
+        }
         self.handle.publish_stopped();
     }
 }

@@ -7,6 +7,12 @@
 //! batches by a task of its own, so a client that reconnects with
 //! `Last-Event-ID` is given what it missed ([`GatewayHandle::replay`]).
 //!
+//! On a store several nodes share, the store gives the ids instead
+//! ([`Store::publish_live_events`]), in the order the nodes' writes commit,
+//! and each node's listeners get what the store's log holds, every node's
+//! events alike, woken by the store's notifications: an event stream on any
+//! node shows the whole cluster, with one set of ids to resume from.
+//!
 //! [`GatewayHandle::replay`]: crate::GatewayHandle::replay
 
 use std::sync::Arc;
@@ -17,7 +23,7 @@ use plutanium_core::Event;
 use plutanium_modem::ModemState;
 use plutanium_store::{LoggedEvent, Store};
 use serde::Serialize;
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{Notify, broadcast, mpsc, oneshot, watch};
 
 use plutanium_core::time::rfc3339;
 
@@ -82,6 +88,8 @@ pub(crate) struct Live {
     last_id: Arc<AtomicI64>,
     /// To the task that writes the log; `None` outside a tokio runtime.
     log: Option<mpsc::UnboundedSender<LogWork>>,
+    /// Several nodes share the store: events reach listeners from its log.
+    shared: bool,
     /// How long a modem took to send a message (every part), seconds.
     pub(crate) send_seconds: Arc<Histogram>,
 }
@@ -98,6 +106,18 @@ impl Live {
     /// Publishes `event` with the next id; nobody listening is fine.
     pub(crate) fn send(&self, event: LiveEvent) {
         let json = serde_json::to_value(&event).unwrap_or_default();
+        if self.shared
+            && let Some(log) = &self.log
+        {
+            // The store gives it its id, and the tail hands it out.
+            let _ = log.send(LogWork::Append(LoggedEvent {
+                id: 0,
+                at: plutanium_core::time::now(),
+                kind: json["type"].as_str().unwrap_or("event").to_string(),
+                data: json.to_string(),
+            }));
+            return;
+        }
         let logged = LoggedEvent {
             id: self.last_id.fetch_add(1, Ordering::SeqCst) + 1,
             at: plutanium_core::time::now(),
@@ -146,21 +166,80 @@ pub(crate) fn channel(store: Arc<dyn Store>) -> Live {
         tracing::warn!(error = %e, "cannot read the live event log; event ids start again");
         0
     });
+    let shared = store.shared();
+    let events = broadcast::channel(1024).0;
     let log = tokio::runtime::Handle::try_current().ok().map(|runtime| {
         let (queue, work) = mpsc::unbounded_channel();
-        runtime.spawn(write_log(store, work));
+        if shared {
+            let written = Arc::new(Notify::new());
+            runtime.spawn(write_log(store.clone(), work, Some(written.clone())));
+            runtime.spawn(tail(store, events.downgrade(), last_id, written));
+        } else {
+            runtime.spawn(write_log(store, work, None));
+        }
         queue
     });
     Live {
-        events: broadcast::channel(1024).0,
+        events,
         last_id: Arc::new(AtomicI64::new(last_id)),
         log,
+        shared,
         send_seconds: Arc::new(Histogram::default()),
     }
 }
 
+/// On a shared store: hands out to this node's listeners every event the
+/// store's log gets after `last`, from any node, in id order; woken by the
+/// store's notifications, by this node's own writes, and each second.
+/// Ends when the bus is gone.
+async fn tail(
+    store: Arc<dyn Store>,
+    events: broadcast::WeakSender<LoggedEvent>,
+    mut last: i64,
+    written: Arc<Notify>,
+) {
+    let wake = written.clone();
+    let notified: plutanium_store::Wake = Arc::new(move || wake.notify_one());
+    let _watch = match crate::blocking(&store, move |s| {
+        s.watch(plutanium_store::Channel::LiveEvents, notified)
+    })
+    .await
+    {
+        Ok(watch) => watch,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for other nodes' events; they show within a second");
+            None
+        }
+    };
+    loop {
+        tokio::select! {
+            _ = written.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+        let Some(sender) = events.upgrade() else {
+            return;
+        };
+        let after = last;
+        match crate::blocking(&store, move |s| s.live_events_after(after, 1024)).await {
+            Ok(new) => {
+                for event in new {
+                    last = event.id;
+                    let _ = sender.send(event);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read the live event log"),
+        }
+    }
+}
+
 /// Writes the live event log: whatever has queued up, in one transaction.
-async fn write_log(store: Arc<dyn Store>, mut work: mpsc::UnboundedReceiver<LogWork>) {
+/// With `written` (a shared store), the store gives the ids, and `written`
+/// is told after each batch so the tail hands them out at once.
+async fn write_log(
+    store: Arc<dyn Store>,
+    mut work: mpsc::UnboundedReceiver<LogWork>,
+    written: Option<Arc<Notify>>,
+) {
     while let Some(first) = work.recv().await {
         let mut batch = Vec::new();
         let mut flushed = Vec::new();
@@ -176,10 +255,23 @@ async fn write_log(store: Arc<dyn Store>, mut work: mpsc::UnboundedReceiver<LogW
                 None
             };
         }
-        if !batch.is_empty()
-            && let Err(e) = crate::blocking(&store, move |s| s.append_live_events(&batch)).await
-        {
-            tracing::warn!(error = %e, "cannot write the live event log; a resumed event stream will miss these events");
+        if !batch.is_empty() {
+            let shared = written.is_some();
+            let result = crate::blocking(&store, move |s| {
+                if shared {
+                    s.publish_live_events(&batch).map(drop)
+                } else {
+                    s.append_live_events(&batch)
+                }
+            })
+            .await;
+            match (result, &written) {
+                (Ok(()), Some(written)) => written.notify_one(),
+                (Ok(()), None) => {}
+                (Err(e), _) => {
+                    tracing::warn!(error = %e, "cannot write the live event log; a resumed event stream will miss these events")
+                }
+            }
         }
         for done in flushed {
             let _ = done.send(());

@@ -8,9 +8,9 @@ use std::time::Duration;
 use plutanium_core::{KvStore, Timestamp};
 
 use crate::{
-    CallRecord, DeliveryReport, Enqueued, Fence, Holder, InboundRecord, Inserted, Lease, LogPage,
-    LoggedEvent, MessageCount, NewOutbound, OutboxRow, OutboxState, OutboxWatch, PartRecord,
-    RoutedMark, SendOutcome, StoreError, StoreStats, Wake,
+    CallRecord, Channel, DeliveryReport, Enqueued, Fence, Holder, InboundRecord, Inserted, Lease,
+    LogPage, LoggedEvent, MessageCount, NewOutbound, OutboxRow, OutboxState, PartRecord,
+    RoutedMark, SendOutcome, StoreError, StoreStats, Wake, Watch,
 };
 
 /// How many rows [`Store::prune`] deletes per transaction.
@@ -256,6 +256,14 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// one transaction; an id already logged is left as it was.
     fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError>;
 
+    /// Logs `events` under ids the store gives (the ids they carry are
+    /// ignored), in one transaction, and returns them with those ids: on a
+    /// store several nodes share, where each node's own counter would
+    /// collide. The ids increase in the order the transactions commit, across
+    /// every process, so a reader that has read up to an id and reads after
+    /// it later misses nothing; they are never reused.
+    fn publish_live_events(&self, events: &[LoggedEvent]) -> Result<Vec<LoggedEvent>, StoreError>;
+
     /// The live events with ids above `after`, in id order, at most `limit`.
     fn live_events_after(&self, after: i64, limit: u32) -> Result<Vec<LoggedEvent>, StoreError>;
 
@@ -309,13 +317,14 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// Every lease, by name: who drives which modem, leads which source.
     fn leases(&self) -> Result<Vec<Lease>, StoreError>;
 
-    /// Calls `wake` soon after any process commits new outbox rows, until
-    /// the returned watch is dropped: a node sends a message another node
-    /// accepted at once, not at its next look. Spurious calls are allowed
-    /// (after a lost connection it wakes once, as something may have been
-    /// missed). `None` for a store only one process uses, where the
-    /// process wakes itself.
-    fn watch_outbox(&self, wake: Wake) -> Result<Option<OutboxWatch>, StoreError>;
+    /// Calls `wake` soon after any process commits something on `channel`
+    /// (new outbox rows; new live events), until the returned watch is
+    /// dropped: a node sends a message another node accepted at once, and
+    /// shows another node's events, instead of looking every so often.
+    /// Spurious calls are allowed (after a lost connection it wakes once,
+    /// as something may have been missed). `None` for a store only one
+    /// process uses, where the process knows what it wrote.
+    fn watch(&self, channel: Channel, wake: Wake) -> Result<Option<Watch>, StoreError>;
 
     // ---- Upkeep ----------------------------------------------------------
 
@@ -458,7 +467,8 @@ macro_rules! impl_store {
             fn renew_lease(&self, lease: &$crate::Lease, now: plutanium_core::Timestamp, ttl: std::time::Duration) -> Option<$crate::Lease>;
             fn release_lease(&self, lease: &$crate::Lease) -> bool;
             fn leases(&self) -> Vec<$crate::Lease>;
-            fn watch_outbox(&self, wake: $crate::Wake) -> Option<$crate::OutboxWatch>;
+            fn watch(&self, channel: $crate::Channel, wake: $crate::Wake) -> Option<$crate::Watch>;
+            fn publish_live_events(&self, events: &[$crate::LoggedEvent]) -> Vec<$crate::LoggedEvent>;
             fn prune(&self, before: plutanium_core::Timestamp) -> usize;
             fn stats(&self) -> $crate::StoreStats;
             fn message_counts(&self) -> Vec<$crate::MessageCount>;

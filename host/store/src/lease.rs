@@ -184,28 +184,6 @@ impl Fence {
     }
 }
 
-/// A watch on the outbox ([`Store::watch_outbox`](crate::Store::watch_outbox)):
-/// it lasts until dropped.
-#[derive(Debug)]
-pub struct OutboxWatch {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl OutboxWatch {
-    pub(crate) fn new(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
-        OutboxWatch { stop }
-    }
-}
-
-impl Drop for OutboxWatch {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Release);
-    }
-}
-
-/// What a watch calls when another process committed new outbox rows.
-pub type Wake = std::sync::Arc<dyn Fn() + Send + Sync>;
-
 #[cfg(test)]
 mod tests {
     use super::*;

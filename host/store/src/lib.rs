@@ -34,13 +34,14 @@ mod search;
 mod sqlite;
 mod stats;
 mod transfer;
+mod watch;
 
 pub use contract::{PRUNE_BATCH, Store};
 pub use delivery::{DeliveryReport, REPORT_WINDOW_MS};
 pub use error::{ErrorKind, StoreError};
 pub use events::LoggedEvent;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
-pub use lease::{Fence, Holder, Lease, OutboxWatch, Wake, lease_modem, modem_lease};
+pub use lease::{Fence, Holder, Lease, lease_modem, modem_lease};
 pub use outbox::{
     Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
 };
@@ -48,3 +49,4 @@ pub use postgres::{PgLocation, PgStore};
 pub use sqlite::SqliteStore;
 pub use stats::{MessageCount, StoreStats};
 pub use transfer::{Copied, copy_sqlite_to_postgres};
+pub use watch::{Channel, Wake, Watch};

@@ -312,6 +312,9 @@ pub fn copy_sqlite_to_postgres(
                 .unwrap_or(0);
             pg.continue_ids_after(table, sqlite_seq)?;
         }
+        if table.name == "live_events" {
+            pg.continue_live_event_ids()?;
+        }
         copied.target = pg.count(table)?;
         if copied.target != copied.source {
             return Err(StoreError::Backend {

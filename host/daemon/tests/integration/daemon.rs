@@ -27,6 +27,12 @@ fn echo_processor() -> PathBuf {
 /// A config for `sim`'s modems (gsm0 = +420777000001, gsm1 = …002, …) with
 /// the echo processor answering on gsm0.
 pub(crate) fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
+    let store = format!("sqlite://{}", dir.join("plutanium.db").display());
+    write_config_on(dir, sim, &store)
+}
+
+/// [`write_config`] on the store `store` (`sqlite://…` or `postgres://…`).
+pub(crate) fn write_config_on(dir: &Path, sim: &Sim, store: &str) -> PathBuf {
     let mut modems = String::new();
     for (index, tcp) in sim.modem_tcps.iter().enumerate() {
         modems.push_str(&format!(
@@ -39,14 +45,13 @@ pub(crate) fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
         &config,
         format!(
             r#"
-store: sqlite://{store}
+store: "{store}"
 modems:
 {modems}connectors:
   echo: {{ component: "{echo}" }}
 routes:
   - {{ from: gsm0, through: [echo], to: gsm0 }}
 "#,
-            store = dir.join("plutanium.db").display(),
             echo = echo_processor().display(),
         ),
     )
@@ -341,8 +346,42 @@ fn send_messages_log_replies_and_delivery_reports() {
     daemon.kill();
 }
 
+/// Where a crash test keeps its store: the SQLite file in its directory,
+/// or a fresh database on the throwaway PostgreSQL server. The crash tests
+/// run on both.
+pub(crate) enum Backend {
+    Sqlite,
+    Postgres(plutanium_store::PgLocation),
+}
+
+impl Backend {
+    pub(crate) fn postgres() -> Backend {
+        Backend::Postgres(
+            plutanium_store::postgres::testing::TempCluster::shared().create_database(),
+        )
+    }
+
+    /// `store:` for a config in `dir`.
+    pub(crate) fn url(&self, dir: &Path) -> String {
+        match self {
+            Backend::Sqlite => format!("sqlite://{}", dir.join("plutanium.db").display()),
+            Backend::Postgres(location) => location.url.clone(),
+        }
+    }
+
+    /// Opens it, as the daemon in `dir` does.
+    pub(crate) fn open(&self, dir: &Path) -> Box<dyn Store> {
+        match self {
+            Backend::Sqlite => Box::new(SqliteStore::open(dir.join("plutanium.db")).unwrap()),
+            Backend::Postgres(location) => {
+                Box::new(plutanium_store::PgStore::open(location).unwrap())
+            }
+        }
+    }
+}
+
 /// Queues `count` numbered messages to the owner.
-pub(crate) fn queue(store: &SqliteStore, count: usize) {
+pub(crate) fn queue(store: &dyn Store, count: usize) {
     let messages: Vec<NewOutbound> = (0..count)
         .map(|n| NewOutbound {
             key: format!("crash:{n}"),
@@ -362,8 +401,19 @@ pub(crate) fn queue(store: &SqliteStore, count: usize) {
 
 #[test]
 fn kill_9_while_sending_loses_nothing_and_repeats_only_what_was_in_flight() {
+    kill_9_while_sending(Backend::Sqlite, 4);
+}
+
+/// On PostgreSQL a restarted node waits for its dead predecessor's modem
+/// leases to run out (15 s) before it drives the modems: two kills, not
+/// four, to keep the test's time in bounds; the bound checked is the same.
+#[test]
+fn on_postgresql_kill_9_while_sending_loses_nothing_and_repeats_only_what_was_in_flight() {
+    kill_9_while_sending(Backend::postgres(), 2);
+}
+
+fn kill_9_while_sending(backend: Backend, kills_wanted: usize) {
     const MESSAGES: usize = 500;
-    const KILLS: usize = 4;
     let sim = start_sim_with(
         "generic",
         &["--modem", "gsm1=+420777000002@tcp://127.0.0.1:0"],
@@ -371,11 +421,8 @@ fn kill_9_while_sending_loses_nothing_and_repeats_only_what_was_in_flight() {
     let modems = sim.modem_tcps.len();
     assert_eq!(modems, 2);
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &sim);
-    queue(
-        &SqliteStore::open(dir.path().join("plutanium.db")).unwrap(),
-        MESSAGES,
-    );
+    let config = write_config_on(dir.path(), &sim, &backend.url(dir.path()));
+    queue(backend.open(dir.path()).as_ref(), MESSAGES);
 
     let count = || {
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -387,8 +434,8 @@ fn kill_9_while_sending_loses_nothing_and_repeats_only_what_was_in_flight() {
     // Kill whenever another fifth has arrived, and start again.
     let mut kills = 0;
     let mut daemon = Daemon::start(&config, dir.path(), &[]);
-    while kills < KILLS {
-        let threshold = (kills + 1) * MESSAGES / (KILLS + 1);
+    while kills < kills_wanted {
+        let threshold = (kills + 1) * MESSAGES / (kills_wanted + 1);
         wait_until("progress", &mut daemon, || {
             (count().values().sum::<usize>() >= threshold).then_some(())
         });
@@ -427,7 +474,7 @@ fn kill_9_while_sending_loses_nothing_and_repeats_only_what_was_in_flight() {
         "{duplicates} duplicates for {kills} kills × {modems} modems: {seen:?}"
     );
     // And the store knows every message as sent.
-    let store = SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
+    let store = backend.open(dir.path());
     for n in 0..MESSAGES {
         let row = store
             .outbound_by_key(&format!("crash:{n}"))
@@ -443,12 +490,24 @@ fn kill_9_while_sending_loses_nothing_and_repeats_only_what_was_in_flight() {
 
 #[test]
 fn a_crash_around_the_inbound_commit_answers_exactly_once() {
+    crash_around_the_inbound_commit(|| Backend::Sqlite);
+}
+
+/// On PostgreSQL the restarted node routes what its dead predecessor stored
+/// and had not routed once it has the modem's lease again.
+#[test]
+fn on_postgresql_a_crash_around_the_inbound_commit_answers_exactly_once() {
+    crash_around_the_inbound_commit(Backend::postgres);
+}
+
+fn crash_around_the_inbound_commit(backend: impl Fn() -> Backend) {
     // Before the commit: the SIM still has the message. After the commit but
     // before the modem deleted it: the store has it, and the SIM too.
     for failpoint in ["before-inbound-commit", "after-inbound-commit"] {
+        let backend = backend();
         let sim = start_sim_with("generic", &[]);
         let dir = tempfile::tempdir().unwrap();
-        let config = write_config(dir.path(), &sim);
+        let config = write_config_on(dir.path(), &sim, &backend.url(dir.path()));
         let mut crashing =
             Daemon::start(&config, dir.path(), &[("PLUTANIUM_FAILPOINT", failpoint)]);
         phone_sends(&sim, "+420601234567", "+420777000001", "once");
@@ -467,7 +526,7 @@ fn a_crash_around_the_inbound_commit_answers_exactly_once() {
             .filter(|t| *t == "echo: once")
             .count();
         assert_eq!(answers, 1, "{failpoint}: answered {answers} times");
-        let store = SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
+        let store = backend.open(dir.path());
         let inbox = store.recent_inbound(10).unwrap();
         assert_eq!(inbox.len(), 1, "{failpoint}: stored once");
         daemon.kill();
@@ -516,6 +575,17 @@ fn a_store_that_cannot_be_opened_is_a_clear_error_and_nothing_starts() {
 
 #[test]
 fn a_crash_between_the_outbox_commit_and_the_gmail_ack_sends_nothing_twice() {
+    crash_between_the_outbox_commit_and_the_gmail_ack(Backend::Sqlite);
+}
+
+/// On PostgreSQL the source runs on the node that holds its lease: the
+/// restarted node polls once its predecessor's lease has run out.
+#[test]
+fn on_postgresql_a_crash_between_the_outbox_commit_and_the_gmail_ack_sends_nothing_twice() {
+    crash_between_the_outbox_commit_and_the_gmail_ack(Backend::postgres());
+}
+
+fn crash_between_the_outbox_commit_and_the_gmail_ack(backend: Backend) {
     let sim = start_sim_with("generic", &["--fake-gmail", "127.0.0.1:0"]);
     let gmail = sim.gmail.clone();
     let dir = tempfile::tempdir().unwrap();
@@ -534,7 +604,7 @@ fn a_crash_between_the_outbox_commit_and_the_gmail_ack_sends_nothing_twice() {
         &config,
         format!(
             r#"
-store: sqlite://{store}
+store: "{store}"
 modems:
   gsm0: {{ port: "tcp://{tcp}", number: "+420777000001", rate_per_minute: 100000 }}
 connectors:
@@ -547,7 +617,7 @@ connectors:
 routes:
   - {{ from: gmail, to: gsm0 }}
 "#,
-            store = dir.path().join("plutanium.db").display(),
+            store = backend.url(dir.path()),
             tcp = sim.modem_tcp,
             credentials = credentials.display(),
             token_uri = gmail["token_uri"].as_str().unwrap(),

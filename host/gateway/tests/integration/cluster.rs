@@ -147,6 +147,9 @@ fn two_nodes_share_the_modems_and_a_dead_nodes_modems_move_within_the_lease() {
         Some("a")
     );
 
+    // b's event stream shows what happens on a.
+    let mut b_events = b.gateway.as_ref().unwrap().handle().subscribe();
+
     // 400 messages queued, half on each node's store; a sends them all.
     let batch: Vec<_> = (0..200).map(message).collect();
     store_a
@@ -159,6 +162,27 @@ fn two_nodes_share_the_modems_and_a_dead_nodes_modems_move_within_the_lease() {
     wait_for("the first sends", Duration::from_secs(30), || {
         sim.phone_inbox(PHONE).len() >= 50
     });
+
+    let mut sent_on_a = 0;
+    wait_for(
+        "a's sends on b's event stream",
+        Duration::from_secs(10),
+        || {
+            loop {
+                match b_events.try_recv() {
+                    Ok(event)
+                        if event.kind == "outbound"
+                            && event.data.contains(r#""status":"sent""#) =>
+                    {
+                        sent_on_a += 1
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => {}
+                    Err(_) => break,
+                }
+            }
+            sent_on_a >= 10
+        },
+    );
 
     // a dies mid-run. b drives both modems within the lease plus 5 s.
     a.kill();
@@ -199,4 +223,6 @@ fn two_nodes_share_the_modems_and_a_dead_nodes_modems_move_within_the_lease() {
         mut gateway,
     } = b;
     runtime.block_on(gateway.take().unwrap().stop());
+    // A clean stop gives the leases up: another node need not wait.
+    assert!(owners(&store_b).is_empty(), "{:?}", owners(&store_b));
 }

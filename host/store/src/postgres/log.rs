@@ -6,6 +6,9 @@ use super::PgStore;
 use super::outbox::ms;
 use crate::{LoggedEvent, MessageCount, PRUNE_BATCH, StoreError, StoreStats};
 
+/// The advisory lock that orders live event ids with their commits.
+const LIVE_EVENTS_LOCK: i64 = 0x504C_4C56;
+
 impl PgStore {
     /// See [`Store::log_event`](crate::Store::log_event).
     pub fn log_event(
@@ -63,6 +66,52 @@ impl PgStore {
                 )?;
             }
             tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// See [`Store::publish_live_events`](crate::Store::publish_live_events):
+    /// ids from a sequence, taken under a transaction-long advisory lock so
+    /// they commit in their order (a reader never sees id N+1 before N),
+    /// and every watching node told (`plutanium_live`).
+    pub fn publish_live_events(
+        &self,
+        events: &[LoggedEvent],
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        self.with(|conn| {
+            let mut tx = conn.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LIVE_EVENTS_LOCK])?;
+            let insert = tx.prepare(
+                "INSERT INTO live_events (id, at, kind, data) \
+                 VALUES (nextval('live_event_ids'), $1, $2, $3) RETURNING id",
+            )?;
+            let mut published = Vec::with_capacity(events.len());
+            for event in events {
+                let id: i64 = tx
+                    .query_one(&insert, &[&ms(event.at), &event.kind, &event.data])?
+                    .try_get(0)?;
+                published.push(LoggedEvent {
+                    id,
+                    ..event.clone()
+                });
+            }
+            if !published.is_empty() {
+                tx.batch_execute(&format!("NOTIFY {}", crate::Channel::LiveEvents.name()))?;
+            }
+            tx.commit()?;
+            Ok(published)
+        })
+    }
+
+    /// Makes the live event ids go on after the highest logged (after a
+    /// copy from SQLite, which logged them with ids of its own).
+    pub(crate) fn continue_live_event_ids(&self) -> Result<(), StoreError> {
+        self.with(|conn| {
+            conn.execute(
+                "SELECT setval('live_event_ids', GREATEST((SELECT coalesce(max(id), 0) FROM live_events), 1), \
+                 (SELECT count(*) FROM live_events) > 0)",
+                &[],
+            )?;
             Ok(())
         })
     }

@@ -146,6 +146,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
     CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE state = 'sending';
     "#,
+    // 4: live event ids from the database, so every node's events share
+    // one order (publish_live_events); going on after those logged so far.
+    r#"
+    CREATE SEQUENCE live_event_ids;
+    SELECT setval('live_event_ids', GREATEST((SELECT coalesce(max(id), 0) FROM live_events), 1),
+                  (SELECT count(*) FROM live_events) > 0);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -112,7 +112,7 @@ impl PgStore {
             }
             if done.iter().any(|e| matches!(e, Enqueued::Queued(_))) {
                 // Heard by every watching node once this commits.
-                tx.batch_execute(&format!("NOTIFY {}", super::notify::OUTBOX_CHANNEL))?;
+                tx.batch_execute(&format!("NOTIFY {}", crate::Channel::Outbox.name()))?;
             }
             tx.commit()?;
             Ok(done)

@@ -141,11 +141,13 @@ impl SqliteStore {
         })
     }
 
-    /// One process uses an SQLite store: nobody else adds rows to watch for.
-    pub fn watch_outbox(
+    /// One process uses an SQLite store: nobody else commits anything to
+    /// watch for.
+    pub fn watch(
         &self,
+        _channel: crate::Channel,
         _wake: crate::Wake,
-    ) -> Result<Option<crate::OutboxWatch>, StoreError> {
+    ) -> Result<Option<crate::Watch>, StoreError> {
         Ok(None)
     }
 

@@ -25,6 +25,37 @@ impl SqliteStore {
         })
     }
 
+    /// See [`Store::publish_live_events`](crate::Store::publish_live_events):
+    /// the next ids after the highest logged, under the write lock.
+    pub fn publish_live_events(
+        &self,
+        events: &[LoggedEvent],
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        self.with(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut next: i64 =
+                tx.query_row("SELECT coalesce(max(id), 0) FROM live_events", [], |row| {
+                    row.get(0)
+                })?;
+            let mut published = Vec::with_capacity(events.len());
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO live_events (id, at, kind, data) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for event in events {
+                    next += 1;
+                    insert.execute(params![next, event.at as i64, event.kind, event.data])?;
+                    published.push(LoggedEvent {
+                        id: next,
+                        ..event.clone()
+                    });
+                }
+            }
+            tx.commit()?;
+            Ok(published)
+        })
+    }
+
     /// The events after `after`, oldest first, at most `limit`.
     pub fn live_events_after(
         &self,

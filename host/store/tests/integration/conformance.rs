@@ -60,6 +60,7 @@ macro_rules! conformance_suite {
             leases::the_store_clock_moves_forward,
             leases::compare_and_set_lets_one_racing_writer_win,
             leases::a_dead_nodes_claims_come_back_at_once,
+            leases::published_live_events_have_one_order_across_nodes,
         );
     };
     (@tests $make:expr; $($group:ident :: $name:ident,)*) => {

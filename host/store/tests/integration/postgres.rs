@@ -120,9 +120,12 @@ fn a_new_outbox_row_wakes_every_watching_node() {
     let b = PgStore::open(&location).unwrap();
     let (woken, wakes) = std::sync::mpsc::channel();
     let watch = b
-        .watch_outbox(std::sync::Arc::new(move || {
-            let _ = woken.send(());
-        }))
+        .watch(
+            plutanium_store::Channel::Outbox,
+            std::sync::Arc::new(move || {
+                let _ = woken.send(());
+            }),
+        )
         .unwrap()
         .expect("PostgreSQL watches the outbox");
     a.enqueue(&message("k1"), T0).unwrap();
