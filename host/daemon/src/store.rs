@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use plutanium_core::config::StoreLocation;
+use plutanium_core::config::{StoreLocation, TlsConfig};
 use plutanium_store::{PgLocation, PgStore, SqliteStore, Store};
 
 /// Who opens the store.
@@ -20,8 +20,13 @@ pub(crate) enum Opener {
     },
 }
 
-/// Opens the store at `location`.
-pub(crate) fn open(location: &StoreLocation, opener: Opener) -> Result<Arc<dyn Store>> {
+/// Opens the store at `location`; a PostgreSQL server's certificate is
+/// checked against the platform's CAs and `tls.ca_files`.
+pub(crate) fn open(
+    location: &StoreLocation,
+    tls: &TlsConfig,
+    opener: Opener,
+) -> Result<Arc<dyn Store>> {
     Ok(match (location, opener) {
         (StoreLocation::Sqlite(path), Opener::Daemon) => Arc::new(SqliteStore::open(path)?),
         (StoreLocation::Sqlite(path), Opener::Tool { create: true }) => {
@@ -38,6 +43,7 @@ pub(crate) fn open(location: &StoreLocation, opener: Opener) -> Result<Arc<dyn S
             let location = PgLocation {
                 url: url.clone(),
                 password: password(password_file.as_deref())?,
+                trust: Some(trust(&tls.ca_files)?),
             };
             Arc::new(if opener == Opener::Daemon {
                 PgStore::open(&location)?
@@ -98,4 +104,12 @@ pub(crate) fn lock(store: &std::path::Path) -> Result<nix::fcntl::Flock<std::fs:
             other => anyhow::anyhow!("cannot lock {}: {other}", path.display()),
         },
     )
+}
+
+/// The daemon's one trust store (the platform's CAs and `ca_files`), for
+/// the TLS to a PostgreSQL server.
+pub(crate) fn trust(ca_files: &[std::path::PathBuf]) -> Result<Arc<rustls::ClientConfig>> {
+    Ok(plutanium_tls::TrustStore::load(ca_files)
+        .context("tls.ca_files")?
+        .client_config())
 }

@@ -312,19 +312,13 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
     let mut keepers: BTreeMap<String, Keeper> = BTreeMap::new();
     // Held for as long as this task runs: new outbox rows on any node wake
     // this node's sender.
-    let outbox = cluster.inner.outbox.clone();
-    let wake: plutanium_store::Wake = Arc::new(move || outbox.notify_one());
-    let _watch = match blocking(&store, move |s| {
-        s.watch(plutanium_store::Channel::Outbox, wake)
-    })
-    .await
-    {
-        Ok(watch) => watch,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot listen for new messages from other nodes; they are picked up within a second");
-            None
-        }
-    };
+    let _watch = crate::watch(
+        &store,
+        plutanium_store::Channel::Outbox,
+        cluster.inner.outbox.clone(),
+        "new messages from other nodes are picked up within a second",
+    )
+    .await;
     loop {
         // The store's time first: every lease below is reckoned in it.
         let asked = Instant::now();

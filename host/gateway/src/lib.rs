@@ -72,6 +72,25 @@ async fn blocking<R: Send + 'static>(
     Ok(tokio::task::spawn_blocking(move || f(store.as_ref())).await??)
 }
 
+/// Watches `channel` on the store, notifying `wake` for each commit another
+/// process makes there; held as long as the returned watch is. When the
+/// store cannot watch, one warning says what happens instead (`fallback`).
+async fn watch(
+    store: &Arc<dyn Store>,
+    channel: plutanium_store::Channel,
+    wake: Arc<tokio::sync::Notify>,
+    fallback: &str,
+) -> Option<plutanium_store::Watch> {
+    let notify: plutanium_store::Wake = Arc::new(move || wake.notify_one());
+    match blocking(store, move |s| s.watch(channel, notify)).await {
+        Ok(watch) => watch,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for other nodes' commits; {fallback}");
+            None
+        }
+    }
+}
+
 /// Crash-test hook: when `PLUTANIUM_FAILPOINT` names `point`, the process
 /// aborts there, as a `kill -9` at exactly that moment would. The crash
 /// tests use it to stop the daemon between a commit and what follows it.

@@ -198,19 +198,13 @@ async fn tail(
     mut last: i64,
     written: Arc<Notify>,
 ) {
-    let wake = written.clone();
-    let notified: plutanium_store::Wake = Arc::new(move || wake.notify_one());
-    let _watch = match crate::blocking(&store, move |s| {
-        s.watch(plutanium_store::Channel::LiveEvents, notified)
-    })
-    .await
-    {
-        Ok(watch) => watch,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot listen for other nodes' events; they show within a second");
-            None
-        }
-    };
+    let _watch = crate::watch(
+        &store,
+        plutanium_store::Channel::LiveEvents,
+        written.clone(),
+        "other nodes' events show within a second",
+    )
+    .await;
     loop {
         tokio::select! {
             _ = written.notified() => {}

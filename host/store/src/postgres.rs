@@ -8,7 +8,9 @@
 //! errors carry the SQLSTATE we map to [`ErrorKind`];
 //! it needs no database at compile time (sqlx's checked queries would);
 //! and `LISTEN/NOTIFY` is a plain iterator on it. `r2d2` is the pool the
-//! `postgres` crate's author maintains an adapter for.
+//! `postgres` crate's author maintains an adapter for. TLS is
+//! `tokio-postgres-rustls` (rustls with ring, as the rest of the daemon),
+//! trusting what the daemon's one trust store trusts.
 //!
 //! What makes the contract hold on a shared database: a claim takes its
 //! rows with `FOR UPDATE SKIP LOCKED` (two nodes never block each other
@@ -37,9 +39,12 @@ pub mod testing;
 use std::str::FromStr;
 use std::time::Duration;
 
-use postgres::config::{Host, SslMode};
-use postgres::{Client, NoTls};
+use std::sync::Arc;
+
+use postgres::Client;
+use postgres::config::Host;
 use r2d2_postgres::PostgresConnectionManager;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::{ErrorKind, LogPage, StoreError};
 
@@ -55,10 +60,12 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The PostgreSQL store. One per node; several nodes share the database.
 pub struct PgStore {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    pool: r2d2::Pool<PostgresConnectionManager<MakeRustlsConnect>>,
     location: String,
     /// How to connect, for connections outside the pool (notify.rs).
     config: postgres::Config,
+    /// TLS for those connections, with the trust the pool's have.
+    tls: MakeRustlsConnect,
     /// The server's clock as last read (leases.rs).
     clock: std::sync::Mutex<Option<leases::ClockSample>>,
 }
@@ -80,6 +87,10 @@ pub struct PgLocation {
     pub url: String,
     /// The password, read from a file or the environment by the caller.
     pub password: Option<String>,
+    /// The CAs a server's certificate must chain to, with `sslmode=prefer`
+    /// or `require` over TCP (the daemon's one trust store: the platform's
+    /// CAs and `tls.ca_files`); `None`: the platform's CAs.
+    pub trust: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl std::fmt::Debug for PgLocation {
@@ -87,6 +98,7 @@ impl std::fmt::Debug for PgLocation {
         f.debug_struct("PgLocation")
             .field("url", &self.url)
             .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("trust", &self.trust.as_ref().map(|_| "…"))
             .finish()
     }
 }
@@ -102,10 +114,16 @@ fn config_error(location: &str, message: String) -> StoreError {
 }
 
 impl PgLocation {
-    /// The client configuration, refusing a URL with a password in it and
-    /// TLS modes this build cannot honour.
+    /// The client configuration, refusing a URL with a password in it.
+    /// libpq's `verify-ca` and `verify-full` are read as `require`, which
+    /// here always checks the server's certificate and name against the
+    /// trust store (libpq's `require` checks neither).
     fn config(&self) -> Result<(postgres::Config, String), StoreError> {
-        let mut config = postgres::Config::from_str(&self.url).map_err(|e| {
+        let url = self
+            .url
+            .replace("sslmode=verify-full", "sslmode=require")
+            .replace("sslmode=verify-ca", "sslmode=require");
+        let mut config = postgres::Config::from_str(&url).map_err(|e| {
             config_error(
                 &redact(&self.url),
                 format!("not a PostgreSQL URL ({e}); write postgres://USER@HOST[:PORT]/DATABASE"),
@@ -117,15 +135,6 @@ impl PgLocation {
                 &location,
                 "the URL holds a password; put it in a file named by `password_file:` \
                  (or in PGPASSWORD) and take it out of the URL"
-                    .into(),
-            ));
-        }
-        if config.get_ssl_mode() == SslMode::Require {
-            return Err(config_error(
-                &location,
-                "sslmode=require: this build talks to PostgreSQL without TLS; reach the \
-                 server over a Unix socket, a private network or an SSH tunnel, and use \
-                 sslmode=disable or prefer"
                     .into(),
             ));
         }
@@ -171,6 +180,23 @@ fn redact(url: &str) -> String {
     }
 }
 
+impl PgLocation {
+    /// TLS for its connections: its trust, or the platform's CAs.
+    fn tls(&self, location: &str) -> Result<MakeRustlsConnect, StoreError> {
+        let client = match &self.trust {
+            Some(config) => config.as_ref().clone(),
+            None => plutanium_tls::TrustStore::load(&[])
+                .map_err(|e| {
+                    config_error(location, format!("the CAs to check the server with: {e}"))
+                })?
+                .client_config()
+                .as_ref()
+                .clone(),
+        };
+        Ok(MakeRustlsConnect::new(client))
+    }
+}
+
 impl PgStore {
     /// Connects to the database at `location` and migrates it: what a
     /// gateway node does at start. Several nodes may do it at once.
@@ -186,11 +212,12 @@ impl PgStore {
 
     fn connect(location: &PgLocation, migrate: bool) -> Result<Self, StoreError> {
         let (config, described) = location.config()?;
+        let tls = location.tls(&described)?;
         // One connection first, so a wrong address or password is reported
         // as the server said it, and the schema is settled before the pool
         // hands out connections.
         let mut first = config
-            .connect(NoTls)
+            .connect(tls.clone())
             .map_err(|e| StoreError::from(e).opening(&described))?;
         if migrate {
             migrations::migrate(&mut first).map(drop)
@@ -206,11 +233,12 @@ impl PgStore {
             // A connection the server closed (a restart) is found out
             // before it is handed out, not by the caller's query.
             .test_on_check_out(true)
-            .build_unchecked(PostgresConnectionManager::new(config.clone(), NoTls));
+            .build_unchecked(PostgresConnectionManager::new(config.clone(), tls.clone()));
         Ok(PgStore {
             pool,
             location: described,
             config,
+            tls,
             clock: std::sync::Mutex::new(None),
         })
     }
@@ -302,14 +330,14 @@ mod tests {
     fn a_password_in_the_url_is_refused_and_never_repeated() {
         let location = PgLocation {
             url: "postgres://gw:s3cret@db.example/sms".into(),
-            password: None,
+            ..PgLocation::default()
         };
         let err = location.config().unwrap_err().to_string();
         assert!(err.contains("password_file"), "{err}");
         assert!(!err.contains("s3cret"), "{err}");
         let location = PgLocation {
             url: "mysql://gw:s3cret@db".into(),
-            password: None,
+            ..PgLocation::default()
         };
         let err = location.config().unwrap_err().to_string();
         assert!(err.contains("not a PostgreSQL URL"), "{err}");
@@ -321,6 +349,7 @@ mod tests {
         let location = PgLocation {
             url: "postgres://gw@db.example:5433/sms?sslmode=disable".into(),
             password: Some("pw\n".into()),
+            trust: None,
         };
         let (config, described) = location.config().unwrap();
         assert_eq!(described, "postgres://gw@db.example:5433/sms");

@@ -11,6 +11,11 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct PrivateCa {
     /// The CA's certificate, PEM: what an operator puts in `tls.ca_files`.
     pub ca_pem: String,
+    /// The server's certificate, PEM, for a server the test runs itself
+    /// (a PostgreSQL with `ssl = on`).
+    pub server_cert_pem: String,
+    /// The server's private key, PEM (PKCS #8).
+    pub server_key_pem: String,
     /// Accepts TLS with the server's certificate and key.
     pub acceptor: tokio_rustls::TlsAcceptor,
 }
@@ -40,6 +45,8 @@ impl PrivateCa {
             )?;
         Ok(PrivateCa {
             ca_pem: ca.pem(),
+            server_cert_pem: server.pem(),
+            server_key_pem: server_key.serialize_pem(),
             acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
         })
     }

@@ -84,8 +84,12 @@ pub(crate) enum MessagesCommand {
 fn open_store(config_file: &Path, create: bool) -> Result<(Config, Arc<dyn Store>, bool)> {
     let config = crate::cli::config::load(config_file)?;
     let missing = matches!(&config.store, StoreLocation::Sqlite(path) if !path.exists());
-    let store = crate::store::open(&config.store, crate::store::Opener::Tool { create })
-        .with_context(|| config_file.display().to_string())?;
+    let store = crate::store::open(
+        &config.store,
+        &config.tls,
+        crate::store::Opener::Tool { create },
+    )
+    .with_context(|| config_file.display().to_string())?;
     Ok((config, store, missing))
 }
 

@@ -50,9 +50,9 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     };
     // Off the async workers: a PostgreSQL client blocks (and refuses to
     // run on one).
-    let location = config.store.clone();
+    let (location, tls) = (config.store.clone(), config.tls.clone());
     let store = tokio::task::spawn_blocking(move || {
-        crate::store::open(&location, crate::store::Opener::Daemon)
+        crate::store::open(&location, &tls, crate::store::Opener::Daemon)
     })
     .await
     .context("opening the store did not finish")??;

@@ -32,6 +32,10 @@ pub(crate) struct MigrateArgs {
     /// `PGPASSWORD`, or none).
     #[arg(long, value_name = "FILE")]
     password_file: Option<PathBuf>,
+    /// A PEM file of a CA the server's certificate may chain to, besides
+    /// the platform's (as `tls.ca_files`); repeat for more.
+    #[arg(long = "ca-file", value_name = "FILE")]
+    ca_files: Vec<PathBuf>,
 }
 
 /// Runs a `store` subcommand.
@@ -67,6 +71,7 @@ fn migrate(args: MigrateArgs) -> Result<()> {
     let location = PgLocation {
         url: args.to.clone(),
         password: crate::store::password(args.password_file.as_deref())?,
+        trust: Some(crate::store::trust(&args.ca_files)?),
     };
     let mut last = String::new();
     let copied = copy_sqlite_to_postgres(&path, &location, |progress| {

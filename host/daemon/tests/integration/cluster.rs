@@ -15,7 +15,7 @@ use nix::unistd::Pid;
 use plutanium_store::postgres::testing::TempCluster;
 use serde_json::{Value, json};
 
-use crate::daemon::{Daemon, phone_texts};
+use crate::daemon::{Daemon, phone_texts, write_config_on};
 use crate::sim::{Sim, http_with, start_sim_with};
 
 const PHONE: &str = "+420601234567";
@@ -23,22 +23,16 @@ const PHONE: &str = "+420601234567";
 /// The lease time the daemon uses (plutanium_gateway::LEASE_TTL).
 const LEASE: Duration = Duration::from_secs(15);
 
-/// One config for both nodes: the modems over TCP, the store, and the API
-/// on a free port of each node's choosing.
+/// One config for both nodes: [`write_config_on`]'s modems over TCP and
+/// the store, plus the API on a free port of each node's choosing.
 fn write_config(dir: &Path, sim: &Sim, store_url: &str) -> std::path::PathBuf {
-    let mut modems = String::new();
-    for (index, tcp) in sim.modem_tcps.iter().enumerate() {
-        modems.push_str(&format!(
-            "  gsm{index}: {{ port: \"tcp://{tcp}\", number: \"+42077700000{}\" }}\n",
-            index + 1
-        ));
-    }
-    let config = dir.join("plutanium.yaml");
+    let config = write_config_on(dir, sim, store_url);
+    let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(
         &config,
         format!(
-            "store: \"{store_url}\"\napi: {{ listen: \"127.0.0.1:0\", token_file: \"{tokens}\" }}\nmodems:\n{modems}",
-            tokens = dir.join("api-tokens").display(),
+            "api: {{ listen: \"127.0.0.1:0\", token_file: \"{}\" }}\n{text}",
+            dir.join("api-tokens").display()
         ),
     )
     .unwrap();
@@ -161,26 +155,54 @@ fn counts(sim: &Sim) -> HashMap<String, usize> {
     seen
 }
 
+/// `plutanium sim` with two TCP modems, a fresh database, and two nodes on
+/// it: a started first and driving both modems, then b.
+struct Pair {
+    sim: Sim,
+    _dir: tempfile::TempDir,
+    token: String,
+    a: Node,
+    b: Node,
+}
+
+impl Pair {
+    fn start() -> Pair {
+        let sim = start_sim_with(
+            "generic",
+            &["--modem", "gsm1=+420777000002@tcp://127.0.0.1:0"],
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let store = TempCluster::shared().create_database();
+        let config = write_config(dir.path(), &sim, &store.url);
+        let token = token(dir.path());
+        let mut a = Node::start("a", &config, dir.path());
+        wait(
+            "node a to drive both modems",
+            LEASE * 2,
+            &mut [&mut a],
+            |n| n[0].drives_both(&token, "a"),
+        );
+        let b = Node::start("b", &config, dir.path());
+        Pair {
+            sim,
+            _dir: dir,
+            token,
+            a,
+            b,
+        }
+    }
+}
+
 #[test]
 fn two_nodes_send_a_thousand_through_a_kill_9_of_the_node_driving_the_modems() {
     const MESSAGES: usize = 1_000;
-    let sim = start_sim_with(
-        "generic",
-        &["--modem", "gsm1=+420777000002@tcp://127.0.0.1:0"],
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let store = TempCluster::shared().create_database();
-    let config = write_config(dir.path(), &sim, &store.url);
-    let token = token(dir.path());
-
-    let mut a = Node::start("a", &config, dir.path());
-    wait(
-        "node a to drive both modems",
-        LEASE * 2,
-        &mut [&mut a],
-        |n| n[0].drives_both(&token, "a"),
-    );
-    let mut b = Node::start("b", &config, dir.path());
+    let Pair {
+        sim,
+        _dir,
+        token,
+        mut a,
+        mut b,
+    } = Pair::start();
     // b's modems wait in standby, and b's list says who drives them.
     let seen_by_b = b.modems(&token);
     assert!(
@@ -229,23 +251,13 @@ fn two_nodes_send_a_thousand_through_a_kill_9_of_the_node_driving_the_modems() {
 
 #[test]
 fn a_node_frozen_past_its_lease_writes_nothing_when_it_runs_again() {
-    let sim = start_sim_with(
-        "generic",
-        &["--modem", "gsm1=+420777000002@tcp://127.0.0.1:0"],
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let store = TempCluster::shared().create_database();
-    let config = write_config(dir.path(), &sim, &store.url);
-    let token = token(dir.path());
-
-    let mut a = Node::start("a", &config, dir.path());
-    wait(
-        "node a to drive both modems",
-        LEASE * 2,
-        &mut [&mut a],
-        |n| n[0].drives_both(&token, "a"),
-    );
-    let mut b = Node::start("b", &config, dir.path());
+    let Pair {
+        sim,
+        _dir,
+        token,
+        mut a,
+        mut b,
+    } = Pair::start();
     for n in 0..200 {
         a.send(&token, n);
     }

@@ -10,7 +10,22 @@ impl From<postgres::Error> for StoreError {
         let (kind, hint) = classify(&error);
         let message = match error.as_db_error() {
             Some(db) => format!("{}: {}{hint}", db.severity(), db.message()),
-            None => format!("{error}{hint}"),
+            None => {
+                // The client's errors keep their cause (a refused
+                // certificate, a reset connection) out of their text.
+                let mut text = error.to_string();
+                let mut cause = std::error::Error::source(&error);
+                while let Some(inner) = cause {
+                    text.push_str(&format!(": {inner}"));
+                    cause = inner.source();
+                }
+                let hint = if text.contains("TLS handshake") {
+                    " (check that the server's certificate is for the host in `store:` and that its CA is trusted: the platform's CAs, or a file in tls.ca_files)"
+                } else {
+                    hint
+                };
+                format!("{text}{hint}")
+            }
         };
         StoreError::Backend {
             kind,

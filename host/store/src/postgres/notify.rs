@@ -9,8 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use postgres::Client;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, NoTls};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::PgStore;
 use crate::{Channel, StoreError, Wake, Watch};
@@ -19,8 +20,12 @@ use crate::{Channel, StoreError, Wake, Watch};
 /// waits between attempts to connect again.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
 
-fn listen(config: &postgres::Config, channel: Channel) -> Result<Client, postgres::Error> {
-    let mut client = config.connect(NoTls)?;
+fn listen(
+    config: &postgres::Config,
+    tls: &MakeRustlsConnect,
+    channel: Channel,
+) -> Result<Client, postgres::Error> {
+    let mut client = config.connect(tls.clone())?;
     client.batch_execute(&format!("LISTEN {}", channel.name()))?;
     Ok(client)
 }
@@ -31,14 +36,18 @@ impl PgStore {
     /// waking once then, as a notification may have been missed).
     pub fn watch(&self, channel: Channel, wake: Wake) -> Result<Option<Watch>, StoreError> {
         // The first connection here, so a watch that cannot start says so.
-        let client = listen(&self.config, channel)
+        let client = listen(&self.config, &self.tls, channel)
             .map_err(|e| StoreError::from(e).opening(&self.location))?;
         let stop = Arc::new(AtomicBool::new(false));
-        let (config, location, stopped) =
-            (self.config.clone(), self.location.clone(), stop.clone());
+        let (config, tls, location, stopped) = (
+            self.config.clone(),
+            self.tls.clone(),
+            self.location.clone(),
+            stop.clone(),
+        );
         std::thread::Builder::new()
             .name("plutanium-listen".into())
-            .spawn(move || run(client, channel, &config, &location, &wake, &stopped))
+            .spawn(move || run(client, channel, &config, &tls, &location, &wake, &stopped))
             .map_err(|e| StoreError::Unavailable {
                 reason: format!(
                     "cannot start the thread that listens for other nodes' commits: {e}"
@@ -52,6 +61,7 @@ fn run(
     mut client: Client,
     channel: Channel,
     config: &postgres::Config,
+    tls: &MakeRustlsConnect,
     location: &str,
     wake: &Wake,
     stop: &AtomicBool,
@@ -68,7 +78,7 @@ fn run(
                         return;
                     }
                     std::thread::sleep(LOOK_EVERY);
-                    if let Ok(client) = listen(config, channel) {
+                    if let Ok(client) = listen(config, tls, channel) {
                         break client;
                     }
                 };

@@ -1,6 +1,7 @@
 //! A throwaway PostgreSQL server for tests: `initdb` in a temporary
 //! directory, the server on a Unix socket in it (no TCP port, nothing
-//! shared with a system cluster), one fresh database per test.
+//! shared with a system cluster; [`TempCluster::start_tls`] adds a loopback
+//! port with TLS), one fresh database per test.
 //!
 //! The server is started by a small shell that holds a pipe from the test
 //! process: when that process ends, however it ends (a failed test, a
@@ -34,6 +35,10 @@ pub struct TempCluster {
     /// The shell's end of the pipe: dropping it stops the server.
     guard: Mutex<Option<(Child, ChildStdin)>>,
     next_database: AtomicU32,
+    /// Its port: names the Unix socket, and the TCP port with TLS.
+    port: u16,
+    /// Whether it also listens on loopback TCP with TLS.
+    tls: bool,
 }
 
 impl std::fmt::Debug for TempCluster {
@@ -110,6 +115,18 @@ fn server_owner() -> Result<Option<(u32, u32)>, String> {
 impl TempCluster {
     /// Starts a new server; an error names what is missing.
     pub fn start() -> Result<TempCluster, String> {
+        Self::start_with(None)
+    }
+
+    /// Starts a new server that also listens on loopback TCP with TLS
+    /// (`ssl = on`), presenting `cert_pem` (signed for `localhost`) with
+    /// `key_pem`; [`TempCluster::create_tls_database`] names a database
+    /// over it.
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Result<TempCluster, String> {
+        Self::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Result<TempCluster, String> {
         let bindir = find_bindir()?;
         let owner = server_owner()?;
         let root = tempfile::Builder::new()
@@ -121,15 +138,36 @@ impl TempCluster {
             std::os::unix::fs::chown(&root, Some(uid), Some(gid))
                 .map_err(|e| format!("chown {}: {e}", root.display()))?;
         }
+        let port = match tls {
+            // A free loopback port, as the system sees it now.
+            Some(_) => std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|listener| listener.local_addr())
+                .map_err(|e| format!("a free port: {e}"))?
+                .port(),
+            None => 5432,
+        };
         let cluster = TempCluster {
             root,
             bindir,
             owner,
             guard: Mutex::new(None),
             next_database: AtomicU32::new(0),
+            port,
+            tls: tls.is_some(),
         };
         cluster.initdb()?;
-        cluster.run()?;
+        let mut settings = vec![format!("port={port}")];
+        if let Some((cert, key)) = tls {
+            cluster.write_private("server.crt", cert)?;
+            cluster.write_private("server.key", key)?;
+            settings.extend([
+                "listen_addresses=127.0.0.1".to_string(),
+                "ssl=on".to_string(),
+                "ssl_cert_file=server.crt".to_string(),
+                "ssl_key_file=server.key".to_string(),
+            ]);
+        }
+        cluster.run(&settings)?;
         Ok(cluster)
     }
 
@@ -151,6 +189,21 @@ impl TempCluster {
 
     fn data(&self) -> PathBuf {
         self.root.join("data")
+    }
+
+    /// Writes `text` to `name` in the data directory, readable by the
+    /// server's user alone (PostgreSQL refuses a key others can read).
+    fn write_private(&self, name: &str, text: &str) -> Result<(), String> {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.data().join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some((uid, gid)) = self.owner {
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid))
+                .map_err(|e| format!("chown {}: {e}", path.display()))?;
+        }
+        Ok(())
     }
 
     fn initdb(&self) -> Result<(), String> {
@@ -179,19 +232,22 @@ impl TempCluster {
         Ok(())
     }
 
-    /// Starts the server under its guard shell and waits until it answers.
-    fn run(&self) -> Result<(), String> {
+    /// Starts the server under its guard shell, with `settings` (`-c`
+    /// each), and waits until it answers.
+    fn run(&self, settings: &[String]) -> Result<(), String> {
         // fsync off: a test's server need not survive a power cut, and
         // fsync makes every commit cost milliseconds. A crash of the
-        // server process loses nothing the OS has.
+        // server process loses nothing the OS has. Later settings win, so
+        // `settings` may open a TCP port.
         let script = r#"
-            "$0" -D "$1" -k "$2" -c listen_addresses= -c fsync=off -c full_page_writes=off \
-                -c max_connections=200 -c shared_buffers=16MB >"$2/server.log" 2>&1 &
+            bin="$0"; data="$1"; root="$2"; shift 2
+            "$bin" -D "$data" -k "$root" -c listen_addresses= -c fsync=off -c full_page_writes=off \
+                -c max_connections=200 -c shared_buffers=16MB "$@" >"$root/server.log" 2>&1 &
             pid=$!
             read _ignored
             kill -QUIT "$pid" 2>/dev/null
             wait "$pid"
-            rm -rf "$3"
+            rm -rf "$root"
         "#;
         let mut shell = Command::new("/bin/sh");
         shell
@@ -200,7 +256,7 @@ impl TempCluster {
             .arg(self.bindir.join("postgres"))
             .arg(self.data())
             .arg(&self.root)
-            .arg(&self.root)
+            .args(settings.iter().flat_map(|setting| ["-c", setting.as_str()]))
             .current_dir(&self.root)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -217,6 +273,7 @@ impl TempCluster {
         loop {
             match postgres::Config::new()
                 .host_path(&self.root)
+                .port(self.port)
                 .user("plutanium")
                 .dbname("postgres")
                 .connect(postgres::NoTls)
@@ -235,17 +292,45 @@ impl TempCluster {
     /// The URL of database `name` on this server.
     pub fn url(&self, name: &str) -> String {
         format!(
-            "postgres://plutanium@localhost/{name}?host={}",
+            "postgres://plutanium@localhost:{}/{name}?host={}",
+            self.port,
             self.root.display()
         )
     }
 
+    /// A new, empty database, reached over loopback TCP with TLS required
+    /// (a server from [`TempCluster::start_tls`]); the caller sets the
+    /// trust.
+    pub fn create_tls_database(&self) -> Result<PgLocation, String> {
+        if !self.tls {
+            return Err("this test server was started without TLS (use start_tls)".into());
+        }
+        let name = self.new_database();
+        Ok(PgLocation {
+            url: format!(
+                "postgres://plutanium@localhost:{}/{name}?sslmode=require",
+                self.port
+            ),
+            ..PgLocation::default()
+        })
+    }
+
     /// A new, empty database; its location.
     pub fn create_database(&self) -> PgLocation {
+        let name = self.new_database();
+        PgLocation {
+            url: self.url(&name),
+            ..PgLocation::default()
+        }
+    }
+
+    /// Creates a database of a name no other has; its name.
+    fn new_database(&self) -> String {
         let n = self.next_database.fetch_add(1, Ordering::Relaxed);
         let name = format!("test_{}_{n}", std::process::id());
         let mut admin = postgres::Config::new()
             .host_path(&self.root)
+            .port(self.port)
             .user("plutanium")
             .dbname("postgres")
             .connect(postgres::NoTls)
@@ -253,10 +338,7 @@ impl TempCluster {
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
-        PgLocation {
-            url: self.url(&name),
-            password: None,
-        }
+        name
     }
 
     /// Stops the server now (as a crash would: no shutdown checkpoint) and

@@ -37,7 +37,7 @@ fn a_database_that_is_not_there_is_a_clear_error() {
     let cluster = TempCluster::shared();
     let location = PgLocation {
         url: cluster.url("no_such_database"),
-        password: None,
+        ..PgLocation::default()
     };
     let err = PgStore::open(&location).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config, "{err}");
@@ -202,11 +202,11 @@ fn an_sqlite_store_is_copied_into_postgresql_and_a_stopped_copy_resumes() {
 
     let location = TempCluster::shared().create_database();
     // Stopped after the outbox's first batch committed.
-    let stopped = std::panic::catch_unwind(|| {
+    let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         copy_sqlite_to_postgres(&path, &location, |copied| {
             assert_ne!(copied.table, "outbox", "stopped on purpose");
         })
-    });
+    }));
     assert!(stopped.is_err());
     let done = copy_sqlite_to_postgres(&path, &location, |_| {}).unwrap();
     let outbox = done.iter().find(|c| c.table == "outbox").unwrap();
@@ -258,4 +258,52 @@ fn copying_refuses_a_file_that_is_not_a_store() {
     let err = plutanium_store::copy_sqlite_to_postgres(&path, &location, |_| {}).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("notes.txt"), "{text}");
+}
+
+/// `sslmode=require` over TCP: the server's certificate is checked against
+/// the trust store given (the daemon's: the platform's CAs and
+/// `tls.ca_files`); without the CA that signed it, the connection is
+/// refused and the error says why.
+#[test]
+fn tls_to_the_server_checks_its_certificate_against_the_trust_store() {
+    use plutanium_tls::TrustStore;
+    use plutanium_tls::testing::PrivateCa;
+    use std::str::FromStr;
+    let ca = PrivateCa::new().unwrap();
+    let server = TempCluster::start_tls(&ca.server_cert_pem, &ca.server_key_pem)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca.ca_pem).unwrap();
+    let location = server.create_tls_database().unwrap();
+
+    // The platform's CAs alone do not know this server.
+    let untrusted = PgLocation {
+        trust: Some(TrustStore::only(&[]).unwrap().client_config()),
+        ..location.clone()
+    };
+    let err = PgStore::open(&untrusted).unwrap_err().to_string();
+    assert!(err.contains("UnknownIssuer"), "{err}");
+    assert!(err.contains("tls.ca_files"), "{err}");
+
+    // With the CA: it opens, and the session is encrypted.
+    let trusted = PgLocation {
+        trust: Some(TrustStore::only(&[ca_file]).unwrap().client_config()),
+        ..location
+    };
+    let store = PgStore::open(&trusted).unwrap_or_else(|e| panic!("{e}"));
+    store.enqueue(&message("over-tls"), T0).unwrap();
+    let mut admin = postgres::Config::from_str(&server.url("postgres"))
+        .unwrap()
+        .connect(postgres::NoTls)
+        .unwrap();
+    let encrypted: i64 = admin
+        .query_one(
+            // This server's only TLS client is the store's pool.
+            "SELECT count(*) FROM pg_stat_ssl WHERE ssl",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(encrypted > 0, "no TLS session on the server");
 }
