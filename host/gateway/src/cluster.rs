@@ -34,6 +34,10 @@ pub const LEASE_TTL: Duration = Duration::from_secs(15);
 /// How often the keeper looks at its leases.
 const TICK: Duration = Duration::from_millis(500);
 
+/// How often a node asks for a lease another node holds: a lease given up
+/// at a clean stop moves within this.
+const LOOK_FOR_FREE: Duration = Duration::from_secs(1);
+
 /// The time every part of a gateway passes to the store as `now`: the
 /// store's clock ([`Store::clock`]) on a shared store, sampled by the
 /// lease task and counted forward by this process's monotonic clock in
@@ -143,8 +147,14 @@ impl Keeper {
     fn answer(&mut self, holder: &Holder, asked: Instant, lease: Option<Lease>) -> Change {
         let was_held = self.held.is_some();
         self.held = lease.filter(|lease| lease.holder == *holder);
-        // Renew every third of the lease; look again for a free one as often.
-        self.next = asked + LEASE_TTL / 3;
+        // Renew every third of the lease; look for a free one every second,
+        // so a lease given up at a clean stop is taken at once.
+        self.next = asked
+            + if self.held.is_some() {
+                LEASE_TTL / 3
+            } else {
+                LOOK_FOR_FREE
+            };
         match (&self.held, was_held) {
             (Some(lease), false) => {
                 self.confirmed = Some(asked);
@@ -516,13 +526,13 @@ mod tests {
         let t0 = Instant::now();
         let mut keeper = Keeper::new(modem(), t0);
         assert_eq!(keeper.ask(t0), Some(Ask::Acquire));
-        // Someone else has it: nothing gained, asked again a third later.
+        // Someone else has it: nothing gained, asked again a second later.
         assert_eq!(
             keeper.answer(&me, t0, Some(lease(&holder("b"), 4))),
             Change::None
         );
-        assert_eq!(keeper.ask(t0 + Duration::from_secs(1)), None);
-        let t1 = t0 + LEASE_TTL / 3;
+        assert_eq!(keeper.ask(t0 + Duration::from_millis(500)), None);
+        let t1 = t0 + LOOK_FOR_FREE;
         assert_eq!(keeper.ask(t1), Some(Ask::Acquire));
         assert_eq!(
             keeper.answer(&me, t1, Some(lease(&me, 5))),

@@ -60,7 +60,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The PostgreSQL store. One per node; several nodes share the database.
 pub struct PgStore {
-    pool: r2d2::Pool<PostgresConnectionManager<MakeRustlsConnect>>,
+    /// `None` only while the store is dropped (see its `Drop`).
+    pool: Option<r2d2::Pool<PostgresConnectionManager<MakeRustlsConnect>>>,
     location: String,
     /// How to connect, for connections outside the pool (notify.rs).
     config: postgres::Config,
@@ -235,7 +236,7 @@ impl PgStore {
             .test_on_check_out(true)
             .build_unchecked(PostgresConnectionManager::new(config.clone(), tls.clone()));
         Ok(PgStore {
-            pool,
+            pool: Some(pool),
             location: described,
             config,
             tls,
@@ -253,8 +254,23 @@ impl PgStore {
         &self,
         f: impl FnOnce(&mut Client) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        let mut conn = self.pool.get().map_err(error::pool)?;
+        let pool = self.pool.as_ref().ok_or_else(|| StoreError::Unavailable {
+            reason: "the store is being closed".into(),
+        })?;
+        let mut conn = pool.get().map_err(error::pool)?;
         f(&mut conn)
+    }
+}
+
+impl Drop for PgStore {
+    /// Closes the connections on a thread of its own: closing one blocks
+    /// on the client's internal runtime, which panics on an async worker,
+    /// where the last handle on a store is often dropped (a gateway that
+    /// stops).
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! `plutanium demo`: the whole gateway on a simulated network, a short
 //! scripted scenario to watch, then a running gateway to play with.
 
+mod cluster;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -346,6 +348,8 @@ routes:
     ));
 
     let stats = store.stats()?;
+    cluster::show(&sim, &data_dir).await?;
+
     step("Done");
     info(&format!(
         "store: {} inbound, {} calls, outbox {} delivered / {} sent / {} queued",

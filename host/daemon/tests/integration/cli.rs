@@ -188,6 +188,9 @@ fn the_demo_runs_its_scenario() {
         "Alice's phone got, from +42077700000",
         "HTTP 202: queued through the REST API as out-",
         "HTTP 200: the web admin at http://127.0.0.1:",
+        // Two nodes on a throwaway PostgreSQL (Debian's `postgresql`).
+        "a message queued on west went out through east at once",
+        "and west sends through it now",
     ] {
         assert!(
             stdout.contains(expected),
