@@ -18,6 +18,25 @@ pub fn now() -> Timestamp {
     since.map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
+/// A reading of some clock (a database server's) and when it was taken by
+/// this process's monotonic clock: read again later, it counts forward
+/// with the monotonic clock, which never jumps with the wall clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    /// What the clock said, ms since the epoch.
+    pub at: Timestamp,
+    /// When it said it.
+    pub taken: std::time::Instant,
+}
+
+impl Reading {
+    /// What that clock says now.
+    pub fn now(&self) -> Timestamp {
+        let elapsed = u64::try_from(self.taken.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.at.saturating_add(elapsed)
+    }
+}
+
 /// `ms` as RFC 3339 in UTC to the second, `2026-11-25T08:12:03+00:00`: the
 /// form the API, the CLI and the live events have always printed.
 pub fn rfc3339(ms: Timestamp) -> String {

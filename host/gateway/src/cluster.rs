@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use plutanium_core::Timestamp;
+use plutanium_core::time::Reading;
 use plutanium_store::{Fence, Holder, Lease, Store, modem_lease};
 use tokio::sync::{mpsc, watch};
 
@@ -43,21 +44,24 @@ const LOOK_FOR_FREE: Duration = Duration::from_secs(1);
 /// lease task and counted forward by this process's monotonic clock in
 /// between; this machine's clock otherwise.
 #[derive(Clone, Debug, Default)]
-pub struct Clock(Arc<Mutex<Option<(Timestamp, Instant)>>>);
+pub struct Clock(Arc<Mutex<Option<Reading>>>);
 
 impl Clock {
+    /// The clock of `cluster`, or this machine's without one.
+    pub(crate) fn of(cluster: Option<&Cluster>) -> Clock {
+        cluster.map(|c| c.clock().clone()).unwrap_or_default()
+    }
+
     /// Now, in ms since the epoch.
     pub fn now(&self) -> Timestamp {
         match *self.0.lock().unwrap_or_else(PoisonError::into_inner) {
-            Some((at, taken)) => {
-                at.saturating_add(u64::try_from(taken.elapsed().as_millis()).unwrap_or(u64::MAX))
-            }
+            Some(reading) => reading.now(),
             None => plutanium_core::time::now(),
         }
     }
 
-    fn set(&self, at: Timestamp, taken: Instant) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((at, taken));
+    fn set(&self, reading: Reading) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(reading);
     }
 }
 
@@ -113,11 +117,10 @@ enum Change {
 #[derive(Debug)]
 struct Keeper {
     subject: Subject,
-    held: Option<Lease>,
-    /// When the renewal that gave `held` its expiry was asked: the lease
-    /// runs at least until then plus the TTL, by any clock that does not
-    /// run fast.
-    confirmed: Option<Instant>,
+    /// The lease while this node holds it, with when the renewal that gave
+    /// it its expiry was asked: it runs at least until then plus the TTL,
+    /// by any clock that does not run fast.
+    held: Option<(Lease, Instant)>,
     next: Instant,
 }
 
@@ -126,7 +129,6 @@ impl Keeper {
         Keeper {
             subject,
             held: None,
-            confirmed: None,
             next: now,
         }
     }
@@ -137,7 +139,7 @@ impl Keeper {
             return None;
         }
         match &self.held {
-            Some(lease) => Some(Ask::Renew(lease.clone())),
+            Some((lease, _)) => Some(Ask::Renew(lease.clone())),
             None => self.subject.usable_here().then_some(Ask::Acquire),
         }
     }
@@ -146,7 +148,9 @@ impl Keeper {
     /// stands (`None`: a renewal found it lost).
     fn answer(&mut self, holder: &Holder, asked: Instant, lease: Option<Lease>) -> Change {
         let was_held = self.held.is_some();
-        self.held = lease.filter(|lease| lease.holder == *holder);
+        self.held = lease
+            .filter(|lease| lease.holder == *holder)
+            .map(|lease| (lease, asked));
         // Renew every third of the lease; look for a free one every second,
         // so a lease given up at a clean stop is taken at once.
         self.next = asked
@@ -156,19 +160,9 @@ impl Keeper {
                 LOOK_FOR_FREE
             };
         match (&self.held, was_held) {
-            (Some(lease), false) => {
-                self.confirmed = Some(asked);
-                Change::Gained(lease.epoch)
-            }
-            (Some(_), true) => {
-                self.confirmed = Some(asked);
-                Change::None
-            }
-            (None, true) => {
-                self.confirmed = None;
-                Change::Lost
-            }
-            (None, false) => Change::None,
+            (Some((lease, _)), false) => Change::Gained(lease.epoch),
+            (None, true) => Change::Lost,
+            _ => Change::None,
         }
     }
 
@@ -177,10 +171,9 @@ impl Keeper {
     /// moment than driven by two nodes.
     fn failed(&mut self, now: Instant) -> Change {
         self.next = now + TICK * 2;
-        match self.confirmed {
-            Some(confirmed) if now >= confirmed + LEASE_TTL * 2 / 3 => {
+        match self.held {
+            Some((_, confirmed)) if now >= confirmed + LEASE_TTL * 2 / 3 => {
                 self.held = None;
-                self.confirmed = None;
                 Change::Lost
             }
             _ => Change::None,
@@ -247,11 +240,6 @@ impl Cluster {
         (cluster, gains)
     }
 
-    /// Who this node is.
-    pub fn holder(&self) -> &Holder {
-        &self.inner.holder
-    }
-
     /// Notified when any node commits new outbox rows (through the
     /// store's notifications), so a sender waits for that, not for a poll.
     pub fn outbox_changed(&self) -> &Arc<tokio::sync::Notify> {
@@ -270,6 +258,16 @@ impl Cluster {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// Whether this node holds modem `modem`'s lease now.
+    pub(crate) fn drives(&self, modem: &str) -> bool {
+        self.inner
+            .fence
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .epoch(modem)
+            .is_some()
     }
 
     /// The gate of modem `name` (made on first use): `true` while this
@@ -333,7 +331,7 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
         // The store's time first: every lease below is reckoned in it.
         let asked = Instant::now();
         match blocking(&store, |s| s.clock()).await {
-            Ok(at) => cluster.inner.clock.set(at, asked),
+            Ok(at) => cluster.inner.clock.set(Reading { at, taken: asked }),
             Err(e) => tracing::warn!(error = %e, "cannot read the store's clock"),
         }
         let subjects: Vec<(String, Subject)> = cluster
@@ -344,6 +342,7 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
             .iter()
             .map(|(name, gate)| (name.clone(), gate.subject.clone()))
             .collect();
+        let mut gained_modem = false;
         for (name, subject) in subjects {
             let keeper = keepers
                 .entry(name.clone())
@@ -372,12 +371,13 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
                     keeper.failed(Instant::now())
                 }
             };
-            let gained_modem = matches!(change, Change::Gained(_))
+            gained_modem |= matches!(change, Change::Gained(_))
                 && matches!(keeper.subject, Subject::Modem { .. });
             apply(&cluster, keeper, change);
-            if gained_modem {
-                recover_orphans(&store, cluster.inner.clock.now()).await;
-            }
+        }
+        if gained_modem {
+            // Once however many modems moved (at start, all of them).
+            recover_orphans(&store, cluster.inner.clock.now()).await;
         }
         let order = tokio::select! {
             _ = tokio::time::sleep(TICK) => None,
@@ -388,10 +388,10 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
         };
         if let Some(Order::Release(done)) = order {
             for keeper in keepers.values_mut() {
-                let Some(lease) = keeper.held.take() else {
+                let Some((lease, _)) = keeper.held.take() else {
                     continue;
                 };
-                close(&cluster, keeper);
+                set_open(&cluster, &keeper.subject, None);
                 let name = lease.name.clone();
                 match blocking(&store, move |s| s.release_lease(&lease)).await {
                     Ok(_) => tracing::info!(lease = %name, "lease given up for another node"),
@@ -430,67 +430,54 @@ async fn recover_orphans(store: &Arc<dyn Store>, now: Timestamp) {
     }
 }
 
-/// Closes a keeper's gate and drops its modem from the fence, quietly:
-/// the node is stopping.
-fn close(cluster: &Cluster, keeper: &Keeper) {
-    if let Subject::Modem { name, .. } = &keeper.subject {
-        cluster
-            .inner
-            .fence
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .lose(name);
-    }
-    if let Some(gate) = cluster
-        .inner
-        .gates
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&keeper.subject.lease_name())
-    {
-        gate.open.send_replace(false);
-    }
-}
-
-/// Opens or closes a keeper's gate after `change`, and keeps the fence.
-fn apply(cluster: &Cluster, keeper: &Keeper, change: Change) {
-    let open = match change {
-        Change::None => return,
-        Change::Gained(_) => true,
-        Change::Lost => false,
-    };
-    let name = keeper.subject.lease_name();
-    if let Subject::Modem { name: modem, .. } = &keeper.subject {
+/// Opens `subject`'s gate with the epoch its lease was taken at, or
+/// closes it (`None`), keeping the fence in step.
+fn set_open(cluster: &Cluster, subject: &Subject, epoch: Option<u64>) {
+    if let Subject::Modem { name, .. } = subject {
         let mut fence = cluster
             .inner
             .fence
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        match change {
-            Change::Gained(epoch) => {
-                fence.hold(modem, epoch);
-                tracing::info!(modem = %modem, epoch, "this node drives the modem now");
-                let _ = cluster.inner.gained.send(modem.clone());
-            }
-            _ => {
-                fence.lose(modem);
-                tracing::warn!(modem = %modem, "this node no longer drives the modem: its lease was taken or could not be renewed");
-            }
+        match epoch {
+            Some(epoch) => fence.hold(name, epoch),
+            None => fence.lose(name),
         }
-    } else if open {
-        tracing::info!(lease = %name, "this node polls the source now");
-    } else {
-        tracing::warn!(lease = %name, "this node stops polling the source: its lease was taken or could not be renewed");
     }
     if let Some(gate) = cluster
         .inner
         .gates
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .get(&name)
+        .get(&subject.lease_name())
     {
-        gate.open.send_replace(open);
+        gate.open.send_replace(epoch.is_some());
     }
+}
+
+/// Opens or closes a keeper's gate after `change`, and says so.
+fn apply(cluster: &Cluster, keeper: &Keeper, change: Change) {
+    let epoch = match change {
+        Change::None => return,
+        Change::Gained(epoch) => Some(epoch),
+        Change::Lost => None,
+    };
+    match (&keeper.subject, epoch) {
+        (Subject::Modem { name, .. }, Some(epoch)) => {
+            tracing::info!(modem = %name, epoch, "this node drives the modem now");
+            let _ = cluster.inner.gained.send(name.clone());
+        }
+        (Subject::Modem { name, .. }, None) => {
+            tracing::warn!(modem = %name, "this node no longer drives the modem: its lease was taken or could not be renewed");
+        }
+        (Subject::Source(name), Some(_)) => {
+            tracing::info!(source = %name, "this node polls the source now");
+        }
+        (Subject::Source(name), None) => {
+            tracing::warn!(source = %name, "this node stops polling the source: its lease was taken or could not be renewed");
+        }
+    }
+    set_open(cluster, &keeper.subject, epoch);
 }
 
 #[cfg(test)]

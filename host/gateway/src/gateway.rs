@@ -489,7 +489,7 @@ async fn finish<T>(mut task: JoinHandle<T>, deadline: tokio::time::Instant) {
 async fn queue_unrouted(
     store: &Arc<dyn Store>,
     route_tx: &mpsc::UnboundedSender<Routable>,
-    modem: Option<&str>,
+    modems: Option<&[String]>,
 ) {
     let found = blocking(store, |s| {
         Ok((s.unrouted_inbound(100_000)?, s.unrouted_calls(100_000)?))
@@ -497,9 +497,9 @@ async fn queue_unrouted(
     .await;
     match found {
         Ok((mut messages, mut calls)) => {
-            if let Some(modem) = modem {
-                messages.retain(|(_, record)| record.modem == modem);
-                calls.retain(|call| call.modem == modem);
+            if let Some(modems) = modems {
+                messages.retain(|(_, record)| modems.contains(&record.modem));
+                calls.retain(|call| modems.contains(&call.modem));
             }
             if !messages.is_empty() || !calls.is_empty() {
                 tracing::info!(
@@ -533,7 +533,10 @@ async fn route_gained(
     store: Arc<dyn Store>,
     route_tx: mpsc::UnboundedSender<Routable>,
 ) {
-    while let Some(modem) = gains.recv().await {
-        queue_unrouted(&store, &route_tx, Some(&modem)).await;
+    // Modems gained together (at start, all of them) share one read.
+    let mut modems = Vec::new();
+    while gains.recv_many(&mut modems, usize::MAX).await > 0 {
+        queue_unrouted(&store, &route_tx, Some(&modems)).await;
+        modems.clear();
     }
 }

@@ -106,24 +106,20 @@ impl Live {
     /// Publishes `event` with the next id; nobody listening is fine.
     pub(crate) fn send(&self, event: LiveEvent) {
         let json = serde_json::to_value(&event).unwrap_or_default();
-        if self.shared
-            && let Some(log) = &self.log
-        {
-            // The store gives it its id, and the tail hands it out.
-            let _ = log.send(LogWork::Append(LoggedEvent {
-                id: 0,
-                at: plutanium_core::time::now(),
-                kind: json["type"].as_str().unwrap_or("event").to_string(),
-                data: json.to_string(),
-            }));
-            return;
-        }
-        let logged = LoggedEvent {
-            id: self.last_id.fetch_add(1, Ordering::SeqCst) + 1,
+        let mut logged = LoggedEvent {
+            id: 0,
             at: plutanium_core::time::now(),
             kind: json["type"].as_str().unwrap_or("event").to_string(),
             data: json.to_string(),
         };
+        if self.shared
+            && let Some(log) = &self.log
+        {
+            // The store gives it its id, and the tail hands it out.
+            let _ = log.send(LogWork::Append(logged));
+            return;
+        }
+        logged.id = self.last_id.fetch_add(1, Ordering::SeqCst) + 1;
         if let Some(log) = &self.log {
             let _ = log.send(LogWork::Append(logged.clone()));
         }

@@ -146,10 +146,7 @@ async fn dispatcher(
     heart: plutanium_core::liveness::Heart,
     cluster: Option<Cluster>,
 ) {
-    let clock = cluster
-        .as_ref()
-        .map(|c| c.clock().clone())
-        .unwrap_or_default();
+    let clock = Clock::of(cluster.as_ref());
     let names: Vec<String> = modems.iter().map(|m| m.name().to_string()).collect();
     let mut pool = ModemPool::new(names.clone());
     // Only modems the config caps; the rest send as fast as they can.
@@ -335,10 +332,7 @@ async fn worker(
     send_seconds: Arc<crate::live::Histogram>,
     cluster: Option<Cluster>,
 ) {
-    let clock = cluster
-        .as_ref()
-        .map(|c| c.clock().clone())
-        .unwrap_or_default();
+    let clock = Clock::of(cluster.as_ref());
     while let Some(Claimed { row, lease_until }) = rows.recv().await {
         let outcome = if *stopped.borrow() {
             SendOutcome::Postpone {
@@ -347,7 +341,7 @@ async fn worker(
             }
         } else if cluster
             .as_ref()
-            .is_some_and(|cluster| cluster.fence().epoch(handle.name()).is_none())
+            .is_some_and(|cluster| !cluster.drives(handle.name()))
         {
             // Another node took the modem since the claim: its rows are
             // that node's to send now.
@@ -486,10 +480,7 @@ async fn completer(
     live: crate::live::Live,
     cluster: Option<Cluster>,
 ) {
-    let clock = cluster
-        .as_ref()
-        .map(|c| c.clock().clone())
-        .unwrap_or_default();
+    let clock = Clock::of(cluster.as_ref());
     let mut batch = Vec::new();
     while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
         let count = batch.len();

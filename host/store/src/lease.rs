@@ -151,11 +151,6 @@ impl Fence {
         self.epochs.get(modem).copied()
     }
 
-    /// The modems it holds, with their epochs.
-    pub fn modems(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.epochs.iter().map(|(m, e)| (m.as_str(), *e))
-    }
-
     /// Of `leases` (the store's rows for this fence's modems, read in the
     /// writer's transaction), the modems whose lease is still the one this
     /// fence was made under: same holder, same epoch. With `now`, also not

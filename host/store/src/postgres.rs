@@ -68,7 +68,7 @@ pub struct PgStore {
     /// TLS for those connections, with the trust the pool's have.
     tls: MakeRustlsConnect,
     /// The server's clock as last read (leases.rs).
-    clock: std::sync::Mutex<Option<leases::ClockSample>>,
+    clock: std::sync::Mutex<Option<plutanium_core::time::Reading>>,
 }
 
 impl std::fmt::Debug for PgStore {

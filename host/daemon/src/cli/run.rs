@@ -56,7 +56,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     })
     .await
     .context("opening the store did not finish")??;
-    if matches!(config.store, StoreLocation::Postgres { .. }) {
+    if store.shared() {
         // The rows still being sent may be another live node's: they come
         // back when their lease runs out, not now.
         tracing::info!(

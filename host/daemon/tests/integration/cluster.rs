@@ -15,7 +15,7 @@ use nix::unistd::Pid;
 use plutanium_store::postgres::testing::TempCluster;
 use serde_json::{Value, json};
 
-use crate::daemon::{Daemon, phone_texts, write_config_on};
+use crate::daemon::{Daemon, add_api, phone_texts, write_config_on};
 use crate::sim::{Sim, http_with, start_sim_with};
 
 const PHONE: &str = "+420601234567";
@@ -27,15 +27,7 @@ const LEASE: Duration = Duration::from_secs(15);
 /// the store, plus the API on a free port of each node's choosing.
 fn write_config(dir: &Path, sim: &Sim, store_url: &str) -> std::path::PathBuf {
     let config = write_config_on(dir, sim, store_url);
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        format!(
-            "api: {{ listen: \"127.0.0.1:0\", token_file: \"{}\" }}\n{text}",
-            dir.join("api-tokens").display()
-        ),
-    )
-    .unwrap();
+    add_api(&config, dir);
     config
 }
 
@@ -68,15 +60,7 @@ impl Node {
             &["--node", name],
             &[("RUST_LOG", "info,plutanium_gateway::sender=debug")],
         );
-        daemon.wait_for_log("API listening");
-        let api = daemon
-            .log()
-            .lines()
-            .find(|l| l.contains("API listening"))
-            .and_then(|l| l.split("address=").nth(1))
-            .unwrap()
-            .trim()
-            .to_string();
+        let api = daemon.api_address();
         Node { daemon, api }
     }
 

@@ -111,6 +111,18 @@ impl Daemon {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Where the API listens, once it does.
+    pub(crate) fn api_address(&mut self) -> String {
+        self.wait_for_log("API listening");
+        self.log()
+            .lines()
+            .find(|l| l.contains("API listening"))
+            .and_then(|l| l.split("address=").nth(1))
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+
     /// Waits until the daemon, started with `PLUTANIUM_FAILPOINT=failpoint`,
     /// has aborted there.
     fn wait_for_failpoint(&mut self, failpoint: &str) {
@@ -700,26 +712,24 @@ fn new_api_token(dir: &Path, args: &[&str]) -> String {
 /// API listens.
 fn start_with_api(dir: &Path, sim: &Sim) -> (Daemon, String) {
     let config = write_config(dir, sim);
-    let text = std::fs::read_to_string(&config).unwrap();
+    add_api(&config, dir);
+    let mut daemon = Daemon::start(&config, dir, &[]);
+    let address = daemon.api_address();
+    (daemon, address)
+}
+
+/// Adds to `config` the API on a free loopback port, its tokens in
+/// `dir/api-tokens`.
+pub(crate) fn add_api(config: &Path, dir: &Path) {
+    let text = std::fs::read_to_string(config).unwrap();
     std::fs::write(
-        &config,
+        config,
         format!(
             "api: {{ listen: \"127.0.0.1:0\", token_file: \"{}\" }}\n{text}",
             dir.join("api-tokens").display()
         ),
     )
     .unwrap();
-    let mut daemon = Daemon::start(&config, dir, &[]);
-    daemon.wait_for_log("API listening");
-    let address = daemon
-        .log()
-        .lines()
-        .find(|l| l.contains("API listening"))
-        .and_then(|l| l.split("address=").nth(1))
-        .unwrap()
-        .trim()
-        .to_string();
-    (daemon, address)
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use plutanium_core::Timestamp;
+use plutanium_core::time::Reading;
 use postgres::{GenericClient, Row};
 
 use super::PgStore;
@@ -52,14 +53,6 @@ pub(super) fn fenced_modems(
     Ok(fence.current(&rows, now))
 }
 
-/// A reading of the server's clock, and when (by our monotonic clock) it
-/// was taken.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct ClockSample {
-    server_ms: Timestamp,
-    taken: Instant,
-}
-
 impl PgStore {
     /// Several nodes share a database.
     pub(crate) const SHARED: bool = true;
@@ -69,11 +62,10 @@ impl PgStore {
     /// in between.
     pub fn clock(&self) -> Result<Timestamp, StoreError> {
         let last = *self.clock.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(sample) = last
-            && sample.taken.elapsed() < CLOCK_RESAMPLE
+        if let Some(reading) = last
+            && reading.taken.elapsed() < CLOCK_RESAMPLE
         {
-            let elapsed = u64::try_from(sample.taken.elapsed().as_millis()).unwrap_or(u64::MAX);
-            return Ok(sample.server_ms.saturating_add(elapsed));
+            return Ok(reading.now());
         }
         let asked = Instant::now();
         let server_ms: i64 = self.with(|conn| {
@@ -86,14 +78,12 @@ impl PgStore {
         })?;
         // The server read its clock somewhere in the round trip: take the
         // middle, so a slow answer costs at most half of it.
-        let round_trip = asked.elapsed();
-        let sample = ClockSample {
-            server_ms: server_ms.max(0) as u64,
-            taken: asked + round_trip / 2,
+        let reading = Reading {
+            at: server_ms.max(0) as u64,
+            taken: asked + asked.elapsed() / 2,
         };
-        *self.clock.lock().unwrap_or_else(PoisonError::into_inner) = Some(sample);
-        let elapsed = u64::try_from(sample.taken.elapsed().as_millis()).unwrap_or(0);
-        Ok(sample.server_ms.saturating_add(elapsed))
+        *self.clock.lock().unwrap_or_else(PoisonError::into_inner) = Some(reading);
+        Ok(reading.now())
     }
 
     /// See [`Store::acquire_lease`](crate::Store::acquire_lease).
