@@ -58,6 +58,32 @@ const POOL_SIZE: u32 = 8;
 /// unavailable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What every pooled session sets first. A node that freezes (SIGSTOP, a
+/// VM migrated, a long GC pause in a connector) in the middle of a
+/// transaction keeps its row locks for as long as it is frozen: the share
+/// lock a fenced claim takes on its lease rows would stop every other node
+/// from taking those leases, so the cluster would wait for the frozen node
+/// instead of replacing it. The server ends such a session after
+/// `idle_in_transaction_session_timeout` (well inside a lease's time, so a
+/// takeover is not delayed past the lease) and rolls its transaction back,
+/// which is what the fence wants: the frozen node wrote nothing. A lock
+/// wait is bounded too, so a node's lease renewal never hangs behind
+/// another node's row: it fails as retryable and is tried again.
+/// Set with `SET` after connecting rather than as startup options, which
+/// connection poolers such as PgBouncer refuse.
+const SESSION_SETUP: &str = "SET idle_in_transaction_session_timeout = '5s'; \
+                             SET lock_timeout = '2s'";
+
+/// Applies [`SESSION_SETUP`] to each connection the pool opens.
+#[derive(Debug)]
+struct SessionSetup;
+
+impl r2d2::CustomizeConnection<Client, postgres::Error> for SessionSetup {
+    fn on_acquire(&self, conn: &mut Client) -> Result<(), postgres::Error> {
+        conn.batch_execute(SESSION_SETUP)
+    }
+}
+
 /// The PostgreSQL store. One per node; several nodes share the database.
 pub struct PgStore {
     /// `None` only while the store is dropped (see its `Drop`).
@@ -234,6 +260,7 @@ impl PgStore {
             // A connection the server closed (a restart) is found out
             // before it is handed out, not by the caller's query.
             .test_on_check_out(true)
+            .connection_customizer(Box::new(SessionSetup))
             .build_unchecked(PostgresConnectionManager::new(config.clone(), tls.clone()));
         Ok(PgStore {
             pool: Some(pool),

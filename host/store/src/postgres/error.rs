@@ -51,6 +51,16 @@ fn classify(error: &postgres::Error) -> (ErrorKind, &'static str) {
         (&SqlState::T_R_SERIALIZATION_FAILURE | &SqlState::T_R_DEADLOCK_DETECTED, _) => {
             (ErrorKind::Unavailable, " (a concurrent change; try again)")
         }
+        // A row another node holds for longer than `lock_timeout`, and a
+        // session the server ended because its node froze in a transaction.
+        (&SqlState::LOCK_NOT_AVAILABLE, _) => (
+            ErrorKind::Unavailable,
+            " (a row another node holds; try again)",
+        ),
+        (&SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT, _) => (
+            ErrorKind::Unavailable,
+            " (this node paused inside a transaction and the server ended it; nothing of it was written)",
+        ),
         (
             &SqlState::DISK_FULL | &SqlState::OUT_OF_MEMORY | &SqlState::PROGRAM_LIMIT_EXCEEDED,
             _,

@@ -358,3 +358,33 @@ impl Drop for TempCluster {
         self.stop();
     }
 }
+
+/// A node frozen in the middle of a fenced claim, for tests: a connection
+/// from `store`'s pool inside a transaction that holds the share lock a
+/// claim takes on its lease rows, and is then left alone, as a process
+/// stopped with SIGSTOP leaves it.
+pub struct FrozenClaim {
+    conn: r2d2::PooledConnection<
+        r2d2_postgres::PostgresConnectionManager<tokio_postgres_rustls::MakeRustlsConnect>,
+    >,
+}
+
+impl FrozenClaim {
+    /// Begins the claim's transaction under `fence` and stops there.
+    pub fn start(store: &super::PgStore, fence: &crate::Fence) -> FrozenClaim {
+        let pool = store.pool.as_ref().expect("an open store");
+        let mut conn = pool.get().unwrap_or_else(|e| panic!("a connection: {e}"));
+        conn.batch_execute("BEGIN")
+            .unwrap_or_else(|e| panic!("BEGIN: {e}"));
+        super::leases::fenced_modems(&mut *conn, fence, None)
+            .unwrap_or_else(|e| panic!("the fenced read: {e}"));
+        FrozenClaim { conn }
+    }
+
+    /// The node runs again: its next statement, which the server refuses
+    /// once it has ended the session.
+    pub fn resume(mut self) -> Result<(), crate::StoreError> {
+        self.conn.batch_execute("COMMIT")?;
+        Ok(())
+    }
+}

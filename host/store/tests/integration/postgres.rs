@@ -307,3 +307,61 @@ fn tls_to_the_server_checks_its_certificate_against_the_trust_store() {
         .get(0);
     assert!(encrypted > 0, "no TLS session on the server");
 }
+
+/// A node frozen in the middle of a claim (SIGSTOP, a migrated VM) holds a
+/// share lock on its lease rows. Another node can still take the lease
+/// once it has run out: the server ends the frozen session, rolling back
+/// what it had begun, instead of letting it hold the cluster for as long
+/// as it is frozen.
+#[test]
+fn a_node_frozen_inside_a_claim_does_not_keep_its_leases() {
+    use plutanium_store::postgres::testing::FrozenClaim;
+    use plutanium_store::{Fence, Holder, modem_lease};
+    use std::time::Duration;
+
+    let location = TempCluster::shared().create_database();
+    let a = PgStore::open(&location).unwrap();
+    let b = PgStore::open(&location).unwrap();
+    let holder_a = Holder::new("a");
+    let lease = a
+        .acquire_lease(
+            &modem_lease("gsm0"),
+            &holder_a,
+            a.clock().unwrap(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+    assert!(lease.held_by(&holder_a, a.clock().unwrap()));
+    let mut fence = Fence::new(holder_a);
+    fence.hold("gsm0", lease.epoch);
+    let frozen = FrozenClaim::start(&a, &fence);
+
+    // b asks for the lease until it has it. Without a bound on the frozen
+    // session, its request waits on the row for as long as a is frozen.
+    let (taken, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let holder_b = Holder::new("b");
+        loop {
+            let now = b.clock().unwrap();
+            match b.acquire_lease(
+                &modem_lease("gsm0"),
+                &holder_b,
+                now,
+                Duration::from_secs(15),
+            ) {
+                Ok(lease) if lease.held_by(&holder_b, now) => break taken.send(lease).unwrap(),
+                Ok(_) => {}
+                Err(e) => assert!(e.is_retryable(), "{e}"),
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    let lease_b = answer
+        .recv_timeout(Duration::from_secs(30))
+        .expect("b never took the lease a frozen node held a claim on");
+    assert_eq!(lease_b.epoch, lease.epoch + 1);
+
+    // a runs again: what it had begun is gone, and it is told so.
+    let err = frozen.resume().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
+}
