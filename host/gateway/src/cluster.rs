@@ -166,13 +166,22 @@ impl Keeper {
         }
     }
 
+    /// Until when the lease is surely this node's: two thirds into it
+    /// from the renewal that was last confirmed, leaving a third for
+    /// clocks and round trips.
+    fn confirmed_until(&self) -> Option<Instant> {
+        self.held
+            .as_ref()
+            .map(|(_, confirmed)| *confirmed + LEASE_TTL * 2 / 3)
+    }
+
     /// The store could not be asked. Keeps the lease until too little of
     /// it may be left, then gives it up here: better a modem idle for a
     /// moment than driven by two nodes.
     fn failed(&mut self, now: Instant) -> Change {
         self.next = now + TICK * 2;
-        match self.held {
-            Some((_, confirmed)) if now >= confirmed + LEASE_TTL * 2 / 3 => {
+        match self.confirmed_until() {
+            Some(until) if now >= until => {
                 self.held = None;
                 Change::Lost
             }
@@ -215,6 +224,12 @@ enum Order {
 struct Gate {
     subject: Subject,
     open: watch::Sender<bool>,
+    /// Until when (this process's monotonic clock) the lease is surely
+    /// still this node's, by its last confirmed renewal: what
+    /// [`Cluster::holds`] checks, so a node that resumes after a freeze
+    /// knows at once that it may no longer hold it, before its lease task
+    /// has run again.
+    confirmed_until: Option<Instant>,
 }
 
 impl Cluster {
@@ -262,12 +277,24 @@ impl Cluster {
 
     /// Whether this node holds modem `modem`'s lease now.
     pub(crate) fn drives(&self, modem: &str) -> bool {
+        self.holds(&modem_lease(modem))
+    }
+
+    /// Whether this node polls source `source` now.
+    pub(crate) fn leads(&self, source: &str) -> bool {
+        self.holds(&Subject::Source(source.to_string()).lease_name())
+    }
+
+    /// Whether lease `name` is this node's now: its gate is open and its
+    /// last renewal was confirmed recently enough.
+    fn holds(&self, name: &str) -> bool {
         self.inner
-            .fence
+            .gates
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .epoch(modem)
-            .is_some()
+            .get(name)
+            .and_then(|gate| gate.confirmed_until)
+            .is_some_and(|until| Instant::now() < until)
     }
 
     /// The gate of modem `name` (made on first use): `true` while this
@@ -295,6 +322,7 @@ impl Cluster {
             .or_insert_with(|| Gate {
                 subject,
                 open: watch::channel(false).0,
+                confirmed_until: None,
             })
             .open
             .subscribe();
@@ -373,6 +401,7 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
             };
             gained_modem |= matches!(change, Change::Gained(_))
                 && matches!(keeper.subject, Subject::Modem { .. });
+            confirm(&cluster, &name, keeper.confirmed_until());
             apply(&cluster, keeper, change);
         }
         if gained_modem {
@@ -391,6 +420,7 @@ async fn keep(cluster: Cluster, store: Arc<dyn Store>, mut woken: mpsc::Unbounde
                 let Some((lease, _)) = keeper.held.take() else {
                     continue;
                 };
+                confirm(&cluster, &lease.name, None);
                 set_open(&cluster, &keeper.subject, None);
                 let name = lease.name.clone();
                 match blocking(&store, move |s| s.release_lease(&lease)).await {
@@ -427,6 +457,20 @@ async fn recover_orphans(store: &Arc<dyn Store>, now: Timestamp) {
         Err(e) => {
             tracing::warn!(error = %e, "cannot look for a stopped node's sends; they come back when their claims run out")
         }
+    }
+}
+
+/// Records until when lease `name` is surely this node's (`None`: it is
+/// not), for [`Cluster::holds`].
+fn confirm(cluster: &Cluster, name: &str, until: Option<Instant>) {
+    if let Some(gate) = cluster
+        .inner
+        .gates
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_mut(name)
+    {
+        gate.confirmed_until = until;
     }
 }
 
@@ -543,6 +587,22 @@ mod tests {
         assert_eq!(keeper.failed(t0 + LEASE_TTL / 2), Change::None);
         assert_eq!(keeper.failed(t0 + LEASE_TTL * 2 / 3), Change::Lost);
         assert_eq!(keeper.held, None);
+    }
+
+    #[test]
+    fn a_lease_counts_as_held_only_two_thirds_into_it_from_the_last_confirmed_renewal() {
+        let me = holder("a");
+        let t0 = Instant::now();
+        let mut keeper = Keeper::new(modem(), t0);
+        assert_eq!(keeper.confirmed_until(), None);
+        keeper.answer(&me, t0, Some(lease(&me, 1)));
+        assert_eq!(keeper.confirmed_until(), Some(t0 + LEASE_TTL * 2 / 3));
+        // A renewal asked later moves it on from when it was asked.
+        let t1 = t0 + LEASE_TTL / 3;
+        keeper.answer(&me, t1, Some(lease(&me, 1)));
+        assert_eq!(keeper.confirmed_until(), Some(t1 + LEASE_TTL * 2 / 3));
+        keeper.answer(&me, t1, None);
+        assert_eq!(keeper.confirmed_until(), None);
     }
 
     #[test]

@@ -365,19 +365,18 @@ impl Running {
                 source,
                 store.clone(),
                 stopped.clone(),
-                setup
-                    .cluster
-                    .as_ref()
-                    .map(|cluster| cluster.source(&source_config.name)),
+                setup.cluster.clone(),
             )));
         }
+        let mut router_state = router_state;
+        router_state.processors = processors;
+        router_state.sinks = sinks;
         let router_events = router_state.events.clone();
         let router = tokio::spawn(router::router(
             config.clone(),
             router_state,
-            processors,
-            sinks,
             store.clone(),
+            setup.cluster.clone(),
             stopped,
             handle
                 .liveness()

@@ -12,13 +12,14 @@ use plutanium_core::config::{Config, Endpoint};
 use plutanium_core::policy::RateLimiter;
 use plutanium_core::routing::route_event;
 use plutanium_core::{Processor, Sink, StageError};
-use plutanium_store::{NewOutbound, Store};
+use plutanium_store::{NewOutbound, RouteCommit, RouteOutput, RoutedMark, Store};
 use tokio::sync::{mpsc, watch};
 
 use plutanium_core::Event;
 use plutanium_core::time;
 
 use crate::blocking;
+use crate::cluster::Cluster;
 use plutanium_core::liveness::Heart;
 
 /// An event committed to the store (or one that needs no commit), on its
@@ -76,8 +77,9 @@ pub(crate) struct RouterState {
     pub(crate) events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Routable>>>,
     retries: Vec<Retry>,
     per_destination: Option<RateLimiter>,
-    /// The router's processors and sinks when it stopped, for a reload to
-    /// keep the ones whose config did not change.
+    /// The processors and sinks a router starts with (set by the
+    /// gateway), and has when it stopped, for a reload to keep the ones
+    /// whose config did not change.
     pub(crate) processors: HashMap<String, Box<dyn Processor>>,
     pub(crate) sinks: HashMap<String, Box<dyn Sink>>,
 }
@@ -130,9 +132,8 @@ const STORE_PATIENCE: Duration = Duration::from_secs(60);
 pub(crate) async fn router(
     config: Arc<Config>,
     mut state: RouterState,
-    mut processors: HashMap<String, Box<dyn Processor>>,
-    mut sinks: HashMap<String, Box<dyn Sink>>,
     store: Arc<dyn Store>,
+    cluster: Option<Cluster>,
     mut stopped: watch::Receiver<bool>,
     heart: Heart,
 ) -> RouterState {
@@ -144,6 +145,8 @@ pub(crate) async fn router(
             Duration::from_secs(3600),
         )
     });
+    let mut processors = std::mem::take(&mut state.processors);
+    let mut sinks = std::mem::take(&mut state.sinks);
     let mut events = state.events.clone().lock_owned().await;
     let mut forgot_at = time::now();
     loop {
@@ -188,12 +191,25 @@ pub(crate) async fn router(
                 }
             }
         }
-        let mut rows = Vec::new();
-        let mut marks = Vec::new();
+        // Each event's output, with its mark when nothing of it is left to
+        // try again.
+        let mut outputs: Vec<(Option<RoutedMark>, Vec<NewOutbound>)> = Vec::new();
         let mut outcomes = Vec::new();
         while let Some((routable, wait, retrying)) = batch.pop_front() {
             heart.beat(std::time::Instant::now(), one_event + BEAT_MARGIN);
-            let (mut produced, again) = route_one(
+            // A stored event from a modem this node no longer drives is the
+            // driving node's to route: it reads what is unrouted when it
+            // takes the modem. (The store refuses the commit anyway; this
+            // spares the sinks a call.)
+            if routable.stored.mark().is_some()
+                && cluster
+                    .as_ref()
+                    .is_some_and(|c| !c.drives(&routable.origin))
+            {
+                tracing::info!(modem = %routable.origin, "not routing an event: another node drives its modem now and routes it");
+                continue;
+            }
+            let (produced, again) = route_one(
                 &config,
                 &routable,
                 &mut processors,
@@ -203,10 +219,8 @@ pub(crate) async fn router(
                 retrying,
             )
             .await;
-            rows.append(&mut produced);
-            if again.is_none() {
-                marks.extend(routable.stored.mark());
-            }
+            let mark = routable.stored.mark().filter(|_| again.is_none());
+            outputs.push((mark, produced));
             outcomes.push((routable, wait, again));
             if *stopped.borrow() {
                 break;
@@ -223,23 +237,48 @@ pub(crate) async fn router(
         }
         // Everything the events' routes produced, and the marks that they
         // ran, in one durable commit; an event is marked only when nothing
-        // of it is left to try again.
-        let committed = rows.is_empty() && marks.is_empty() || {
+        // of it is left to try again. On a shared store the commit is
+        // fenced: an event whose modem another node took is refused.
+        let nothing = outputs
+            .iter()
+            .all(|(mark, rows)| mark.is_none() && rows.is_empty());
+        let results = if nothing {
+            Some(vec![RouteCommit::Stored(Vec::new()); outputs.len()])
+        } else {
             heart.beat(std::time::Instant::now(), STORE_PATIENCE);
             let now = time::now();
-            match blocking(&store, move |s| s.enqueue_routed(&rows, &marks, now)).await {
-                Ok(_) => true,
+            let fence = cluster.as_ref().map(Cluster::fence);
+            let committed = blocking(&store, move |s| {
+                let outputs: Vec<RouteOutput<'_>> = outputs
+                    .iter()
+                    .map(|(mark, messages)| RouteOutput {
+                        mark: *mark,
+                        messages,
+                    })
+                    .collect();
+                s.commit_routes(&outputs, fence.as_ref(), now)
+            })
+            .await;
+            match committed {
+                Ok(results) => Some(results),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot commit what the routes produced");
-                    false
+                    None
                 }
             }
         };
-        for (routable, wait, again) in outcomes {
-            let again = if committed {
-                again
-            } else {
-                Some(again.flatten())
+        for (index, (routable, wait, again)) in outcomes.into_iter().enumerate() {
+            let again = match results.as_ref().map(|results| &results[index]) {
+                None => Some(again.flatten()),
+                Some(RouteCommit::Stored(_)) => again,
+                Some(RouteCommit::AlreadyRouted) => {
+                    tracing::info!(event = ?routable.stored, "routed already (by another node, or by a commit whose answer was lost): its output is dropped");
+                    None
+                }
+                Some(RouteCommit::NotOwner) => {
+                    tracing::warn!(modem = %routable.origin, event = ?routable.stored, "this node lost the modem while routing an event: the node that drives it now routes it, and this node's output is dropped");
+                    None
+                }
             };
             if let Some(hint) = again {
                 let wait = hint.unwrap_or(wait).clamp(FIRST_RETRY_WAIT, MAX_RETRY_WAIT);
@@ -429,12 +468,13 @@ mod tests {
             }),
         })
         .unwrap();
+        let mut state = RouterState::new(Arc::new(tokio::sync::Mutex::new(rx)));
+        state.processors = processors;
         let task = tokio::spawn(router(
             Arc::new(config),
-            RouterState::new(Arc::new(tokio::sync::Mutex::new(rx))),
-            processors,
-            HashMap::new(),
+            state,
             store.clone(),
+            None,
             stopped,
             plutanium_core::liveness::Liveness::default().heart(
                 "router",

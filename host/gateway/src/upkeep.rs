@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use plutanium_core::time;
 
 use crate::blocking;
+use crate::cluster::Cluster;
 
 /// How long a message without a validity of its own may wait unsent.
 const MAX_QUEUED_AGE: Duration = Duration::from_secs(24 * 3600);
@@ -94,9 +95,14 @@ pub(crate) async fn poll_source(
     mut source: plutanium_runtime::Connector,
     store: Arc<dyn Store>,
     mut stopped: watch::Receiver<bool>,
-    mut leader: Option<watch::Receiver<bool>>,
+    cluster: Option<Cluster>,
 ) -> plutanium_runtime::Connector {
     let mut failures: u32 = 0;
+    let mut leader = cluster.as_ref().map(|cluster| cluster.source(&name));
+    // Whether this node still polls the source, by its lease's last
+    // confirmed renewal: a node that froze mid-poll and another took the
+    // source over commits and acknowledges nothing of that poll.
+    let leads = || cluster.as_ref().is_none_or(|cluster| cluster.leads(&name));
     loop {
         if *stopped.borrow() {
             return source;
@@ -112,6 +118,13 @@ pub(crate) async fn poll_source(
         }
         let mut wait = interval;
         match Source::poll(&mut source, batch).await {
+            Ok(messages) if !leads() => {
+                tracing::warn!(
+                    source = name,
+                    messages = messages.len(),
+                    "this node lost the source during a poll: nothing of it is committed or acknowledged, and the node that polls the source now fetches these"
+                );
+            }
             Ok(messages) => {
                 failures = 0;
                 let mut rows = Vec::new();
@@ -155,6 +168,7 @@ pub(crate) async fn poll_source(
                 };
                 if committed
                     && !keys.is_empty()
+                    && leads()
                     && let Err(e) = Source::ack(&mut source, &keys).await
                 {
                     tracing::warn!(source = name, error = %e, "ack failed; the source will offer them again and the outbox drops the copies");

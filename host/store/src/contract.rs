@@ -10,7 +10,7 @@ use plutanium_core::{KvStore, Timestamp};
 use crate::{
     CallRecord, Channel, DeliveryReport, Enqueued, Fence, Holder, InboundRecord, Inserted, Lease,
     LogPage, LoggedEvent, MessageCount, NewOutbound, OutboxRow, OutboxState, PartRecord,
-    RoutedMark, SendOutcome, StoreError, StoreStats, Wake, Watch,
+    RouteCommit, RouteOutput, RoutedMark, SendOutcome, StoreError, StoreStats, Wake, Watch,
 };
 
 /// How many rows [`Store::prune`] deletes per transaction.
@@ -50,19 +50,30 @@ pub const PRUNE_BATCH: usize = 1000;
 pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     // ---- The outbox ------------------------------------------------------
 
-    /// Stores `messages` as `queued`, due at `now`, and marks the inbound
-    /// messages and calls in `marks` as routed, in one transaction: the
-    /// messages a route produced and the mark that it ran are on disk
-    /// together or not at all, so a crash neither loses nor repeats a
-    /// route's output. A message whose key is known stores nothing and
-    /// comes back as [`Enqueued::Duplicate`] with the existing row's id;
-    /// results are in the order of `messages`.
-    fn enqueue_routed(
+    /// Stores what routed events' routes produced as `queued`, due at
+    /// `now`, each event's messages with the mark that its routes ran, all
+    /// in one transaction (one durable commit): an event's messages and its
+    /// mark are on disk together or not at all, so a crash neither loses
+    /// nor repeats a route's output. Results are in the order of `outputs`.
+    ///
+    /// Routing is claimed once across every process on the store: the
+    /// output of an event that is routed already (by another node, or by an
+    /// earlier commit whose answer was lost) stores nothing and is
+    /// [`RouteCommit::AlreadyRouted`]. With a `fence`, the output of an
+    /// event that came in on a modem whose lease the fence's holder no
+    /// longer has at the fence's epoch stores nothing and is
+    /// [`RouteCommit::NotOwner`] (the node driving the modem now routes
+    /// it); checked in the same transaction. An output without a mark is
+    /// always stored.
+    ///
+    /// A message whose key is known stores nothing and comes back as
+    /// [`Enqueued::Duplicate`] with the existing row's id.
+    fn commit_routes(
         &self,
-        messages: &[NewOutbound],
-        marks: &[RoutedMark],
+        outputs: &[RouteOutput<'_>],
+        fence: Option<&Fence>,
         now: Timestamp,
-    ) -> Result<Vec<Enqueued>, StoreError>;
+    ) -> Result<Vec<RouteCommit>, StoreError>;
 
     /// Claims up to `limit` rows to send, oldest due first: `queued` rows
     /// due at or before `now`, and `sending` rows whose lease ran out (their
@@ -193,7 +204,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// total)` names the kept parts it completes, which are deleted in the
     /// same transaction: a crash leaves either the parts or the message.
     /// Stored messages are unrouted until marked by
-    /// [`Store::enqueue_routed`].
+    /// [`Store::commit_routes`].
     fn insert_inbound_batch(
         &self,
         records: &[(InboundRecord, Option<(u16, u8)>)],
@@ -346,19 +357,25 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
 
     // ---- Conveniences over the methods above ----------------------------
 
-    /// [`Store::enqueue_routed`] with one message and no marks.
+    /// [`Store::enqueue_batch`] for one message.
     fn enqueue(&self, message: &NewOutbound, now: Timestamp) -> Result<Enqueued, StoreError> {
-        let mut done = self.enqueue_routed(std::slice::from_ref(message), &[], now)?;
+        let mut done = self.enqueue_batch(std::slice::from_ref(message), now)?;
         Ok(done.remove(0))
     }
 
-    /// [`Store::enqueue_routed`] without marks.
+    /// [`Store::commit_routes`] for messages of no stored event (which are
+    /// always stored).
     fn enqueue_batch(
         &self,
         messages: &[NewOutbound],
         now: Timestamp,
     ) -> Result<Vec<Enqueued>, StoreError> {
-        self.enqueue_routed(messages, &[], now)
+        let output = RouteOutput {
+            mark: None,
+            messages,
+        };
+        let mut done = self.commit_routes(&[output], None, now)?;
+        Ok(done.pop().map(RouteCommit::into_stored).unwrap_or_default())
     }
 
     /// [`Store::claim_for`] any modem.
@@ -417,17 +434,29 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         self.inbound_since(0, limit)
     }
 
-    /// Marks the inbound message `id` routed (its routes produced nothing).
+    /// Marks the inbound message `id` routed (its routes produced
+    /// nothing); one routed already stays as it was.
     fn mark_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
-        self.enqueue_routed(&[], &[RoutedMark::Inbox(id)], now)?;
-        Ok(())
+        mark_one(self, RoutedMark::Inbox(id), now)
     }
 
     /// Marks the call `id` routed (its routes produced nothing).
     fn mark_call_routed(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
-        self.enqueue_routed(&[], &[RoutedMark::Call(id)], now)?;
-        Ok(())
+        mark_one(self, RoutedMark::Call(id), now)
     }
+}
+
+/// [`Store::commit_routes`] of one event whose routes produced nothing.
+fn mark_one<S: Store + ?Sized>(
+    store: &S,
+    mark: RoutedMark,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let output = RouteOutput {
+        mark: Some(mark),
+        messages: &[],
+    };
+    store.commit_routes(&[output], None, now).map(drop)
 }
 
 /// `impl Store for $backend`, each method calling the backend's inherent
@@ -436,7 +465,7 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
 macro_rules! impl_store {
     ($backend:ty) => {
         $crate::contract::impl_store!(@impl $backend;
-            fn enqueue_routed(&self, messages: &[$crate::NewOutbound], marks: &[$crate::RoutedMark], now: plutanium_core::Timestamp) -> Vec<$crate::Enqueued>;
+            fn commit_routes(&self, outputs: &[$crate::RouteOutput<'_>], fence: Option<&$crate::Fence>, now: plutanium_core::Timestamp) -> Vec<$crate::RouteCommit>;
             fn claim_for(&self, now: plutanium_core::Timestamp, limit: u32, lease: std::time::Duration, modems: Option<&[String]>, fence: Option<&$crate::Fence>) -> Vec<$crate::OutboxRow>;
             fn complete_batch(&self, outcomes: &[(i64, u32, $crate::SendOutcome)], fence: Option<&$crate::Fence>, now: plutanium_core::Timestamp) -> Vec<bool>;
             fn release(&self, id: i64, attempt: u32, now: plutanium_core::Timestamp) -> bool;

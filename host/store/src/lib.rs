@@ -43,7 +43,8 @@ pub use events::LoggedEvent;
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
 pub use lease::{Fence, Holder, Lease, lease_modem, modem_lease};
 pub use outbox::{
-    Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark, SendOutcome,
+    Enqueued, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RouteCommit, RouteOutput,
+    RoutedMark, SendOutcome,
 };
 pub use postgres::{PgLocation, PgStore};
 pub use sqlite::SqliteStore;

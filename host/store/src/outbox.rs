@@ -106,13 +106,63 @@ pub struct NewOutbound {
     pub allowed_modems: Vec<String>,
 }
 
-/// An inbound event whose routes ran, for [`Store::enqueue_routed`](crate::Store::enqueue_routed).
+/// A stored inbound event whose routes ran, for
+/// [`Store::commit_routes`](crate::Store::commit_routes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoutedMark {
     /// The inbox message with this id.
     Inbox(i64),
     /// The logged call with this id.
     Call(i64),
+}
+
+impl RoutedMark {
+    /// The table the event is in, and its id there.
+    pub(crate) fn row(self) -> (&'static str, i64) {
+        match self {
+            RoutedMark::Inbox(id) => ("inbox", id),
+            RoutedMark::Call(id) => ("calls", id),
+        }
+    }
+}
+
+/// What one event's routes produced, for
+/// [`Store::commit_routes`](crate::Store::commit_routes).
+#[derive(Clone, Copy, Debug)]
+pub struct RouteOutput<'a> {
+    /// The stored event whose routes produced `messages`; `None` for
+    /// messages that come from no stored event (an API send, a source's
+    /// messages, the replies to a delivery status).
+    pub mark: Option<RoutedMark>,
+    /// What to queue.
+    pub messages: &'a [NewOutbound],
+}
+
+/// What [`Store::commit_routes`](crate::Store::commit_routes) did with one
+/// event's output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteCommit {
+    /// Queued (each message's result, in order) and the event marked
+    /// routed.
+    Stored(Vec<Enqueued>),
+    /// The event was routed already (by another node, or by an earlier
+    /// commit whose answer was lost), or is no longer in the store:
+    /// nothing stored.
+    AlreadyRouted,
+    /// The event came in on a modem whose lease the fence's holder no
+    /// longer holds: nothing stored; the node that drives the modem now
+    /// routes it.
+    NotOwner,
+}
+
+impl RouteCommit {
+    /// Each message's result when stored; empty otherwise.
+    pub fn into_stored(self) -> Vec<Enqueued> {
+        match self {
+            RouteCommit::Stored(done) => done,
+            RouteCommit::AlreadyRouted | RouteCommit::NotOwner => Vec::new(),
+        }
+    }
 }
 
 /// What [`Store::enqueue`](crate::Store::enqueue) did to one message.

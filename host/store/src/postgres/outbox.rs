@@ -11,8 +11,8 @@ use postgres::types::ToSql;
 use super::{PageFilter, PgStore, search_columns};
 use crate::outbox::{RawOutbox, list_text, refs_text};
 use crate::{
-    Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark,
-    SendOutcome, StoreError,
+    Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RouteCommit,
+    RouteOutput, RoutedMark, SendOutcome, StoreError,
 };
 
 /// The columns [`read_row`] reads, in its order.
@@ -55,67 +55,132 @@ pub(super) fn ms(at: Timestamp) -> i64 {
     i64::try_from(at).unwrap_or(i64::MAX)
 }
 
+/// Queues `messages` in `tx`: each message's result, in order.
+fn insert_messages(
+    tx: &mut postgres::Transaction<'_>,
+    messages: &[NewOutbound],
+    now: i64,
+) -> Result<Vec<Enqueued>, StoreError> {
+    if messages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let insert = tx.prepare(
+        "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
+         validity_min, modem, allowed_modems, state, next_attempt_at, created_at, updated_at, \
+         search_fold, search_bare) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $11, $12, $13) \
+         ON CONFLICT (key) DO NOTHING RETURNING id",
+    )?;
+    let find = tx.prepare("SELECT id FROM outbox WHERE key = $1")?;
+    let mut done = Vec::with_capacity(messages.len());
+    for message in messages {
+        let (fold, bare) = search_columns(&[&message.text, &message.to]);
+        let validity = message.options.validity_minutes.map(i64::from);
+        let inserted = tx.query_opt(
+            &insert,
+            &[
+                &message.key,
+                &message.source,
+                &message.to,
+                &message.text,
+                &Encoding::name(message.options.encoding),
+                &message.options.status_report,
+                &message.options.flash,
+                &validity,
+                &message.options.modem,
+                &list_text(&message.allowed_modems),
+                &now,
+                &fold,
+                &bare,
+            ],
+        )?;
+        done.push(match inserted {
+            Some(row) => Enqueued::Queued(row.try_get(0)?),
+            // The key was there (or was committed by another node while
+            // this insert waited for it).
+            None => Enqueued::Duplicate(tx.query_one(&find, &[&message.key])?.try_get(0)?),
+        });
+    }
+    Ok(done)
+}
+
+/// Marks the event of `mark` routed in `tx` if it is still this caller's
+/// to route: unrouted, and (with `held`, the modems a fence still holds)
+/// from one of `held`. The row is locked first, so of two nodes routing
+/// one event at once, the second sees the first's mark once it commits.
+fn claim_route(
+    tx: &mut postgres::Transaction<'_>,
+    mark: RoutedMark,
+    held: Option<&[String]>,
+    now: i64,
+) -> Result<Option<RouteCommit>, StoreError> {
+    let (table, id) = mark.row();
+    let row = tx.query_opt(
+        &format!("SELECT modem, routed_at FROM {table} WHERE id = $1 FOR UPDATE"),
+        &[&id],
+    )?;
+    let refusal = match row {
+        None => Some(RouteCommit::AlreadyRouted),
+        Some(row) => {
+            let modem: String = row.try_get(0)?;
+            let routed_at: Option<i64> = row.try_get(1)?;
+            if routed_at.is_some() {
+                Some(RouteCommit::AlreadyRouted)
+            } else if held.is_some_and(|held| !held.contains(&modem)) {
+                Some(RouteCommit::NotOwner)
+            } else {
+                None
+            }
+        }
+    };
+    if refusal.is_none() {
+        tx.execute(
+            &format!("UPDATE {table} SET routed_at = $2 WHERE id = $1"),
+            &[&id, &now],
+        )?;
+    }
+    Ok(refusal)
+}
+
 impl PgStore {
-    /// See [`Store::enqueue_routed`](crate::Store::enqueue_routed).
-    pub fn enqueue_routed(
+    /// See [`Store::commit_routes`](crate::Store::commit_routes).
+    pub fn commit_routes(
         &self,
-        messages: &[NewOutbound],
-        marks: &[RoutedMark],
+        outputs: &[RouteOutput<'_>],
+        fence: Option<&Fence>,
         now: Timestamp,
-    ) -> Result<Vec<Enqueued>, StoreError> {
+    ) -> Result<Vec<RouteCommit>, StoreError> {
         let now = ms(now);
         self.with(|conn| {
             let mut tx = conn.transaction()?;
-            for mark in marks {
-                let (sql, id) = match *mark {
-                    RoutedMark::Inbox(id) => ("UPDATE inbox SET routed_at = $2 WHERE id = $1", id),
-                    RoutedMark::Call(id) => ("UPDATE calls SET routed_at = $2 WHERE id = $1", id),
-                };
-                tx.execute(sql, &[&id, &now])?;
+            let held = match fence {
+                Some(fence) => Some(super::leases::fenced_modems(&mut tx, fence, None)?),
+                None => None,
+            };
+            let mut results = Vec::with_capacity(outputs.len());
+            for output in outputs {
+                if let Some(mark) = output.mark
+                    && let Some(refusal) = claim_route(&mut tx, mark, held.as_deref(), now)?
+                {
+                    results.push(refusal);
+                    continue;
+                }
+                results.push(RouteCommit::Stored(insert_messages(
+                    &mut tx,
+                    output.messages,
+                    now,
+                )?));
             }
-            let insert = tx.prepare(
-                "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
-                 validity_min, modem, allowed_modems, state, next_attempt_at, created_at, updated_at, \
-                 search_fold, search_bare) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $11, $12, $13) \
-                 ON CONFLICT (key) DO NOTHING RETURNING id",
-            )?;
-            let find = tx.prepare("SELECT id FROM outbox WHERE key = $1")?;
-            let mut done = Vec::with_capacity(messages.len());
-            for message in messages {
-                let (fold, bare) = search_columns(&[&message.text, &message.to]);
-                let validity = message.options.validity_minutes.map(i64::from);
-                let inserted = tx.query_opt(
-                    &insert,
-                    &[
-                        &message.key,
-                        &message.source,
-                        &message.to,
-                        &message.text,
-                        &Encoding::name(message.options.encoding),
-                        &message.options.status_report,
-                        &message.options.flash,
-                        &validity,
-                        &message.options.modem,
-                        &list_text(&message.allowed_modems),
-                        &now,
-                        &fold,
-                        &bare,
-                    ],
-                )?;
-                done.push(match inserted {
-                    Some(row) => Enqueued::Queued(row.try_get(0)?),
-                    // The key was there (or was committed by another node
-                    // while this insert waited for it).
-                    None => Enqueued::Duplicate(tx.query_one(&find, &[&message.key])?.try_get(0)?),
-                });
-            }
-            if done.iter().any(|e| matches!(e, Enqueued::Queued(_))) {
+            let queued = results.iter().any(|result| {
+                matches!(result, RouteCommit::Stored(done)
+                    if done.iter().any(|e| matches!(e, Enqueued::Queued(_))))
+            });
+            if queued {
                 // Heard by every watching node once this commits.
                 tx.batch_execute(&format!("NOTIFY {}", crate::Channel::Outbox.name()))?;
             }
             tx.commit()?;
-            Ok(done)
+            Ok(results)
         })
     }
 

@@ -9,8 +9,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{SqliteStore, page_rows};
 use crate::outbox::{RawOutbox, list_text, refs_text};
 use crate::{
-    Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RoutedMark,
-    SendOutcome, StoreError,
+    Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RouteCommit,
+    RouteOutput, RoutedMark, SendOutcome, StoreError,
 };
 
 /// The columns [`read_row`] reads, in its order.
@@ -46,62 +46,105 @@ pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxRow, Stor
     .decode())
 }
 
+/// Queues `messages` in `tx`: each message's result, in order.
+fn insert_messages(
+    tx: &rusqlite::Transaction<'_>,
+    messages: &[NewOutbound],
+    now: Timestamp,
+) -> Result<Vec<Enqueued>, StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
+         validity_min, modem, allowed_modems, state, next_attempt_at, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'queued', ?11, ?11, ?11) \
+         ON CONFLICT (key) DO NOTHING",
+    )?;
+    let mut find = tx.prepare_cached("SELECT id FROM outbox WHERE key = ?1")?;
+    let mut done = Vec::with_capacity(messages.len());
+    for message in messages {
+        let inserted = insert.execute(params![
+            message.key,
+            message.source,
+            message.to,
+            message.text,
+            Encoding::name(message.options.encoding),
+            message.options.status_report,
+            message.options.flash,
+            message.options.validity_minutes,
+            message.options.modem,
+            list_text(&message.allowed_modems),
+            now as i64,
+        ])?;
+        let id: i64 = find.query_row([&message.key], |row| row.get(0))?;
+        done.push(if inserted == 1 {
+            Enqueued::Queued(id)
+        } else {
+            Enqueued::Duplicate(id)
+        });
+    }
+    Ok(done)
+}
+
+/// Marks the event of `mark` routed in `tx` if it is still this caller's
+/// to route: unrouted, and (with `held`, the modems a fence still holds)
+/// from one of `held`.
+fn claim_route(
+    tx: &rusqlite::Transaction<'_>,
+    mark: RoutedMark,
+    held: Option<&[String]>,
+    now: Timestamp,
+) -> Result<Option<RouteCommit>, StoreError> {
+    let (table, id) = mark.row();
+    let row: Option<(String, Option<i64>)> = tx
+        .prepare_cached(&format!(
+            "SELECT modem, routed_at FROM {table} WHERE id = ?1"
+        ))?
+        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let refusal = match row {
+        None | Some((_, Some(_))) => Some(RouteCommit::AlreadyRouted),
+        Some((modem, None)) if held.is_some_and(|held| !held.contains(&modem)) => {
+            Some(RouteCommit::NotOwner)
+        }
+        Some(_) => None,
+    };
+    if refusal.is_none() {
+        tx.prepare_cached(&format!("UPDATE {table} SET routed_at = ?2 WHERE id = ?1"))?
+            .execute(params![id, now as i64])?;
+    }
+    Ok(refusal)
+}
+
 impl SqliteStore {
-    /// Stores `messages` as `queued`, due now, in one transaction (one
-    /// durable commit); a known key stores nothing (its row's id is
-    /// returned as a duplicate). In the same transaction, marks the inbound
-    /// messages and calls whose routes produced them as routed: either both
-    /// are on disk or neither. ([`Store::enqueue`](crate::Store::enqueue) and
-    /// [`Store::enqueue_batch`](crate::Store::enqueue_batch) are this without
-    /// marks.)
-    pub fn enqueue_routed(
+    /// See [`Store::commit_routes`](crate::Store::commit_routes): one
+    /// write transaction (one durable commit) for all of `outputs`.
+    pub fn commit_routes(
         &self,
-        messages: &[NewOutbound],
-        marks: &[RoutedMark],
+        outputs: &[RouteOutput<'_>],
+        fence: Option<&Fence>,
         now: Timestamp,
-    ) -> Result<Vec<Enqueued>, StoreError> {
+    ) -> Result<Vec<RouteCommit>, StoreError> {
         self.with(|conn| {
             let tx = conn.transaction()?;
-            for mark in marks {
-                let (sql, id) = match *mark {
-                    RoutedMark::Inbox(id) => ("UPDATE inbox SET routed_at = ?2 WHERE id = ?1", id),
-                    RoutedMark::Call(id) => ("UPDATE calls SET routed_at = ?2 WHERE id = ?1", id),
-                };
-                tx.prepare_cached(sql)?.execute(params![id, now as i64])?;
-            }
-            let mut done = Vec::with_capacity(messages.len());
-            {
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO outbox (key, source, to_number, body, encoding, status_report, flash, \
-                     validity_min, modem, allowed_modems, state, next_attempt_at, created_at, updated_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'queued', ?11, ?11, ?11) \
-                     ON CONFLICT (key) DO NOTHING",
-                )?;
-                let mut find = tx.prepare_cached("SELECT id FROM outbox WHERE key = ?1")?;
-                for message in messages {
-                    let inserted = insert.execute(params![
-                        message.key,
-                        message.source,
-                        message.to,
-                        message.text,
-                        Encoding::name(message.options.encoding),
-                        message.options.status_report,
-                        message.options.flash,
-                        message.options.validity_minutes,
-                        message.options.modem,
-                        list_text(&message.allowed_modems),
-                        now as i64,
-                    ])?;
-                    let id: i64 = find.query_row([&message.key], |row| row.get(0))?;
-                    done.push(if inserted == 1 {
-                        Enqueued::Queued(id)
-                    } else {
-                        Enqueued::Duplicate(id)
-                    });
+            let held = match fence {
+                Some(fence) => Some(super::leases::fenced_modems(&tx, fence, None)?),
+                None => None,
+            };
+            let mut results = Vec::with_capacity(outputs.len());
+            for output in outputs {
+                if let Some(mark) = output.mark
+                    && let Some(refusal) = claim_route(&tx, mark, held.as_deref(), now)?
+                {
+                    results.push(refusal);
+                    continue;
                 }
+                results.push(RouteCommit::Stored(insert_messages(
+                    &tx,
+                    output.messages,
+                    now,
+                )?));
             }
             tx.commit()?;
-            Ok(done)
+            Ok(results)
         })
     }
 

@@ -61,6 +61,7 @@ macro_rules! conformance_suite {
             leases::compare_and_set_lets_one_racing_writer_win,
             leases::a_dead_nodes_claims_come_back_at_once,
             leases::published_live_events_have_one_order_across_nodes,
+            leases::routing_is_claimed_once_by_the_node_that_drives_the_modem,
         );
     };
     (@tests $make:expr; $($group:ident :: $name:ident,)*) => {

@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use plutanium_store::{Fence, Holder, OutboxState, modem_lease};
+use plutanium_store::{
+    Fence, Holder, OutboxState, RouteCommit, RouteOutput, RoutedMark, modem_lease,
+};
 
-use super::{Backend, LEASE, T0, message, sent};
+use super::{Backend, LEASE, T0, inbound, message, sent};
 
 const TTL: Duration = Duration::from_secs(15);
 
@@ -368,4 +370,63 @@ pub(crate) fn published_live_events_have_one_order_across_nodes(backend: &dyn Ba
         }])
         .unwrap();
     assert!(next[0].id > sorted[199]);
+}
+
+/// An inbound message is routed by the node that drives its modem, once:
+/// a node that lost the modem (it froze, and another took over) commits
+/// none of its routes' output, and the new owner's routing stands.
+pub(crate) fn routing_is_claimed_once_by_the_node_that_drives_the_modem(backend: &dyn Backend) {
+    let store = backend.open();
+    let (a, b) = (holder("a", "1"), holder("b", "1"));
+    let sms = store
+        .insert_inbound(&inbound("fp-fenced"), None, T0)
+        .unwrap()
+        .id();
+    let lease_a = store
+        .acquire_lease(&modem_lease("gsm0"), &a, T0, TTL)
+        .unwrap();
+    let mut fence_a = Fence::new(a);
+    fence_a.hold("gsm0", lease_a.epoch);
+    // a freezes mid-route; its lease runs out and b takes the modem.
+    let later = T0 + TTL.as_millis() as u64 + 1;
+    let lease_b = store
+        .acquire_lease(&modem_lease("gsm0"), &b, later, TTL)
+        .unwrap();
+    assert!(lease_b.held_by(&b, later));
+    let mut fence_b = Fence::new(b);
+    fence_b.hold("gsm0", lease_b.epoch);
+    // a runs again and commits what its routes produced: refused.
+    let from_a = [message("sms:fenced:reply-a")];
+    let output = |messages| RouteOutput {
+        mark: Some(RoutedMark::Inbox(sms)),
+        messages,
+    };
+    assert_eq!(
+        store
+            .commit_routes(&[output(&from_a)], Some(&fence_a), later + 1)
+            .unwrap(),
+        [RouteCommit::NotOwner]
+    );
+    assert_eq!(store.unrouted_inbound(10).unwrap().len(), 1);
+    // b, which drives the modem now, routes it.
+    let from_b = [message("sms:fenced:reply-b")];
+    let done = store
+        .commit_routes(&[output(&from_b)], Some(&fence_b), later + 2)
+        .unwrap();
+    assert!(matches!(&done[..], [RouteCommit::Stored(ids)] if ids.len() == 1));
+    assert!(store.unrouted_inbound(10).unwrap().is_empty());
+    // Were a's commit to come after b's, it is refused as routed already.
+    assert_eq!(
+        store
+            .commit_routes(&[output(&from_a)], Some(&fence_a), later + 3)
+            .unwrap(),
+        [RouteCommit::AlreadyRouted]
+    );
+    assert!(
+        store
+            .outbound_by_key("sms:fenced:reply-a")
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.stats().unwrap().queued, 1);
 }

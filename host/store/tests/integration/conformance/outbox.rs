@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use plutanium_store::{Enqueued, OutboxState, RoutedMark, SendOutcome};
+use plutanium_store::{Enqueued, OutboxState, RouteCommit, RouteOutput, RoutedMark, SendOutcome};
 
 use super::{Backend, LEASE, T0, inbound, message, sent};
 
@@ -253,21 +253,72 @@ pub(crate) fn routed_marks_commit_with_their_messages(backend: &dyn Backend) {
     let call = store.log_call("gsm0", Some("+420601234567"), T0).unwrap();
     assert_eq!(store.unrouted_inbound(10).unwrap().len(), 1);
     assert_eq!(store.unrouted_calls(10).unwrap().len(), 1);
-    // The route's output and the marks go in together.
+    // Each event's output and its mark go in together, with messages of
+    // no event beside them.
+    let (reply, notify, api) = (
+        [message("sms:1:reply")],
+        [message("call:1:notify")],
+        [message("api:1")],
+    );
     let done = store
-        .enqueue_routed(
-            &[message("sms:1:reply"), message("call:1:notify")],
-            &[RoutedMark::Inbox(sms), RoutedMark::Call(call)],
+        .commit_routes(
+            &[
+                RouteOutput {
+                    mark: Some(RoutedMark::Inbox(sms)),
+                    messages: &reply,
+                },
+                RouteOutput {
+                    mark: Some(RoutedMark::Call(call)),
+                    messages: &notify,
+                },
+                RouteOutput {
+                    mark: None,
+                    messages: &api,
+                },
+            ],
+            None,
             T0 + 1,
         )
         .unwrap();
-    assert!(done.iter().all(|d| matches!(d, Enqueued::Queued(_))));
+    let ids: Vec<Enqueued> = done
+        .into_iter()
+        .flat_map(RouteCommit::into_stored)
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.iter().all(|d| matches!(d, Enqueued::Queued(_))));
     assert!(store.unrouted_inbound(10).unwrap().is_empty());
     assert!(store.unrouted_calls(10).unwrap().is_empty());
-    // Replayed after a crash, the same keys store nothing new.
-    let again = store
-        .enqueue_routed(&[message("sms:1:reply")], &[RoutedMark::Inbox(sms)], T0 + 2)
+    // Routed again (another node, or a retry after a commit whose answer
+    // was lost): refused as a whole, storing nothing, even under a new key.
+    let again = [message("sms:1:reply"), message("sms:1:other")];
+    let refused = store
+        .commit_routes(
+            &[RouteOutput {
+                mark: Some(RoutedMark::Inbox(sms)),
+                messages: &again,
+            }],
+            None,
+            T0 + 2,
+        )
         .unwrap();
-    assert_eq!(again, [Enqueued::Duplicate(done[0].id())]);
-    assert_eq!(store.stats().unwrap().queued, 2);
+    assert_eq!(refused, [RouteCommit::AlreadyRouted]);
+    assert!(store.outbound_by_key("sms:1:other").unwrap().is_none());
+    // An event that is not in the store is not routed either.
+    let gone = store
+        .commit_routes(
+            &[RouteOutput {
+                mark: Some(RoutedMark::Call(call + 1000)),
+                messages: &again,
+            }],
+            None,
+            T0 + 2,
+        )
+        .unwrap();
+    assert_eq!(gone, [RouteCommit::AlreadyRouted]);
+    // A send whose key is known stores nothing new.
+    assert_eq!(
+        store.enqueue(&message("api:1"), T0 + 3).unwrap(),
+        Enqueued::Duplicate(ids[2].id())
+    );
+    assert_eq!(store.stats().unwrap().queued, 3);
 }
