@@ -28,7 +28,8 @@
 //!
 //! Every route under `/api/v1` needs a token (401 otherwise, whatever the
 //! route), with the `send` scope to queue messages and `read` to read;
-//! `/healthz` and `/readyz` need none. Bodies are capped at 64 KiB; wrong
+//! `/healthz` and `/readyz` need none. Bodies are capped at 64 KiB (4 MiB
+//! for a batch of sends); wrong
 //! input is a 400 whose JSON names the field; a message the policy refuses
 //! is a 422 that says why; a token over its rate gets 429 with
 //! `Retry-After`. `/api/v1/events` streams live events (Server-Sent
@@ -38,6 +39,7 @@ mod events;
 mod messages;
 mod metrics;
 mod reads;
+mod send;
 mod status;
 pub mod tokens;
 pub mod views;
@@ -71,6 +73,10 @@ pub fn web_admin_size() -> (usize, usize) {
 
 /// The largest request body.
 pub const MAX_BODY: usize = 64 * 1024;
+
+/// The largest body `POST /api/v1/messages/batch` takes: room for its
+/// 1,000 messages of several parts each.
+pub const MAX_BATCH_BODY: usize = 4 * 1024 * 1024;
 
 /// What the API serves from: a gateway's handle and the tokens it accepts.
 pub struct ApiState {
@@ -352,7 +358,11 @@ fn need(token: &TokenEntry, scope: Scope) -> Result<(), ApiError> {
 /// serve or to mount in an app of your own.
 pub fn router(state: Arc<ApiState>) -> Router {
     let v1 = Router::new()
-        .route("/messages", post(messages::send).get(messages::list))
+        .route("/messages", post(send::send).get(messages::list))
+        .route(
+            "/messages/batch",
+            post(send::batch).layer(DefaultBodyLimit::max(MAX_BATCH_BODY)),
+        )
         .route("/messages/{id}", get(messages::show))
         .route("/calls", get(messages::calls))
         .route("/modems", get(status::modems))

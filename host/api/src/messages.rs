@@ -1,13 +1,12 @@
-//! Messages and calls: queue one, list and read the log.
+//! Messages and calls: list and read the log, and count a text's parts
+//! (queuing them is `send`).
 
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use plutanium_core::Encoding;
-use plutanium_core::policy::RateLimiter;
 use plutanium_core::time::{self, rfc3339};
-use plutanium_gateway::outbound::Submission;
-use plutanium_store::{Enqueued, LogPage, OutboxState};
+use plutanium_store::{LogPage, OutboxState};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -15,137 +14,14 @@ use crate::tokens::{Scope, TokenEntry};
 use crate::views::{inbound_json, outbound_json};
 use crate::{ApiError, Body, Params, Shared, need};
 
-/// `POST /api/v1/messages`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct SendRequest {
-    to: String,
-    text: String,
-    #[serde(default)]
-    modem: Option<String>,
-    #[serde(default)]
-    encoding: Option<String>,
-    #[serde(default)]
-    flash: bool,
-    #[serde(default)]
-    report: bool,
-    #[serde(default)]
-    key: Option<String>,
-}
-
 /// Runs store work off the async workers.
-async fn blocking<R: Send + 'static>(
+pub(crate) async fn blocking<R: Send + 'static>(
     work: impl FnOnce() -> Result<R, plutanium_store::StoreError> + Send + 'static,
 ) -> Result<R, ApiError> {
     tokio::task::spawn_blocking(work)
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)
-}
-
-/// Queues one SMS: 202 with its id; the same `key` again gives the same id
-/// (200) and queues nothing.
-pub(crate) async fn send(
-    State(state): State<Shared>,
-    Extension(token): Extension<TokenEntry>,
-    body: Result<Body<SendRequest>, ApiError>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    need(&token, Scope::Send)?;
-    let Body(request) = body?;
-    if request.text.is_empty() {
-        return Err(ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "text",
-            "the text is empty",
-        ));
-    }
-    let encoding = encoding(request.encoding.as_deref())?;
-    if let Some(key) = &request.key
-        && (key.is_empty() || key.len() > 200 || key.chars().any(char::is_control))
-    {
-        return Err(ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "key",
-            "a key is 1 to 200 characters, none of them control characters",
-        ));
-    }
-    let now = time::now();
-    let key = match &request.key {
-        Some(key) => format!("api:{key}"),
-        None => format!("api:{}:{now}:{}", token.name, next_serial()),
-    };
-    let checked = state
-        .gateway
-        .check(Submission {
-            to: request.to,
-            text: request.text,
-            modem: request.modem,
-            encoding,
-            flash: request.flash,
-            report: request.report,
-            key,
-            source: format!("api:{}", token.name),
-        })
-        .map_err(|rejection| {
-            // A modem the config lacks is a wrong request; a message the
-            // policy refuses is well formed, and refused.
-            let status = match rejection {
-                plutanium_gateway::outbound::Rejection::NoSuchModem { .. } => {
-                    StatusCode::BAD_REQUEST
-                }
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            ApiError::field(status, rejection.field(), rejection.to_string())
-        })?;
-    // A repeat is answered before the rate limit: it queues nothing.
-    if request.key.is_some() {
-        let lookup = checked.row.key.clone();
-        let store = state.store().clone();
-        if let Some(row) = blocking(move || store.outbound_by_key(&lookup)).await? {
-            return Ok((
-                StatusCode::OK,
-                Json(
-                    json!({ "id": format!("out-{}", row.id), "duplicate": true, "status": row.state.name() }),
-                ),
-            ));
-        }
-    }
-    {
-        let mut limiters = state.limiters.lock().unwrap_or_else(|e| e.into_inner());
-        let limiter = limiters.entry(token.name.clone()).or_insert_with(|| {
-            RateLimiter::new(token.per_minute, std::time::Duration::from_secs(60))
-        });
-        if let Err(free_at) = limiter.try_acquire(&token.name, now) {
-            return Err(ApiError {
-                retry_after: Some(free_at.saturating_sub(now).div_ceil(1000).max(1)),
-                ..ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!(
-                        "this token may queue {} messages a minute",
-                        token.per_minute
-                    ),
-                )
-            });
-        }
-    }
-    let (to, parts) = (checked.row.to.clone(), checked.parts);
-    match state
-        .gateway
-        .queue(checked)
-        .await
-        .map_err(ApiError::internal)?
-    {
-        Enqueued::Queued(id) => Ok((
-            StatusCode::ACCEPTED,
-            Json(
-                json!({ "id": format!("out-{id}"), "to": to, "parts": parts, "status": "queued" }),
-            ),
-        )),
-        Enqueued::Duplicate(id) => Ok((
-            StatusCode::OK,
-            Json(json!({ "id": format!("out-{id}"), "duplicate": true })),
-        )),
-    }
 }
 
 /// `encoding`, `auto` when not given.
@@ -155,12 +31,6 @@ fn encoding(name: Option<&str>) -> Result<Encoding, ApiError> {
         .map_err(|e: plutanium_core::UnknownEncoding| {
             ApiError::field(StatusCode::BAD_REQUEST, "encoding", e.to_string())
         })
-}
-
-/// Distinguishes keyless messages queued in the same millisecond.
-fn next_serial() -> u64 {
-    static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// `GET /api/v1/messages` parameters.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use plutanium_gateway::GatewayHandle;
 use plutanium_store::{SqliteStore, Store};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::tokens::{Scope, Tokens, line, new_token};
 use super::{ApiState, serve};
@@ -250,6 +250,144 @@ async fn messages_are_queued_once_per_key_and_refused_with_a_reason() {
 }
 
 #[tokio::test]
+async fn a_batch_queues_each_message_with_its_own_result() {
+    let api = start().await;
+    let token = Some(api.sender.as_str());
+    let (status, _, first) = api
+        .post(
+            "/api/v1/messages",
+            token,
+            r#"{"to":"+420601234567","text":"before","key":"k-0"}"#,
+        )
+        .await;
+    assert_eq!(status, 202, "{first}");
+    let batch = json!({ "messages": [
+        { "to": "601 234 567", "text": "one", "key": "k-1" },
+        { "to": "+420601234567", "text": 7 },
+        { "to": "+420601234567", "text": "again", "key": "k-0" },
+        { "to": "+420601234567", "text": "x", "colour": "red" },
+        { "to": "9090", "text": "premium?" },
+        { "to": "+420601234567", "text": "two", "modem": "gsm9" },
+        { "text": "no number" },
+        "not an object",
+        { "to": "+420601234567", "text": "three" },
+    ]});
+    let (status, _, answer) = api
+        .post("/api/v1/messages/batch", token, &batch.to_string())
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let results = answer["results"].as_array().unwrap();
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "accepted",
+            "refused",
+            "duplicate",
+            "refused",
+            "refused",
+            "refused",
+            "refused",
+            "refused",
+            "accepted"
+        ],
+        "{answer}"
+    );
+    let fields: Vec<&Value> = results.iter().map(|r| &r["field"]).collect();
+    assert_eq!(fields[1], "text", "a wrong type names its field: {answer}");
+    assert_eq!(fields[3], "colour");
+    assert_eq!(fields[4], "to");
+    assert_eq!(fields[5], "modem");
+    assert_eq!(fields[6], "to");
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["status"] == "refused")
+            .all(|r| r["error"].as_str().is_some_and(|e| !e.is_empty())),
+        "{answer}"
+    );
+    assert_eq!(results[0]["to"], "+420601234567");
+    assert_eq!(results[2]["id"], first["id"], "the key's earlier message");
+    assert_eq!(
+        (
+            &answer["accepted"],
+            &answer["duplicates"],
+            &answer["refused"]
+        ),
+        (&json!(2), &json!(1), &json!(6))
+    );
+    // What was accepted is in the store, once; the same batch again queues
+    // nothing more.
+    let keys: Vec<String> = api
+        .store
+        .recent_outbound(10)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert!(keys.contains(&"api:k-1".to_string()), "{keys:?}");
+    let again = json!({ "messages": [{ "to": "601 234 567", "text": "one", "key": "k-1" }] });
+    let (_, _, answer) = api
+        .post("/api/v1/messages/batch", token, &again.to_string())
+        .await;
+    assert_eq!(answer["results"][0]["status"], "duplicate", "{answer}");
+    assert_eq!(answer["results"][0]["id"], results[0]["id"]);
+    // The token may queue 5 a minute; duplicates spent none of it. Of
+    // three more, two fit, and the third is refused alone with when to
+    // come back.
+    let three: Vec<Value> = (0..3)
+        .map(|n| json!({ "to": "+420601234567", "text": format!("more #{n}") }))
+        .collect();
+    let (_, _, answer) = api
+        .post(
+            "/api/v1/messages/batch",
+            token,
+            &json!({ "messages": three }).to_string(),
+        )
+        .await;
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results[0]["status"], "accepted", "{answer}");
+    assert_eq!(results[1]["status"], "accepted", "{answer}");
+    assert_eq!(results[2]["status"], "refused", "{answer}");
+    assert!(results[2]["field"].is_null(), "{answer}");
+    assert!(results[2]["retry_after"].as_u64().is_some_and(|s| s >= 1));
+    assert_eq!(api.store.recent_outbound(10).unwrap().len(), 5);
+    // Over 1,000, the request is refused whole, naming the limit.
+    let many: Vec<Value> = (0..1001)
+        .map(|n| json!({ "to": "+420601234567", "text": format!("#{n}") }))
+        .collect();
+    let (status, _, answer) = api
+        .post(
+            "/api/v1/messages/batch",
+            token,
+            &json!({ "messages": many }).to_string(),
+        )
+        .await;
+    assert_eq!(status, 413, "{answer}");
+    assert_eq!(answer["field"], "messages");
+    assert!(answer["error"].as_str().unwrap().contains("at most 1000"));
+    // 1,000 long messages fit the body limit; each is answered (here
+    // refused by the token's rate, which is spent).
+    let full: Vec<Value> = (0..1000)
+        .map(|n| json!({ "to": "+420601234567", "text": format!("{n:>150}") }))
+        .collect();
+    let (status, _, answer) = api
+        .post(
+            "/api/v1/messages/batch",
+            token,
+            &json!({ "messages": full }).to_string(),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["refused"], 1000, "{answer}");
+    assert_eq!(api.store.recent_outbound(10).unwrap().len(), 5);
+}
+
+#[tokio::test]
 async fn a_token_is_held_to_its_rate() {
     let api = start().await;
     let token = Some(api.sender.as_str());
@@ -379,10 +517,15 @@ fn routes_in_source() -> std::collections::BTreeSet<(String, String)> {
     let v1_start = source.find("let v1 = Router::new()").unwrap();
     let v1_end = v1_start + source[v1_start..].find(';').unwrap();
     let mut routes = std::collections::BTreeSet::new();
-    for (at, _) in source.match_indices(".route(\"") {
-        let rest = &source[at + 8..];
+    for (at, _) in source.match_indices(".route(") {
+        // The path, after any line break rustfmt put before it.
+        let rest = source[at + 7..].trim_start();
+        let Some(rest) = rest.strip_prefix('"') else {
+            continue;
+        };
         let path = &rest[..rest.find('"').unwrap()];
-        let line = &rest[..rest.find('\n').unwrap()];
+        // The route's call, which may span lines: up to the next call.
+        let line = &rest[..rest.find("\n        .").unwrap_or(rest.len())];
         let prefix = if (v1_start..v1_end).contains(&at) {
             "/api/v1"
         } else {

@@ -13,6 +13,7 @@ use plutanium_runtime::{StatsHandle, World};
 use plutanium_store::{Enqueued, LoggedEvent, Store, StoreError};
 use tokio::sync::broadcast;
 
+use crate::accept::Acceptor;
 use crate::live::{Histogram, Live};
 use crate::outbound::{Checked, Rejection, Submission};
 
@@ -27,6 +28,8 @@ pub struct GatewayHandle {
 
 struct Shared {
     store: Arc<dyn Store>,
+    /// Commits accepted sends in groups.
+    acceptor: Acceptor,
     live: Live,
     liveness: plutanium_core::liveness::Liveness,
     now: RwLock<Now>,
@@ -48,6 +51,7 @@ impl GatewayHandle {
         GatewayHandle {
             shared: Arc::new(Shared {
                 live: crate::live::channel(store.clone()),
+                acceptor: Acceptor::start(store.clone(), plutanium_core::time::now),
                 store,
                 liveness: plutanium_core::liveness::Liveness::default(),
                 now: RwLock::new(Now {
@@ -162,26 +166,31 @@ impl GatewayHandle {
         crate::outbound::check(&self.config(), submission)
     }
 
-    /// Queues a checked message (off the async workers); a running gateway
-    /// sends it within a second. Listeners get an `outbound` event with
-    /// status `queued`. A key queued before gives [`Enqueued::Duplicate`]
-    /// and queues nothing.
+    /// Queues a checked message, durably before it returns (committed with
+    /// whatever else is being queued at the moment: one commit for many
+    /// sends under load); a running gateway sends it within a second.
+    /// Listeners get an `outbound` event with status `queued`. A key queued
+    /// before gives [`Enqueued::Duplicate`] and queues nothing.
     pub async fn queue(&self, checked: Checked) -> Result<Enqueued, StoreError> {
-        let store = self.shared.store.clone();
-        let now = plutanium_core::time::now();
-        let enqueued = tokio::task::spawn_blocking(move || store.enqueue(&checked.row, now))
-            .await
-            .map_err(|e| StoreError::Unavailable {
-                reason: e.to_string(),
-            })??;
-        if let Enqueued::Queued(id) = enqueued {
-            self.shared.live.send(crate::live::LiveEvent::Outbound {
-                id: format!("out-{id}"),
-                status: "queued".into(),
-                modem: None,
-                detail: None,
-            });
+        let mut done = self.queue_batch(vec![checked]).await?;
+        Ok(done.remove(0))
+    }
+
+    /// [`GatewayHandle::queue`] for several messages at once: each one's
+    /// result, in order.
+    pub async fn queue_batch(&self, checked: Vec<Checked>) -> Result<Vec<Enqueued>, StoreError> {
+        let rows = checked.into_iter().map(|checked| checked.row).collect();
+        let done = self.shared.acceptor.accept(rows).await?;
+        for enqueued in &done {
+            if let Enqueued::Queued(id) = enqueued {
+                self.shared.live.send(crate::live::LiveEvent::Outbound {
+                    id: format!("out-{id}"),
+                    status: "queued".into(),
+                    modem: None,
+                    detail: None,
+                });
+            }
         }
-        Ok(enqueued)
+        Ok(done)
     }
 }

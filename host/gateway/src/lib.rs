@@ -22,6 +22,8 @@
 //!   their messages are committed; retention and expiry run here;
 //! - [`live`]: what happened, after it is committed, for whoever listens;
 //! - [`oauth`]: access tokens for connectors, which never see them;
+//! - `accept`: sends from the API and tools committed in groups, each
+//!   durable before it is answered;
 //! - `cluster`: on a store several nodes share, which node drives which
 //!   modem and polls which source (leases), and the store's clock.
 //!
@@ -31,6 +33,7 @@
 //! socket; `plutanium-api` serves a [`GatewayHandle`] over HTTP, and the
 //! `plutanium` binary parses arguments and prints.
 
+mod accept;
 mod cluster;
 mod gateway;
 mod handle;

@@ -31,6 +31,99 @@ pub struct Submission {
     pub source: String,
 }
 
+/// One message as the REST API and `plutanium send --file` take it, as
+/// JSON: `{"to": …, "text": …}` and optionally `modem`, `encoding`,
+/// `flash`, `report` and `key` (an idempotency key).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendItem {
+    /// The destination.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// Send through this modem only.
+    #[serde(default)]
+    pub modem: Option<String>,
+    /// `auto` (when not given), `gsm7`, `gsm7-strip` or `ucs2`.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// A flash SMS.
+    #[serde(default)]
+    pub flash: bool,
+    /// Ask for a delivery report.
+    #[serde(default)]
+    pub report: bool,
+    /// The same key again queues nothing.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+impl SendItem {
+    /// The item as JSON, refused with the field at fault when it is not
+    /// one (a missing or unknown field, a wrong type).
+    pub fn from_json(value: serde_json::Value) -> Result<SendItem, Rejection> {
+        serde_path_to_error::deserialize(value).map_err(|error| {
+            // The path names a field whose value is wrong; a missing or
+            // unknown one is named only in serde's message.
+            let message = error.inner().to_string();
+            let path = error.path().to_string();
+            let field = if path == "." {
+                message
+                    .split_once("field `")
+                    .and_then(|(_, rest)| rest.split_once('`'))
+                    .map_or("message", |(name, _)| name)
+                    .to_string()
+            } else {
+                path
+            };
+            Rejection::Invalid { field, message }
+        })
+    }
+
+    /// The submission it asks for, from `source` (`api:<token>`, `cli`):
+    /// its key is `prefix:KEY`, or `unkeyed()` when it has none.
+    pub fn submission(
+        self,
+        source: &str,
+        prefix: &str,
+        unkeyed: impl FnOnce() -> String,
+    ) -> Result<Submission, Rejection> {
+        let invalid = |field: &str, message: &str| Rejection::Invalid {
+            field: field.to_string(),
+            message: message.to_string(),
+        };
+        if self.text.is_empty() {
+            return Err(invalid("text", "the text is empty"));
+        }
+        let encoding = self
+            .encoding
+            .as_deref()
+            .unwrap_or("auto")
+            .parse::<Encoding>()
+            .map_err(|e| invalid("encoding", &e.to_string()))?;
+        let key = match self.key {
+            Some(key) if key.is_empty() || key.len() > 200 || key.chars().any(char::is_control) => {
+                return Err(invalid(
+                    "key",
+                    "a key is 1 to 200 characters, none of them control characters",
+                ));
+            }
+            Some(key) => format!("{prefix}:{key}"),
+            None => unkeyed(),
+        };
+        Ok(Submission {
+            to: self.to,
+            text: self.text,
+            modem: self.modem,
+            encoding,
+            flash: self.flash,
+            report: self.report,
+            key,
+            source: source.to_string(),
+        })
+    }
+}
+
 /// A submission the config accepts: the row to queue and what it costs.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -55,16 +148,31 @@ pub enum Rejection {
     /// The destination policy or the part limit refuses it.
     #[error("refused: {0}")]
     Policy(Refusal),
+    /// A field is missing, unknown or malformed.
+    #[error("{message}")]
+    Invalid {
+        /// The field at fault (`message` for the item as a whole).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl Rejection {
-    /// The field of the request that is wrong: `modem`, `to` or `text`.
-    pub fn field(&self) -> &'static str {
+    /// The field of the request that is wrong: `modem`, `to`, `text`, …
+    pub fn field(&self) -> &str {
         match self {
             Rejection::NoSuchModem { .. } => "modem",
             Rejection::Policy(Refusal::TooManyParts { .. }) => "text",
             Rejection::Policy(_) => "to",
+            Rejection::Invalid { field, .. } => field,
         }
+    }
+
+    /// Whether the request is malformed (HTTP 400), not a well-formed
+    /// message that the config refuses (422).
+    pub fn malformed(&self) -> bool {
+        !matches!(self, Rejection::Policy(_))
     }
 }
 

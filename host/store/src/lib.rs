@@ -27,6 +27,7 @@ mod delivery;
 mod error;
 mod events;
 mod inbox;
+mod lanes;
 mod lease;
 mod outbox;
 pub mod postgres;

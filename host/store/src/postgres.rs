@@ -95,6 +95,8 @@ pub struct PgStore {
     tls: MakeRustlsConnect,
     /// The server's clock as last read (leases.rs).
     clock: std::sync::Mutex<Option<plutanium_core::time::Reading>>,
+    /// The lane that went first in this node's last claim (lanes.rs).
+    lanes_turn: std::sync::Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -268,6 +270,7 @@ impl PgStore {
             config,
             tls,
             clock: std::sync::Mutex::new(None),
+            lanes_turn: std::sync::Mutex::new(None),
         })
     }
 

@@ -44,6 +44,8 @@ pub struct SqliteStore {
     /// file's write lock still orders their commits). `None` in memory,
     /// where every connection would be a database of its own.
     kv_conn: Option<Mutex<Connection>>,
+    /// The lane that went first in the last claim (lanes.rs).
+    lanes_turn: Mutex<Option<String>>,
 }
 
 /// An SQLite error while opening `path`, said with the path.
@@ -159,6 +161,7 @@ impl SqliteStore {
             Ok(SqliteStore {
                 conn: Mutex::new(conn),
                 kv_conn: None,
+                lanes_turn: Mutex::new(None),
             })
         };
         open().map_err(|error| opening(path, error))
@@ -195,6 +198,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             kv_conn: None,
+            lanes_turn: Mutex::new(None),
         })
     }
 

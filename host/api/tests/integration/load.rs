@@ -11,7 +11,7 @@ use plutanium_catalog::Catalog;
 use plutanium_gateway::{Gateway, Setup};
 use plutanium_modem::InProcessPorts;
 use plutanium_modem_sim::{Latency, ModemConfig, Simulator};
-use plutanium_store::SqliteStore;
+use plutanium_store::{OutboxState, SqliteStore};
 
 /// Requests in all, and clients sending them at once (the bench,
 /// `cargo bench -p plutanium --bench api`, sends 10,000 in a release build).
@@ -122,6 +122,126 @@ policy: { per_destination_per_hour: 1000000 }
     })
     .await;
     assert_eq!(received, REQUESTS, "each exactly once");
+    let _ = stop.send(true);
+    let _ = server.await;
+    gateway.stop().await;
+}
+
+/// A campaign token queues 100,000 messages in batches; another token's
+/// one message then goes out next, not after the campaign: counted, not
+/// timed, as the campaign messages that reached their phones between the
+/// one-off's acceptance and its arrival.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_of_100000_does_not_hold_back_another_tokens_message() {
+    const CAMPAIGN: usize = 100_000;
+    const BATCH: usize = 1_000;
+    let sim = Simulator::start(42, Latency::Zero);
+    sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+    let config = plutanium_core::config::load(
+        r#"
+modems:
+  gsm0: { port: "sim://gsm0", number: "+420777000000", rate_per_minute: 1000000 }
+policy: { per_destination_per_hour: 1000000 }
+"#,
+        &|_| None,
+    )
+    .unwrap();
+    let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+    let setup = Setup::new(store.clone(), Catalog::new(dir.path())).in_process(ports);
+    let gateway = Gateway::start(config, setup).await.unwrap();
+    let (campaign, shop) = (new_token().unwrap(), new_token().unwrap());
+    let tokens = Tokens::parse(&format!(
+        "{}\n{}\n",
+        line(
+            &campaign,
+            &[Scope::Send],
+            Some("campaign"),
+            Some(10_000_000)
+        )
+        .unwrap(),
+        line(&shop, &[Scope::Send], Some("shop"), Some(100)).unwrap(),
+    ))
+    .unwrap();
+    let state = ApiState::new(gateway.handle(), tokens);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(serve(listener, state, stopped));
+    let http = reqwest::Client::new();
+    let post = |path: &'static str, token: &str, body: String| {
+        http.post(format!("http://{address}{path}"))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+
+    // The campaign: 100 batches of 1,000, to 1,000 phones.
+    for b in 0..CAMPAIGN / BATCH {
+        let messages: Vec<String> = (b * BATCH..(b + 1) * BATCH)
+            .map(|n| format!(r#"{{"to":"+42060200{:04}","text":"sale {n}"}}"#, n % 1000))
+            .collect();
+        let answer = post(
+            "/api/v1/messages/batch",
+            &campaign,
+            format!(r#"{{"messages":[{}]}}"#, messages.join(",")),
+        )
+        .await
+        .unwrap();
+        assert_eq!(answer.status().as_u16(), 200);
+        let answer: serde_json::Value =
+            serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+        assert_eq!(answer["accepted"], BATCH, "{answer}");
+    }
+    // Each campaign message's number, and when it reached its phone.
+    let campaign_arrivals = || -> Vec<(usize, Duration)> {
+        (0..1000)
+            .flat_map(|p| sim.phone_inbox(&format!("+42060200{p:04}")))
+            .map(|m| (m.text["sale ".len()..].parse().unwrap(), m.received_at))
+            .collect()
+    };
+    // The shop's one message, behind everything the campaign queued.
+    let answer = post(
+        "/api/v1/messages",
+        &shop,
+        r#"{"to":"+420601999999","text":"your order shipped"}"#.into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer.status().as_u16(), 202);
+    let answer: serde_json::Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    let shop_id: i64 = answer["id"].as_str().unwrap()["out-".len()..]
+        .parse()
+        .unwrap();
+    // The campaign goes in its order: those numbered from `waiting` on were
+    // still queued when the shop's message was accepted.
+    let queued = store.stats().unwrap().queued as usize;
+    let shop_queued = store.outbound(shop_id).unwrap().unwrap().state == OutboxState::Queued;
+    let waiting = CAMPAIGN - (queued - usize::from(shop_queued));
+    let arrived_at = eventually("the shop's message on its phone", || {
+        sim.phone_inbox("+420601999999")
+            .first()
+            .map(|m| m.received_at)
+    })
+    .await;
+    // Of those, the ones that reached their phones before the shop's.
+    let between = campaign_arrivals()
+        .into_iter()
+        .filter(|(n, at)| *n >= waiting && *at < arrived_at)
+        .count();
+    let queued = store.stats().unwrap().queued;
+    eprintln!("{between} campaign messages went out before the shop's; {queued} still queued");
+    // It went in the next claim, at most one campaign message before it
+    // (the lanes take turns, the campaign's lane first: its rows are
+    // older); allowing a claim that was under way as it was accepted.
+    assert!(between <= 4, "{between} campaign messages went first");
+    assert!(
+        queued > (CAMPAIGN / 2) as u64,
+        "the campaign was mostly still queued: {queued}"
+    );
     let _ = stop.send(true);
     let _ = server.await;
     gateway.stop().await;

@@ -21,22 +21,30 @@ pub(crate) struct SendArgs {
     #[arg(long)]
     config: PathBuf,
     /// The destination (E.164, or national with the config's default country).
-    #[arg(long)]
-    to: String,
+    #[arg(long, required_unless_present = "file")]
+    to: Option<String>,
     /// Send through this modem only.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "file")]
     modem: Option<String>,
     /// An idempotency key: sending again with the same key queues nothing.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "file")]
     key: Option<String>,
     /// auto, gsm7, gsm7-strip or ucs2.
     #[arg(long, default_value = "auto", value_parser = |name: &str| name.parse::<Encoding>())]
     encoding: Encoding,
     /// Ask the network for a delivery report.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "file")]
     report: bool,
+    /// Queue every message in this file instead (`-`: standard input), one
+    /// JSON object per line as the API's batch takes them:
+    /// `{"to": "+420601234567", "text": "Ahoj", "key": "order-7"}`, with
+    /// `modem`, `encoding`, `flash` and `report` optional. A line that is
+    /// refused is reported with its number, and the others are queued.
+    #[arg(long, conflicts_with_all = ["to", "text"])]
+    file: Option<PathBuf>,
     /// The text.
-    text: String,
+    #[arg(required_unless_present = "file")]
+    text: Option<String>,
 }
 
 /// `plutanium messages` subcommands.
@@ -93,7 +101,8 @@ fn open_store(config_file: &Path, create: bool) -> Result<(Config, Arc<dyn Store
     Ok((config, store, missing))
 }
 
-/// Enqueues one message; a running daemon sends it within a second.
+/// Enqueues one message (or a file of them); a running daemon sends it
+/// within a second.
 pub(crate) fn send(args: SendArgs) -> Result<()> {
     let (config, store, created) = open_store(&args.config, true)?;
     if created && let StoreLocation::Sqlite(path) = &config.store {
@@ -103,6 +112,9 @@ pub(crate) fn send(args: SendArgs) -> Result<()> {
             args.config.display()
         );
     }
+    if let Some(file) = &args.file {
+        return send_file(&config, store.as_ref(), file);
+    }
     let now = time::now();
     let key = args.key.map_or_else(
         || format!("cli:{now}:{}", std::process::id()),
@@ -111,8 +123,8 @@ pub(crate) fn send(args: SendArgs) -> Result<()> {
     let checked = outbound::check(
         &config,
         Submission {
-            to: args.to,
-            text: args.text,
+            to: args.to.unwrap_or_default(),
+            text: args.text.unwrap_or_default(),
             modem: args.modem,
             encoding: args.encoding,
             flash: false,
@@ -125,6 +137,77 @@ pub(crate) fn send(args: SendArgs) -> Result<()> {
     match store.enqueue(&checked.row, now)? {
         Enqueued::Queued(id) => println!("queued out-{id} to {to} ({parts} part{})", plural(parts)),
         Enqueued::Duplicate(id) => println!("already queued as out-{id} (same key); nothing added"),
+    }
+    Ok(())
+}
+
+/// Messages committed together by `send --file`.
+const FILE_BATCH: usize = 1_000;
+
+/// `send --file`: each line checked alone, the accepted ones queued in
+/// batches of [`FILE_BATCH`] (one commit each).
+fn send_file(config: &Config, store: &dyn Store, file: &Path) -> Result<()> {
+    use std::io::BufRead;
+    let reader: Box<dyn BufRead> = if file == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?,
+        ))
+    };
+    let (pid, started) = (std::process::id(), time::now());
+    let (mut queued, mut duplicates, mut refused) = (0usize, 0usize, 0usize);
+    let mut pending = Vec::new();
+    let mut commit = |pending: &mut Vec<outbound::Checked>| -> Result<()> {
+        let rows: Vec<_> = pending.drain(..).map(|checked| checked.row).collect();
+        for done in store.enqueue_batch(&rows, time::now())? {
+            match done {
+                Enqueued::Queued(_) => queued += 1,
+                Enqueued::Duplicate(_) => duplicates += 1,
+            }
+        }
+        Ok(())
+    };
+    for (n, line) in reader.lines().enumerate() {
+        let number = n + 1;
+        let line = line.with_context(|| format!("cannot read {}", file.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let checked = serde_json::from_str::<Value>(&line)
+            .map_err(|e| format!("not JSON ({e})"))
+            .and_then(|value| {
+                outbound::SendItem::from_json(value)
+                    .and_then(|item| {
+                        item.submission("cli", "cli", || format!("cli:{started}:{pid}:{number}"))
+                    })
+                    .and_then(|submission| outbound::check(config, submission))
+                    .map_err(|rejection| format!("{}: {rejection}", rejection.field()))
+            });
+        match checked {
+            Ok(checked) => {
+                pending.push(checked);
+                if pending.len() == FILE_BATCH {
+                    commit(&mut pending)?;
+                }
+            }
+            Err(why) => {
+                refused += 1;
+                eprintln!("{}:{number}: refused, {why}", file.display());
+            }
+        }
+    }
+    commit(&mut pending)?;
+    println!(
+        "queued {queued} message{}; {duplicates} already queued (same key); {refused} refused",
+        plural(queued)
+    );
+    if refused > 0 {
+        bail!(
+            "{refused} line{} of {} refused (each is named above); the others are queued",
+            plural(refused),
+            file.display()
+        );
     }
     Ok(())
 }

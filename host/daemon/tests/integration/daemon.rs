@@ -998,3 +998,65 @@ fn send_on_a_fresh_machine_creates_the_store_and_says_so() {
     ]));
     assert_eq!(none.lines().count(), 0, "{none}");
 }
+
+/// `plutanium send --file`: a file of JSON lines queued in one go; each
+/// refused line named with its number and reason, the others queued, the
+/// exit status saying some were refused; the same file again queues only
+/// what had no key.
+#[test]
+fn send_file_queues_each_line_and_names_the_refused_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plutanium.db");
+    let config = dir.path().join("plutanium.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "store: sqlite://{}\ndefault_country: \"+420\"\nmodems:\n  gsm0: {{ port: \"tcp://127.0.0.1:9\" }}\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    let file = dir.path().join("batch.jsonl");
+    let mut lines = vec![
+        r#"{"to": "601 234 567", "text": "Ahoj", "key": "order-1"}"#.to_string(),
+        r#"{"to": "+420601234568", "text": 7}"#.into(),
+        String::new(),
+        "not json".into(),
+        r#"{"to": "9090", "text": "premium?"}"#.into(),
+        r#"{"to": "+420601234569", "text": "x", "modem": "gsm9"}"#.into(),
+    ];
+    lines.extend((0..2_500).map(|n| format!(r#"{{"to": "+420601{n:06}", "text": "news {n}"}}"#)));
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let (config, file) = (config.to_str().unwrap(), file.to_str().unwrap());
+    let send = plutanium(&["send", "--config", config, "--file", file]);
+    assert_eq!(send.status.code(), Some(1), "some lines were refused");
+    let said = String::from_utf8_lossy(&send.stderr);
+    for (line, reason) in [
+        (2, "text: invalid type"),
+        (4, "not JSON"),
+        (5, "to: refused"),
+        (6, "modem: no modem called \"gsm9\""),
+    ] {
+        assert!(
+            said.contains(&format!("{file}:{line}: refused, {reason}")),
+            "line {line}: {said}"
+        );
+    }
+    assert!(said.contains("4 lines of"), "{said}");
+    assert_eq!(
+        String::from_utf8_lossy(&send.stdout).trim(),
+        "queued 2501 messages; 0 already queued (same key); 4 refused"
+    );
+    let store = SqliteStore::open(&db).unwrap();
+    assert_eq!(store.stats().unwrap().queued, 2501);
+    let row = store.outbound_by_key("cli:order-1").unwrap().unwrap();
+    assert_eq!(
+        (row.to.as_str(), row.source.as_str()),
+        ("+420601234567", "cli")
+    );
+    // The keyed line is queued once however often the file is sent.
+    let again = plutanium(&["send", "--config", config, "--file", file]);
+    let again = String::from_utf8_lossy(&again.stdout);
+    assert!(again.contains("1 already queued (same key)"), "{again}");
+    assert_eq!(store.stats().unwrap().queued, 2501 + 2500);
+}

@@ -153,6 +153,12 @@ const MIGRATIONS: &[&str] = &[
     SELECT setval('live_event_ids', GREATEST((SELECT coalesce(max(id), 0) FROM live_events), 1),
                   (SELECT count(*) FROM live_events) > 0);
     "#,
+    // 5: a claim takes each source's rows in turn (lanes.rs), each lane
+    // read by a seek on this index, so claims cost the same however deep
+    // the queue.
+    r#"
+    CREATE INDEX outbox_lanes ON outbox (state, source, next_attempt_at, id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -2,6 +2,7 @@
 //! LOCKED`, so nodes claiming at once never wait on each other nor share a
 //! row; every state change checks the claim it was given.
 
+use std::sync::PoisonError;
 use std::time::Duration;
 
 use plutanium_core::{Encoding, Timestamp};
@@ -9,6 +10,7 @@ use postgres::Row;
 use postgres::types::ToSql;
 
 use super::{PageFilter, PgStore, search_columns};
+use crate::lanes::{self, Due};
 use crate::outbox::{RawOutbox, list_text, refs_text};
 use crate::{
     Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RouteCommit,
@@ -142,6 +144,127 @@ fn claim_route(
     Ok(refusal)
 }
 
+/// A claim's condition on the modems, which it names as `$3`: a row may go
+/// to one when its route allows it (no list: every modem) and it did not
+/// ask for another one.
+const SENDABLE: &str = " AND (allowed_modems = '' OR string_to_array(allowed_modems, ',') && $3::text[]) \
+     AND (modem IS NULL OR modem = '' OR modem = ANY($3::text[]))";
+
+/// A claim's two reads: the rows whose sender died, and one lane's rows
+/// (its source is `${source_param}`), each locked for the claim.
+fn claim_sql(sendable: &str, source_param: usize) -> (String, String) {
+    (
+        format!(
+            "SELECT id, next_attempt_at FROM outbox WHERE state = 'sending' AND lease_until < $1\
+             {sendable} ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"
+        ),
+        format!(
+            "SELECT id, next_attempt_at FROM outbox WHERE state = 'queued' \
+             AND source = ${source_param} AND next_attempt_at <= $1{sendable} \
+             ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"
+        ),
+    )
+}
+
+/// A row by a unique column (`id`, `key`).
+fn row_by(column: &str) -> String {
+    format!("SELECT {COLUMNS} FROM outbox WHERE {column} = $1")
+}
+
+/// The ids a claim takes, in [`lanes::take`]'s order, locked for it
+/// (`FOR UPDATE SKIP LOCKED`: a row another node is claiming is left to
+/// it): every query is an index seek (see `lanes.rs`), whatever the depth
+/// of the queue. `sendable` is the claim's condition on the modems, which
+/// names them as `$3` (given as `names`).
+fn due_ids(
+    tx: &mut postgres::Transaction<'_>,
+    now: i64,
+    limit: i64,
+    sendable: &str,
+    names: Option<&Vec<String>>,
+    turn: &mut Option<String>,
+) -> Result<Vec<i64>, StoreError> {
+    let source_param = if names.is_some() { 4 } else { 3 };
+    let sources: Vec<String> = tx
+        .query(lanes::LIST_LANES, &[])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut read = |sql: &str, source: Option<&String>| -> Result<Vec<Due>, StoreError> {
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&now, &limit];
+        if let Some(names) = &names {
+            params.push(names);
+        }
+        if let Some(source) = &source {
+            params.push(source);
+        }
+        tx.query(sql, &params)?
+            .iter()
+            .map(|row| {
+                Ok(Due {
+                    id: row.try_get(0)?,
+                    at: row.try_get(1)?,
+                })
+            })
+            .collect()
+    };
+    let (overdue, lane) = claim_sql(sendable, source_param);
+    let overdue = read(&overdue, None)?;
+    let lanes = sources
+        .into_iter()
+        .map(|source| Ok((source.clone(), read(&lane, Some(&source))?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(lanes::take(
+        overdue,
+        lanes,
+        usize::try_from(limit).unwrap_or(0),
+        turn,
+    ))
+}
+
+impl PgStore {
+    /// What PostgreSQL plans for each query whose cost must not grow with
+    /// the queue (a claim's reads, a status read by id and by key), by
+    /// name: `EXPLAIN`'s lines, joined with `; `, planned as for a deep
+    /// queue (sequential scans off, since a small table is cheapest read
+    /// whole). A test checks that each uses an index.
+    pub fn query_plans(&self) -> Result<Vec<(&'static str, String)>, StoreError> {
+        let (overdue, lane) = claim_sql(SENDABLE, 4);
+        let (now, limit, names) = (0i64, 10i64, vec!["gsm0".to_string()]);
+        let (source, id, key) = ("api:x".to_string(), 1i64, "api:k".to_string());
+        let queries: [(&'static str, String, Vec<&(dyn ToSql + Sync)>); 5] = [
+            (
+                "claim: rows whose sender died",
+                overdue,
+                vec![&now, &limit, &names],
+            ),
+            ("claim: the lanes", lanes::LIST_LANES.to_string(), vec![]),
+            (
+                "claim: one lane's rows",
+                lane,
+                vec![&now, &limit, &names, &source],
+            ),
+            ("status read by id", row_by("id"), vec![&id]),
+            ("status read by key", row_by("key"), vec![&key]),
+        ];
+        self.with(|conn| {
+            let mut tx = conn.transaction()?;
+            tx.batch_execute("SET LOCAL enable_seqscan = off")?;
+            let mut plans = Vec::new();
+            for (name, sql, params) in queries {
+                let lines: Vec<String> = tx
+                    .query(&format!("EXPLAIN {sql}"), &params)?
+                    .iter()
+                    .map(|row| row.try_get(0))
+                    .collect::<Result<_, _>>()?;
+                plans.push((name, lines.join("; ")));
+            }
+            tx.rollback()?;
+            Ok(plans)
+        })
+    }
+}
+
 impl PgStore {
     /// See [`Store::commit_routes`](crate::Store::commit_routes).
     pub fn commit_routes(
@@ -203,8 +326,7 @@ impl PgStore {
         // A row may go to a modem when its route allows it (no list: every
         // modem) and it did not ask for another one.
         let sendable = if modems.is_some() || fence.is_some() {
-            " AND (allowed_modems = '' OR string_to_array(allowed_modems, ',') && $3::text[]) \
-             AND (modem IS NULL OR modem = '' OR modem = ANY($3::text[]))"
+            SENDABLE
         } else {
             ""
         };
@@ -224,20 +346,9 @@ impl PgStore {
                     return Ok(Vec::new());
                 }
             }
-            let due = format!(
-                "SELECT id FROM outbox WHERE ((state = 'queued' AND next_attempt_at <= $1) \
-                 OR (state = 'sending' AND lease_until < $1)){sendable} \
-                 ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED"
-            );
-            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&now, &limit];
-            if modems.is_some() || fence.is_some() {
-                params.push(&names);
-            }
-            let ids: Vec<i64> = tx
-                .query(&due, &params)?
-                .iter()
-                .map(|row| row.try_get(0))
-                .collect::<Result<_, _>>()?;
+            let names = (modems.is_some() || fence.is_some()).then_some(&names);
+            let mut turn = self.lanes_turn.lock().unwrap_or_else(PoisonError::into_inner);
+            let ids = due_ids(&mut tx, now, limit, sendable, names, &mut turn)?;
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
@@ -427,26 +538,20 @@ impl PgStore {
     /// See [`Store::outbound`](crate::Store::outbound).
     pub fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
-            conn.query_opt(
-                &format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"),
-                &[&id],
-            )?
-            .as_ref()
-            .map(read_row)
-            .transpose()
+            conn.query_opt(&row_by("id"), &[&id])?
+                .as_ref()
+                .map(read_row)
+                .transpose()
         })
     }
 
     /// See [`Store::outbound_by_key`](crate::Store::outbound_by_key).
     pub fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
-            conn.query_opt(
-                &format!("SELECT {COLUMNS} FROM outbox WHERE key = $1"),
-                &[&key],
-            )?
-            .as_ref()
-            .map(read_row)
-            .transpose()
+            conn.query_opt(&row_by("key"), &[&key])?
+                .as_ref()
+                .map(read_row)
+                .transpose()
         })
     }
 

@@ -206,6 +206,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
     "#,
+    // 9: a claim takes each source's rows in turn (lanes.rs), each lane
+    // read by a seek on this index (the rowid, which orders ties, is in
+    // every SQLite index), so claims cost the same however deep the queue.
+    r#"
+    CREATE INDEX outbox_lanes ON outbox (state, source, next_attempt_at);
+    "#,
 ];
 
 /// The schema version this build writes.

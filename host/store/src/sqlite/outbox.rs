@@ -1,12 +1,14 @@
 //! The outbox in SQLite: a claim is a write transaction taken at once
 //! (`BEGIN IMMEDIATE`), so two senders never claim one row.
 
+use std::sync::PoisonError;
 use std::time::Duration;
 
 use plutanium_core::{Encoding, Timestamp};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{SqliteStore, page_rows};
+use crate::lanes::{self, Due};
 use crate::outbox::{RawOutbox, list_text, refs_text};
 use crate::{
     Enqueued, Fence, LogPage, MAX_ATTEMPTS, NewOutbound, OutboxRow, OutboxState, RouteCommit,
@@ -114,6 +116,135 @@ fn claim_route(
     Ok(refusal)
 }
 
+/// The claim's condition on `modems` (none: any row), naming them as `?3`…:
+/// a row may go to a modem when its route allows it (no list: every modem)
+/// and it did not ask for another one.
+fn sendable(modems: Option<&[String]>) -> String {
+    modems.map_or_else(String::new, |modems| {
+        let named = (0..modems.len()).map(|i| format!("?{}", i + 3));
+        let allowed = named
+            .clone()
+            .map(|n| format!("instr(',' || allowed_modems || ',', ',' || {n} || ',') > 0"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let names = named.collect::<Vec<_>>().join(", ");
+        format!(
+            " AND (allowed_modems = '' OR {allowed}) AND (modem IS NULL OR modem = '' OR modem IN ({names}))"
+        )
+    })
+}
+
+/// A claim's two reads: the rows whose sender died, and one lane's rows
+/// (its source is `?{source_param}`).
+fn claim_sql(sendable: &str, source_param: usize) -> (String, String) {
+    (
+        format!(
+            "SELECT id, next_attempt_at FROM outbox WHERE state = 'sending' AND lease_until < ?1\
+             {sendable} ORDER BY next_attempt_at, id LIMIT ?2"
+        ),
+        format!(
+            "SELECT id, next_attempt_at FROM outbox WHERE state = 'queued' \
+             AND source = ?{source_param} AND next_attempt_at <= ?1{sendable} \
+             ORDER BY next_attempt_at, id LIMIT ?2"
+        ),
+    )
+}
+
+/// A row by a unique column (`id`, `key`).
+fn row_by(column: &str) -> String {
+    format!("SELECT {COLUMNS} FROM outbox WHERE {column} = ?1")
+}
+
+/// The ids a claim takes, in [`lanes::take`]'s order: every query is an
+/// index seek (see `lanes.rs`), whatever the depth of the queue. `sendable`
+/// is the claim's condition on `modems`.
+fn due_ids(
+    tx: &rusqlite::Transaction<'_>,
+    now: Timestamp,
+    limit: u32,
+    sendable: &str,
+    modems: &[String],
+    turn: &mut Option<String>,
+) -> Result<Vec<i64>, StoreError> {
+    let (now, source_param) = (now as i64, modems.len() + 3);
+    let (overdue, lane) = claim_sql(sendable, source_param);
+    let read = |sql: &str, source: Option<&str>| -> Result<Vec<Due>, StoreError> {
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&now, &limit];
+        values.extend(modems.iter().map(|m| m as &dyn rusqlite::ToSql));
+        if let Some(source) = &source {
+            values.push(source);
+        }
+        let mut stmt = tx.prepare_cached(sql)?;
+        let rows = stmt.query_map(values.as_slice(), |row| {
+            Ok(Due {
+                id: row.get(0)?,
+                at: row.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    let overdue = read(&overdue, None)?;
+    let sources: Vec<String> = tx
+        .prepare_cached(lanes::LIST_LANES)?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let lanes = sources
+        .into_iter()
+        .map(|source| Ok((source.clone(), read(&lane, Some(&source))?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(lanes::take(overdue, lanes, limit as usize, turn))
+}
+
+impl SqliteStore {
+    /// What SQLite plans for each query whose cost must not grow with the
+    /// queue (a claim's reads, a status read by id and by key), by name:
+    /// `EXPLAIN QUERY PLAN`'s lines, joined with `; `. A test checks that
+    /// each is an index seek, so an index cannot go missing unnoticed.
+    pub fn query_plans(&self) -> Result<Vec<(&'static str, String)>, StoreError> {
+        use rusqlite::types::Value;
+        let modems = ["gsm0".to_string()];
+        let (overdue, lane) = claim_sql(&sendable(Some(&modems)), 4);
+        let (now, limit, modem) = (
+            Value::Integer(0),
+            Value::Integer(10),
+            Value::from("gsm0".to_string()),
+        );
+        let queries = [
+            (
+                "claim: rows whose sender died",
+                overdue,
+                vec![now.clone(), limit.clone(), modem.clone()],
+            ),
+            ("claim: the lanes", lanes::LIST_LANES.to_string(), vec![]),
+            (
+                "claim: one lane's rows",
+                lane,
+                vec![now, limit, modem, Value::from("api:x".to_string())],
+            ),
+            ("status read by id", row_by("id"), vec![Value::Integer(1)]),
+            (
+                "status read by key",
+                row_by("key"),
+                vec![Value::from("api:k".to_string())],
+            ),
+        ];
+        self.with(|conn| {
+            queries
+                .into_iter()
+                .map(|(name, sql, values)| {
+                    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                    let lines = stmt
+                        .query_map(rusqlite::params_from_iter(values), |row| {
+                            row.get::<_, String>(3)
+                        })?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((name, lines.join("; ")))
+                })
+                .collect()
+        })
+    }
+}
+
 impl SqliteStore {
     /// See [`Store::commit_routes`](crate::Store::commit_routes): one
     /// write transaction (one durable commit) for all of `outputs`.
@@ -199,38 +330,11 @@ impl SqliteStore {
             return Ok(Vec::new());
         }
         let lease_until = now.saturating_add(u64::try_from(lease.as_millis()).unwrap_or(u64::MAX));
-        // A row may go to a modem when its route allows it (no list: every
-        // modem) and it did not ask for another one.
-        let sendable = modems.map_or_else(String::new, |modems| {
-            let named = (0..modems.len()).map(|i| format!("?{}", i + 3));
-            let allowed = named
-                .clone()
-                .map(|n| format!("instr(',' || allowed_modems || ',', ',' || {n} || ',') > 0"))
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            let names = named.collect::<Vec<_>>().join(", ");
-            format!(
-                " AND (allowed_modems = '' OR {allowed}) AND (modem IS NULL OR modem = '' OR modem IN ({names}))"
-            )
-        });
+        let sendable = sendable(modems);
         self.with(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let ids: Vec<i64> = {
-                let mut stmt = tx.prepare(&format!(
-                    "SELECT id FROM outbox WHERE ((state = 'queued' AND next_attempt_at <= ?1) \
-                     OR (state = 'sending' AND lease_until < ?1)){sendable} \
-                     ORDER BY next_attempt_at, id LIMIT ?2"
-                ))?;
-                let mut values: Vec<&dyn rusqlite::ToSql> = Vec::new();
-                let (now_value, limit_value) = (now as i64, limit);
-                values.push(&now_value);
-                values.push(&limit_value);
-                for name in modems.unwrap_or_default() {
-                    values.push(name);
-                }
-                let rows = stmt.query_map(values.as_slice(), |row| row.get(0))?;
-                rows.collect::<Result<_, _>>()?
-            };
+            let mut turn = self.lanes_turn.lock().unwrap_or_else(PoisonError::into_inner);
+            let ids = due_ids(&tx, now, limit, &sendable, modems.unwrap_or_default(), &mut turn)?;
             let mut claimed = Vec::with_capacity(ids.len());
             for id in ids {
                 // A row whose sender keeps dying (its lease ran out every
@@ -414,26 +518,18 @@ impl SqliteStore {
     /// The row with `id`.
     pub fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
-            conn.query_row(
-                &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
-                [id],
-                read_row,
-            )
-            .optional()?
-            .transpose()
+            conn.query_row(&row_by("id"), [id], read_row)
+                .optional()?
+                .transpose()
         })
     }
 
     /// The row with idempotency key `key`.
     pub fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
         self.with(|conn| {
-            conn.query_row(
-                &format!("SELECT {COLUMNS} FROM outbox WHERE key = ?1"),
-                [key],
-                read_row,
-            )
-            .optional()?
-            .transpose()
+            conn.query_row(&row_by("key"), [key], read_row)
+                .optional()?
+                .transpose()
         })
     }
 

@@ -39,6 +39,7 @@ macro_rules! conformance_suite {
             outbox::a_row_whose_sender_keeps_dying_gives_up,
             outbox::claims_for_some_modems_leave_the_others_rows_untouched,
             outbox::routed_marks_commit_with_their_messages,
+            outbox::a_campaign_does_not_hold_back_another_sources_message,
             reports::delivery_reports_finish_multipart_messages,
             reports::a_repeated_report_counts_once_and_an_early_report_waits_for_its_send,
             reports::references_that_wrap_find_their_message_by_recipient,

@@ -365,3 +365,22 @@ fn a_node_frozen_inside_a_claim_does_not_keep_its_leases() {
     let err = frozen.resume().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
 }
+
+/// Each query whose cost must not grow with the queue uses an index (as
+/// planned for a deep queue): no sequential scan of the outbox, no sort.
+#[test]
+fn the_hot_queries_use_an_index() {
+    let store = PgStore::open(&TempCluster::shared().create_database()).unwrap();
+    let plans = store.query_plans().unwrap();
+    assert_eq!(plans.len(), 5);
+    for (name, plan) in plans {
+        assert!(!plan.contains("Seq Scan"), "{name}: {plan}");
+        assert!(plan.contains("Index"), "{name}: {plan}");
+        // The rows whose sender died are among those being sent (at most
+        // a few per modem, however deep the queue): the planner may sort
+        // those.
+        if !name.contains("sender died") {
+            assert!(!plan.contains("Sort"), "{name} sorts: {plan}");
+        }
+    }
+}

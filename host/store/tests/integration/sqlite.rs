@@ -150,3 +150,22 @@ fn tools_open_only_an_existing_store_at_this_schema() {
     let store = SqliteStore::open_existing(&old).unwrap();
     assert!(store.outbound_by_key("old:queued").unwrap().is_some());
 }
+
+/// Each query whose cost must not grow with the queue is an index seek:
+/// no full scan of the outbox, no sort of what it found.
+#[test]
+fn the_hot_queries_seek_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
+    let plans = store.query_plans().unwrap();
+    assert_eq!(plans.len(), 5);
+    for (name, plan) in plans {
+        for step in plan.split("; ").filter(|step| step.contains("outbox")) {
+            assert!(
+                step.starts_with("SEARCH outbox USING"),
+                "{name}: {step} (whole plan: {plan})"
+            );
+        }
+        assert!(!plan.contains("TEMP B-TREE"), "{name} sorts: {plan}");
+    }
+}

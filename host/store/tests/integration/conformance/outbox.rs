@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use plutanium_store::{Enqueued, OutboxState, RouteCommit, RouteOutput, RoutedMark, SendOutcome};
+use plutanium_store::{
+    Enqueued, NewOutbound, OutboxState, RouteCommit, RouteOutput, RoutedMark, SendOutcome,
+};
 
 use super::{Backend, LEASE, T0, inbound, message, sent};
 
@@ -321,4 +323,60 @@ pub(crate) fn routed_marks_commit_with_their_messages(backend: &dyn Backend) {
         Enqueued::Duplicate(ids[2].id())
     );
     assert_eq!(store.stats().unwrap().queued, 3);
+}
+
+/// A campaign that queued many messages through one source does not hold
+/// back another source's message: claims take the sources in turn, each
+/// source's messages oldest first.
+pub(crate) fn a_campaign_does_not_hold_back_another_sources_message(backend: &dyn Backend) {
+    let store = backend.open();
+    let from = |source: &str, key: String| NewOutbound {
+        source: source.into(),
+        ..message(&key)
+    };
+    let campaign: Vec<NewOutbound> = (0..2_000)
+        .map(|n| from("api:campaign", format!("campaign-{n}")))
+        .collect();
+    store.enqueue_batch(&campaign, T0).unwrap();
+    let one_off = store
+        .enqueue(&from("api:shop", "shop-1".into()), T0 + 1)
+        .unwrap()
+        .id();
+    // Two sends at a time, as two modems take them: the shop's message is
+    // in the first claim, after one campaign message.
+    let first: Vec<(String, String)> = store
+        .claim(T0 + 2, 2, LEASE)
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.source, row.key))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            ("api:campaign".to_string(), "campaign-0".to_string()),
+            ("api:shop".to_string(), "shop-1".to_string())
+        ]
+    );
+    assert_eq!(
+        store.outbound(one_off).unwrap().unwrap().state,
+        OutboxState::Sending
+    );
+    // The campaign goes on in its order.
+    let next: Vec<String> = store
+        .claim(T0 + 3, 3, LEASE)
+        .unwrap()
+        .into_iter()
+        .map(|row| row.key)
+        .collect();
+    assert_eq!(next, ["campaign-1", "campaign-2", "campaign-3"]);
+    // Claims of one row each (a modem with room for one more) take the
+    // sources in turn too: another of the shop's messages goes next.
+    store
+        .enqueue(&from("api:shop", "shop-2".into()), T0 + 4)
+        .unwrap();
+    let one_at_a_time: Vec<String> = (0..3)
+        .flat_map(|n| store.claim(T0 + 5 + n, 1, LEASE).unwrap())
+        .map(|row| row.key)
+        .collect();
+    assert_eq!(one_at_a_time, ["shop-2", "campaign-4", "campaign-5"]);
 }
