@@ -44,6 +44,11 @@ pub struct SqliteStore {
     /// file's write lock still orders their commits). `None` in memory,
     /// where every connection would be a database of its own.
     kv_conn: Option<Mutex<Connection>>,
+    /// Reads that need no write (a status read, a page of the log, the
+    /// counts) get a connection of their own: in WAL they never wait for a
+    /// commit's fsync on the message path, and see every commit that
+    /// returned before them. `None` in memory.
+    read_conn: Option<Mutex<Connection>>,
     /// The lane that went first in the last claim (lanes.rs).
     lanes_turn: Mutex<Option<String>>,
 }
@@ -100,6 +105,9 @@ impl SqliteStore {
                 let kv = Connection::open(path)?;
                 configure(&kv)?;
                 store.kv_conn = Some(Mutex::new(kv));
+                let read = Connection::open(path)?;
+                configure(&read)?;
+                store.read_conn = Some(Mutex::new(read));
                 Ok(store)
             })
             .map_err(|error| opening(path, error))
@@ -161,6 +169,7 @@ impl SqliteStore {
             Ok(SqliteStore {
                 conn: Mutex::new(conn),
                 kv_conn: None,
+                read_conn: None,
                 lanes_turn: Mutex::new(None),
             })
         };
@@ -198,6 +207,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             kv_conn: None,
+            read_conn: None,
             lanes_turn: Mutex::new(None),
         })
     }
@@ -210,6 +220,19 @@ impl SqliteStore {
         // A panic while holding the lock leaves SQLite consistent (an open
         // transaction is rolled back when dropped), so the lock is reusable.
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut conn)
+    }
+
+    /// Runs `f`, which only reads, on the reading connection (the main one
+    /// in memory).
+    fn read<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let Some(read) = &self.read_conn else {
+            return self.with(f);
+        };
+        let mut conn = read.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
     }
 

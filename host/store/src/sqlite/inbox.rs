@@ -84,7 +84,7 @@ impl SqliteStore {
 
     /// The message with `id`.
     pub fn inbound(&self, id: i64) -> Result<Option<InboundRecord>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             Ok(conn
                 .query_row(
                     &format!("SELECT {INBOX_COLUMNS} FROM inbox WHERE id = ?1"),
@@ -103,7 +103,7 @@ impl SqliteStore {
              AND {} ORDER BY id DESC LIMIT :limit",
             search_matches(&["body", "sender"])
         );
-        self.with(|conn| page_rows(page, conn, &sql, &[], read_inbound))
+        self.read(|conn| page_rows(page, conn, &sql, &[], read_inbound))
     }
 
     /// A page of the call log, newest first (see [`LogPage`]; `search`
@@ -114,7 +114,7 @@ impl SqliteStore {
              AND {} ORDER BY id DESC LIMIT :limit",
             search_matches(&["coalesce(caller, '')"])
         );
-        self.with(|conn| page_rows(page, conn, &sql, &[], read_call))
+        self.read(|conn| page_rows(page, conn, &sql, &[], read_call))
     }
 
     /// Stored messages whose routes have not run yet, oldest first: what a
@@ -202,7 +202,7 @@ impl SqliteStore {
 
     /// The newest `limit` calls, newest first.
     pub fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, modem, caller, at FROM calls ORDER BY at DESC, id DESC LIMIT ?1",
             )?;

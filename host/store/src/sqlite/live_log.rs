@@ -62,7 +62,7 @@ impl SqliteStore {
         after: i64,
         limit: u32,
     ) -> Result<Vec<LoggedEvent>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT id, at, kind, data FROM live_events WHERE id > ?1 ORDER BY id LIMIT ?2",
             )?;

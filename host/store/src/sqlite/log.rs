@@ -29,7 +29,7 @@ impl SqliteStore {
         &self,
         limit: u32,
     ) -> Result<Vec<(Timestamp, String, String, String)>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT at, kind, subject, detail FROM events ORDER BY id DESC LIMIT ?1",
             )?;
@@ -82,7 +82,7 @@ impl SqliteStore {
 
     /// Counts by state.
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             let mut stats = StoreStats::default();
             let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
             let rows = stmt.query_map([], |row| {
@@ -115,7 +115,7 @@ impl SqliteStore {
     /// rows by state and the modem that sent them (empty when none yet),
     /// inbound messages (`received`) by the modem they came in on.
     pub fn message_counts(&self) -> Result<Vec<MessageCount>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             let mut counts = Vec::new();
             let mut stmt = conn.prepare(
                 "SELECT state, COALESCE(sent_by, ''), COUNT(*) FROM outbox GROUP BY state, sent_by",

@@ -517,7 +517,7 @@ impl SqliteStore {
 
     /// The row with `id`.
     pub fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             conn.query_row(&row_by("id"), [id], read_row)
                 .optional()?
                 .transpose()
@@ -526,7 +526,7 @@ impl SqliteStore {
 
     /// The row with idempotency key `key`.
     pub fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
-        self.with(|conn| {
+        self.read(|conn| {
             conn.query_row(&row_by("key"), [key], read_row)
                 .optional()?
                 .transpose()
@@ -547,7 +547,7 @@ impl SqliteStore {
             super::search::matches(&["body", "to_number"])
         );
         let state = state.map(OutboxState::name);
-        self.with(|conn| {
+        self.read(|conn| {
             page_rows(page, conn, &sql, &[(":state", &state)], read_row)?
                 .into_iter()
                 .collect()
