@@ -4,7 +4,8 @@
 //! then 4 clients send 100,000 in batches of 1,000
 //! (`POST /api/v1/messages/batch`), while the modems send.
 //!
-//! `cargo bench -p plutanium --bench api` (`-- --quick` for 2,000 and 20,000).
+//! `cargo bench -p plutanium --bench api` (`-- --quick` for 2,000 and 20,000; `-- --single` stops after the
+//! single sends, for a profiler).
 //! Figures go to stdout; docs/benchmarks.md records them.
 
 #[path = "shared/processes.rs"]
@@ -118,6 +119,9 @@ fn main() {
         latencies[latencies.len() - 1],
     );
 
+    if std::env::args().any(|a| a == "--single") {
+        return; // for profiling the single sends alone
+    }
     // Batches: 1,000 messages a request, each with its own key, from
     // BATCH_CLIENTS clients.
     let batched = requests * 10;

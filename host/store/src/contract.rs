@@ -23,7 +23,13 @@ pub const PRUNE_BATCH: usize = 1000;
 ///
 /// - **Durable.** When a method that writes returns `Ok`, what it wrote
 ///   survives a crash of the process and of the machine (the commit is on
-///   disk, or acknowledged by the database server).
+///   disk, or acknowledged by the database server). One exception, where
+///   a backend may trade a power cut's repeats for speed: the state
+///   changes of messages already accepted ([`Store::claim_for`],
+///   [`Store::complete_batch`], [`Store::release`]) must survive a crash
+///   of the process, and may be undone by a power cut only as far back as
+///   one second (SQLite commits them without an fsync, and one a second
+///   with one); undone, a message is sent again, never lost.
 /// - **Atomic.** Each method is one transaction unless its documentation
 ///   says otherwise ([`Store::prune`] commits in batches). When it returns
 ///   an error, it changed nothing, and a crash in the middle leaves what

@@ -1,5 +1,15 @@
-//! The SQLite backend: one file, WAL, `synchronous=FULL`, for one gateway
-//! node (the embedded default).
+//! The SQLite backend: one file, WAL, for one gateway node (the embedded
+//! default).
+//!
+//! Durability: accepting a message and storing one that arrived commit
+//! with `synchronous=FULL` (an fsync: they survive a power cut). The state
+//! changes of messages already accepted (claims, outcomes, releases)
+//! commit with `synchronous=NORMAL`, which in WAL survives a crash of the
+//! process but not a power cut, and costs no fsync; one of them a second
+//! commits fully, and with it everything before it. So a `kill -9`
+//! repeats no more than it did (the message each modem had on the wire),
+//! and a power cut may in addition repeat what was sent in the second
+//! before it; it never loses an accepted message.
 //!
 //! Why rusqlite and not sqlx: the store is one embedded file written by one
 //! process, so a synchronous connection owned by the store (callers on async
@@ -49,9 +59,17 @@ pub struct SqliteStore {
     /// commit's fsync on the message path, and see every commit that
     /// returned before them. `None` in memory.
     read_conn: Option<Mutex<Connection>>,
+    /// When the last state change committed fully synchronously returned
+    /// (see `with_state_change`).
+    synced: Mutex<std::time::Instant>,
     /// The lane that went first in the last claim (lanes.rs).
     lanes_turn: Mutex<Option<String>>,
 }
+
+/// How long state changes of accepted messages may go without a fully
+/// synchronous commit: what a power cut can undo of them at most (see
+/// `SqliteStore::with_state_change`).
+pub(crate) const UNSYNCED_FOR: Duration = Duration::from_secs(1);
 
 /// An SQLite error while opening `path`, said with the path.
 fn opening(path: &Path, error: StoreError) -> StoreError {
@@ -81,6 +99,26 @@ fn page_rows<T>(
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(named.as_slice(), read)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// `conn.execute(sql, params)` through the connection's statement cache:
+/// a hot statement is parsed once, not at every call.
+pub(super) fn exec(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// `conn.query_row(sql, params, f)` through the statement cache.
+pub(super) fn one<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
 }
 
 /// Every connection's settings.
@@ -170,6 +208,7 @@ impl SqliteStore {
                 conn: Mutex::new(conn),
                 kv_conn: None,
                 read_conn: None,
+                synced: Mutex::new(std::time::Instant::now()),
                 lanes_turn: Mutex::new(None),
             })
         };
@@ -208,6 +247,7 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             kv_conn: None,
             read_conn: None,
+            synced: Mutex::new(std::time::Instant::now()),
             lanes_turn: Mutex::new(None),
         })
     }
@@ -221,6 +261,37 @@ impl SqliteStore {
         // transaction is rolled back when dropped), so the lock is reusable.
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
+    }
+
+    /// Runs `f`, a state change of messages already accepted (a claim, a
+    /// send's outcome, a release), committed with `synchronous = NORMAL`:
+    /// in WAL that survives a crash of the process (the kernel holds the
+    /// WAL) but not a power cut, and costs no fsync. At most
+    /// [`UNSYNCED_FOR`] after the last state change committed fully, the
+    /// next one is full again (and with it every commit before it), so a
+    /// power cut can undo no more than that much of the state changes: messages sent in that time are sent again,
+    /// and nothing accepted is lost (accepting and storing what arrives
+    /// are always fully synchronous).
+    fn with_state_change<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut synced = self.synced.lock().unwrap_or_else(PoisonError::into_inner);
+        if synced.elapsed() >= UNSYNCED_FOR {
+            // This one commits fully, and with it what came before.
+            let result = f(&mut conn);
+            if result.is_ok() {
+                *synced = std::time::Instant::now();
+            }
+            return result;
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let result = f(&mut conn);
+        let restored = conn.pragma_update(None, "synchronous", "FULL");
+        let result = result?;
+        restored?;
+        Ok(result)
     }
 
     /// Runs `f`, which only reads, on the reading connection (the main one
@@ -246,5 +317,38 @@ impl SqliteStore {
         };
         let mut conn = kv.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn synchronous(conn: &mut Connection) -> Result<i64, StoreError> {
+        Ok(conn.query_row("PRAGMA synchronous", [], |row| row.get(0))?)
+    }
+
+    /// State changes skip the fsync (NORMAL = 1), except one a second,
+    /// which syncs (FULL = 2) everything before it; everything else is
+    /// always FULL.
+    #[test]
+    fn state_changes_sync_once_a_second_and_everything_else_always() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
+        assert_eq!(store.with(synchronous).unwrap(), 2);
+        // Just opened: the next state change may skip the fsync.
+        assert_eq!(store.with_state_change(synchronous).unwrap(), 1);
+        assert_eq!(store.with(synchronous).unwrap(), 2, "restored");
+        // A second on, one syncs, and the clock starts again.
+        *store.synced.lock().unwrap() -= UNSYNCED_FOR;
+        assert_eq!(store.with_state_change(synchronous).unwrap(), 2);
+        assert_eq!(store.with_state_change(synchronous).unwrap(), 1);
+        // A failed state change leaves the connection fully synchronous.
+        let failed: Result<(), StoreError> = store.with_state_change(|conn| {
+            conn.execute_batch("SELECT * FROM no_such_table")?;
+            Ok(())
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.with(synchronous).unwrap(), 2);
     }
 }

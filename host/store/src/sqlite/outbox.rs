@@ -8,6 +8,7 @@ use plutanium_core::{Encoding, Timestamp};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{SqliteStore, page_rows};
+use super::{exec, one};
 use crate::lanes::{self, Due};
 use crate::outbox::{RawOutbox, list_text, refs_text};
 use crate::{
@@ -331,7 +332,7 @@ impl SqliteStore {
         }
         let lease_until = now.saturating_add(u64::try_from(lease.as_millis()).unwrap_or(u64::MAX));
         let sendable = sendable(modems);
-        self.with(|conn| {
+        self.with_state_change(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut turn = self.lanes_turn.lock().unwrap_or_else(PoisonError::into_inner);
             let ids = due_ids(&tx, now, limit, &sendable, modems.unwrap_or_default(), &mut turn)?;
@@ -339,7 +340,7 @@ impl SqliteStore {
             for id in ids {
                 // A row whose sender keeps dying (its lease ran out every
                 // time) gives up like one that keeps failing.
-                let failed = tx.execute(
+                let failed = exec(&tx,
                     "UPDATE outbox SET state = 'failed', lease_until = NULL, updated_at = ?3, \
                      last_error = 'gave up after ' || attempts || ' attempts; the last sender never finished' \
                      WHERE id = ?1 AND state = 'sending' AND attempts >= ?2",
@@ -348,12 +349,12 @@ impl SqliteStore {
                 if failed == 1 {
                     continue;
                 }
-                tx.execute(
+                exec(&tx,
                     "UPDATE outbox SET state = 'sending', lease_until = ?2, attempts = attempts + 1, \
                      updated_at = ?3, claimed_by = ?4 WHERE id = ?1",
                     params![id, lease_until as i64, now as i64, claimer],
                 )?;
-                let row = tx.query_row(
+                let row = one(&tx,
                     &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
                     [id],
                     read_row,
@@ -375,7 +376,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<Vec<bool>, StoreError> {
         let now = now as i64;
-        self.with(|conn| {
+        self.with_state_change(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let held = fence
                 .map(|fence| super::leases::fenced_modems(&tx, fence, None))
@@ -403,7 +404,7 @@ impl SqliteStore {
                                 |row| Ok((row.get(0)?, row.get(1)?)),
                             )
                             .optional()?;
-                        let changed = tx.execute(
+                        let changed = exec(&tx,
                             "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
                              message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4, \
                              sent_sim = ?6 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
@@ -423,20 +424,20 @@ impl SqliteStore {
                         }
                         changed
                     }
-                    SendOutcome::Retry { error, at, modem } => tx.execute(
+                    SendOutcome::Retry { error, at, modem } => exec(&tx,
                         "UPDATE outbox SET state = CASE WHEN attempts >= ?6 THEN 'failed' ELSE 'queued' END, \
                          lease_until = NULL, next_attempt_at = ?2, sent_by = COALESCE(?7, sent_by), \
                          last_error = CASE WHEN attempts >= ?6 THEN 'gave up after ' || attempts || ' attempts: ' || ?3 ELSE ?3 END, \
                          updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
                         params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS, modem],
                     )?,
-                    SendOutcome::Postpone { error, at } => tx.execute(
+                    SendOutcome::Postpone { error, at } => exec(&tx,
                         "UPDATE outbox SET state = 'queued', lease_until = NULL, \
                          attempts = MAX(attempts - 1, 0), next_attempt_at = ?2, last_error = ?3, \
                          updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
                         params![id, *at as i64, error, now, attempt],
                     )?,
-                    SendOutcome::Failed { error, modem } => tx.execute(
+                    SendOutcome::Failed { error, modem } => exec(&tx,
                         "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
                          sent_by = COALESCE(?5, sent_by), \
                          updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
@@ -488,7 +489,7 @@ impl SqliteStore {
     /// Gives a claimed row back unsent (shutting down before trying it): it
     /// is queued again, and the claim does not count as an attempt.
     pub fn release(&self, id: i64, attempt: u32, now: Timestamp) -> Result<bool, StoreError> {
-        self.with(|conn| {
+        self.with_state_change(|conn| {
             let changed = conn.execute(
                 "UPDATE outbox SET state = 'queued', lease_until = NULL, attempts = MAX(attempts - 1, 0), \
                  updated_at = ?2 WHERE id = ?1 AND state = 'sending' AND attempts = ?3",
@@ -518,7 +519,7 @@ impl SqliteStore {
     /// The row with `id`.
     pub fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError> {
         self.read(|conn| {
-            conn.query_row(&row_by("id"), [id], read_row)
+            one(conn, &row_by("id"), [id], read_row)
                 .optional()?
                 .transpose()
         })
@@ -527,7 +528,7 @@ impl SqliteStore {
     /// The row with idempotency key `key`.
     pub fn outbound_by_key(&self, key: &str) -> Result<Option<OutboxRow>, StoreError> {
         self.read(|conn| {
-            conn.query_row(&row_by("key"), [key], read_row)
+            one(conn, &row_by("key"), [key], read_row)
                 .optional()?
                 .transpose()
         })

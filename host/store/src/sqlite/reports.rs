@@ -6,6 +6,7 @@ use rusqlite::params;
 
 use super::SqliteStore;
 use super::outbox::{COLUMNS, read_row};
+use super::{exec, one};
 use crate::delivery::{
     CANDIDATES, FAILED_DELIVERY, PENDING_REPORT_WINDOW_MS, REPORT_WINDOW_MS, ours, settle,
 };
@@ -57,7 +58,7 @@ impl SqliteStore {
                 && found.state != "sent"
             {
                 // A repeated report for a message already settled.
-                let row = tx.query_row(
+                let row = one(&tx,
                     &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
                     [found.id],
                     read_row,
@@ -65,7 +66,7 @@ impl SqliteStore {
                 return Ok(Some(row));
             }
             let Some(id) = found.map(|c| c.id) else {
-                tx.execute(
+                exec(&tx,
                     "INSERT INTO pending_reports (modem, message_ref, delivered, detail, at, recipient, sim) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![
@@ -89,7 +90,7 @@ impl SqliteStore {
                 report.detail.as_deref(),
                 now,
             )?;
-            let row = tx.query_row(
+            let row = one(&tx,
                 &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
                 [id],
                 read_row,
@@ -119,19 +120,22 @@ fn apply_report(
     now: i64,
 ) -> Result<(), StoreError> {
     if !delivered {
-        tx.execute(
+        exec(
+            tx,
             "UPDATE outbox SET state = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, detail.unwrap_or(FAILED_DELIVERY), now],
         )?;
         return Ok(());
     }
-    let (refs, done): (String, String) = tx.query_row(
+    let (refs, done): (String, String) = one(
+        tx,
         "SELECT message_refs, delivered_refs FROM outbox WHERE id = ?1",
         [id],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     let (done, complete) = settle(&refs, &done, message_ref);
-    tx.execute(
+    exec(
+        tx,
         "UPDATE outbox SET delivered_refs = ?2, state = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, done, if complete { "delivered" } else { "sent" }, now],
     )?;
@@ -150,7 +154,8 @@ pub(super) fn apply_pending_reports(
     now: i64,
 ) -> Result<(), StoreError> {
     let since = claimed_at.max(now - PENDING_REPORT_WINDOW_MS);
-    let (to, sim): (String, Option<String>) = tx.query_row(
+    let (to, sim): (String, Option<String>) = one(
+        tx,
         "SELECT to_number, sent_sim FROM outbox WHERE id = ?1",
         [id],
         |row| Ok((row.get(0)?, row.get(1)?)),
@@ -188,7 +193,11 @@ pub(super) fn apply_pending_reports(
                 report.detail.as_deref(),
                 now,
             )?;
-            tx.execute("DELETE FROM pending_reports WHERE id = ?1", [pending_id])?;
+            exec(
+                tx,
+                "DELETE FROM pending_reports WHERE id = ?1",
+                [pending_id],
+            )?;
         }
     }
     Ok(())
