@@ -126,9 +126,7 @@ fn run(requests: usize, latency: &str) {
     let accepting = started.elapsed();
     latencies.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{requests} single API sends from {CLIENTS} clients (connections kept alive):"
-    );
+    println!("{requests} single API sends from {CLIENTS} clients (connections kept alive):");
     println!(
         "  accepted {:.0} /s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         requests as f64 / accepting.as_secs_f64(),
