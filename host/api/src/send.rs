@@ -40,20 +40,16 @@ fn check(state: &Shared, token: &TokenEntry, item: SendItem) -> Result<Checked, 
     state.gateway.check(submission)
 }
 
-/// Takes `n` sends from `token`'s allowance, or says when to come back
+/// Takes one send from `token`'s allowance, or says when to come back
 /// (in whole seconds).
-fn spend(state: &Shared, token: &TokenEntry, n: usize) -> Result<(), u64> {
+fn spend(state: &Shared, token: &TokenEntry) -> Result<(), u64> {
     let now = time::now();
     let mut limiters = state.limiters.lock().unwrap_or_else(|e| e.into_inner());
-    let limiter = limiters
+    limiters
         .entry(token.name.clone())
-        .or_insert_with(|| RateLimiter::new(token.per_minute, std::time::Duration::from_secs(60)));
-    for _ in 0..n {
-        limiter
-            .try_acquire(&token.name, now)
-            .map_err(|free_at| free_at.saturating_sub(now).div_ceil(1000).max(1))?;
-    }
-    Ok(())
+        .or_insert_with(|| RateLimiter::new(token.per_minute, std::time::Duration::from_secs(60)))
+        .try_acquire(&token.name, now)
+        .map_err(|free_at| free_at.saturating_sub(now).div_ceil(1000).max(1))
 }
 
 fn too_many(token: &TokenEntry) -> String {
@@ -87,7 +83,7 @@ pub(crate) async fn send(
             ));
         }
     }
-    spend(&state, &token, 1).map_err(|wait| ApiError {
+    spend(&state, &token).map_err(|wait| ApiError {
         retry_after: Some(wait),
         ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, too_many(&token))
     })?;
@@ -187,15 +183,9 @@ pub(crate) async fn batch(
     }
     // The allowance goes to the first messages; the rest are refused with
     // when to come back.
-    let mut allowed = checked.len();
-    let mut retry_after = None;
-    for n in 0..checked.len() {
-        if let Err(wait) = spend(&state, &token, 1) {
-            allowed = n;
-            retry_after = Some(wait);
-            break;
-        }
-    }
+    let over = (0..checked.len()).find_map(|n| spend(&state, &token).err().map(|wait| (n, wait)));
+    let allowed = over.map_or(checked.len(), |(n, _)| n);
+    let retry_after = over.map(|(_, wait)| wait);
     for slot in slots.drain(allowed..) {
         results[slot] = json!({
             "status": "refused",

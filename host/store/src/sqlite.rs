@@ -140,12 +140,13 @@ impl SqliteStore {
         opened
             .and_then(Self::setup)
             .and_then(|mut store| {
-                let kv = Connection::open(path)?;
-                configure(&kv)?;
-                store.kv_conn = Some(Mutex::new(kv));
-                let read = Connection::open(path)?;
-                configure(&read)?;
-                store.read_conn = Some(Mutex::new(read));
+                let side = || -> Result<_, StoreError> {
+                    let conn = Connection::open(path)?;
+                    configure(&conn)?;
+                    Ok(Some(Mutex::new(conn)))
+                };
+                store.kv_conn = side()?;
+                store.read_conn = side()?;
                 Ok(store)
             })
             .map_err(|error| opening(path, error))
@@ -300,11 +301,7 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        let Some(read) = &self.read_conn else {
-            return self.with(f);
-        };
-        let mut conn = read.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut conn)
+        self.on(self.read_conn.as_ref(), f)
     }
 
     /// Runs `f` on the connection for the connectors' key-value data.
@@ -312,10 +309,20 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        let Some(kv) = &self.kv_conn else {
+        self.on(self.kv_conn.as_ref(), f)
+    }
+
+    /// Runs `f` on `side`, a connection of its own, or on the main one
+    /// when there is none (in memory).
+    fn on<R>(
+        &self,
+        side: Option<&Mutex<Connection>>,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let Some(side) = side else {
             return self.with(f);
         };
-        let mut conn = kv.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut conn = side.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn)
     }
 }
