@@ -35,12 +35,12 @@ struct Request {
 
 impl Acceptor {
     /// Starts the committing thread on `store`; it ends when the last
-    /// acceptor is dropped. `clock` gives each commit's time.
-    pub(crate) fn start(store: Arc<dyn Store>, clock: fn() -> Timestamp) -> Acceptor {
+    /// acceptor is dropped.
+    pub(crate) fn start(store: Arc<dyn Store>) -> Acceptor {
         let (queue, requests) = mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("plutanium-accept".into())
-            .spawn(move || commit_loop(store.as_ref(), &requests, clock));
+            .spawn(move || commit_loop(store.as_ref(), &requests));
         if let Err(e) = spawned {
             // Without the thread every send is refused as unavailable
             // (its queue has no receiver), which the caller reports.
@@ -67,7 +67,7 @@ impl Acceptor {
 }
 
 /// Commits what waits, in groups, until every acceptor is gone.
-fn commit_loop(store: &dyn Store, requests: &mpsc::Receiver<Request>, clock: fn() -> Timestamp) {
+fn commit_loop(store: &dyn Store, requests: &mpsc::Receiver<Request>) {
     while let Ok(first) = requests.recv() {
         let mut size = first.messages.len();
         let mut group = vec![first];
@@ -80,7 +80,7 @@ fn commit_loop(store: &dyn Store, requests: &mpsc::Receiver<Request>, clock: fn(
                 Err(_) => break,
             }
         }
-        commit(store, group, clock());
+        commit(store, group, plutanium_core::time::now());
     }
 }
 

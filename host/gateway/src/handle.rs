@@ -51,7 +51,7 @@ impl GatewayHandle {
         GatewayHandle {
             shared: Arc::new(Shared {
                 live: crate::live::channel(store.clone()),
-                acceptor: Acceptor::start(store.clone(), plutanium_core::time::now),
+                acceptor: Acceptor::start(store.clone()),
                 store,
                 liveness: plutanium_core::liveness::Liveness::default(),
                 now: RwLock::new(Now {

@@ -50,42 +50,70 @@ async fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
     }
 }
 
+/// A gateway on the simulated network with `modems` zero-latency modems
+/// (`gsm0`…, no rate limits), and the API serving it with `tokens` (the
+/// token file's text).
+struct Running {
+    sim: Simulator,
+    store: Arc<SqliteStore>,
+    gateway: Gateway,
+    address: std::net::SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl Running {
+    async fn start(seed: u64, modems: usize, tokens: &str) -> Running {
+        let sim = Simulator::start(seed, Latency::Zero);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
+        let mut config = String::from("policy: { per_destination_per_hour: 1000000 }\nmodems:\n");
+        for n in 0..modems {
+            let number = format!("+42077700000{n}");
+            sim.add_modem(ModemConfig::new(format!("gsm{n}"), number.clone()))
+                .unwrap();
+            config.push_str(&format!(
+                "  gsm{n}: {{ port: \"sim://gsm{n}\", number: \"{number}\", rate_per_minute: 1000000 }}\n"
+            ));
+        }
+        let config = plutanium_core::config::load(&config, &|_| None).unwrap();
+        let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
+        let setup = Setup::new(store.clone(), Catalog::new(dir.path())).in_process(ports);
+        let gateway = Gateway::start(config, setup).await.unwrap();
+        let state = ApiState::new(gateway.handle(), Tokens::parse(tokens).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let server = tokio::spawn(serve(listener, state, stopped));
+        Running {
+            sim,
+            store,
+            gateway,
+            address,
+            stop,
+            server,
+            _dir: dir,
+        }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.server.await;
+        self.gateway.stop().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_api_sends_from_32_clients_all_reach_the_phones() {
-    let sim = Simulator::start(41, Latency::Zero);
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
-    for n in 0..4 {
-        sim.add_modem(ModemConfig::new(
-            format!("gsm{n}"),
-            format!("+42077700000{n}"),
-        ))
-        .unwrap();
-    }
-    let config = plutanium_core::config::load(
-        r#"
-modems:
-  gsm0: { port: "sim://gsm0", number: "+420777000000", rate_per_minute: 1000000 }
-  gsm1: { port: "sim://gsm1", number: "+420777000001", rate_per_minute: 1000000 }
-  gsm2: { port: "sim://gsm2", number: "+420777000002", rate_per_minute: 1000000 }
-  gsm3: { port: "sim://gsm3", number: "+420777000003", rate_per_minute: 1000000 }
-policy: { per_destination_per_hour: 1000000 }
-"#,
-        &|_| None,
-    )
-    .unwrap();
-    let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-    let setup = Setup::new(store.clone(), Catalog::new(dir.path())).in_process(ports);
-    let gateway = Gateway::start(config, setup).await.unwrap();
     let token = new_token().unwrap();
-    let tokens =
-        Tokens::parse(&line(&token, &[Scope::Send], Some("load"), Some(1_000_000)).unwrap())
-            .unwrap();
-    let state = ApiState::new(gateway.handle(), tokens);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(serve(listener, state, stopped));
+    let running = Running::start(
+        41,
+        4,
+        &line(&token, &[Scope::Send], Some("load"), Some(1_000_000)).unwrap(),
+    )
+    .await;
+    let (sim, address) = (running.sim.clone(), running.address);
 
     let mut clients = Vec::new();
     for client in 0..CLIENTS {
@@ -122,9 +150,7 @@ policy: { per_destination_per_hour: 1000000 }
     })
     .await;
     assert_eq!(received, REQUESTS, "each exactly once");
-    let _ = stop.send(true);
-    let _ = server.await;
-    gateway.stop().await;
+    running.stop().await;
 }
 
 /// A campaign token queues 100,000 messages in batches; another token's
@@ -135,25 +161,8 @@ policy: { per_destination_per_hour: 1000000 }
 async fn a_campaign_of_100000_does_not_hold_back_another_tokens_message() {
     const CAMPAIGN: usize = 100_000;
     const BATCH: usize = 1_000;
-    let sim = Simulator::start(42, Latency::Zero);
-    sim.add_modem(ModemConfig::new("gsm0", "+420777000000"))
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(dir.path().join("plutanium.db")).unwrap());
-    let config = plutanium_core::config::load(
-        r#"
-modems:
-  gsm0: { port: "sim://gsm0", number: "+420777000000", rate_per_minute: 1000000 }
-policy: { per_destination_per_hour: 1000000 }
-"#,
-        &|_| None,
-    )
-    .unwrap();
-    let ports: Arc<dyn InProcessPorts> = Arc::new(sim.clone());
-    let setup = Setup::new(store.clone(), Catalog::new(dir.path())).in_process(ports);
-    let gateway = Gateway::start(config, setup).await.unwrap();
     let (campaign, shop) = (new_token().unwrap(), new_token().unwrap());
-    let tokens = Tokens::parse(&format!(
+    let tokens = format!(
         "{}\n{}\n",
         line(
             &campaign,
@@ -163,13 +172,9 @@ policy: { per_destination_per_hour: 1000000 }
         )
         .unwrap(),
         line(&shop, &[Scope::Send], Some("shop"), Some(100)).unwrap(),
-    ))
-    .unwrap();
-    let state = ApiState::new(gateway.handle(), tokens);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(serve(listener, state, stopped));
+    );
+    let running = Running::start(42, 1, &tokens).await;
+    let (sim, store, address) = (running.sim.clone(), running.store.clone(), running.address);
     let http = reqwest::Client::new();
     let post = |path: &'static str, token: &str, body: String| {
         http.post(format!("http://{address}{path}"))
@@ -242,7 +247,5 @@ policy: { per_destination_per_hour: 1000000 }
         queued > (CAMPAIGN / 2) as u64,
         "the campaign was mostly still queued: {queued}"
     );
-    let _ = stop.send(true);
-    let _ = server.await;
-    gateway.stop().await;
+    running.stop().await;
 }
