@@ -32,6 +32,7 @@ mod log;
 mod migrations;
 mod notify;
 mod outbox;
+mod pages;
 mod reports;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -46,7 +47,7 @@ use postgres::config::Host;
 use r2d2_postgres::PostgresConnectionManager;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::{ErrorKind, LogPage, StoreError};
+use crate::{ErrorKind, StoreError};
 
 crate::contract::impl_store!(PgStore);
 
@@ -301,52 +302,6 @@ impl Drop for PgStore {
         if let Some(pool) = self.pool.take() {
             let _ = std::thread::spawn(move || drop(pool)).join();
         }
-    }
-}
-
-/// A page query's conditions on its time column, id and search columns,
-/// numbered from `$first`, and their values. The search goes through the
-/// same fold as SQLite's, stored beside the text.
-struct PageFilter {
-    since: i64,
-    before: i64,
-    limit: i64,
-    search: Option<String>,
-}
-
-impl PageFilter {
-    fn new(page: &LogPage) -> PageFilter {
-        PageFilter {
-            since: i64::try_from(page.since).unwrap_or(i64::MAX),
-            before: page.before.unwrap_or(i64::MAX),
-            limit: i64::from(page.limit),
-            search: page
-                .search
-                .as_deref()
-                .map(|s| crate::search::fold(&s.replace(SEPARATOR, ""), page.ignore_diacritics)),
-        }
-    }
-
-    /// `time >= $n AND id < $n+1 AND (search) ORDER BY id DESC LIMIT $n+3`.
-    fn sql(time: &str, ignore_diacritics: bool, first: usize) -> String {
-        let column = if ignore_diacritics {
-            "search_bare"
-        } else {
-            "search_fold"
-        };
-        let n = first;
-        format!(
-            "{time} >= ${n} AND id < ${} AND (${}::text IS NULL OR strpos({column}, ${}) > 0) \
-             ORDER BY id DESC LIMIT ${}",
-            n + 1,
-            n + 2,
-            n + 2,
-            n + 3
-        )
-    }
-
-    fn params(&self) -> [&(dyn postgres::types::ToSql + Sync); 4] {
-        [&self.since, &self.before, &self.search, &self.limit]
     }
 }
 

@@ -76,25 +76,27 @@ fn opening(path: &Path, error: StoreError) -> StoreError {
     error.opening(&path.display().to_string())
 }
 
-/// Runs `sql`, a page query that names `:since`, `:before`, `:limit`,
-/// `:search` and `:diacritics` (and `extra`'s names), reading each row with
-/// `read`.
+/// Runs a page query from [`search::page_query`] (its SQL and its search's
+/// parameters), which names `:since`, `:before`, `:limit` (and `extra`'s
+/// names), reading each row with `read`.
 fn page_rows<T>(
     page: &LogPage,
     conn: &Connection,
-    sql: &str,
+    (sql, search): &(String, Vec<(&'static str, String)>),
     extra: &[(&str, &dyn rusqlite::ToSql)],
     read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>, StoreError> {
     let (since, before) = (page.since as i64, page.before.unwrap_or(i64::MAX));
-    let search = page.search.as_deref();
     let mut named: Vec<(&str, &dyn rusqlite::ToSql)> = vec![
         (":since", &since),
         (":before", &before),
         (":limit", &page.limit),
-        (":search", &search),
-        (":diacritics", &page.ignore_diacritics),
     ];
+    named.extend(
+        search
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql)),
+    );
     named.extend_from_slice(extra);
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(named.as_slice(), read)?;

@@ -75,7 +75,7 @@ fn classify(error: &postgres::Error) -> (ErrorKind, &'static str) {
         ),
         (&SqlState::INSUFFICIENT_PRIVILEGE, _) => (
             ErrorKind::Config,
-            " (the user needs to own the database, or CREATE on its schema)",
+            " (the user needs to own the database, or CREATE on it and on its schema: the schema's migrations create tables, indexes and the pg_trgm extension)",
         ),
         // 08: connection exceptions; 57: the server shutting down or
         // restarting; 53: out of resources (too many connections).

@@ -5,7 +5,8 @@ use plutanium_core::Timestamp;
 use postgres::Row;
 
 use super::outbox::ms;
-use super::{PageFilter, PgStore, search_columns};
+use super::pages::PageQuery;
+use super::{PgStore, search_columns};
 use crate::inbox::{meta_text, parse_meta};
 use crate::{CallRecord, InboundRecord, Inserted, LogPage, PartRecord, StoreError};
 
@@ -115,32 +116,26 @@ impl PgStore {
 
     /// See [`Store::inbound_page`](crate::Store::inbound_page).
     pub fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
-        let filter = PageFilter::new(page);
-        let sql = format!(
-            "SELECT {INBOX_COLUMNS} FROM inbox WHERE {}",
-            PageFilter::sql("stored_at", page.ignore_diacritics, 1)
-        );
-        self.with(|conn| {
-            conn.query(&sql, &filter.params())?
-                .iter()
-                .map(read_inbound)
-                .collect()
-        })
+        let query = PageQuery {
+            table: "inbox",
+            columns: INBOX_COLUMNS,
+            time: "stored_at",
+            own: "TRUE",
+            params: Vec::new(),
+        };
+        self.with(|conn| query.rows(conn, page)?.iter().map(read_inbound).collect())
     }
 
     /// See [`Store::calls_page`](crate::Store::calls_page).
     pub fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
-        let filter = PageFilter::new(page);
-        let sql = format!(
-            "SELECT id, modem, caller, at FROM calls WHERE {}",
-            PageFilter::sql("at", page.ignore_diacritics, 1)
-        );
-        self.with(|conn| {
-            conn.query(&sql, &filter.params())?
-                .iter()
-                .map(read_call)
-                .collect()
-        })
+        let query = PageQuery {
+            table: "calls",
+            columns: "id, modem, caller, at",
+            time: "at",
+            own: "TRUE",
+            params: Vec::new(),
+        };
+        self.with(|conn| query.rows(conn, page)?.iter().map(read_call).collect())
     }
 
     /// See [`Store::unrouted_inbound`](crate::Store::unrouted_inbound).

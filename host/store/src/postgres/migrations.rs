@@ -159,6 +159,16 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX outbox_lanes ON outbox (state, source, next_attempt_at, id);
     "#,
+    // 6: searches read a trigram index of each searched table's text
+    // folded without diacritics (postgres.rs, `PageFilter`), instead of
+    // reading every row. pg_trgm ships with PostgreSQL and is a trusted
+    // extension: a user with CREATE on the database may add it.
+    r#"
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    CREATE INDEX outbox_search ON outbox USING gin (search_bare gin_trgm_ops);
+    CREATE INDEX inbox_search ON inbox USING gin (search_bare gin_trgm_ops);
+    CREATE INDEX calls_search ON calls USING gin (search_bare gin_trgm_ops);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -4,7 +4,7 @@
 use plutanium_core::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::search::matches as search_matches;
+use super::search;
 use super::{SqliteStore, page_rows};
 use crate::inbox::{meta_text, parse_meta};
 use crate::{CallRecord, InboundRecord, Inserted, LogPage, PartRecord, StoreError};
@@ -45,7 +45,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<Vec<Inserted>, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut done = Vec::with_capacity(records.len());
             for (record, completes) in records {
                 let inserted = tx.prepare_cached(
@@ -98,23 +98,25 @@ impl SqliteStore {
 
     /// A page of the inbox, newest first (see [`LogPage`]).
     pub fn inbound_page(&self, page: &LogPage) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
-        let sql = format!(
-            "SELECT {INBOX_COLUMNS} FROM inbox WHERE stored_at >= :since AND id < :before \
-             AND {} ORDER BY id DESC LIMIT :limit",
-            search_matches(&["body", "sender"])
+        let query = search::page_query(
+            &search::INBOX,
+            INBOX_COLUMNS,
+            "stored_at >= :since AND id < :before",
+            page,
         );
-        self.read(|conn| page_rows(page, conn, &sql, &[], read_inbound))
+        self.read(|conn| page_rows(page, conn, &query, &[], read_inbound))
     }
 
     /// A page of the call log, newest first (see [`LogPage`]; `search`
     /// looks at the caller's number).
     pub fn calls_page(&self, page: &LogPage) -> Result<Vec<CallRecord>, StoreError> {
-        let sql = format!(
-            "SELECT id, modem, caller, at FROM calls WHERE at >= :since AND id < :before \
-             AND {} ORDER BY id DESC LIMIT :limit",
-            search_matches(&["coalesce(caller, '')"])
+        let query = search::page_query(
+            &search::CALLS,
+            "id, modem, caller, at",
+            "at >= :since AND id < :before",
+            page,
         );
-        self.read(|conn| page_rows(page, conn, &sql, &[], read_call))
+        self.read(|conn| page_rows(page, conn, &query, &[], read_call))
     }
 
     /// Stored messages whose routes have not run yet, oldest first: what a

@@ -11,7 +11,7 @@ impl SqliteStore {
     /// already logged is left as it was.
     pub fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             {
                 let mut insert = tx.prepare_cached(
                     "INSERT OR IGNORE INTO live_events (id, at, kind, data) VALUES (?1, ?2, ?3, ?4)",

@@ -212,6 +212,42 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX outbox_lanes ON outbox (state, source, next_attempt_at);
     "#,
+    // 10: searches read a trigram index of each searched table's text,
+    // folded without diacritics (search.rs), instead of folding every row.
+    // The triggers call `plutanium_fold`, which the store registers on each
+    // connection: a tool that inserts rows must be Plutanium.
+    r#"
+    CREATE VIRTUAL TABLE outbox_search USING fts5(
+        bare, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+    );
+    INSERT INTO outbox_search (rowid, bare) SELECT id, plutanium_fold(body || char(31) || to_number, 1) FROM outbox;
+    CREATE TRIGGER outbox_search_insert AFTER INSERT ON outbox BEGIN
+        INSERT INTO outbox_search (rowid, bare) VALUES (new.id, plutanium_fold(new.body || char(31) || new.to_number, 1));
+    END;
+    CREATE TRIGGER outbox_search_delete AFTER DELETE ON outbox BEGIN
+        DELETE FROM outbox_search WHERE rowid = old.id;
+    END;
+    CREATE VIRTUAL TABLE inbox_search USING fts5(
+        bare, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+    );
+    INSERT INTO inbox_search (rowid, bare) SELECT id, plutanium_fold(body || char(31) || sender, 1) FROM inbox;
+    CREATE TRIGGER inbox_search_insert AFTER INSERT ON inbox BEGIN
+        INSERT INTO inbox_search (rowid, bare) VALUES (new.id, plutanium_fold(new.body || char(31) || new.sender, 1));
+    END;
+    CREATE TRIGGER inbox_search_delete AFTER DELETE ON inbox BEGIN
+        DELETE FROM inbox_search WHERE rowid = old.id;
+    END;
+    CREATE VIRTUAL TABLE calls_search USING fts5(
+        bare, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+    );
+    INSERT INTO calls_search (rowid, bare) SELECT id, plutanium_fold(coalesce(caller, ''), 1) FROM calls;
+    CREATE TRIGGER calls_search_insert AFTER INSERT ON calls BEGIN
+        INSERT INTO calls_search (rowid, bare) VALUES (new.id, plutanium_fold(coalesce(new.caller, ''), 1));
+    END;
+    CREATE TRIGGER calls_search_delete AFTER DELETE ON calls BEGIN
+        DELETE FROM calls_search WHERE rowid = old.id;
+    END;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -198,7 +198,8 @@ fn due_ids(
 
 impl SqliteStore {
     /// What SQLite plans for each query whose cost must not grow with the
-    /// queue (a claim's reads, a status read by id and by key), by name:
+    /// queue (a claim's reads, a status read by id and by key, a search),
+    /// by name:
     /// `EXPLAIN QUERY PLAN`'s lines, joined with `; `. A test checks that
     /// each is an index seek, so an index cannot go missing unnoticed.
     pub fn query_plans(&self) -> Result<Vec<(&'static str, String)>, StoreError> {
@@ -228,12 +229,29 @@ impl SqliteStore {
                 row_by("key"),
                 vec![Value::from("api:k".to_string())],
             ),
+            (
+                "search for a word",
+                super::search::page_query(
+                    &super::search::OUTBOX,
+                    COLUMNS,
+                    "created_at >= :since AND id < :before",
+                    &LogPage {
+                        search: Some("hello".into()),
+                        ..LogPage::since(0, 10)
+                    },
+                )
+                .0,
+                vec![],
+            ),
         ];
         self.with(|conn| {
             queries
                 .into_iter()
                 .map(|(name, sql, values)| {
                     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                    // What is not given is NULL: a plan does not depend on it.
+                    let mut values = values;
+                    values.resize(stmt.parameter_count(), Value::Null);
                     let lines = stmt
                         .query_map(rusqlite::params_from_iter(values), |row| {
                             row.get::<_, String>(3)
@@ -256,7 +274,7 @@ impl SqliteStore {
         now: Timestamp,
     ) -> Result<Vec<RouteCommit>, StoreError> {
         self.with(|conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let held = match fence {
                 Some(fence) => Some(super::leases::fenced_modems(&tx, fence, None)?),
                 None => None,
@@ -541,15 +559,15 @@ impl SqliteStore {
         page: &LogPage,
         state: Option<OutboxState>,
     ) -> Result<Vec<OutboxRow>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM outbox WHERE created_at >= :since AND id < :before \
-             AND (:state IS NULL OR state = :state) AND {} \
-             ORDER BY id DESC LIMIT :limit",
-            super::search::matches(&["body", "to_number"])
+        let query = super::search::page_query(
+            &super::search::OUTBOX,
+            COLUMNS,
+            "created_at >= :since AND id < :before AND (:state IS NULL OR state = :state)",
+            page,
         );
         let state = state.map(OutboxState::name);
         self.read(|conn| {
-            page_rows(page, conn, &sql, &[(":state", &state)], read_row)?
+            page_rows(page, conn, &query, &[(":state", &state)], read_row)?
                 .into_iter()
                 .collect()
         })

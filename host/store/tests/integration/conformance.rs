@@ -52,6 +52,8 @@ macro_rules! conformance_suite {
             log::the_log_is_read_in_pages_newest_first,
             log::the_log_is_searched_by_text_and_number_ignoring_case,
             log::the_log_search_ignores_case_for_all_of_unicode_and_accents_on_request,
+            log::a_search_pages_through_its_matches_and_forgets_pruned_rows,
+            log::a_search_finds_old_and_new_matches_in_a_long_log,
             log::live_events_are_kept_once_in_id_order,
             concurrency::concurrent_claims_never_share_a_row,
             concurrency::concurrent_enqueues_of_one_key_store_one_row,

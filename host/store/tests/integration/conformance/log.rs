@@ -171,6 +171,120 @@ pub(crate) fn the_log_search_ignores_case_for_all_of_unicode_and_accents_on_requ
     assert_eq!(inbound.len(), 1);
 }
 
+/// A search pages through its matches newest first, finds the same rows
+/// whether it is long enough for the trigram index or not, keeps quotes
+/// and separators plain, and forgets what retention deleted.
+pub(crate) fn a_search_pages_through_its_matches_and_forgets_pruned_rows(backend: &dyn Backend) {
+    let store = backend.open();
+    for n in 0..30u64 {
+        let mut row = message(&format!("k{n}"));
+        row.text = match n % 3 {
+            0 => format!("Order {n} is \"ready\""),
+            1 => format!("Pickup code {n}"),
+            _ => format!("Žádost {n}"),
+        };
+        store.enqueue(&row, T0 + n).unwrap();
+    }
+    let page = |search: &str, before: Option<i64>, limit: u32| {
+        store
+            .outbound_page(
+                &LogPage {
+                    search: Some(search.into()),
+                    before,
+                    ..LogPage::since(T0, limit)
+                },
+                None,
+            )
+            .unwrap()
+    };
+    let keys = |rows: &[plutanium_store::OutboxRow]| {
+        rows.iter().map(|r| r.key.clone()).collect::<Vec<_>>()
+    };
+    // Ten matches, read four at a time from the newest.
+    let first = page("is \"READY\"", None, 4);
+    assert_eq!(keys(&first), ["k27", "k24", "k21", "k18"]);
+    let second = page("is \"READY\"", Some(first[3].id), 4);
+    assert_eq!(keys(&second), ["k15", "k12", "k9", "k6"]);
+    let last = page("is \"READY\"", Some(second[3].id), 4);
+    assert_eq!(keys(&last), ["k3", "k0"]);
+    // A word and a part of a word shorter than a trigram find alike.
+    assert_eq!(keys(&page("žá", None, 20)), keys(&page("žádost", None, 20)));
+    assert_eq!(page("žádost", None, 20).len(), 10);
+    assert!(page("zadost", None, 20).is_empty(), "accents count");
+    let bare = store
+        .outbound_page(
+            &LogPage {
+                search: Some("ZADOST 2".into()),
+                ignore_diacritics: true,
+                ..LogPage::since(T0, 20)
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(keys(&bare), ["k29", "k26", "k23", "k20", "k2"]);
+    // The text and the number are two fields: no match spans them.
+    assert!(page("code 1+420", None, 20).is_empty());
+    assert_eq!(keys(&page("13\u{1f}", None, 20)), ["k13"]);
+    // Retention deletes finished rows, and their entries with them.
+    let claimed = store.claim(T0 + 100, 30, LEASE).unwrap();
+    for row in &claimed {
+        store
+            .complete(row.id, row.attempts, &sent("gsm0", &[1]), T0 + 101)
+            .unwrap();
+    }
+    assert_eq!(store.prune(T0 + 102).unwrap(), 30);
+    assert!(page("pickup", None, 20).is_empty());
+    let mut again = message("k-new");
+    again.text = "Pickup code again".into();
+    store.enqueue(&again, T0 + 200).unwrap();
+    assert_eq!(keys(&page("pickup", None, 20)), ["k-new"]);
+    // SQLite may give the new row a deleted row's id: what that row said
+    // must not find it.
+    assert!(page("ready", None, 20).is_empty());
+}
+
+/// A long log: a word's matches among the newest rows come first, then
+/// its older ones (PostgreSQL reads those through another plan), and
+/// paging goes on across the two.
+pub(crate) fn a_search_finds_old_and_new_matches_in_a_long_log(backend: &dyn Backend) {
+    let store = backend.open();
+    let rows: Vec<_> = (0..6_500u64)
+        .map(|n| {
+            let mut row = message(&format!("k{n}"));
+            row.text = if [3, 40, 6_400].contains(&n) {
+                format!("parcel {n} is waiting")
+            } else {
+                format!("Winter sale, code {n}")
+            };
+            row
+        })
+        .collect();
+    store.enqueue_batch(&rows, T0).unwrap();
+    let page = |search: &str, before: Option<i64>, limit: u32| {
+        store
+            .outbound_page(
+                &LogPage {
+                    search: Some(search.into()),
+                    before,
+                    ..LogPage::since(T0, limit)
+                },
+                None,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.id, r.key))
+            .collect::<Vec<_>>()
+    };
+    let keys = |rows: &[(i64, String)]| rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&page("PARCEL", None, 10)), ["k6400", "k40", "k3"]);
+    let first = page("parcel", None, 2);
+    assert_eq!(keys(&first), ["k6400", "k40"]);
+    assert_eq!(keys(&page("parcel", Some(first[1].0), 2)), ["k3"]);
+    assert_eq!(page("sale", None, 7).len(), 7);
+    assert_eq!(keys(&page("code 6499", None, 5)), ["k6499"]);
+    assert_eq!(keys(&page("code 12", None, 1)), ["k1299"]);
+}
+
 pub(crate) fn live_events_are_kept_once_in_id_order(backend: &dyn Backend) {
     let store = backend.open();
     assert_eq!(store.last_live_event_id().unwrap(), 0);
