@@ -82,6 +82,8 @@ pub struct ModemSummary {
     pub stored: usize,
     /// Messages waiting at the SMSC because its storage is full.
     pub waiting: usize,
+    /// A direct delivery (`+CMT`) still waits for the host's `+CNMA`.
+    pub awaiting_cnma: bool,
 }
 
 #[derive(Debug)]
@@ -262,6 +264,7 @@ impl Network {
                 plugged: self.plugged[i],
                 stored: m.storage.count(),
                 waiting: self.waiting[i].len(),
+                awaiting_cnma: self.pending_ack[i].is_some(),
             })
             .collect()
     }

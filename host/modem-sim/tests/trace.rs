@@ -1,5 +1,11 @@
 //! The AT trace a user attaches to a bug report: every line to and from the
 //! modem at `plutanium_modem::at=trace`, and never the SIM's PIN.
+//!
+//! A test binary of its own: `tracing` caches for each call site whether
+//! any subscriber listens, and a call site first reached on another test's
+//! thread while this test set up its subscriber could be cached as unheard
+//! (it failed that way once in a full run). Alone in its process, nothing
+//! else reaches the driver's call sites.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -90,6 +90,7 @@ pub fn spawn(
         sim_identity: None,
         direct_seen: HashMap::new(),
         ringing: None,
+        owed: Owed::default(),
         reached_ready: false,
         indications_refused: false,
         stop: false,
@@ -128,6 +129,16 @@ enum SessionEnd {
     Yielded,
 }
 
+/// Commands owed for URCs handled while another command ran (the modem
+/// takes no command before the running one ends).
+#[derive(Default)]
+struct Owed {
+    /// `+CNMA`s for messages delivered directly.
+    acknowledgements: u32,
+    /// A hang-up for a call that rang.
+    hang_up: bool,
+}
+
 /// One modem's driver: owns the port for as long as it runs, and everything
 /// it knows about the modem. The files under `driver/` add its methods.
 struct Actor {
@@ -163,6 +174,8 @@ struct Actor {
     /// The caller of the call ringing now and when its last ring came: a
     /// network repeats RING/+CLIP every few seconds for one call.
     ringing: Option<(Option<String>, Instant)>,
+    /// Commands owed for what was taken in while a command ran.
+    owed: Owed,
     /// Whether the current session reached Ready (resets the backoff).
     reached_ready: bool,
     /// The modem refused every `AT+CNMI` setting at the last init.
@@ -345,8 +358,17 @@ impl Actor {
         Ok(())
     }
 
-    /// Handles the URCs queued while commands ran (or read while idle).
+    /// Sends the commands owed (see [`Owed`]), then handles the URCs
+    /// queued while commands ran (or read while idle).
     async fn drain_urcs(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        while self.owed.acknowledgements > 0 {
+            self.owed.acknowledgements -= 1;
+            self.try_lines(link, &plutanium_at::command::acknowledge_message())
+                .await?;
+        }
+        if std::mem::take(&mut self.owed.hang_up) {
+            self.hang_up(link).await?;
+        }
         while let Some(urc) = link.urcs.pop_front() {
             self.urc(link, urc).await?;
         }
@@ -379,6 +401,32 @@ impl Actor {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Handles, while a command runs, the queued URCs that need no command
+    /// of their own: messages and reports delivered directly, calls and
+    /// USSD answers. The rest (a `+CMTI` needs `AT+CMGR`) wait for the
+    /// command to end.
+    pub(super) async fn serve_while_busy(&mut self, link: &mut Link) {
+        let queued = std::mem::take(&mut link.urcs);
+        for urc in queued {
+            match urc {
+                Urc::Message { pdu, .. } | Urc::StatusReport { pdu, .. } => {
+                    self.received_pdu_while_busy(&pdu).await;
+                }
+                Urc::CallerId(caller) => {
+                    self.ringing_call(Some(caller.number).filter(|n| !n.is_empty()))
+                        .await;
+                    self.owed.hang_up |= self.config.hang_up_calls;
+                }
+                Urc::Ussd(answer) => {
+                    if let Some(text) = answer.text {
+                        self.emit(ModemEvent::Ussd(text)).await;
+                    }
+                }
+                other => link.urcs.push_back(other),
+            }
+        }
     }
 
     /// Publishes a state change (and logs it) to every handle.

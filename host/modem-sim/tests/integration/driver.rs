@@ -464,6 +464,60 @@ async fn urcs_interleaved_with_a_send() {
     assert_eq!(text(&sms.payload), "arrives mid-send");
 }
 
+/// A slow SMSC keeps the modem inside `AT+CMGS` for seconds. A message
+/// delivered directly and a call that ring meanwhile are handed on while
+/// the send still waits, not after it; the `+CNMA` the network wants goes
+/// out once the send has ended, so the network does not deliver again.
+#[tokio::test]
+async fn what_arrives_during_a_slow_send_goes_on_before_the_send_ends() {
+    let sim = sim_with(Profile::GENERIC, 1);
+    let (a, mut events) = start(&sim, "m0", |c| c.direct_delivery = true);
+    ready(&a).await;
+    sim.inject("m0", Fault::InterleaveUrcs).unwrap();
+    sim.inject(
+        "m0",
+        Fault::SlowSmsc {
+            extra: Duration::from_secs(3),
+        },
+    )
+    .unwrap();
+    let sender = a.clone();
+    let send = tokio::spawn(async move {
+        sender
+            .send_text("+420999", "slow to send", &SendOptions::default())
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sim.phone_send("+420555", "+420777000000", "arrives mid-send")
+        .unwrap();
+    sim.call("+420123456789", "+420777000000").unwrap();
+    let (mut sms, mut call) = (None, None);
+    while sms.is_none() || call.is_none() {
+        match timeout(Duration::from_secs(2), events.recv()).await {
+            Ok(Some(ModemEvent::Sms(s))) => sms = Some(s),
+            Ok(Some(ModemEvent::Call(c))) => call = Some(c),
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("driver stopped"),
+            Err(_) => panic!("the SMS and the call waited for the send: {sms:?} {call:?}"),
+        }
+    }
+    assert!(!send.is_finished(), "still inside the send");
+    let sms = sms.unwrap();
+    assert_eq!(text(&sms.payload), "arrives mid-send");
+    assert_eq!(call.unwrap().caller.as_deref(), Some("+420123456789"));
+    assert!(sim.modems()[0].awaiting_cnma, "the modem was busy");
+    sms.ack.ack();
+    assert!(send.await.unwrap().is_ok());
+    // Acknowledged once the send ended: the network does not try again.
+    for _ in 0..50 {
+        if !sim.modems()[0].awaiting_cnma {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!sim.modems()[0].awaiting_cnma, "+CNMA sent after the send");
+}
+
 #[tokio::test]
 async fn sixteen_modems_on_one_runtime() {
     let sim = sim_with(Profile::GENERIC, 16);

@@ -6,4 +6,3 @@ mod driver;
 mod network;
 mod profiles;
 mod storage;
-mod trace;

@@ -21,6 +21,17 @@ impl Actor {
         link: &mut Link,
         caller: Option<String>,
     ) -> Result<(), SessionEnd> {
+        self.ringing_call(caller).await;
+        if self.config.hang_up_calls {
+            self.hang_up(link).await?;
+        }
+        Ok(())
+    }
+
+    /// Reports a ringing call, once per call; sends no command (a call
+    /// that rings while a command runs is reported at once, and hung up
+    /// when the command has ended).
+    pub(super) async fn ringing_call(&mut self, caller: Option<String>) {
         let now = Instant::now();
         let repeated = self
             .ringing
@@ -34,20 +45,22 @@ impl Actor {
             }))
             .await;
         }
-        // The same call ringing again is not a new call; if it still rings,
-        // the last hang-up did not take, so try again.
-        if self.config.hang_up_calls {
-            let mut hung_up = self.try_lines(link, &command::hang_up()).await?.is_some();
-            if !hung_up {
-                hung_up = self
-                    .try_lines(link, &command::hang_up_legacy())
-                    .await?
-                    .is_some();
-            }
-            if hung_up {
-                // Over: the same caller ringing again is a new call.
-                self.ringing = None;
-            }
+    }
+
+    /// Hangs up the call ringing now. The same call ringing again is not a
+    /// new call; if it still rings, the last hang-up did not take, so this
+    /// runs again.
+    pub(super) async fn hang_up(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
+        let mut hung_up = self.try_lines(link, &command::hang_up()).await?.is_some();
+        if !hung_up {
+            hung_up = self
+                .try_lines(link, &command::hang_up_legacy())
+                .await?
+                .is_some();
+        }
+        if hung_up {
+            // Over: the same caller ringing again is a new call.
+            self.ringing = None;
         }
         Ok(())
     }

@@ -228,40 +228,59 @@ impl Actor {
             self.try_lines(link, &command::acknowledge_message())
                 .await?;
         }
-        // Hex decoded once: for the fingerprint here and the PDU decode below.
-        let octets = plutanium_sms::hex::decode(hex);
-        let tpdu_fingerprint = {
-            let raw = octets.as_deref().unwrap_or_default();
-            let smsc_len = raw.first().map_or(0, |&l| usize::from(l) + 1);
-            fingerprint(raw.get(smsc_len..).unwrap_or_default())
-        };
-        match &source {
-            Source::Stored(slot) => {
-                if let Some(seen) = self.direct_seen.get_mut(&tpdu_fingerprint) {
-                    // The stored copy of a message already delivered as +CMT.
-                    if seen.acked {
-                        // The read just selected its memory.
-                        self.try_lines(link, &command::delete_message(slot.index))
-                            .await?;
-                    } else if !seen.extra_indices.contains(slot) {
-                        seen.extra_indices.push(slot.clone());
-                        self.owned_slots.insert(slot.clone());
-                    }
-                    debug!(modem = %self.config.name, %slot, "stored copy of a direct delivery");
-                    return Ok(Taken::Other);
+        let (octets, tpdu_fingerprint) = fingerprinted(hex);
+        if let Source::Stored(slot) = &source {
+            if let Some(seen) = self.direct_seen.get_mut(&tpdu_fingerprint) {
+                // The stored copy of a message already delivered as +CMT.
+                if seen.acked {
+                    // The read just selected its memory.
+                    self.try_lines(link, &command::delete_message(slot.index))
+                        .await?;
+                } else if !seen.extra_indices.contains(slot) {
+                    seen.extra_indices.push(slot.clone());
+                    self.owned_slots.insert(slot.clone());
                 }
-                self.owned_slots.insert(slot.clone());
+                debug!(modem = %self.config.name, %slot, "stored copy of a direct delivery");
+                return Ok(Taken::Other);
             }
-            Source::Direct | Source::Restored => {
-                if self.direct_seen.contains_key(&tpdu_fingerprint) {
-                    debug!(modem = %self.config.name, "repeated direct delivery ignored");
-                    return Ok(Taken::Other);
-                }
-                if self.direct_seen.len() > 4096 {
-                    self.direct_seen.retain(|_, s| !s.acked);
-                }
-                self.direct_seen.insert(tpdu_fingerprint, Seen::default());
+            self.owned_slots.insert(slot.clone());
+        }
+        Ok(self.take(hex, octets, tpdu_fingerprint, source).await)
+    }
+
+    /// Takes in a PDU the modem delivered directly (`+CMT`, `+CDS`) while
+    /// a command of ours was running: the long wait on the SMSC's answer to
+    /// a send, which may last a minute. It is handed on at once; the
+    /// `+CNMA` the network may want goes out when the command has ended,
+    /// since the modem takes no command before.
+    pub(super) async fn received_pdu_while_busy(&mut self, hex: &str) {
+        if self.expects_cnma() {
+            self.owed.acknowledgements += 1;
+        }
+        let (octets, tpdu_fingerprint) = fingerprinted(hex);
+        self.take(hex, octets, tpdu_fingerprint, Source::Direct)
+            .await;
+    }
+
+    /// Reports a received PDU not seen before (an SMS, a status report, or
+    /// an undecodable PDU), or passes a multipart part to reassembly. Sends
+    /// no command.
+    async fn take(
+        &mut self,
+        hex: &str,
+        octets: Result<Vec<u8>, plutanium_sms::Error>,
+        tpdu_fingerprint: u64,
+        source: Source,
+    ) -> Taken {
+        if let Source::Direct | Source::Restored = &source {
+            if self.direct_seen.contains_key(&tpdu_fingerprint) {
+                debug!(modem = %self.config.name, "repeated direct delivery ignored");
+                return Taken::Other;
             }
+            if self.direct_seen.len() > 4096 {
+                self.direct_seen.retain(|_, s| !s.acked);
+            }
+            self.direct_seen.insert(tpdu_fingerprint, Seen::default());
         }
         let delete: Vec<Slot> = match &source {
             Source::Stored(slot) => vec![slot.clone()],
@@ -278,7 +297,7 @@ impl Actor {
                     ack,
                 }))
                 .await;
-                return Ok(Taken::Other);
+                return Taken::Other;
             }
         };
         match decoded.pdu {
@@ -306,7 +325,7 @@ impl Actor {
                     ack,
                 }))
                 .await;
-                return Ok(Taken::Report);
+                return Taken::Report;
             }
             Pdu::Submit(_) => {
                 // A stored outgoing message: not ours to report or delete.
@@ -315,18 +334,16 @@ impl Actor {
                 }
             }
         }
-        Ok(Taken::Other)
+        Taken::Other
     }
 
     /// Puts a part kept from an earlier run back into reassembly.
     pub(super) async fn restore_part(&mut self, restored: &crate::RestoredPart) {
         let hex = restored.pdu.as_str();
-        let Some(octets) = plutanium_sms::hex::decode(hex).ok() else {
+        let (Ok(octets), tpdu_fingerprint) = fingerprinted(hex) else {
             warn!(modem = %self.config.name, hex, "a restored part is not hex; ignored");
             return;
         };
-        let smsc_len = octets.first().map_or(0, |&l| usize::from(l) + 1);
-        let tpdu_fingerprint = fingerprint(octets.get(smsc_len..).unwrap_or_default());
         let Ok(decoded) = plutanium_sms::decode(&octets, true) else {
             warn!(modem = %self.config.name, hex, "a restored part does not decode; ignored");
             return;
@@ -594,6 +611,19 @@ fn missing_marker(part: u8, total: u8) -> String {
 }
 
 /// FNV-1a, for fingerprints of TPDUs.
+/// A PDU's octets (decoded from hex once, for the fingerprint and the
+/// decode) and the fingerprint of its TPDU (without the SMSC, which a
+/// modem may report differently for one message).
+fn fingerprinted(hex: &str) -> (Result<Vec<u8>, plutanium_sms::Error>, u64) {
+    let octets = plutanium_sms::hex::decode(hex);
+    let tpdu_fingerprint = {
+        let raw = octets.as_deref().unwrap_or_default();
+        let smsc_len = raw.first().map_or(0, |&l| usize::from(l) + 1);
+        fingerprint(raw.get(smsc_len..).unwrap_or_default())
+    };
+    (octets, tpdu_fingerprint)
+}
+
 fn fingerprint(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)

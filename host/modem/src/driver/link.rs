@@ -99,6 +99,19 @@ impl Link {
     }
 }
 
+/// What [`Actor::read_until`] waits for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Until {
+    /// The command's final answer.
+    Answer,
+    /// The `> ` prompt (or an answer instead of it).
+    Prompt,
+    /// The final answer, handing on meanwhile what the modem reports that
+    /// needs no command (see [`Actor::serve_while_busy`]): for waits that
+    /// may last long.
+    AnswerServing,
+}
+
 impl Actor {
     /// Files an event that is not the answer being waited for: URCs are
     /// queued for after the command, anything else is only logged.
@@ -180,12 +193,12 @@ impl Actor {
     }
 
     /// Reads until the parser yields a response (or the prompt, when
-    /// `until_prompt`), queueing URCs; bounded by `deadline`.
+    /// waiting for it), queueing URCs; bounded by `deadline`.
     pub(super) async fn read_until(
         &mut self,
         link: &mut Link,
         deadline: Instant,
-        until_prompt: bool,
+        until: Until,
     ) -> Result<Option<Response>, ExecError> {
         self.alive_until(deadline);
         loop {
@@ -194,9 +207,14 @@ impl Actor {
             for event in events {
                 match event {
                     Event::Response(r) if found.is_none() => found = Some(Some(r)),
-                    Event::Prompt if until_prompt && found.is_none() => found = Some(None),
+                    Event::Prompt if until == Until::Prompt && found.is_none() => {
+                        found = Some(None)
+                    }
                     other => Self::route_idle_event(link, other, &self.config.name),
                 }
+            }
+            if until == Until::AnswerServing && !link.urcs.is_empty() {
+                self.serve_while_busy(link).await;
             }
             if let Some(result) = found {
                 return Ok(result);
@@ -218,7 +236,7 @@ impl Actor {
         let deadline = Instant::now() + self.config.timeouts.of(cmd.class);
         link.parser.start(cmd);
         Self::write(link, &cmd.to_bytes()).await?;
-        match self.read_until(link, deadline, false).await {
+        match self.read_until(link, deadline, Until::Answer).await {
             Ok(Some(response)) => {
                 if matches!(response.result, FinalResult::Error) {
                     link.failures += 1;

@@ -10,7 +10,7 @@ use plutanium_sms::EncodedPdu;
 use tokio::time::Instant;
 use tracing::warn;
 
-use super::link::{ExecError, Link};
+use super::link::{ExecError, Link, Until};
 use super::{Actor, SendError};
 
 impl Actor {
@@ -77,7 +77,7 @@ impl Actor {
         Self::write(link, &cmd.to_bytes())
             .await
             .map_err(|e| PartError::NoPrompt(lost(e)))?;
-        match self.read_until(link, prompt_deadline, true).await {
+        match self.read_until(link, prompt_deadline, Until::Prompt).await {
             Ok(None) => {}
             Ok(Some(response)) => {
                 // An answer instead of the prompt. Close a prompt that may still
@@ -106,7 +106,8 @@ impl Actor {
         Self::write(link, &command::pdu_payload(&hex))
             .await
             .map_err(|e| PartError::MaybeSent(lost(e)))?;
-        match self.read_until(link, deadline, false).await {
+        // The SMSC may take a minute: what arrives meanwhile goes on.
+        match self.read_until(link, deadline, Until::AnswerServing).await {
             Ok(Some(response)) => match response.result {
                 FinalResult::Ok => {
                     link.failures = 0;
