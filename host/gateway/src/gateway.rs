@@ -325,10 +325,13 @@ impl Running {
                 plan.config.name.clone(),
                 plan.config.number.clone().unwrap_or_default(),
                 events,
-                store.clone(),
-                inbound_writer.clone(),
-                route_tx.clone(),
-                live.clone(),
+                inbound::Sinks {
+                    store: store.clone(),
+                    writer: inbound_writer.clone(),
+                    route: route_tx.clone(),
+                    live: live.clone(),
+                    clock: crate::cluster::Clock::of(setup.cluster.as_ref()),
+                },
             ));
             tokio::spawn(crate::live::watch_modem(
                 plan.config.name.clone(),

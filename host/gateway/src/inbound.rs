@@ -108,17 +108,36 @@ impl InboundWriter {
     }
 }
 
+/// How much earlier than measured a delivery report's send is taken to
+/// have started (see `sent_not_before` below).
+const SEND_START_MARGIN_MS: u64 = 20;
+
+/// Where a modem's events go once taken in.
+pub(crate) struct Sinks {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) writer: InboundWriter,
+    pub(crate) route: mpsc::UnboundedSender<Routable>,
+    pub(crate) live: crate::live::Live,
+    /// The clock sends are committed by (the store's, on a cluster): a
+    /// delivery report says when its send started by it.
+    pub(crate) clock: crate::cluster::Clock,
+}
+
 /// Commits each event of `modem`, acknowledges it, then hands it to the
 /// router. Ends when the modem's driver stops.
 pub(crate) async fn modem_events(
     modem: String,
     number: String,
     mut events: mpsc::Receiver<ModemEvent>,
-    store: Arc<dyn Store>,
-    writer: InboundWriter,
-    route: mpsc::UnboundedSender<Routable>,
-    live: crate::live::Live,
+    sinks: Sinks,
 ) {
+    let Sinks {
+        store,
+        writer,
+        route,
+        live,
+        clock,
+    } = sinks;
     while let Some(event) = events.recv().await {
         let now = time::now();
         let routable = match event {
@@ -206,6 +225,14 @@ pub(crate) async fn modem_events(
                         report.status.0,
                         report.status.meaning()
                     )),
+                    // On the clock the send's commit is stamped by, a
+                    // little early: a commit in the millisecond its send
+                    // started must not look older than it (and 256 sends,
+                    // the next with this reference, take far longer).
+                    sent_not_before: report.send_started.map(|started| {
+                        let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(0);
+                        clock.now().saturating_sub(elapsed + SEND_START_MARGIN_MS) as i64
+                    }),
                 };
                 let result = blocking(&store, move |s| s.record_delivery(&delivery, now)).await;
                 match result {

@@ -91,6 +91,7 @@ pub fn spawn(
         direct_seen: HashMap::new(),
         ringing: None,
         owed: Owed::default(),
+        sends_by_reference: Box::new([None; 256]),
         reached_ready: false,
         indications_refused: false,
         stop: false,
@@ -176,6 +177,10 @@ struct Actor {
     ringing: Option<(Option<String>, Instant)>,
     /// Commands owed for what was taken in while a command ran.
     owed: Owed,
+    /// For each message reference, when the latest send that got it
+    /// started: a status report names it (see
+    /// [`InboundStatusReport::send_started`](crate::InboundStatusReport)).
+    sends_by_reference: Box<[Option<std::time::Instant>; 256]>,
     /// Whether the current session reached Ready (resets the backoff).
     reached_ready: bool,
     /// The modem refused every `AT+CNMI` setting at the last init.
@@ -340,7 +345,15 @@ impl Actor {
     async fn request(&mut self, link: &mut Link, request: Request) -> Result<(), SessionEnd> {
         match request {
             Request::Send { pdus, reply } => {
+                let started = std::time::Instant::now();
                 let (result, lost) = self.send(link, &pdus).await;
+                let references = match &result {
+                    Ok(refs) => refs.as_slice(),
+                    Err(e) => e.sent_references(),
+                };
+                for reference in references.iter().flatten() {
+                    self.sends_by_reference[usize::from(*reference)] = Some(started);
+                }
                 let _ = reply.send(result.map(|refs| (refs, self.info.imsi.clone())));
                 if let Some(reason) = lost {
                     return Err(SessionEnd::Lost(reason));

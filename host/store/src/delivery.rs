@@ -5,7 +5,12 @@
 //! TP-MR, the reference a report carries, is one byte per modem and
 //! repeats every 256 parts. A report is therefore matched by modem, SIM,
 //! recipient and reference, among the sends of the last
-//! [`REPORT_WINDOW_MS`]; the newest match wins.
+//! [`REPORT_WINDOW_MS`]; the newest match wins. When the driver says when
+//! the send that got the reference started
+//! ([`DeliveryReport::sent_not_before`]), only rows sent since then match:
+//! an older send to the same recipient that had the same reference is
+//! never taken for it, and a report that beats its send's commit waits for
+//! it even when such an older row exists.
 
 use crate::outbox::{list_text, parse_list, parse_refs};
 
@@ -24,6 +29,12 @@ pub struct DeliveryReport {
     pub delivered: bool,
     /// The network's status, for people.
     pub detail: Option<String>,
+    /// When the latest send that got this reference started (store clock,
+    /// ms), when the driver knows it: the report is that send's (or a
+    /// repeat of a later report), never an older send's that had the same
+    /// reference. A report for a send whose outcome is not committed yet
+    /// then waits for that commit instead of matching an older row.
+    pub sent_not_before: Option<i64>,
 }
 
 /// How old a send may be and still get its report: networks keep an
@@ -82,6 +93,17 @@ pub(crate) fn settle(refs: &str, delivered: &str, message_ref: u8) -> (String, b
     }
     let complete = refs.iter().flatten().all(|r| done.contains(&r.to_string()));
     (list_text(&done), complete)
+}
+
+/// Whether a row sent at `sent_at` (ms; `None` for rows sent before the
+/// store kept it) may be the send `report` is about.
+pub(crate) fn recent_enough(report: &DeliveryReport, sent_at: Option<i64>) -> bool {
+    match (report.sent_not_before, sent_at) {
+        (Some(start), Some(sent_at)) => sent_at >= start,
+        // A row from before `sent_at` existed was sent before this run.
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
 }
 
 /// The error a failed report leaves on its row when the network said no more.

@@ -83,6 +83,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("lease_until", Big),
             ("sent_by", Text),
             ("sent_sim", Text),
+            ("sent_at", Big),
             ("message_refs", Text),
             ("delivered_refs", Text),
             ("last_error", Text),

@@ -94,6 +94,10 @@ pub struct InboundStatusReport {
     pub status: TpStatus,
     /// When the status was reached.
     pub discharge_time: Timestamp,
+    /// When this driver started the latest send that got this reference,
+    /// if one did since it started: the report is that send's (or a
+    /// repeat), not an older one's with the same reference.
+    pub send_started: Option<std::time::Instant>,
     /// Acknowledge after committing.
     pub ack: Ack,
 }

@@ -227,6 +227,16 @@ impl SendError {
             _ => false,
         }
     }
+
+    /// The references of the parts sent before the failure.
+    pub fn sent_references(&self) -> &[Option<u8>] {
+        match self {
+            SendError::Refused { sent, .. }
+            | SendError::NoPrompt { sent, .. }
+            | SendError::Timeout { sent, .. } => sent,
+            _ => &[],
+        }
+    }
 }
 
 /// The references of sent PDUs and the IMSI of the SIM they went from.

@@ -322,6 +322,7 @@ impl Actor {
                     sim: self.info.imsi.clone(),
                     status: report.status,
                     discharge_time: report.discharge_time,
+                    send_started: self.sends_by_reference[usize::from(report.message_reference)],
                     ack,
                 }))
                 .await;

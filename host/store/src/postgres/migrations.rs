@@ -169,6 +169,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX inbox_search ON inbox USING gin (search_bare gin_trgm_ops);
     CREATE INDEX calls_search ON calls USING gin (search_bare gin_trgm_ops);
     "#,
+    // 7: when a row was sent, kept when a report changes `updated_at`:
+    // a delivery report is matched only to rows sent since the send that
+    // got its reference started (delivery.rs).
+    r#"
+    ALTER TABLE outbox ADD COLUMN sent_at BIGINT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -9,7 +9,8 @@ use postgres::Transaction;
 use super::PgStore;
 use super::outbox::{COLUMNS, ms, read_row};
 use crate::delivery::{
-    CANDIDATES, FAILED_DELIVERY, PENDING_REPORT_WINDOW_MS, REPORT_WINDOW_MS, ours, settle,
+    CANDIDATES, FAILED_DELIVERY, PENDING_REPORT_WINDOW_MS, REPORT_WINDOW_MS, ours, recent_enough,
+    settle,
 };
 use crate::outbox::parse_refs;
 use crate::{DeliveryReport, OutboxRow, StoreError};
@@ -35,7 +36,7 @@ impl PgStore {
             let mut tx = conn.transaction()?;
             lock_modem(&mut tx, &report.modem)?;
             let candidates = tx.query(
-                "SELECT id, message_refs, state, to_number, sent_sim FROM outbox \
+                "SELECT id, message_refs, state, to_number, sent_sim, sent_at FROM outbox \
                  WHERE sent_by = $1 AND state IN ('sent','delivered','failed') AND status_report \
                  AND updated_at >= $2 ORDER BY updated_at DESC, id DESC LIMIT $3",
                 &[&report.modem, &(now - REPORT_WINDOW_MS), &i64::from(CANDIDATES)],
@@ -45,6 +46,7 @@ impl PgStore {
                 let (to, sim, refs): (String, Option<String>, String) =
                     (row.try_get(3)?, row.try_get(4)?, row.try_get(1)?);
                 if ours(report, &to, sim.as_deref())
+                    && recent_enough(report, row.try_get(5)?)
                     && parse_refs(&refs).is_some_and(|r| r.contains(&Some(report.message_ref)))
                 {
                     found = Some((row.try_get::<_, i64>(0)?, row.try_get::<_, String>(2)?));
@@ -153,6 +155,7 @@ pub(super) fn apply_pending_reports(
                 recipient: row.try_get(3)?,
                 delivered: row.try_get(1)?,
                 detail: row.try_get(2)?,
+                sent_not_before: None,
             };
             if !ours(&report, &to, sim.as_deref()) {
                 continue;

@@ -248,6 +248,12 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM calls_search WHERE rowid = old.id;
     END;
     "#,
+    // 11: when a row was sent, kept when a report changes `updated_at`:
+    // a delivery report is matched only to rows sent since the send that
+    // got its reference started (delivery.rs).
+    r#"
+    ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
+    "#,
 ];
 
 /// The schema version this build writes.

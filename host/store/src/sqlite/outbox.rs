@@ -425,7 +425,7 @@ impl SqliteStore {
                         let changed = exec(&tx,
                             "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
                              message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4, \
-                             sent_sim = ?6 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                             sent_at = ?4, sent_sim = ?6 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
                             params![id, modem, refs_text(message_refs), now, attempt, sim],
                         )?;
                         if changed == 1

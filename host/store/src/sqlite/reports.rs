@@ -8,7 +8,8 @@ use super::SqliteStore;
 use super::outbox::{COLUMNS, read_row};
 use super::{exec, one};
 use crate::delivery::{
-    CANDIDATES, FAILED_DELIVERY, PENDING_REPORT_WINDOW_MS, REPORT_WINDOW_MS, ours, settle,
+    CANDIDATES, FAILED_DELIVERY, PENDING_REPORT_WINDOW_MS, REPORT_WINDOW_MS, ours, recent_enough,
+    settle,
 };
 use crate::outbox::parse_refs;
 use crate::{DeliveryReport, OutboxRow, StoreError};
@@ -32,7 +33,7 @@ impl SqliteStore {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let candidates: Vec<Candidate> = {
                 let mut stmt = tx.prepare_cached(
-                    "SELECT id, message_refs, state, to_number, sent_sim FROM outbox \
+                    "SELECT id, message_refs, state, to_number, sent_sim, sent_at FROM outbox \
                      WHERE sent_by = ?1 AND state IN ('sent','delivered','failed') AND status_report = 1 \
                      AND updated_at >= ?2 ORDER BY updated_at DESC, id DESC LIMIT ?3",
                 )?;
@@ -45,6 +46,7 @@ impl SqliteStore {
                             state: row.get(2)?,
                             to: row.get(3)?,
                             sim: row.get(4)?,
+                            sent_at: row.get(5)?,
                         })
                     },
                 )?;
@@ -52,6 +54,7 @@ impl SqliteStore {
             };
             let found = candidates.into_iter().find(|c| {
                 ours(report, &c.to, c.sim.as_deref())
+                    && recent_enough(report, c.sent_at)
                     && parse_refs(&c.refs).is_some_and(|r| r.contains(&Some(report.message_ref)))
             });
             if let Some(found) = &found
@@ -108,6 +111,7 @@ struct Candidate {
     state: String,
     to: String,
     sim: Option<String>,
+    sent_at: Option<i64>,
 }
 
 /// Applies one report to the `sent` row `id`.
@@ -176,6 +180,7 @@ pub(super) fn apply_pending_reports(
                         recipient: row.get(3)?,
                         delivered: row.get(1)?,
                         detail: row.get(2)?,
+                        sent_not_before: None,
                     },
                 ))
             })?;

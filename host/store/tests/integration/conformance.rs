@@ -43,6 +43,7 @@ macro_rules! conformance_suite {
             reports::delivery_reports_finish_multipart_messages,
             reports::a_repeated_report_counts_once_and_an_early_report_waits_for_its_send,
             reports::references_that_wrap_find_their_message_by_recipient,
+            reports::reports_racing_their_commits_to_one_recipient_find_their_own_send,
             reports::reports_match_the_sim_they_came_through_and_recent_sends_only,
             inbox::inbound_messages_are_stored_once_and_parts_survive_a_restart,
             inbox::calls_are_logged_and_routed_once,
@@ -117,6 +118,7 @@ pub(crate) fn report(
         recipient: recipient.map(str::to_string),
         delivered,
         detail: detail.map(str::to_string),
+        sent_not_before: None,
     }
 }
 

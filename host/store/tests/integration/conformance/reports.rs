@@ -133,6 +133,78 @@ pub(crate) fn a_repeated_report_counts_once_and_an_early_report_waits_for_its_se
 /// on one modem, a report must find its message by recipient as well, and a
 /// report that races its send's commit must wait for that send, not settle
 /// an older message that happens to share the reference.
+/// Many sends to one number on one modem, so references wrap and an
+/// older message to the same number has the same reference. Each report
+/// comes at some point from just after its send started (before the send
+/// is committed) to 200 sends later, as the driver says when the send
+/// that got the reference started: every report settles its own message,
+/// none is lost, none settles another.
+pub(crate) fn reports_racing_their_commits_to_one_recipient_find_their_own_send(
+    backend: &dyn Backend,
+) {
+    const MESSAGES: usize = 700;
+    const TO: &str = "+420601000001";
+    let store = backend.open();
+    for i in 0..MESSAGES {
+        let mut new = message(&format!("race:{i}"));
+        new.to = TO.into();
+        store.enqueue(&new, T0).unwrap();
+    }
+    let claimed = store.claim(T0, MESSAGES as u32, LEASE).unwrap();
+    assert_eq!(claimed.len(), MESSAGES);
+    // Send i starts at 10i + 1 and is committed at 10i + 5; its report
+    // arrives at 10i + 2 (before the commit) up to 2,000 later.
+    let at = |t: u64| T0 + 1_000 + t;
+    enum Step {
+        Commit(usize),
+        Report(usize),
+    }
+    let mut steps: Vec<(u64, usize, Step)> = Vec::new();
+    let mut seed = 0x9e37_79b9_u32;
+    for i in 0..MESSAGES {
+        steps.push((10 * i as u64 + 5, 0, Step::Commit(i)));
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let delay = match seed % 4 {
+            0 => 2,
+            1 => 3 + u64::from(seed >> 8) % 10,
+            _ => 3 + u64::from(seed >> 8) % 2_000,
+        };
+        steps.push((10 * i as u64 + delay, 1, Step::Report(i)));
+    }
+    steps.sort_by_key(|(t, order, _)| (*t, *order));
+    let (mut early, mut settled_by_report) = (0, 0);
+    for (t, _, step) in steps {
+        match step {
+            Step::Commit(i) => {
+                let row = &claimed[i];
+                store
+                    .complete(row.id, row.attempts, &sent("gsm0", &[i as u8]), at(t))
+                    .unwrap();
+            }
+            Step::Report(i) => {
+                let mut report = report("gsm0", i as u8, Some(TO), true, None);
+                report.sent_not_before = Some(at(10 * i as u64 + 1) as i64);
+                match store.record_delivery(&report, at(t)).unwrap() {
+                    Some(row) => {
+                        assert_eq!(row.id, claimed[i].id, "report {i} settled another message");
+                        settled_by_report += 1;
+                    }
+                    None => early += 1,
+                }
+            }
+        }
+    }
+    assert!(early > 100, "reports that beat their commit: {early}");
+    assert_eq!(early + settled_by_report, MESSAGES);
+    for (i, row) in claimed.iter().enumerate() {
+        assert_eq!(
+            store.outbound(row.id).unwrap().unwrap().state,
+            OutboxState::Delivered,
+            "message {i} lost its report"
+        );
+    }
+}
+
 pub(crate) fn references_that_wrap_find_their_message_by_recipient(backend: &dyn Backend) {
     const MESSAGES: usize = 300;
     let recipients = ["+420601000001", "+420601000002", "+420601000003"];
