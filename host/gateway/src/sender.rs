@@ -45,6 +45,12 @@ const COMMIT_BATCH: usize = 512;
 /// When no modem can take a row now, it is due again after this.
 const NO_MODEM_WAIT_MS: u64 = 2_000;
 
+/// How soon a message goes again after its modem never asked for the PDU:
+/// nothing went out, and the driver cancelled the prompt, so there is no
+/// reason to wait the backoff of a refused send. It counts as an attempt,
+/// so a modem that always loses its prompt still ends in a failure.
+const NO_PROMPT_RETRY_MS: u64 = 1_000;
+
 /// The wait before retry `attempt` (1-based) after a transient error:
 /// 15 s doubling per attempt up to 30 min, with ±20 % jitter so that rows
 /// that failed together do not come back together.
@@ -401,6 +407,11 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8, clock: &Cloc
         Err(e @ (SendError::NotReady(_) | SendError::Stopped)) => SendOutcome::Postpone {
             error: e.to_string(),
             at: clock.now() + NO_MODEM_WAIT_MS,
+        },
+        Err(e @ SendError::NoPrompt { part: 1, .. }) => SendOutcome::Retry {
+            error: e.to_string(),
+            at: clock.now() + NO_PROMPT_RETRY_MS,
+            modem: Some(handle.name().to_string()),
         },
         Err(e) if e.is_transient() => SendOutcome::Retry {
             error: e.to_string(),

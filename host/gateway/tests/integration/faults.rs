@@ -161,6 +161,60 @@ async fn a_modem_that_is_down_leaves_the_queue_alone_and_then_sends_in_order() {
     gateway.stop().await;
 }
 
+/// A modem that loses the `> ` prompt of `AT+CMGS`: the send is given up
+/// after `prompt_timeout` (not the 90 s send timeout), and the message goes
+/// out on the next try a second later, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_prompt_is_given_up_in_seconds_and_the_message_sent_again() {
+    let (sim, dir, store) = fixture(53);
+    sim.inject("gsm0", plutanium_modem_sim::Fault::SwallowSend { count: 1 })
+        .unwrap();
+    let config = config(
+        "modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\", prompt_timeout: 2s }\n",
+    );
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    let row = NewOutbound {
+        key: "test:prompt".into(),
+        source: "test".into(),
+        to: "+420601234567".into(),
+        text: "after a lost prompt".into(),
+        options: plutanium_core::SendOptions::default(),
+        allowed_modems: Vec::new(),
+    };
+    let id = store
+        .enqueue(&row, plutanium_core::time::now())
+        .unwrap()
+        .id();
+    // After the lost prompt the row waits a second, not a refused send's
+    // backoff (15 s and more).
+    let waiting = eventually("the first try given up", || {
+        let row = store.outbound(id).unwrap().unwrap();
+        (row.attempts == 1 && row.state == plutanium_store::OutboxState::Queued).then_some(row)
+    })
+    .await;
+    assert!(
+        waiting.next_attempt_at <= waiting.updated_at + 1_000,
+        "next try {} ms after the lost prompt",
+        waiting.next_attempt_at - waiting.updated_at
+    );
+    assert!(
+        waiting
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("did not ask for the PDU"),
+        "{waiting:?}"
+    );
+    let sent = eventually("the row sent", || {
+        let row = store.outbound(id).unwrap().unwrap();
+        (row.state == plutanium_store::OutboxState::Sent).then_some(row)
+    })
+    .await;
+    assert_eq!(sent.attempts, 2, "the lost prompt was an attempt");
+    assert_eq!(sim.phone_inbox("+420601234567").len(), 1, "sent once");
+    gateway.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rows_for_a_modem_that_is_down_wait_unclaimed_while_another_sends() {
     let (sim, dir, store) = fixture(53);

@@ -86,9 +86,13 @@ impl Modem {
                     return Err(Fail::Cms(304));
                 }
                 if self.swallow_sends > 0 {
-                    // The fault: no prompt, and no answer at all.
+                    // The fault: the modem waits for the PDU, but its
+                    // prompt never reaches the host. Only an ESC ends the
+                    // wait; without one, the host's next command would be
+                    // taken for the PDU.
                     self.swallow_sends -= 1;
-                    self.no_final_result = true;
+                    self.pending_send_len = Some(len);
+                    self.reader.expect_pdu();
                     return Ok(true);
                 }
                 self.pending_send_len = Some(len);

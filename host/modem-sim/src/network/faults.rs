@@ -51,8 +51,10 @@ pub enum Fault {
         /// Answer `OK` with no line instead of "SIM busy".
         empty: bool,
     },
-    /// The next `count` `AT+CMGS` are swallowed: no `> ` prompt, no answer
-    /// (the firmware lost the command; the host must give up and cancel).
+    /// The next `count` `AT+CMGS` lose their `> ` prompt: the modem waits
+    /// for a PDU that the host, never prompted, does not send. Only an ESC
+    /// ends the wait; without it the host's next command is taken for the
+    /// PDU (the host must give up, cancel and send again).
     SwallowSend {
         /// How many.
         count: u32,
