@@ -1060,3 +1060,61 @@ fn send_file_queues_each_line_and_names_the_refused_ones() {
     assert!(again.contains("1 already queued (same key)"), "{again}");
     assert_eq!(store.stats().unwrap().queued, 2501 + 2500);
 }
+
+/// A modem that cannot receive (the Nokia profile: a phone whose storage
+/// cannot be listed) says so everywhere a user looks: `plutanium modem probe`,
+/// `GET /api/v1/modems` (which the web admin shows on the modem's card),
+/// and one warning line in the log, not one per reconnect.
+#[test]
+fn a_modem_that_cannot_receive_says_so_in_probe_the_api_and_one_log_line() {
+    let sim = start_sim_with("nokia", &[]);
+    let probe = plutanium(&["modem", "probe", &format!("tcp://{}", sim.modem_tcp)]);
+    let probe: Value = serde_json::from_str(&stdout(&probe)).expect("probe JSON");
+    let why = probe["cannot_receive"].as_str().unwrap_or_default();
+    assert!(why.contains("AT+CMGL"), "{probe}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let token = new_api_token(dir.path(), &["--scope", "read"]);
+    let (mut daemon, address) = start_with_api(dir.path(), &sim);
+    let modem = |daemon: &mut Daemon| {
+        wait_until("gsm0 ready", daemon, || {
+            let (_, modems) = api_call(&address, "GET", "/api/v1/modems", &token, None);
+            let gsm0 = modems["modems"].as_array()?.first()?.clone();
+            (gsm0["state"] == "ready").then_some(gsm0)
+        })
+    };
+    let gsm0 = modem(&mut daemon);
+    assert_eq!(gsm0["cannot_receive"], probe["cannot_receive"], "{gsm0}");
+    // Unplugged and back: initialised again, and still one warning.
+    let unplug = r#"{"modem":"gsm0","kind":"unplug"}"#;
+    assert_eq!(http(&sim.control, "POST", "/faults", Some(unplug)).0, 204);
+    wait_until("gsm0 lost", &mut daemon, || {
+        let (_, modems) = api_call(&address, "GET", "/api/v1/modems", &token, None);
+        (modems["modems"][0]["state"] != "ready").then_some(())
+    });
+    let replug = r#"{"modem":"gsm0","kind":"replug"}"#;
+    assert_eq!(http(&sim.control, "POST", "/faults", Some(replug)).0, 204);
+    let again = modem(&mut daemon);
+    assert_eq!(again["cannot_receive"], probe["cannot_receive"]);
+    let log = daemon.log();
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("WARN"))
+        .filter(|line| line.contains("gsm0"))
+        .collect();
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|line| line.contains("cannot receive SMS"))
+            .count(),
+        1,
+        "{log}"
+    );
+    assert!(
+        !warnings
+            .iter()
+            .any(|line| line.contains("refuses every AT+CPMS form")),
+        "no second warning for the same trouble: {warnings:?}"
+    );
+    daemon.kill();
+}

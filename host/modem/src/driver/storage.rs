@@ -10,7 +10,7 @@
 //! switches `mem1` to it first.
 
 use plutanium_at::{command, response};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use super::link::Link;
 use super::{Actor, SessionEnd};
@@ -79,9 +79,12 @@ impl Actor {
         }
         self.info.memories.clear();
         self.read_memory.clear();
-        warn!(
+        // Info, not a warning: whether messages can still be read is judged
+        // from the storage sweep, and only that warns (once, with what to
+        // try); many modems work with the memories they start with.
+        info!(
             modem = %self.config.name,
-            "the modem refuses every AT+CPMS form; it may keep messages where they cannot be read: check its storage with `plutanium modem probe`"
+            "the modem refuses every AT+CPMS form; reading from the memories it starts with"
         );
         Ok(())
     }

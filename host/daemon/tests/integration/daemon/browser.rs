@@ -639,6 +639,39 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
         ["sent", "delivered"].contains(&message["status"].as_str().unwrap()),
         "{message}"
     );
+    daemon.kill();
+
+    // A modem that cannot receive says so on its card. (Beside gsm0 from
+    // the start, it would take some of the sends above, and it sends no
+    // delivery reports.)
+    let mute = start_sim_with("nokia", &[]);
+    let config = super::write_config(dir.path(), &sim);
+    let text = std::fs::read_to_string(&config).unwrap().replacen(
+        "modems:\n",
+        &format!(
+            "modems:\n  gsm1: {{ port: \"tcp://{}\", number: \"+420777000009\" }}\n",
+            mute.modem_tcp
+        ),
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    super::add_api(&config, dir.path());
+    let mut daemon = super::Daemon::start(&config, dir.path(), &[]);
+    browser.open(&format!("http://{}/", daemon.api_address()));
+    browser.type_into("#token", &token);
+    browser.click("#login button[type=submit]");
+    let warning = browser.wait_for(
+        "gsm1's warning",
+        "const w = document.querySelector(\"article.modem[data-modem='gsm1'] p.warning\"); \
+         return w ? w.textContent : null",
+        json!([]),
+    );
+    assert!(
+        warning
+            .as_str()
+            .is_some_and(|w| w.starts_with("Cannot receive SMS: ") && w.contains("AT+CMGL")),
+        "{warning}"
+    );
     drop(browser);
     daemon.kill();
 }
