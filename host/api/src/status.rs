@@ -139,6 +139,7 @@ pub(crate) async fn modems(
             );
             modem["memories"] = json!(info.memories);
             modem["cannot_receive"] = json!(info.cannot_receive);
+            modem["no_direct_delivery"] = json!(info.no_direct_delivery);
             let counters: serde_json::Map<String, Value> = MODEM_COUNTERS
                 .iter()
                 .map(|(name, get)| (name.to_string(), json!(get(&info.counters))))

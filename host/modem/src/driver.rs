@@ -392,7 +392,16 @@ impl Actor {
     /// deals with it.
     async fn urc(&mut self, link: &mut Link, urc: Urc) -> Result<(), SessionEnd> {
         match urc {
-            Urc::NewMessage(at) => self.read_stored(link, &at, false).await?,
+            Urc::NewMessage(at) => {
+                if self.config.direct_delivery {
+                    self.no_direct_delivery(
+                        "it stores each SMS and announces it with +CMTI even when asked to \
+                         deliver it directly; SMS are read back from storage"
+                            .into(),
+                    );
+                }
+                self.read_stored(link, &at, false).await?;
+            }
             Urc::NewStatusReport(at) => self.read_stored(link, &at, true).await?,
             Urc::Message { pdu, .. } | Urc::StatusReport { pdu, .. } => {
                 self.received_pdu(link, &pdu, Source::Direct).await?;

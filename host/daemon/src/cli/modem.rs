@@ -148,6 +148,7 @@ pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
                     "storage": info.storage.map(|(used, total)| json!({"used": used, "total": total})),
                     "memories": info.memories,
                     "cannot_receive": info.cannot_receive,
+                    "no_direct_delivery": info.no_direct_delivery,
                 })
             );
             c.handle.stop().await;

@@ -32,6 +32,9 @@ struct Expect {
     memories: &'static [&'static str],
     /// `false`: a phone that cannot receive over AT.
     receives: bool,
+    /// Whether it delivers directly (`+CMT`) when asked; when not, the
+    /// driver says why in `no_direct_delivery`.
+    direct: bool,
 }
 
 fn driver_config(direct: bool) -> DriverConfig {
@@ -227,12 +230,37 @@ async fn exercise(profile: Profile, expect: Expect) {
     }
     handle.stop().await;
 
-    // Receive through +CMT (direct delivery; a make that stores anyway
-    // still hands it over through +CMTI).
+    // Receive through +CMT (direct delivery: never stored on the modem). A
+    // make that does not do it hands the message over through storage, and
+    // the driver says why.
     if expect.receives {
         let (handle, mut events) = start(&sim, true);
         ready(&handle, case).await;
-        receives_one(&sim, &mut events, &format!("to {case} directly"), case).await;
+        let text = format!("to {case} directly");
+        sim.phone_send(PHONE, MODEM, &text).unwrap();
+        let sms = next(&mut events, case, "SMS", |e| match e {
+            ModemEvent::Sms(sms) => Some(sms),
+            _ => None,
+        })
+        .await;
+        assert_eq!(sms.payload.text(), Some(text.as_str()), "{case}");
+        let stored = sim.modems()[0].stored;
+        let info = handle.info().await.unwrap();
+        if expect.direct {
+            assert_eq!(stored, 0, "{case}: delivered directly, never stored");
+            assert_eq!(info.no_direct_delivery, None, "{case}");
+        } else {
+            assert_eq!(stored, 1, "{case}: read from storage");
+            let why = info
+                .no_direct_delivery
+                .unwrap_or_else(|| panic!("{case}: says it does not deliver directly"));
+            assert!(
+                why.contains("+CNMI") || why.contains("+CMTI"),
+                "{case}: {why}"
+            );
+        }
+        sms.ack.ack();
+        storage_empties(&sim, case).await;
         handle.stop().await;
     }
 }
@@ -261,68 +289,68 @@ const SM3: &[&str] = &["SM", "SM", "SM"];
 profiles! {
     generic: Profile::GENERIC => Expect {
         manufacturer: "Plutanium", model: "Simulated GSM modem", revision: "plutanium-sim 0.1",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     huawei_e1752: Profile::HUAWEI => Expect {
         manufacturer: "huawei", model: "E1752", revision: "11.126.13.00.00",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: false,
     };
     brovi_e3372_325: Profile::BROVI => Expect {
         manufacturer: "ZOWEE TECHNOLOGY (HEYUAN) CO., LTD.", model: "E3372-325",
-        revision: "3.0.2.61(H057SP7C983)", memories: SM3, receives: true,
+        revision: "3.0.2.61(H057SP7C983)", memories: SM3, receives: true, direct: true,
     };
     zte_mf710m: Profile::ZTE => Expect {
         manufacturer: "ZTE CORPORATION", model: "MF710M", revision: "BD_VOCMF710MV1.0.0B03",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     zte_mf626: Profile::ZTE_MF626 => Expect {
         manufacturer: "ZTE CORPORATION", model: "MF626", revision: "BD_P673A2V1.0.0B09",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     qualcomm_m6280: Profile::QUALCOMM => Expect {
         manufacturer: "QUALCOMM INCORPORATED", model: "M6280",
         revision: "M6280_V1.0.0 M6280_V1.0.0 1 [Sep 4 2008 12:00:00]", memories: SM3,
-        receives: true,
+        receives: true, direct: true,
     };
     wavecom_m1306b: Profile::WAVECOM => Expect {
         manufacturer: "WAVECOM MODEM", model: "MULTIBAND  900E  1800",
         revision: "641b09gg.Q2403A 1320676 061804 14:38", memories: &["SM", "SM"],
-        receives: true,
+        receives: true, direct: true,
     };
     sierra_sl8084tr: Profile::SIERRA => Expect {
         manufacturer: "Sierra Wireless, Incorporated", model: "SL8084TR Product",
-        revision: "S2.0.0.0", memories: SM3, receives: true,
+        revision: "S2.0.0.0", memories: SM3, receives: true, direct: true,
     };
     quectel_ec25: Profile::QUECTEL => Expect {
         manufacturer: "Quectel", model: "EC25", revision: "EC25EFAR06A10M4G",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     quectel_m26: Profile::QUECTEL_M26 => Expect {
         manufacturer: "Quectel", model: "Quectel_M26", revision: "M26FBR03A04_TTS",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     simcom_sim800l: Profile::SIMCOM => Expect {
         manufacturer: "SIMCOM_Ltd", model: "SIMCOM_SIM800L", revision: "1418B04SIM800L24",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     simcom_sim5320e: Profile::SIMCOM_SIM5320 => Expect {
         manufacturer: "SIMCOM INCORPORATED", model: "SIMCOM_SIM5320E",
-        revision: "1575B13SIM5320E", memories: SM3, receives: true,
+        revision: "1575B13SIM5320E", memories: SM3, receives: true, direct: true,
     };
     telit_he910: Profile::TELIT => Expect {
         manufacturer: "Telit", model: "HE910", revision: "12.00.024",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     siemens_mc35i: Profile::SIEMENS => Expect {
         manufacturer: "SIEMENS", model: "MC35i", revision: "REVISION 02.00",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: true,
     };
     cinterion_mc75i: Profile::CINTERION => Expect {
         manufacturer: "Cinterion", model: "MC75i", revision: "REVISION 04.004",
-        memories: SM3, receives: true,
+        memories: SM3, receives: true, direct: false,
     };
     nokia_n79: Profile::NOKIA => Expect {
         manufacturer: "Nokia", model: "Nokia N79", revision: "V ICPR72_08w44.1",
-        memories: &[], receives: false,
+        memories: &[], receives: false, direct: false,
     };
 }

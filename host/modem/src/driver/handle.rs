@@ -132,6 +132,11 @@ pub struct ModemInfo {
     /// it refuses every `AT+CNMI` setting (so it never says a message
     /// came), or its storage refuses to be read. `None` when it can.
     pub cannot_receive: Option<String>,
+    /// When direct delivery (`+CMT`) was asked for and the modem does not
+    /// do it, why: its `AT+CNMI` offers no direct delivery, or it stores
+    /// each message and announces it (`+CMTI`) all the same. Messages are
+    /// then read from storage, which loses nothing.
+    pub no_direct_delivery: Option<String>,
     /// Totals.
     pub counters: Counters,
 }

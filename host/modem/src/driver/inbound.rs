@@ -171,6 +171,18 @@ impl Actor {
         Ok(true)
     }
 
+    /// Says, once, that direct delivery was asked for and the modem does not
+    /// do it (see [`ModemInfo::no_direct_delivery`](crate::ModemInfo)).
+    pub(super) fn no_direct_delivery(&mut self, why: String) {
+        if self.info.no_direct_delivery.is_none() {
+            info!(
+                modem = %self.config.name,
+                "direct delivery (+CMT) is configured, but the modem does not do it: {why}"
+            );
+            self.info.no_direct_delivery = Some(why);
+        }
+    }
+
     /// Decides whether the modem can receive, from the last init's
     /// `AT+CNMI` and the last storage sweep, and says so once when that
     /// changes: in the modem's info (`plutanium modem probe`, the API, the

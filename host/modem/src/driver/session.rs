@@ -53,6 +53,12 @@ impl Actor {
             .and_then(|l| l.first().and_then(|l| response::parse_cnmi_test(l).ok()))
             .unwrap_or_default();
         let cnmi = support.choose_cnmi(self.config.direct_delivery);
+        if self.config.direct_delivery && !matches!(cnmi[1], 2 | 3) {
+            self.no_direct_delivery(format!(
+                "its AT+CNMI offers no direct delivery (mt={}); SMS are stored and read back",
+                cnmi[1]
+            ));
+        }
         let mut indications = self
             .try_lines(link, &command::set_indications(cnmi))
             .await?;
