@@ -149,6 +149,9 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
         },
         "interleave_urcs" => Fault::InterleaveUrcs,
         "no_indications" => Fault::NoIndications,
+        "cpms_at_most" => Fault::CpmsAtMost {
+            most: req.count.unwrap_or(1) as usize,
+        },
         "swallow_send" => Fault::SwallowSend {
             count: req.count.unwrap_or(1),
         },

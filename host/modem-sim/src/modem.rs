@@ -166,6 +166,8 @@ pub(crate) struct Modem {
     pub(crate) sms_not_ready: Option<(u32, bool)>,
     /// Fault: the next N `AT+CMGS` get no prompt and no answer.
     pub(crate) swallow_sends: u32,
+    /// [`Fault::CpmsAtMost`](crate::Fault::CpmsAtMost).
+    pub(crate) cpms_at_most: Option<usize>,
     /// Fault: `AT+CNMI=` is refused.
     pub(crate) no_indications: bool,
     /// Fault: `AT+CMGL` and `AT+CMGR` are refused.
@@ -206,6 +208,7 @@ impl Modem {
             sim_busy: 0,
             sms_not_ready: None,
             swallow_sends: 0,
+            cpms_at_most: None,
             no_indications: false,
             unreadable_storage: false,
             store_in_me: 0,

@@ -38,20 +38,27 @@ impl Modem {
         Ok(())
     }
 
-    /// The [`Fault::SmsNotReady`](crate::Fault::SmsNotReady) fault: a read of
-    /// the SMSC or the storages fails with "SIM busy" (`Err`), or answers
-    /// nothing (`Ok(true)`: the command is done, with no line).
+    /// The [`Fault::SmsNotReady`](crate::Fault::SmsNotReady) fault: what
+    /// needs the SIM's SMS data (the SMSC, the storages: `AT+CSCA?`,
+    /// `AT+CPMS?`, choosing storages with `AT+CPMS=`) fails with "SIM busy"
+    /// (`Err`), or a read answers nothing (`Ok(true)`: the command is done,
+    /// with no line). `AT+CPMS=?` lists what the firmware offers and needs
+    /// no SIM.
     pub(super) fn sms_data_not_ready(&mut self, name: &str, form: Form<'_>) -> Result<bool, Fail> {
         let read = matches!(
             (name, form),
-            ("+CSCA", Form::Query) | ("+CPMS", Form::Query | Form::Test)
+            ("+CSCA", Form::Query) | ("+CPMS", Form::Query)
         );
-        if read && self.busy_after_power_on > 0 {
+        let needs_sim = read || matches!((name, form), ("+CPMS", Form::Set(_)));
+        if needs_sim && self.busy_after_power_on > 0 {
             // The profile's SIM that takes seconds to start.
             self.busy_after_power_on -= 1;
             return Err(Fail::Cme(14));
         }
-        let Some((count, empty)) = self.sms_not_ready.filter(|_| read) else {
+        let Some((count, empty)) = self
+            .sms_not_ready
+            .filter(|&(_, empty)| if empty { read } else { needs_sim })
+        else {
             return Ok(false);
         };
         self.sms_not_ready = (count > 1).then_some((count - 1, empty));

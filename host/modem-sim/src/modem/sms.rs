@@ -168,7 +168,9 @@ impl Modem {
     /// one it offers in that place; the answer has used/total pairs.
     fn select_storage(&mut self, memories: &[String]) -> CommandResult {
         let spec = self.config.profile.spec();
-        if !spec.cpms_arities.contains(&memories.len()) {
+        if !spec.cpms_arities.contains(&memories.len())
+            || self.cpms_at_most.is_some_and(|most| memories.len() > most)
+        {
             // As the firmware answers a form it does not know.
             return Err(Fail::Error);
         }

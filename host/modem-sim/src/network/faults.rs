@@ -51,6 +51,13 @@ pub enum Fault {
         /// Answer `OK` with no line instead of "SIM busy".
         empty: bool,
     },
+    /// `AT+CPMS=` with more than `most` memories is `ERROR`, whatever the
+    /// profile takes (firmware that lists three groups in `AT+CPMS=?` and
+    /// refuses three memories, python-gsmmodem issue 19).
+    CpmsAtMost {
+        /// The most memories it takes.
+        most: usize,
+    },
     /// The next `count` `AT+CMGS` lose their `> ` prompt: the modem waits
     /// for a PDU that the host, never prompted, does not send. Only an ESC
     /// ends the wait; without it the host's next command is taken for the
@@ -155,6 +162,7 @@ impl Network {
                 self.modems[modem].sms_not_ready = (count > 0).then_some((count, empty));
             }
             Fault::SwallowSend { count } => self.modems[modem].swallow_sends = count,
+            Fault::CpmsAtMost { most } => self.modems[modem].cpms_at_most = Some(most),
             Fault::NoIndications => self.modems[modem].no_indications = true,
             Fault::UnreadableStorage => self.modems[modem].unreadable_storage = true,
             Fault::SwapSim { imsi } => {
@@ -181,6 +189,7 @@ impl Network {
                 m.sms_not_ready = None;
                 m.no_indications = false;
                 m.swallow_sends = 0;
+                m.cpms_at_most = None;
                 m.unreadable_storage = false;
                 m.store_in_me = 0;
             }

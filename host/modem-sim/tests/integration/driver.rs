@@ -720,6 +720,8 @@ async fn a_huawei_stick_answers_text_ussd_after_ussdmode_0() {
 async fn a_sim_still_starting_is_asked_again_for_its_smsc_and_storage() {
     // A SIM busy for its first reads after power-up (+CME ERROR: 14, as a
     // Qualcomm/ZTE stick answers AT+CSCA? for ~10 s), or answering nothing.
+    // Busy, choosing storages (AT+CPMS=) is asked again, not taken for a
+    // form the modem refuses (which left it with no storage at all).
     for empty in [false, true] {
         let sim = sim_with(Profile::GENERIC, 1);
         sim.inject("m0", Fault::SmsNotReady { count: 3, empty })
@@ -761,6 +763,27 @@ async fn a_modem_that_cannot_receive_says_why_and_sends_all_the_same() {
     let (handle, _events) = start(&sim, "m0", |_| {});
     ready(&handle).await;
     assert_eq!(handle.info().await.expect("info").cannot_receive, None);
+}
+
+/// A modem that lists three storage groups but refuses three memories
+/// (python-gsmmodem issue 19), or two: the driver falls back to two, then
+/// one, records what it took, and still receives.
+#[tokio::test]
+async fn three_memories_refused_fall_back_to_two_then_one() {
+    for (most, expected) in [(2, vec!["SM", "SM"]), (1, vec!["SM"])] {
+        let sim = sim_with(Profile::GENERIC, 1);
+        sim.inject("m0", Fault::CpmsAtMost { most }).unwrap();
+        let (handle, mut events) = start(&sim, "m0", |_| {});
+        ready(&handle).await;
+        let info = handle.info().await.expect("info");
+        assert_eq!(info.memories, expected, "at most {most}");
+        assert_eq!(info.cannot_receive, None);
+        sim.phone_send("+420601234567", "+420777000000", "stored and read")
+            .unwrap();
+        let sms = next_sms(&mut events).await;
+        assert_eq!(text(&sms.payload), "stored and read");
+        handle.stop().await;
+    }
 }
 
 #[tokio::test]

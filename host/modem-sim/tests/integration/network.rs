@@ -205,7 +205,7 @@ fn multipart_unicode_between_modems_for_every_profile() {
                 }
             })
             .collect();
-        b.ok(&mut net, &command::select_storages(&memories));
+        b.ok_when_ready(&mut net, &command::select_storages(&memories));
         b.ok(
             &mut net,
             &command::set_indications(support.choose_cnmi(false)),

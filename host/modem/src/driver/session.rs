@@ -227,6 +227,19 @@ impl Actor {
         link: &mut Link,
         cmd: &Command,
     ) -> Result<Option<Vec<String>>, SessionEnd> {
+        self.sim_command(link, cmd, true).await
+    }
+
+    /// Runs a command the SIM answers once it has started, as
+    /// [`Actor::sim_query`] does; an answer with no line counts as "not
+    /// yet" only when `empty_is_busy` (a query; a setting may answer a bare
+    /// `OK`).
+    pub(super) async fn sim_command(
+        &mut self,
+        link: &mut Link,
+        cmd: &Command,
+        empty_is_busy: bool,
+    ) -> Result<Option<Vec<String>>, SessionEnd> {
         let mut wait = Duration::from_millis(500);
         for attempt in 0..6 {
             if attempt > 0 {
@@ -239,7 +252,7 @@ impl Actor {
                 Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
             };
             let busy = match &response.result {
-                FinalResult::Ok => response.lines.is_empty(),
+                FinalResult::Ok => empty_is_busy && response.lines.is_empty(),
                 FinalResult::Cme(e, _) => e.0 == 14,
                 FinalResult::Cms(e, _) => e.0 == 314,
                 _ => false,

@@ -63,8 +63,10 @@ impl Actor {
         let forms = std::iter::once(listed).chain([3, 2, 1].into_iter().filter(|n| *n != listed));
         for count in forms {
             let memories: Vec<String> = (0..count).map(|i| pick(groups.get(i))).collect();
+            // Choosing storages reads the SIM: a SIM still starting answers
+            // "busy", which is asked again, not taken for a refused form.
             if let Some(lines) = self
-                .try_lines(link, &command::select_storages(&memories))
+                .sim_command(link, &command::select_storages(&memories), false)
                 .await?
             {
                 if let Some(set) = lines.first().and_then(|l| response::parse_cpms_set(l).ok())
