@@ -250,6 +250,7 @@ pub(crate) async fn modem_events(
                                 id = %format!("out-{}", row.id),
                                 modem,
                                 reference,
+                                reason = row.last_error.as_deref().unwrap_or(""),
                                 "delivery report: not delivered"
                             ),
                             None => tracing::debug!(

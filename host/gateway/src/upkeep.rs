@@ -46,8 +46,19 @@ pub(crate) async fn housekeeping(
         })
         .await;
         match result {
-            Ok((0, 0)) => {}
-            Ok((expired, pruned)) => tracing::info!(expired, pruned, "housekeeping"),
+            Ok((expired, pruned)) => {
+                // Each message's way can be followed by its id: an expired
+                // one failed, and says why.
+                for id in &expired {
+                    tracing::info!(
+                        id = %format!("out-{id}"),
+                        "expired: its validity ran out (or it waited longer than any SMS may) before it was sent"
+                    );
+                }
+                if !expired.is_empty() || pruned > 0 {
+                    tracing::info!(expired = expired.len(), pruned, "housekeeping");
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
         if sleep_or_stop(HOUSEKEEPING_EVERY, &mut stopped).await {

@@ -171,6 +171,9 @@ fn fault_of(req: &FaultRequest) -> Result<Fault, ApiError> {
         "drop_status_report" => Fault::DropStatusReport {
             count: req.count.unwrap_or(1),
         },
+        "undeliverable_reports" => Fault::UndeliverableReports {
+            count: req.count.unwrap_or(1),
+        },
         "slow_answers" => Fault::SlowAnswers {
             delay: seconds("slow_answers")?.unwrap_or(Duration::from_secs(10)),
             count: req.count.unwrap_or(1),

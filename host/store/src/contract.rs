@@ -183,8 +183,8 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// Expires `queued` rows whose validity ran out (`validity_minutes`
     /// after they were enqueued) and, for rows without one, those enqueued
     /// more than `max_age` before `now`. Rows being sent are left alone.
-    /// Returns how many expired.
-    fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError>;
+    /// Returns the ids of the rows that expired.
+    fn expire(&self, now: Timestamp, max_age: Duration) -> Result<Vec<i64>, StoreError>;
 
     /// The outbox row with `id`.
     fn outbound(&self, id: i64) -> Result<Option<OutboxRow>, StoreError>;
@@ -478,7 +478,7 @@ macro_rules! impl_store {
             fn recover_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;
             fn recover_orphaned_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;
             fn record_delivery(&self, report: &$crate::DeliveryReport, now: plutanium_core::Timestamp) -> Option<$crate::OutboxRow>;
-            fn expire(&self, now: plutanium_core::Timestamp, max_age: std::time::Duration) -> usize;
+            fn expire(&self, now: plutanium_core::Timestamp, max_age: std::time::Duration) -> Vec<i64>;
             fn outbound(&self, id: i64) -> Option<$crate::OutboxRow>;
             fn outbound_by_key(&self, key: &str) -> Option<$crate::OutboxRow>;
             fn outbound_page(&self, page: &$crate::LogPage, state: Option<$crate::OutboxState>) -> Vec<$crate::OutboxRow>;

@@ -97,6 +97,30 @@ async fn a_messages_way_is_logged_and_a_failure_keeps_its_modem() {
             .filter(|r| r.state == OutboxState::Delivered)
     })
     .await;
+    // A transient refusal (CMS 42, congestion) is tried again, at info.
+    sim.inject("gsm0", Fault::SendError { code: 42, count: 1 })
+        .unwrap();
+    let checked = handle.check(submission("congested", "test:3")).unwrap();
+    let retried = handle.queue(checked).await.unwrap().id();
+    eventually("the congested message tried again later", || {
+        store
+            .outbound(retried)
+            .unwrap()
+            .filter(|r| r.state == OutboxState::Queued && r.attempts == 1)
+    })
+    .await;
+    // A report that says the message could not be delivered, with why.
+    sim.inject("gsm0", Fault::UndeliverableReports { count: 1 })
+        .unwrap();
+    let checked = handle.check(submission("undeliverable", "test:4")).unwrap();
+    let undelivered = handle.queue(checked).await.unwrap().id();
+    eventually("the undeliverable message failed", || {
+        store
+            .outbound(undelivered)
+            .unwrap()
+            .filter(|r| r.state == OutboxState::Failed)
+    })
+    .await;
     // Log lines are written as events happen; give the last one a moment.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let lines = lines_about(failed);
@@ -131,6 +155,31 @@ async fn a_messages_way_is_logged_and_a_failure_keeps_its_modem() {
     assert!(
         has(&lines, &["delivery report: delivered", "modem=\"gsm0\""])
             || has(&lines, &["delivery report: delivered", "modem=gsm0"]),
+        "{lines:#?}"
+    );
+    let lines = lines_about(retried);
+    assert!(
+        has(
+            &lines,
+            &[
+                "INFO",
+                "not sent; it will be tried again",
+                "modem=gsm0",
+                "error="
+            ]
+        ),
+        "{lines:#?}"
+    );
+    let lines = lines_about(undelivered);
+    assert!(
+        has(
+            &lines,
+            &[
+                "INFO",
+                "delivery report: not delivered",
+                "reason=TP-Status 0x41"
+            ]
+        ),
         "{lines:#?}"
     );
     gateway.stop().await;

@@ -104,6 +104,12 @@ impl Network {
             self.faults[modem].drop_reports -= 1;
             return;
         }
+        let status = if self.faults[modem].undeliverable_reports > 0 {
+            self.faults[modem].undeliverable_reports -= 1;
+            TpStatus(0x41)
+        } else {
+            TpStatus(0)
+        };
         let report = StatusReport {
             more_messages: false,
             loop_prevention: false,
@@ -112,7 +118,7 @@ impl Network {
             recipient,
             timestamp: self.timestamp(submitted_at),
             discharge_time: self.timestamp(now),
-            status: TpStatus(0),
+            status,
             protocol_id: None,
             data_coding: None,
             user_data: None,

@@ -102,6 +102,12 @@ pub enum Fault {
         /// How many.
         count: u32,
     },
+    /// The next `count` status reports say the message could not be
+    /// delivered for good (TP-Status 0x41, incompatible destination).
+    UndeliverableReports {
+        /// How many.
+        count: u32,
+    },
     /// The next `count` answers come `delay` late (after a host's timeout, say).
     SlowAnswers {
         /// How late.
@@ -121,6 +127,7 @@ pub(super) struct ModemFaults {
     pub(super) slow_smsc: Duration,
     pub(super) duplicate_next: bool,
     pub(super) drop_reports: u32,
+    pub(super) undeliverable_reports: u32,
 }
 
 impl Network {
@@ -177,6 +184,9 @@ impl Network {
             Fault::InterleaveUrcs => self.modems[modem].interleave_urcs = true,
             Fault::DuplicateDelivery => self.faults[modem].duplicate_next = true,
             Fault::DropStatusReport { count } => self.faults[modem].drop_reports = count,
+            Fault::UndeliverableReports { count } => {
+                self.faults[modem].undeliverable_reports = count;
+            }
             Fault::SlowAnswers { delay, count } => {
                 self.faults[modem].slow_answers = (count > 0).then_some((delay, count));
             }

@@ -523,17 +523,19 @@ impl PgStore {
     }
 
     /// See [`Store::expire`](crate::Store::expire).
-    pub fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
+    pub fn expire(&self, now: Timestamp, max_age: Duration) -> Result<Vec<i64>, StoreError> {
         let max_age = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
         self.with(|conn| {
-            let expired = conn.execute(
+            conn.query(
                 "UPDATE outbox SET state = 'expired', last_error = 'validity ran out before it was sent', \
                  updated_at = $1 WHERE state = 'queued' AND \
                  ((validity_min IS NOT NULL AND created_at + validity_min * 60000 < $1) \
-                  OR (validity_min IS NULL AND created_at + $2 < $1))",
+                  OR (validity_min IS NULL AND created_at + $2 < $1)) RETURNING id",
                 &[&ms(now), &max_age],
-            )?;
-            Ok(expired as usize)
+            )?
+            .iter()
+            .map(|row| Ok(row.try_get(0)?))
+            .collect()
         })
     }
 

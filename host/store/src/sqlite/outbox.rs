@@ -520,17 +520,18 @@ impl SqliteStore {
     /// Expires queued rows whose validity ran out (`validity_minutes` after
     /// they were enqueued), and queued rows older than `max_age` when they
     /// have no validity of their own. Returns how many expired.
-    pub fn expire(&self, now: Timestamp, max_age: Duration) -> Result<usize, StoreError> {
+    pub fn expire(&self, now: Timestamp, max_age: Duration) -> Result<Vec<i64>, StoreError> {
         let now = now as i64;
         let max_age = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
         self.with(|conn| {
-            Ok(conn.execute(
+            let mut stmt = conn.prepare_cached(
                 "UPDATE outbox SET state = 'expired', last_error = 'validity ran out before it was sent', \
                  updated_at = ?1 WHERE state = 'queued' AND \
                  ((validity_min IS NOT NULL AND created_at + validity_min * 60000 < ?1) \
-                  OR (validity_min IS NULL AND created_at + ?2 < ?1))",
-                params![now, max_age],
-            )?)
+                  OR (validity_min IS NULL AND created_at + ?2 < ?1)) RETURNING id",
+            )?;
+            let ids = stmt.query_map(params![now, max_age], |row| row.get(0))?;
+            Ok(ids.collect::<Result<_, _>>()?)
         })
     }
 

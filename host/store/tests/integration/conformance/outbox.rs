@@ -165,13 +165,13 @@ pub(crate) fn queued_messages_expire(backend: &dyn Backend) {
         store
             .expire(T0 + 30_000, Duration::from_secs(3600))
             .unwrap(),
-        0
+        Vec::<i64>::new()
     );
     assert_eq!(
         store
             .expire(T0 + 61_000, Duration::from_secs(3600))
             .unwrap(),
-        1
+        [short]
     );
     assert_eq!(
         store.outbound(short).unwrap().unwrap().state,
@@ -185,7 +185,7 @@ pub(crate) fn queued_messages_expire(backend: &dyn Backend) {
         store
             .expire(T0 + 3_601_000, Duration::from_secs(3600))
             .unwrap(),
-        1
+        [default]
     );
 }
 
