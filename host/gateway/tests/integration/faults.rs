@@ -161,6 +161,35 @@ async fn a_modem_that_is_down_leaves_the_queue_alone_and_then_sends_in_order() {
     gateway.stop().await;
 }
 
+/// The defaults do not hold a working modem back: with no
+/// `rate_per_minute`, 40 messages all go out at once (the old default of
+/// 20 a minute held back half of them for a minute; the limit that guards
+/// against loops is per destination, and these go to 40 numbers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_config_does_not_throttle_a_modem() {
+    let (sim, dir, store) = fixture(54);
+    let now = plutanium_core::time::now();
+    for n in 0..40 {
+        let row = NewOutbound {
+            key: format!("test:{n}"),
+            source: "test".into(),
+            to: format!("+4206012345{n:02}"),
+            text: format!("burst {n}"),
+            options: plutanium_core::SendOptions::default(),
+            allowed_modems: Vec::new(),
+        };
+        store.enqueue(&row, now).unwrap();
+    }
+    let config = config("modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\" }\n");
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    eventually("all 40 sent", || {
+        let stats = store.stats().unwrap();
+        (stats.sent + stats.delivered == 40).then_some(())
+    })
+    .await;
+    gateway.stop().await;
+}
+
 /// A modem that loses the `> ` prompt of `AT+CMGS`: the send is given up
 /// after `prompt_timeout` (not the 90 s send timeout), and the message goes
 /// out on the next try a second later, once.
