@@ -154,8 +154,17 @@ fn main() -> ExitCode {
             ExitCode::from(config::EXIT_CONFIG)
         }
         Err(err) => {
-            // One line, whatever the underlying errors look like.
-            let message = format!("{err:#}");
+            // One line, whatever the underlying errors look like. Most of
+            // our errors already say their cause; a cause is added only
+            // when the line does not hold it yet, so nothing is said twice.
+            let mut message = err.to_string();
+            for cause in err.chain().skip(1) {
+                let cause = cause.to_string();
+                if !message.contains(&cause) {
+                    message.push_str(": ");
+                    message.push_str(&cause);
+                }
+            }
             let one_line: Vec<&str> = message.split_whitespace().collect();
             eprintln!("error: {}", one_line.join(" "));
             ExitCode::FAILURE

@@ -1118,3 +1118,29 @@ fn a_modem_that_cannot_receive_says_so_in_probe_the_api_and_one_log_line() {
     );
     daemon.kill();
 }
+
+/// A token file that is not there: one line, naming the file and what the
+/// system said once (the causes of an error are not repeated after it).
+#[test]
+fn a_missing_token_file_is_said_once_on_one_line() {
+    let sim = start_sim_with("generic", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim);
+    add_api(&config, dir.path());
+    let run = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(error.len(), 1, "{stderr}");
+    let tokens = dir.path().join("api-tokens").display().to_string();
+    assert_eq!(error[0].matches(&tokens).count(), 1, "{}", error[0]);
+    assert_eq!(error[0].matches("No such file").count(), 1, "{}", error[0]);
+}
