@@ -344,11 +344,14 @@ impl Running {
                 events,
             });
         }
-        let mut tasks = vec![tokio::spawn(upkeep::housekeeping(
-            config.retention,
-            store.clone(),
-            stopped.clone(),
-        ))];
+        let mut tasks = vec![
+            tokio::spawn(upkeep::housekeeping(
+                config.retention,
+                store.clone(),
+                stopped.clone(),
+            )),
+            tokio::spawn(upkeep::search_indexer(store.clone(), stopped.clone())),
+        ];
         tasks.extend(sender::spawn(
             config.clone(),
             modems.iter().map(|m| m.handle.clone()).collect(),

@@ -1,5 +1,5 @@
-//! The gateway's timed work: polling sources, and housekeeping (expiry and
-//! retention).
+//! The gateway's timed work: polling sources, housekeeping (expiry and
+//! retention), and keeping the search index up to date.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +27,31 @@ async fn sleep_or_stop(wait: Duration, stopped: &mut watch::Receiver<bool>) -> b
         _ = stopped.wait_for(|stop| *stop) => false,
     };
     !slept || *stopped.borrow()
+}
+
+/// How often the search index takes in new rows, and the most it takes at
+/// once (about a second of work; a burst larger than that is taken over
+/// the next seconds, and searches read what waits meanwhile directly).
+const INDEX_EVERY: Duration = Duration::from_secs(1);
+const INDEX_AT_MOST: usize = 50_000;
+
+/// Keeps the store's search index up to date (see
+/// [`Store::index_search`]), every [`INDEX_EVERY`], sooner when a burst
+/// left more waiting.
+pub(crate) async fn search_indexer(store: Arc<dyn Store>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        let wait = match blocking(&store, |s| s.index_search(INDEX_AT_MOST)).await {
+            Ok(INDEX_AT_MOST) => Duration::ZERO,
+            Ok(_) => INDEX_EVERY,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot update the search index; searches read the new rows directly meanwhile");
+                INDEX_EVERY * 10
+            }
+        };
+        if sleep_or_stop(wait, &mut stopped).await {
+            return;
+        }
+    }
 }
 
 /// Expires messages that waited too long and prunes what is older than the

@@ -355,6 +355,13 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// deleted.
     fn prune(&self, before: Timestamp) -> Result<usize, StoreError>;
 
+    /// Brings the search index up to date with up to `max` rows stored
+    /// since it last ran, in short transactions; how many it indexed (0:
+    /// nothing was waiting). Searches find every row whether or not it is
+    /// indexed yet; an index that keeps up keeps them fast. The daemon
+    /// calls it every second.
+    fn index_search(&self, max: usize) -> Result<usize, StoreError>;
+
     /// Rows by state, for health pages and metrics.
     fn stats(&self) -> Result<StoreStats, StoreError>;
 
@@ -505,6 +512,7 @@ macro_rules! impl_store {
             fn watch(&self, channel: $crate::Channel, wake: $crate::Wake) -> Option<$crate::Watch>;
             fn publish_live_events(&self, events: &[$crate::LoggedEvent]) -> Vec<$crate::LoggedEvent>;
             fn prune(&self, before: plutanium_core::Timestamp) -> usize;
+            fn index_search(&self, max: usize) -> usize;
             fn stats(&self) -> $crate::StoreStats;
             fn message_counts(&self) -> Vec<$crate::MessageCount>;
         );

@@ -76,15 +76,16 @@ fn opening(path: &Path, error: StoreError) -> StoreError {
     error.opening(&path.display().to_string())
 }
 
-/// Runs a page query from [`search::page_query`] (its SQL and its search's
-/// parameters), which names `:since`, `:before`, `:limit` (and `extra`'s
-/// names), reading each row with `read`.
+/// Runs a page's queries from [`search::page_query`], which name
+/// `:since`, `:before`, `:limit` (and `extra`'s names), reading each row
+/// with `read`; with two, their rows are merged newest first (by the `id`
+/// each query selects first).
 fn page_rows<T>(
     page: &LogPage,
     conn: &Connection,
-    (sql, search): &(String, Vec<(&'static str, String)>),
+    sql: &search::PageSql,
     extra: &[(&str, &dyn rusqlite::ToSql)],
-    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    mut read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>, StoreError> {
     let (since, before) = (page.since as i64, page.before.unwrap_or(i64::MAX));
     let mut named: Vec<(&str, &dyn rusqlite::ToSql)> = vec![
@@ -93,14 +94,32 @@ fn page_rows<T>(
         (":limit", &page.limit),
     ];
     named.extend(
-        search
+        sql.params
             .iter()
             .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql)),
     );
     named.extend_from_slice(extra);
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(named.as_slice(), read)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut found: Vec<(i64, T)> = Vec::new();
+    for query in &sql.queries {
+        let mut stmt = conn.prepare(query)?;
+        // Each query binds the names it has.
+        let mut bound = Vec::with_capacity(named.len());
+        for (name, value) in &named {
+            if stmt.parameter_index(name)?.is_some() {
+                bound.push((*name, *value));
+            }
+        }
+        let rows = stmt.query_map(bound.as_slice(), |row| Ok((row.get(0)?, read(row)?)))?;
+        for row in rows {
+            found.push(row?);
+        }
+    }
+    if sql.queries.len() > 1 {
+        found.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
+        found.dedup_by_key(|(id, _)| *id);
+        found.truncate(page.limit as usize);
+    }
+    Ok(found.into_iter().map(|(_, row)| row).collect())
 }
 
 /// `conn.execute(sql, params)` through the connection's statement cache:

@@ -190,6 +190,48 @@ async fn the_default_config_does_not_throttle_a_modem() {
     gateway.stop().await;
 }
 
+/// The gateway keeps the search index up to date by itself: rows queued
+/// while it runs are indexed within seconds, and searching finds them
+/// before and after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_index_keeps_up_by_itself() {
+    let (sim, dir, store) = fixture(55);
+    let config = config("modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\" }\n");
+    let gateway = start_on_sim(config, &store, &dir, &sim).await;
+    let now = plutanium_core::time::now();
+    let rows: Vec<NewOutbound> = (0..300)
+        .map(|n| NewOutbound {
+            key: format!("test:{n}"),
+            source: "test".into(),
+            to: format!("+420601{n:06}"),
+            text: format!("indexed {n}"),
+            options: plutanium_core::SendOptions::default(),
+            allowed_modems: Vec::new(),
+        })
+        .collect();
+    store.enqueue_batch(&rows, now).unwrap();
+    let search = |text: &str| {
+        store
+            .outbound_page(
+                &plutanium_store::LogPage {
+                    search: Some(text.into()),
+                    ..plutanium_store::LogPage::since(0, 10)
+                },
+                None,
+            )
+            .unwrap()
+            .len()
+    };
+    assert_eq!(search("indexed 299"), 1);
+    eventually("every row indexed", || {
+        (store.search_backlog().unwrap() == 0).then_some(())
+    })
+    .await;
+    assert_eq!(search("indexed 299"), 1);
+    assert_eq!(search("indexed 1"), 10);
+    gateway.stop().await;
+}
+
 /// A modem that loses the `> ` prompt of `AT+CMGS`: the send is given up
 /// after `prompt_timeout` (not the 90 s send timeout), and the message goes
 /// out on the next try a second later, once.

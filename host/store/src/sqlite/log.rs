@@ -80,6 +80,42 @@ impl SqliteStore {
         Ok(deleted)
     }
 
+    /// See [`Store::index_search`](crate::Store::index_search): pending rows
+    /// of each searched table, a thousand per transaction (each a few
+    /// milliseconds, so a send waits little for the lock).
+    pub fn index_search(&self, max: usize) -> Result<usize, StoreError> {
+        const CHUNK: usize = 1_000;
+        let mut indexed = 0;
+        for searched in super::search::SEARCHED {
+            while indexed < max {
+                let chunk = CHUNK.min(max - indexed);
+                let done =
+                    self.with(|conn| Ok(super::search::index_pending(conn, searched, chunk)?))?;
+                indexed += done;
+                if done < chunk {
+                    break;
+                }
+            }
+        }
+        Ok(indexed)
+    }
+
+    /// How many rows wait to be indexed for search (see
+    /// [`SqliteStore::index_search`]).
+    pub fn search_backlog(&self) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            let mut waiting = 0;
+            for table in ["outbox", "inbox", "calls"] {
+                waiting += conn.query_row(
+                    &format!("SELECT count(*) FROM {table}_search_pending"),
+                    [],
+                    |row| row.get::<_, i64>(0),
+                )? as u64;
+            }
+            Ok(waiting)
+        })
+    }
+
     /// Counts by state.
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
         self.read(|conn| {

@@ -214,38 +214,45 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 10: searches read a trigram index of each searched table's text,
     // folded without diacritics (search.rs), instead of folding every row.
-    // The triggers call `plutanium_fold`, which the store registers on each
-    // connection: a tool that inserts rows must be Plutanium.
+    // A new row is only noted as pending (a small insert, so accepting a
+    // burst stays fast); the daemon indexes pending rows in the background,
+    // and searches read those rows directly until then.
     r#"
     CREATE VIRTUAL TABLE outbox_search USING fts5(
-        bare, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+        bare, content='', contentless_delete=1, detail='none', tokenize='trigram case_sensitive 1'
     );
+    CREATE TABLE outbox_search_pending (id INTEGER PRIMARY KEY);
     INSERT INTO outbox_search (rowid, bare) SELECT id, plutanium_fold(body || char(31) || to_number, 1) FROM outbox;
     CREATE TRIGGER outbox_search_insert AFTER INSERT ON outbox BEGIN
-        INSERT INTO outbox_search (rowid, bare) VALUES (new.id, plutanium_fold(new.body || char(31) || new.to_number, 1));
+        INSERT INTO outbox_search_pending (id) VALUES (new.id);
     END;
     CREATE TRIGGER outbox_search_delete AFTER DELETE ON outbox BEGIN
         DELETE FROM outbox_search WHERE rowid = old.id;
+        DELETE FROM outbox_search_pending WHERE id = old.id;
     END;
     CREATE VIRTUAL TABLE inbox_search USING fts5(
-        bare, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+        bare, content='', contentless_delete=1, detail='none', tokenize='trigram case_sensitive 1'
     );
+    CREATE TABLE inbox_search_pending (id INTEGER PRIMARY KEY);
     INSERT INTO inbox_search (rowid, bare) SELECT id, plutanium_fold(body || char(31) || sender, 1) FROM inbox;
     CREATE TRIGGER inbox_search_insert AFTER INSERT ON inbox BEGIN
-        INSERT INTO inbox_search (rowid, bare) VALUES (new.id, plutanium_fold(new.body || char(31) || new.sender, 1));
+        INSERT INTO inbox_search_pending (id) VALUES (new.id);
     END;
     CREATE TRIGGER inbox_search_delete AFTER DELETE ON inbox BEGIN
         DELETE FROM inbox_search WHERE rowid = old.id;
+        DELETE FROM inbox_search_pending WHERE id = old.id;
     END;
     CREATE VIRTUAL TABLE calls_search USING fts5(
-        bare, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+        bare, content='', contentless_delete=1, detail='none', tokenize='trigram case_sensitive 1'
     );
+    CREATE TABLE calls_search_pending (id INTEGER PRIMARY KEY);
     INSERT INTO calls_search (rowid, bare) SELECT id, plutanium_fold(coalesce(caller, ''), 1) FROM calls;
     CREATE TRIGGER calls_search_insert AFTER INSERT ON calls BEGIN
-        INSERT INTO calls_search (rowid, bare) VALUES (new.id, plutanium_fold(coalesce(new.caller, ''), 1));
+        INSERT INTO calls_search_pending (id) VALUES (new.id);
     END;
     CREATE TRIGGER calls_search_delete AFTER DELETE ON calls BEGIN
         DELETE FROM calls_search WHERE rowid = old.id;
+        DELETE FROM calls_search_pending WHERE id = old.id;
     END;
     "#,
     // 11: when a row was sent, kept when a report changes `updated_at`:

@@ -211,6 +211,15 @@ impl SqliteStore {
             Value::Integer(10),
             Value::from("gsm0".to_string()),
         );
+        let search = super::search::page_query(
+            &super::search::OUTBOX,
+            COLUMNS,
+            "created_at >= :since AND id < :before",
+            &LogPage {
+                search: Some("hello".into()),
+                ..LogPage::since(0, 10)
+            },
+        );
         let queries = [
             (
                 "claim: rows whose sender died",
@@ -230,17 +239,13 @@ impl SqliteStore {
                 vec![Value::from("api:k".to_string())],
             ),
             (
-                "search for a word",
-                super::search::page_query(
-                    &super::search::OUTBOX,
-                    COLUMNS,
-                    "created_at >= :since AND id < :before",
-                    &LogPage {
-                        search: Some("hello".into()),
-                        ..LogPage::since(0, 10)
-                    },
-                )
-                .0,
+                "search for a word: rows not indexed yet",
+                search.queries[0].clone(),
+                vec![],
+            ),
+            (
+                "search for a word: the index",
+                search.queries[1].clone(),
                 vec![],
             ),
         ];

@@ -8,12 +8,18 @@
 //! characters or more reads the index instead of folding every row:
 //! - the index holds the diacritic-free fold, which matches a superset of
 //!   the exact fold's matches (dropping the same characters from both sides
-//!   keeps a substring a substring), so a search that respects diacritics
-//!   reads the index and then checks its candidates with `instr`;
+//!   keeps a substring a substring);
+//! - it keeps no positions (`detail=none`: about half the index, and
+//!   inserts that cost less), so it answers "holds all these trigrams",
+//!   and each candidate is checked with `instr` against the fold the
+//!   search asked for;
 //! - it is contentless (the text lives in the table, once) with
 //!   `contentless_delete`, so retention's deletes remove the entries;
-//! - triggers write it, so every way a row is inserted (a send, a routed
-//!   reply, an import) is indexed, in the same transaction.
+//! - a trigger notes each new row in `{table}_search_pending` (a small
+//!   insert, so accepting a burst stays fast; folding and indexing in the
+//!   same transaction halved it), and the daemon indexes pending rows in
+//!   the background ([`index_pending`], every second); a search reads the
+//!   pending rows directly, so it misses nothing meanwhile.
 //!
 //! A search shorter than a trigram scans newest first, as before the index:
 //! it matches often, so the scan stops early on its `LIMIT`.
@@ -74,11 +80,11 @@ enum Search {
     All,
     /// Fewer characters than a trigram: `instr` over each row, newest first.
     Scan { folded: String, diacritics: bool },
-    /// Through the trigram index; `exact` is the fold to check candidates
-    /// against when diacritics count.
+    /// Through the trigram index, each candidate checked against the fold.
     Index {
         query: String,
-        exact: Option<String>,
+        folded: String,
+        diacritics: bool,
     },
 }
 
@@ -100,62 +106,146 @@ impl Search {
             };
         }
         Search::Index {
-            // One FTS5 string: the trigram tokenizer makes it a phrase of
-            // its trigrams, which matches where the whole of it occurs.
-            query: format!("\"{}\"", bare.replace('"', "\"\"")),
-            exact: (!page.ignore_diacritics).then_some(folded),
+            query: trigrams_query(&bare),
+            folded,
+            diacritics: page.ignore_diacritics,
         }
     }
 }
 
-/// A page query over `searched`: `select` (columns, unqualified) from rows
-/// where `filter` holds (it may name `:since`, `:before` and `extra`'s
-/// parameters), newest first, at most `:limit`, with the page's search.
-/// Returns the SQL and the search's parameters.
+/// An FTS5 query for rows whose indexed text holds every trigram of
+/// `bare` (at most [`MAX_TRIGRAMS`] of them, spread over it). The index
+/// keeps no positions (`detail=none`, a smaller index and cheaper inserts),
+/// so it finds candidates, which the query checks against the text.
+fn trigrams_query(bare: &str) -> String {
+    let chars: Vec<char> = bare.chars().collect();
+    let all: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+    let step = all.len().div_ceil(MAX_TRIGRAMS).max(1);
+    let mut picked: Vec<&String> = all.iter().step_by(step).collect();
+    if let Some(last) = all.last() {
+        picked.push(last);
+    }
+    picked.sort();
+    picked.dedup();
+    picked
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The most trigrams a search asks the index for: enough to make the
+/// candidates few, few enough to keep the query cheap.
+const MAX_TRIGRAMS: usize = 12;
+
+/// The SQL of a page: one query, or, for a search through the index, two
+/// (the rows not indexed yet, then the index), whose rows are merged
+/// newest first; and the search's parameters.
+pub(super) struct PageSql {
+    pub(super) queries: Vec<String>,
+    pub(super) params: Vec<(&'static str, String)>,
+}
+
+/// A page query over `searched`: `select` (columns, unqualified, `id`
+/// first) from rows where `filter` holds (it may name `:since`, `:before`
+/// and the caller's own parameters), newest first, at most `:limit`, with
+/// the page's search.
 pub(super) fn page_query(
     searched: &Searched,
     select: &str,
     filter: &str,
     page: &LogPage,
-) -> (String, Vec<(&'static str, String)>) {
+) -> PageSql {
     let Searched { table, text } = searched;
     match Search::of(page) {
-        Search::All => (
-            format!("SELECT {select} FROM {table} WHERE {filter} ORDER BY id DESC LIMIT :limit"),
-            Vec::new(),
-        ),
-        Search::Scan { folded, diacritics } => (
-            format!(
+        Search::All => PageSql {
+            queries: vec![format!(
+                "SELECT {select} FROM {table} WHERE {filter} ORDER BY id DESC LIMIT :limit"
+            )],
+            params: Vec::new(),
+        },
+        Search::Scan { folded, diacritics } => PageSql {
+            queries: vec![format!(
                 "SELECT {select} FROM {table} WHERE {filter} \
                  AND instr(plutanium_fold({text}, {}), :folded) > 0 \
                  ORDER BY id DESC LIMIT :limit",
                 u8::from(diacritics)
-            ),
-            vec![(":folded", folded)],
-        ),
-        Search::Index { query, exact } => {
-            let mut params = vec![(":match", query)];
-            let check = match exact {
-                Some(folded) => {
-                    params.push((":folded", folded));
-                    format!("AND instr(plutanium_fold({text}, 0), :folded) > 0")
-                }
-                None => String::new(),
-            };
-            // The index drives (newest first, from `:before` down), and
-            // each match is looked up by id: the cost follows the matches
-            // read, not the rows stored.
-            (
-                format!(
-                    "SELECT {select} FROM {table}_search JOIN {table} ON {table}.id = {table}_search.rowid \
-                     WHERE {table}_search MATCH :match AND {table}_search.rowid < :before \
-                     AND {filter} {check} ORDER BY {table}_search.rowid DESC LIMIT :limit"
-                ),
-                params,
-            )
+            )],
+            params: vec![(":folded", folded)],
+        },
+        Search::Index {
+            query,
+            folded,
+            diacritics,
+        } => {
+            let check = format!(
+                "instr(plutanium_fold({text}, {}), :folded) > 0",
+                u8::from(diacritics)
+            );
+            PageSql {
+                queries: vec![
+                    // Rows not indexed yet: at most what arrived since the
+                    // indexer last ran.
+                    format!(
+                        "SELECT {select} FROM {table} WHERE id IN \
+                         (SELECT id FROM {table}_search_pending WHERE id < :before) \
+                         AND {filter} AND {check} ORDER BY id DESC LIMIT :limit"
+                    ),
+                    // The index drives (newest first, from `:before` down),
+                    // and each candidate is looked up by id and checked:
+                    // the cost follows the candidates read, not the rows.
+                    format!(
+                        "SELECT {select} FROM {table}_search JOIN {table} ON {table}.id = {table}_search.rowid \
+                         WHERE {table}_search MATCH :match AND {table}_search.rowid < :before \
+                         AND {filter} AND {check} ORDER BY {table}_search.rowid DESC LIMIT :limit"
+                    ),
+                ],
+                params: vec![(":match", query), (":folded", folded)],
+            }
         }
     }
 }
+
+/// Indexes up to `max` rows of `searched` that are pending (see migration
+/// 10) in one transaction; how many it indexed.
+pub(super) fn index_pending(
+    conn: &mut Connection,
+    searched: &Searched,
+    max: usize,
+) -> rusqlite::Result<usize> {
+    let Searched { table, text } = searched;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let last: Option<i64> = tx.query_row(
+        &format!(
+            "SELECT max(id) FROM (SELECT id FROM {table}_search_pending ORDER BY id LIMIT ?1)"
+        ),
+        [max as i64],
+        |row| row.get(0),
+    )?;
+    let Some(last) = last else {
+        return Ok(0);
+    };
+    let indexed = tx.execute(
+        &format!(
+            // CROSS JOIN: SQLite joins in the order written, so the pending
+            // rows drive and each is read by its id (the planner may
+            // otherwise scan the whole table for each chunk).
+            "INSERT INTO {table}_search (rowid, bare) SELECT {table}.id, plutanium_fold({text}, 1) \
+             FROM {table}_search_pending CROSS JOIN {table} ON {table}.id = {table}_search_pending.id \
+             WHERE {table}_search_pending.id <= ?1"
+        ),
+        [last],
+    )?;
+    tx.execute(
+        &format!("DELETE FROM {table}_search_pending WHERE id <= ?1"),
+        [last],
+    )?;
+    tx.commit()?;
+    Ok(indexed)
+}
+
+/// Every searched table.
+pub(super) const SEARCHED: [&Searched; 3] = [&OUTBOX, &INBOX, &CALLS];
 
 #[cfg(test)]
 mod tests {
@@ -171,22 +261,38 @@ mod tests {
 
     #[test]
     fn three_characters_or_more_read_the_index_and_fewer_scan() {
-        let (sql, params) = page_query(&OUTBOX, "id", "1", &page("Čau", false));
-        assert!(sql.contains("outbox_search MATCH :match"), "{sql}");
-        assert_eq!(params[0], (":match", "\"cau\"".to_string()));
-        assert_eq!(params[1].0, ":folded", "diacritics checked on candidates");
-        let (sql, params) = page_query(&OUTBOX, "id", "1", &page("Čau", true));
-        assert!(sql.contains("MATCH"), "{sql}");
-        assert_eq!(params.len(), 1, "no check when diacritics are ignored");
-        let (sql, _) = page_query(&OUTBOX, "id", "1", &page("Ča", false));
-        assert!(!sql.contains("MATCH") && sql.contains("instr"), "{sql}");
-        let (sql, params) = page_query(&OUTBOX, "id", "1", &page("\u{1f}", false));
-        assert!(!sql.contains("instr") && params.is_empty(), "{sql}");
+        let sql = page_query(&OUTBOX, "id", "1", &page("Čau", false));
+        assert!(
+            sql.queries[0].contains("outbox_search_pending"),
+            "{:?}",
+            sql.queries
+        );
+        assert!(
+            sql.queries[1].contains("outbox_search MATCH :match"),
+            "{:?}",
+            sql.queries
+        );
+        assert_eq!(sql.params[0], (":match", "\"cau\"".to_string()));
+        assert_eq!(sql.params[1].0, ":folded", "candidates are checked");
+        let sql = page_query(&OUTBOX, "id", "1", &page("Ča", false));
+        assert_eq!(sql.queries.len(), 1);
+        assert!(!sql.queries[0].contains("MATCH") && sql.queries[0].contains("instr"));
+        let sql = page_query(&OUTBOX, "id", "1", &page("\u{1f}", false));
+        assert!(!sql.queries[0].contains("instr") && sql.params.is_empty());
     }
 
     #[test]
-    fn a_quote_in_a_search_stays_in_the_phrase() {
-        let (_, params) = page_query(&INBOX, "id", "1", &page("say \"hi\"", true));
-        assert_eq!(params[0].1, "\"say \"\"hi\"\"\"");
+    fn a_search_asks_for_its_trigrams_quotes_kept_plain() {
+        assert_eq!(
+            trigrams_query("say \"hi\""),
+            r#"" ""h" AND """hi" AND "ay " AND "hi""" AND "say" AND "y """"#
+        );
+        let long = "a".repeat(10) + &"b".repeat(90);
+        let query = trigrams_query(&long);
+        assert!(query.split(" AND ").count() <= MAX_TRIGRAMS + 1, "{query}");
+        assert!(
+            query.contains("\"bbb\"") && query.contains("\"aaa\""),
+            "{query}"
+        );
     }
 }

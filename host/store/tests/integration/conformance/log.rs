@@ -103,6 +103,7 @@ pub(crate) fn the_log_is_searched_by_text_and_number_ignoring_case(backend: &dyn
             .map(|r| r.key.clone())
             .collect::<Vec<_>>()
     };
+    store.index_search(usize::MAX).unwrap();
     assert_eq!(keys("noon"), ["a"]);
     assert_eq!(keys("601999"), ["b"]);
     assert_eq!(keys("0001"), ["c", "a"]);
@@ -155,13 +156,19 @@ pub(crate) fn the_log_search_ignores_case_for_all_of_unicode_and_accents_on_requ
             .map(|r| r.key.clone())
             .collect::<Vec<_>>()
     };
-    assert_eq!(keys("čau", false), ["cz"]);
-    assert_eq!(keys("σοφια", false), ["el"]);
-    assert_eq!(keys("straße", false), ["de"]);
-    assert_eq!(keys("привет", false), ["ru"]);
-    assert!(keys("cau", false).is_empty(), "accents count by default");
-    assert_eq!(keys("cau", true), ["cz"]);
-    assert_eq!(keys("JAK SE MAS", true), ["cz"]);
+    // Before the rows are indexed, and after (SQLite indexes them later).
+    for indexed in [false, true] {
+        if indexed {
+            store.index_search(usize::MAX).unwrap();
+        }
+        assert_eq!(keys("čau", false), ["cz"], "indexed: {indexed}");
+        assert_eq!(keys("σοφια", false), ["el"], "indexed: {indexed}");
+        assert_eq!(keys("straße", false), ["de"], "indexed: {indexed}");
+        assert_eq!(keys("привет", false), ["ru"], "indexed: {indexed}");
+        assert!(keys("cau", false).is_empty(), "accents count by default");
+        assert_eq!(keys("cau", true), ["cz"], "indexed: {indexed}");
+        assert_eq!(keys("JAK SE MAS", true), ["cz"], "indexed: {indexed}");
+    }
     let inbound = store
         .inbound_page(&LogPage {
             search: Some("děkuji".into()),
@@ -185,6 +192,8 @@ pub(crate) fn a_search_pages_through_its_matches_and_forgets_pruned_rows(backend
         };
         store.enqueue(&row, T0 + n).unwrap();
     }
+    // Read through the search index (as the daemon keeps it).
+    store.index_search(usize::MAX).unwrap();
     let page = |search: &str, before: Option<i64>, limit: u32| {
         store
             .outbound_page(
@@ -239,8 +248,11 @@ pub(crate) fn a_search_pages_through_its_matches_and_forgets_pruned_rows(backend
     store.enqueue(&again, T0 + 200).unwrap();
     assert_eq!(keys(&page("pickup", None, 20)), ["k-new"]);
     // SQLite may give the new row a deleted row's id: what that row said
-    // must not find it.
+    // must not find it, before the new row is indexed or after.
     assert!(page("ready", None, 20).is_empty());
+    store.index_search(usize::MAX).unwrap();
+    assert!(page("ready", None, 20).is_empty());
+    assert_eq!(keys(&page("pickup", None, 20)), ["k-new"]);
 }
 
 /// A long log: a word's matches among the newest rows come first, then
@@ -260,6 +272,11 @@ pub(crate) fn a_search_finds_old_and_new_matches_in_a_long_log(backend: &dyn Bac
         })
         .collect();
     store.enqueue_batch(&rows, T0).unwrap();
+    store.index_search(usize::MAX).unwrap();
+    // Two more, not indexed yet: a search finds them all the same.
+    let mut late = message("k-late");
+    late.text = "parcel late is waiting".into();
+    store.enqueue(&late, T0).unwrap();
     let page = |search: &str, before: Option<i64>, limit: u32| {
         store
             .outbound_page(
@@ -276,10 +293,15 @@ pub(crate) fn a_search_finds_old_and_new_matches_in_a_long_log(backend: &dyn Bac
             .collect::<Vec<_>>()
     };
     let keys = |rows: &[(i64, String)]| rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>();
-    assert_eq!(keys(&page("PARCEL", None, 10)), ["k6400", "k40", "k3"]);
+    assert_eq!(
+        keys(&page("PARCEL", None, 10)),
+        ["k-late", "k6400", "k40", "k3"]
+    );
     let first = page("parcel", None, 2);
-    assert_eq!(keys(&first), ["k6400", "k40"]);
-    assert_eq!(keys(&page("parcel", Some(first[1].0), 2)), ["k3"]);
+    assert_eq!(keys(&first), ["k-late", "k6400"]);
+    let second = page("parcel", Some(first[1].0), 2);
+    assert_eq!(keys(&second), ["k40", "k3"]);
+    assert!(page("parcel", Some(second[1].0), 2).is_empty());
     assert_eq!(page("sale", None, 7).len(), 7);
     assert_eq!(keys(&page("code 6499", None, 5)), ["k6499"]);
     assert_eq!(keys(&page("code 12", None, 1)), ["k1299"]);
