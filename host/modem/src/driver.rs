@@ -412,11 +412,7 @@ impl Actor {
             }
             // A ring is reported with the caller id (+CLIP) that follows it.
             Urc::Ring => {}
-            Urc::Ussd(answer) => {
-                if let Some(text) = answer.text {
-                    self.emit(ModemEvent::Ussd(text)).await;
-                }
-            }
+            Urc::Ussd(answer) => self.ussd_answer(answer).await,
             Urc::Registration { registration, .. } => {
                 self.info.registration = Some(registration.status);
             }
@@ -441,13 +437,16 @@ impl Actor {
                         .await;
                     self.owed.hang_up |= self.config.hang_up_calls;
                 }
-                Urc::Ussd(answer) => {
-                    if let Some(text) = answer.text {
-                        self.emit(ModemEvent::Ussd(text)).await;
-                    }
-                }
+                Urc::Ussd(answer) => self.ussd_answer(answer).await,
                 other => link.urcs.push_back(other),
             }
+        }
+    }
+
+    /// Hands on a USSD answer the network sent unasked (or late).
+    async fn ussd_answer(&mut self, answer: plutanium_at::response::UssdResponse) {
+        if let Some(text) = answer.text {
+            self.emit(ModemEvent::Ussd(text)).await;
         }
     }
 

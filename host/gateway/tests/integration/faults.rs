@@ -106,14 +106,11 @@ async fn a_modem_that_is_down_leaves_the_queue_alone_and_then_sends_in_order() {
     let now = plutanium_core::time::now();
     let mut ids = Vec::new();
     for n in 0..5 {
-        let row = NewOutbound {
-            key: format!("test:{n}"),
-            source: "test".into(),
-            to: "+420601234567".into(),
-            text: format!("in order {n}"),
-            options: plutanium_core::SendOptions::default(),
-            allowed_modems: Vec::new(),
-        };
+        let row = outbound(
+            &format!("test:{n}"),
+            "+420601234567",
+            &format!("in order {n}"),
+        );
         ids.push(store.enqueue(&row, now + n).unwrap().id());
     }
     let config = config(
@@ -170,14 +167,11 @@ async fn the_default_config_does_not_throttle_a_modem() {
     let (sim, dir, store) = fixture(54);
     let now = plutanium_core::time::now();
     for n in 0..40 {
-        let row = NewOutbound {
-            key: format!("test:{n}"),
-            source: "test".into(),
-            to: format!("+4206012345{n:02}"),
-            text: format!("burst {n}"),
-            options: plutanium_core::SendOptions::default(),
-            allowed_modems: Vec::new(),
-        };
+        let row = outbound(
+            &format!("test:{n}"),
+            &format!("+4206012345{n:02}"),
+            &format!("burst {n}"),
+        );
         store.enqueue(&row, now).unwrap();
     }
     let config = config("modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\" }\n");
@@ -200,13 +194,12 @@ async fn the_search_index_keeps_up_by_itself() {
     let gateway = start_on_sim(config, &store, &dir, &sim).await;
     let now = plutanium_core::time::now();
     let rows: Vec<NewOutbound> = (0..300)
-        .map(|n| NewOutbound {
-            key: format!("test:{n}"),
-            source: "test".into(),
-            to: format!("+420601{n:06}"),
-            text: format!("indexed {n}"),
-            options: plutanium_core::SendOptions::default(),
-            allowed_modems: Vec::new(),
+        .map(|n| {
+            outbound(
+                &format!("test:{n}"),
+                &format!("+420601{n:06}"),
+                &format!("indexed {n}"),
+            )
         })
         .collect();
     store.enqueue_batch(&rows, now).unwrap();
@@ -244,14 +237,7 @@ async fn a_lost_prompt_is_given_up_in_seconds_and_the_message_sent_again() {
         "modems:\n  gsm0: { port: \"sim://gsm0\", number: \"+420777000000\", prompt_timeout: 2s }\n",
     );
     let gateway = start_on_sim(config, &store, &dir, &sim).await;
-    let row = NewOutbound {
-        key: "test:prompt".into(),
-        source: "test".into(),
-        to: "+420601234567".into(),
-        text: "after a lost prompt".into(),
-        options: plutanium_core::SendOptions::default(),
-        allowed_modems: Vec::new(),
-    };
+    let row = outbound("test:prompt", "+420601234567", "after a lost prompt");
     let id = store
         .enqueue(&row, plutanium_core::time::now())
         .unwrap()
@@ -361,4 +347,16 @@ async fn rows_for_a_modem_that_is_down_wait_unclaimed_while_another_sends() {
     let expected: Vec<String> = (0..40).map(|n| format!("message {n}")).collect();
     assert_eq!(order, expected, "in their order");
     gateway.stop().await;
+}
+
+/// A message from the source `test`, with default options.
+fn outbound(key: &str, to: &str, text: &str) -> NewOutbound {
+    NewOutbound {
+        key: key.into(),
+        source: "test".into(),
+        to: to.into(),
+        text: text.into(),
+        options: plutanium_core::SendOptions::default(),
+        allowed_modems: Vec::new(),
+    }
 }

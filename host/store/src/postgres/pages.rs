@@ -47,18 +47,21 @@ struct Filter {
 
 impl Filter {
     fn new(page: &LogPage) -> Filter {
+        // The search as stored, without diacritics (what the index holds),
+        // folded once; none when it folds to nothing.
         let search = page
             .search
             .as_deref()
             .map(|s| s.replace(SEPARATOR, ""))
-            .filter(|s| !crate::search::fold(s, true).is_empty());
+            .map(|s| (crate::search::fold(&s, true), s))
+            .filter(|(bare, _)| !bare.is_empty());
         Filter {
             since: i64::try_from(page.since).unwrap_or(i64::MAX),
             before: page.before.unwrap_or(i64::MAX),
             limit: i64::from(page.limit),
-            pattern: search.as_deref().map(|s| {
+            pattern: search.as_ref().map(|(bare, _)| {
                 // LIKE's wildcards and its escape are plain characters here.
-                let escaped: String = crate::search::fold(s, true)
+                let escaped: String = bare
                     .chars()
                     .flat_map(|c| match c {
                         '\\' | '%' | '_' => vec!['\\', c],
@@ -69,7 +72,7 @@ impl Filter {
             }),
             exact: search
                 .filter(|_| !page.ignore_diacritics)
-                .map(|s| crate::search::fold(&s, false)),
+                .map(|(_, s)| crate::search::fold(&s, false)),
         }
     }
 }

@@ -105,12 +105,8 @@ impl SqliteStore {
     pub fn search_backlog(&self) -> Result<u64, StoreError> {
         self.read(|conn| {
             let mut waiting = 0;
-            for table in ["outbox", "inbox", "calls"] {
-                waiting += conn.query_row(
-                    &format!("SELECT count(*) FROM {table}_search_pending"),
-                    [],
-                    |row| row.get::<_, i64>(0),
-                )? as u64;
+            for searched in super::search::SEARCHED {
+                waiting += super::search::pending(conn, searched)?;
             }
             Ok(waiting)
         })

@@ -244,6 +244,16 @@ pub(super) fn index_pending(
     Ok(indexed)
 }
 
+/// How many rows of `searched` wait to be indexed.
+pub(super) fn pending(conn: &Connection, searched: &Searched) -> rusqlite::Result<u64> {
+    conn.query_row(
+        &format!("SELECT count(*) FROM {}_search_pending", searched.table),
+        [],
+        |row| row.get::<_, i64>(0),
+    )
+    .map(|count| count as u64)
+}
+
 /// Every searched table.
 pub(super) const SEARCHED: [&Searched; 3] = [&OUTBOX, &INBOX, &CALLS];
 

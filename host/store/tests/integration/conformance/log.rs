@@ -194,18 +194,8 @@ pub(crate) fn a_search_pages_through_its_matches_and_forgets_pruned_rows(backend
     }
     // Read through the search index (as the daemon keeps it).
     store.index_search(usize::MAX).unwrap();
-    let page = |search: &str, before: Option<i64>, limit: u32| {
-        store
-            .outbound_page(
-                &LogPage {
-                    search: Some(search.into()),
-                    before,
-                    ..LogPage::since(T0, limit)
-                },
-                None,
-            )
-            .unwrap()
-    };
+    let page =
+        |search: &str, before: Option<i64>, limit: u32| search_page(&*store, search, before, limit);
     let keys = |rows: &[plutanium_store::OutboxRow]| {
         rows.iter().map(|r| r.key.clone()).collect::<Vec<_>>()
     };
@@ -278,16 +268,7 @@ pub(crate) fn a_search_finds_old_and_new_matches_in_a_long_log(backend: &dyn Bac
     late.text = "parcel late is waiting".into();
     store.enqueue(&late, T0).unwrap();
     let page = |search: &str, before: Option<i64>, limit: u32| {
-        store
-            .outbound_page(
-                &LogPage {
-                    search: Some(search.into()),
-                    before,
-                    ..LogPage::since(T0, limit)
-                },
-                None,
-            )
-            .unwrap()
+        search_page(&*store, search, before, limit)
             .into_iter()
             .map(|r| (r.id, r.key))
             .collect::<Vec<_>>()
@@ -335,4 +316,24 @@ pub(crate) fn live_events_are_kept_once_in_id_order(backend: &dyn Backend) {
     let events = store.events(10).unwrap();
     assert_eq!(events[0].3, "lost");
     assert_eq!(events.len(), 2);
+}
+
+/// The outbox rows from `T0` on whose text or number holds `search`, with
+/// ids below `before`, at most `limit`, newest first.
+fn search_page(
+    store: &dyn plutanium_store::Store,
+    search: &str,
+    before: Option<i64>,
+    limit: u32,
+) -> Vec<plutanium_store::OutboxRow> {
+    store
+        .outbound_page(
+            &LogPage {
+                search: Some(search.into()),
+                before,
+                ..LogPage::since(T0, limit)
+            },
+            None,
+        )
+        .unwrap()
 }
