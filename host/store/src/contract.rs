@@ -355,9 +355,9 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// deleted.
     fn prune(&self, before: Timestamp) -> Result<usize, StoreError>;
 
-    /// Brings the search index up to date with up to `max` rows stored
-    /// since it last ran, in short transactions; how many it indexed (0:
-    /// nothing was waiting). Searches find every row whether or not it is
+    /// Brings the search index up to date with up to `max` rows stored or
+    /// deleted since it last ran, in short transactions; how many it took
+    /// in or let go (0: nothing was waiting). Searches find every row whether or not it is
     /// indexed yet; an index that keeps up keeps them fast. The daemon
     /// calls it every second.
     fn index_search(&self, max: usize) -> Result<usize, StoreError>;

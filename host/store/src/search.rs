@@ -14,6 +14,10 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// `text` as searches compare it.
+///
+/// SQLite's search index removes a row by the fold it was indexed with
+/// (`sqlite/search.rs`), so a change to what this returns needs a
+/// migration that indexes every row again.
 pub(crate) fn fold(text: &str, ignore_diacritics: bool) -> String {
     let decomposed: String = text.nfd().collect();
     caseless::default_case_fold_str(&decomposed)

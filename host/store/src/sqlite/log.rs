@@ -80,27 +80,45 @@ impl SqliteStore {
         Ok(deleted)
     }
 
-    /// See [`Store::index_search`](crate::Store::index_search): pending rows
-    /// of each searched table, a thousand per transaction (each a few
-    /// milliseconds, so a send waits little for the lock).
+    /// See [`Store::index_search`](crate::Store::index_search): for each
+    /// searched table, rows deleted since the last call leave the index,
+    /// pending rows join it, and its segments merge a little; a thousand
+    /// rows per transaction (each a few milliseconds, so a send waits
+    /// little for the lock). Counts rows indexed and forgotten.
     pub fn index_search(&self, max: usize) -> Result<usize, StoreError> {
         const CHUNK: usize = 1_000;
-        let mut indexed = 0;
+        /// Pages merged per table per call: enough to keep up with the
+        /// index's growth at tens of thousands of rows a second, small
+        /// enough to take milliseconds.
+        const MERGE_PAGES: u32 = 256;
+        let mut done = 0;
         for searched in super::search::SEARCHED {
-            while indexed < max {
-                let chunk = CHUNK.min(max - indexed);
-                let done =
-                    self.with(|conn| Ok(super::search::index_pending(conn, searched, chunk)?))?;
-                indexed += done;
-                if done < chunk {
-                    break;
+            let mut step = |work: fn(
+                &mut rusqlite::Connection,
+                &super::search::Searched,
+                usize,
+            ) -> rusqlite::Result<usize>| {
+                while done < max {
+                    let chunk = CHUNK.min(max - done);
+                    let did = self.with(|conn| Ok(work(conn, searched, chunk)?))?;
+                    done += did;
+                    if did < chunk {
+                        return Ok(true);
+                    }
                 }
+                Ok::<bool, StoreError>(false)
+            };
+            // Forgetting first: an id of a call may be reused.
+            if !step(super::search::forget_gone)? {
+                break;
             }
+            step(super::search::index_pending)?;
+            self.with(|conn| Ok(super::search::merge(conn, searched, MERGE_PAGES)?))?;
         }
-        Ok(indexed)
+        Ok(done)
     }
 
-    /// How many rows wait to be indexed for search (see
+    /// How many rows wait to be indexed for search, or to leave its index (see
     /// [`SqliteStore::index_search`]).
     pub fn search_backlog(&self) -> Result<u64, StoreError> {
         self.read(|conn| {

@@ -244,10 +244,66 @@ pub(super) fn index_pending(
     Ok(indexed)
 }
 
-/// How many rows of `searched` wait to be indexed.
+/// Removes from `searched`'s index up to `max` rows deleted since the last
+/// call (migration 12's `{table}_search_gone`), oldest first, in one
+/// transaction; how many. A deleted id may come back (calls' ids are
+/// reused once the table is empty), so this runs before its new row is
+/// indexed.
+pub(super) fn forget_gone(
+    conn: &mut Connection,
+    searched: &Searched,
+    max: usize,
+) -> rusqlite::Result<usize> {
+    let table = searched.table;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let last: Option<i64> = tx.query_row(
+        &format!(
+            "SELECT max(seq) FROM (SELECT seq FROM {table}_search_gone ORDER BY seq LIMIT ?1)"
+        ),
+        [max as i64],
+        |row| row.get(0),
+    )?;
+    let Some(last) = last else {
+        return Ok(0);
+    };
+    // The text must be what the row was indexed with: the same columns,
+    // folded the same way (see `crate::search::fold`).
+    let forgotten = tx.execute(
+        &format!(
+            "INSERT INTO {table}_search ({table}_search, rowid, bare) \
+             SELECT 'delete', id, plutanium_fold(text, 1) FROM {table}_search_gone WHERE seq <= ?1"
+        ),
+        [last],
+    )?;
+    tx.execute(
+        &format!("DELETE FROM {table}_search_gone WHERE seq <= ?1"),
+        [last],
+    )?;
+    tx.commit()?;
+    Ok(forgotten)
+}
+
+/// Merges about `pages` pages of `searched`'s index segments, in a
+/// transaction of its own. Migration 12 turned FTS5's automerge off, since
+/// it merged inside whichever write happened to fill a level and held the
+/// store for as long as that took.
+pub(super) fn merge(conn: &Connection, searched: &Searched, pages: u32) -> rusqlite::Result<()> {
+    let table = searched.table;
+    conn.execute(
+        &format!("INSERT INTO {table}_search ({table}_search, rank) VALUES ('merge', ?1)"),
+        [pages],
+    )?;
+    Ok(())
+}
+
+/// How many rows of `searched` wait to be indexed, or to leave the index.
 pub(super) fn pending(conn: &Connection, searched: &Searched) -> rusqlite::Result<u64> {
+    let table = searched.table;
     conn.query_row(
-        &format!("SELECT count(*) FROM {}_search_pending", searched.table),
+        &format!(
+            "SELECT (SELECT count(*) FROM {table}_search_pending) \
+             + (SELECT count(*) FROM {table}_search_gone)"
+        ),
         [],
         |row| row.get::<_, i64>(0),
     )

@@ -225,8 +225,82 @@ fn pruned_rows_leave_the_search_index() {
         "indexed"
     );
     store.prune(T0 + 10).unwrap();
+    let gone = |table: &str| -> i64 {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row(
+                &format!("SELECT count(*) FROM {table}_search_gone"),
+                [],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        (gone("outbox"), gone("inbox"), gone("calls")),
+        (3, 3, 1),
+        "a deleted row leaves the index when the indexer next runs"
+    );
+    assert_eq!(store.search_backlog().unwrap(), 7);
+    assert_eq!(store.index_search(usize::MAX).unwrap(), 7);
     assert_eq!(
         (entries("outbox"), entries("inbox"), entries("calls")),
         (0, 0, 2)
     );
+    assert_eq!((gone("outbox"), gone("inbox"), gone("calls")), (0, 0, 0));
+}
+
+/// A row deleted outside the daemon (the `sqlite3` shell, which has none
+/// of the store's SQL functions) still leaves the index; a call's id that
+/// SQLite reuses once the table is empty is found under its new caller
+/// only, and the index stays sound.
+#[test]
+fn rows_deleted_by_hand_and_reused_ids_keep_the_index_sound() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plutanium.db");
+    let store = SqliteStore::open(&path).unwrap();
+    store.log_call("gsm0", Some("+420601111111"), T0).unwrap();
+    store.index_search(usize::MAX).unwrap();
+    let shell = rusqlite::Connection::open(&path).unwrap();
+    shell
+        .execute("DELETE FROM calls", [])
+        .expect("a plain connection deletes a row");
+    store.log_call("gsm0", Some("+420602222222"), T0).unwrap();
+    let ids: Vec<i64> = shell
+        .prepare("SELECT id FROM calls")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(ids, [1], "SQLite reuses the id of an emptied table");
+    store.index_search(usize::MAX).unwrap();
+    let search = |text: &str| {
+        store
+            .calls_page(&plutanium_store::LogPage {
+                search: Some(text.into()),
+                ..plutanium_store::LogPage::since(0, 10)
+            })
+            .unwrap()
+            .into_iter()
+            .map(|call| call.caller)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search("+420602222222"), [Some("+420602222222".to_string())]);
+    assert!(search("1111111").is_empty());
+    let matched: i64 = shell
+        .query_row(
+            "SELECT count(*) FROM calls_search WHERE calls_search MATCH '\"011\"'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(matched, 0, "the old caller's entry left the index");
+    for table in ["outbox", "inbox", "calls"] {
+        shell
+            .execute(
+                &format!("INSERT INTO {table}_search ({table}_search) VALUES ('integrity-check')"),
+                [],
+            )
+            .unwrap_or_else(|e| panic!("{table}'s search index: {e}"));
+    }
 }
