@@ -222,6 +222,11 @@ async fn tail(
     }
 }
 
+/// How long the log writer lets events gather after the first: a modem
+/// sending thousands a second otherwise cost the store one transaction per
+/// message for the log alone, in the way of the sends' own commits.
+const LOG_GATHER: Duration = Duration::from_millis(10);
+
 /// Writes the live event log: whatever has queued up, in one transaction.
 /// With `written` (a shared store), the store gives the ids, and `written`
 /// is told after each batch so the tail hands them out at once.
@@ -231,6 +236,7 @@ async fn write_log(
     written: Option<Arc<Notify>>,
 ) {
     while let Some(first) = work.recv().await {
+        tokio::time::sleep(LOG_GATHER).await;
         let mut batch = Vec::new();
         let mut flushed = Vec::new();
         let mut next = Some(first);

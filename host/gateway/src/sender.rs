@@ -35,6 +35,13 @@ pub(crate) const LEASE: Duration = Duration::from_secs(120);
 /// is a long message on a slow network (4 × 6 parts × 3 s < [`LEASE`]).
 const IN_FLIGHT_PER_MODEM: usize = 4;
 
+/// A modem is given more rows only once it has room for this many: each
+/// claim is a write transaction in the store, in the way of the commits of
+/// send outcomes, and a fast modem claiming one row per send spent much of
+/// its time waiting for its own claims. A message of another source still
+/// waits behind no more than [`IN_FLIGHT_PER_MODEM`] rows per modem.
+const CLAIM_WHEN_ROOM: usize = IN_FLIGHT_PER_MODEM / 2;
+
 /// A worker does not start a row whose lease ends within this margin: the
 /// row may be claimed again by then, and sending it would send it twice.
 const LEASE_MARGIN_MS: u64 = 30_000;
@@ -120,14 +127,15 @@ pub(crate) fn spawn(
         )));
     }
     drop(done_tx);
-    tasks.push(tokio::spawn(completer(
-        done_rx,
-        store.clone(),
-        in_flight.clone(),
-        room.clone(),
-        live,
-        cluster.clone(),
-    )));
+    // A thread of its own, not a task that hands each commit to the
+    // blocking pool: on a fast modem, each hop between threads was a large
+    // part of the time between one send's answer and the next send.
+    let completing = (store.clone(), in_flight.clone(), room.clone());
+    let completer_cluster = cluster.clone();
+    tasks.push(tokio::task::spawn_blocking(move || {
+        let (store, in_flight, room) = completing;
+        completer(done_rx, store, in_flight, room, live, completer_cluster)
+    }));
     tasks.push(tokio::spawn(dispatcher(
         config, modems, queues, store, in_flight, room, stopped, heart, cluster,
     )));
@@ -174,11 +182,10 @@ async fn dispatcher(
         if *stopped.borrow() {
             return;
         }
-        let free: usize = in_flight
-            .iter()
-            .map(|n| IN_FLIGHT_PER_MODEM.saturating_sub(n.load(Ordering::Acquire)))
-            .sum();
-        if free == 0 || modems.is_empty() {
+        let room_for = |index: usize| {
+            IN_FLIGHT_PER_MODEM.saturating_sub(in_flight[index].load(Ordering::Acquire))
+        };
+        if !(0..modems.len()).any(|index| room_for(index) >= CLAIM_WHEN_ROOM) {
             tokio::select! {
                 _ = room.notified() => {}
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {}
@@ -196,10 +203,9 @@ async fn dispatcher(
             .iter()
             .enumerate()
             .filter_map(|(index, m)| {
-                let room =
-                    IN_FLIGHT_PER_MODEM.saturating_sub(in_flight[index].load(Ordering::Acquire));
+                let room = room_for(index);
                 let ready = *m.state().borrow() == ModemState::Ready && !queues[index].is_closed();
-                (ready && room > 0).then(|| (m.name().to_string(), room))
+                (ready && room >= CLAIM_WHEN_ROOM).then(|| (m.name().to_string(), room))
             })
             .unzip();
         if senders.is_empty() {
@@ -483,7 +489,9 @@ fn outcome_event(id: i64, outcome: &SendOutcome) -> Option<crate::live::LiveEven
     })
 }
 
-async fn completer(
+/// Commits the workers' outcomes (see [`FIRST_COMMIT_RETRY`]), on a thread
+/// of its own: it blocks on the store.
+fn completer(
     mut done: mpsc::UnboundedReceiver<Done>,
     store: Arc<dyn Store>,
     in_flight: Arc<Vec<AtomicUsize>>,
@@ -493,32 +501,32 @@ async fn completer(
 ) {
     let clock = Clock::of(cluster.as_ref());
     let mut batch = Vec::new();
-    while done.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
+    while let Some(first) = done.blocking_recv() {
+        batch.push(first);
+        while batch.len() < COMMIT_BATCH {
+            match done.try_recv() {
+                Ok(more) => batch.push(more),
+                Err(_) => break,
+            }
+        }
         let count = batch.len();
         let mut waiting = Vec::with_capacity(count);
-        let outcomes: Arc<Vec<_>> = Arc::new(
-            batch
-                .drain(..)
-                .map(|d| {
-                    waiting.push((d.modem, d.committed));
-                    (d.id, d.attempt, d.outcome)
-                })
-                .collect(),
-        );
+        let outcomes: Vec<_> = batch
+            .drain(..)
+            .map(|d| {
+                waiting.push((d.modem, d.committed));
+                (d.id, d.attempt, d.outcome)
+            })
+            .collect();
         // Until it is committed, no worker sends again: a sent message whose
         // outcome is not on disk is what a crash would repeat.
         let mut wait = FIRST_COMMIT_RETRY;
         loop {
-            let attempt = outcomes.clone();
             // On a shared store, outcomes on a modem whose lease another
             // node has taken since are refused.
             let fence = cluster.as_ref().map(Cluster::fence);
             let now = clock.now();
-            match blocking(&store, move |s| {
-                s.complete_batch(&attempt, fence.as_ref(), now)
-            })
-            .await
-            {
+            match store.complete_batch(&outcomes, fence.as_ref(), now) {
                 Ok(applied) => {
                     for ((id, _, outcome), applied) in outcomes.iter().zip(&applied) {
                         if !applied {
@@ -545,7 +553,7 @@ async fn completer(
                         retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                         "cannot record the outcome of sends; trying again (the modems wait meanwhile)"
                     );
-                    tokio::time::sleep(wait).await;
+                    std::thread::sleep(wait);
                     wait = (wait * 2).min(MAX_COMMIT_RETRY);
                 }
             }

@@ -61,7 +61,7 @@ pub struct SqliteStore {
     read_conn: Option<Mutex<Connection>>,
     /// When the last state change committed fully synchronously returned
     /// (see `with_state_change`).
-    synced: Mutex<std::time::Instant>,
+    synced: Mutex<Synced>,
     /// The lane that went first in the last claim (lanes.rs).
     lanes_turn: Mutex<Option<String>>,
 }
@@ -70,6 +70,44 @@ pub struct SqliteStore {
 /// synchronous commit: what a power cut can undo of them at most (see
 /// `SqliteStore::with_state_change`).
 pub(crate) const UNSYNCED_FOR: Duration = Duration::from_secs(1);
+
+/// The main connection's `synchronous` setting, and when a state change
+/// last committed fully. The setting changes only when the next commit
+/// needs the other one: a run of state changes (claims, outcomes, live
+/// events on a fast modem's path) costs no PRAGMA each.
+#[derive(Debug)]
+struct Synced {
+    at: std::time::Instant,
+    mode: Mode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Full,
+    Normal,
+}
+
+impl Synced {
+    /// Fully synchronous (as the connection opens), just synced.
+    fn now() -> Self {
+        Synced {
+            at: std::time::Instant::now(),
+            mode: Mode::Full,
+        }
+    }
+
+    fn set(&mut self, conn: &Connection, mode: Mode) -> Result<(), StoreError> {
+        if self.mode != mode {
+            let value = match mode {
+                Mode::Full => "FULL",
+                Mode::Normal => "NORMAL",
+            };
+            conn.pragma_update(None, "synchronous", value)?;
+            self.mode = mode;
+        }
+        Ok(())
+    }
+}
 
 /// An SQLite error while opening `path`, said with the path.
 fn opening(path: &Path, error: StoreError) -> StoreError {
@@ -142,9 +180,16 @@ pub(super) fn one<T>(
     conn.prepare_cached(sql)?.query_row(params, f)
 }
 
+/// Prepared statements kept per connection (see `configure`).
+const STATEMENT_CACHE: usize = 256;
+
 /// Every connection's settings.
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Room for every statement the store prepares: with rusqlite's default
+    // of 16, a claim's and a commit's statements pushed each other out, and
+    // a fast modem's path spent much of its time compiling SQL again.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     search::register(conn)?;
     // WAL: readers never block the writer. FULL: a commit survives a power
     // cut, which is what "nothing accepted is lost" needs.
@@ -230,7 +275,7 @@ impl SqliteStore {
                 conn: Mutex::new(conn),
                 kv_conn: None,
                 read_conn: None,
-                synced: Mutex::new(std::time::Instant::now()),
+                synced: Mutex::new(Synced::now()),
                 lanes_turn: Mutex::new(None),
             })
         };
@@ -269,12 +314,12 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             kv_conn: None,
             read_conn: None,
-            synced: Mutex::new(std::time::Instant::now()),
+            synced: Mutex::new(Synced::now()),
             lanes_turn: Mutex::new(None),
         })
     }
 
-    /// Runs `f` on the connection.
+    /// Runs `f` on the connection, committing fully synchronously.
     fn with<R>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
@@ -282,6 +327,9 @@ impl SqliteStore {
         // A panic while holding the lock leaves SQLite consistent (an open
         // transaction is rolled back when dropped), so the lock is reusable.
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut synced = self.synced.lock().unwrap_or_else(PoisonError::into_inner);
+        synced.set(&conn, Mode::Full)?;
+        drop(synced);
         f(&mut conn)
     }
 
@@ -291,29 +339,32 @@ impl SqliteStore {
     /// WAL) but not a power cut, and costs no fsync. At most
     /// [`UNSYNCED_FOR`] after the last state change committed fully, the
     /// next one is full again (and with it every commit before it), so a
-    /// power cut can undo no more than that much of the state changes: messages sent in that time are sent again,
-    /// and nothing accepted is lost (accepting and storing what arrives
-    /// are always fully synchronous).
+    /// power cut can undo no more than that much of the state changes:
+    /// messages sent in that time are sent again, and nothing accepted is
+    /// lost (accepting and storing what arrives are always fully
+    /// synchronous).
     fn with_state_change<R>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let mut synced = self.synced.lock().unwrap_or_else(PoisonError::into_inner);
-        if synced.elapsed() >= UNSYNCED_FOR {
+        if synced.at.elapsed() >= UNSYNCED_FOR {
             // This one commits fully, and with it what came before.
+            synced.set(&conn, Mode::Full)?;
             let result = f(&mut conn);
             if result.is_ok() {
-                *synced = std::time::Instant::now();
+                synced.at = std::time::Instant::now();
             }
             return result;
         }
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        synced.set(&conn, Mode::Normal)?;
         let result = f(&mut conn);
-        let restored = conn.pragma_update(None, "synchronous", "FULL");
-        let result = result?;
-        restored?;
-        Ok(result)
+        if result.is_err() {
+            // Whatever failed, the connection is left fully synchronous.
+            synced.set(&conn, Mode::Full)?;
+        }
+        result
     }
 
     /// Runs `f`, which only reads, on the reading connection (the main one
@@ -368,7 +419,7 @@ mod tests {
         assert_eq!(store.with_state_change(synchronous).unwrap(), 1);
         assert_eq!(store.with(synchronous).unwrap(), 2, "restored");
         // A second on, one syncs, and the clock starts again.
-        *store.synced.lock().unwrap() -= UNSYNCED_FOR;
+        store.synced.lock().unwrap().at -= UNSYNCED_FOR;
         assert_eq!(store.with_state_change(synchronous).unwrap(), 2);
         assert_eq!(store.with_state_change(synchronous).unwrap(), 1);
         // A failed state change leaves the connection fully synchronous.

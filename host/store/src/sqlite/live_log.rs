@@ -9,8 +9,13 @@ use crate::{LoggedEvent, StoreError};
 impl SqliteStore {
     /// Appends `events` (ids the publisher gave) in one transaction; an id
     /// already logged is left as it was.
+    ///
+    /// Committed as a state change (`synchronous = NORMAL`, see
+    /// `SqliteStore::with_state_change`): the events describe state changes
+    /// that a power cut may undo as well, and a fully synchronous commit
+    /// per sent message was one fsync per message on a fast modem's path.
     pub fn append_live_events(&self, events: &[LoggedEvent]) -> Result<(), StoreError> {
-        self.with(|conn| {
+        self.with_state_change(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             {
                 let mut insert = tx.prepare_cached(
@@ -26,12 +31,13 @@ impl SqliteStore {
     }
 
     /// See [`Store::publish_live_events`](crate::Store::publish_live_events):
-    /// the next ids after the highest logged, under the write lock.
+    /// the next ids after the highest logged, under the write lock;
+    /// committed as a state change, as [`SqliteStore::append_live_events`].
     pub fn publish_live_events(
         &self,
         events: &[LoggedEvent],
     ) -> Result<Vec<LoggedEvent>, StoreError> {
-        self.with(|conn| {
+        self.with_state_change(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut next: i64 =
                 tx.query_row("SELECT coalesce(max(id), 0) FROM live_events", [], |row| {
