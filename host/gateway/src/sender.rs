@@ -2,9 +2,10 @@
 //! per modem (round-robin among the healthy modems the row allows, under
 //! each modem's rate limit); workers send, one message at a time per modem,
 //! all modems at once; a completer commits their outcomes in batches, one
-//! durable commit for many sends. A worker sends its next message only once
-//! the outcome of its last one is committed, so a crash can repeat at most
-//! one message per modem.
+//! durable commit for many sends. A worker's next message goes out only
+//! once the outcome of its last one is committed, so a crash can repeat at
+//! most one message per modem; its prompt (`AT+CMGS=` → `> `) is asked for
+//! meanwhile, and the PDU waits at the prompt ([`SendGate`]).
 //!
 //! Stopping: the dispatcher stops claiming, each worker finishes the send in
 //! flight and gives back the rows it had not started (queued again, not
@@ -19,7 +20,9 @@ use std::time::Duration;
 use plutanium_core::ModemPool;
 use plutanium_core::config::Config;
 use plutanium_core::policy::RateLimiter;
-use plutanium_modem::{ModemHandle, ModemState, SendError, SendOptions};
+use plutanium_modem::{
+    ModemHandle, ModemState, QueuedSend, SendError, SendGate, SendOptions, SentMessage,
+};
 use plutanium_store::{OutboxRow, SendOutcome, Store};
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -30,17 +33,50 @@ use crate::cluster::{Clock, Cluster};
 /// How long a claimed outbox row is ours before another sender may take it.
 pub(crate) const LEASE: Duration = Duration::from_secs(120);
 
-/// Rows handed to one modem's worker and not yet committed, at most: few
+/// Rows handed to a slow modem's worker and not yet committed, at most: few
 /// enough that the last of them starts well within its lease even when each
-/// is a long message on a slow network (4 × 6 parts × 3 s < [`LEASE`]).
-const IN_FLIGHT_PER_MODEM: usize = 4;
+/// is a long message on a slow network (4 × 6 parts × 3 s < [`LEASE`]),
+/// and a message of another source waits behind no more of them.
+const IN_FLIGHT_SLOW: usize = 4;
 
-/// A modem is given more rows only once it has room for this many: each
-/// claim is a write transaction in the store, in the way of the commits of
-/// send outcomes, and a fast modem claiming one row per send spent much of
-/// its time waiting for its own claims. A message of another source still
-/// waits behind no more than [`IN_FLIGHT_PER_MODEM`] rows per modem.
-const CLAIM_WHEN_ROOM: usize = IN_FLIGHT_PER_MODEM / 2;
+/// The same for a modem whose sends take under [`FAST_SEND`]: enough that
+/// its worker always has the next row at hand to queue behind the one the
+/// driver is sending (see [`worker`]), even while a claim is under way.
+const IN_FLIGHT_FAST: usize = 8;
+
+/// A modem whose sends take less than this on average is fast.
+const FAST_SEND: Duration = Duration::from_millis(50);
+
+/// One modem's rows in flight, and how many it may have.
+struct Slots {
+    in_flight: AtomicUsize,
+    /// [`IN_FLIGHT_SLOW`] or [`IN_FLIGHT_FAST`], as its worker measures.
+    depth: AtomicUsize,
+}
+
+impl Slots {
+    fn new() -> Self {
+        Slots {
+            in_flight: AtomicUsize::new(0),
+            depth: AtomicUsize::new(IN_FLIGHT_SLOW),
+        }
+    }
+
+    /// How many more rows it may take.
+    fn room(&self) -> usize {
+        self.depth
+            .load(Ordering::Acquire)
+            .saturating_sub(self.in_flight.load(Ordering::Acquire))
+    }
+
+    /// Whether it should be given rows now: only once it has room for half
+    /// its depth. Each claim is a write transaction in the store, in the way
+    /// of the commits of send outcomes; a fast modem claiming one row per
+    /// send spent much of its time waiting for its own claims.
+    fn wants_rows(&self) -> bool {
+        self.room() >= self.depth.load(Ordering::Acquire).div_ceil(2)
+    }
+}
 
 /// A worker does not start a row whose lease ends within this margin: the
 /// row may be claimed again by then, and sending it would send it twice.
@@ -106,8 +142,7 @@ pub(crate) fn spawn(
         std::time::Instant::now(),
         Duration::from_secs(60),
     );
-    let in_flight: Arc<Vec<AtomicUsize>> =
-        Arc::new(modems.iter().map(|_| AtomicUsize::new(0)).collect());
+    let slots: Arc<Vec<Slots>> = Arc::new(modems.iter().map(|_| Slots::new()).collect());
     let room = Arc::new(Notify::new());
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
     let mut tasks = Vec::new();
@@ -117,6 +152,7 @@ pub(crate) fn spawn(
         queues.push(tx);
         tasks.push(tokio::spawn(worker(
             index,
+            slots.clone(),
             handle.clone(),
             config.policy.max_parts,
             rx,
@@ -130,14 +166,14 @@ pub(crate) fn spawn(
     // A thread of its own, not a task that hands each commit to the
     // blocking pool: on a fast modem, each hop between threads was a large
     // part of the time between one send's answer and the next send.
-    let completing = (store.clone(), in_flight.clone(), room.clone());
+    let completing = (store.clone(), slots.clone(), room.clone());
     let completer_cluster = cluster.clone();
     tasks.push(tokio::task::spawn_blocking(move || {
-        let (store, in_flight, room) = completing;
-        completer(done_rx, store, in_flight, room, live, completer_cluster)
+        let (store, slots, room) = completing;
+        completer(done_rx, store, slots, room, live, completer_cluster)
     }));
     tasks.push(tokio::spawn(dispatcher(
-        config, modems, queues, store, in_flight, room, stopped, heart, cluster,
+        config, modems, queues, store, slots, room, stopped, heart, cluster,
     )));
     tasks
 }
@@ -154,7 +190,7 @@ async fn dispatcher(
     modems: Vec<ModemHandle>,
     queues: Vec<mpsc::UnboundedSender<Claimed>>,
     store: Arc<dyn Store>,
-    in_flight: Arc<Vec<AtomicUsize>>,
+    slots: Arc<Vec<Slots>>,
     room: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
     heart: plutanium_core::liveness::Heart,
@@ -182,10 +218,7 @@ async fn dispatcher(
         if *stopped.borrow() {
             return;
         }
-        let room_for = |index: usize| {
-            IN_FLIGHT_PER_MODEM.saturating_sub(in_flight[index].load(Ordering::Acquire))
-        };
-        if !(0..modems.len()).any(|index| room_for(index) >= CLAIM_WHEN_ROOM) {
+        if !slots.iter().any(Slots::wants_rows) {
             tokio::select! {
                 _ = room.notified() => {}
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {}
@@ -203,9 +236,9 @@ async fn dispatcher(
             .iter()
             .enumerate()
             .filter_map(|(index, m)| {
-                let room = room_for(index);
                 let ready = *m.state().borrow() == ModemState::Ready && !queues[index].is_closed();
-                (ready && room >= CLAIM_WHEN_ROOM).then(|| (m.name().to_string(), room))
+                (ready && slots[index].wants_rows())
+                    .then(|| (m.name().to_string(), slots[index].room()))
             })
             .unzip();
         if senders.is_empty() {
@@ -268,9 +301,10 @@ async fn dispatcher(
                     let requested = row.options.modem.as_ref().is_some_and(|m| m != *name);
                     let outside =
                         !row.allowed_modems.is_empty() && !row.allowed_modems.contains(name);
-                    let full = names.iter().position(|n| n == *name).is_some_and(|index| {
-                        in_flight[index].load(Ordering::Acquire) >= IN_FLIGHT_PER_MODEM
-                    });
+                    let full = names
+                        .iter()
+                        .position(|n| n == *name)
+                        .is_some_and(|index| slots[index].room() == 0);
                     requested || outside || full
                 })
                 .cloned()
@@ -290,7 +324,7 @@ async fn dispatcher(
             };
             match chosen.and_then(|name| names.iter().position(|n| *n == name)) {
                 Some(index) => {
-                    in_flight[index].fetch_add(1, Ordering::AcqRel);
+                    slots[index].in_flight.fetch_add(1, Ordering::AcqRel);
                     tracing::debug!(
                         id = %format!("out-{}", row.id),
                         modem = %names[index],
@@ -301,7 +335,7 @@ async fn dispatcher(
                     if let Err(mpsc::error::SendError(claimed)) = queues[index].send(claimed) {
                         // That modem's worker is gone (it panicked): not
                         // again soon, and not to it.
-                        in_flight[index].fetch_sub(1, Ordering::AcqRel);
+                        slots[index].in_flight.fetch_sub(1, Ordering::AcqRel);
                         postponed.push((claimed.row, now + NO_MODEM_WAIT_MS));
                     }
                 }
@@ -332,10 +366,32 @@ async fn dispatcher(
     }
 }
 
+/// A row on its way through one modem's worker.
+struct InFlight {
+    row: OutboxRow,
+    stage: Stage,
+    /// Opens the gate of the send after it, once this row's outcome is
+    /// committed.
+    committed: oneshot::Sender<()>,
+}
+
+enum Stage {
+    /// Decided without sending it.
+    Decided(SendOutcome),
+    /// Queued at the modem's driver, since then.
+    Queued(QueuedSend, std::time::Instant),
+}
+
 /// Sends the rows handed to one modem, in order.
+///
+/// Each row is queued at the driver as soon as the one before it is, so the
+/// driver starts it the moment that one is done; its PDU waits at the
+/// prompt for the commit of that one's outcome ([`SendGate`]), so a crash
+/// still repeats at most one message per modem.
 #[allow(clippy::too_many_arguments)]
 async fn worker(
     modem: usize,
+    slots: Arc<Vec<Slots>>,
     handle: ModemHandle,
     max_parts: u8,
     mut rows: mpsc::UnboundedReceiver<Claimed>,
@@ -345,52 +401,109 @@ async fn worker(
     cluster: Option<Cluster>,
 ) {
     let clock = Clock::of(cluster.as_ref());
-    while let Some(Claimed { row, lease_until }) = rows.recv().await {
-        let outcome = if *stopped.borrow() {
-            SendOutcome::Postpone {
-                error: "the gateway stopped before sending it".into(),
-                at: clock.now(),
-            }
-        } else if cluster
-            .as_ref()
-            .is_some_and(|cluster| !cluster.drives(handle.name()))
-        {
-            // Another node took the modem since the claim: its rows are
-            // that node's to send now.
-            SendOutcome::Postpone {
-                error: "this node no longer drives its modem".into(),
-                at: clock.now(),
-            }
-        } else if clock.now() + LEASE_MARGIN_MS > lease_until {
-            // Waited too long behind this modem's other messages: another
-            // claim may take it soon, so it is not sent on this one.
-            SendOutcome::Postpone {
-                error: "waited too long for its modem".into(),
-                at: clock.now(),
-            }
-        } else {
-            let started = std::time::Instant::now();
-            let outcome = send(&handle, &row, max_parts, &clock).await;
-            if matches!(outcome, SendOutcome::Sent { .. }) {
-                send_seconds.observe(started.elapsed());
-            }
-            outcome
+    // Opens once the outcome of the last row handed to the driver (or
+    // decided) is committed: outcomes commit in the order they are handed
+    // over, so it opens after every earlier one.
+    let mut committed: Option<SendGate> = None;
+    let mut ahead: Option<InFlight> = None;
+    // How long a send takes, on average (from queued to answered).
+    let mut average: Option<Duration> = None;
+    loop {
+        let next = match &ahead {
+            // One row is at the driver: the next is queued behind it now,
+            // if there is one, instead of after its answer comes back here.
+            Some(_) => rows.try_recv().ok(),
+            None => match rows.recv().await {
+                Some(next) => Some(next),
+                None => return,
+            },
         };
-        let (committed, wait) = oneshot::channel();
-        let _ = done.send(Done {
-            modem,
-            id: row.id,
-            attempt: row.attempts,
-            outcome,
+        let queued = match next {
+            Some(Claimed { row, lease_until }) => {
+                let stage = if *stopped.borrow() {
+                    Stage::Decided(SendOutcome::Postpone {
+                        error: "the gateway stopped before sending it".into(),
+                        at: clock.now(),
+                    })
+                } else if cluster
+                    .as_ref()
+                    .is_some_and(|cluster| !cluster.drives(handle.name()))
+                {
+                    // Another node took the modem since the claim: its rows
+                    // are that node's to send now.
+                    Stage::Decided(SendOutcome::Postpone {
+                        error: "this node no longer drives its modem".into(),
+                        at: clock.now(),
+                    })
+                } else if clock.now() + LEASE_MARGIN_MS > lease_until {
+                    // Waited too long behind this modem's other messages:
+                    // another claim may take it soon, so it is not sent on
+                    // this one.
+                    Stage::Decided(SendOutcome::Postpone {
+                        error: "waited too long for its modem".into(),
+                        at: clock.now(),
+                    })
+                } else {
+                    let started = std::time::Instant::now();
+                    match queue(&handle, &row, max_parts, committed.take()).await {
+                        Ok(queued) => Stage::Queued(queued, started),
+                        Err(e) => Stage::Decided(outcome(&handle, &row, &clock, Err(e))),
+                    }
+                };
+                let (open, gate) = SendGate::new();
+                committed = Some(gate);
+                Some(InFlight {
+                    row,
+                    stage,
+                    committed: open,
+                })
+            }
+            None => None,
+        };
+        if let Some(InFlight {
+            row,
+            stage,
             committed,
-        });
-        // One send per modem between commits: a crash can repeat at most
-        // the one message per modem whose send was not yet committed.
-        let _ = wait.await;
+        }) = ahead.take()
+        {
+            let outcome = match stage {
+                Stage::Decided(outcome) => outcome,
+                Stage::Queued(queued, started) => {
+                    let outcome = outcome(&handle, &row, &clock, queued.sent().await);
+                    if matches!(outcome, SendOutcome::Sent { .. }) {
+                        let took = started.elapsed();
+                        send_seconds.observe(took);
+                        let mean = average.map_or(took, |mean| (mean * 3 + took) / 4);
+                        average = Some(mean);
+                        let depth = if mean < FAST_SEND {
+                            IN_FLIGHT_FAST
+                        } else {
+                            IN_FLIGHT_SLOW
+                        };
+                        slots[modem].depth.store(depth, Ordering::Release);
+                    }
+                    outcome
+                }
+            };
+            let _ = done.send(Done {
+                modem,
+                id: row.id,
+                attempt: row.attempts,
+                outcome,
+                committed,
+            });
+        }
+        ahead = queued;
     }
 }
 
-async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8, clock: &Clock) -> SendOutcome {
+/// Queues `row` at its modem's driver, its PDU to wait for `after`.
+async fn queue(
+    handle: &ModemHandle,
+    row: &OutboxRow,
+    max_parts: u8,
+    after: Option<SendGate>,
+) -> Result<QueuedSend, SendError> {
     let options = SendOptions {
         encoding: row.options.encoding,
         status_report: row.options.status_report,
@@ -402,14 +515,29 @@ async fn send(handle: &ModemHandle, row: &OutboxRow, max_parts: u8, clock: &Cloc
         max_parts: Some(usize::from(max_parts)),
         ..SendOptions::default()
     };
-    match handle.send_text(&row.to, &row.text, &options).await {
+    handle.queue_text(&row.to, &row.text, &options, after).await
+}
+
+/// What the driver's answer for `row` means for it.
+fn outcome(
+    handle: &ModemHandle,
+    row: &OutboxRow,
+    clock: &Clock,
+    sent: Result<SentMessage, SendError>,
+) -> SendOutcome {
+    match sent {
         Ok(sent) => SendOutcome::Sent {
             modem: handle.name().to_string(),
             message_refs: sent.message_refs,
             sim: sent.sim,
         },
         // Nothing was sent: another modem, or this one later, may take it,
-        // and it does not count as an attempt.
+        // and it does not count as an attempt. A withdrawn send waited only
+        // for the last outcome's commit, so it is due again at once.
+        Err(e @ SendError::Withdrawn) => SendOutcome::Postpone {
+            error: e.to_string(),
+            at: clock.now(),
+        },
         Err(e @ (SendError::NotReady(_) | SendError::Stopped)) => SendOutcome::Postpone {
             error: e.to_string(),
             at: clock.now() + NO_MODEM_WAIT_MS,
@@ -494,7 +622,7 @@ fn outcome_event(id: i64, outcome: &SendOutcome) -> Option<crate::live::LiveEven
 fn completer(
     mut done: mpsc::UnboundedReceiver<Done>,
     store: Arc<dyn Store>,
-    in_flight: Arc<Vec<AtomicUsize>>,
+    slots: Arc<Vec<Slots>>,
     room: Arc<Notify>,
     live: crate::live::Live,
     cluster: Option<Cluster>,
@@ -559,7 +687,7 @@ fn completer(
             }
         }
         for (modem, waiter) in waiting {
-            in_flight[modem].fetch_sub(1, Ordering::AcqRel);
+            slots[modem].in_flight.fetch_sub(1, Ordering::AcqRel);
             let _ = waiter.send(());
         }
         room.notify_one();

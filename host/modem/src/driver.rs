@@ -41,7 +41,8 @@ pub use events::{
     Ack, InboundSms, InboundStatusReport, IncomingCall, KeptPart, ModemEvent, UndecodablePdu,
 };
 pub use handle::{
-    Counters, ModemHandle, ModemInfo, ModemState, SendError, SendOptions, SentMessage,
+    Counters, ModemHandle, ModemInfo, ModemState, QueuedSend, SendError, SendGate, SendOptions,
+    SentMessage,
 };
 
 use crate::port::{self, InProcessPorts};
@@ -287,6 +288,15 @@ impl Actor {
             if let Err(end) = self.drain_urcs(link).await {
                 return end;
             }
+            // Acknowledgements before the next request: each deletes what
+            // the modem stored, and a modem sending back to back would
+            // otherwise fill its storage with reports already taken, and
+            // lose the next ones (a full memory takes no more).
+            while let Ok(work) = self.ack_rx.try_recv() {
+                if let Err(end) = self.acknowledge(link, work).await {
+                    return end;
+                }
+            }
             if link.failures >= self.config.reinit_after_failures {
                 self.info.counters.reinits += 1;
                 warn!(modem = %self.config.name, failures = link.failures, "re-initialising");
@@ -344,9 +354,9 @@ impl Actor {
     /// Serves one request from a [`ModemHandle`].
     async fn request(&mut self, link: &mut Link, request: Request) -> Result<(), SessionEnd> {
         match request {
-            Request::Send { pdus, reply } => {
+            Request::Send { pdus, gate, reply } => {
                 let started = std::time::Instant::now();
-                let (result, lost) = self.send(link, &pdus).await;
+                let (result, lost) = self.send(link, &pdus, gate).await;
                 let references = match &result {
                     Ok(refs) => refs.as_slice(),
                     Err(e) => e.sent_references(),

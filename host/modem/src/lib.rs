@@ -21,8 +21,8 @@ mod serial;
 
 pub use driver::{
     Ack, Counters, DriverConfig, InboundSms, InboundStatusReport, IncomingCall, KeptPart,
-    ModemEvent, ModemHandle, ModemInfo, ModemState, Pulse, RestoredPart, SendError, SendOptions,
-    SentMessage, Timeouts, UndecodablePdu, spawn,
+    ModemEvent, ModemHandle, ModemInfo, ModemState, Pulse, QueuedSend, RestoredPart, SendError,
+    SendGate, SendOptions, SentMessage, Timeouts, UndecodablePdu, spawn,
 };
 pub use line::{FlowControl, LineSettings, Parity};
 pub use port::{InProcessPorts, InvalidPortUrl, Port, PortStream, PortUrl, open};

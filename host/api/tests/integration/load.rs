@@ -239,10 +239,11 @@ async fn a_campaign_of_100000_does_not_hold_back_another_tokens_message() {
         .count();
     let queued = store.stats().unwrap().queued;
     eprintln!("{between} campaign messages went out before the shop's; {queued} still queued");
-    // It went in the next claim, at most one campaign message before it
-    // (the lanes take turns, the campaign's lane first: its rows are
-    // older); allowing a claim that was under way as it was accepted.
-    assert!(between <= 4, "{between} campaign messages went first");
+    // It went in the next claim: behind only the campaign rows its modem
+    // already had in flight (8 for a fast modem, 4 for a slow one; see
+    // gateway/src/sender.rs), plus one (the lanes take turns, the
+    // campaign's lane first: its rows are older).
+    assert!(between <= 9, "{between} campaign messages went first");
     assert!(
         queued > (CAMPAIGN / 2) as u64,
         "the campaign was mostly still queued: {queued}"

@@ -878,3 +878,101 @@ async fn a_modem_this_node_may_not_drive_stays_closed_until_it_may() {
         .collect();
     assert_eq!(sent, ["mine now", "mine again"]);
 }
+
+/// Sends that follow each other at once still get every report: the
+/// driver deletes each report taken (its acknowledgement) before the next
+/// send, or the modem's storage (30 slots here) fills with reports already
+/// taken and the next ones are lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn back_to_back_sends_get_every_report() {
+    let sim = sim_with(Profile::GENERIC, 1);
+    let (handle, mut events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    sim.inject(
+        "m0",
+        Fault::SlowSmsc {
+            extra: Duration::from_millis(2),
+        },
+    )
+    .unwrap();
+    let options = SendOptions {
+        status_report: true,
+        ..SendOptions::default()
+    };
+    const SENDS: usize = 200;
+    // Reports are taken (and acknowledged) as they come, as the gateway does.
+    let reports = tokio::spawn(async move {
+        let mut reported = Vec::new();
+        while reported.len() < SENDS {
+            match timeout(WAIT, events.recv()).await {
+                Ok(Some(ModemEvent::StatusReport(r))) => {
+                    reported.push(r.message_ref);
+                    r.ack.ack();
+                }
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+        }
+        reported
+    });
+    let mut refs = Vec::new();
+    for n in 0..SENDS {
+        refs.push(
+            handle
+                .send_text("+420999", &format!("report me {n}"), &options)
+                .await
+                .unwrap()
+                .message_refs[0]
+                .unwrap(),
+        );
+    }
+    let mut reported = reports.await.unwrap();
+    reported.sort_unstable();
+    refs.sort_unstable();
+    assert_eq!(reported, refs, "{} of {SENDS} reports came", reported.len());
+}
+
+/// A gated send asks for the prompt at once and writes its PDU only when
+/// the gate opens; a gate that never opens withdraws it, nothing is sent,
+/// and the modem takes the next send as usual.
+#[tokio::test]
+async fn a_gated_send_waits_for_its_gate_and_a_closed_one_sends_nothing() {
+    let sim = sim_with(Profile::GENERIC, 1);
+    let (handle, _events) = start(&sim, "m0", |_| {});
+    ready(&handle).await;
+    let options = SendOptions::default();
+
+    let (open, gate) = plutanium_modem::SendGate::new();
+    let queued = handle
+        .queue_text("+420999", "held", &options, Some(gate))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        sim.phone_inbox("+420999").is_empty(),
+        "sent before its gate opened"
+    );
+    open.send(()).unwrap();
+    queued.sent().await.unwrap();
+    assert_eq!(sim.phone_inbox("+420999").len(), 1);
+
+    let (open, gate) = plutanium_modem::SendGate::new();
+    drop(open);
+    let withdrawn = handle
+        .send_text_gated("+420999", "never", &options, Some(gate))
+        .await;
+    assert_eq!(
+        withdrawn.unwrap_err(),
+        plutanium_modem::SendError::Withdrawn
+    );
+    handle
+        .send_text("+420999", "after", &options)
+        .await
+        .unwrap();
+    let texts: Vec<String> = sim
+        .phone_inbox("+420999")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(texts, ["held", "after"]);
+}

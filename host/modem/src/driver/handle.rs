@@ -221,6 +221,33 @@ pub enum SendError {
     /// The driver has stopped.
     #[error("modem driver stopped")]
     Stopped,
+    /// The send's [`SendGate`] did not open within a second of the prompt
+    /// (or was dropped): the prompt was closed and nothing was sent.
+    #[error("not sent: held at the prompt for what it waited for, which did not come in time")]
+    Withdrawn,
+}
+
+/// Holds a send's first PDU back until the caller opens it. The driver asks
+/// for the prompt (`AT+CMGS=`) at once and writes the PDU only once the
+/// gate opens, so a caller that must record one send before the next goes
+/// out (a crash then repeats at most one) still has the next one's prompt
+/// round trip done meanwhile. A gate that does not open within a second of
+/// the prompt (or whose opener is dropped) withdraws the send
+/// ([`SendError::Withdrawn`]): the driver does not hold the modem longer.
+#[derive(Debug)]
+pub struct SendGate(pub(super) oneshot::Receiver<()>);
+
+impl SendGate {
+    /// A gate, and what opens it (`send(())`).
+    pub fn new() -> (oneshot::Sender<()>, SendGate) {
+        let (open, gate) = oneshot::channel();
+        (open, SendGate(gate))
+    }
+
+    /// Waits for it to open: true, or false when its opener was dropped.
+    pub async fn opened(self) -> bool {
+        self.0.await.is_ok()
+    }
 }
 
 impl SendError {
@@ -244,6 +271,25 @@ impl SendError {
     }
 }
 
+/// A send queued at the driver ([`ModemHandle::queue_text`]).
+#[derive(Debug)]
+pub struct QueuedSend {
+    answer: oneshot::Receiver<Result<Submitted, SendError>>,
+    concat_ref: Option<u8>,
+}
+
+impl QueuedSend {
+    /// Waits for the driver's answer.
+    pub async fn sent(self) -> Result<SentMessage, SendError> {
+        let (message_refs, sim) = self.answer.await.map_err(|_| SendError::Stopped)??;
+        Ok(SentMessage {
+            message_refs,
+            concat_ref: self.concat_ref,
+            sim,
+        })
+    }
+}
+
 /// The references of sent PDUs and the IMSI of the SIM they went from.
 pub(super) type Submitted = (Vec<Option<u8>>, Option<String>);
 
@@ -251,6 +297,7 @@ pub(super) type Submitted = (Vec<Option<u8>>, Option<String>);
 pub(super) enum Request {
     Send {
         pdus: Vec<EncodedPdu>,
+        gate: Option<SendGate>,
         reply: oneshot::Sender<Result<Submitted, SendError>>,
     },
     Ussd {
@@ -327,6 +374,32 @@ impl ModemHandle {
         text: &str,
         options: &SendOptions,
     ) -> Result<SentMessage, SendError> {
+        self.send_text_gated(to, text, options, None).await
+    }
+
+    /// [`ModemHandle::send_text`], whose first PDU waits for `gate` (see
+    /// [`SendGate`]) once the modem has asked for it.
+    pub async fn send_text_gated(
+        &self,
+        to: &str,
+        text: &str,
+        options: &SendOptions,
+        gate: Option<SendGate>,
+    ) -> Result<SentMessage, SendError> {
+        self.queue_text(to, text, options, gate).await?.sent().await
+    }
+
+    /// Queues a [`ModemHandle::send_text_gated`] at the driver and returns
+    /// once it is queued, with its answer to come. Sends queued one after
+    /// the other go out in that order, and the driver starts each as soon
+    /// as the one before is done, without waiting for its caller.
+    pub async fn queue_text(
+        &self,
+        to: &str,
+        text: &str,
+        options: &SendOptions,
+        gate: Option<SendGate>,
+    ) -> Result<QueuedSend, SendError> {
         let destination = Address::parse(to)?;
         let reference = (self
             .next_concat_ref
@@ -370,27 +443,41 @@ impl ModemHandle {
                 .encode()
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let (message_refs, sim) = self.submit(pdus).await?;
-        Ok(SentMessage {
-            message_refs,
+        Ok(QueuedSend {
+            answer: self.queue(pdus, gate).await?,
             concat_ref: multipart.then_some(reference),
-            sim,
         })
     }
 
     /// Sends ready-made PDUs in order; returns their message references.
     pub async fn send_pdus(&self, pdus: Vec<EncodedPdu>) -> Result<Vec<Option<u8>>, SendError> {
-        Ok(self.submit(pdus).await?.0)
+        Ok(self.submit(pdus, None).await?.0)
     }
 
     /// Sends PDUs: their references, and the IMSI of the SIM that sent them.
-    async fn submit(&self, pdus: Vec<EncodedPdu>) -> Result<Submitted, SendError> {
+    async fn submit(
+        &self,
+        pdus: Vec<EncodedPdu>,
+        gate: Option<SendGate>,
+    ) -> Result<Submitted, SendError> {
+        self.queue(pdus, gate)
+            .await?
+            .await
+            .map_err(|_| SendError::Stopped)?
+    }
+
+    /// Queues PDUs at the driver: the channel of their answer.
+    async fn queue(
+        &self,
+        pdus: Vec<EncodedPdu>,
+        gate: Option<SendGate>,
+    ) -> Result<oneshot::Receiver<Result<Submitted, SendError>>, SendError> {
         let (reply, answer) = oneshot::channel();
         self.requests
-            .send(RequestBox(Request::Send { pdus, reply }))
+            .send(RequestBox(Request::Send { pdus, gate, reply }))
             .await
             .map_err(|_| SendError::Stopped)?;
-        answer.await.map_err(|_| SendError::Stopped)?
+        Ok(answer)
     }
 
     /// Runs a USSD code and returns the network's answer.
