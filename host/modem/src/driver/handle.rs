@@ -243,11 +243,6 @@ impl SendGate {
         let (open, gate) = oneshot::channel();
         (open, SendGate(gate))
     }
-
-    /// Waits for it to open: true, or false when its opener was dropped.
-    pub async fn opened(self) -> bool {
-        self.0.await.is_ok()
-    }
 }
 
 impl SendError {

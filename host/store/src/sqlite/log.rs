@@ -86,36 +86,42 @@ impl SqliteStore {
     /// rows per transaction (each a few milliseconds, so a send waits
     /// little for the lock). Counts rows indexed and forgotten.
     pub fn index_search(&self, max: usize) -> Result<usize, StoreError> {
-        const CHUNK: usize = 1_000;
         /// Pages merged per table per call: enough to keep up with the
         /// index's growth at tens of thousands of rows a second, small
         /// enough to take milliseconds.
         const MERGE_PAGES: u32 = 256;
-        let mut done = 0;
+        let mut budget = max;
         for searched in super::search::SEARCHED {
-            let mut step = |work: fn(
-                &mut rusqlite::Connection,
-                &super::search::Searched,
-                usize,
-            ) -> rusqlite::Result<usize>| {
-                while done < max {
-                    let chunk = CHUNK.min(max - done);
-                    let did = self.with(|conn| Ok(work(conn, searched, chunk)?))?;
-                    done += did;
-                    if did < chunk {
-                        return Ok(true);
-                    }
-                }
-                Ok::<bool, StoreError>(false)
-            };
             // Forgetting first: an id of a call may be reused.
-            if !step(super::search::forget_gone)? {
-                break;
-            }
-            step(super::search::index_pending)?;
+            self.in_chunks(&mut budget, |conn, chunk| {
+                super::search::forget_gone(conn, searched, chunk)
+            })?;
+            self.in_chunks(&mut budget, |conn, chunk| {
+                super::search::index_pending(conn, searched, chunk)
+            })?;
             self.with(|conn| Ok(super::search::merge(conn, searched, MERGE_PAGES)?))?;
         }
-        Ok(done)
+        Ok(max - budget)
+    }
+
+    /// Runs `work` (which does up to the number of rows it is given, in a
+    /// transaction of its own) a thousand rows at a time until it does
+    /// fewer or `budget` is spent; takes what it did from `budget`.
+    fn in_chunks(
+        &self,
+        budget: &mut usize,
+        work: impl Fn(&mut rusqlite::Connection, usize) -> rusqlite::Result<usize>,
+    ) -> Result<(), StoreError> {
+        const CHUNK: usize = 1_000;
+        while *budget > 0 {
+            let chunk = CHUNK.min(*budget);
+            let did = self.with(|conn| Ok(work(conn, chunk)?))?;
+            *budget -= did;
+            if did < chunk {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// How many rows wait to be indexed for search, or to leave its index (see

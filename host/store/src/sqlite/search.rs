@@ -214,34 +214,20 @@ pub(super) fn index_pending(
     max: usize,
 ) -> rusqlite::Result<usize> {
     let Searched { table, text } = searched;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let last: Option<i64> = tx.query_row(
+    drain(
+        conn,
+        &format!("{table}_search_pending"),
+        "id",
+        max,
+        // CROSS JOIN: SQLite joins in the order written, so the pending
+        // rows drive and each is read by its id (the planner may otherwise
+        // scan the whole table for each chunk).
         &format!(
-            "SELECT max(id) FROM (SELECT id FROM {table}_search_pending ORDER BY id LIMIT ?1)"
-        ),
-        [max as i64],
-        |row| row.get(0),
-    )?;
-    let Some(last) = last else {
-        return Ok(0);
-    };
-    let indexed = tx.execute(
-        &format!(
-            // CROSS JOIN: SQLite joins in the order written, so the pending
-            // rows drive and each is read by its id (the planner may
-            // otherwise scan the whole table for each chunk).
             "INSERT INTO {table}_search (rowid, bare) SELECT {table}.id, plutanium_fold({text}, 1) \
              FROM {table}_search_pending CROSS JOIN {table} ON {table}.id = {table}_search_pending.id \
              WHERE {table}_search_pending.id <= ?1"
         ),
-        [last],
-    )?;
-    tx.execute(
-        &format!("DELETE FROM {table}_search_pending WHERE id <= ?1"),
-        [last],
-    )?;
-    tx.commit()?;
-    Ok(indexed)
+    )
 }
 
 /// Removes from `searched`'s index up to `max` rows deleted since the last
@@ -255,32 +241,43 @@ pub(super) fn forget_gone(
     max: usize,
 ) -> rusqlite::Result<usize> {
     let table = searched.table;
+    drain(
+        conn,
+        &format!("{table}_search_gone"),
+        "seq",
+        max,
+        // The text must be what the row was indexed with: the same columns,
+        // folded the same way (see `crate::search::fold`).
+        &format!(
+            "INSERT INTO {table}_search ({table}_search, rowid, bare) \
+             SELECT 'delete', id, plutanium_fold(text, 1) FROM {table}_search_gone WHERE seq <= ?1"
+        ),
+    )
+}
+
+/// Takes the first `max` rows of the work queue `queue` (ordered by `key`)
+/// in one transaction: runs `apply` (whose `?1` is the last key taken) and
+/// deletes them; how many rows `apply` changed.
+fn drain(
+    conn: &mut Connection,
+    queue: &str,
+    key: &str,
+    max: usize,
+    apply: &str,
+) -> rusqlite::Result<usize> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let last: Option<i64> = tx.query_row(
-        &format!(
-            "SELECT max(seq) FROM (SELECT seq FROM {table}_search_gone ORDER BY seq LIMIT ?1)"
-        ),
+        &format!("SELECT max({key}) FROM (SELECT {key} FROM {queue} ORDER BY {key} LIMIT ?1)"),
         [max as i64],
         |row| row.get(0),
     )?;
     let Some(last) = last else {
         return Ok(0);
     };
-    // The text must be what the row was indexed with: the same columns,
-    // folded the same way (see `crate::search::fold`).
-    let forgotten = tx.execute(
-        &format!(
-            "INSERT INTO {table}_search ({table}_search, rowid, bare) \
-             SELECT 'delete', id, plutanium_fold(text, 1) FROM {table}_search_gone WHERE seq <= ?1"
-        ),
-        [last],
-    )?;
-    tx.execute(
-        &format!("DELETE FROM {table}_search_gone WHERE seq <= ?1"),
-        [last],
-    )?;
+    let changed = tx.execute(apply, [last])?;
+    tx.execute(&format!("DELETE FROM {queue} WHERE {key} <= ?1"), [last])?;
     tx.commit()?;
-    Ok(forgotten)
+    Ok(changed)
 }
 
 /// Merges about `pages` pages of `searched`'s index segments, in a
