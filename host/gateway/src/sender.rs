@@ -1,8 +1,10 @@
 //! Sending: a dispatcher claims due outbox rows and hands each to a worker
 //! per modem (round-robin among the healthy modems the row allows, under
 //! each modem's rate limit); workers send, one message at a time per modem,
-//! all modems at once; a completer commits their outcomes in batches, one
-//! durable commit for many sends. A worker's next message goes out only
+//! all modems at once. Each outcome is committed on its worker's thread
+//! when the store can take it at once, and otherwise by a completer that
+//! commits whatever waits in one transaction ([`completer`]). A worker's
+//! next message goes out only
 //! once the outcome of its last one is committed, so a crash can repeat at
 //! most one message per modem; its prompt (`AT+CMGS=` → `> `) is asked for
 //! meanwhile, and the PDU waits at the prompt ([`SendGate`]).
@@ -14,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use plutanium_core::ModemPool;
@@ -52,6 +54,8 @@ struct Slots {
     in_flight: AtomicUsize,
     /// [`IN_FLIGHT_SLOW`] or [`IN_FLIGHT_FAST`], as its worker measures.
     depth: AtomicUsize,
+    /// The [`Done::seq`] of the last of its outcomes the completer committed.
+    committed: AtomicU64,
 }
 
 impl Slots {
@@ -59,6 +63,7 @@ impl Slots {
         Slots {
             in_flight: AtomicUsize::new(0),
             depth: AtomicUsize::new(IN_FLIGHT_SLOW),
+            committed: AtomicU64::new(0),
         }
     }
 
@@ -81,9 +86,6 @@ impl Slots {
 /// A worker does not start a row whose lease ends within this margin: the
 /// row may be claimed again by then, and sending it would send it twice.
 const LEASE_MARGIN_MS: u64 = 30_000;
-
-/// Outcomes committed in one transaction, at most.
-const COMMIT_BATCH: usize = 512;
 
 /// When no modem can take a row now, it is due again after this.
 const NO_MODEM_WAIT_MS: u64 = 2_000;
@@ -120,6 +122,8 @@ struct Claimed {
 struct Done {
     /// The modem whose worker sent it (its in-flight count goes down).
     modem: usize,
+    /// Its worker's count of the outcomes it handed to the completer.
+    seq: u64,
     id: i64,
     attempt: u32,
     outcome: SendOutcome,
@@ -145,6 +149,11 @@ pub(crate) fn spawn(
     let slots: Arc<Vec<Slots>> = Arc::new(modems.iter().map(|_| Slots::new()).collect());
     let room = Arc::new(Notify::new());
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Done>();
+    let finish = Arc::new(Finish {
+        slots: slots.clone(),
+        room: room.clone(),
+        live,
+    });
     let mut tasks = Vec::new();
     let mut queues = Vec::new();
     for (index, handle) in modems.iter().enumerate() {
@@ -156,9 +165,13 @@ pub(crate) fn spawn(
             handle.clone(),
             config.policy.max_parts,
             rx,
-            done_tx.clone(),
+            Commit {
+                store: store.clone(),
+                completer: done_tx.clone(),
+                finish: finish.clone(),
+            },
             stopped.clone(),
-            live.send_seconds.clone(),
+            finish.live.send_seconds.clone(),
             cluster.clone(),
         )));
     }
@@ -166,11 +179,11 @@ pub(crate) fn spawn(
     // A thread of its own, not a task that hands each commit to the
     // blocking pool: on a fast modem, each hop between threads was a large
     // part of the time between one send's answer and the next send.
-    let completing = (store.clone(), slots.clone(), room.clone());
+    let completing = (store.clone(), finish);
     let completer_cluster = cluster.clone();
     tasks.push(tokio::task::spawn_blocking(move || {
-        let (store, slots, room) = completing;
-        completer(done_rx, store, slots, room, live, completer_cluster)
+        let (store, finish) = completing;
+        completer(done_rx, store, &finish, completer_cluster)
     }));
     tasks.push(tokio::spawn(dispatcher(
         config, modems, queues, store, slots, room, stopped, heart, cluster,
@@ -395,7 +408,7 @@ async fn worker(
     handle: ModemHandle,
     max_parts: u8,
     mut rows: mpsc::UnboundedReceiver<Claimed>,
-    done: mpsc::UnboundedSender<Done>,
+    commit: Commit,
     stopped: watch::Receiver<bool>,
     send_seconds: Arc<crate::live::Histogram>,
     cluster: Option<Cluster>,
@@ -408,6 +421,8 @@ async fn worker(
     let mut ahead: Option<InFlight> = None;
     // How long a send takes, on average (from queued to answered).
     let mut average: Option<Duration> = None;
+    // Outcomes handed to the completer so far.
+    let mut handed = 0;
     loop {
         let next = match &ahead {
             // One row is at the driver: the next is queued behind it now,
@@ -485,13 +500,18 @@ async fn worker(
                     outcome
                 }
             };
-            let _ = done.send(Done {
+            let done = Done {
                 modem,
+                seq: handed + 1,
                 id: row.id,
                 attempt: row.attempts,
                 outcome,
                 committed,
-            });
+            };
+            if let Some(done) = commit.here(done, &cluster, &clock) {
+                handed += 1;
+                let _ = commit.completer.send(done);
+            }
         }
         ahead = queued;
     }
@@ -559,140 +579,9 @@ fn outcome(
     }
 }
 
-/// Commits outcomes in batches: whatever arrived while the last commit ran.
-/// A failed commit of outcomes is tried again, waiting this long at first
-/// and doubling up to [`MAX_COMMIT_RETRY`]; the workers wait meanwhile.
-const FIRST_COMMIT_RETRY: Duration = Duration::from_millis(100);
-const MAX_COMMIT_RETRY: Duration = Duration::from_secs(5);
+mod completer;
 
-/// One log line per committed outcome, so a message's way can be followed
-/// by its id: sent at debug, a failure that will be retried at info, one
-/// that is final at warn.
-fn log_outcome(id: i64, outcome: &SendOutcome) {
-    let id = format!("out-{id}");
-    match outcome {
-        SendOutcome::Sent {
-            modem,
-            message_refs,
-            ..
-        } => {
-            let refs: Vec<String> = message_refs
-                .iter()
-                .map(|r| r.map_or_else(|| "-".to_string(), |r| r.to_string()))
-                .collect();
-            tracing::debug!(%id, %modem, references = %refs.join(","), "sent");
-        }
-        SendOutcome::Retry { error, modem, .. } => tracing::info!(
-            %id,
-            modem = modem.as_deref().unwrap_or(""),
-            %error,
-            "not sent; it will be tried again"
-        ),
-        SendOutcome::Failed { error, modem } => tracing::warn!(
-            %id,
-            modem = modem.as_deref().unwrap_or(""),
-            %error,
-            "failed; it will not be tried again"
-        ),
-        SendOutcome::Postpone { error, .. } => {
-            tracing::debug!(%id, %error, "postponed; not an attempt")
-        }
-    }
-}
-
-/// The live event for a committed send outcome (a postponed row did not
-/// change).
-fn outcome_event(id: i64, outcome: &SendOutcome) -> Option<crate::live::LiveEvent> {
-    let (status, modem, detail) = match outcome {
-        SendOutcome::Sent { modem, .. } => ("sent", Some(modem.clone()), None),
-        SendOutcome::Retry { error, modem, .. } => ("queued", modem.clone(), Some(error.clone())),
-        SendOutcome::Failed { error, modem } => ("failed", modem.clone(), Some(error.clone())),
-        SendOutcome::Postpone { .. } => return None,
-    };
-    Some(crate::live::LiveEvent::Outbound {
-        id: format!("out-{id}"),
-        status: status.into(),
-        modem,
-        detail,
-    })
-}
-
-/// Commits the workers' outcomes (see [`FIRST_COMMIT_RETRY`]), on a thread
-/// of its own: it blocks on the store.
-fn completer(
-    mut done: mpsc::UnboundedReceiver<Done>,
-    store: Arc<dyn Store>,
-    slots: Arc<Vec<Slots>>,
-    room: Arc<Notify>,
-    live: crate::live::Live,
-    cluster: Option<Cluster>,
-) {
-    let clock = Clock::of(cluster.as_ref());
-    let mut batch = Vec::new();
-    while let Some(first) = done.blocking_recv() {
-        batch.push(first);
-        while batch.len() < COMMIT_BATCH {
-            match done.try_recv() {
-                Ok(more) => batch.push(more),
-                Err(_) => break,
-            }
-        }
-        let count = batch.len();
-        let mut waiting = Vec::with_capacity(count);
-        let outcomes: Vec<_> = batch
-            .drain(..)
-            .map(|d| {
-                waiting.push((d.modem, d.committed));
-                (d.id, d.attempt, d.outcome)
-            })
-            .collect();
-        // Until it is committed, no worker sends again: a sent message whose
-        // outcome is not on disk is what a crash would repeat.
-        let mut wait = FIRST_COMMIT_RETRY;
-        loop {
-            // On a shared store, outcomes on a modem whose lease another
-            // node has taken since are refused.
-            let fence = cluster.as_ref().map(Cluster::fence);
-            let now = clock.now();
-            match store.complete_batch(&outcomes, fence.as_ref(), now) {
-                Ok(applied) => {
-                    for ((id, _, outcome), applied) in outcomes.iter().zip(&applied) {
-                        if !applied {
-                            continue;
-                        }
-                        log_outcome(*id, outcome);
-                        if let Some(event) = outcome_event(*id, outcome) {
-                            live.send(event);
-                        }
-                    }
-                    let stale = applied.iter().filter(|applied| !**applied).count();
-                    if stale > 0 {
-                        tracing::warn!(
-                            rows = stale,
-                            "outcomes for claims that were no longer ours (their lease ran out, or another node took the modem); ignored"
-                        );
-                    }
-                    break;
-                }
-                Err(e) => {
-                    tracing::error!(
-                        error = %e,
-                        rows = count,
-                        retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                        "cannot record the outcome of sends; trying again (the modems wait meanwhile)"
-                    );
-                    std::thread::sleep(wait);
-                    wait = (wait * 2).min(MAX_COMMIT_RETRY);
-                }
-            }
-        }
-        for (modem, waiter) in waiting {
-            slots[modem].in_flight.fetch_sub(1, Ordering::AcqRel);
-            let _ = waiter.send(());
-        }
-        room.notify_one();
-    }
-}
+use completer::{Commit, Finish, completer};
 
 #[cfg(test)]
 mod tests {

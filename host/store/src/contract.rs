@@ -139,6 +139,20 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
         now: Timestamp,
     ) -> Result<Vec<bool>, StoreError>;
 
+    /// [`Store::complete_batch`], only if it can commit at once: `None`,
+    /// and nothing done, when it would have to wait (for a lock, another
+    /// writer, or an fsync that is due). For a caller on an async runtime
+    /// whose alternative is handing the batch to a thread and waiting to be
+    /// woken again: on a fast modem, the two thread wake-ups cost more than
+    /// the commit. A backend that cannot tell (PostgreSQL: every commit is
+    /// a round trip) always says `None`.
+    fn try_complete_batch(
+        &self,
+        outcomes: &[(i64, u32, SendOutcome)],
+        fence: Option<&Fence>,
+        now: Timestamp,
+    ) -> Result<Option<Vec<bool>>, StoreError>;
+
     /// Gives a claimed row back unsent (a sender stopping before it tried):
     /// `queued` again, keeping its due time, and the claim does not count
     /// as an attempt. `false`, and nothing changed, when the claim is no
@@ -481,6 +495,7 @@ macro_rules! impl_store {
             fn commit_routes(&self, outputs: &[$crate::RouteOutput<'_>], fence: Option<&$crate::Fence>, now: plutanium_core::Timestamp) -> Vec<$crate::RouteCommit>;
             fn claim_for(&self, now: plutanium_core::Timestamp, limit: u32, lease: std::time::Duration, modems: Option<&[String]>, fence: Option<&$crate::Fence>) -> Vec<$crate::OutboxRow>;
             fn complete_batch(&self, outcomes: &[(i64, u32, $crate::SendOutcome)], fence: Option<&$crate::Fence>, now: plutanium_core::Timestamp) -> Vec<bool>;
+            fn try_complete_batch(&self, outcomes: &[(i64, u32, $crate::SendOutcome)], fence: Option<&$crate::Fence>, now: plutanium_core::Timestamp) -> Option<Vec<bool>>;
             fn release(&self, id: i64, attempt: u32, now: plutanium_core::Timestamp) -> bool;
             fn recover_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;
             fn recover_orphaned_claims(&self, now: plutanium_core::Timestamp) -> Vec<i64>;

@@ -20,6 +20,12 @@
 //!
 //! This module opens the file and owns the connections; each table's SQL
 //! is in the module named after it.
+//!
+//! Every `LIMIT` that takes a parameter says `LIMIT CAST(?N AS INTEGER)`:
+//! with a bare `LIMIT ?N`, SQLite plans with the bound value, so each new
+//! binding (rusqlite binds every execution) re-prepares the statement, and
+//! the statement cache saved nothing. A claim spent most of its time in
+//! SQLite's parser that way. A test checks the hot statements.
 
 mod error;
 mod inbox;
@@ -184,8 +190,11 @@ pub(super) fn one<T>(
 const STATEMENT_CACHE: usize = 256;
 
 /// Every connection's settings.
+/// How long a statement waits for another connection's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 fn configure(conn: &Connection) -> Result<(), StoreError> {
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // Room for every statement the store prepares: with rusqlite's default
     // of 16, a claim's and a commit's statements pushed each other out, and
     // a fast modem's path spent much of its time compiling SQL again.
@@ -365,6 +374,38 @@ impl SqliteStore {
             synced.set(&conn, Mode::Full)?;
         }
         result
+    }
+
+    /// [`SqliteStore::with_state_change`], only if `f` can run at once:
+    /// `Ok(None)`, and nothing done, when another thread has the connection,
+    /// a fully synchronous commit is due, or another connection is writing
+    /// (`f` must then have changed nothing: SQLite refuses the write lock
+    /// before any write).
+    fn try_state_change<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<Option<R>, StoreError> {
+        let Ok(mut conn) = self.conn.try_lock() else {
+            return Ok(None);
+        };
+        let Ok(mut synced) = self.synced.try_lock() else {
+            return Ok(None);
+        };
+        if synced.at.elapsed() >= UNSYNCED_FOR {
+            return Ok(None);
+        }
+        synced.set(&conn, Mode::Normal)?;
+        conn.busy_timeout(Duration::ZERO)?;
+        let result = f(&mut conn);
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if error::is_busy(&e) => Ok(None),
+            Err(e) => {
+                synced.set(&conn, Mode::Full)?;
+                Err(e)
+            }
+        }
     }
 
     /// Runs `f`, which only reads, on the reading connection (the main one

@@ -378,6 +378,17 @@ impl PgStore {
         })
     }
 
+    /// See [`Store::try_complete_batch`](crate::Store::try_complete_batch):
+    /// never at once, as every commit is a round trip to the server.
+    pub fn try_complete_batch(
+        &self,
+        _outcomes: &[(i64, u32, SendOutcome)],
+        _fence: Option<&Fence>,
+        _now: Timestamp,
+    ) -> Result<Option<Vec<bool>>, StoreError> {
+        Ok(None)
+    }
+
     /// See [`Store::complete_batch`](crate::Store::complete_batch).
     pub fn complete_batch(
         &self,

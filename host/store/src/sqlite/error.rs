@@ -38,3 +38,24 @@ impl From<rusqlite::Error> for StoreError {
         }
     }
 }
+
+/// Whether `error` is SQLite's "another connection holds the lock": with no
+/// busy timeout, a write that did not start.
+pub(super) fn is_busy(error: &StoreError) -> bool {
+    let StoreError::Backend {
+        source: Some(source),
+        ..
+    } = error
+    else {
+        return false;
+    };
+    source
+        .downcast_ref::<rusqlite::Error>()
+        .and_then(rusqlite::Error::sqlite_error_code)
+        .is_some_and(|code| {
+            matches!(
+                code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+        })
+}

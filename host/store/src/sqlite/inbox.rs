@@ -124,7 +124,7 @@ impl SqliteStore {
     pub fn unrouted_inbound(&self, limit: u32) -> Result<Vec<(i64, InboundRecord)>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(&format!(
-                "SELECT {INBOX_COLUMNS} FROM inbox WHERE routed_at IS NULL ORDER BY id LIMIT ?1"
+                "SELECT {INBOX_COLUMNS} FROM inbox WHERE routed_at IS NULL ORDER BY id LIMIT CAST(?1 AS INTEGER)"
             ))?;
             let rows = stmt.query_map([limit], read_inbound)?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -195,7 +195,7 @@ impl SqliteStore {
     pub fn unrouted_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, modem, caller, at FROM calls WHERE routed_at IS NULL ORDER BY id LIMIT ?1",
+                "SELECT id, modem, caller, at FROM calls WHERE routed_at IS NULL ORDER BY id LIMIT CAST(?1 AS INTEGER)",
             )?;
             let rows = stmt.query_map([limit], read_call)?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -206,7 +206,7 @@ impl SqliteStore {
     pub fn recent_calls(&self, limit: u32) -> Result<Vec<CallRecord>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, modem, caller, at FROM calls ORDER BY at DESC, id DESC LIMIT ?1",
+                "SELECT id, modem, caller, at FROM calls ORDER BY at DESC, id DESC LIMIT CAST(?1 AS INTEGER)",
             )?;
             let rows = stmt.query_map([limit], read_call)?;
             Ok(rows.collect::<Result<_, _>>()?)

@@ -39,10 +39,12 @@ impl SqliteStore {
     ) -> Result<Vec<LoggedEvent>, StoreError> {
         self.with_state_change(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut next: i64 =
-                tx.query_row("SELECT coalesce(max(id), 0) FROM live_events", [], |row| {
-                    row.get(0)
-                })?;
+            let mut next: i64 = super::one(
+                &tx,
+                "SELECT coalesce(max(id), 0) FROM live_events",
+                [],
+                |row| row.get(0),
+            )?;
             let mut published = Vec::with_capacity(events.len());
             {
                 let mut insert = tx.prepare_cached(
@@ -70,7 +72,7 @@ impl SqliteStore {
     ) -> Result<Vec<LoggedEvent>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, at, kind, data FROM live_events WHERE id > ?1 ORDER BY id LIMIT ?2",
+                "SELECT id, at, kind, data FROM live_events WHERE id > ?1 ORDER BY id LIMIT CAST(?2 AS INTEGER)",
             )?;
             let rows = stmt.query_map(params![after, limit], |row| {
                 Ok(LoggedEvent {

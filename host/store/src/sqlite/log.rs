@@ -31,7 +31,7 @@ impl SqliteStore {
     ) -> Result<Vec<(Timestamp, String, String, String)>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT at, kind, subject, detail FROM events ORDER BY id DESC LIMIT ?1",
+                "SELECT at, kind, subject, detail FROM events ORDER BY id DESC LIMIT CAST(?1 AS INTEGER)",
             )?;
             let rows = stmt.query_map([limit], |row| {
                 Ok((
@@ -55,15 +55,15 @@ impl SqliteStore {
     pub fn prune(&self, before: Timestamp) -> Result<usize, StoreError> {
         const STATEMENTS: &[&str] = &[
             "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE \
-             state IN ('sent','delivered','failed','expired') AND updated_at < ?1 LIMIT ?2)",
+             state IN ('sent','delivered','failed','expired') AND updated_at < ?1 LIMIT CAST(?2 AS INTEGER))",
             "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE \
-             routed_at IS NOT NULL AND stored_at < ?1 LIMIT ?2)",
+             routed_at IS NOT NULL AND stored_at < ?1 LIMIT CAST(?2 AS INTEGER))",
             "DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE \
-             routed_at IS NOT NULL AND at < ?1 LIMIT ?2)",
-            "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ?1 LIMIT ?2)",
-            "DELETE FROM live_events WHERE id IN (SELECT id FROM live_events WHERE at < ?1 LIMIT ?2)",
+             routed_at IS NOT NULL AND at < ?1 LIMIT CAST(?2 AS INTEGER))",
+            "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ?1 LIMIT CAST(?2 AS INTEGER))",
+            "DELETE FROM live_events WHERE id IN (SELECT id FROM live_events WHERE at < ?1 LIMIT CAST(?2 AS INTEGER))",
             "DELETE FROM pending_reports WHERE id IN (SELECT id FROM pending_reports \
-             WHERE at < ?1 LIMIT ?2)",
+             WHERE at < ?1 LIMIT CAST(?2 AS INTEGER))",
         ];
         let before = before as i64;
         let mut deleted = 0;

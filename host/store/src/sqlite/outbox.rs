@@ -141,12 +141,12 @@ fn claim_sql(sendable: &str, source_param: usize) -> (String, String) {
     (
         format!(
             "SELECT id, next_attempt_at FROM outbox WHERE state = 'sending' AND lease_until < ?1\
-             {sendable} ORDER BY next_attempt_at, id LIMIT ?2"
+             {sendable} ORDER BY next_attempt_at, id LIMIT CAST(?2 AS INTEGER)"
         ),
         format!(
             "SELECT id, next_attempt_at FROM outbox WHERE state = 'queued' \
              AND source = ?{source_param} AND next_attempt_at <= ?1{sendable} \
-             ORDER BY next_attempt_at, id LIMIT ?2"
+             ORDER BY next_attempt_at, id LIMIT CAST(?2 AS INTEGER)"
         ),
     )
 }
@@ -196,61 +196,66 @@ fn due_ids(
     Ok(lanes::take(overdue, lanes, limit as usize, turn))
 }
 
+/// The queries whose cost must not grow with the queue (a claim's reads, a
+/// status read by id and by key, a search), by name, with values to run
+/// them with (what is not given is NULL).
+fn hot_queries() -> Vec<(&'static str, String, Vec<rusqlite::types::Value>)> {
+    use rusqlite::types::Value;
+    let modems = ["gsm0".to_string()];
+    let (overdue, lane) = claim_sql(&sendable(Some(&modems)), 4);
+    let (now, limit, modem) = (
+        Value::Integer(0),
+        Value::Integer(10),
+        Value::from("gsm0".to_string()),
+    );
+    let search = super::search::page_query(
+        &super::search::OUTBOX,
+        COLUMNS,
+        "created_at >= :since AND id < :before",
+        &LogPage {
+            search: Some("hello".into()),
+            ..LogPage::since(0, 10)
+        },
+    );
+    vec![
+        (
+            "claim: rows whose sender died",
+            overdue,
+            vec![now.clone(), limit.clone(), modem.clone()],
+        ),
+        ("claim: the lanes", lanes::LIST_LANES.to_string(), vec![]),
+        (
+            "claim: one lane's rows",
+            lane,
+            vec![now, limit, modem, Value::from("api:x".to_string())],
+        ),
+        ("status read by id", row_by("id"), vec![Value::Integer(1)]),
+        (
+            "status read by key",
+            row_by("key"),
+            vec![Value::from("api:k".to_string())],
+        ),
+        (
+            "search for a word: rows not indexed yet",
+            search.queries[0].clone(),
+            vec![],
+        ),
+        (
+            "search for a word: the index",
+            search.queries[1].clone(),
+            vec![],
+        ),
+    ]
+}
+
 impl SqliteStore {
-    /// What SQLite plans for each query whose cost must not grow with the
-    /// queue (a claim's reads, a status read by id and by key, a search),
-    /// by name:
+    /// What SQLite plans for each hot query (see `hot_queries`), by name:
     /// `EXPLAIN QUERY PLAN`'s lines, joined with `; `. A test checks that
     /// each is an index seek, so an index cannot go missing unnoticed.
     pub fn query_plans(&self) -> Result<Vec<(&'static str, String)>, StoreError> {
         use rusqlite::types::Value;
-        let modems = ["gsm0".to_string()];
-        let (overdue, lane) = claim_sql(&sendable(Some(&modems)), 4);
-        let (now, limit, modem) = (
-            Value::Integer(0),
-            Value::Integer(10),
-            Value::from("gsm0".to_string()),
-        );
-        let search = super::search::page_query(
-            &super::search::OUTBOX,
-            COLUMNS,
-            "created_at >= :since AND id < :before",
-            &LogPage {
-                search: Some("hello".into()),
-                ..LogPage::since(0, 10)
-            },
-        );
-        let queries = [
-            (
-                "claim: rows whose sender died",
-                overdue,
-                vec![now.clone(), limit.clone(), modem.clone()],
-            ),
-            ("claim: the lanes", lanes::LIST_LANES.to_string(), vec![]),
-            (
-                "claim: one lane's rows",
-                lane,
-                vec![now, limit, modem, Value::from("api:x".to_string())],
-            ),
-            ("status read by id", row_by("id"), vec![Value::Integer(1)]),
-            (
-                "status read by key",
-                row_by("key"),
-                vec![Value::from("api:k".to_string())],
-            ),
-            (
-                "search for a word: rows not indexed yet",
-                search.queries[0].clone(),
-                vec![],
-            ),
-            (
-                "search for a word: the index",
-                search.queries[1].clone(),
-                vec![],
-            ),
-        ];
         self.with(|conn| {
-            queries
+            hot_queries()
                 .into_iter()
                 .map(|(name, sql, values)| {
                     let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
@@ -263,6 +268,30 @@ impl SqliteStore {
                         })?
                         .collect::<Result<Vec<_>, _>>()?;
                     Ok((name, lines.join("; ")))
+                })
+                .collect()
+        })
+    }
+
+    /// How many times each hot query (see [`SqliteStore::query_plans`]) was
+    /// prepared again when run three times: SQLite re-prepares a statement
+    /// whose plan depends on a bound value (a bare `LIMIT ?`, see the
+    /// module's doc) at each new binding. A test checks that it is never.
+    pub fn hot_query_reprepares(&self) -> Result<Vec<(&'static str, i32)>, StoreError> {
+        use rusqlite::types::Value;
+        self.with(|conn| {
+            hot_queries()
+                .into_iter()
+                .map(|(name, sql, values)| {
+                    let mut stmt = conn.prepare(&sql)?;
+                    // A number for what is not given: a `LIMIT` must be one.
+                    let mut values = values;
+                    values.resize(stmt.parameter_count(), Value::Integer(10));
+                    for _ in 0..3 {
+                        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+                        while rows.next()?.is_some() {}
+                    }
+                    Ok((name, stmt.get_status(rusqlite::StatementStatus::RePrepare)))
                 })
                 .collect()
         })
@@ -398,80 +427,17 @@ impl SqliteStore {
         fence: Option<&Fence>,
         now: Timestamp,
     ) -> Result<Vec<bool>, StoreError> {
-        let now = now as i64;
-        self.with_state_change(|conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let held = fence
-                .map(|fence| super::leases::fenced_modems(&tx, fence, None))
-                .transpose()?;
-            let mut done = Vec::with_capacity(outcomes.len());
-            for (id, attempt, outcome) in outcomes {
-                let (id, attempt) = (*id, *attempt);
-                if !outcome.may_record(held.as_deref()) {
-                    done.push(false);
-                    continue;
-                }
-                let changed = match outcome {
-                    SendOutcome::Sent {
-                        modem,
-                        message_refs,
-                        sim,
-                    } => {
-                        // When it was claimed, and whether it asked for
-                        // reports: only reports newer than the claim can be
-                        // this send's.
-                        let claimed: Option<(i64, bool)> = tx
-                            .query_row(
-                                "SELECT updated_at, status_report FROM outbox WHERE id = ?1",
-                                [id],
-                                |row| Ok((row.get(0)?, row.get(1)?)),
-                            )
-                            .optional()?;
-                        let changed = exec(&tx,
-                            "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
-                             message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4, \
-                             sent_at = ?4, sent_sim = ?6 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
-                            params![id, modem, refs_text(message_refs), now, attempt, sim],
-                        )?;
-                        if changed == 1
-                            && let Some((claimed_at, true)) = claimed
-                        {
-                            super::reports::apply_pending_reports(
-                                &tx,
-                                id,
-                                modem,
-                                message_refs,
-                                claimed_at,
-                                now,
-                            )?;
-                        }
-                        changed
-                    }
-                    SendOutcome::Retry { error, at, modem } => exec(&tx,
-                        "UPDATE outbox SET state = CASE WHEN attempts >= ?6 THEN 'failed' ELSE 'queued' END, \
-                         lease_until = NULL, next_attempt_at = ?2, sent_by = COALESCE(?7, sent_by), \
-                         last_error = CASE WHEN attempts >= ?6 THEN 'gave up after ' || attempts || ' attempts: ' || ?3 ELSE ?3 END, \
-                         updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
-                        params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS, modem],
-                    )?,
-                    SendOutcome::Postpone { error, at } => exec(&tx,
-                        "UPDATE outbox SET state = 'queued', lease_until = NULL, \
-                         attempts = MAX(attempts - 1, 0), next_attempt_at = ?2, last_error = ?3, \
-                         updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
-                        params![id, *at as i64, error, now, attempt],
-                    )?,
-                    SendOutcome::Failed { error, modem } => exec(&tx,
-                        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
-                         sent_by = COALESCE(?5, sent_by), \
-                         updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
-                        params![id, error, now, attempt, modem],
-                    )?,
-                };
-                done.push(changed == 1);
-            }
-            tx.commit()?;
-            Ok(done)
-        })
+        self.with_state_change(|conn| complete_in(conn, outcomes, fence, now))
+    }
+
+    /// See [`Store::try_complete_batch`](crate::Store::try_complete_batch).
+    pub fn try_complete_batch(
+        &self,
+        outcomes: &[(i64, u32, SendOutcome)],
+        fence: Option<&Fence>,
+        now: Timestamp,
+    ) -> Result<Option<Vec<bool>>, StoreError> {
+        self.try_state_change(|conn| complete_in(conn, outcomes, fence, now))
     }
 
     /// Makes every claimed row due now: for a process that starts on a
@@ -578,4 +544,89 @@ impl SqliteStore {
                 .collect()
         })
     }
+}
+
+/// [`SqliteStore::complete_batch`] on `conn`.
+fn complete_in(
+    conn: &mut rusqlite::Connection,
+    outcomes: &[(i64, u32, SendOutcome)],
+    fence: Option<&Fence>,
+    now: Timestamp,
+) -> Result<Vec<bool>, StoreError> {
+    let now = now as i64;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let held = fence
+        .map(|fence| super::leases::fenced_modems(&tx, fence, None))
+        .transpose()?;
+    let mut done = Vec::with_capacity(outcomes.len());
+    for (id, attempt, outcome) in outcomes {
+        let (id, attempt) = (*id, *attempt);
+        if !outcome.may_record(held.as_deref()) {
+            done.push(false);
+            continue;
+        }
+        let changed = match outcome {
+            SendOutcome::Sent {
+                modem,
+                message_refs,
+                sim,
+            } => {
+                // When it was claimed, and whether it asked for
+                // reports: only reports newer than the claim can be
+                // this send's.
+                let claimed: Option<(i64, bool)> = one(
+                    &tx,
+                    "SELECT updated_at, status_report FROM outbox WHERE id = ?1",
+                    [id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+                let changed = exec(
+                    &tx,
+                    "UPDATE outbox SET state = 'sent', lease_until = NULL, sent_by = ?2, \
+                         message_refs = ?3, delivered_refs = '', last_error = NULL, updated_at = ?4, \
+                         sent_at = ?4, sent_sim = ?6 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                    params![id, modem, refs_text(message_refs), now, attempt, sim],
+                )?;
+                if changed == 1
+                    && let Some((claimed_at, true)) = claimed
+                {
+                    super::reports::apply_pending_reports(
+                        &tx,
+                        id,
+                        modem,
+                        message_refs,
+                        claimed_at,
+                        now,
+                    )?;
+                }
+                changed
+            }
+            SendOutcome::Retry { error, at, modem } => exec(
+                &tx,
+                "UPDATE outbox SET state = CASE WHEN attempts >= ?6 THEN 'failed' ELSE 'queued' END, \
+                     lease_until = NULL, next_attempt_at = ?2, sent_by = COALESCE(?7, sent_by), \
+                     last_error = CASE WHEN attempts >= ?6 THEN 'gave up after ' || attempts || ' attempts: ' || ?3 ELSE ?3 END, \
+                     updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                params![id, *at as i64, error, now, attempt, MAX_ATTEMPTS, modem],
+            )?,
+            SendOutcome::Postpone { error, at } => exec(
+                &tx,
+                "UPDATE outbox SET state = 'queued', lease_until = NULL, \
+                     attempts = MAX(attempts - 1, 0), next_attempt_at = ?2, last_error = ?3, \
+                     updated_at = ?4 WHERE id = ?1 AND state = 'sending' AND attempts = ?5",
+                params![id, *at as i64, error, now, attempt],
+            )?,
+            SendOutcome::Failed { error, modem } => exec(
+                &tx,
+                "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?2, \
+                     sent_by = COALESCE(?5, sent_by), \
+                     updated_at = ?3 WHERE id = ?1 AND state = 'sending' AND attempts = ?4",
+                params![id, error, now, attempt, modem],
+            )?,
+        };
+        done.push(changed == 1);
+    }
+    tx.commit()?;
+    Ok(done)
 }

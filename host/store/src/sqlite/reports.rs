@@ -35,7 +35,7 @@ impl SqliteStore {
                 let mut stmt = tx.prepare_cached(
                     "SELECT id, message_refs, state, to_number, sent_sim, sent_at FROM outbox \
                      WHERE sent_by = ?1 AND state IN ('sent','delivered','failed') AND status_report = 1 \
-                     AND updated_at >= ?2 ORDER BY updated_at DESC, id DESC LIMIT ?3",
+                     AND updated_at >= ?2 ORDER BY updated_at DESC, id DESC LIMIT CAST(?3 AS INTEGER)",
                 )?;
                 let rows = stmt.query_map(
                     params![report.modem, now - REPORT_WINDOW_MS, CANDIDATES],

@@ -160,7 +160,7 @@ pub(super) fn page_query(
     match Search::of(page) {
         Search::All => PageSql {
             queries: vec![format!(
-                "SELECT {select} FROM {table} WHERE {filter} ORDER BY id DESC LIMIT :limit"
+                "SELECT {select} FROM {table} WHERE {filter} ORDER BY id DESC LIMIT CAST(:limit AS INTEGER)"
             )],
             params: Vec::new(),
         },
@@ -168,7 +168,7 @@ pub(super) fn page_query(
             queries: vec![format!(
                 "SELECT {select} FROM {table} WHERE {filter} \
                  AND instr(plutanium_fold({text}, {}), :folded) > 0 \
-                 ORDER BY id DESC LIMIT :limit",
+                 ORDER BY id DESC LIMIT CAST(:limit AS INTEGER)",
                 u8::from(diacritics)
             )],
             params: vec![(":folded", folded)],
@@ -189,7 +189,7 @@ pub(super) fn page_query(
                     format!(
                         "SELECT {select} FROM {table} WHERE id IN \
                          (SELECT id FROM {table}_search_pending WHERE id < :before) \
-                         AND {filter} AND {check} ORDER BY id DESC LIMIT :limit"
+                         AND {filter} AND {check} ORDER BY id DESC LIMIT CAST(:limit AS INTEGER)"
                     ),
                     // The index drives (newest first, from `:before` down),
                     // and each candidate is looked up by id and checked:
@@ -197,7 +197,7 @@ pub(super) fn page_query(
                     format!(
                         "SELECT {select} FROM {table}_search JOIN {table} ON {table}.id = {table}_search.rowid \
                          WHERE {table}_search MATCH :match AND {table}_search.rowid < :before \
-                         AND {filter} AND {check} ORDER BY {table}_search.rowid DESC LIMIT :limit"
+                         AND {filter} AND {check} ORDER BY {table}_search.rowid DESC LIMIT CAST(:limit AS INTEGER)"
                     ),
                 ],
                 params: vec![(":match", query), (":folded", folded)],
@@ -267,7 +267,7 @@ fn drain(
 ) -> rusqlite::Result<usize> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let last: Option<i64> = tx.query_row(
-        &format!("SELECT max({key}) FROM (SELECT {key} FROM {queue} ORDER BY {key} LIMIT ?1)"),
+        &format!("SELECT max({key}) FROM (SELECT {key} FROM {queue} ORDER BY {key} LIMIT CAST(?1 AS INTEGER))"),
         [max as i64],
         |row| row.get(0),
     )?;
