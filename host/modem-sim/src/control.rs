@@ -20,6 +20,7 @@ use crate::{Fault, SimError, Simulator};
 pub fn router(sim: Simulator) -> Router {
     Router::new()
         .route("/sms", post(post_sms))
+        .route("/sms/batch", post(post_sms_batch))
         .route("/calls", post(post_call))
         .route("/faults", post(post_fault))
         .route("/modems", get(get_modems))
@@ -69,6 +70,44 @@ async fn post_sms(
     let req = body(json)?;
     let parts = sim.phone_send(&req.from, &req.to, &req.text)?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "parts": parts }))))
+}
+
+/// The most SMS one `POST /sms/batch` may carry: a flood is many batches,
+/// and one request never holds the network's lock for long.
+const BATCH_LIMIT: usize = 10_000;
+
+/// Many phones send at once (a benchmark's flood). They are sent in order;
+/// an SMS that cannot be sent stops the batch with an error naming its
+/// index, and the ones before it are sent.
+async fn post_sms_batch(
+    State(sim): State<Simulator>,
+    json: Result<Json<Vec<SmsRequest>>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let batch = body(json)?;
+    if batch.len() > BATCH_LIMIT {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "a batch holds at most {BATCH_LIMIT} SMS, this one {}: split it",
+                batch.len()
+            ),
+        ));
+    }
+    let items: Vec<(&str, &str, &str)> = batch
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str(), r.text.as_str()))
+        .collect();
+    let parts = sim
+        .phone_send_batch(&items)
+        .map_err(|(index, e)| ApiError::from(e).at(index))?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "parts": parts }))))
+}
+
+impl ApiError {
+    /// Names the batch item the error is about.
+    fn at(self, index: usize) -> Self {
+        ApiError(self.0, format!("item {index}: {}", self.1))
+    }
 }
 
 #[derive(Deserialize)]

@@ -88,6 +88,24 @@ impl Simulator {
         self.with_network(|net, now| net.phone_send(from, to, text, now))
     }
 
+    /// Many phones send, in order, under one hold of the network. Stops at
+    /// the first SMS that cannot be sent and returns its index: the ones
+    /// before it are sent. Returns the parts of each.
+    pub fn phone_send_batch(
+        &self,
+        batch: &[(&str, &str, &str)],
+    ) -> Result<Vec<usize>, (usize, SimError)> {
+        self.with_network(|net, now| {
+            batch
+                .iter()
+                .enumerate()
+                .map(|(i, (from, to, text))| {
+                    net.phone_send(from, to, text, now).map_err(|e| (i, e))
+                })
+                .collect()
+        })
+    }
+
     /// A phone sends only some parts (0-based) of a long SMS, with the
     /// concatenation reference given; see [`Network::phone_send_parts`].
     pub fn phone_send_parts(

@@ -21,7 +21,7 @@ impl Drop for Killed {
 }
 
 pub(crate) struct Sim {
-    _child: Killed,
+    child: Killed,
     pub(crate) control: String,
     pub(crate) modems: Vec<String>,
     /// With `--fake-gmail`: `api_base`, `token_uri`, `refresh_token`.
@@ -51,7 +51,7 @@ pub(crate) fn start_sim(modems: usize, extra: &[&str]) -> Sim {
         .unwrap();
     let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
     Sim {
-        _child: Killed(child),
+        child: Killed(child),
         control: ready["control"].as_str().unwrap().to_string(),
         modems: ready["modems"]
             .as_array()
@@ -61,6 +61,26 @@ pub(crate) fn start_sim(modems: usize, extra: &[&str]) -> Sim {
             .collect(),
         gmail: ready["gmail"].clone(),
     }
+}
+
+impl Sim {
+    /// The simulator's process id, for its CPU time.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.0.id()
+    }
+}
+
+/// CPU time (user and system) that process `pid` has used so far.
+pub(crate) fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The command name, in parentheses, may hold spaces: count from after it.
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // In USER_HZ, which the kernel fixes at 100 for /proc on every
+    // architecture Linux supports (whatever the kernel's own HZ).
+    Duration::from_millis(ticks * 10)
 }
 
 pub(crate) struct Daemon {

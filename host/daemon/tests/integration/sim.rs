@@ -140,6 +140,28 @@ fn control_api_and_modem_port() {
     let listing = at(&sim.modem_tcp, &["ATE0", "AT+CMGF=0", "AT+CMGL=4"]);
     assert!(listing.contains("+CMGL: 0,0,,"), "{listing}");
 
+    // A batch: sent in order, its parts counted per SMS; an SMS to an
+    // unknown modem stops it there, named by its index.
+    let batch = json!([
+        {"from": "+420111222333", "to": "+420777000001", "text": "one"},
+        {"from": "+420111222333", "to": "+420777000001", "text": "x".repeat(200)},
+    ])
+    .to_string();
+    let (status, body) = http(&sim.control, "POST", "/sms/batch", Some(&batch));
+    assert_eq!((status, body.as_str()), (202, r#"{"parts":[1,2]}"#));
+    let listing = at(&sim.modem_tcp, &["AT+CMGL=4"]);
+    assert_eq!(listing.matches("+CMGL:").count(), 4, "{listing}");
+    let batch = json!([
+        {"from": "+420111222333", "to": "+420777000001", "text": "four"},
+        {"from": "+420111222333", "to": "+420999", "text": "lost"},
+    ])
+    .to_string();
+    let (status, body) = http(&sim.control, "POST", "/sms/batch", Some(&batch));
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("item 1:"), "{body}");
+    let listing = at(&sim.modem_tcp, &["AT+CMGL=4"]);
+    assert_eq!(listing.matches("+CMGL:").count(), 5, "{listing}");
+
     // Bad input gets a JSON error naming the problem.
     let (status, body) = http(
         &sim.control,
