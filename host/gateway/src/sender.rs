@@ -14,7 +14,6 @@
 //! counted as an attempt), and the completer commits everything before it
 //! ends. Only then are the modems stopped.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -211,17 +210,18 @@ async fn dispatcher(
 ) {
     let clock = Clock::of(cluster.as_ref());
     let names: Vec<String> = modems.iter().map(|m| m.name().to_string()).collect();
-    let mut pool = ModemPool::new(names.clone());
+    let mut pool = ModemPool::new(names.len());
     // Only modems the config caps; the rest send as fast as they can.
-    let mut limits: HashMap<String, RateLimiter> = config
-        .modems
+    // By index, as the pool's choices are.
+    let mut limits: Vec<Option<RateLimiter>> = names
         .iter()
-        .filter_map(|m| {
-            let per_minute = m.rate_per_minute?;
-            Some((
-                m.name.clone(),
-                RateLimiter::new(per_minute, Duration::from_secs(60)),
-            ))
+        .map(|name| {
+            let per_minute = config
+                .modems
+                .iter()
+                .find(|m| m.name == *name)?
+                .rate_per_minute?;
+            Some(RateLimiter::new(per_minute, Duration::from_secs(60)))
         })
         .collect();
     let mut postponed = Vec::new();
@@ -263,13 +263,12 @@ async fn dispatcher(
             continue;
         }
         let now = clock.now();
-        // No more than the room of the fullest of them: every row claimed
-        // then fits on any modem it may use, and none is claimed only to be
-        // put back (out of its order) because its one modem was full.
-        let limit = rooms
-            .iter()
-            .min()
-            .map_or(0, |&r| u32::try_from(r).unwrap_or(u32::MAX));
+        // As many as they have room for together: one claim fills every
+        // modem that wants rows (with hundreds of modems, a claim the size
+        // of one modem's room made the claims the limit). A row that finds
+        // its modems full (a reply that must leave by the modem its SMS
+        // came in on) goes back in its place, below.
+        let limit = u32::try_from(rooms.iter().sum::<usize>()).unwrap_or(u32::MAX);
         // On a shared store, only for modems whose lease is still ours.
         let fence = cluster.as_ref().map(Cluster::fence);
         let claimed = match blocking(&store, move |s| {
@@ -301,41 +300,39 @@ async fn dispatcher(
         }
         for (index, handle) in modems.iter().enumerate() {
             let ready = *handle.state().borrow() == ModemState::Ready;
-            pool.set_healthy(handle.name(), ready && !queues[index].is_closed());
+            pool.set_healthy(index, ready && !queues[index].is_closed());
         }
         let now = clock.now();
         let lease_until = now + u64::try_from(LEASE.as_millis()).unwrap_or(u64::MAX);
         for row in claimed {
-            // The modems this row may not use: outside its route, or not the
-            // one it asked for.
-            let mut excluded: Vec<String> = names
-                .iter()
-                .filter(|name| {
-                    let requested = row.options.modem.as_ref().is_some_and(|m| m != *name);
-                    let outside =
-                        !row.allowed_modems.is_empty() && !row.allowed_modems.contains(name);
-                    let full = names
-                        .iter()
-                        .position(|n| n == *name)
-                        .is_some_and(|index| slots[index].room() == 0);
-                    requested || outside || full
-                })
-                .cloned()
-                .collect();
+            // The modems this row may not use: outside its route, not the
+            // one it asked for, or full; and those rate-limited this turn.
+            let mut limited: Vec<usize> = Vec::new();
+            let barred = |index: usize| {
+                let name = &names[index];
+                row.options.modem.as_ref().is_some_and(|m| m != name)
+                    || (!row.allowed_modems.is_empty() && !row.allowed_modems.contains(name))
+            };
+            let excluded = |index: usize, limited: &[usize]| {
+                barred(index) || slots[index].room() == 0 || limited.contains(&index)
+            };
             let mut next_free = None;
             let chosen = loop {
-                let Some(name) = pool.pick(None, &excluded) else {
+                let Some(index) = pool.pick(|i| excluded(i, &limited)) else {
                     break None;
                 };
-                match limits.get_mut(&name).map(|l| l.try_acquire(&name, now)) {
+                match limits[index]
+                    .as_mut()
+                    .map(|l| l.try_acquire(&names[index], now))
+                {
                     Some(Err(at)) => {
                         next_free = Some(next_free.map_or(at, |n: u64| n.min(at)));
-                        excluded.push(name);
+                        limited.push(index);
                     }
-                    _ => break Some(name),
+                    _ => break Some(index),
                 }
             };
-            match chosen.and_then(|name| names.iter().position(|n| *n == name)) {
+            match chosen {
                 Some(index) => {
                     slots[index].in_flight.fetch_add(1, Ordering::AcqRel);
                     tracing::debug!(
@@ -349,22 +346,33 @@ async fn dispatcher(
                         // That modem's worker is gone (it panicked): not
                         // again soon, and not to it.
                         slots[index].in_flight.fetch_sub(1, Ordering::AcqRel);
-                        postponed.push((claimed.row, now + NO_MODEM_WAIT_MS));
+                        postponed.push((claimed.row, now + NO_MODEM_WAIT_MS, NO_MODEM));
                     }
                 }
-                None => postponed.push((row, next_free.unwrap_or(now + NO_MODEM_WAIT_MS))),
+                None => {
+                    // Its modems are full (this claim filled them): back in
+                    // its place, due when it was, to go with the next claim.
+                    let full = (0..names.len())
+                        .any(|i| !barred(i) && !limited.contains(&i) && slots[i].room() == 0);
+                    let (at, why) = if full {
+                        (row.next_attempt_at, MODEMS_FULL)
+                    } else {
+                        (next_free.unwrap_or(now + NO_MODEM_WAIT_MS), NO_MODEM)
+                    };
+                    postponed.push((row, at, why));
+                }
             }
         }
         if !postponed.is_empty() {
             // Not an attempt: no modem could take them now.
             let outcomes: Vec<_> = postponed
                 .drain(..)
-                .map(|(row, at)| {
+                .map(|(row, at, why)| {
                     (
                         row.id,
                         row.attempts,
                         SendOutcome::Postpone {
-                            error: "no modem of its route is ready or under its rate limit".into(),
+                            error: why.into(),
                             at,
                         },
                     )
@@ -378,6 +386,10 @@ async fn dispatcher(
         }
     }
 }
+
+/// Why a claimed row was put back without an attempt.
+const NO_MODEM: &str = "no modem of its route is ready or under its rate limit";
+const MODEMS_FULL: &str = "the modems of its route were busy; back in its place in the queue";
 
 /// A row on its way through one modem's worker.
 struct InFlight {

@@ -19,7 +19,7 @@ mod phones;
 mod smsc;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::time::Duration;
 
 use plutanium_sms::{Address, Submit, Timestamp, TypeOfNumber};
@@ -154,6 +154,10 @@ impl Rng {
 #[derive(Debug)]
 pub struct Network {
     modems: Vec<Modem>,
+    /// Each modem by the digits of its number: every SMS a modem sends is
+    /// looked up here (is it for another modem?), and with hundreds of
+    /// modems a walk through them all was the simulator's main cost.
+    by_digits: HashMap<String, ModemId>,
     plugged: Vec<bool>,
     generation: Vec<u64>,
     faults: Vec<ModemFaults>,
@@ -177,6 +181,11 @@ pub struct Network {
     ring_interval: Duration,
 }
 
+/// A number's digits: how the network compares numbers.
+fn digits(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
+}
+
 /// The SCTS for a UNIX time, in UTC (a PDU carries two year digits: 2000-2099).
 fn timestamp(unix: u64) -> Timestamp {
     let mut stamp = Timestamp::from_unix(i64::try_from(unix).unwrap_or(i64::MAX), 0);
@@ -198,6 +207,7 @@ impl Network {
     pub fn new(seed: u64, latency: Latency, epoch_unix: u64) -> Self {
         Network {
             modems: Vec::new(),
+            by_digits: HashMap::new(),
             plugged: Vec::new(),
             generation: Vec::new(),
             faults: Vec::new(),
@@ -233,6 +243,9 @@ impl Network {
             return Err(SimError::DuplicateModem(config.name));
         }
         Address::parse(&config.number)?;
+        self.by_digits
+            .entry(digits(&config.number))
+            .or_insert(self.modems.len());
         self.modems.push(Modem::new(config));
         self.plugged.push(true);
         self.generation.push(0);
@@ -366,15 +379,19 @@ impl Network {
 
     /// The modem a dialled number reaches: exact match, or the same national digits.
     fn find_modem(&self, number: &str) -> Option<ModemId> {
-        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
         let wanted = digits(number);
+        if let Some(&id) = self.by_digits.get(&wanted) {
+            return Some(id);
+        }
+        // A national number: the modem whose number ends with it.
         let national = wanted.trim_start_matches('0');
-        self.modems.iter().position(|m| {
-            let own = digits(&m.config.number);
-            m.config.number == number
-                || own == wanted
-                || (!number.starts_with('+') && national.len() >= 6 && own.ends_with(national))
-        })
+        (!number.starts_with('+') && national.len() >= 6)
+            .then(|| {
+                self.modems
+                    .iter()
+                    .position(|m| digits(&m.config.number).ends_with(national))
+            })
+            .flatten()
     }
 
     fn timestamp(&self, at: Duration) -> Timestamp {

@@ -120,19 +120,22 @@ fn claim_route(
 /// The claim's condition on `modems` (none: any row), naming them as `?3`…:
 /// a row may go to a modem when its route allows it (no list: every modem)
 /// and it did not ask for another one.
-fn sendable(modems: Option<&[String]>) -> String {
-    modems.map_or_else(String::new, |modems| {
-        let named = (0..modems.len()).map(|i| format!("?{}", i + 3));
-        let allowed = named
-            .clone()
-            .map(|n| format!("instr(',' || allowed_modems || ',', ',' || {n} || ',') > 0"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        let names = named.collect::<Vec<_>>().join(", ");
-        format!(
-            " AND (allowed_modems = '' OR {allowed}) AND (modem IS NULL OR modem = '' OR modem IN ({names}))"
-        )
-    })
+fn sendable(modems: Option<&[String]>) -> &'static str {
+    if modems.is_some() { SENDABLE } else { "" }
+}
+
+/// A claim's condition on the modems that may send, which it names as `?3`:
+/// a JSON array of their names. One parameter, not one per modem, so the
+/// SQL is the same whichever modems have room (one prepared statement,
+/// not one per count of them: with hundreds of modems those crowded the
+/// statement cache out, and each was parsed again).
+const SENDABLE: &str = " AND (allowed_modems = '' OR EXISTS (SELECT 1 FROM json_each(?3) AS m \
+     WHERE instr(',' || allowed_modems || ',', ',' || m.value || ',') > 0)) \
+     AND (modem IS NULL OR modem = '' OR modem IN (SELECT value FROM json_each(?3)))";
+
+/// [`SENDABLE`]'s `?3`.
+fn sendable_names(modems: &[String]) -> String {
+    serde_json::Value::from(modems).to_string()
 }
 
 /// A claim's two reads: the rows whose sender died, and one lane's rows
@@ -167,11 +170,15 @@ fn due_ids(
     modems: &[String],
     turn: &mut Option<String>,
 ) -> Result<Vec<i64>, StoreError> {
-    let (now, source_param) = (now as i64, modems.len() + 3);
+    let now = now as i64;
+    let names = (!sendable.is_empty()).then(|| sendable_names(modems));
+    let source_param = if names.is_some() { 4 } else { 3 };
     let (overdue, lane) = claim_sql(sendable, source_param);
     let read = |sql: &str, source: Option<&str>| -> Result<Vec<Due>, StoreError> {
         let mut values: Vec<&dyn rusqlite::ToSql> = vec![&now, &limit];
-        values.extend(modems.iter().map(|m| m as &dyn rusqlite::ToSql));
+        if let Some(names) = &names {
+            values.push(names);
+        }
         if let Some(source) = &source {
             values.push(source);
         }
@@ -201,12 +208,11 @@ fn due_ids(
 /// them with (what is not given is NULL).
 fn hot_queries() -> Vec<(&'static str, String, Vec<rusqlite::types::Value>)> {
     use rusqlite::types::Value;
-    let modems = ["gsm0".to_string()];
-    let (overdue, lane) = claim_sql(&sendable(Some(&modems)), 4);
+    let (overdue, lane) = claim_sql(SENDABLE, 4);
     let (now, limit, modem) = (
         Value::Integer(0),
         Value::Integer(10),
-        Value::from("gsm0".to_string()),
+        Value::from(sendable_names(&["gsm0".to_string(), "gsm1".to_string()])),
     );
     let search = super::search::page_query(
         &super::search::OUTBOX,
@@ -387,7 +393,7 @@ impl SqliteStore {
         self.with_state_change(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut turn = self.lanes_turn.lock().unwrap_or_else(PoisonError::into_inner);
-            let ids = due_ids(&tx, now, limit, &sendable, modems.unwrap_or_default(), &mut turn)?;
+            let ids = due_ids(&tx, now, limit, sendable, modems.unwrap_or_default(), &mut turn)?;
             let mut claimed = Vec::with_capacity(ids.len());
             for id in ids {
                 // A row whose sender keeps dying (its lease ran out every
