@@ -165,8 +165,11 @@ fn main() {
         let _ = rt2.load("python0", &python, Grants::default()).expect("load python");
         println!("runtime/first load of the 18 MB Python example with compilation: {:.0} ms", start.elapsed().as_secs_f64() * 1e3);
         let config = Grants { config: vec![("reply.PING".into(), "pong".into())], ..Grants::default() };
-        let count = if quick { 1 } else { 5 };
-        let before = rss_kib();
+        // The first instance pays for what they all share (the compiled
+        // code, the memory image); each one after it only for its own.
+        let count = if quick { 3 } else { 5 };
+        let mut rss = rss_kib();
+        let mut each = Vec::new();
         let mut loaded = Vec::new();
         for i in 0..count {
             let mut c = rt2.load(&format!("python{i}"), &python, config.clone()).expect("load");
@@ -176,11 +179,17 @@ fn main() {
                 println!("runtime/Python example first call (instantiation + call): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
             }
             loaded.push(c);
+            let now = rss_kib();
+            if let (Some(b), Some(a)) = (rss, now) {
+                each.push(a.saturating_sub(b) as f64 / 1024.0);
+            }
+            rss = now;
         }
-        if let (Some(b), Some(a)) = (before, rss_kib()) {
+        if let Some((first, rest)) = each.split_first() {
+            let rest: Vec<String> = rest.iter().map(|m| format!("{m:.1}")).collect();
             println!(
-                "runtime/resident memory per instantiated Python example: {:.1} MiB ({count} connectors)",
-                a.saturating_sub(b) as f64 / count as f64 / 1024.0
+                "runtime/resident memory of the Python example: first instance {first:.1} MiB, each additional one {} MiB",
+                rest.join(", ")
             );
         }
         let mut samples = Vec::new();

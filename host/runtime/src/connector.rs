@@ -64,6 +64,10 @@ pub struct Connector {
     stats: Arc<std::sync::Mutex<ConnectorStats>>,
     consecutive_traps: u32,
     not_before: Option<std::time::Instant>,
+    /// Keeps the runtime's entry for this component alive, so the next
+    /// connector of the same component shares its code and memory image
+    /// (the runtime keeps only a weak reference).
+    _component: Arc<wasmtime::component::Component>,
 }
 
 impl Connector {
@@ -79,8 +83,10 @@ impl Connector {
         config: RuntimeConfig,
         kv: Arc<dyn KvStore>,
         engine: Engine,
+        component: Arc<wasmtime::component::Component>,
     ) -> Connector {
         Connector {
+            _component: component,
             name: name.to_string(),
             world,
             pre,

@@ -2,8 +2,9 @@
 //! process, the deadline clock, the compile cache, and loading a component
 //! as a [`Connector`] of its world.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, HasSelf, Linker};
@@ -29,9 +30,26 @@ pub struct Runtime {
     kv: Arc<dyn KvStore>,
     ticking: Arc<AtomicBool>,
     cache_dir: Option<std::path::PathBuf>,
+    /// Every component loaded and still in use, by its cache key: the
+    /// connectors of one component share its compiled code and its memory
+    /// image, so a second instance of a Python connector costs only the
+    /// pages it writes (see `compile`).
+    components: Mutex<HashMap<[u8; 16], Weak<Component>>>,
     network: Arc<dyn Network>,
     trust: TrustHandle,
 }
+
+/// What the cache key mixes in beyond wasmtime's compatibility hash, for
+/// settings that change the compiled artifact but are not in that hash:
+/// `memory_guaranteed_dense_image_size` decides at compile time whether a
+/// memory image is made. A new value here recompiles every cached entry.
+const CACHE_SALT: &[u8] = b"plutanium-cache-2: dense images up to 256 MiB";
+
+/// A linear memory's initial contents up to this size become a
+/// copy-on-write image however sparse they are. componentize-py's snapshot
+/// of CPython's heap is one sparse image of tens of MiB; wasmtime's default
+/// (16 MiB) made it copy the snapshot into every instance instead.
+const DENSE_IMAGE_LIMIT: u64 = 256 << 20;
 
 impl Drop for Runtime {
     fn drop(&mut self) {
@@ -46,6 +64,10 @@ impl Runtime {
         let mut engine_config = Config::new();
         engine_config.epoch_interruption(true);
         engine_config.consume_fuel(config.fuel.is_some());
+        // Copy-on-write memory images (wasmtime's default, said here because
+        // the memory figures depend on it), for any image size we load.
+        engine_config.memory_init_cow(true);
+        engine_config.memory_guaranteed_dense_image_size(DENSE_IMAGE_LIMIT);
         let engine = Engine::new(&engine_config).map_err(runtime_error)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(runtime_error)?;
@@ -74,6 +96,7 @@ impl Runtime {
             kv,
             ticking,
             cache_dir: None,
+            components: Mutex::new(HashMap::new()),
             network: Arc::new(SystemNetwork),
             trust: TrustHandle::default(),
         })
@@ -110,6 +133,16 @@ impl Runtime {
             size: bytes.len(),
             incompatibility: checked.err().map(|e| e.to_string()),
         })
+    }
+
+    /// How many components are loaded: connectors of the same component
+    /// share one.
+    pub fn components_in_use(&self) -> usize {
+        let loaded = self
+            .components
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        loaded.values().filter(|c| c.strong_count() > 0).count()
     }
 
     /// Keeps compiled machine code in `dir`, so a restart loads connectors
@@ -212,33 +245,67 @@ impl Runtime {
         self.load_world(name, bytes, grants, Some(World::Processor))
     }
 
-    /// Compiles `bytes`, or loads the machine code compiled for them earlier from
-    /// the cache directory. The cache key is the engine's compatibility hash (so a
-    /// different wasmtime or configuration never reuses code) and the component's
+    /// The component for `bytes`: the one already loaded, if a connector
+    /// still uses it; else compiled, or loaded from the cache directory.
+    /// The cache key is the engine's compatibility hash (so a different
+    /// wasmtime or configuration never reuses code) and the component's
     /// hash; a damaged or foreign entry is recompiled, never trusted.
-    fn compile(&self, bytes: &[u8]) -> Result<Component, LoadError> {
-        let Some(dir) = &self.cache_dir else {
-            return Component::new(&self.engine, bytes)
-                .map_err(|e| LoadError::Invalid(format!("{e:#}")));
-        };
+    fn compile(&self, bytes: &[u8]) -> Result<Arc<Component>, LoadError> {
         // SHA-256, not std's DefaultHasher: the name must mean the same
         // bytes after a Rust upgrade, or the cache would silently miss.
         use sha2::Digest as _;
         use std::hash::Hash as _;
         let mut key = DigestHasher(sha2::Sha256::new());
         self.engine.precompile_compatibility_hash().hash(&mut key);
+        key.0.update(CACHE_SALT);
         key.0.update(bytes);
-        let key = key.0.finalize();
-        let path = dir.join(format!("{}.cwasm", hex::encode(&key[..16])));
-        if let Ok(compiled) = std::fs::read(&path) {
-            // SAFETY: `deserialize` trusts the bytes to be code this engine
-            // produced. They come from a file this runtime wrote into its own
-            // cache directory (which the operator keeps writable only by the
-            // daemon), under a name bound to this engine's compatibility hash and
-            // the component's bytes; wasmtime also checks the header and refuses
-            // code from another version or configuration.
+        let digest = key.0.finalize();
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&digest[..16]);
+        let loaded = || {
+            self.components
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        {
+            let mut loaded = loaded();
+            // Forget the components nobody uses any more.
+            loaded.retain(|_, component| component.strong_count() > 0);
+            if let Some(component) = loaded.get(&key).and_then(Weak::upgrade) {
+                return Ok(component);
+            }
+        }
+        // Not under the lock: compiling takes seconds, and other loads
+        // (of other components) go on meanwhile.
+        let component = Arc::new(self.compile_uncached(bytes, &key)?);
+        let mut loaded = loaded();
+        // Another load of the same bytes may have finished first: share its.
+        if let Some(first) = loaded.get(&key).and_then(Weak::upgrade) {
+            return Ok(first);
+        }
+        loaded.insert(key, Arc::downgrade(&component));
+        Ok(component)
+    }
+
+    fn compile_uncached(&self, bytes: &[u8], key: &[u8; 16]) -> Result<Component, LoadError> {
+        let Some(dir) = &self.cache_dir else {
+            return Component::new(&self.engine, bytes)
+                .map_err(|e| LoadError::Invalid(format!("{e:#}")));
+        };
+        let path = dir.join(format!("{}.cwasm", hex::encode(key)));
+        if path.exists() {
+            // SAFETY: `deserialize_file` trusts the file to be code this
+            // engine produced, and to stay as it is while it is mapped. It is
+            // a file this runtime wrote into its own cache directory (which
+            // the operator keeps writable only by the daemon), under a name
+            // bound to this engine's compatibility hash and the component's
+            // bytes, and it is only ever replaced by a rename, never written
+            // in place; wasmtime also checks the header and refuses code
+            // from another version or configuration. Mapping the file, not
+            // reading it into memory, keeps the code and the memory image
+            // file-backed: resident only where touched, and shared.
             #[allow(unsafe_code)]
-            let loaded = unsafe { Component::deserialize(&self.engine, &compiled) };
+            let loaded = unsafe { Component::deserialize_file(&self.engine, &path) };
             match loaded {
                 Ok(component) => return Ok(component),
                 Err(e) => {
@@ -254,8 +321,18 @@ impl Runtime {
         let stored = std::fs::create_dir_all(dir).and_then(|()| {
             plutanium_durable::replace(&path, &compiled, plutanium_durable::Access::Shared)
         });
-        if let Err(e) = stored {
-            tracing::warn!(dir = %dir.display(), error = %e, "cannot write the compile cache");
+        match stored {
+            // SAFETY: as above; the file was written by this engine a moment ago.
+            #[allow(unsafe_code)]
+            Ok(()) => match unsafe { Component::deserialize_file(&self.engine, &path) } {
+                Ok(component) => return Ok(component),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "cannot map the compile cache's new entry")
+                }
+            },
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot write the compile cache")
+            }
         }
         // SAFETY: the bytes were produced by this engine a moment ago.
         #[allow(unsafe_code)]
@@ -308,6 +385,7 @@ impl Runtime {
             config,
             self.kv.clone(),
             self.engine.clone(),
+            component,
         ))
     }
 }

@@ -89,6 +89,26 @@ async fn echo_with_config_and_reused_instance() {
     assert!(p.handle(&call).await.unwrap().is_empty());
 }
 
+/// Two connectors of one component share its compiled code and memory
+/// image (one component loaded), and each still has its own memory.
+#[tokio::test]
+async fn connectors_of_one_component_share_it_and_keep_their_own_memory() {
+    let rt = runtime();
+    let mut a = load(&rt, "memory-a", &[("mode", "memory")], &[]);
+    let mut b = load(&rt, "memory-b", &[("mode", "memory")], &[]);
+    assert_eq!(rt.components_in_use(), 1);
+    assert_eq!(reply(&a.handle(&sms("x")).await.unwrap()), "calls 1");
+    assert_eq!(reply(&a.handle(&sms("x")).await.unwrap()), "calls 2");
+    assert_eq!(reply(&b.handle(&sms("x")).await.unwrap()), "calls 1");
+    drop(a);
+    assert_eq!(rt.components_in_use(), 1, "b still uses it");
+    drop(b);
+    assert_eq!(rt.components_in_use(), 0, "forgotten once unused");
+    // Loaded again after that: a fresh component, fresh memory.
+    let mut c = load(&rt, "memory-c", &[("mode", "memory")], &[]);
+    assert_eq!(reply(&c.handle(&sms("x")).await.unwrap()), "calls 1");
+}
+
 #[tokio::test]
 async fn kv_is_per_connector_and_survives_instances() {
     let rt = runtime();
@@ -395,10 +415,10 @@ async fn the_compile_cache_is_reused_and_survives_damage() {
     let _ = std::fs::remove_dir_all(&dir);
     let bytes = std::fs::read(PROCESSOR).expect("built test processor");
     let first = runtime().with_compile_cache(&dir);
-    let mut p = first
+    let mut compiled = first
         .load_processor("echo", &bytes, Grants::default())
         .unwrap();
-    assert_eq!(reply(&p.handle(&sms("a")).await.unwrap()), "echo: a");
+    assert_eq!(reply(&compiled.handle(&sms("a")).await.unwrap()), "echo: a");
     let entries: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -406,11 +426,15 @@ async fn the_compile_cache_is_reused_and_survives_damage() {
     assert_eq!(entries.len(), 1, "{entries:?}");
     // A second runtime loads from the cache.
     let second = runtime().with_compile_cache(&dir);
-    let mut p = second
+    let mut cached = second
         .load_processor("echo", &bytes, Grants::default())
         .unwrap();
-    assert_eq!(reply(&p.handle(&sms("b")).await.unwrap()), "echo: b");
-    // A damaged entry is recompiled, not trusted.
+    assert_eq!(reply(&cached.handle(&sms("b")).await.unwrap()), "echo: b");
+    // A damaged entry is recompiled, not trusted. Damaged while no process
+    // runs it: a loaded entry is mapped, and the runtime only ever replaces
+    // an entry by a rename (a write in place under a running daemon is like
+    // one into its binary).
+    drop((compiled, cached, first, second));
     std::fs::write(&entries[0], b"garbage").unwrap();
     let third = runtime().with_compile_cache(&dir);
     let mut p = third

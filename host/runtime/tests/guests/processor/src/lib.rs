@@ -4,8 +4,9 @@
 //! fetches the `url` config value and replies with the status or the error
 //! (and with `read: body`, reads the body and says how long it was);
 //! `parallel` sends `count` requests to `url` at once and lists how each
-//! ended; `kv` counts calls in its store; `fail` returns an error; `print` writes to
-//! stdout and stderr.
+//! ended; `kv` counts calls in its store; `memory` counts them in its own
+//! linear memory; `fail` returns an error; `print` writes to stdout and
+//! stderr.
 
 wit_bindgen::generate!({
     path: "../../../../../wit",
@@ -160,6 +161,11 @@ impl Guest for TestProcessor {
                     }
                 };
                 Ok(vec![Action::Reply(format!("count {count}"))])
+            }
+            "memory" => {
+                static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                Ok(vec![Action::Reply(format!("calls {calls}"))])
             }
             "fail" => Err(Error::Permanent("refused on purpose".into())),
             "print" => {
