@@ -225,6 +225,8 @@ async fn dispatcher(
         })
         .collect();
     let mut postponed = Vec::new();
+    // Until when claims stay within the smallest room (see below).
+    let mut careful_until: Option<std::time::Instant> = None;
     loop {
         // Each turn waits at most a second, plus a claim in the store.
         heart.beat(std::time::Instant::now(), DISPATCH_PATIENCE);
@@ -254,6 +256,11 @@ async fn dispatcher(
                     .then(|| (m.name().to_string(), slots[index].room()))
             })
             .unzip();
+        // Which modems this claim is for, by index (see the empty claim).
+        let asked: Vec<bool> = modems
+            .iter()
+            .map(|m| senders.iter().any(|s| s == m.name()))
+            .collect();
         if senders.is_empty() {
             // Looking costs no store access, so a short wait is cheap.
             tokio::select! {
@@ -267,8 +274,18 @@ async fn dispatcher(
         // modem that wants rows (with hundreds of modems, a claim the size
         // of one modem's room made the claims the limit). A row that finds
         // its modems full (a reply that must leave by the modem its SMS
-        // came in on) goes back in its place, below.
-        let limit = u32::try_from(rooms.iter().sum::<usize>()).unwrap_or(u32::MAX);
+        // came in on) goes back in its place, below. When that happened,
+        // claims take no more than the smallest room for a while, so
+        // every row they take fits: a queue of replies for one busy modem
+        // beside idle ones would otherwise be claimed and put back again
+        // at each of that modem's turns.
+        let careful = careful_until.is_some_and(|until| std::time::Instant::now() < until);
+        let together = if careful {
+            rooms.iter().min().copied().unwrap_or(0)
+        } else {
+            rooms.iter().sum()
+        };
+        let limit = u32::try_from(together).unwrap_or(u32::MAX);
         // On a shared store, only for modems whose lease is still ours.
         let fence = cluster.as_ref().map(Cluster::fence);
         let claimed = match blocking(&store, move |s| {
@@ -291,10 +308,32 @@ async fn dispatcher(
                     _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                     _ = stopped.wait_for(|stop| *stop) => return,
                 },
-                None => tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
-                    _ = stopped.wait_for(|stop| *stop) => return,
-                },
+                // Nothing due for these modems. Rows for a modem that was
+                // busy (too full to ask for rows) may be: claim again as
+                // soon as one that was not asked for wants rows, not after
+                // the pause (a fast modem with a queue of its own, beside
+                // idle ones, sent a handful of rows per pause). Rows queued
+                // meanwhile, or coming due, are looked for after it.
+                None => {
+                    let pause = tokio::time::sleep(Duration::from_millis(100));
+                    tokio::pin!(pause);
+                    loop {
+                        tokio::select! {
+                            _ = &mut pause => break,
+                            _ = room.notified() => {
+                                let newly_wanting = modems.iter().enumerate().any(|(index, m)| {
+                                    !asked[index]
+                                        && *m.state().borrow() == ModemState::Ready
+                                        && slots[index].wants_rows()
+                                });
+                                if newly_wanting {
+                                    break;
+                                }
+                            }
+                            _ = stopped.wait_for(|stop| *stop) => return,
+                        }
+                    }
+                }
             }
             continue;
         }
@@ -363,6 +402,9 @@ async fn dispatcher(
                 }
             }
         }
+        if postponed.iter().any(|(_, _, why)| *why == MODEMS_FULL) {
+            careful_until = Some(std::time::Instant::now() + CAREFUL_FOR);
+        }
         if !postponed.is_empty() {
             // Not an attempt: no modem could take them now.
             let outcomes: Vec<_> = postponed
@@ -390,6 +432,11 @@ async fn dispatcher(
 /// Why a claimed row was put back without an attempt.
 const NO_MODEM: &str = "no modem of its route is ready or under its rate limit";
 const MODEMS_FULL: &str = "the modems of its route were busy; back in its place in the queue";
+
+/// How long claims stay within the smallest room after one had to put
+/// rows back: at most one such wave a second, each no larger than the
+/// modems' room together.
+const CAREFUL_FOR: Duration = Duration::from_secs(1);
 
 /// A row on its way through one modem's worker.
 struct InFlight {

@@ -327,6 +327,16 @@ async fn rows_for_a_modem_that_is_down_wait_unclaimed_while_another_sends() {
     }
     sim.inject("gsm1", plutanium_modem_sim::Fault::Replug)
         .unwrap();
+    // Sends of 20 ms: gsm1 is full at times while gsm0 idles, so a claim
+    // for both takes rows only gsm1 may send and puts some back, which
+    // must keep them in their order (checked below).
+    sim.inject(
+        "gsm1",
+        plutanium_modem_sim::Fault::SlowSmsc {
+            extra: Duration::from_millis(20),
+        },
+    )
+    .unwrap();
     let sent = eventually("all forty sent once gsm1 is back", || {
         let rows: Vec<_> = parked
             .iter()
