@@ -13,11 +13,11 @@
 #[path = "shared/processes.rs"]
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BIN, start_daemon, start_sim};
+use common::{
+    api_token, bench_dir, free_address, modem_lines, start_daemon, start_sim, wait_until_listening,
+};
 use plutanium_store::SqliteStore;
 
 const CLIENTS: usize = 32;
@@ -57,44 +57,20 @@ fn main() {
 /// waits for every message to be sent.
 fn run(requests: usize, latency: &str) {
     let sim = start_sim(4, &["--latency", latency]);
-    let dir = tempfile::Builder::new()
-        .prefix("plutanium-bench-api")
-        .tempdir_in(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-        .unwrap();
+    let dir = bench_dir("plutanium-bench-api");
     let tokens = dir.path().join("api-tokens");
-    let output = Command::new(BIN)
-        .args(["api", "token", "--rate", "10000000", "--file"])
-        .arg(&tokens)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let token = String::from_utf8(output.stdout).unwrap().trim().to_string();
-    // A free port for the API.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let mut config = format!(
-        "store: sqlite://{}\napi: {{ listen: \"{address}\", token_file: \"{}\" }}\npolicy: {{ per_destination_per_hour: 1000000 }}\nmodems:\n",
+    let token = api_token(&tokens);
+    let address = free_address();
+    let config = format!(
+        "store: sqlite://{}\napi: {{ listen: \"{address}\", token_file: \"{}\" }}\npolicy: {{ per_destination_per_hour: 1000000 }}\nmodems:\n{}",
         dir.path().join("plutanium.db").display(),
-        tokens.display()
+        tokens.display(),
+        modem_lines(&sim)
     );
-    for (n, tcp) in sim.modems.iter().enumerate() {
-        config.push_str(&format!(
-            "  gsm{n}: {{ port: \"tcp://{tcp}\", number: \"+4207770{n:05}\", rate_per_minute: 1000000 }}\n"
-        ));
-    }
     let path = dir.path().join("plutanium.yaml");
     std::fs::write(&path, config).unwrap();
     let _daemon = start_daemon(&path, dir.path());
-    // The API listens just after READY.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(&address).is_err() {
-        assert!(Instant::now() < deadline, "the API does not listen");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until_listening(&address);
 
     // Single sends: 32 clients, each on its own kept-alive connection, as
     // an application's HTTP client does.

@@ -20,25 +20,18 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{BIN, start_daemon_with, start_sim};
+use common::{
+    api_token, bench_dir, free_address, modem_number, start_daemon_with, start_sim,
+    wait_until_listening,
+};
 use plutanium_store::postgres::testing::TempCluster;
 use plutanium_store::{PgStore, SqliteStore, Store};
 
 const CLIENTS: usize = 32;
 const MODEMS: usize = 4;
-
-fn free_address() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
-}
 
 /// A node's config: `store`, its API on `api`, and the modems `modems`
 /// (indices into the simulator's).
@@ -55,7 +48,8 @@ fn write_config(
     );
     for (n, tcp) in tcps {
         config.push_str(&format!(
-            "  gsm{n}: {{ port: \"tcp://{tcp}\", number: \"+4207770{n:05}\" }}\n"
+            "  gsm{n}: {{ port: \"tcp://{tcp}\", number: \"{}\" }}\n",
+            modem_number(*n)
         ));
     }
     let path = dir.join(format!("{name}.yaml"));
@@ -68,14 +62,7 @@ fn write_config(
 /// (accepted per second, sent per second).
 fn drive(apis: &[String], token: &str, requests: usize, store: Arc<dyn Store>) -> (f64, f64) {
     for api in apis {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(api).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the API at {api} does not listen"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait_until_listening(api);
     }
     let started = Instant::now();
     let threads: Vec<_> = (0..CLIENTS)
@@ -127,18 +114,9 @@ fn drive(apis: &[String], token: &str, requests: usize, store: Arc<dyn Store>) -
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let requests = if quick { 1_000 } else { 5_000 };
-    let root = tempfile::Builder::new()
-        .prefix("plutanium-bench-cluster")
-        .tempdir_in(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-        .unwrap();
+    let root = bench_dir("plutanium-bench-cluster");
     let tokens = root.path().join("api-tokens");
-    let output = Command::new(BIN)
-        .args(["api", "token", "--rate", "10000000", "--file"])
-        .arg(&tokens)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let token = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    let token = api_token(&tokens);
     let server = TempCluster::shared();
     let mut rows = Vec::new();
 

@@ -16,7 +16,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{Sim, http, memory_kib, start_daemon, start_sim};
+use common::{Sim, gmail_grant, http, memory_kib, start_daemon, start_sim};
 
 const MODEM: &str = "+420777000001";
 const OWNER: &str = "+420777999999";
@@ -35,30 +35,10 @@ fn sim_with_gmail() -> Sim {
 }
 
 fn base_config(dir: &Path, sim: &Sim) -> String {
-    let credentials = dir.join("gmail-oauth.json");
-    std::fs::write(
-        &credentials,
-        serde_json::json!({"client_id": "c", "client_secret": "s",
-            "refresh_token": sim.gmail["refresh_token"]})
-        .to_string(),
-    )
-    .unwrap();
     format!(
         "store: sqlite://{}\nmodems:\n  gsm0: {{ port: \"tcp://{}\", number: \"{MODEM}\", rate_per_minute: 1000000 }}\npolicy: {{ per_destination_per_hour: 1000000 }}\n",
         dir.join("plutanium.db").display(),
         sim.modems[0],
-    )
-}
-
-/// A connector's `oauth` and `api_base` against the fake.
-fn google(dir: &Path, sim: &Sim) -> (String, String) {
-    (
-        format!(
-            "allow_hosts: [\"127.0.0.1\"], oauth: {{ kind: authorized_user, file: \"{}\", token_uri: \"{}\" }}",
-            dir.join("gmail-oauth.json").display(),
-            sim.gmail["token_uri"].as_str().unwrap()
-        ),
-        sim.gmail["api_base"].as_str().unwrap().to_string(),
     )
 }
 
@@ -84,7 +64,7 @@ fn wait(what: &str, mut done: impl FnMut() -> bool) {
 fn email_latency(emails: usize) -> Vec<f64> {
     let sim = sim_with_gmail();
     let dir = tempfile::tempdir().unwrap();
-    let (grant, api) = google(dir.path(), &sim);
+    let (grant, api) = gmail_grant(dir.path(), &sim);
     let config = base_config(dir.path(), &sim)
         + &format!(
             "connectors:\n  gmail: {{ component: gmail, interval: 1s, batch: 10, {grant}, config: {{ api_base: \"{api}\" }} }}\nroutes:\n  - {{ from: gmail, to: gsm0 }}\n"
@@ -120,7 +100,7 @@ fn settled_rss(connectors: &str, routes: &str, exercise: &dyn Fn(&Sim)) -> u64 {
     let sim = sim_with_gmail();
     let dir = tempfile::tempdir().unwrap();
     let mut config = base_config(dir.path(), &sim);
-    let (grant, api) = google(dir.path(), &sim);
+    let (grant, api) = gmail_grant(dir.path(), &sim);
     let connectors = connectors.replace("{grant}", &grant).replace("{api}", &api);
     if !connectors.is_empty() {
         config += &format!("connectors:\n{connectors}routes:\n{routes}");

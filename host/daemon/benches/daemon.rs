@@ -12,16 +12,17 @@
 //! `cargo bench -p plutanium --bench daemon` (add `-- --quick` for a short
 //! run). Figures go to stdout as a table; docs/benchmarks.md records them.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use plutanium_core::SendOptions;
-use plutanium_store::{NewOutbound, SqliteStore, Store};
+use plutanium_store::{SqliteStore, Store};
 
 #[path = "shared/processes.rs"]
 mod common;
 
-use common::{Sim, memory_kib, start_daemon, start_sim};
+use common::{
+    bench_dir, bench_rows, echo_config, finished, memory_kib, modem_number, start_daemon,
+    start_sim, wait_for_store,
+};
 
 fn now_ms() -> u64 {
     SystemTime::now()
@@ -30,54 +31,10 @@ fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
-fn echo_processor() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/guests/wasm32-wasip2/release/plutanium_test_processor.wasm")
-}
-
-/// Every modem answers SMS through the echo processor, and the shipped
-/// missed-call connector is loaded on every modem's calls.
-fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
-    let mut text = format!(
-        "store: sqlite://{}\nmodems:\n",
-        dir.join("plutanium.db").display()
-    );
-    for (n, tcp) in sim.modems.iter().enumerate() {
-        text.push_str(&format!(
-            "  gsm{n}: {{ port: \"tcp://{tcp}\", number: \"+4207770{n:05}\", rate_per_minute: 1000000 }}\n"
-        ));
-    }
-    text.push_str(&format!(
-        "connectors:\n  echo: {{ component: \"{}\" }}\n  notify: {{ component: missed-call, config: {{ notify: [\"+420777999999\"] }} }}\npolicy: {{ per_destination_per_hour: 1000000 }}\nroutes:\n",
-        echo_processor().display()
-    ));
-    for n in 0..sim.modems.len() {
-        text.push_str(&format!(
-            "  - {{ from: gsm{n}, through: [echo, notify], to: gsm{n} }}\n"
-        ));
-    }
-    let path = dir.join("plutanium.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 fn post_sms(control: &str, from: &str, to: &str, text: &str) {
     let body = format!(r#"{{"from":"{from}","to":"{to}","text":"{text}"}}"#);
     let (status, answer) = common::http(control, "POST", "/sms", &body);
     assert_eq!(status, 202, "{answer}");
-}
-
-fn wait_for_sent(store: &SqliteStore, total: u64, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(600);
-    loop {
-        let stats = store.stats().unwrap();
-        if stats.sent + stats.delivered + stats.failed >= total {
-            assert_eq!(stats.failed, 0, "{what}: failures {stats:?}");
-            return;
-        }
-        assert!(Instant::now() < deadline, "{what}: stuck at {stats:?}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 struct Figures {
@@ -91,11 +48,8 @@ struct Figures {
 
 fn run(modems: usize, outbound: usize, inbound: usize) -> Figures {
     let sim = start_sim(modems, &[]);
-    let dir = tempfile::Builder::new()
-        .prefix("plutanium-bench")
-        .tempdir_in(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-        .unwrap();
-    let config = write_config(dir.path(), &sim);
+    let dir = bench_dir("plutanium-bench");
+    let config = echo_config(dir.path(), &sim);
     // Once to fill the component cache, then the measured start.
     drop(start_daemon(&config, dir.path()));
     let daemon = start_daemon(&config, dir.path());
@@ -104,37 +58,26 @@ fn run(modems: usize, outbound: usize, inbound: usize) -> Figures {
     let store = SqliteStore::open(dir.path().join("plutanium.db")).unwrap();
 
     // Outbound: one batch committed, then sent by the daemon.
-    let rows: Vec<_> = (0..outbound)
-        .map(|n| NewOutbound {
-            key: format!("bench:{n}"),
-            source: "bench".into(),
-            to: format!("+42060{:07}", n % 1000),
-            text: format!("bench message {n}"),
-            options: SendOptions {
-                status_report: false,
-                ..SendOptions::default()
-            },
-            allowed_modems: Vec::new(),
-        })
-        .collect();
+    let rows = bench_rows(outbound);
     let started = Instant::now();
     store.enqueue_batch(&rows, now_ms()).unwrap();
-    wait_for_sent(&store, outbound as u64, "outbound");
+    wait_for_store(&store, "outbound", |s| finished(s) >= outbound as u64);
     let outbound_per_s = outbound as f64 / started.elapsed().as_secs_f64();
 
     // Inbound: SMS from phones to every modem, each answered by the echo
     // processor through the outbox.
     let started = Instant::now();
     for n in 0..inbound {
-        let modem = n % modems;
         post_sms(
             &sim.control,
             &format!("+42060{:07}", n),
-            &format!("+4207770{modem:05}"),
+            &modem_number(n % modems),
             &format!("ping {n}"),
         );
     }
-    wait_for_sent(&store, (outbound + inbound) as u64, "inbound replies");
+    wait_for_store(&store, "inbound replies", |s| {
+        finished(s) >= (outbound + inbound) as u64
+    });
     let inbound_per_s = inbound as f64 / started.elapsed().as_secs_f64();
     let (_, peak) = memory_kib(&daemon.child.0);
     Figures {

@@ -16,11 +16,12 @@
 #[path = "shared/processes.rs"]
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BIN, http, start_daemon, start_sim};
+use common::{
+    api_token, bench_dir, free_address, gmail_grant, http, modem_lines, modem_number, start_daemon,
+    start_sim, status_kib, wait_until_listening,
+};
 use plutanium_store::SqliteStore;
 
 const MODEMS: usize = 16;
@@ -29,16 +30,8 @@ const OWNER: &str = "+420777999999";
 
 /// Resident memory of `pid` by kind, in KiB: total, anonymous, file-backed.
 fn rss(pid: u32) -> (u64, u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let field = |name: &str| -> u64 {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("RssAnon:"), field("RssFile:"))
+    let [total, anon, file] = status_kib(pid, ["VmRSS:", "RssAnon:", "RssFile:"]);
+    (total, anon, file)
 }
 
 /// Whether every email has reached its phone as an SMS (the gmail source
@@ -63,49 +56,18 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let (requests, inbound) = if quick { (1_000, 400) } else { (10_000, 4_000) };
     let sim = start_sim(MODEMS, &["--fake-gmail", "127.0.0.1:0"]);
-    let dir = tempfile::Builder::new()
-        .prefix("plutanium-bench-footprint")
-        .tempdir_in(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-        .unwrap();
+    let dir = bench_dir("plutanium-bench-footprint");
     let tokens = dir.path().join("api-tokens");
-    let output = Command::new(BIN)
-        .args(["api", "token", "--rate", "10000000", "--file"])
-        .arg(&tokens)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let token = String::from_utf8(output.stdout).unwrap().trim().to_string();
-    let credentials = dir.path().join("gmail-oauth.json");
-    std::fs::write(
-        &credentials,
-        serde_json::json!({"client_id": "c", "client_secret": "s",
-            "refresh_token": sim.gmail["refresh_token"]})
-        .to_string(),
-    )
-    .unwrap();
-    let google = format!(
-        "allow_hosts: [\"127.0.0.1\"], oauth: {{ kind: authorized_user, file: \"{}\", token_uri: \"{}\" }}",
-        credentials.display(),
-        sim.gmail["token_uri"].as_str().unwrap()
-    );
-    let api_base = sim.gmail["api_base"].as_str().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
+    let token = api_token(&tokens);
+    let (google, api_base) = gmail_grant(dir.path(), &sim);
+    let address = free_address();
 
     let mut config = format!(
-        "store: sqlite://{}\napi: {{ listen: \"{address}\", token_file: \"{}\" }}\npolicy: {{ per_destination_per_hour: 1000000 }}\nmodems:\n",
+        "store: sqlite://{}\napi: {{ listen: \"{address}\", token_file: \"{}\" }}\npolicy: {{ per_destination_per_hour: 1000000 }}\nmodems:\n{}",
         dir.path().join("plutanium.db").display(),
-        tokens.display()
+        tokens.display(),
+        modem_lines(&sim)
     );
-    for (n, tcp) in sim.modems.iter().enumerate() {
-        config.push_str(&format!(
-            "  gsm{n}: {{ port: \"tcp://{tcp}\", number: \"+4207770{n:05}\", rate_per_minute: 1000000 }}\n"
-        ));
-    }
     config.push_str(&format!(
         "connectors:\n\
          \x20 gmail: {{ component: gmail, interval: 1s, {google}, config: {{ api_base: \"{api_base}\" }} }}\n\
@@ -127,11 +89,7 @@ fn main() {
     drop(start_daemon(&path, dir.path()));
     let daemon = start_daemon(&path, dir.path());
     let pid = daemon.child.0.id();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(&address).is_err() {
-        assert!(Instant::now() < deadline, "the API does not listen");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until_listening(&address);
     std::thread::sleep(Duration::from_millis(1500));
     let idle = rss(pid);
 
@@ -165,7 +123,7 @@ fn main() {
         .map(|n| {
             serde_json::json!({
                 "from": format!("+42060{:07}", n % 1000),
-                "to": format!("+4207770{:05}", n % MODEMS),
+                "to": modem_number(n % MODEMS),
                 // Every text its own: the same text from the same phone to
                 // the same modem within a second is one SMS delivered twice.
                 "text": if n % 10 == 0 { format!("STOP {n}") } else { format!("hello {n}") },
@@ -180,8 +138,7 @@ fn main() {
     );
     assert_eq!(status, 202, "{answer}");
     for n in 0..MODEMS {
-        let body = serde_json::json!({"from": "+420601999999", "to": format!("+4207770{n:05}")})
-            .to_string();
+        let body = serde_json::json!({"from": "+420601999999", "to": modem_number(n)}).to_string();
         let (status, answer) = http(&sim.control, "POST", "/calls", &body);
         assert_eq!(status, 202, "{answer}");
     }
@@ -207,7 +164,7 @@ fn main() {
         }
         samples += 1;
         let stats = store.stats().unwrap();
-        let out = stats.sent + stats.delivered + stats.failed;
+        let out = common::finished(&stats);
         let clients_done = clients.iter().all(|c| c.is_finished());
         if clients_done
             && emails_delivered(&sim, emails)

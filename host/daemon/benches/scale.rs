@@ -21,7 +21,6 @@
 //! `-- --modems 1,16` for some counts, `-- --no-flood`, `-- --flood-only`).
 //! Figures go to stdout as tables; docs/benchmarks.md records them.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use plutanium_core::SendOptions;
@@ -30,44 +29,16 @@ use plutanium_store::{NewOutbound, SqliteStore, Store, StoreStats};
 #[path = "shared/processes.rs"]
 mod common;
 
-use common::{Daemon, Sim, cpu_time, memory_kib, start_daemon, start_sim};
+use common::{
+    Daemon, Sim, bench_dir, bench_rows, cpu_time, echo_config, finished, memory_kib, modem_number,
+    start_daemon, start_sim, wait_for_store,
+};
 
 fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64
-}
-
-fn number(modem: usize) -> String {
-    format!("+4207770{modem:05}")
-}
-
-fn write_config(dir: &Path, sim: &Sim) -> PathBuf {
-    let echo = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/guests/wasm32-wasip2/release/plutanium_test_processor.wasm");
-    let mut text = format!(
-        "store: sqlite://{}\nmodems:\n",
-        dir.join("plutanium.db").display()
-    );
-    for (n, tcp) in sim.modems.iter().enumerate() {
-        text.push_str(&format!(
-            "  gsm{n}: {{ port: \"tcp://{tcp}\", number: \"{}\", rate_per_minute: 1000000 }}\n",
-            number(n)
-        ));
-    }
-    text.push_str(&format!(
-        "connectors:\n  echo: {{ component: \"{}\" }}\n  notify: {{ component: missed-call, config: {{ notify: [\"+420777999999\"] }} }}\npolicy: {{ per_destination_per_hour: 1000000 }}\nroutes:\n",
-        echo.display()
-    ));
-    for n in 0..sim.modems.len() {
-        text.push_str(&format!(
-            "  - {{ from: gsm{n}, through: [echo, notify], to: gsm{n} }}\n"
-        ));
-    }
-    let path = dir.join("plutanium.yaml");
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 /// A simulator with `modems` modems and a daemon driving them all.
@@ -82,11 +53,8 @@ struct Rig {
 impl Rig {
     fn start(modems: usize) -> Rig {
         let sim = start_sim(modems, &[]);
-        let dir = tempfile::Builder::new()
-            .prefix("plutanium-bench")
-            .tempdir_in(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-            .unwrap();
-        let config = write_config(dir.path(), &sim);
+        let dir = bench_dir("plutanium-bench");
+        let config = echo_config(dir.path(), &sim);
         // Once to fill the component cache, then the measured daemon.
         drop(start_daemon(&config, dir.path()));
         let daemon = start_daemon(&config, dir.path());
@@ -118,7 +86,7 @@ impl Rig {
             })
             .collect();
         self.store.enqueue_batch(&rows, now_ms()).unwrap();
-        wait(self, "warm-up", |s| sent(s) >= modems as u64);
+        wait_for_store(&self.store, "warm-up", |s| finished(s) >= modems as u64);
     }
 
     fn stats(&self) -> StoreStats {
@@ -136,7 +104,7 @@ impl Rig {
             .map(|n| {
                 serde_json::json!({
                     "from": format!("+42060{:07}", n % 1000),
-                    "to": number(n % modems),
+                    "to": modem_number(n % modems),
                     "text": format!("{tag} {n}"),
                 })
             })
@@ -146,26 +114,6 @@ impl Rig {
             let (status, answer) = common::http(&self.sim.control, "POST", "/sms/batch", &body);
             assert_eq!(status, 202, "{answer}");
         }
-    }
-}
-
-fn sent(stats: &StoreStats) -> u64 {
-    stats.sent + stats.delivered + stats.failed
-}
-
-/// Waits until `done` holds, polling the store every 20 ms (each poll
-/// counts the outbox: more often, and the bench takes CPU from what it
-/// measures on a 2-core machine).
-fn wait(rig: &Rig, what: &str, done: impl Fn(&StoreStats) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(900);
-    loop {
-        let stats = rig.stats();
-        if done(&stats) {
-            assert_eq!(stats.failed, 0, "{what}: failures {stats:?}");
-            return;
-        }
-        assert!(Instant::now() < deadline, "{what}: stuck at {stats:?}");
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -197,22 +145,12 @@ fn curve_point(modems: usize, quick: bool) {
     } else {
         (400 * modems).clamp(4_000, 25_600)
     };
-    let rows: Vec<_> = (0..outbound)
-        .map(|n| NewOutbound {
-            key: format!("bench:{n}"),
-            source: "bench".into(),
-            to: format!("+42060{:07}", n % 1000),
-            text: format!("bench message {n}"),
-            options: SendOptions {
-                status_report: false,
-                ..SendOptions::default()
-            },
-            allowed_modems: Vec::new(),
-        })
-        .collect();
+    let rows = bench_rows(outbound);
     let out = measure(&rig, outbound, || {
         rig.store.enqueue_batch(&rows, now_ms()).unwrap();
-        wait(&rig, "outbound", |s| sent(s) >= (modems + outbound) as u64);
+        wait_for_store(&rig.store, "outbound", |s| {
+            finished(s) >= (modems + outbound) as u64
+        });
     });
 
     let per_modem = if quick {
@@ -225,10 +163,10 @@ fn curve_point(modems: usize, quick: bool) {
     let started = Instant::now();
     let inb = measure(&rig, inbound, || {
         rig.flood(modems, per_modem, "ping");
-        wait(&rig, "inbound", |s| s.inbox >= inbound as u64);
+        wait_for_store(&rig.store, "inbound", |s| s.inbox >= inbound as u64);
         stored_after = started.elapsed().as_secs_f64();
-        wait(&rig, "inbound replies", |s| {
-            sent(s) >= (modems + outbound + inbound) as u64
+        wait_for_store(&rig.store, "inbound replies", |s| {
+            finished(s) >= (modems + outbound + inbound) as u64
         });
     });
     let stats = rig.stats();
@@ -260,9 +198,9 @@ fn flood(quick: bool) {
     rig.flood(MODEMS, per_modem, "flood");
     loop {
         let stats = rig.stats();
-        samples.push((started.elapsed(), stats.inbox, sent(&stats) - warm_up));
+        samples.push((started.elapsed(), stats.inbox, finished(&stats) - warm_up));
         assert_eq!(stats.failed, 0, "failures {stats:?}");
-        if sent(&stats) >= warm_up + total {
+        if finished(&stats) >= warm_up + total {
             break;
         }
         assert!(

@@ -190,12 +190,31 @@ pub(crate) fn spawn(
     tasks
 }
 
-/// Claims due rows while there is room, and hands each to a modem.
 /// Longest a dispatcher turn may take before it counts as stuck: its waits
 /// are under a second; a claim in a busy store may take the store's busy
 /// timeout and an fsync.
 const DISPATCH_PATIENCE: Duration = Duration::from_secs(60);
 
+/// Waits `pause`, or less: until a notification on `room` finds `done`
+/// true. Whether the gateway stopped meanwhile.
+async fn until_or_stopped(
+    pause: Duration,
+    room: &Notify,
+    done: impl Fn() -> bool,
+    stopped: &mut watch::Receiver<bool>,
+) -> bool {
+    let pause = tokio::time::sleep(pause);
+    tokio::pin!(pause);
+    loop {
+        tokio::select! {
+            _ = &mut pause => return false,
+            _ = room.notified() => if done() { return false },
+            _ = stopped.wait_for(|stop| *stop) => return true,
+        }
+    }
+}
+
+/// Claims due rows while there is room, and hands each to a modem.
 #[allow(clippy::too_many_arguments)]
 async fn dispatcher(
     config: Arc<Config>,
@@ -245,16 +264,13 @@ async fn dispatcher(
         // rows stay queued in their order, untouched, instead of being
         // claimed and postponed every few seconds, and the first one goes
         // first once a modem that may send it is ready.
+        let wants = |index: usize| {
+            *modems[index].state().borrow() == ModemState::Ready
+                && !queues[index].is_closed()
+                && slots[index].wants_rows()
+        };
         // Which modems this claim is for, by index (see the empty claim).
-        let asked: Vec<bool> = modems
-            .iter()
-            .enumerate()
-            .map(|(index, m)| {
-                *m.state().borrow() == ModemState::Ready
-                    && !queues[index].is_closed()
-                    && slots[index].wants_rows()
-            })
-            .collect();
+        let asked: Vec<bool> = (0..modems.len()).map(wants).collect();
         let (senders, rooms): (Vec<String>, Vec<usize>) = modems
             .iter()
             .enumerate()
@@ -306,23 +322,10 @@ async fn dispatcher(
                 // idle ones, sent a handful of rows per pause). Rows queued
                 // meanwhile, or coming due, are looked for after it.
                 None => {
-                    let pause = tokio::time::sleep(Duration::from_millis(100));
-                    tokio::pin!(pause);
-                    loop {
-                        tokio::select! {
-                            _ = &mut pause => break,
-                            _ = room.notified() => {
-                                let newly_wanting = modems.iter().enumerate().any(|(index, m)| {
-                                    !asked[index]
-                                        && *m.state().borrow() == ModemState::Ready
-                                        && slots[index].wants_rows()
-                                });
-                                if newly_wanting {
-                                    break;
-                                }
-                            }
-                            _ = stopped.wait_for(|stop| *stop) => return,
-                        }
+                    let another_wants = || (0..modems.len()).any(|i| !asked[i] && wants(i));
+                    let pause = Duration::from_millis(100);
+                    if until_or_stopped(pause, &room, another_wants, &mut stopped).await {
+                        return;
                     }
                 }
             }

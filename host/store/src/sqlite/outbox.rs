@@ -117,15 +117,9 @@ fn claim_route(
     Ok(refusal)
 }
 
-/// The claim's condition on `modems` (none: any row), naming them as `?3`…:
-/// a row may go to a modem when its route allows it (no list: every modem)
-/// and it did not ask for another one.
-fn sendable(modems: Option<&[String]>) -> &'static str {
-    if modems.is_some() { SENDABLE } else { "" }
-}
-
 /// A claim's condition on the modems that may send, which it names as `?3`:
-/// a JSON array of their names. One parameter, not one per modem, so the
+/// a JSON array of their names. A row may go to a modem when its route
+/// allows it (no list: every modem) and it did not ask for another one. One parameter, not one per modem, so the
 /// SQL is the same whichever modems have room (one prepared statement,
 /// not one per count of them: with hundreds of modems those crowded the
 /// statement cache out, and each was parsed again).
@@ -160,20 +154,21 @@ fn row_by(column: &str) -> String {
 }
 
 /// The ids a claim takes, in [`lanes::take`]'s order: every query is an
-/// index seek (see `lanes.rs`), whatever the depth of the queue. `sendable`
-/// is the claim's condition on `modems`.
+/// index seek (see `lanes.rs`), whatever the depth of the queue. For rows
+/// `modems` may send ([`SENDABLE`]); with none named, any row.
 fn due_ids(
     tx: &rusqlite::Transaction<'_>,
     now: Timestamp,
     limit: u32,
-    sendable: &str,
-    modems: &[String],
+    modems: Option<&[String]>,
     turn: &mut Option<String>,
 ) -> Result<Vec<i64>, StoreError> {
     let now = now as i64;
-    let names = (!sendable.is_empty()).then(|| sendable_names(modems));
-    let source_param = if names.is_some() { 4 } else { 3 };
-    let (overdue, lane) = claim_sql(sendable, source_param);
+    let names = modems.map(sendable_names);
+    let (overdue, lane) = match names {
+        Some(_) => claim_sql(SENDABLE, 4),
+        None => claim_sql("", 3),
+    };
     let read = |sql: &str, source: Option<&str>| -> Result<Vec<Due>, StoreError> {
         let mut values: Vec<&dyn rusqlite::ToSql> = vec![&now, &limit];
         if let Some(names) = &names {
@@ -389,11 +384,10 @@ impl SqliteStore {
             return Ok(Vec::new());
         }
         let lease_until = now.saturating_add(u64::try_from(lease.as_millis()).unwrap_or(u64::MAX));
-        let sendable = sendable(modems);
         self.with_state_change(|conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut turn = self.lanes_turn.lock().unwrap_or_else(PoisonError::into_inner);
-            let ids = due_ids(&tx, now, limit, sendable, modems.unwrap_or_default(), &mut turn)?;
+            let ids = due_ids(&tx, now, limit, modems, &mut turn)?;
             let mut claimed = Vec::with_capacity(ids.len());
             for id in ids {
                 // A row whose sender keeps dying (its lease ran out every
