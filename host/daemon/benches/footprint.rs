@@ -11,7 +11,7 @@
 //! turn into SMS. RSS is sampled every 50 ms until every message is sent.
 //!
 //! `cargo bench -p plutanium --bench footprint` (`-- --quick` for a tenth
-//! of the load). Figures go to stdout; docs/benchmarks.md records them.
+//! of the load, `-- --smaps FILE` to keep the daemon's mappings at the end). Figures go to stdout; docs/benchmarks.md records them.
 
 #[path = "shared/processes.rs"]
 mod common;
@@ -184,6 +184,16 @@ fn main() {
     let wall = started.elapsed();
     let high_water = common::memory_kib(&daemon.child.0).1;
     let end = rss(pid);
+    // `-- --smaps FILE`: the daemon's mappings at the end, to see where the
+    // memory is.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(file) = args
+        .iter()
+        .position(|a| a == "--smaps")
+        .and_then(|i| args.get(i + 1))
+    {
+        std::fs::copy(format!("/proc/{pid}/smaps"), file).unwrap();
+    }
     println!(
         "{MODEMS} modems; gmail, gmail-forward, keyword, sms-redirect and missed-call loaded; \
          {requests} API sends from {CLIENTS} clients, {inbound} inbound SMS, {MODEMS} calls and {emails} emails in {:.1} s",

@@ -17,6 +17,7 @@
 
 mod cli;
 mod data_dir;
+mod memory;
 mod sd_notify;
 mod store;
 
@@ -103,12 +104,22 @@ pub(crate) fn block_on<T>(
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Store calls run on the blocking pool and wait there for the
+        // store's connection, so under a burst tokio would keep adding
+        // threads (up to 512), each with its stack; a few dozen are as
+        // fast. The threads that hold a slot for long are one completer
+        // per gateway (two while a reload overlaps them).
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
     runtime.block_on(future)
 }
 
+/// The blocking pool's cap (see [`block_on`]).
+const BLOCKING_THREADS: usize = 64;
+
 fn main() -> ExitCode {
+    memory::limit_arenas();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => {

@@ -97,6 +97,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     };
     let notifier = crate::sd_notify::Notifier::from_env();
     notifier.notify("READY=1\nSTATUS=running");
+    crate::memory::release_start_pages();
     tracing::info!("running");
     // Fed only while the router, the dispatcher and every modem show life
     // by when they said they would: a gateway that deadlocks stops feeding
@@ -161,6 +162,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
                     }
                 }
                 notifier.notify("READY=1\nSTATUS=running");
+                crate::memory::release_start_pages();
             }
         }
     }
