@@ -214,7 +214,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 /// the API missed the pages of the key index and the table it writes, and
 /// batch ingest fell from 55,195 to 34,525 messages/s (`api` bench). Reads
 /// (a status, a search, a page of the log) are index seeks.
-const CACHE_KIB: (i64, i64, i64) = (2048, 256, 512);
+const WRITER_CACHE_KIB: i64 = 2048;
+const KV_CACHE_KIB: i64 = 256;
+const READER_CACHE_KIB: i64 = 512;
 
 fn cache_kib(conn: &Connection, kib: i64) -> Result<(), StoreError> {
     // Negative: a size in KiB rather than in pages.
@@ -238,10 +240,10 @@ impl SqliteStore {
                 };
                 cache_kib(
                     store.conn.get_mut().unwrap_or_else(PoisonError::into_inner),
-                    CACHE_KIB.0,
+                    WRITER_CACHE_KIB,
                 )?;
-                store.kv_conn = side(CACHE_KIB.1)?;
-                store.read_conn = side(CACHE_KIB.2)?;
+                store.kv_conn = side(KV_CACHE_KIB)?;
+                store.read_conn = side(READER_CACHE_KIB)?;
                 Ok(store)
             })
             .map_err(|error| opening(path, error))

@@ -37,6 +37,13 @@ pub(crate) enum LogFormat {
     Json,
 }
 
+/// Tells systemd the gateway runs (at start and after a reload), then lets
+/// go of what getting there took.
+fn ready(notifier: &crate::sd_notify::Notifier) {
+    notifier.notify("READY=1\nSTATUS=running");
+    crate::memory::release_start_pages();
+}
+
 /// Runs the gateway until SIGINT or SIGTERM, then stops polling, lets each
 /// modem finish its command, and exits 0. SIGHUP reloads the config.
 pub(crate) async fn run(args: RunArgs) -> Result<()> {
@@ -96,8 +103,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         None => None,
     };
     let notifier = crate::sd_notify::Notifier::from_env();
-    notifier.notify("READY=1\nSTATUS=running");
-    crate::memory::release_start_pages();
+    ready(&notifier);
     tracing::info!("running");
     // Fed only while the router, the dispatcher and every modem show life
     // by when they said they would: a gateway that deadlocks stops feeding
@@ -161,8 +167,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
                         tracing::info!("reloaded");
                     }
                 }
-                notifier.notify("READY=1\nSTATUS=running");
-                crate::memory::release_start_pages();
+                ready(&notifier);
             }
         }
     }
