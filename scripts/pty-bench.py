@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """How close a host gets to one fast modem's own limit: N single-part SMS through one
-zero-latency simulated modem behind a pty, sent three ways, in one run:
+zero-latency simulated modem behind a pty, sent four ways, in one run:
 
   trivial client   one `AT+CMGS` per SMS and nothing else (the pty path's ceiling)
+  native client    the same loop compiled (scripts/pty-client.rs, built here with rustc),
+                   to show whether Python's own cost moves the ceiling
   plutanium run    the daemon at its default settings, its store a real SQLite file
   smstools3        Debian's smsd, tuned for speed (settings below)
 
@@ -16,9 +18,9 @@ each text exactly once, or the script fails.
 Plutanium's only change from the defaults is `policy.per_destination_per_hour`: every SMS
 here goes to one phone, and that guard would otherwise hold all but 30 an hour.
 
-Needs socat and smstools (Debian packages; .ci/run installs them).
+Needs socat and smstools (Debian packages; .ci/run installs them), and rustc.
 Usage: scripts/pty-bench.py [--bin target/release/plutanium] [-n 2000] [--runs 3]
-       [--direct] [--smoke]
+       [--direct] [--skip trivial|native|smstools3]... [--smoke]
 --smoke (CI): a few SMS per path, checks they all arrive once, prints no ratios.
 """
 
@@ -161,6 +163,26 @@ def trivial(binary, sim, work, n):
         os.close(fd)
 
 
+def native(binary, sim, work, n):
+    """The trivial client's loop in Rust (scripts/pty-client.rs, compiled by main): the
+    same ceiling without Python's own cost per SMS."""
+    fd = os.open(sim.tty, os.O_RDWR | os.O_NOCTTY)
+    tty.setraw(fd)
+    os.dup2(fd, 3) if fd != 3 else None
+    lines = "".join(f"{length} {pdu.decode()}\n" for pdu, length in
+                    (submit_pdu(PHONE, t) for t in texts(n)))
+    try:
+        client = sp.run([os.path.join(work, "pty-client")], input=lines, text=True,
+                        capture_output=True, pass_fds=(3,), timeout=120)
+    finally:
+        os.close(fd)
+        if fd != 3:
+            os.close(3)
+    if client.returncode != 0:
+        sys.exit(f"pty-bench: the native client failed: {client.stderr.strip()}")
+    return sim.wait_for(n, 60, lambda: True)
+
+
 def plutanium(binary, sim, work, n):
     """Queues `n` SMS with `plutanium send --file`, then runs the daemon until they are out."""
     d = tempfile.mkdtemp(dir=work, prefix="plutanium-")
@@ -257,7 +279,8 @@ def rate(name, box, n):
     return (n - 1) * 1000.0 / max(1, times[-1] - times[0])
 
 
-PATHS = (("trivial client", trivial), ("plutanium run", plutanium), ("smstools3", smstools))
+PATHS = (("trivial client", trivial), ("native client", native), ("plutanium run", plutanium),
+         ("smstools3", smstools))
 
 
 def main():
@@ -267,6 +290,9 @@ def main():
     args.add_argument("--runs", type=int, default=3, help="runs of each path (median shown)")
     args.add_argument("--direct", action="store_true",
                       help="the simulator's own pty instead of socat's")
+    args.add_argument("--skip", action="append", default=[], metavar="PATH",
+                      choices=[name.split()[0] for name, _ in PATHS if name != "plutanium run"],
+                      help="leave a path out (trivial, native, smstools3); repeatable")
     args.add_argument("--smoke", action="store_true",
                       help="20 SMS, one run: only checks that every path delivers")
     args = args.parse_args()
@@ -275,15 +301,25 @@ def main():
     binary = os.path.abspath(args.bin)
     if not os.access(binary, os.X_OK):
         sys.exit(f"pty-bench: no plutanium binary at {binary} (cargo build --release -p plutanium)")
-    for tool, package in (("socat", "socat"), ("smsd", "smstools")):
+    paths = [(name, send) for name, send in PATHS if name.split()[0] not in args.skip]
+    names = [name for name, _ in paths]
+    needs = [("socat", "socat")] + [("smsd", "smstools")] * ("smstools3" in names)
+    needs += [("rustc", "the Rust toolchain (rust-toolchain.toml)")] * ("native client" in names)
+    for tool, package in needs:
         if not shutil.which(tool):
-            sys.exit(f"pty-bench: `{tool}` is missing: apt-get install {package}")
+            sys.exit(f"pty-bench: `{tool}` is missing: install {package}")
     print(f"{args.n} single-part SMS per run, {args.runs} runs per path, "
           f"{'the simulator' if args.direct else 'socat'}'s pty")
     figures = {}
     with tempfile.TemporaryDirectory(prefix="plutanium-pty-bench-") as work:
+        if "native client" in names:
+            source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pty-client.rs")
+            built = sp.run(["rustc", "-O", "--edition", "2021", source, "-o",
+                            os.path.join(work, "pty-client")], capture_output=True, text=True)
+            if built.returncode != 0:
+                sys.exit(f"pty-bench: rustc could not build {source}: {built.stderr.strip()}")
         for run in range(args.runs):
-            for name, send in PATHS:
+            for name, send in paths:
                 sim = Sim(binary, work, f"{name.split()[0]}-{run}", args.direct)
                 try:
                     box = send(binary, sim, work, args.n)
@@ -296,11 +332,21 @@ def main():
         print("pty-bench: every path delivered each SMS once")
         return
     median = {name: statistics.median(runs) for name, runs in figures.items()}
-    ceiling = median["trivial client"]
-    print("\n| path | SMS/s (median) | of the ceiling |\n|---|---|---|")
-    for name, _ in PATHS:
-        print(f"| {name} | {median[name]:,.0f} | {100 * median[name] / ceiling:.0f} % |")
-    print(f"\nplutanium run / smstools3: {median['plutanium run'] / median['smstools3']:.2f}")
+    ceilings = [name for name in ("trivial client", "native client") if name in median]
+    print("\n| path | SMS/s (median) | " + " | ".join(f"of the {c}" for c in ceilings) + " |")
+    print("|---|---|" + "---|" * len(ceilings))
+    for name in names:
+        shares = " | ".join(f"{100 * median[name] / median[c]:.0f} %" for c in ceilings)
+        print(f"| {name} | {median[name]:,.0f} | {shares} |")
+    # The same ratio run by run (each against the ceiling measured just before it), so a
+    # ceiling that moves between runs shows as spread instead of moving the median.
+    for c in ceilings:
+        pairs = [p / t for p, t in zip(figures["plutanium run"], figures[c])]
+        print(f"plutanium run / {c}, run by run: "
+              + ", ".join(f"{100 * r:.0f} %" for r in pairs)
+              + f" (median {100 * statistics.median(pairs):.0f} %)")
+    if "smstools3" in median:
+        print(f"plutanium run / smstools3: {median['plutanium run'] / median['smstools3']:.2f}")
 
 
 if __name__ == "__main__":
