@@ -1,4 +1,5 @@
-//! `plutanium modem probe|send|listen|ussd`: talk to one modem from the shell.
+//! `plutanium modem detect|probe|send|listen|ussd`: find the modems on this
+//! machine, and talk to one from the shell.
 //!
 //! `sim://NAME` starts an embedded simulated network with that one modem, so the
 //! commands can be tried without hardware.
@@ -33,9 +34,41 @@ pub(crate) struct PortArgs {
     ready_timeout: u64,
 }
 
+/// Where `plutanium modem detect` looks (each flag for tests and odd systems).
+#[derive(Debug, Args)]
+pub(crate) struct DetectArgs {
+    /// Print the findings as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Only list ports and who holds them; write nothing to any port.
+    #[arg(long)]
+    no_probe: bool,
+    /// Seconds to wait for an answer to AT on each port (asked twice).
+    #[arg(long, default_value_t = 1.0)]
+    at_timeout: f64,
+    /// The directory of stable port names.
+    #[arg(long, default_value = "/dev/serial/by-id")]
+    by_id: std::path::PathBuf,
+    /// Where ttyUSB* and ttyACM* devices are.
+    #[arg(long, default_value = "/dev")]
+    dev: std::path::PathBuf,
+    /// sysfs, for USB vendor, product and interface.
+    #[arg(long, default_value = "/sys")]
+    sys: std::path::PathBuf,
+    /// procfs, for the programs that hold a port.
+    #[arg(long, default_value = "/proc")]
+    proc: std::path::PathBuf,
+    /// Where UUCP lock files (LCK..ttyUSB0) are.
+    #[arg(long, default_value = "/run/lock")]
+    lock_dir: std::path::PathBuf,
+}
+
 /// `plutanium modem` subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ModemCommand {
+    /// Find the modems on this machine: ports, who holds them, what answers
+    /// AT (read-only), HiLink and mass-storage sticks; prints a config snippet.
+    Detect(DetectArgs),
     /// Print identity, signal, registration, SMSC and storage as JSON.
     Probe(PortArgs),
     /// Send an SMS; prints the message references.
@@ -129,6 +162,33 @@ async fn connect(args: &PortArgs) -> Result<Connected> {
 
 pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
     match cmd {
+        ModemCommand::Detect(args) => {
+            if !(args.at_timeout.is_finite() && args.at_timeout > 0.0 && args.at_timeout <= 60.0) {
+                bail!(
+                    "--at-timeout must be between 0 and 60 seconds, not {}",
+                    args.at_timeout
+                );
+            }
+            let roots = plutanium_detect::Roots {
+                by_id: args.by_id,
+                dev: args.dev,
+                sys: args.sys,
+                proc: args.proc,
+                locks: args.lock_dir,
+            };
+            let at = Duration::from_secs_f64(args.at_timeout);
+            let timing = (!args.no_probe).then_some(plutanium_detect::probe::Timing {
+                at,
+                question: at.max(Duration::from_millis(500)),
+                ..Default::default()
+            });
+            let report = plutanium_detect::detect(&roots, timing).await;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", plutanium_detect::render(&report));
+            }
+        }
         ModemCommand::Probe(args) => {
             let c = connect(&args).await?;
             let info = c.handle.info().await.context("the driver stopped")?;

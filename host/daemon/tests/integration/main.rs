@@ -9,6 +9,7 @@ mod cluster;
 mod config;
 mod connector;
 mod daemon;
+mod detect;
 mod readers;
 mod sim;
 mod watchdog;
