@@ -344,6 +344,20 @@ impl Prepared {
                 .as_ref()
                 .map(|pin| read_secret(&modem.name, pin))
                 .transpose()?;
+            driver.password = modem
+                .password
+                .as_ref()
+                .map(|password| read_secret(&modem.name, password).map(plutanium_modem::Password))
+                .transpose()?;
+            // The router's HTTPS trusts what every other client here trusts,
+            // and its own certificate when `ca_file:` names it.
+            driver.ca_files = config
+                .tls
+                .ca_files
+                .iter()
+                .cloned()
+                .chain(modem.ca_file.clone())
+                .collect();
             driver.hang_up_calls = modem.hang_up_calls;
             driver.timeouts.prompt = modem.prompt_timeout;
             driver.reassembly.timeout = modem.incomplete_after;

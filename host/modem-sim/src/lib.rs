@@ -17,9 +17,11 @@ mod network;
 mod profile;
 #[cfg(unix)]
 mod pty;
+mod routeros;
 mod server;
 
 pub use modem::ModemConfig;
 pub use network::{Fault, Latency, ModemId, ModemSummary, Network, PhoneMessage, SMSC, SimError};
 pub use profile::{Profile, UnknownProfile};
+pub use routeros::{FakeRouterOs, RouterOsOptions};
 pub use server::Simulator;

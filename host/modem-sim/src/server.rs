@@ -55,7 +55,7 @@ impl Simulator {
         self.shared.start.elapsed()
     }
 
-    fn network(&self) -> MutexGuard<'_, Network> {
+    pub(crate) fn network(&self) -> MutexGuard<'_, Network> {
         // A panic while holding the lock would be a simulator bug; keep serving.
         self.shared
             .network

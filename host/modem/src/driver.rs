@@ -12,7 +12,8 @@
 //! * `inbound.rs`: receiving SMS and status reports, reassembly, deletion on ack;
 //! * `storage.rs`: the memories (`AT+CPMS`), the one a URC names, the SIM a slot is on;
 //! * `outbound.rs`: sending PDUs with `+CMGS`;
-//! * `calls.rs` and `ussd.rs`: incoming calls and USSD requests.
+//! * `calls.rs` and `ussd.rs`: incoming calls and USSD requests;
+//! * `routeros.rs`: the other actor, for a modem behind RouterOS's REST API.
 
 mod calls;
 mod config;
@@ -21,6 +22,7 @@ mod handle;
 mod inbound;
 mod link;
 mod outbound;
+mod routeros;
 mod session;
 mod storage;
 mod ussd;
@@ -36,7 +38,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 use tracing::{info, warn};
 
-pub use config::{DriverConfig, Pulse, RestoredPart, Timeouts};
+pub use config::{DriverConfig, Password, Pulse, RestoredPart, Timeouts};
 pub use events::{
     Ack, InboundSms, InboundStatusReport, IncomingCall, KeptPart, ModemEvent, UndecodablePdu,
 };
@@ -45,7 +47,7 @@ pub use handle::{
     SentMessage,
 };
 
-use crate::port::{self, InProcessPorts};
+use crate::port::{self, InProcessPorts, PortUrl};
 use events::AckWork;
 use handle::{Request, RequestBox};
 use inbound::{Part, Seen, Source};
@@ -72,6 +74,20 @@ pub fn spawn(
         smsc,
         next_concat_ref: Arc::new(std::sync::atomic::AtomicU32::new((seed & 0xFF) as u32)),
     };
+    if let PortUrl::RouterOs(url) = &config.port {
+        let actor = routeros::RouterActor {
+            url: url.clone(),
+            config,
+            requests: requests_rx,
+            events: events_tx,
+            state: state_tx,
+            ack_tx,
+            ack_rx,
+            rng: seed | 1,
+        };
+        tokio::spawn(actor.run());
+        return (handle, events_rx);
+    }
     let actor = Actor {
         reassembler: Reassembler::new(config.reassembly),
         config,
@@ -354,7 +370,9 @@ impl Actor {
     /// Serves one request from a [`ModemHandle`].
     async fn request(&mut self, link: &mut Link, request: Request) -> Result<(), SessionEnd> {
         match request {
-            Request::Send { pdus, gate, reply } => {
+            Request::Send {
+                pdus, gate, reply, ..
+            } => {
                 let started = std::time::Instant::now();
                 let (result, lost) = self.send(link, &pdus, gate).await;
                 let references = match &result {

@@ -7,7 +7,9 @@
 //! a streak of failures and reconnects with exponential backoff and jitter after
 //! EOF or an I/O error, forever. Ports are chosen by URL ([`PortUrl`]): serial
 //! devices, raw TCP, RFC 2217 (telnet COM-PORT-OPTION, as MikroTik and ser2net
-//! speak it) and in-process ports for the simulator.
+//! speak it) and in-process ports for the simulator. A modem that a MikroTik
+//! router owns (`routeros+https://…`) is driven through RouterOS's REST API
+//! instead of AT, behind the same handle and events.
 //!
 //! What it is not: a message store. An incoming SMS is handed over with an
 //! [`Ack`]; it is deleted from the modem only when the caller acknowledges it
@@ -21,9 +23,10 @@ mod serial;
 
 pub use driver::{
     Ack, Counters, DriverConfig, InboundSms, InboundStatusReport, IncomingCall, KeptPart,
-    ModemEvent, ModemHandle, ModemInfo, ModemState, Pulse, QueuedSend, RestoredPart, SendError,
-    SendGate, SendOptions, SentMessage, Timeouts, UndecodablePdu, spawn,
+    ModemEvent, ModemHandle, ModemInfo, ModemState, Password, Pulse, QueuedSend, RestoredPart,
+    SendError, SendGate, SendOptions, SentMessage, Timeouts, UndecodablePdu, spawn,
 };
 pub use line::{FlowControl, LineSettings, Parity};
+pub use plutanium_routeros::RouterOsUrl;
 pub use port::{InProcessPorts, InvalidPortUrl, Port, PortStream, PortUrl, open};
 pub use rfc2217::Rfc2217Port;

@@ -52,6 +52,9 @@ pub enum PortUrl {
         /// Port name.
         name: String,
     },
+    /// A modem a MikroTik router owns, driven through RouterOS's REST API
+    /// (`routeros+https://USER@HOST[:PORT]/INTERFACE`): messages, not AT.
+    RouterOs(plutanium_routeros::RouterOsUrl),
 }
 
 /// A port URL that cannot be used.
@@ -150,9 +153,17 @@ impl FromStr for PortUrl {
             url: url.to_string(),
             reason: reason.to_string(),
         };
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| invalid("expected serial://, tcp://, rfc2217:// or sim://"))?;
+        if url.starts_with("routeros+") {
+            return url.parse().map(PortUrl::RouterOs).map_err(
+                |e: plutanium_routeros::InvalidRouterOsUrl| InvalidPortUrl {
+                    url: e.url,
+                    reason: e.reason,
+                },
+            );
+        }
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+            invalid("expected serial://, tcp://, rfc2217://, routeros+https:// or sim://")
+        })?;
         let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
         match scheme {
             "serial" => {
@@ -191,7 +202,7 @@ impl FromStr for PortUrl {
                 })
             }
             _ => Err(invalid(
-                "unknown scheme; expected serial, tcp, rfc2217 or sim",
+                "unknown scheme; expected serial, tcp, rfc2217, routeros+https, routeros+http or sim",
             )),
         }
     }
@@ -208,6 +219,7 @@ impl fmt::Display for PortUrl {
                 write!(f, "rfc2217://{address}?baud={}", settings.baud)
             }
             PortUrl::InProcess { name } => write!(f, "sim://{name}"),
+            PortUrl::RouterOs(url) => write!(f, "{url}"),
         }
     }
 }
@@ -238,6 +250,10 @@ pub async fn open(
                 format!("no in-process ports here to open sim://{name}"),
             )),
         },
+        PortUrl::RouterOs(url) => Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!("{url} is a router's API, not a byte stream: it has no AT port to open"),
+        )),
     }
 }
 

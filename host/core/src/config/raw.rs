@@ -62,6 +62,8 @@ pub(crate) struct RawModem {
     pub(crate) baud: Option<u32>,
     pub(crate) pin: Option<At<String>>,
     pub(crate) pin_file: Option<At<String>>,
+    pub(crate) password_file: Option<At<String>>,
+    pub(crate) ca_file: Option<At<String>>,
     pub(crate) number: Option<At<String>>,
     pub(crate) rate_per_minute: Option<u32>,
     pub(crate) hang_up_calls: Option<bool>,

@@ -75,13 +75,18 @@ impl std::fmt::Debug for Secret {
 pub struct ModemConfig {
     /// Its name.
     pub name: String,
-    /// `serial:///dev/ttyUSB0`, `tcp://host:port`, `rfc2217://host:port` or `sim://name`.
+    /// `serial:///dev/ttyUSB0`, `tcp://host:port`, `rfc2217://host:port`,
+    /// `routeros+https://user@host/lte1` or `sim://name`.
     pub port: String,
     /// Serial speed for a `serial://` or `rfc2217://` port, when `baud:`
     /// says it; the port's own `?baud=` (or 115200) otherwise.
     pub baud: Option<u32>,
     /// The SIM PIN, if the SIM asks.
     pub pin: Option<Secret>,
+    /// A router's password (`routeros+…` ports), from `password_file:`.
+    pub password: Option<Secret>,
+    /// A CA file for a router's HTTPS certificate, besides the trusted ones.
+    pub ca_file: Option<PathBuf>,
     /// The SIM's own number, E.164.
     pub number: Option<String>,
     /// Most SMS per minute through this modem, when `rate_per_minute:` says
@@ -227,7 +232,14 @@ pub(super) fn at<T>(spanned: &Spanned<T>) -> (u64, u64) {
     (spanned.referenced.line(), spanned.referenced.column())
 }
 
-const PORT_SCHEMES: &[&str] = &["serial://", "tcp://", "rfc2217://", "sim://"];
+const PORT_SCHEMES: &[&str] = &[
+    "serial://",
+    "tcp://",
+    "rfc2217://",
+    "routeros+https://",
+    "routeros+http://",
+    "sim://",
+];
 
 impl Resolver<'_> {
     pub(super) fn error(&mut self, (line, column): (u64, u64), message: impl Into<String>) {
@@ -355,8 +367,46 @@ impl Resolver<'_> {
         {
             self.error(
                 at(&raw.port),
-                format!("port {port:?}: expected serial:///dev/..., tcp://host:port, rfc2217://host:port or sim://name"),
+                format!("port {port:?}: expected serial:///dev/..., tcp://host:port, rfc2217://host:port, routeros+https://user@host/lte1 or sim://name"),
             );
+        }
+        let router = port.starts_with("routeros+");
+        if router {
+            if raw.password_file.is_none() {
+                self.error(
+                    at(&raw.port),
+                    "a routeros+ port needs `password_file:`, a file holding the RouterOS user's password",
+                );
+            }
+            let authority = port.split_once("://").map_or("", |(_, rest)| rest);
+            let authority = authority.split('/').next().unwrap_or_default();
+            if authority
+                .rsplit_once('@')
+                .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+            {
+                self.error(
+                    at(&raw.port),
+                    "the router's password does not go in the port URL (logs and `config check` would show it); put it in a file named by `password_file:`",
+                );
+            }
+            if let Some(pin) = raw.pin.as_ref().or(raw.pin_file.as_ref()) {
+                self.error(
+                    at(pin),
+                    "RouterOS unlocks the SIM itself: set its PIN on the router (`/interface lte set lte1 pin=…`), not here",
+                );
+            }
+        } else {
+            for (key, value) in [
+                ("password_file", &raw.password_file),
+                ("ca_file", &raw.ca_file),
+            ] {
+                if let Some(value) = value {
+                    self.error(
+                        at(value),
+                        format!("`{key}` is for routeros+https:// ports only; this modem's port is {port:?}"),
+                    );
+                }
+            }
         }
         if raw.baud == Some(0) {
             self.error(at(&raw.port), "baud must be more than 0");
@@ -389,6 +439,14 @@ impl Resolver<'_> {
             port,
             baud: raw.baud,
             pin: self.secret(raw.pin.as_ref(), raw.pin_file.as_ref(), "pin"),
+            password: raw
+                .password_file
+                .as_ref()
+                .map(|path| Secret::File(PathBuf::from(self.text(path)))),
+            ca_file: raw
+                .ca_file
+                .as_ref()
+                .map(|path| PathBuf::from(self.text(path))),
             number: raw.number.as_ref().and_then(|n| self.number(n, country)),
             rate_per_minute: raw.rate_per_minute,
             hang_up_calls: raw.hang_up_calls.unwrap_or(true),

@@ -5,4 +5,5 @@
 mod driver;
 mod network;
 mod profiles;
+mod routeros;
 mod storage;

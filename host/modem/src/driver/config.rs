@@ -118,6 +118,24 @@ pub struct DriverConfig {
     /// when it turns `false` mid-session, the driver finishes the command in
     /// hand and closes the port. `None`: always.
     pub ownership: Option<tokio::sync::watch::Receiver<bool>>,
+    /// The password for a modem behind a router's API (`routeros+…`).
+    pub password: Option<Password>,
+    /// CA files trusted for a router's HTTPS besides the platform's roots
+    /// (the router's own certificate, or the CA that signed it).
+    pub ca_files: Vec<std::path::PathBuf>,
+    /// How often a router's inbox is read (`routeros+…`), which has no
+    /// notifications.
+    pub inbox_poll: Duration,
+}
+
+/// A password that never shows in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(redacted)")
+    }
 }
 
 impl DriverConfig {
@@ -141,6 +159,9 @@ impl DriverConfig {
             event_capacity: 256,
             pulse: None,
             ownership: None,
+            password: None,
+            ca_files: Vec::new(),
+            inbox_poll: Duration::from_secs(5),
         }
     }
 }

@@ -48,6 +48,10 @@ pub(super) struct AckWork {
     pub(super) fingerprints: Vec<u64>,
     /// Dropped without an ack: forget the slots, delete nothing.
     pub(super) release_only: bool,
+    /// For a router's inbox (RouterOS): the message's fingerprint, to find
+    /// and remove whichever item holds it now (item ids are reused and
+    /// renumbered, so an id alone may name another message by then).
+    pub(super) remote: Option<u64>,
 }
 
 /// A received SMS, reassembled.

@@ -225,6 +225,19 @@ pub enum SendError {
     /// (or was dropped): the prompt was closed and nothing was sent.
     #[error("not sent: held at the prompt for what it waited for, which did not come in time")]
     Withdrawn,
+    /// The modem's transport cannot carry this message whole (RouterOS's
+    /// REST API: only ASCII, one SMS); nothing was sent.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The device in front of the modem (a router) refused the send;
+    /// nothing was sent.
+    #[error("{reason}")]
+    Rejected {
+        /// Why, in the device's words.
+        reason: String,
+        /// Whether a later retry may succeed.
+        transient: bool,
+    },
 }
 
 /// Holds a send's first PDU back until the caller opens it. The driver asks
@@ -249,7 +262,9 @@ impl SendError {
     /// Whether retrying later (or on another modem) may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
-            SendError::Refused { transient, .. } => *transient,
+            SendError::Refused { transient, .. } | SendError::Rejected { transient, .. } => {
+                *transient
+            }
             SendError::Timeout { .. } | SendError::NoPrompt { .. } | SendError::NotReady(_) => true,
             _ => false,
         }
@@ -292,6 +307,9 @@ pub(super) type Submitted = (Vec<Option<u8>>, Option<String>);
 pub(super) enum Request {
     Send {
         pdus: Vec<EncodedPdu>,
+        /// The text and destination the PDUs encode, for a transport that
+        /// takes text instead of PDUs (RouterOS); `None` for raw PDUs.
+        text: Option<OutgoingText>,
         gate: Option<SendGate>,
         reply: oneshot::Sender<Result<Submitted, SendError>>,
     },
@@ -303,6 +321,13 @@ pub(super) enum Request {
         reply: oneshot::Sender<ModemInfo>,
     },
     Stop,
+}
+
+/// A message as text, beside its PDUs.
+#[derive(Debug)]
+pub(super) struct OutgoingText {
+    pub(super) to: String,
+    pub(super) text: String,
 }
 
 /// Talks to a running driver.
@@ -438,8 +463,12 @@ impl ModemHandle {
                 .encode()
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let text = OutgoingText {
+            to: to.to_string(),
+            text: text.to_string(),
+        };
         Ok(QueuedSend {
-            answer: self.queue(pdus, gate).await?,
+            answer: self.queue(pdus, Some(text), gate).await?,
             concat_ref: multipart.then_some(reference),
         })
     }
@@ -455,7 +484,7 @@ impl ModemHandle {
         pdus: Vec<EncodedPdu>,
         gate: Option<SendGate>,
     ) -> Result<Submitted, SendError> {
-        self.queue(pdus, gate)
+        self.queue(pdus, None, gate)
             .await?
             .await
             .map_err(|_| SendError::Stopped)?
@@ -465,11 +494,17 @@ impl ModemHandle {
     async fn queue(
         &self,
         pdus: Vec<EncodedPdu>,
+        text: Option<OutgoingText>,
         gate: Option<SendGate>,
     ) -> Result<oneshot::Receiver<Result<Submitted, SendError>>, SendError> {
         let (reply, answer) = oneshot::channel();
         self.requests
-            .send(RequestBox(Request::Send { pdus, gate, reply }))
+            .send(RequestBox(Request::Send {
+                pdus,
+                text,
+                gate,
+                reply,
+            }))
             .await
             .map_err(|_| SendError::Stopped)?;
         Ok(answer)

@@ -558,6 +558,7 @@ impl Actor {
                 delete,
                 fingerprints,
                 release_only: false,
+                remote: None,
             }),
         }
     }

@@ -409,8 +409,14 @@ mod tests {
         );
         assert!(!session.negotiation_done());
         // Answers to our requests are not answered again.
-        assert_eq!(receive(&mut session, &[IAC, DO, 0, IAC, WILL, 0]).1, []);
-        assert_eq!(receive(&mut session, &[IAC, DO, 0, IAC, WILL, 0]).1, []);
+        assert_eq!(
+            receive(&mut session, &[IAC, DO, 0, IAC, WILL, 0]).1,
+            Vec::<u8>::new()
+        );
+        assert_eq!(
+            receive(&mut session, &[IAC, DO, 0, IAC, WILL, 0]).1,
+            Vec::<u8>::new()
+        );
         // Unknown options are refused, refusals of them not answered.
         assert_eq!(
             receive(
@@ -437,7 +443,7 @@ mod tests {
             ]
             .concat()
         );
-        assert_eq!(receive(&mut session, &[IAC, DO, 44]).1, []);
+        assert_eq!(receive(&mut session, &[IAC, DO, 44]).1, Vec::<u8>::new());
         assert!(!session.negotiation_done());
         let (data, out) = receive(
             &mut session,
@@ -452,7 +458,7 @@ mod tests {
         assert_eq!(session.report().modem_state, Some(0x30));
         // A server disabling an enabled option is acknowledged once.
         assert_eq!(receive(&mut session, &[IAC, DONT, 0]).1, [IAC, WONT, 0]);
-        assert_eq!(receive(&mut session, &[IAC, DONT, 0]).1, []);
+        assert_eq!(receive(&mut session, &[IAC, DONT, 0]).1, Vec::<u8>::new());
     }
 
     #[test]
@@ -487,7 +493,10 @@ mod tests {
             let mut session = ClientSession::new(LineSettings::default());
             session.start();
             take_output(&mut session);
-            assert_eq!(receive(&mut session, &[IAC, refusal, 44]).1, []);
+            assert_eq!(
+                receive(&mut session, &[IAC, refusal, 44]).1,
+                Vec::<u8>::new()
+            );
             assert!(session.negotiation_done());
             assert_eq!(session.com_port(), OptionState::No);
         }

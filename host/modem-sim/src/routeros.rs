@@ -1,0 +1,421 @@
+//! A fake MikroTik router in front of a simulated modem, serving the part
+//! of RouterOS's REST API that Plutanium's `routeros+http://` transport
+//! uses, with RouterOS's documented shapes and its reported habits:
+//!
+//! - HTTP Basic auth; a wrong or missing password is
+//!   `401 {"error":401,"message":"Unauthorized"}`;
+//! - `GET /rest/tool/sms/inbox`: every value a string, `.id` values like
+//!   `*1` that are reused once removed and renumbered by a reboot;
+//! - `POST /rest/tool/sms/inbox/remove {".id"}` (or `{"numbers":"*1,*2"}`),
+//!   and `400 … "no such item"` for an unknown one;
+//! - `POST /rest/tool/sms/send {port, phone-number, message}`: more than 160
+//!   characters is `400 … "Body too long"`, an unknown port is refused, and
+//!   **characters outside ASCII are dropped without a word**, as RouterOS
+//!   does, so a client that sends them anyway is caught by the phone's inbox;
+//! - errors as `{"error":N,"message":…,"detail":…}`; any other path is
+//!   `400 … "no such command or directory"`.
+//!
+//! Like RouterOS, it drives the modem over AT (with Plutanium's own
+//! driver): a message stays in the inbox, and on the SIM, until removed.
+//! [`FakeRouterOs::reboot`] closes the port for a while and starts again,
+//! reading the SIM afresh. Unlike RouterOS, each multipart message is listed
+//! once, whole (RouterOS lists each part), and there is no `pdu` field.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use plutanium_modem::{
+    Ack, DriverConfig, InProcessPorts, ModemEvent, ModemHandle, PortUrl, SendOptions,
+};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::{SimError, Simulator};
+
+/// Who may log in, and which interface the modem is.
+#[derive(Clone, Debug)]
+pub struct RouterOsOptions {
+    /// The LTE interface's name (`lte1`).
+    pub interface: String,
+    /// The user.
+    pub user: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// One message in the inbox, with the acknowledgement that deletes it from
+/// the SIM when it is removed.
+struct Entry {
+    phone: String,
+    message: String,
+    timestamp: String,
+    ack: Option<Ack>,
+}
+
+#[derive(Default)]
+struct Inbox {
+    /// By `.id` number.
+    entries: BTreeMap<u32, Entry>,
+    /// Counters the tests read.
+    sent: usize,
+    removed: usize,
+}
+
+impl Inbox {
+    /// The lowest free number: RouterOS reuses `.id`s.
+    fn free_id(&self) -> u32 {
+        (0..).find(|n| !self.entries.contains_key(n)).unwrap_or(0)
+    }
+}
+
+struct Shared {
+    options: RouterOsOptions,
+    inbox: Mutex<Inbox>,
+    modem: Mutex<Option<ModemHandle>>,
+}
+
+/// A running fake router. Dropping it stops it.
+pub struct FakeRouterOs {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    sim: Simulator,
+    modem: String,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Drop for FakeRouterOs {
+    fn drop(&mut self) {
+        for task in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Simulator {
+    /// Serves a fake RouterOS REST API for `modem` on `listener`.
+    pub async fn serve_routeros(
+        &self,
+        modem: &str,
+        listener: TcpListener,
+        options: RouterOsOptions,
+    ) -> Result<FakeRouterOs, SimError> {
+        self.network().modem_id(modem)?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| SimError::Io(format!("the fake router's address: {e}")))?;
+        let router = FakeRouterOs {
+            address,
+            shared: Arc::new(Shared {
+                options,
+                inbox: Mutex::new(Inbox::default()),
+                modem: Mutex::new(None),
+            }),
+            sim: self.clone(),
+            modem: modem.to_string(),
+            tasks: Mutex::new(Vec::new()),
+        };
+        router.boot(listener);
+        Ok(router)
+    }
+}
+
+impl FakeRouterOs {
+    /// Where it listens (`http://ADDRESS/rest`).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Messages sent through it so far.
+    pub fn sent(&self) -> usize {
+        self.shared
+            .inbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .sent
+    }
+
+    /// Inbox items removed through it so far.
+    pub fn removed(&self) -> usize {
+        self.shared
+            .inbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .removed
+    }
+
+    /// Messages in its inbox now.
+    pub fn inbox_len(&self) -> usize {
+        self.shared
+            .inbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entries
+            .len()
+    }
+
+    /// Starts the modem's driver and the HTTP server.
+    fn boot(&self, listener: TcpListener) {
+        let ports: Arc<dyn InProcessPorts> = Arc::new(self.sim.clone());
+        let mut config = DriverConfig::new(
+            format!("routeros-{}", self.modem),
+            PortUrl::InProcess {
+                name: self.modem.clone(),
+            },
+        );
+        config.reconnect_initial = Duration::from_millis(50);
+        let (handle, mut events) = plutanium_modem::spawn(config, Some(ports));
+        *self.shared.modem.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+        let shared = self.shared.clone();
+        let reader = tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                if let ModemEvent::Sms(sms) = event {
+                    let text = match &sms.payload {
+                        plutanium_sms::Payload::Text(text) => text.clone(),
+                        _ => String::new(),
+                    };
+                    let mut inbox = shared.inbox.lock().unwrap_or_else(|e| e.into_inner());
+                    let id = inbox.free_id();
+                    inbox.entries.insert(
+                        id,
+                        Entry {
+                            phone: sms.sender.clone(),
+                            message: text,
+                            // RouterOS 7.10 and later print `2025-03-01 12:33:55`.
+                            timestamp: format!(
+                                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                                sms.timestamp.year,
+                                sms.timestamp.month,
+                                sms.timestamp.day,
+                                sms.timestamp.hour,
+                                sms.timestamp.minute,
+                                sms.timestamp.second
+                            ),
+                            ack: Some(sms.ack),
+                        },
+                    );
+                }
+            }
+        });
+        let app = Router::new()
+            .route("/rest/tool/sms/inbox", get(inbox))
+            .route("/rest/tool/sms/inbox/remove", post(remove))
+            .route("/rest/tool/sms/send", post(send))
+            .route("/rest/tool/sms", get(settings))
+            .fallback(no_such_command)
+            .with_state(self.shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
+        tasks.push(reader);
+        tasks.push(server);
+    }
+
+    /// Reboots the router: the API is unreachable for `downtime`, the inbox
+    /// is forgotten (the messages stay on the SIM), and after it the router
+    /// reads the SIM again and numbers the messages afresh.
+    pub async fn reboot(&self, downtime: Duration) -> Result<(), SimError> {
+        let old: Vec<JoinHandle<()>> = self
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+            .collect();
+        for task in old {
+            task.abort();
+            let _ = task.await;
+        }
+        let handle = self
+            .shared
+            .modem
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(handle) = handle {
+            handle.stop().await;
+        }
+        // Dropped without their acks: the messages stay on the SIM.
+        self.shared
+            .inbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entries
+            .clear();
+        tokio::time::sleep(downtime).await;
+        let listener = TcpListener::bind(self.address).await.map_err(|e| {
+            SimError::Io(format!(
+                "the fake router cannot listen again on {}: {e}",
+                self.address
+            ))
+        })?;
+        self.boot(listener);
+        Ok(())
+    }
+}
+
+fn error(status: StatusCode, detail: Option<&str>) -> Response {
+    let mut body = json!({
+        "error": status.as_u16(),
+        "message": status.canonical_reason().unwrap_or("Error"),
+    });
+    if let Some(detail) = detail {
+        body["detail"] = json!(detail);
+    }
+    (status, Json(body)).into_response()
+}
+
+/// Whether the request carries the right Basic credentials.
+fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
+    use base64::Engine as _;
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        shared.options.user, shared.options.password
+    ));
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "));
+    given == Some(expected.as_str())
+}
+
+async fn inbox(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if !authorized(&shared, &headers) {
+        return error(StatusCode::UNAUTHORIZED, None);
+    }
+    let inbox = shared.inbox.lock().unwrap_or_else(|e| e.into_inner());
+    let items: Vec<Value> = inbox
+        .entries
+        .iter()
+        .map(|(id, entry)| {
+            json!({
+                ".id": format!("*{id:X}"),
+                "phone": entry.phone,
+                "message": entry.message,
+                "timestamp": entry.timestamp,
+                "type": "class-1",
+            })
+        })
+        .collect();
+    Json(items).into_response()
+}
+
+async fn remove(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Json<Value>,
+) -> Response {
+    if !authorized(&shared, &headers) {
+        return error(StatusCode::UNAUTHORIZED, None);
+    }
+    let ids = body
+        .get(".id")
+        .or_else(|| body.get("numbers"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .split(',')
+        .map(|id| {
+            id.trim()
+                .strip_prefix('*')
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        })
+        .collect::<Option<Vec<u32>>>();
+    let mut inbox = shared.inbox.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(ids) = ids.filter(|ids| ids.iter().all(|id| inbox.entries.contains_key(id))) else {
+        return error(StatusCode::BAD_REQUEST, Some("no such item"));
+    };
+    for id in ids {
+        if let Some(mut entry) = inbox.entries.remove(&id) {
+            if let Some(ack) = entry.ack.take() {
+                ack.ack();
+            }
+            inbox.removed += 1;
+        }
+    }
+    Json(json!([])).into_response()
+}
+
+async fn send(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Json<Value>,
+) -> Response {
+    if !authorized(&shared, &headers) {
+        return error(StatusCode::UNAUTHORIZED, None);
+    }
+    let field = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
+    if field("port").is_some_and(|port| port != shared.options.interface) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("input does not match any value of port"),
+        );
+    }
+    let (Some(phone), Some(message)) = (field("phone-number"), field("message")) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("missing value(s) of argument(s) phone-number, message"),
+        );
+    };
+    if message.chars().count() > 160 {
+        return error(StatusCode::BAD_REQUEST, Some("Body too long"));
+    }
+    // What RouterOS does with the rest: it is gone.
+    let message: String = message.chars().filter(char::is_ascii).collect();
+    let handle = shared
+        .modem
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let Some(handle) = handle else {
+        return error(StatusCode::BAD_REQUEST, Some("device inactive"));
+    };
+    let options = SendOptions {
+        encoding: plutanium_sms::EncodingPolicy::Gsm7,
+        max_parts: Some(1),
+        ..SendOptions::default()
+    };
+    match handle.send_text(&phone, &message, &options).await {
+        Ok(_) => {
+            shared.inbox.lock().unwrap_or_else(|e| e.into_inner()).sent += 1;
+            Json(json!([])).into_response()
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, Some(&e.to_string())),
+    }
+}
+
+async fn settings(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if !authorized(&shared, &headers) {
+        return error(StatusCode::UNAUTHORIZED, None);
+    }
+    Json(json!({
+        "allowed-number": "",
+        "auto-erase": "false",
+        "channel": "0",
+        "polling": "false",
+        "port": shared.options.interface,
+        "receive-enabled": "true",
+        "secret": "",
+        "status": "running",
+    }))
+    .into_response()
+}
+
+async fn no_such_command() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        Some("no such command or directory"),
+    )
+}
