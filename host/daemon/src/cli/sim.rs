@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use plutanium_modem_sim::{Latency, ModemConfig, Profile, Simulator};
+use plutanium_modem_sim::{Latency, ModemConfig, Profile, RouterOsOptions, Simulator};
 use serde_json::json;
 use tokio::net::TcpListener;
 
@@ -16,7 +16,9 @@ use plutanium_fake_google::FakeGoogle;
 #[derive(Debug, Args)]
 pub(crate) struct SimArgs {
     /// A modem: NAME=NUMBER, optionally served on TCP: NAME=NUMBER@tcp://127.0.0.1:PORT
-    /// (port 0 picks a free one). Repeatable.
+    /// (port 0 picks a free one), or behind a fake MikroTik router's REST API:
+    /// NAME=NUMBER@routeros://127.0.0.1:PORT (user `api`, interface `lte1`,
+    /// the password `--routeros-password`). Repeatable.
     #[arg(long = "modem", required = true)]
     modems: Vec<String>,
     /// Quirk profile for every modem: the make it behaves like (docs/modems.md
@@ -45,24 +47,39 @@ pub(crate) struct SimArgs {
     /// mailbox.
     #[arg(long)]
     fake_gmail: Option<SocketAddr>,
+    /// The password of the fake routers' user `api`.
+    #[arg(long, default_value = "plutanium-sim")]
+    routeros_password: String,
 }
 
 struct ModemSpec {
     name: String,
     number: String,
-    tcp: Option<String>,
+    front: Option<Front>,
+}
+
+/// How a modem is reached from outside the process.
+enum Front {
+    Tcp(String),
+    RouterOs(String),
 }
 
 fn parse_modem(spec: &str) -> Result<ModemSpec> {
     let (name, rest) = spec
         .split_once('=')
         .with_context(|| format!("--modem {spec:?}: expected NAME=NUMBER[@tcp://HOST:PORT]"))?;
-    let (number, tcp) = match rest.split_once('@') {
+    let (number, front) = match rest.split_once('@') {
         Some((number, url)) => {
-            let address = url.strip_prefix("tcp://").with_context(|| {
-                format!("--modem {spec:?}: only tcp://HOST:PORT can follow '@'")
-            })?;
-            (number, Some(address.to_string()))
+            let front = if let Some(address) = url.strip_prefix("tcp://") {
+                Front::Tcp(address.to_string())
+            } else if let Some(address) = url.strip_prefix("routeros://") {
+                Front::RouterOs(address.to_string())
+            } else {
+                bail!(
+                    "--modem {spec:?}: only tcp://HOST:PORT or routeros://HOST:PORT can follow '@'"
+                );
+            };
+            (number, Some(front))
         }
         None => (rest, None),
     };
@@ -74,8 +91,19 @@ fn parse_modem(spec: &str) -> Result<ModemSpec> {
     Ok(ModemSpec {
         name: name.to_string(),
         number: number.to_string(),
-        tcp,
+        front,
     })
+}
+
+/// A loopback listener for modem `name`'s front end.
+async fn listen(name: &str, address: &str) -> Result<TcpListener> {
+    let address: SocketAddr = address
+        .parse()
+        .with_context(|| format!("modem {name}: invalid address {address:?}"))?;
+    check_loopback(&address, "a simulated modem")?;
+    TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))
 }
 
 fn check_loopback(address: &SocketAddr, what: &str) -> Result<()> {
@@ -100,24 +128,37 @@ pub(crate) async fn run(args: SimArgs) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let sim = Simulator::start(args.seed, latency);
     let mut modems = Vec::new();
+    // Kept for as long as the simulator runs: dropping one stops it.
+    let mut routers = Vec::new();
     for spec in specs {
         let mut config = ModemConfig::new(&spec.name, &spec.number);
         config.profile = profile;
         config.pin = args.pin.clone();
         sim.add_modem(config)?;
         let mut entry = json!({ "name": spec.name, "number": spec.number });
-        if let Some(address) = spec.tcp {
-            let address: SocketAddr = address
-                .parse()
-                .with_context(|| format!("modem {}: invalid TCP address {address:?}", spec.name))?;
-            check_loopback(&address, "a simulated modem")?;
-            let listener = TcpListener::bind(address)
-                .await
-                .with_context(|| format!("cannot listen on {address}"))?;
-            entry["tcp"] = json!(listener.local_addr()?.to_string());
-            let server = sim.clone();
-            let name = spec.name.clone();
-            tokio::spawn(async move { server.serve_tcp(&name, listener).await });
+        match spec.front {
+            Some(Front::Tcp(address)) => {
+                let listener = listen(&spec.name, &address).await?;
+                entry["tcp"] = json!(listener.local_addr()?.to_string());
+                let server = sim.clone();
+                let name = spec.name.clone();
+                tokio::spawn(async move { server.serve_tcp(&name, listener).await });
+            }
+            Some(Front::RouterOs(address)) => {
+                let listener = listen(&spec.name, &address).await?;
+                let options = RouterOsOptions {
+                    interface: "lte1".into(),
+                    user: "api".into(),
+                    password: args.routeros_password.clone(),
+                };
+                let router = sim.serve_routeros(&spec.name, listener, options).await?;
+                entry["routeros"] = json!({
+                    "port": format!("routeros+http://api@{}/lte1", router.address()),
+                    "password": args.routeros_password,
+                });
+                routers.push(router);
+            }
+            None => {}
         }
         modems.push(entry);
     }

@@ -17,7 +17,7 @@ use crate::sim::{Sim, http, start_sim_with};
 pub(crate) const OWNER: &str = "+420777000111";
 
 /// The test processor the runtime's build compiles: it answers `echo: TEXT`.
-fn echo_processor() -> PathBuf {
+pub(crate) fn echo_processor() -> PathBuf {
     let target = option_env!("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
@@ -170,14 +170,14 @@ impl Drop for Daemon {
     }
 }
 
-fn plutanium(args: &[&str]) -> Output {
+pub(crate) fn plutanium(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_plutanium"))
         .args(args)
         .output()
         .expect("plutanium runs")
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     assert!(
         output.status.success(),
         "{}",
@@ -187,7 +187,7 @@ fn stdout(output: &Output) -> String {
 }
 
 /// A phone texts a modem, through the simulator's control API.
-fn phone_sends(sim: &Sim, from: &str, to: &str, text: &str) {
+pub(crate) fn phone_sends(sim: &Sim, from: &str, to: &str, text: &str) {
     let body = serde_json::json!({ "from": from, "to": to, "text": text }).to_string();
     let (status, answer) = http(&sim.control, "POST", "/sms", Some(&body));
     assert_eq!(status, 202, "{answer}");

@@ -11,5 +11,6 @@ mod connector;
 mod daemon;
 mod detect;
 mod readers;
+mod routeros;
 mod sim;
 mod watchdog;

@@ -17,6 +17,9 @@ pub(crate) struct Sim {
     /// With `--fake-gmail`: its `api_base`, `token_uri` and
     /// `refresh_token`.
     pub(crate) gmail: Value,
+    /// Every modem as the ready line gives it (`routeros` for a modem
+    /// behind a fake router).
+    pub(crate) modems: Value,
 }
 
 impl Drop for Sim {
@@ -59,9 +62,10 @@ pub(crate) fn start_sim_with(profile: &str, extra: &[&str]) -> Sim {
             .as_array()
             .expect("modems")
             .iter()
-            .map(|m| m["tcp"].as_str().expect("tcp").to_string())
+            .filter_map(|m| Some(m["tcp"].as_str()?.to_string()))
             .collect(),
         gmail: ready["gmail"].clone(),
+        modems: ready["modems"].clone(),
     }
 }
 
