@@ -119,11 +119,13 @@ pub enum PrepareError {
         /// The modem.
         modem: String,
     },
-    /// A modem's PIN file could not be read.
-    #[error("modem {modem}: cannot read the PIN file {}: {source}", path.display())]
-    Pin {
+    /// A modem's PIN or password file could not be read.
+    #[error("modem {modem}: cannot read the {what} file {}: {source}", path.display())]
+    Secret {
         /// The modem.
         modem: String,
+        /// `PIN` or `password`.
+        what: &'static str,
         /// The file.
         path: PathBuf,
         /// What the OS said.
@@ -201,12 +203,13 @@ fn port_of(modem: &ModemConfig) -> Result<PortUrl, PrepareError> {
     Ok(port)
 }
 
-fn read_secret(modem: &str, secret: &Secret) -> Result<String, PrepareError> {
+fn read_secret(modem: &str, secret: &Secret, what: &'static str) -> Result<String, PrepareError> {
     match secret {
         Secret::Inline(value) => Ok(value.clone()),
         Secret::File(path) => Ok(std::fs::read_to_string(path)
-            .map_err(|source| PrepareError::Pin {
+            .map_err(|source| PrepareError::Secret {
                 modem: modem.into(),
+                what,
                 path: path.clone(),
                 source,
             })?
@@ -342,12 +345,14 @@ impl Prepared {
             driver.pin = modem
                 .pin
                 .as_ref()
-                .map(|pin| read_secret(&modem.name, pin))
+                .map(|pin| read_secret(&modem.name, pin, "PIN"))
                 .transpose()?;
             driver.password = modem
                 .password
                 .as_ref()
-                .map(|password| read_secret(&modem.name, password).map(plutanium_modem::Password))
+                .map(|password| {
+                    read_secret(&modem.name, password, "password").map(plutanium_modem::Password)
+                })
                 .transpose()?;
             // The router's HTTPS trusts what every other client here trusts,
             // and its own certificate when `ca_file:` names it.

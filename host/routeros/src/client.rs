@@ -27,6 +27,17 @@ pub enum RouterError {
         /// Why.
         reason: String,
     },
+    /// The router's HTTPS certificate is not one this host trusts.
+    #[error(
+        "the router at {url} showed a certificate this host does not trust ({reason}): name the \
+         router's certificate, or the CA that signed it, with `ca_file:` on the modem"
+    )]
+    Untrusted {
+        /// The modem's port URL.
+        url: String,
+        /// What TLS said.
+        reason: String,
+    },
     /// The user or password is wrong.
     #[error(
         "the router at {url} refused the password of user \"{user}\" (401): check the modem's \
@@ -84,7 +95,9 @@ impl RouterError {
         match self {
             RouterError::Unreachable { .. } | RouterError::Timeout { .. } => true,
             RouterError::Refused { status, .. } => *status >= 500,
-            RouterError::Unauthorized { .. } | RouterError::Malformed { .. } => false,
+            RouterError::Unauthorized { .. }
+            | RouterError::Untrusted { .. }
+            | RouterError::Malformed { .. } => false,
         }
     }
 
@@ -95,6 +108,17 @@ impl RouterError {
             _ => None,
         }
     }
+}
+
+/// The TLS error in `error`, looking inside io::Errors, which hide what
+/// they wrap from `source()` (hyper-rustls wraps tokio-rustls's io::Error,
+/// which wraps rustls's error, in another).
+fn tls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    let inner = error.downcast_ref::<std::io::Error>()?.get_ref()?;
+    tls_error(inner)
 }
 
 /// A client for one router and one LTE interface.
@@ -206,14 +230,25 @@ impl Router {
                 // hyper-util's error says "client error (Connect)"; the cause
                 // says what happened.
                 let mut reason = e.to_string();
+                let mut untrusted = None;
                 let mut source = std::error::Error::source(&e);
                 while let Some(cause) = source {
                     reason = format!("{reason}: {cause}");
+                    if let Some(tls @ rustls::Error::InvalidCertificate(_)) = tls_error(cause) {
+                        untrusted = Some(tls.to_string());
+                    }
                     source = cause.source();
                 }
-                RouterError::Unreachable {
-                    url: url.clone(),
-                    reason,
+                match untrusted {
+                    // Trying again will not change the certificate.
+                    Some(reason) => RouterError::Untrusted {
+                        url: url.clone(),
+                        reason,
+                    },
+                    None => RouterError::Unreachable {
+                        url: url.clone(),
+                        reason,
+                    },
                 }
             })?;
             let status = response.status();

@@ -21,8 +21,15 @@ use tokio::sync::mpsc::Receiver;
 #[derive(Debug, Args)]
 pub(crate) struct PortArgs {
     /// The port: serial:///dev/ttyUSB0?baud=115200, tcp://HOST:PORT,
-    /// rfc2217://HOST:PORT, or sim://NAME (an embedded simulated modem).
+    /// rfc2217://HOST:PORT, routeros+https://USER@ROUTER/lte1, or sim://NAME
+    /// (an embedded simulated modem).
     port: String,
+    /// A file holding the router's password (routeros+ ports).
+    #[arg(long)]
+    password_file: Option<std::path::PathBuf>,
+    /// A CA file for the router's certificate (routeros+https:// ports).
+    #[arg(long)]
+    ca_file: Option<std::path::PathBuf>,
     /// SIM PIN, if the SIM asks for one.
     #[arg(long, conflicts_with = "pin_file")]
     pin: Option<String>,
@@ -126,7 +133,22 @@ async fn connect(args: &PortArgs) -> Result<Connected> {
         }
         _ => None,
     };
+    let router = matches!(url, PortUrl::RouterOs(_));
+    if !router && (args.password_file.is_some() || args.ca_file.is_some()) {
+        bail!("--password-file and --ca-file are for routeros+ ports only");
+    }
+    if router && args.password_file.is_none() {
+        bail!("{url} needs --password-file, a file holding the RouterOS user's password");
+    }
     let mut config = DriverConfig::new("cli", url);
+    if let Some(path) = &args.password_file {
+        let password = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read --password-file {}", path.display()))?;
+        config.password = Some(plutanium_modem::Password(
+            password.trim_end_matches(['\r', '\n']).to_string(),
+        ));
+    }
+    config.ca_files = args.ca_file.iter().cloned().collect();
     config.pin = match &args.pin_file {
         Some(path) => Some(
             std::fs::read_to_string(path)

@@ -248,3 +248,46 @@ async fn a_crash_before_the_removal_hands_the_message_out_again_recognisably() {
     until("removed", || router.inbox_len() == 0).await;
     second.stop().await;
 }
+
+#[tokio::test]
+async fn https_trusts_the_routers_certificate_only_when_named() {
+    let sim = sim();
+    let router = router(&sim).await;
+    let ca = plutanium_tls::testing::PrivateCa::new().unwrap();
+    let (port, _tls) = ca.front(router.address()).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("plutanium-routeros-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = dir.join("router.pem");
+    std::fs::write(&pem, &ca.ca_pem).unwrap();
+    let start = |ca_files: Vec<std::path::PathBuf>| {
+        let url = format!("routeros+https://api@localhost:{port}/lte1");
+        let mut config = DriverConfig::new("lte", url.parse().unwrap());
+        config.password = Some(Password("s3cret".into()));
+        config.ca_files = ca_files;
+        plutanium_modem::spawn(config, None)
+    };
+
+    let (untrusted, _events) = start(Vec::new());
+    let state = timeout(WAIT, untrusted.ready())
+        .await
+        .unwrap()
+        .expect_err("not trusted");
+    let ModemState::Failed(reason) = state else {
+        panic!("failed, not {state:?}")
+    };
+    assert!(
+        reason.contains("does not trust") && reason.contains("ca_file"),
+        "{reason}"
+    );
+    untrusted.stop().await;
+
+    let (trusted, _events) = start(vec![pem]);
+    timeout(WAIT, trusted.ready()).await.unwrap().unwrap();
+    trusted
+        .send_text(PHONE, "over TLS", &SendOptions::default())
+        .await
+        .expect("sent");
+    until("the phone to get it", || sim.phone_inbox(PHONE).len() == 1).await;
+    trusted.stop().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
