@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use plutanium_core::config::Config;
+use plutanium_core::config::{Config, Endpoint};
 use plutanium_core::{Source, StageError};
 use plutanium_store::{NewOutbound, Store};
 use tokio::sync::watch;
@@ -139,6 +139,7 @@ pub(crate) async fn poll_source(
     // confirmed renewal: a node that froze mid-poll and another took the
     // source over commits and acknowledges nothing of that poll.
     let leads = || cluster.as_ref().is_none_or(|cluster| cluster.leads(&name));
+    let allowed_modems = source_modems(&config, &name);
     loop {
         if *stopped.borrow() {
             return source;
@@ -180,7 +181,7 @@ pub(crate) async fn poll_source(
                                 to,
                                 text: message.text,
                                 options: message.options,
-                                allowed_modems: Vec::new(),
+                                allowed_modems: allowed_modems.clone(),
                             });
                             keys.push(message.key);
                         }
@@ -231,9 +232,48 @@ pub(crate) async fn poll_source(
     }
 }
 
+/// The modems a source's messages may go out through: those its routes
+/// name (`{ from: gmail, to: [gsm0, gsm1] }`), or any when no route names
+/// one. Without this a source's messages went out through any modem, one
+/// behind a router that cannot carry them included.
+fn source_modems(config: &Config, source: &str) -> Vec<String> {
+    let mut modems = Vec::new();
+    for route in &config.routes {
+        if !matches!(&route.from, Endpoint::Connector(name) if name == source) {
+            continue;
+        }
+        for end in &route.to {
+            if let Endpoint::Modem(modem) = end
+                && !modems.contains(modem)
+            {
+                modems.push(modem.clone());
+            }
+        }
+    }
+    modems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sources_messages_go_only_through_the_modems_its_routes_name() {
+        let config = plutanium_core::config::load(
+            "modems:\n  gsm0: { port: \"sim://gsm0\" }\n  gsm1: { port: \"sim://gsm1\" }\n  \
+             lte: { port: \"sim://lte\" }\nconnectors:\n  mail: { component: gmail }\n  \
+             other: { component: gmail }\n  fwd: { component: gmail-forward }\nroutes:\n  \
+             - { from: mail, to: [gsm0, fwd] }\n  - { from: mail, to: [gsm1, gsm0] }\n  \
+             - { from: gsm0, to: [lte] }\n",
+            &|_| None,
+        )
+        .expect("a valid config");
+        assert_eq!(source_modems(&config, "mail"), ["gsm0", "gsm1"]);
+        assert!(
+            source_modems(&config, "other").is_empty(),
+            "no route: any modem"
+        );
+    }
 
     #[test]
     fn a_failing_source_is_polled_less_and_less_often() {

@@ -2,6 +2,7 @@
 //! scripted scenario to watch, then a running gateway to play with.
 
 mod cluster;
+mod routeros;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -85,7 +86,9 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let db = data_dir.join("demo.db");
 
-    println!("Plutanium demo: a simulated GSM network with two modems and a few phones.");
+    println!(
+        "Plutanium demo: a simulated GSM network with three modems (one inside a MikroTik router) and a few phones."
+    );
     let sim = Simulator::start(
         2026,
         if args.realistic {
@@ -96,6 +99,7 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
     );
     sim.add_modem(ModemConfig::new("gsm0", GSM0))?;
     sim.add_modem(ModemConfig::new("gsm1", GSM1))?;
+    let router = routeros::start(&sim, &data_dir).await?;
     // A fake Gmail on loopback, with OAuth credentials its token endpoint
     // accepts: the Gmail connectors run for real against it.
     let google = FakeGoogle::start(Mailbox::new(100))
@@ -117,7 +121,7 @@ api: {{ listen: "{api_address}", token_file: "{token_file}" }}
 modems:
   gsm0: {{ port: "sim://gsm0", number: "{GSM0}" }}
   gsm1: {{ port: "sim://gsm1", number: "{GSM1}" }}
-connectors:
+{router_modem}connectors:
   answer:
     component: keyword
     config:
@@ -135,6 +139,12 @@ connectors:
     allow_hosts: ["127.0.0.1"]
     oauth: {{ kind: authorized_user, file: "{credentials}", token_uri: "{token_uri}" }}
     config: {{ api_base: "{api}", sent_label: SMS sent, error_label: SMS error }}
+  router-answer:
+    component: keyword
+    config:
+      rules:
+        - match: {{ regex: "^Hi" }}
+          then: {{ reply: "{router_answer}" }}
   mail:
     component: gmail-forward
     allow_hosts: ["127.0.0.1"]
@@ -143,7 +153,10 @@ connectors:
 routes:
   - {{ from: gsm0, through: [answer, notify], to: [gsm0, gsm1, mail] }}
   - {{ from: gmail, to: [gsm0, gsm1] }}
+  - {{ from: lte, through: [router-answer], to: lte }}
 "#,
+        router_modem = router.modem_line,
+        router_answer = routeros::ANSWER,
         db = db.display(),
         api_address = args.api,
         token_file = token_file.display(),
@@ -159,7 +172,8 @@ routes:
     std::fs::write(&config_file, &config_text)
         .with_context(|| format!("cannot write {}", config_file.display()))?;
     info(&format!(
-        "modems: gsm0 {GSM0}, gsm1 {GSM1}; phones: Alice {ALICE}, Bob {BOB}, the owner {OWNER}"
+        "modems: gsm0 {GSM0}, gsm1 {GSM1}, lte {} (inside a MikroTik router); phones: Alice {ALICE}, Bob {BOB}, the owner {OWNER}",
+        routeros::LTE
     ));
     info(
         "pipeline: gsm0 → keyword (answers \"Ahoj…\") → missed-call (tells the owner) → out through gsm0 or gsm1, and a copy by email (gmail-forward); built-in connectors, WebAssembly",
@@ -346,6 +360,9 @@ routes:
         "HTTP {status}: the web admin at http://{api_address}/ ({files} files, {:.1} KiB, no internet needed); it logs in with the same token",
         size as f64 / 1024.0
     ));
+
+    let shared: Arc<dyn Store> = store.clone();
+    routeros::show(&sim, &shared, &router).await?;
 
     let stats = store.stats()?;
     cluster::show(&sim, &data_dir).await?;
