@@ -12,6 +12,7 @@
 //!   characters is `400 … "Body too long"`, an unknown port is refused, and
 //!   **characters outside ASCII are dropped without a word**, as RouterOS
 //!   does, so a client that sends them anyway is caught by the phone's inbox;
+//! - `POST /rest/interface/lte/monitor {"numbers","once"}`: a fixed radio;
 //! - errors as `{"error":N,"message":…,"detail":…}`; any other path is
 //!   `400 … "no such command or directory"`.
 //!
@@ -215,6 +216,7 @@ impl FakeRouterOs {
             .route("/rest/tool/sms/inbox/remove", post(remove))
             .route("/rest/tool/sms/send", post(send))
             .route("/rest/tool/sms", get(settings))
+            .route("/rest/interface/lte/monitor", post(monitor))
             .fallback(no_such_command)
             .with_state(self.shared.clone());
         let server = tokio::spawn(async move {
@@ -410,6 +412,45 @@ async fn settings(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
         "secret": "",
         "status": "running",
     }))
+    .into_response()
+}
+
+/// The LTE interface's state, once: the simulated network's fixed radio.
+/// Without `once` RouterOS streams until its 60 s REST timeout; the fake
+/// refuses instead, so a client that forgets it fails its test at once.
+async fn monitor(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Json<Value>,
+) -> Response {
+    if !authorized(&shared, &headers) {
+        return error(StatusCode::UNAUTHORIZED, None);
+    }
+    if body.get("once").is_none() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            Some("monitor without once streams until the timeout"),
+        );
+    }
+    let interface = body
+        .get("numbers")
+        .or_else(|| body.get(".id"))
+        .and_then(Value::as_str);
+    if interface != Some(shared.options.interface.as_str()) {
+        return error(StatusCode::BAD_REQUEST, Some("no such item"));
+    }
+    Json(json!([{
+        "status": "connected",
+        "pin-status": "ok",
+        "registration-status": "registered",
+        "functionality": "full",
+        "current-operator": "Plutanium Sim",
+        "access-technology": "LTE",
+        "rssi": "-69dBm",
+        "rsrp": "-98dBm",
+        "rsrq": "-10dB",
+        "sinr": "12dB",
+    }]))
     .into_response()
 }
 

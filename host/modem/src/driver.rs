@@ -84,6 +84,7 @@ pub fn spawn(
             ack_tx,
             ack_rx,
             rng: seed | 1,
+            status: None,
         };
         tokio::spawn(actor.run());
         return (handle, events_rx);

@@ -12,7 +12,7 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 
-use crate::api::{ErrorBody, InboxItem, RemoveRequest, SendRequest};
+use crate::api::{ErrorBody, InboxItem, LteStatus, RemoveRequest, SendRequest};
 use crate::url::RouterOsUrl;
 
 /// What went wrong talking to the router; each names the router.
@@ -198,6 +198,20 @@ impl Router {
         })
         .map_err(|e| self.malformed(path, e.to_string()))?;
         self.call(Method::POST, path, Some(body)).await.map(drop)
+    }
+
+    /// The LTE interface's radio and registration, once.
+    pub async fn monitor(&self) -> Result<LteStatus, RouterError> {
+        let path = "/interface/lte/monitor";
+        let body = serde_json::to_vec(&serde_json::json!({
+            "numbers": self.url.interface,
+            "once": "",
+        }))
+        .map_err(|e| self.malformed(path, e.to_string()))?;
+        let answer = self.call(Method::POST, path, Some(body)).await?;
+        let mut status: Vec<LteStatus> =
+            serde_json::from_slice(&answer).map_err(|e| self.malformed(path, e.to_string()))?;
+        Ok(status.pop().unwrap_or_default())
     }
 
     fn malformed(&self, path: &str, reason: String) -> RouterError {

@@ -16,6 +16,6 @@ pub mod api;
 pub mod client;
 pub mod url;
 
-pub use api::{InboxItem, MAX_SEPTETS, Unsendable, check_sendable};
+pub use api::{InboxItem, LteStatus, MAX_SEPTETS, Unsendable, check_sendable};
 pub use client::{Router, RouterError};
 pub use url::{InvalidRouterOsUrl, RouterOsUrl};

@@ -90,6 +90,13 @@ async fn sends_what_routeros_delivers_whole_and_refuses_the_rest_unsent() {
     let (handle, _events) = driver(&router, "s3cret");
     timeout(WAIT, handle.ready()).await.unwrap().unwrap();
 
+    // Signal, operator and registration come from /interface/lte/monitor.
+    let info = handle.info().await.expect("info");
+    assert_eq!(info.operator.as_deref(), Some("Plutanium Sim"));
+    assert_eq!(info.signal_dbm, Some(-69));
+    assert_eq!(info.manufacturer.as_deref(), Some("MikroTik RouterOS"));
+    assert!(info.registration.is_some());
+
     let sent = handle
         .send_text(PHONE, "Meet at 10 [room B]", &SendOptions::default())
         .await

@@ -23,7 +23,8 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use plutanium_routeros::{InboxItem, Router, RouterError, RouterOsUrl};
+use plutanium_at::response::RegistrationStatus;
+use plutanium_routeros::{InboxItem, LteStatus, Router, RouterError, RouterOsUrl};
 use plutanium_sms::{Payload, Timestamp};
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, info, warn};
@@ -50,6 +51,8 @@ pub(super) struct RouterActor {
     pub(super) ack_tx: mpsc::UnboundedSender<AckWork>,
     pub(super) ack_rx: mpsc::UnboundedReceiver<AckWork>,
     pub(super) rng: u64,
+    /// The LTE interface's last `monitor`, for [`ModemInfo`].
+    pub(super) status: Option<LteStatus>,
 }
 
 /// Why a connected session ended.
@@ -65,6 +68,8 @@ enum End {
 /// The state of one connected session.
 struct Session {
     router: Router,
+    /// `monitor` was refused: not asked again this session.
+    no_monitor: bool,
     /// Fingerprints handed out and neither acknowledged nor released.
     handed: HashSet<u64>,
 }
@@ -77,6 +82,7 @@ impl RouterActor {
         };
         let mut session = Session {
             router,
+            no_monitor: false,
             handed: HashSet::new(),
         };
         let mut attempt = 0u32;
@@ -85,7 +91,6 @@ impl RouterActor {
                 Ok(items) => {
                     attempt = 0;
                     info!(modem = %self.config.name, router = %self.url, "connected to the router");
-                    self.state.send_replace(ModemState::Ready);
                     self.serve(&mut session, items).await
                 }
                 Err(e) if e.is_transient() => End::Lost(e),
@@ -189,20 +194,53 @@ impl RouterActor {
     }
 
     fn info(&self) -> ModemInfo {
+        let status = self.status.as_ref();
         ModemInfo {
             manufacturer: Some("MikroTik RouterOS".into()),
             model: Some(self.url.interface.clone()),
+            operator: status.and_then(|s| s.current_operator.clone()),
+            signal_dbm: status.and_then(|s| LteStatus::dbm(s.rssi.as_ref())),
+            registration: status
+                .and_then(|s| s.registration_status.as_deref())
+                .map(registration),
             ..ModemInfo::default()
         }
     }
 
+    /// Reads the interface's radio and registration. A router without
+    /// `/interface lte monitor` (or a user without the policy for it) is
+    /// said once and not asked again.
+    async fn monitor(&mut self, session: &mut Session) -> Result<(), End> {
+        if session.no_monitor {
+            return Ok(());
+        }
+        match session.router.monitor().await {
+            Ok(status) => self.status = Some(status),
+            Err(e) if e.is_transient() => return Err(End::Lost(e)),
+            Err(e) => {
+                warn!(modem = %self.config.name, error = %e,
+                      "cannot read the LTE interface's signal and operator; sending and receiving go on without them");
+                session.no_monitor = true;
+            }
+        }
+        Ok(())
+    }
+
     async fn serve(&mut self, session: &mut Session, first: Vec<InboxItem>) -> End {
+        // Ready with its signal and operator known.
+        if let Err(end) = self.monitor(session).await {
+            return end;
+        }
+        self.state.send_replace(ModemState::Ready);
         if let Err(end) = self.hand_out(session, first).await {
             return end;
         }
         let mut poll = tokio::time::interval(self.config.inbox_poll);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         poll.tick().await;
+        let mut health = tokio::time::interval(self.config.health_interval);
+        health.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        health.tick().await;
         loop {
             tokio::select! {
                 request = self.requests.recv() => match request {
@@ -219,6 +257,11 @@ impl RouterActor {
                         works.push(more);
                     }
                     if let Err(end) = self.acknowledge(session, works).await {
+                        return end;
+                    }
+                }
+                _ = health.tick() => {
+                    if let Err(end) = self.monitor(session).await {
                         return end;
                     }
                 }
@@ -380,6 +423,18 @@ impl RouterActor {
             }
         }
         Ok(())
+    }
+}
+
+/// RouterOS's `registration-status` in AT's terms.
+fn registration(text: &str) -> RegistrationStatus {
+    match text {
+        "registered" => RegistrationStatus::Home,
+        "roaming" => RegistrationStatus::Roaming,
+        "searching" => RegistrationStatus::Searching,
+        "denied" => RegistrationStatus::Denied,
+        "not registered" | "not-registered" => RegistrationStatus::NotRegistered,
+        _ => RegistrationStatus::Unknown,
     }
 }
 
