@@ -33,7 +33,7 @@ pub struct LoginState {
 }
 
 /// `POST /api/user/login`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "request")]
 pub struct LoginRequest {
     /// The user, `admin` on every stick seen.
@@ -48,7 +48,7 @@ pub struct LoginRequest {
 }
 
 /// `POST /api/sms/sms-list`: one page of a box.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "request")]
 pub struct ListRequest {
     /// From 1.
@@ -130,7 +130,7 @@ pub struct Message {
 }
 
 /// `POST /api/sms/send-sms`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "request")]
 pub struct SendRequest {
     /// -1: a new message.
@@ -174,7 +174,7 @@ impl SendRequest {
 }
 
 /// `<Phones>`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phones {
     /// Each `<Phone>`.
     #[serde(rename = "Phone")]
@@ -196,7 +196,7 @@ pub struct SendStatus {
 }
 
 /// `POST /api/sms/delete-sms`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "request")]
 pub struct DeleteRequest {
     /// The message's [`Message::index`].
@@ -253,6 +253,17 @@ pub fn number(value: Option<&String>) -> Option<i16> {
         .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
         .map_or(value.len(), |(i, _)| i);
     value[..end].parse().ok()
+}
+
+/// `GET /api/net/current-plmn`: the operator.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct CurrentPlmn {
+    /// The operator's full name.
+    #[serde(rename = "FullName", default)]
+    pub full_name: Option<String>,
+    /// MCC and MNC, `23003`.
+    #[serde(rename = "Numeric", default)]
+    pub numeric: Option<String>,
 }
 
 /// `<error>`'s content.
@@ -374,6 +385,20 @@ pub fn parse_ok(xml: &str) -> Result<(), ParseError> {
     } else {
         Err(ParseError::Xml(format!("expected OK, got {text:?}")))
     }
+}
+
+/// An answer's XML (`<response>…</response>`), as a device writes it: for
+/// fakes and tests.
+pub fn response<T: Serialize>(value: &T) -> String {
+    let body = quick_xml::se::to_string_with_root("response", value).unwrap_or_default();
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>{body}")
+}
+
+/// An `<error>` answer with `code`: for fakes and tests.
+pub fn error(code: u32) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><error><code>{code}</code><message></message></error>"
+    )
 }
 
 /// A request's XML, with its declaration, element order as declared.

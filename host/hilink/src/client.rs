@@ -179,6 +179,11 @@ impl Device {
         self.get("/api/monitoring/status").await
     }
 
+    /// The operator.
+    pub async fn plmn(&self) -> Result<api::CurrentPlmn, DeviceError> {
+        self.get("/api/net/current-plmn").await
+    }
+
     /// RSSI, RSRP, RSRQ, SINR (absent on some firmware: 100002).
     pub async fn signal(&self) -> Result<DeviceSignal, DeviceError> {
         self.get("/api/device/signal").await

@@ -11,6 +11,8 @@
 //! fixed values; text mode (`AT+CMGF=1`) is not simulated.
 
 pub mod control;
+mod front;
+mod hilink;
 mod line_reader;
 mod modem;
 mod network;
@@ -20,6 +22,7 @@ mod pty;
 mod routeros;
 mod server;
 
+pub use hilink::{FakeHilink, HilinkOptions};
 pub use modem::ModemConfig;
 pub use network::{Fault, Latency, ModemId, ModemSummary, Network, PhoneMessage, SMSC, SimError};
 pub use profile::{Profile, UnknownProfile};

@@ -22,7 +22,6 @@
 //! reading the SIM afresh. Unlike RouterOS, each multipart message is listed
 //! once, whole (RouterOS lists each part), and there is no `pdu` field.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,13 +32,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use plutanium_modem::{
-    Ack, DriverConfig, InProcessPorts, ModemEvent, ModemHandle, PortUrl, SendOptions,
-};
+use plutanium_modem::SendOptions;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::front::{Device, Ids};
 use crate::{SimError, Simulator};
 
 /// Who may log in, and which interface the modem is.
@@ -53,55 +51,22 @@ pub struct RouterOsOptions {
     pub password: String,
 }
 
-/// One message in the inbox, with the acknowledgement that deletes it from
-/// the SIM when it is removed.
-struct Entry {
-    phone: String,
-    message: String,
-    timestamp: String,
-    ack: Option<Ack>,
-}
-
-#[derive(Default)]
-struct Inbox {
-    /// By `.id` number.
-    entries: BTreeMap<u32, Entry>,
-    /// Counters the tests read.
-    sent: usize,
-    removed: usize,
-}
-
-impl Inbox {
-    /// The lowest free number: RouterOS reuses `.id`s.
-    fn free_id(&self) -> u32 {
-        (0..).find(|n| !self.entries.contains_key(n)).unwrap_or(0)
-    }
-}
-
 struct Shared {
     options: RouterOsOptions,
-    inbox: Mutex<Inbox>,
-    modem: Mutex<Option<ModemHandle>>,
+    device: Arc<Device>,
 }
 
 /// A running fake router. Dropping it stops it.
 pub struct FakeRouterOs {
     address: SocketAddr,
     shared: Arc<Shared>,
-    sim: Simulator,
-    modem: String,
-    tasks: Mutex<Vec<JoinHandle<()>>>,
+    server: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Drop for FakeRouterOs {
     fn drop(&mut self) {
-        for task in self
-            .tasks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain(..)
-        {
-            task.abort();
+        if let Some(server) = self.server.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            server.abort();
         }
     }
 }
@@ -122,12 +87,9 @@ impl Simulator {
             address,
             shared: Arc::new(Shared {
                 options,
-                inbox: Mutex::new(Inbox::default()),
-                modem: Mutex::new(None),
+                device: Device::new(self.clone(), modem, Ids::ReuseLowest),
             }),
-            sim: self.clone(),
-            modem: modem.to_string(),
-            tasks: Mutex::new(Vec::new()),
+            server: Mutex::new(None),
         };
         router.boot(listener);
         Ok(router)
@@ -142,75 +104,22 @@ impl FakeRouterOs {
 
     /// Messages sent through it so far.
     pub fn sent(&self) -> usize {
-        self.shared
-            .inbox
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .sent
+        self.shared.device.sent()
     }
 
     /// Inbox items removed through it so far.
     pub fn removed(&self) -> usize {
-        self.shared
-            .inbox
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .removed
+        self.shared.device.removed()
     }
 
     /// Messages in its inbox now.
     pub fn inbox_len(&self) -> usize {
-        self.shared
-            .inbox
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entries
-            .len()
+        self.shared.device.inbox(|entries| entries.len())
     }
 
     /// Starts the modem's driver and the HTTP server.
     fn boot(&self, listener: TcpListener) {
-        let ports: Arc<dyn InProcessPorts> = Arc::new(self.sim.clone());
-        let mut config = DriverConfig::new(
-            format!("routeros-{}", self.modem),
-            PortUrl::InProcess {
-                name: self.modem.clone(),
-            },
-        );
-        config.reconnect_initial = Duration::from_millis(50);
-        let (handle, mut events) = plutanium_modem::spawn(config, Some(ports));
-        *self.shared.modem.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
-        let shared = self.shared.clone();
-        let reader = tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                if let ModemEvent::Sms(sms) = event {
-                    let text = match &sms.payload {
-                        plutanium_sms::Payload::Text(text) => text.clone(),
-                        _ => String::new(),
-                    };
-                    let mut inbox = shared.inbox.lock().unwrap_or_else(|e| e.into_inner());
-                    let id = inbox.free_id();
-                    inbox.entries.insert(
-                        id,
-                        Entry {
-                            phone: sms.sender.clone(),
-                            message: text,
-                            // RouterOS 7.10 and later print `2025-03-01 12:33:55`.
-                            timestamp: format!(
-                                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-                                sms.timestamp.year,
-                                sms.timestamp.month,
-                                sms.timestamp.day,
-                                sms.timestamp.hour,
-                                sms.timestamp.minute,
-                                sms.timestamp.second
-                            ),
-                            ack: Some(sms.ack),
-                        },
-                    );
-                }
-            }
-        });
+        self.shared.device.power_on();
         let app = Router::new()
             .route("/rest/tool/sms/inbox", get(inbox))
             .route("/rest/tool/sms/inbox/remove", post(remove))
@@ -222,41 +131,19 @@ impl FakeRouterOs {
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
-        tasks.push(reader);
-        tasks.push(server);
+        *self.server.lock().unwrap_or_else(|e| e.into_inner()) = Some(server);
     }
 
     /// Reboots the router: the API is unreachable for `downtime`, the inbox
     /// is forgotten (the messages stay on the SIM), and after it the router
     /// reads the SIM again and numbers the messages afresh.
     pub async fn reboot(&self, downtime: Duration) -> Result<(), SimError> {
-        let old: Vec<JoinHandle<()>> = self
-            .tasks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain(..)
-            .collect();
-        for task in old {
-            task.abort();
-            let _ = task.await;
+        let server = self.server.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(server) = server {
+            server.abort();
+            let _ = server.await;
         }
-        let handle = self
-            .shared
-            .modem
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(handle) = handle {
-            handle.stop().await;
-        }
-        // Dropped without their acks: the messages stay on the SIM.
-        self.shared
-            .inbox
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entries
-            .clear();
+        self.shared.device.power_off().await;
         tokio::time::sleep(downtime).await;
         let listener = TcpListener::bind(self.address).await.map_err(|e| {
             SimError::Io(format!(
@@ -298,20 +185,25 @@ async fn inbox(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respons
     if !authorized(&shared, &headers) {
         return error(StatusCode::UNAUTHORIZED, None);
     }
-    let inbox = shared.inbox.lock().unwrap_or_else(|e| e.into_inner());
-    let items: Vec<Value> = inbox
-        .entries
-        .iter()
-        .map(|(id, entry)| {
-            json!({
-                ".id": format!("*{id:X}"),
-                "phone": entry.phone,
-                "message": entry.message,
-                "timestamp": entry.timestamp,
-                "type": "class-1",
+    let items: Vec<Value> = shared.device.inbox(|entries| {
+        entries
+            .iter()
+            .map(|(id, entry)| {
+                let t = &entry.time;
+                json!({
+                    ".id": format!("*{id:X}"),
+                    "phone": entry.phone,
+                    "message": entry.text,
+                    // RouterOS 7.10 and later print `2025-03-01 12:33:55`.
+                    "timestamp": format!(
+                        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                        t.year, t.month, t.day, t.hour, t.minute, t.second
+                    ),
+                    "type": "class-1",
+                })
             })
-        })
-        .collect();
+            .collect()
+    });
     Json(items).into_response()
 }
 
@@ -335,17 +227,16 @@ async fn remove(
                 .and_then(|hex| u32::from_str_radix(hex, 16).ok())
         })
         .collect::<Option<Vec<u32>>>();
-    let mut inbox = shared.inbox.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(ids) = ids.filter(|ids| ids.iter().all(|id| inbox.entries.contains_key(id))) else {
+    let known = |ids: &Vec<u32>| {
+        shared
+            .device
+            .inbox(|entries| ids.iter().all(|id| entries.contains_key(id)))
+    };
+    let Some(ids) = ids.filter(known) else {
         return error(StatusCode::BAD_REQUEST, Some("no such item"));
     };
     for id in ids {
-        if let Some(mut entry) = inbox.entries.remove(&id) {
-            if let Some(ack) = entry.ack.take() {
-                ack.ack();
-            }
-            inbox.removed += 1;
-        }
+        shared.device.remove(id);
     }
     Json(json!([])).into_response()
 }
@@ -376,25 +267,14 @@ async fn send(
     }
     // What RouterOS does with the rest: it is gone.
     let message: String = message.chars().filter(char::is_ascii).collect();
-    let handle = shared
-        .modem
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    let Some(handle) = handle else {
-        return error(StatusCode::BAD_REQUEST, Some("device inactive"));
-    };
     let options = SendOptions {
         encoding: plutanium_sms::EncodingPolicy::Gsm7,
         max_parts: Some(1),
         ..SendOptions::default()
     };
-    match handle.send_text(&phone, &message, &options).await {
-        Ok(_) => {
-            shared.inbox.lock().unwrap_or_else(|e| e.into_inner()).sent += 1;
-            Json(json!([])).into_response()
-        }
-        Err(e) => error(StatusCode::BAD_REQUEST, Some(&e.to_string())),
+    match shared.device.send(&phone, &message, &options).await {
+        Ok(()) => Json(json!([])).into_response(),
+        Err(e) => error(StatusCode::BAD_REQUEST, Some(&e)),
     }
 }
 

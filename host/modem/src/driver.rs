@@ -13,7 +13,8 @@
 //! * `storage.rs`: the memories (`AT+CPMS`), the one a URC names, the SIM a slot is on;
 //! * `outbound.rs`: sending PDUs with `+CMGS`;
 //! * `calls.rs` and `ussd.rs`: incoming calls and USSD requests;
-//! * `routeros.rs`: the other actor, for a modem behind RouterOS's REST API.
+//! * `remote.rs`: the other actor, for a modem a device lends through its
+//!   API, and `routeros.rs`, what a MikroTik router's REST API speaks.
 
 mod calls;
 mod config;
@@ -22,6 +23,7 @@ mod handle;
 mod inbound;
 mod link;
 mod outbound;
+mod remote;
 mod routeros;
 mod session;
 mod storage;
@@ -75,8 +77,12 @@ pub fn spawn(
         next_concat_ref: Arc::new(std::sync::atomic::AtomicU32::new((seed & 0xFF) as u32)),
     };
     if let PortUrl::RouterOs(url) = &config.port {
-        let actor = routeros::RouterActor {
-            url: url.clone(),
+        let url = url.clone();
+        let api = routeros::RouterOsApi::new(&config, &url);
+        let actor = remote::RemoteActor {
+            api,
+            info: routeros::RouterOsApi::info(&url),
+            device: url.to_string(),
             config,
             requests: requests_rx,
             events: events_tx,
@@ -84,7 +90,6 @@ pub fn spawn(
             ack_tx,
             ack_rx,
             rng: seed | 1,
-            status: None,
         };
         tokio::spawn(actor.run());
         return (handle, events_rx);
