@@ -31,9 +31,9 @@ pub fn render(report: &Report) -> String {
                 let _ = writeln!(
                     out,
                     "{interface}: a USB network card from a modem maker ({vendor}:{product}), \
-                     most likely a HiLink stick with its web API at http://192.168.8.1. This \
-                     version of Plutanium drives modems over AT; HiLink sticks need the \
-                     hilink:// transport, which is not in it yet."
+                     most likely a HiLink stick with its web API at http://192.168.8.1: \
+                     use `port: \"hilink://\"` (with `password_file:` if its web page has a \
+                     login)."
                 );
             }
             Portless::MassStorage {
@@ -181,7 +181,15 @@ fn modem_manager_advice(port: &Port) -> String {
 /// The `modems:` section for every port that answered AT.
 pub(crate) fn snippet(report: &Report) -> String {
     let modems: Vec<&Port> = report.ports.iter().filter(|p| p.is_modem()).collect();
-    if modems.is_empty() {
+    let sticks: Vec<&str> = report
+        .portless
+        .iter()
+        .filter_map(|p| match p {
+            Portless::Hilink { interface, .. } => Some(interface.as_str()),
+            Portless::MassStorage { .. } => None,
+        })
+        .collect();
+    if modems.is_empty() && sticks.is_empty() {
         return String::new();
     }
     let mut out = String::from("modems:\n");
@@ -210,5 +218,44 @@ pub(crate) fn snippet(report: &Report) -> String {
         }
         out.push_str(" }\n");
     }
+    for (i, interface) in sticks.iter().enumerate() {
+        // Every HiLink stick answers at 192.168.8.1; a second one needs its
+        // own address, set in its web page.
+        let _ = writeln!(
+            out,
+            "  # the HiLink stick on {interface}\n  hilink{i}: {{ port: \"hilink://\" }}"
+        );
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sticks_without_a_port_are_named_and_get_a_config_line() {
+        let report = Report {
+            ports: Vec::new(),
+            portless: vec![
+                Portless::Hilink {
+                    interface: "eth1".into(),
+                    vendor: "12d1".into(),
+                    product: "14dc".into(),
+                    driver: "cdc_ether".into(),
+                },
+                Portless::MassStorage {
+                    device: "1-3".into(),
+                    vendor: "12d1".into(),
+                    product: "1f01".into(),
+                },
+            ],
+            holders_partial: false,
+        };
+        let text = render(&report);
+        assert!(text.contains("eth1: a USB network card"), "{text}");
+        assert!(text.contains("usb-modeswitch"), "{text}");
+        assert!(text.contains("hilink0: { port: \"hilink://\" }"), "{text}");
+        assert!(!text.contains("No modem found"), "{text}");
+    }
 }

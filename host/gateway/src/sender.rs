@@ -341,10 +341,19 @@ async fn dispatcher(
             // The modems this row may not use: outside its route, not the
             // one it asked for, or full; and those rate-limited this turn.
             let mut limited: Vec<usize> = Vec::new();
-            let barred = |index: usize| {
+            let routed_away = |index: usize| {
                 let name = &names[index];
                 row.options.modem.as_ref().is_some_and(|m| m != name)
                     || (!row.allowed_modems.is_empty() && !row.allowed_modems.contains(name))
+            };
+            // A modem that cannot carry the text whole (one behind RouterOS's
+            // API, for unicode or a long text) is passed over while another
+            // of its modems can; when none can, it goes to one, which fails
+            // it with the reason instead of holding it forever.
+            let someone_carries =
+                (0..names.len()).any(|i| !routed_away(i) && modems[i].can_carry(&row.text));
+            let barred = |index: usize| {
+                routed_away(index) || (someone_carries && !modems[index].can_carry(&row.text))
             };
             let excluded = |index: usize, limited: &[usize]| {
                 barred(index) || slots[index].room() == 0 || limited.contains(&index)

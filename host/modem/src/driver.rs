@@ -14,12 +14,14 @@
 //! * `outbound.rs`: sending PDUs with `+CMGS`;
 //! * `calls.rs` and `ussd.rs`: incoming calls and USSD requests;
 //! * `remote.rs`: the other actor, for a modem a device lends through its
-//!   API, and `routeros.rs`, what a MikroTik router's REST API speaks.
+//!   API; `routeros.rs` and `hilink.rs`, what a MikroTik router's REST
+//!   API and a Huawei HiLink device's web API speak.
 
 mod calls;
 mod config;
 mod events;
 mod handle;
+mod hilink;
 mod inbound;
 mod link;
 mod outbound;
@@ -75,6 +77,7 @@ pub fn spawn(
         state: state_rx,
         smsc,
         next_concat_ref: Arc::new(std::sync::atomic::AtomicU32::new((seed & 0xFF) as u32)),
+        routeros_text_only: matches!(config.port, PortUrl::RouterOs(_)),
     };
     if let PortUrl::RouterOs(url) = &config.port {
         let url = url.clone();
@@ -82,6 +85,22 @@ pub fn spawn(
         let actor = remote::RemoteActor {
             api,
             info: routeros::RouterOsApi::info(&url),
+            device: url.to_string(),
+            config,
+            requests: requests_rx,
+            events: events_tx,
+            state: state_tx,
+            ack_tx,
+            ack_rx,
+            rng: seed | 1,
+        };
+        tokio::spawn(actor.run());
+        return (handle, events_rx);
+    }
+    if let PortUrl::Hilink(url) = &config.port {
+        let actor = remote::RemoteActor {
+            api: hilink::HilinkApi::new(&config, url),
+            info: hilink::HilinkApi::info(),
             device: url.to_string(),
             config,
             requests: requests_rx,

@@ -8,8 +8,9 @@
 //! EOF or an I/O error, forever. Ports are chosen by URL ([`PortUrl`]): serial
 //! devices, raw TCP, RFC 2217 (telnet COM-PORT-OPTION, as MikroTik and ser2net
 //! speak it) and in-process ports for the simulator. A modem that a MikroTik
-//! router owns (`routeros+https://…`) is driven through RouterOS's REST API
-//! instead of AT, behind the same handle and events.
+//! router owns (`routeros+https://…`) is driven through RouterOS's REST API,
+//! and a Huawei HiLink stick (`hilink://…`) through its web API, instead of
+//! AT, behind the same handle and events.
 //!
 //! What it is not: a message store. An incoming SMS is handed over with an
 //! [`Ack`]; it is deleted from the modem only when the caller acknowledges it
@@ -27,6 +28,7 @@ pub use driver::{
     SendError, SendGate, SendOptions, SentMessage, Timeouts, UndecodablePdu, spawn,
 };
 pub use line::{FlowControl, LineSettings, Parity};
+pub use plutanium_hilink::HilinkUrl;
 pub use plutanium_routeros::RouterOsUrl;
 pub use port::{InProcessPorts, InvalidPortUrl, Port, PortStream, PortUrl, open};
 pub use rfc2217::Rfc2217Port;

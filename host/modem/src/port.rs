@@ -55,6 +55,9 @@ pub enum PortUrl {
     /// A modem a MikroTik router owns, driven through RouterOS's REST API
     /// (`routeros+https://USER@HOST[:PORT]/INTERFACE`): messages, not AT.
     RouterOs(plutanium_routeros::RouterOsUrl),
+    /// A Huawei stick in HiLink mode, or a Huawei router, driven through
+    /// its web API (`hilink://[USER@]HOST[:PORT]`): messages, not AT.
+    Hilink(plutanium_hilink::HilinkUrl),
 }
 
 /// A port URL that cannot be used.
@@ -161,8 +164,18 @@ impl FromStr for PortUrl {
                 },
             );
         }
+        if url.starts_with("hilink://") {
+            return url.parse().map(PortUrl::Hilink).map_err(
+                |e: plutanium_hilink::InvalidHilinkUrl| InvalidPortUrl {
+                    url: e.url,
+                    reason: e.reason,
+                },
+            );
+        }
         let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-            invalid("expected serial://, tcp://, rfc2217://, routeros+https:// or sim://")
+            invalid(
+                "expected serial://, tcp://, rfc2217://, routeros+https://, hilink:// or sim://",
+            )
         })?;
         let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
         match scheme {
@@ -202,7 +215,7 @@ impl FromStr for PortUrl {
                 })
             }
             _ => Err(invalid(
-                "unknown scheme; expected serial, tcp, rfc2217, routeros+https, routeros+http or sim",
+                "unknown scheme; expected serial, tcp, rfc2217, routeros+https, routeros+http, hilink or sim",
             )),
         }
     }
@@ -220,6 +233,7 @@ impl fmt::Display for PortUrl {
             }
             PortUrl::InProcess { name } => write!(f, "sim://{name}"),
             PortUrl::RouterOs(url) => write!(f, "{url}"),
+            PortUrl::Hilink(url) => write!(f, "{url}"),
         }
     }
 }
@@ -250,9 +264,9 @@ pub async fn open(
                 format!("no in-process ports here to open sim://{name}"),
             )),
         },
-        PortUrl::RouterOs(url) => Err(std::io::Error::new(
+        PortUrl::RouterOs(_) | PortUrl::Hilink(_) => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
-            format!("{url} is a router's API, not a byte stream: it has no AT port to open"),
+            format!("{url} is a device's web API, not a byte stream: it has no AT port to open"),
         )),
     }
 }

@@ -76,14 +76,15 @@ pub struct ModemConfig {
     /// Its name.
     pub name: String,
     /// `serial:///dev/ttyUSB0`, `tcp://host:port`, `rfc2217://host:port`,
-    /// `routeros+https://user@host/lte1` or `sim://name`.
+    /// `routeros+https://user@host/lte1`, `hilink://192.168.8.1` or `sim://name`.
     pub port: String,
     /// Serial speed for a `serial://` or `rfc2217://` port, when `baud:`
     /// says it; the port's own `?baud=` (or 115200) otherwise.
     pub baud: Option<u32>,
     /// The SIM PIN, if the SIM asks.
     pub pin: Option<Secret>,
-    /// A router's password (`routeros+…` ports), from `password_file:`.
+    /// A device's password (`routeros+…` and `hilink://` ports), from
+    /// `password_file:`.
     pub password: Option<Secret>,
     /// A CA file for a router's HTTPS certificate, besides the trusted ones.
     pub ca_file: Option<PathBuf>,
@@ -238,6 +239,7 @@ const PORT_SCHEMES: &[&str] = &[
     "rfc2217://",
     "routeros+https://",
     "routeros+http://",
+    "hilink://",
     "sim://",
 ];
 
@@ -361,23 +363,18 @@ impl Resolver<'_> {
 
     fn modem(&mut self, name: String, raw: &RawModem, country: Option<&str>) -> ModemConfig {
         let port = self.text(&raw.port);
+        // `hilink://` alone is the stick's own 192.168.8.1.
         if !PORT_SCHEMES
             .iter()
-            .any(|s| port.starts_with(s) && port.len() > s.len())
+            .any(|s| port.starts_with(s) && (port.len() > s.len() || *s == "hilink://"))
         {
             self.error(
                 at(&raw.port),
-                format!("port {port:?}: expected serial:///dev/..., tcp://host:port, rfc2217://host:port, routeros+https://user@host/lte1 or sim://name"),
+                format!("port {port:?}: expected serial:///dev/..., tcp://host:port, rfc2217://host:port, routeros+https://user@host/lte1, hilink://192.168.8.1 or sim://name"),
             );
         }
         let router = port.starts_with("routeros+");
-        if router {
-            if raw.password_file.is_none() {
-                self.error(
-                    at(&raw.port),
-                    "a routeros+ port needs `password_file:`, a file holding the RouterOS user's password",
-                );
-            }
+        if router || port.starts_with("hilink://") {
             let authority = port.split_once("://").map_or("", |(_, rest)| rest);
             let authority = authority.split('/').next().unwrap_or_default();
             if authority
@@ -386,13 +383,34 @@ impl Resolver<'_> {
             {
                 self.error(
                     at(&raw.port),
-                    "the router's password does not go in the port URL (logs and `config check` would show it); put it in a file named by `password_file:`",
+                    "the device's password does not go in the port URL (logs and `config check` would show it); put it in a file named by `password_file:`",
+                );
+            }
+        }
+        if router {
+            if raw.password_file.is_none() {
+                self.error(
+                    at(&raw.port),
+                    "a routeros+ port needs `password_file:`, a file holding the RouterOS user's password",
                 );
             }
             if let Some(pin) = raw.pin.as_ref().or(raw.pin_file.as_ref()) {
                 self.error(
                     at(pin),
                     "RouterOS unlocks the SIM itself: set its PIN on the router (`/interface lte set lte1 pin=…`), not here",
+                );
+            }
+        } else if port.starts_with("hilink://") {
+            if let Some(pin) = raw.pin.as_ref().or(raw.pin_file.as_ref()) {
+                self.error(
+                    at(pin),
+                    "a HiLink device unlocks the SIM itself: enter its PIN in the device's web page, not here",
+                );
+            }
+            if let Some(ca_file) = &raw.ca_file {
+                self.error(
+                    at(ca_file),
+                    "`ca_file` is for routeros+https:// ports only; a HiLink device speaks plain HTTP",
                 );
             }
         } else {
@@ -403,7 +421,7 @@ impl Resolver<'_> {
                 if let Some(value) = value {
                     self.error(
                         at(value),
-                        format!("`{key}` is for routeros+https:// ports only; this modem's port is {port:?}"),
+                        format!("`{key}` is for routeros+https:// and hilink:// ports only; this modem's port is {port:?}"),
                     );
                 }
             }

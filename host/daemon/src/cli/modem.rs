@@ -21,10 +21,10 @@ use tokio::sync::mpsc::Receiver;
 #[derive(Debug, Args)]
 pub(crate) struct PortArgs {
     /// The port: serial:///dev/ttyUSB0?baud=115200, tcp://HOST:PORT,
-    /// rfc2217://HOST:PORT, routeros+https://USER@ROUTER/lte1, or sim://NAME
-    /// (an embedded simulated modem).
+    /// rfc2217://HOST:PORT, routeros+https://USER@ROUTER/lte1, hilink://HOST,
+    /// or sim://NAME (an embedded simulated modem).
     port: String,
-    /// A file holding the router's password (routeros+ ports).
+    /// A file holding the device's password (routeros+ and hilink:// ports).
     #[arg(long)]
     password_file: Option<std::path::PathBuf>,
     /// A CA file for the router's certificate (routeros+https:// ports).
@@ -134,8 +134,12 @@ async fn connect(args: &PortArgs) -> Result<Connected> {
         _ => None,
     };
     let router = matches!(url, PortUrl::RouterOs(_));
-    if !router && (args.password_file.is_some() || args.ca_file.is_some()) {
-        bail!("--password-file and --ca-file are for routeros+ ports only");
+    let hilink = matches!(url, PortUrl::Hilink(_));
+    if !router && args.ca_file.is_some() {
+        bail!("--ca-file is for routeros+https:// ports only");
+    }
+    if !router && !hilink && args.password_file.is_some() {
+        bail!("--password-file is for routeros+ and hilink:// ports only");
     }
     if router && args.password_file.is_none() {
         bail!("{url} needs --password-file, a file holding the RouterOS user's password");

@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use plutanium_modem_sim::{Latency, ModemConfig, Profile, RouterOsOptions, Simulator};
+use plutanium_modem_sim::{
+    HilinkOptions, Latency, ModemConfig, Profile, RouterOsOptions, Simulator,
+};
 use serde_json::json;
 use tokio::net::TcpListener;
 
@@ -18,7 +20,9 @@ pub(crate) struct SimArgs {
     /// A modem: NAME=NUMBER, optionally served on TCP: NAME=NUMBER@tcp://127.0.0.1:PORT
     /// (port 0 picks a free one), or behind a fake MikroTik router's REST API:
     /// NAME=NUMBER@routeros://127.0.0.1:PORT (user `api`, interface `lte1`,
-    /// the password `--routeros-password`). Repeatable.
+    /// the password `--routeros-password`), or behind a fake Huawei HiLink
+    /// stick's web API: NAME=NUMBER@hilink://127.0.0.1:PORT (no login).
+    /// Repeatable.
     #[arg(long = "modem", required = true)]
     modems: Vec<String>,
     /// Quirk profile for every modem: the make it behaves like (docs/modems.md
@@ -62,6 +66,7 @@ struct ModemSpec {
 enum Front {
     Tcp(String),
     RouterOs(String),
+    Hilink(String),
 }
 
 fn parse_modem(spec: &str) -> Result<ModemSpec> {
@@ -74,9 +79,11 @@ fn parse_modem(spec: &str) -> Result<ModemSpec> {
                 Front::Tcp(address.to_string())
             } else if let Some(address) = url.strip_prefix("routeros://") {
                 Front::RouterOs(address.to_string())
+            } else if let Some(address) = url.strip_prefix("hilink://") {
+                Front::Hilink(address.to_string())
             } else {
                 bail!(
-                    "--modem {spec:?}: only tcp://HOST:PORT or routeros://HOST:PORT can follow '@'"
+                    "--modem {spec:?}: only tcp://, routeros:// or hilink://HOST:PORT can follow '@'"
                 );
             };
             (number, Some(front))
@@ -128,8 +135,9 @@ pub(crate) async fn run(args: SimArgs) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let sim = Simulator::start(args.seed, latency);
     let mut modems = Vec::new();
-    // Kept for as long as the simulator runs: dropping one stops it.
-    let mut routers = Vec::new();
+    // The fake devices, kept for as long as the simulator runs: dropping
+    // one stops it.
+    let mut routers: Vec<Box<dyn std::any::Any + Send>> = Vec::new();
     for spec in specs {
         let mut config = ModemConfig::new(&spec.name, &spec.number);
         config.profile = profile;
@@ -156,7 +164,15 @@ pub(crate) async fn run(args: SimArgs) -> Result<()> {
                     "port": format!("routeros+http://api@{}/lte1", router.address()),
                     "password": args.routeros_password,
                 });
-                routers.push(router);
+                routers.push(Box::new(router) as Box<dyn std::any::Any + Send>);
+            }
+            Some(Front::Hilink(address)) => {
+                let listener = listen(&spec.name, &address).await?;
+                let stick = sim
+                    .serve_hilink(&spec.name, listener, HilinkOptions::default())
+                    .await?;
+                entry["hilink"] = json!({ "port": format!("hilink://{}", stick.address()) });
+                routers.push(Box::new(stick));
             }
             None => {}
         }

@@ -10,7 +10,7 @@ mod config;
 mod connector;
 mod daemon;
 mod detect;
+mod device_apis;
 mod readers;
-mod routeros;
 mod sim;
 mod watchdog;

@@ -3,6 +3,7 @@
 //! against the simulator in-process and over TCP.
 
 mod driver;
+mod hilink;
 mod network;
 mod profiles;
 mod routeros;

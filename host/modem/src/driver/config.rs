@@ -123,9 +123,13 @@ pub struct DriverConfig {
     /// CA files trusted for a router's HTTPS besides the platform's roots
     /// (the router's own certificate, or the CA that signed it).
     pub ca_files: Vec<std::path::PathBuf>,
-    /// How often a router's inbox is read (`routeros+…`), which has no
-    /// notifications.
+    /// How often a device's inbox is read (`routeros+…`, `hilink://`),
+    /// which has no notifications.
     pub inbox_poll: Duration,
+    /// How long a multipart SMS that a device reassembles itself (HiLink)
+    /// must stay unchanged before it is taken: its last parts may still be
+    /// coming.
+    pub merge_grace: Duration,
 }
 
 /// A password that never shows in `Debug` output or logs.
@@ -162,6 +166,7 @@ impl DriverConfig {
             password: None,
             ca_files: Vec::new(),
             inbox_poll: Duration::from_secs(5),
+            merge_grace: Duration::from_secs(10),
         }
     }
 }

@@ -341,6 +341,8 @@ pub struct ModemHandle {
     /// Shared by every clone of the handle, so concurrent senders take
     /// different concatenation references.
     pub(super) next_concat_ref: Arc<std::sync::atomic::AtomicU32>,
+    /// Only text RouterOS's `/tool sms send` delivers whole (ASCII, one SMS).
+    pub(super) routeros_text_only: bool,
 }
 
 /// A request as it travels on the actor's queue: wrapped so it has a `Debug`
@@ -362,6 +364,14 @@ impl ModemHandle {
     /// The modem's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether this modem's transport can carry `text` whole: every AT
+    /// modem and HiLink device can; a modem behind RouterOS's REST API only
+    /// ASCII text of one SMS. The sender gives a message that some other
+    /// modem could carry to that one instead.
+    pub fn can_carry(&self, text: &str) -> bool {
+        !self.routeros_text_only || plutanium_routeros::check_sendable(text).is_ok()
     }
 
     /// The current state, and changes to it.

@@ -1,7 +1,8 @@
-//! `plutanium run` with a modem behind a MikroTik router's REST API (the fake
-//! router `plutanium sim` serves over its simulated network): an SMS in is
-//! stored and answered through the router, and a text RouterOS would
-//! deliver mangled fails with the reason instead of going out.
+//! `plutanium run` with modems that devices own (the fakes `plutanium sim`
+//! serves over its simulated network): a MikroTik router through its REST
+//! API, where an SMS in is stored and answered and a text RouterOS would
+//! deliver mangled fails with the reason instead of going out; and a HiLink
+//! stick through its web API, which answers in unicode.
 
 use serde_json::Value;
 
@@ -11,14 +12,23 @@ use crate::daemon::{
 use crate::sim::start_sim_with;
 
 const MODEM: &str = "+420777000009";
+const STICK: &str = "+420777000008";
 const PHONE: &str = "+420601000001";
 
 #[test]
-fn the_gateway_answers_and_refuses_through_a_mikrotik_router() {
+fn the_gateway_works_through_a_mikrotik_router_and_a_hilink_stick() {
     let sim = start_sim_with(
         "generic",
-        &["--modem", &format!("lte={MODEM}@routeros://127.0.0.1:0")],
+        &[
+            "--modem",
+            &format!("lte={MODEM}@routeros://127.0.0.1:0"),
+            "--modem",
+            &format!("stick={STICK}@hilink://127.0.0.1:0"),
+        ],
     );
+    let stick = sim.modems[2]["hilink"]["port"]
+        .as_str()
+        .expect("the stick's port URL");
     let router = &sim.modems[1]["routeros"];
     let port = router["port"].as_str().expect("the router's port URL");
     assert!(port.starts_with("routeros+http://api@127.0.0.1:"), "{port}");
@@ -33,10 +43,12 @@ fn the_gateway_answers_and_refuses_through_a_mikrotik_router() {
 store: "sqlite://{store}"
 modems:
   lte: {{ port: "{port}", password_file: "{password}", number: "{MODEM}" }}
+  stick: {{ port: "{stick}", number: "{STICK}" }}
 connectors:
   echo: {{ component: "{echo}" }}
 routes:
   - {{ from: lte, through: [echo], to: lte }}
+  - {{ from: stick, through: [echo], to: stick }}
 "#,
             store = dir.path().join("plutanium.db").display(),
             password = password.display(),
@@ -76,6 +88,8 @@ routes:
         config_arg,
         "--to",
         PHONE,
+        "--modem",
+        "lte",
         "Schůzka v 10",
     ]));
     let id = queued.split_whitespace().nth(1).unwrap().to_string();
