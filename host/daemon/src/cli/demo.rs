@@ -2,7 +2,7 @@
 //! scripted scenario to watch, then a running gateway to play with.
 
 mod cluster;
-mod routeros;
+mod devices;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -99,7 +99,7 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
     );
     sim.add_modem(ModemConfig::new("gsm0", GSM0))?;
     sim.add_modem(ModemConfig::new("gsm1", GSM1))?;
-    let router = routeros::start(&sim, &data_dir).await?;
+    let devices = devices::start(&sim, &data_dir).await?;
     // A fake Gmail on loopback, with OAuth credentials its token endpoint
     // accepts: the Gmail connectors run for real against it.
     let google = FakeGoogle::start(Mailbox::new(100))
@@ -121,7 +121,7 @@ api: {{ listen: "{api_address}", token_file: "{token_file}" }}
 modems:
   gsm0: {{ port: "sim://gsm0", number: "{GSM0}" }}
   gsm1: {{ port: "sim://gsm1", number: "{GSM1}" }}
-{router_modem}connectors:
+{device_modems}connectors:
   answer:
     component: keyword
     config:
@@ -145,6 +145,12 @@ modems:
       rules:
         - match: {{ regex: "^Hi" }}
           then: {{ reply: "{router_answer}" }}
+  stick-answer:
+    component: keyword
+    config:
+      rules:
+        - match: {{ regex: "^Hi" }}
+          then: {{ reply: "{stick_answer}" }}
   mail:
     component: gmail-forward
     allow_hosts: ["127.0.0.1"]
@@ -154,9 +160,11 @@ routes:
   - {{ from: gsm0, through: [answer, notify], to: [gsm0, gsm1, mail] }}
   - {{ from: gmail, to: [gsm0, gsm1] }}
   - {{ from: lte, through: [router-answer], to: lte }}
+  - {{ from: stick, through: [stick-answer], to: stick }}
 "#,
-        router_modem = router.modem_line,
-        router_answer = routeros::ANSWER,
+        device_modems = devices.modem_lines,
+        router_answer = devices::ANSWER,
+        stick_answer = devices::STICK_ANSWER,
         db = db.display(),
         api_address = args.api,
         token_file = token_file.display(),
@@ -172,8 +180,9 @@ routes:
     std::fs::write(&config_file, &config_text)
         .with_context(|| format!("cannot write {}", config_file.display()))?;
     info(&format!(
-        "modems: gsm0 {GSM0}, gsm1 {GSM1}, lte {} (inside a MikroTik router); phones: Alice {ALICE}, Bob {BOB}, the owner {OWNER}",
-        routeros::LTE
+        "modems: gsm0 {GSM0}, gsm1 {GSM1}, lte {} (inside a MikroTik router), stick {} (a HiLink stick); phones: Alice {ALICE}, Bob {BOB}, the owner {OWNER}",
+        devices::LTE,
+        devices::STICK
     ));
     info(
         "pipeline: gsm0 → keyword (answers \"Ahoj…\") → missed-call (tells the owner) → out through gsm0 or gsm1, and a copy by email (gmail-forward); built-in connectors, WebAssembly",
@@ -362,7 +371,7 @@ routes:
     ));
 
     let shared: Arc<dyn Store> = store.clone();
-    routeros::show(&sim, &shared, &router).await?;
+    devices::show(&sim, &shared, &devices).await?;
 
     let stats = store.stats()?;
     cluster::show(&sim, &data_dir).await?;

@@ -183,7 +183,7 @@ fn the_demo_runs_its_scenario() {
         "Alice's phone received it whole from +420777000001",
         "delivered, sent by gsm0",
         "\"Missed call from +420601000002 at ",
-        "store: 2 inbound, 1 calls",
+        "store: 3 inbound, 1 calls",
         "Bob's phone got, from +42077700000",
         "Alice's phone got, from +42077700000",
         "HTTP 202: queued through the REST API as out-",
@@ -192,6 +192,8 @@ fn the_demo_runs_its_scenario() {
         "Carol's \"Hi router\" was stored, then removed from the router's inbox",
         "Carol got, from +420777000004: \"Hello from behind a MikroTik router",
         "a unicode SMS through it fails at once instead of going out mangled: RouterOS's",
+        // The HiLink stick.
+        "Dana's \"Hi stick\" was stored, then deleted from the stick; Dana got, from +420777000005",
         // Two nodes on a throwaway PostgreSQL (Debian's `postgresql`).
         "a message queued on west went out through east at once",
         "and west sends through it now",

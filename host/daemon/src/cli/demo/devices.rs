@@ -1,13 +1,17 @@
-//! The demo's MikroTik scene: a third modem (lte) inside a router, which
-//! the gateway reaches through RouterOS's REST API (a fake router that
-//! `plutanium-modem-sim` serves in front of the simulated modem), not AT.
+//! The demo's scene of modems that devices own, reached through the
+//! devices' APIs instead of AT (fakes that `plutanium-modem-sim` serves in
+//! front of simulated modems): lte inside a MikroTik router, through
+//! RouterOS's REST API, and stick, a Huawei HiLink stick, through its web
+//! API.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use plutanium_core::SendOptions;
-use plutanium_modem_sim::{FakeRouterOs, ModemConfig, RouterOsOptions, Simulator};
+use plutanium_modem_sim::{
+    FakeHilink, FakeRouterOs, HilinkOptions, ModemConfig, RouterOsOptions, Simulator,
+};
 use plutanium_store::{NewOutbound, OutboxState, Store};
 
 use super::{info, step, wait_for};
@@ -19,17 +23,35 @@ const CAROL: &str = "+420601000003";
 /// What the router's modem answers.
 pub(super) const ANSWER: &str =
     "Hello from behind a MikroTik router: this went out through RouterOS's REST API.";
+/// The HiLink stick's number.
+pub(super) const STICK: &str = "+420777000005";
+/// A phone that texts it.
+const DANA: &str = "+420601000004";
+/// What the stick answers (unicode: the stick encodes it).
+pub(super) const STICK_ANSWER: &str =
+    "Ahoj Dano 👋 — tohle poslala HiLink flashka přes své webové API.";
 
-/// The fake router, and the modem's lines for the demo's config.
-pub(super) struct Router {
+/// The fake devices, and the modems' lines for the demo's config.
+pub(super) struct Devices {
     router: FakeRouterOs,
-    /// `lte: { port: …, password_file: … }`.
-    pub(super) modem_line: String,
+    stick: FakeHilink,
+    /// `lte: { port: …, password_file: … }` and `stick: { port: … }`.
+    pub(super) modem_lines: String,
 }
 
-/// Starts the router's modem and the fake router in front of it.
-pub(super) async fn start(sim: &Simulator, data_dir: &Path) -> Result<Router> {
+/// Starts the devices' modems and the fakes in front of them.
+pub(super) async fn start(sim: &Simulator, data_dir: &Path) -> Result<Devices> {
     sim.add_modem(ModemConfig::new("lte", LTE))?;
+    sim.add_modem(ModemConfig::new("stick", STICK))?;
+    let stick = sim
+        .serve_hilink(
+            "stick",
+            tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .context("cannot listen for the fake HiLink stick")?,
+            HilinkOptions::default(),
+        )
+        .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .context("cannot listen for the fake router")?;
@@ -48,17 +70,21 @@ pub(super) async fn start(sim: &Simulator, data_dir: &Path) -> Result<Router> {
     let password_file = data_dir.join("router-password");
     std::fs::write(&password_file, password)
         .with_context(|| format!("cannot write {}", password_file.display()))?;
-    Ok(Router {
-        modem_line: format!(
-            "  lte: {{ port: \"routeros+http://api@{}/lte1\", password_file: \"{}\", number: \"{LTE}\" }}\n",
+    Ok(Devices {
+        modem_lines: format!(
+            "  lte: {{ port: \"routeros+http://api@{}/lte1\", password_file: \"{}\", number: \"{LTE}\" }}\n  \
+             stick: {{ port: \"hilink://{}\", number: \"{STICK}\" }}\n",
             router.address(),
-            password_file.display()
+            password_file.display(),
+            stick.address(),
         ),
         router,
+        stick,
     })
 }
 
-pub(super) async fn show(sim: &Simulator, store: &Arc<dyn Store>, router: &Router) -> Result<()> {
+pub(super) async fn show(sim: &Simulator, store: &Arc<dyn Store>, devices: &Devices) -> Result<()> {
+    let router = devices;
     step(
         "A modem inside a MikroTik router (lte), reached through RouterOS's REST API instead of AT",
     );
@@ -109,6 +135,25 @@ pub(super) async fn show(sim: &Simulator, store: &Arc<dyn Store>, router: &Route
     info(&format!(
         "a unicode SMS through it fails at once instead of going out mangled: {}",
         row.last_error.unwrap_or_default()
+    ));
+
+    step(
+        "A Huawei HiLink stick (stick), reached through its web API: session, rotating tokens, XML",
+    );
+    sim.phone_send(DANA, STICK, "Hi stick")?;
+    let answer = wait_for("the answer through the stick", || {
+        sim.phone_inbox(DANA)
+            .into_iter()
+            .find(|m| m.text == STICK_ANSWER)
+    })
+    .await?;
+    wait_for("the SMS deleted from the stick", || {
+        (devices.stick.deleted() == 1).then_some(())
+    })
+    .await?;
+    info(&format!(
+        "Dana's \"Hi stick\" was stored, then deleted from the stick; Dana got, from {} (unicode: the stick encodes it): \"{}\"",
+        answer.from, answer.text
     ));
     Ok(())
 }
