@@ -245,16 +245,6 @@ pub struct DeviceSignal {
     pub sinr: Option<String>,
 }
 
-/// The leading number of a value such as `-71dBm` or `>=-51dBm`.
-pub fn number(value: Option<&String>) -> Option<i16> {
-    let value = value?.trim().trim_start_matches(['>', '<', '=']);
-    let end = value
-        .char_indices()
-        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
-        .map_or(value.len(), |(i, _)| i);
-    value[..end].parse().ok()
-}
-
 /// `GET /api/net/current-plmn`: the operator.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct CurrentPlmn {
@@ -479,14 +469,5 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><request><PageIndex>2</PageIndex><ReadCount>20</ReadCount><BoxType>1</BoxType>\
              <SortType>0</SortType><Ascending>1</Ascending><UnreadPreferred>0</UnreadPreferred></request>"
         );
-    }
-
-    #[test]
-    fn signal_values_read_with_units() {
-        assert_eq!(number(Some(&"-71dBm".to_string())), Some(-71));
-        assert_eq!(number(Some(&">=-51dBm".to_string())), Some(-51));
-        assert_eq!(number(Some(&"-14.0dB".to_string())), Some(-14));
-        assert_eq!(number(Some(&String::new())), None);
-        assert_eq!(number(None), None);
     }
 }

@@ -460,65 +460,51 @@ async fn send_sms(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
 }
 
 async fn send_status(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let answer = match check(&shared, &headers, false) {
-        Ok(answer) => answer,
-        Err((code, headers)) => return xml(api::error(code), headers),
-    };
-    let sending = lock(&shared.sending);
-    xml(
-        api::response(&SendStatus {
+    let status = {
+        let sending = lock(&shared.sending);
+        SendStatus {
             phone: sending.phone.clone(),
             succeeded: sending.succeeded.clone(),
             failed: sending.failed.clone(),
-        }),
-        answer,
-    )
+        }
+    };
+    checked(&shared, &headers, &status)
+}
+
+/// A GET's answer: `value`, once the session checks out.
+fn checked<T: serde::Serialize>(shared: &Shared, headers: &HeaderMap, value: &T) -> Response {
+    match check(shared, headers, false) {
+        Ok(answer) => xml(api::response(value), answer),
+        Err((code, headers)) => xml(api::error(code), headers),
+    }
 }
 
 async fn monitoring_status(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let answer = match check(&shared, &headers, false) {
-        Ok(answer) => answer,
-        Err((code, headers)) => return xml(api::error(code), headers),
+    let status = MonitoringStatus {
+        connection: Some(901),
+        signal_icon: Some(4),
+        network_type: Some(19),
+        service: Some(2),
+        sim: Some(1),
+        roaming: Some(0),
     };
-    xml(
-        api::response(&MonitoringStatus {
-            connection: Some(901),
-            signal_icon: Some(4),
-            network_type: Some(19),
-            service: Some(2),
-            sim: Some(1),
-            roaming: Some(0),
-        }),
-        answer,
-    )
+    checked(&shared, &headers, &status)
 }
 
 async fn device_signal(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let answer = match check(&shared, &headers, false) {
-        Ok(answer) => answer,
-        Err((code, headers)) => return xml(api::error(code), headers),
+    let signal = DeviceSignal {
+        rssi: Some("-71dBm".into()),
+        rsrp: Some("-105dBm".into()),
+        rsrq: Some("-14.0dB".into()),
+        sinr: Some("-7dB".into()),
     };
-    xml(
-        api::response(&DeviceSignal {
-            rssi: Some("-71dBm".into()),
-            rsrp: Some("-105dBm".into()),
-            rsrq: Some("-14.0dB".into()),
-            sinr: Some("-7dB".into()),
-        }),
-        answer,
-    )
+    checked(&shared, &headers, &signal)
 }
 
 async fn current_plmn(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let answer = match check(&shared, &headers, false) {
-        Ok(answer) => answer,
-        Err((code, headers)) => return xml(api::error(code), headers),
+    let plmn = CurrentPlmn {
+        full_name: Some("Plutanium Sim".into()),
+        numeric: Some("23099".into()),
     };
-    xml(
-        api::response(&CurrentPlmn {
-            full_name: Some("Plutanium Sim".into()),
-            numeric: Some("23099".into()),
-        }),
-        answer,
-    )
+    checked(&shared, &headers, &plmn)
 }

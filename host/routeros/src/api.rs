@@ -110,7 +110,7 @@ pub struct RemoveRequest {
 /// answer (one object in an array): the LTE interface's radio and
 /// registration. Without `once` the command streams until RouterOS's 60 s
 /// REST timeout. Values are strings, some with units (`-69dBm` on some
-/// versions), which [`LteStatus::dbm`] strips.
+/// versions).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct LteStatus {
@@ -141,18 +141,6 @@ pub struct LteStatus {
     /// LTE signal to interference and noise.
     #[serde(default)]
     pub sinr: Option<String>,
-}
-
-impl LteStatus {
-    /// A value such as `-69` or `-69dBm` as a number.
-    pub fn dbm(value: Option<&String>) -> Option<i16> {
-        let value = value?.trim();
-        let end = value
-            .char_indices()
-            .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
-            .map_or(value.len(), |(i, _)| i);
-        value[..end].parse().ok()
-    }
 }
 
 /// RouterOS's error body: `{"error":400,"message":"Bad Request","detail":"no such item"}`.
@@ -196,17 +184,15 @@ mod tests {
     }
 
     #[test]
-    fn lte_monitor_values_read_with_or_without_units() {
+    fn lte_monitor_reads_as_routeros_writes_it() {
         let status: Vec<LteStatus> = serde_json::from_str(
             r#"[{"status":"connected","registration-status":"registered","current-operator":"T-Mobile CZ",
                  "access-technology":"LTE","rssi":"-69dBm","rsrp":"-98","sinr":"12","imei":"x"}]"#,
         )
         .unwrap();
         assert_eq!(status[0].current_operator.as_deref(), Some("T-Mobile CZ"));
-        assert_eq!(LteStatus::dbm(status[0].rssi.as_ref()), Some(-69));
-        assert_eq!(LteStatus::dbm(status[0].rsrp.as_ref()), Some(-98));
-        assert_eq!(LteStatus::dbm(status[0].rsrq.as_ref()), None);
-        assert_eq!(LteStatus::dbm(Some(&"n/a".to_string())), None);
+        assert_eq!(status[0].rssi.as_deref(), Some("-69dBm"));
+        assert_eq!(status[0].rsrq, None);
     }
 
     #[test]

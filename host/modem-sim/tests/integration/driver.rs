@@ -53,14 +53,14 @@ fn start(
     plutanium_modem::spawn(c, Some(ports))
 }
 
-async fn ready(handle: &ModemHandle) {
+pub(crate) async fn ready(handle: &ModemHandle) {
     timeout(WAIT, handle.ready())
         .await
         .expect("ready in time")
         .expect("ready, not failed");
 }
 
-async fn next_sms(events: &mut Receiver<ModemEvent>) -> plutanium_modem::InboundSms {
+pub(crate) async fn next_sms(events: &mut Receiver<ModemEvent>) -> plutanium_modem::InboundSms {
     loop {
         match timeout(WAIT, events.recv())
             .await
@@ -73,7 +73,7 @@ async fn next_sms(events: &mut Receiver<ModemEvent>) -> plutanium_modem::Inbound
     }
 }
 
-fn text(payload: &Payload) -> &str {
+pub(crate) fn text(payload: &Payload) -> &str {
     payload.text().expect("text")
 }
 

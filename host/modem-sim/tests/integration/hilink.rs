@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use plutanium_modem::{DriverConfig, ModemEvent, ModemHandle, ModemState, Password, SendOptions};
 use plutanium_modem_sim::{FakeHilink, HilinkOptions, Latency, ModemConfig, Simulator};
-use plutanium_sms::Payload;
 use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
+
+use crate::driver::{next_sms, text};
 
 const WAIT: Duration = Duration::from_secs(20);
 const MODEM: &str = "+420777000001";
@@ -60,26 +61,6 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-async fn next_sms(events: &mut Receiver<ModemEvent>) -> plutanium_modem::InboundSms {
-    loop {
-        match timeout(WAIT, events.recv())
-            .await
-            .expect("an event in time")
-        {
-            Some(ModemEvent::Sms(sms)) => return sms,
-            Some(_) => continue,
-            None => panic!("the driver stopped"),
-        }
-    }
-}
-
-fn text(sms: &plutanium_modem::InboundSms) -> String {
-    match &sms.payload {
-        Payload::Text(text) => text.clone(),
-        other => panic!("not text: {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn sends_unicode_and_long_texts_whole_and_reads_the_radio() {
     let sim = sim();
@@ -123,7 +104,11 @@ async fn a_paged_inbox_and_a_merging_multipart_sms_are_handed_out_once() {
     let mut texts = BTreeSet::new();
     for _ in 0..45 {
         let sms = next_sms(&mut events).await;
-        assert!(texts.insert(text(&sms)), "handed out twice: {}", text(&sms));
+        assert!(
+            texts.insert(text(&sms.payload).to_string()),
+            "handed out twice: {}",
+            text(&sms.payload)
+        );
         sms.ack.ack();
     }
     assert!(texts.contains(&long), "the multipart message came whole");
@@ -162,7 +147,7 @@ async fn the_login_works_and_its_failures_say_what_to_fix() {
     timeout(WAIT, handle.ready()).await.unwrap().unwrap();
     sim.phone_send(PHONE, MODEM, "after the login").unwrap();
     let sms = next_sms(&mut events).await;
-    assert_eq!(text(&sms), "after the login");
+    assert_eq!(text(&sms.payload), "after the login");
     sms.ack.ack();
     until("deleted", || stick.deleted() == 1).await;
     // The stick ends the session; the driver logs in again by itself.
@@ -194,7 +179,7 @@ async fn an_unplugged_stick_and_a_crash_before_the_delete_lose_and_double_nothin
     let mut texts = BTreeSet::new();
     for i in 0..4 {
         let sms = next_sms(&mut events).await;
-        assert!(texts.insert(text(&sms)));
+        assert!(texts.insert(text(&sms.payload).to_string()));
         if i % 2 == 0 {
             sms.ack.ack();
         } else {
@@ -209,7 +194,11 @@ async fn an_unplugged_stick_and_a_crash_before_the_delete_lose_and_double_nothin
     }
     sim.phone_send(PHONE, MODEM, "after").unwrap();
     let sms = next_sms(&mut events).await;
-    assert!(texts.insert(text(&sms)), "handed out twice: {}", text(&sms));
+    assert!(
+        texts.insert(text(&sms.payload).to_string()),
+        "handed out twice: {}",
+        text(&sms.payload)
+    );
     // The gateway stores it and dies before acknowledging: nothing deleted.
     let fingerprint = sms.fingerprint;
     std::mem::forget(sms.ack);

@@ -11,9 +11,10 @@ use plutanium_modem::{
     DriverConfig, ModemEvent, ModemHandle, ModemState, Password, SendError, SendOptions,
 };
 use plutanium_modem_sim::{FakeRouterOs, Latency, ModemConfig, RouterOsOptions, Simulator};
-use plutanium_sms::Payload;
 use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
+
+use crate::driver::{next_sms, text};
 
 const WAIT: Duration = Duration::from_secs(20);
 const MODEM: &str = "+420777000001";
@@ -60,26 +61,6 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
             "timed out waiting for {what}"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn next_sms(events: &mut Receiver<ModemEvent>) -> plutanium_modem::InboundSms {
-    loop {
-        match timeout(WAIT, events.recv())
-            .await
-            .expect("an event in time")
-        {
-            Some(ModemEvent::Sms(sms)) => return sms,
-            Some(_) => continue,
-            None => panic!("the driver stopped"),
-        }
-    }
-}
-
-fn text(sms: &plutanium_modem::InboundSms) -> String {
-    match &sms.payload {
-        Payload::Text(text) => text.clone(),
-        other => panic!("not text: {other:?}"),
     }
 }
 
@@ -137,7 +118,11 @@ async fn an_inbox_of_fifty_at_start_is_handed_out_once_and_removed_on_ack() {
     for _ in 0..50 {
         let sms = next_sms(&mut events).await;
         assert_eq!(sms.sender, PHONE);
-        assert!(texts.insert(text(&sms)), "handed out twice: {}", text(&sms));
+        assert!(
+            texts.insert(text(&sms.payload).to_string()),
+            "handed out twice: {}",
+            text(&sms.payload)
+        );
         sms.ack.ack();
     }
     let expected: BTreeSet<String> = (0..50).map(|i| format!("message {i:02}")).collect();
@@ -194,7 +179,7 @@ async fn a_router_that_reboots_loses_and_doubles_nothing() {
     let mut texts = BTreeSet::new();
     for i in 0..6 {
         let sms = next_sms(&mut events).await;
-        assert!(texts.insert(text(&sms)));
+        assert!(texts.insert(text(&sms.payload).to_string()));
         if i % 2 == 0 {
             sms.ack.ack();
         } else {
@@ -220,7 +205,11 @@ async fn a_router_that_reboots_loses_and_doubles_nothing() {
     }
     for _ in 0..2 {
         let sms = next_sms(&mut events).await;
-        assert!(texts.insert(text(&sms)), "handed out twice: {}", text(&sms));
+        assert!(
+            texts.insert(text(&sms.payload).to_string()),
+            "handed out twice: {}",
+            text(&sms.payload)
+        );
         sms.ack.ack();
     }
     until("every message removed", || router.inbox_len() == 0).await;

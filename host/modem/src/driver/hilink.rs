@@ -26,7 +26,7 @@ use plutanium_hilink::{Device, DeviceError, HilinkUrl};
 use plutanium_sms::Timestamp;
 
 use super::handle::Submitted;
-use super::remote::{Failure, Listed, MessageApi};
+use super::remote::{Failure, Listed, MessageApi, dbm};
 use super::{DriverConfig, ModemInfo, SendError};
 
 /// How long a call to the device may take.
@@ -174,7 +174,7 @@ impl MessageApi for HilinkApi {
         });
         // Missing on some firmware (100002): the rest is still worth having.
         match self.device.signal().await {
-            Ok(signal) => info.signal_dbm = plutanium_hilink::api::number(signal.rssi.as_ref()),
+            Ok(signal) => info.signal_dbm = dbm(signal.rssi.as_ref()),
             Err(e) if e.code() == Some(100002) => {}
             Err(e) => return Err(failure(e)),
         }

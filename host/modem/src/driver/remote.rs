@@ -81,6 +81,17 @@ impl Listed {
     }
 }
 
+/// The leading number of a device's signal value, such as `-69`, `-71dBm`
+/// or `>=-51dBm` (units and comparison signs vary with the firmware).
+pub(super) fn dbm(value: Option<&String>) -> Option<i16> {
+    let value = value?.trim().trim_start_matches(['>', '<', '=']);
+    let end = value
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
+        .map_or(value.len(), |(i, _)| i);
+    value[..end].parse().ok()
+}
+
 /// What a device speaks.
 pub(super) trait MessageApi: Send {
     /// Lists the inbox, oldest first. Also the call that proves the
@@ -463,5 +474,22 @@ impl<A: MessageApi> RemoteActor<A> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signal_values_read_with_or_without_units() {
+        let read = |text: &str| dbm(Some(&text.to_string()));
+        assert_eq!(read("-69"), Some(-69));
+        assert_eq!(read("-71dBm"), Some(-71));
+        assert_eq!(read(">=-51dBm"), Some(-51));
+        assert_eq!(read("-14.0dB"), Some(-14));
+        assert_eq!(read("n/a"), None);
+        assert_eq!(read(""), None);
+        assert_eq!(dbm(None), None);
     }
 }

@@ -12,11 +12,11 @@
 //!   `/interface/lte/monitor` with `once`.
 
 use plutanium_at::response::RegistrationStatus;
-use plutanium_routeros::{InboxItem, LteStatus, Router, RouterError};
+use plutanium_routeros::{InboxItem, Router, RouterError};
 use plutanium_sms::Timestamp;
 
 use super::handle::Submitted;
-use super::remote::{Failure, Listed, MessageApi};
+use super::remote::{Failure, Listed, MessageApi, dbm};
 use super::{DriverConfig, ModemInfo, SendError};
 
 /// How long a call to the router may take: RouterOS holds a send while its
@@ -104,7 +104,7 @@ impl MessageApi for RouterOsApi {
     async fn health(&mut self, info: &mut ModemInfo) -> Result<(), Failure> {
         let status = self.router.monitor().await.map_err(failure)?;
         info.operator = status.current_operator.clone();
-        info.signal_dbm = LteStatus::dbm(status.rssi.as_ref());
+        info.signal_dbm = dbm(status.rssi.as_ref());
         info.registration = status.registration_status.as_deref().map(registration);
         Ok(())
     }
