@@ -24,6 +24,8 @@ pub(crate) struct Entry {
     pub(crate) time: Timestamp,
     /// How many parts it came in.
     pub(crate) parts: usize,
+    /// A delivery report the device keeps as a message (HiLink does).
+    pub(crate) report: bool,
     ack: Option<Ack>,
 }
 
@@ -116,6 +118,7 @@ impl Device {
                         text,
                         time: sms.timestamp,
                         parts: sms.parts,
+                        report: false,
                         ack: Some(sms.ack),
                     },
                 );
@@ -137,6 +140,30 @@ impl Device {
             handle.stop().await;
         }
         lock(&self.state).entries.clear();
+    }
+
+    /// Files a delivery report from `phone` in the inbox, as a device that
+    /// keeps them as messages does.
+    pub(crate) fn file_report(&self, phone: &str) {
+        let mut state = lock(&self.state);
+        let id = match self.ids {
+            Ids::ReuseLowest => (0..).find(|n| !state.entries.contains_key(n)).unwrap_or(0),
+            Ids::CountUp(_) => {
+                state.next += 1;
+                state.next - 1
+            }
+        };
+        state.entries.insert(
+            id,
+            Entry {
+                phone: phone.to_string(),
+                text: String::new(),
+                time: Timestamp::from_unix(0, 0),
+                parts: 1,
+                report: true,
+                ack: None,
+            },
+        );
     }
 
     /// Reads the inbox.

@@ -158,6 +158,12 @@ impl FakeHilink {
         self.shared.device.inbox(|entries| entries.len())
     }
 
+    /// Files a delivery report (`SmsType` 7) in the inbox, as a stick with
+    /// `UseSReport` on does.
+    pub fn file_delivery_report(&self, phone: &str) {
+        self.shared.device.file_report(phone);
+    }
+
     /// Ends the session, as the stick does after a few idle minutes: the
     /// next call with the old cookie is 125002.
     pub fn expire_session(&self) {
@@ -388,7 +394,13 @@ async fn sms_list(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
                         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
                         t.year, t.month, t.day, t.hour, t.minute, t.second
                     ),
-                    sms_type: if entry.parts > 1 { 2 } else { 1 },
+                    sms_type: if entry.report {
+                        7
+                    } else if entry.parts > 1 {
+                        2
+                    } else {
+                        1
+                    },
                 }
             })
             .collect::<Vec<_>>()

@@ -12,7 +12,8 @@
 //!   multipart SMS itself and lists one as it grows (`SmsType` 2), so such
 //!   a message is taken only once it has stayed unchanged for
 //!   [`DriverConfig::merge_grace`]. Delivery reports (`SmsType` 7 and 8)
-//!   are not messages and are left alone.
+//!   cannot be matched to a send, and are deleted so that they do not fill
+//!   the device's storage.
 //! - **Signal, operator, registration** come from
 //!   `/api/monitoring/status`, `/api/device/signal` and
 //!   `/api/net/current-plmn` (either of the last two may be missing on a
@@ -83,6 +84,13 @@ impl MessageApi for HilinkApi {
         let mut listed = Vec::with_capacity(messages.len());
         for message in messages {
             if matches!(message.sms_type, 7 | 8) {
+                // A delivery report: it names no send this API told us of,
+                // and left there it would fill the device's storage until
+                // it refuses new SMS (113053). Not deleted now, it is next
+                // time.
+                if let Err(e) = self.device.delete(message.index).await {
+                    tracing::debug!(index = message.index, error = %e, "cannot delete a delivery report from the HiLink device");
+                }
                 continue;
             }
             let settled = if message.sms_type == 2 {
