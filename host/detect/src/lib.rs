@@ -179,7 +179,7 @@ async fn probe_port(device: &Path, timing: probe::Timing) -> Result<probe::Findi
         settings: plutanium_modem::LineSettings::default(),
     };
     let mut port = plutanium_modem::open(&url, None).await.map_err(|e| {
-        if e.raw_os_error() == Some(16) {
+        if e.kind() == std::io::ErrorKind::ResourceBusy {
             "another program has it open (EBUSY)".to_string()
         } else {
             format!("cannot open it: {e}")

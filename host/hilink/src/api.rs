@@ -352,11 +352,7 @@ fn root(xml: &str) -> Option<String> {
 /// A `<response>` as `T`, or the `<error>` it is instead.
 pub fn parse<T: DeserializeOwned>(xml: &str) -> Result<T, ParseError> {
     match root(xml).as_deref() {
-        Some("error") => {
-            let error: ErrorBody =
-                quick_xml::de::from_str(xml).map_err(|e| ParseError::Xml(e.to_string()))?;
-            Err(ApiError { code: error.code }.into())
-        }
+        Some("error") => Err(error_in(xml)?.into()),
         Some("response") => {
             quick_xml::de::from_str(xml).map_err(|e| ParseError::Xml(e.to_string()))
         }
@@ -365,6 +361,21 @@ pub fn parse<T: DeserializeOwned>(xml: &str) -> Result<T, ParseError> {
         ))),
         None => Err(ParseError::Xml("no XML element at all".into())),
     }
+}
+
+/// The `<error>` an answer is, if it is one; a `<response>` is not read
+/// beyond its root element.
+pub fn error_of(xml: &str) -> Option<ApiError> {
+    (root(xml).as_deref() == Some("error"))
+        .then(|| error_in(xml).ok())
+        .flatten()
+}
+
+/// The code of an `<error>` document.
+fn error_in(xml: &str) -> Result<ApiError, ParseError> {
+    let error: ErrorBody =
+        quick_xml::de::from_str(xml).map_err(|e| ParseError::Xml(e.to_string()))?;
+    Ok(ApiError { code: error.code })
 }
 
 /// `<response>OK</response>`, or the error.

@@ -243,10 +243,8 @@ impl Device {
         let text = self
             .exchange(session, method.clone(), path, body.clone(), false)
             .await?;
-        let stale = matches!(
-            api::parse::<serde::de::IgnoredAny>(&text),
-            Err(ParseError::Api(error)) if error.wants_new_session() || error.wants_login()
-        );
+        let stale = api::error_of(&text)
+            .is_some_and(|error| error.wants_new_session() || error.wants_login());
         if !stale {
             return Ok(text);
         }

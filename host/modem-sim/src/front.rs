@@ -103,25 +103,14 @@ impl Device {
                     plutanium_sms::Payload::Text(text) => text.clone(),
                     _ => String::new(),
                 };
-                let mut state = lock(&device.state);
-                let id = match device.ids {
-                    Ids::ReuseLowest => (0..).find(|n| !state.entries.contains_key(n)).unwrap_or(0),
-                    Ids::CountUp(_) => {
-                        state.next += 1;
-                        state.next - 1
-                    }
-                };
-                state.entries.insert(
-                    id,
-                    Entry {
-                        phone: sms.sender.clone(),
-                        text,
-                        time: sms.timestamp,
-                        parts: sms.parts,
-                        report: false,
-                        ack: Some(sms.ack),
-                    },
-                );
+                device.file(Entry {
+                    phone: sms.sender.clone(),
+                    text,
+                    time: sms.timestamp,
+                    parts: sms.parts,
+                    report: false,
+                    ack: Some(sms.ack),
+                });
             }
         });
         *lock(&self.reader) = Some(reader);
@@ -145,6 +134,18 @@ impl Device {
     /// Files a delivery report from `phone` in the inbox, as a device that
     /// keeps them as messages does.
     pub(crate) fn file_report(&self, phone: &str) {
+        self.file(Entry {
+            phone: phone.to_string(),
+            text: String::new(),
+            time: Timestamp::from_unix(0, 0),
+            parts: 1,
+            report: true,
+            ack: None,
+        });
+    }
+
+    /// Puts `entry` in the inbox under the next id the device gives.
+    fn file(&self, entry: Entry) {
         let mut state = lock(&self.state);
         let id = match self.ids {
             Ids::ReuseLowest => (0..).find(|n| !state.entries.contains_key(n)).unwrap_or(0),
@@ -153,17 +154,7 @@ impl Device {
                 state.next - 1
             }
         };
-        state.entries.insert(
-            id,
-            Entry {
-                phone: phone.to_string(),
-                text: String::new(),
-                time: Timestamp::from_unix(0, 0),
-                parts: 1,
-                report: true,
-                ack: None,
-            },
-        );
+        state.entries.insert(id, entry);
     }
 
     /// Reads the inbox.

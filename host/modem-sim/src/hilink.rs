@@ -269,6 +269,18 @@ fn check(shared: &Shared, headers: &HeaderMap, post: bool) -> Result<HeaderMap, 
     Ok(answer)
 }
 
+/// A POST's session check (its token used up) and then its XML, as
+/// [`check`] and [`parse`].
+fn posted<T: serde::de::DeserializeOwned>(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(HeaderMap, T), (u32, HeaderMap)> {
+    let answer = check(shared, headers, true)?;
+    let request = parse(body).map_err(|code| (code, HeaderMap::new()))?;
+    Ok((answer, request))
+}
+
 /// A request's XML, or 100005 (what a device answers to XML it cannot read).
 fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, u32> {
     quick_xml::de::from_str(&from_cesu8(body)).map_err(|_| 100005)
@@ -368,13 +380,9 @@ async fn login(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byte
 }
 
 async fn sms_list(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    let answer = match check(&shared, &headers, true) {
-        Ok(answer) => answer,
+    let (answer, request): (_, ListRequest) = match posted(&shared, &headers, &body) {
+        Ok(posted) => posted,
         Err((code, headers)) => return xml(api::error(code), headers),
-    };
-    let request: ListRequest = match parse(&body) {
-        Ok(request) => request,
-        Err(code) => return xml(api::error(code), HeaderMap::new()),
     };
     let count = request.count.clamp(1, 50) as usize;
     let skip = (request.page.max(1) as usize - 1) * count;
@@ -417,26 +425,18 @@ async fn delete_sms(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let answer = match check(&shared, &headers, true) {
-        Ok(answer) => answer,
+    let (answer, request): (_, DeleteRequest) = match posted(&shared, &headers, &body) {
+        Ok(posted) => posted,
         Err((code, headers)) => return xml(api::error(code), headers),
-    };
-    let request: DeleteRequest = match parse(&body) {
-        Ok(request) => request,
-        Err(code) => return xml(api::error(code), HeaderMap::new()),
     };
     shared.device.remove(request.index);
     xml("<response>OK</response>".into(), answer)
 }
 
 async fn send_sms(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    let answer = match check(&shared, &headers, true) {
-        Ok(answer) => answer,
+    let (answer, request): (_, SendRequest) = match posted(&shared, &headers, &body) {
+        Ok(posted) => posted,
         Err((code, headers)) => return xml(api::error(code), headers),
-    };
-    let request: SendRequest = match parse(&body) {
-        Ok(request) => request,
-        Err(code) => return xml(api::error(code), HeaderMap::new()),
     };
     let Some(phone) = request.phones.phone.first().cloned() else {
         return xml(api::error(113017), answer);

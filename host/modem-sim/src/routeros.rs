@@ -28,8 +28,9 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use plutanium_modem::SendOptions;
@@ -126,6 +127,10 @@ impl FakeRouterOs {
             .route("/rest/tool/sms/send", post(send))
             .route("/rest/tool/sms", get(settings))
             .route("/rest/interface/lte/monitor", post(monitor))
+            .route_layer(middleware::from_fn_with_state(
+                self.shared.clone(),
+                authorize,
+            ))
             .fallback(no_such_command)
             .with_state(self.shared.clone());
         let server = tokio::spawn(async move {
@@ -167,6 +172,15 @@ fn error(status: StatusCode, detail: Option<&str>) -> Response {
     (status, Json(body)).into_response()
 }
 
+/// Every route's first step: the right Basic credentials, or a 401.
+async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if authorized(&shared, request.headers()) {
+        next.run(request).await
+    } else {
+        error(StatusCode::UNAUTHORIZED, None)
+    }
+}
+
 /// Whether the request carries the right Basic credentials.
 fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
     use base64::Engine as _;
@@ -181,10 +195,7 @@ fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
     given == Some(expected.as_str())
 }
 
-async fn inbox(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if !authorized(&shared, &headers) {
-        return error(StatusCode::UNAUTHORIZED, None);
-    }
+async fn inbox(State(shared): State<Arc<Shared>>) -> Response {
     let items: Vec<Value> = shared.device.inbox(|entries| {
         entries
             .iter()
@@ -207,14 +218,7 @@ async fn inbox(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respons
     Json(items).into_response()
 }
 
-async fn remove(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Json<Value>,
-) -> Response {
-    if !authorized(&shared, &headers) {
-        return error(StatusCode::UNAUTHORIZED, None);
-    }
+async fn remove(State(shared): State<Arc<Shared>>, body: Json<Value>) -> Response {
     let ids = body
         .get(".id")
         .or_else(|| body.get("numbers"))
@@ -241,14 +245,7 @@ async fn remove(
     Json(json!([])).into_response()
 }
 
-async fn send(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Json<Value>,
-) -> Response {
-    if !authorized(&shared, &headers) {
-        return error(StatusCode::UNAUTHORIZED, None);
-    }
+async fn send(State(shared): State<Arc<Shared>>, body: Json<Value>) -> Response {
     let field = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
     if field("port").is_some_and(|port| port != shared.options.interface) {
         return error(
@@ -278,10 +275,7 @@ async fn send(
     }
 }
 
-async fn settings(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if !authorized(&shared, &headers) {
-        return error(StatusCode::UNAUTHORIZED, None);
-    }
+async fn settings(State(shared): State<Arc<Shared>>) -> Response {
     Json(json!({
         "allowed-number": "",
         "auto-erase": "false",
@@ -298,14 +292,7 @@ async fn settings(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
 /// The LTE interface's state, once: the simulated network's fixed radio.
 /// Without `once` RouterOS streams until its 60 s REST timeout; the fake
 /// refuses instead, so a client that forgets it fails its test at once.
-async fn monitor(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Json<Value>,
-) -> Response {
-    if !authorized(&shared, &headers) {
-        return error(StatusCode::UNAUTHORIZED, None);
-    }
+async fn monitor(State(shared): State<Arc<Shared>>, body: Json<Value>) -> Response {
     if body.get("once").is_none() {
         return error(
             StatusCode::BAD_REQUEST,

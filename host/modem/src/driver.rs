@@ -79,47 +79,49 @@ pub fn spawn(
         next_concat_ref: Arc::new(std::sync::atomic::AtomicU32::new((seed & 0xFF) as u32)),
         routeros_text_only: matches!(config.port, PortUrl::RouterOs(_)),
     };
-    if let PortUrl::RouterOs(url) = &config.port {
-        let url = url.clone();
-        let api = routeros::RouterOsApi::new(&config, &url);
-        let actor = remote::RemoteActor {
-            api,
-            info: routeros::RouterOsApi::info(&url),
-            device: url.to_string(),
-            config,
-            requests: requests_rx,
-            events: events_tx,
-            state: state_tx,
-            ack_tx,
-            ack_rx,
-            rng: seed | 1,
-        };
-        tokio::spawn(actor.run());
-        return (handle, events_rx);
+    let channels = remote::Channels {
+        requests: requests_rx,
+        events: events_tx,
+        state: state_tx,
+        ack_tx,
+        ack_rx,
+    };
+    // A modem a device lends through its API: the remote actor, with what
+    // that device speaks (spawned here, where its type is known, so the
+    // task's future is seen to be Send).
+    match config.port.clone() {
+        PortUrl::RouterOs(url) => {
+            let api = routeros::RouterOsApi::new(&config, &url);
+            let info = routeros::RouterOsApi::info(&url);
+            let actor =
+                remote::RemoteActor::new(api, info, url.to_string(), config, channels, seed | 1);
+            tokio::spawn(actor.run());
+            return (handle, events_rx);
+        }
+        PortUrl::Hilink(url) => {
+            let api = hilink::HilinkApi::new(&config, &url);
+            let info = hilink::HilinkApi::info();
+            let actor =
+                remote::RemoteActor::new(api, info, url.to_string(), config, channels, seed | 1);
+            tokio::spawn(actor.run());
+            return (handle, events_rx);
+        }
+        _ => {}
     }
-    if let PortUrl::Hilink(url) = &config.port {
-        let actor = remote::RemoteActor {
-            api: hilink::HilinkApi::new(&config, url),
-            info: hilink::HilinkApi::info(),
-            device: url.to_string(),
-            config,
-            requests: requests_rx,
-            events: events_tx,
-            state: state_tx,
-            ack_tx,
-            ack_rx,
-            rng: seed | 1,
-        };
-        tokio::spawn(actor.run());
-        return (handle, events_rx);
-    }
+    let remote::Channels {
+        requests,
+        events,
+        state,
+        ack_tx,
+        ack_rx,
+    } = channels;
     let actor = Actor {
         reassembler: Reassembler::new(config.reassembly),
         config,
         in_process,
-        requests: requests_rx,
-        events: events_tx,
-        state: state_tx,
+        requests,
+        events,
+        state,
         ack_tx,
         ack_rx,
         info: ModemInfo::default(),

@@ -13,6 +13,7 @@ use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
 
 use crate::driver::{next_sms, text};
+use crate::routeros::until;
 
 const WAIT: Duration = Duration::from_secs(20);
 const MODEM: &str = "+420777000001";
@@ -48,17 +49,6 @@ fn driver(stick: &FakeHilink, password: Option<&str>) -> (ModemHandle, Receiver<
     config.reconnect_initial = Duration::from_millis(100);
     config.reconnect_max = Duration::from_millis(400);
     plutanium_modem::spawn(config, None)
-}
-
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let end = tokio::time::Instant::now() + WAIT;
-    while !done() {
-        assert!(
-            tokio::time::Instant::now() < end,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]

@@ -53,7 +53,8 @@ fn driver(router: &FakeRouterOs, password: &str) -> (ModemHandle, Receiver<Modem
     plutanium_modem::spawn(config, None)
 }
 
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
+/// Waits until `done`, or fails the test after [`WAIT`].
+pub(crate) async fn until(what: &str, mut done: impl FnMut() -> bool) {
     let end = tokio::time::Instant::now() + WAIT;
     while !done() {
         assert!(

@@ -27,7 +27,7 @@ use plutanium_hilink::{Device, DeviceError, HilinkUrl};
 use plutanium_sms::Timestamp;
 
 use super::handle::Submitted;
-use super::remote::{Failure, Listed, MessageApi, dbm};
+use super::remote::{CallError, Failure, Listed, MessageApi, dbm};
 use super::{DriverConfig, ModemInfo, SendError};
 
 /// How long a call to the device may take.
@@ -69,16 +69,34 @@ impl HilinkApi {
     }
 }
 
-fn failure(e: DeviceError) -> Failure {
-    Failure {
-        transient: e.is_transient(),
-        reason: e.to_string(),
+impl From<DeviceError> for CallError {
+    fn from(e: DeviceError) -> CallError {
+        match e {
+            DeviceError::Unreachable { .. } => CallError::Unreached(e.to_string()),
+            DeviceError::Timeout { .. } => CallError::Unanswered(e.to_string()),
+            e => CallError::Refused {
+                transient: e.is_transient(),
+                reason: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<DeviceError> for Failure {
+    fn from(e: DeviceError) -> Failure {
+        CallError::from(e).into()
+    }
+}
+
+impl From<DeviceError> for SendError {
+    fn from(e: DeviceError) -> SendError {
+        CallError::from(e).into()
     }
 }
 
 impl MessageApi for HilinkApi {
     async fn inbox(&mut self) -> Result<Vec<Listed>, Failure> {
-        let messages = self.device.inbox().await.map_err(failure)?;
+        let messages = self.device.inbox().await?;
         let now = Instant::now();
         let mut merging = HashMap::new();
         let mut listed = Vec::with_capacity(messages.len());
@@ -122,7 +140,7 @@ impl MessageApi for HilinkApi {
             reason: format!("{key:?} is not a HiLink message index"),
             transient: false,
         })?;
-        self.device.delete(index).await.map_err(failure)
+        Ok(self.device.delete(index).await?)
     }
 
     fn check(&self, _text: &str) -> Result<(), SendError> {
@@ -131,19 +149,7 @@ impl MessageApi for HilinkApi {
     }
 
     async fn send(&mut self, to: &str, text: &str) -> Result<Submitted, SendError> {
-        if let Err(e) = self.device.send(to, text).await {
-            return Err(match e {
-                e @ DeviceError::Unreachable { .. } => SendError::NotReady(e.to_string()),
-                DeviceError::Timeout { .. } => SendError::Timeout {
-                    part: 1,
-                    sent: Vec::new(),
-                },
-                e => SendError::Rejected {
-                    transient: e.is_transient(),
-                    reason: e.to_string(),
-                },
-            });
-        }
+        self.device.send(to, text).await?;
         let number = to.trim_start_matches('+');
         let until = Instant::now() + SEND_WAIT;
         while Instant::now() < until {
@@ -173,7 +179,7 @@ impl MessageApi for HilinkApi {
     }
 
     async fn health(&mut self, info: &mut ModemInfo) -> Result<(), Failure> {
-        let status = self.device.status().await.map_err(failure)?;
+        let status = self.device.status().await?;
         info.registration = Some(match (status.service, status.roaming) {
             (Some(2), Some(1)) => RegistrationStatus::Roaming,
             (Some(2), _) => RegistrationStatus::Home,
@@ -184,12 +190,12 @@ impl MessageApi for HilinkApi {
         match self.device.signal().await {
             Ok(signal) => info.signal_dbm = dbm(signal.rssi.as_ref()),
             Err(e) if e.code() == Some(100002) => {}
-            Err(e) => return Err(failure(e)),
+            Err(e) => return Err(e.into()),
         }
         match self.device.plmn().await {
             Ok(plmn) => info.operator = plmn.full_name,
             Err(e) if e.code() == Some(100002) => {}
-            Err(e) => return Err(failure(e)),
+            Err(e) => return Err(e.into()),
         }
         Ok(())
     }

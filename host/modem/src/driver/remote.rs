@@ -46,6 +46,50 @@ pub(super) struct Failure {
     pub(super) transient: bool,
 }
 
+/// A call to the device that failed, by what it means: each device's
+/// client error is put in these terms once (`routeros.rs`, `hilink.rs`),
+/// and from them come both a [`Failure`] and a send's [`SendError`].
+pub(super) enum CallError {
+    /// It never reached the device: nothing happened.
+    Unreached(String),
+    /// It reached the device and no answer came: it may have been done.
+    Unanswered(String),
+    /// The device refused it.
+    Refused {
+        /// Why, naming the device.
+        reason: String,
+        /// Whether trying again later may work.
+        transient: bool,
+    },
+}
+
+impl From<CallError> for Failure {
+    fn from(e: CallError) -> Failure {
+        match e {
+            CallError::Unreached(reason) | CallError::Unanswered(reason) => Failure {
+                reason,
+                transient: true,
+            },
+            CallError::Refused { reason, transient } => Failure { reason, transient },
+        }
+    }
+}
+
+impl From<CallError> for SendError {
+    fn from(e: CallError) -> SendError {
+        match e {
+            // Nothing was sent.
+            CallError::Unreached(reason) => SendError::NotReady(reason),
+            // It may have been sent.
+            CallError::Unanswered(_) => SendError::Timeout {
+                part: 1,
+                sent: Vec::new(),
+            },
+            CallError::Refused { reason, transient } => SendError::Rejected { reason, transient },
+        }
+    }
+}
+
 /// A message in the device's inbox.
 pub(super) struct Listed {
     /// The device's handle for removing it (`.id`, `Index`).
@@ -110,17 +154,59 @@ pub(super) trait MessageApi: Send {
 }
 
 pub(super) struct RemoteActor<A> {
-    pub(super) api: A,
-    pub(super) config: DriverConfig,
+    api: A,
+    config: DriverConfig,
     /// Names the device in logs.
-    pub(super) device: String,
-    pub(super) info: ModemInfo,
+    device: String,
+    info: ModemInfo,
+    requests: mpsc::Receiver<RequestBox>,
+    events: mpsc::Sender<ModemEvent>,
+    state: watch::Sender<ModemState>,
+    ack_tx: mpsc::UnboundedSender<AckWork>,
+    ack_rx: mpsc::UnboundedReceiver<AckWork>,
+    rng: u64,
+}
+
+/// The channels [`spawn`](super::spawn) made, for whichever actor runs.
+pub(super) struct Channels {
     pub(super) requests: mpsc::Receiver<RequestBox>,
     pub(super) events: mpsc::Sender<ModemEvent>,
     pub(super) state: watch::Sender<ModemState>,
     pub(super) ack_tx: mpsc::UnboundedSender<AckWork>,
     pub(super) ack_rx: mpsc::UnboundedReceiver<AckWork>,
-    pub(super) rng: u64,
+}
+
+impl<A> RemoteActor<A> {
+    /// The actor for the device behind `api`, named `device` in logs, which
+    /// says it is `info` until its first health reading.
+    pub(super) fn new(
+        api: A,
+        info: ModemInfo,
+        device: String,
+        config: DriverConfig,
+        channels: Channels,
+        rng: u64,
+    ) -> RemoteActor<A> {
+        let Channels {
+            requests,
+            events,
+            state,
+            ack_tx,
+            ack_rx,
+        } = channels;
+        RemoteActor {
+            api,
+            config,
+            device,
+            info,
+            requests,
+            events,
+            state,
+            ack_tx,
+            ack_rx,
+            rng,
+        }
+    }
 }
 
 /// Why a connected session ended.

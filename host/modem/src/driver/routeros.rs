@@ -16,7 +16,7 @@ use plutanium_routeros::{InboxItem, Router, RouterError};
 use plutanium_sms::Timestamp;
 
 use super::handle::Submitted;
-use super::remote::{Failure, Listed, MessageApi, dbm};
+use super::remote::{CallError, Failure, Listed, MessageApi, dbm};
 use super::{DriverConfig, ModemInfo, SendError};
 
 /// How long a call to the router may take: RouterOS holds a send while its
@@ -61,21 +61,39 @@ impl RouterOsApi {
     }
 }
 
-fn failure(e: RouterError) -> Failure {
-    Failure {
-        transient: e.is_transient(),
-        reason: e.to_string(),
+impl From<RouterError> for CallError {
+    fn from(e: RouterError) -> CallError {
+        match e {
+            RouterError::Unreachable { .. } => CallError::Unreached(e.to_string()),
+            RouterError::Timeout { .. } => CallError::Unanswered(e.to_string()),
+            e => CallError::Refused {
+                transient: e.is_transient(),
+                reason: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<RouterError> for Failure {
+    fn from(e: RouterError) -> Failure {
+        CallError::from(e).into()
+    }
+}
+
+impl From<RouterError> for SendError {
+    fn from(e: RouterError) -> SendError {
+        CallError::from(e).into()
     }
 }
 
 impl MessageApi for RouterOsApi {
     async fn inbox(&mut self) -> Result<Vec<Listed>, Failure> {
-        let items = self.router.inbox().await.map_err(failure)?;
+        let items = self.router.inbox().await?;
         Ok(items.into_iter().map(listed).collect())
     }
 
     async fn remove(&mut self, key: &str) -> Result<(), Failure> {
-        self.router.remove(key).await.map(drop).map_err(failure)
+        Ok(self.router.remove(key).await.map(drop)?)
     }
 
     fn check(&self, text: &str) -> Result<(), SendError> {
@@ -85,24 +103,12 @@ impl MessageApi for RouterOsApi {
     }
 
     async fn send(&mut self, to: &str, text: &str) -> Result<Submitted, SendError> {
-        match self.router.send(to, text).await {
-            Ok(()) => Ok((vec![None], None)),
-            // The request never got there: nothing was sent.
-            Err(e @ RouterError::Unreachable { .. }) => Err(SendError::NotReady(e.to_string())),
-            // It got there and no answer came: it may have been sent.
-            Err(RouterError::Timeout { .. }) => Err(SendError::Timeout {
-                part: 1,
-                sent: Vec::new(),
-            }),
-            Err(e) => Err(SendError::Rejected {
-                transient: e.is_transient(),
-                reason: e.to_string(),
-            }),
-        }
+        self.router.send(to, text).await?;
+        Ok((vec![None], None))
     }
 
     async fn health(&mut self, info: &mut ModemInfo) -> Result<(), Failure> {
-        let status = self.router.monitor().await.map_err(failure)?;
+        let status = self.router.monitor().await?;
         info.operator = status.current_operator.clone();
         info.signal_dbm = dbm(status.rssi.as_ref());
         info.registration = status.registration_status.as_deref().map(registration);
