@@ -219,6 +219,11 @@ pub fn signal_quality() -> Command {
     Command::new("AT+CSQ", CommandClass::Quick).with_prefix("+CSQ:")
 }
 
+/// `AT+CESQ`: extended signal quality (LTE's RSRP and RSRQ).
+pub fn extended_signal_quality() -> Command {
+    Command::new("AT+CESQ", CommandClass::Quick).with_prefix("+CESQ:")
+}
+
 /// `AT+CREG?`: circuit-switched registration.
 pub fn registration() -> Command {
     Command::new("AT+CREG?", CommandClass::Quick).with_prefix("+CREG:")

@@ -40,8 +40,8 @@ pub use messages::{
     parse_cmgr, parse_cmgs, parse_cmt_header, parse_cmti,
 };
 pub use network::{
-    Operator, Registration, RegistrationStatus, Signal, parse_ciev, parse_cops, parse_csq,
-    parse_registration_response, parse_registration_urc,
+    ExtendedSignal, Operator, Registration, RegistrationStatus, Signal, parse_cesq, parse_ciev,
+    parse_cops, parse_csq, parse_registration_response, parse_registration_urc,
 };
 pub use sms_setup::{
     CnmiSupport, Smsc, Storage, parse_cnmi_test, parse_cpms_query, parse_cpms_set, parse_cpms_test,
@@ -282,13 +282,16 @@ mod tests {
     }
 
     const PREFIXES: &[&str] = &[
-        "+CSQ:", "+CREG:", "+CGREG:", "+CEREG:", "+CPIN:", "+CMGL:", "+CMGR:", "+CMGS:", "+CMTI:",
-        "+CDSI:", "+CMT:", "+CDS:", "+CLIP:", "+CUSD:", "+CPMS:", "+CNMI:", "+CSCA:", "+COPS:",
-        "+CIEV:", "",
+        "+CSQ:", "+CESQ:", "+CREG:", "+CGREG:", "+CEREG:", "+CPIN:", "+CMGL:", "+CMGR:", "+CMGS:",
+        "+CMTI:", "+CDSI:", "+CMT:", "+CDS:", "+CLIP:", "+CUSD:", "+CPMS:", "+CNMI:", "+CSCA:",
+        "+COPS:", "+CIEV:", "",
     ];
 
     fn run_all(line: &str, all: &[String]) {
         let _ = parse_csq(line);
+        if let Ok(s) = parse_cesq(line) {
+            let _ = (s.rsrp_dbm(), s.rsrq_db());
+        }
         let _ = parse_registration_response(line);
         let _ = parse_registration_urc(line);
         let _ = parse_cpin(line);

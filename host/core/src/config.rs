@@ -18,8 +18,8 @@ use std::fmt;
 pub use connector::{ComponentRef, ConnectorConfig, HttpSettings, OAuthConfig};
 pub use duration::parse_duration;
 pub use resolve::{
-    ApiConfig, Config, DEFAULT_INCOMPLETE_AFTER, DEFAULT_PROMPT_TIMEOUT, Endpoint, ModemConfig,
-    Policy, Route, Secret, StoreLocation, TlsConfig,
+    ApiConfig, Config, DEFAULT_INCOMPLETE_AFTER, DEFAULT_PROMPT_TIMEOUT, Endpoint, HealthConfig,
+    ModemConfig, Policy, Route, Secret, StoreLocation, TlsConfig,
 };
 
 /// One problem in a config file, at a 1-based line and column (0 when the

@@ -351,6 +351,15 @@ impl Running {
                 stopped.clone(),
             )),
             tokio::spawn(upkeep::search_indexer(store.clone(), stopped.clone())),
+            tokio::spawn(upkeep::record_health(
+                config.health,
+                modems
+                    .iter()
+                    .map(|m| (m.config.name.clone(), m.handle.clone()))
+                    .collect(),
+                store.clone(),
+                stopped.clone(),
+            )),
         ];
         tasks.extend(sender::spawn(
             config.clone(),

@@ -366,6 +366,10 @@ impl Prepared {
             driver.hang_up_calls = modem.hang_up_calls;
             driver.timeouts.prompt = modem.prompt_timeout;
             driver.reassembly.timeout = modem.incomplete_after;
+            // A sample more often than the probe would record the same
+            // values again; a rarer one keeps the probe's own pace, which
+            // also finds a hung modem.
+            driver.health_interval = driver.health_interval.min(config.health.every);
             (setup.tweak_driver)(&mut driver);
             modems.push(ModemPlan {
                 config: modem.clone(),

@@ -1,5 +1,6 @@
 //! The gateway's timed work: polling sources, housekeeping (expiry and
-//! retention), and keeping the search index up to date.
+//! retention), recording each modem's health, and keeping the search
+//! index up to date.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -90,6 +91,82 @@ pub(crate) async fn housekeeping(
             return;
         }
     }
+}
+
+/// Records a health sample of every modem this node drives, every
+/// `config.every`, and drops samples older than `config.keep` (at start,
+/// then hourly). A modem another node drives (standby) is that node's to
+/// record; one that does not answer in 2 s is recorded with its state only.
+pub(crate) async fn record_health(
+    config: plutanium_core::config::HealthConfig,
+    modems: Vec<(String, plutanium_modem::ModemHandle)>,
+    store: Arc<dyn Store>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+    let mut pruned_at: Option<tokio::time::Instant> = None;
+    let mut ticks = tokio::time::interval(config.every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+        let now = time::now();
+        let mut samples = Vec::new();
+        for (name, handle) in &modems {
+            let state = handle.state().borrow().clone();
+            if state == plutanium_modem::ModemState::Standby {
+                continue;
+            }
+            let info = tokio::time::timeout(Duration::from_secs(2), handle.info())
+                .await
+                .ok()
+                .flatten();
+            samples.push(health_sample(name, now, &state, info.as_ref()));
+        }
+        let prune = pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY);
+        let keep = u64::try_from(config.keep.as_millis()).unwrap_or(u64::MAX);
+        let result = blocking(&store, move |s| {
+            s.record_health(&samples)?;
+            if prune {
+                s.prune_health(now.saturating_sub(keep))?;
+            }
+            Ok(())
+        })
+        .await;
+        match result {
+            Ok(()) if prune => pruned_at = Some(tokio::time::Instant::now()),
+            Ok(()) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot record the modems' health"),
+        }
+    }
+}
+
+/// A sample of `info` in the store's terms.
+fn health_sample(
+    modem: &str,
+    at: plutanium_core::Timestamp,
+    state: &plutanium_modem::ModemState,
+    info: Option<&plutanium_modem::ModemInfo>,
+) -> plutanium_store::HealthSample {
+    let mut sample = plutanium_store::HealthSample {
+        modem: modem.to_string(),
+        at,
+        state: state.name().to_string(),
+        ..Default::default()
+    };
+    if let Some(info) = info {
+        sample.signal_dbm = info.signal_dbm;
+        sample.rsrp_dbm = info.rsrp_dbm;
+        sample.rsrq_db = info.rsrq_db;
+        sample.sinr_db = info.sinr_db;
+        sample.network = info.network.map(|n| n.name().to_string());
+        sample.registration = info.registration.map(|r| r.name().into_owned());
+        sample.operator = info.operator.clone();
+        sample.sim = info.sim.map(|s| s.name().to_string());
+    }
+    sample
 }
 
 /// The longest wait between polls of a failing source.

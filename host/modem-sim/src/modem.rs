@@ -152,6 +152,8 @@ pub(crate) struct Modem {
     no_final_result: bool,
     pub(crate) sending: bool,
     next_mr: u8,
+    /// Signal queries answered so far: the simulated signal walks with it.
+    signal_step: u32,
     pub(crate) ringing: Option<String>,
     /// A direct `+CMT` waiting for `+CNMA`.
     pub(crate) awaiting_ack: bool,
@@ -201,6 +203,7 @@ impl Modem {
             no_final_result: false,
             sending: false,
             next_mr: 0,
+            signal_step: 0,
             ringing: None,
             awaiting_ack: false,
             hung: false,

@@ -13,6 +13,7 @@
 //! * `storage.rs`: the memories (`AT+CPMS`), the one a URC names, the SIM a slot is on;
 //! * `outbound.rs`: sending PDUs with `+CMGS`;
 //! * `calls.rs` and `ussd.rs`: incoming calls and USSD requests;
+//! * `radio.rs`: signal, network type and SIM state in one vocabulary;
 //! * `remote.rs`: the other actor, for a modem a device lends through its
 //!   API; `routeros.rs` and `hilink.rs`, what a MikroTik router's REST
 //!   API and a Huawei HiLink device's web API speak.
@@ -25,6 +26,7 @@ mod hilink;
 mod inbound;
 mod link;
 mod outbound;
+mod radio;
 mod remote;
 mod routeros;
 mod session;
@@ -50,6 +52,7 @@ pub use handle::{
     Counters, ModemHandle, ModemInfo, ModemState, QueuedSend, SendError, SendGate, SendOptions,
     SentMessage,
 };
+pub use radio::{NetworkType, SimState};
 
 use crate::port::{self, InProcessPorts, PortUrl};
 use events::AckWork;
@@ -135,6 +138,7 @@ pub fn spawn(
         direct_seen: HashMap::new(),
         ringing: None,
         owed: Owed::default(),
+        no_cesq: false,
         sends_by_reference: Box::new([None; 256]),
         reached_ready: false,
         indications_refused: false,
@@ -229,6 +233,9 @@ struct Actor {
     reached_ready: bool,
     /// The modem refused every `AT+CNMI` setting at the last init.
     indications_refused: bool,
+    /// The modem refused `AT+CESQ` this session (2G/3G modems): the health
+    /// probe does not ask again until the next init.
+    no_cesq: bool,
     /// A [`Request::Stop`] came: end the session after the request in hand.
     stop: bool,
 }

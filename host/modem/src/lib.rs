@@ -24,8 +24,9 @@ mod serial;
 
 pub use driver::{
     Ack, Counters, DriverConfig, InboundSms, InboundStatusReport, IncomingCall, KeptPart,
-    ModemEvent, ModemHandle, ModemInfo, ModemState, Password, Pulse, QueuedSend, RestoredPart,
-    SendError, SendGate, SendOptions, SentMessage, Timeouts, UndecodablePdu, spawn,
+    ModemEvent, ModemHandle, ModemInfo, ModemState, NetworkType, Password, Pulse, QueuedSend,
+    RestoredPart, SendError, SendGate, SendOptions, SentMessage, SimState, Timeouts,
+    UndecodablePdu, spawn,
 };
 pub use line::{FlowControl, LineSettings, Parity};
 pub use plutanium_hilink::HilinkUrl;

@@ -8,9 +8,10 @@ use std::time::Duration;
 use plutanium_core::{KvStore, Timestamp};
 
 use crate::{
-    CallRecord, Channel, DeliveryReport, Enqueued, Fence, Holder, InboundRecord, Inserted, Lease,
-    LogPage, LoggedEvent, MessageCount, NewOutbound, OutboxRow, OutboxState, PartRecord,
-    RouteCommit, RouteOutput, RoutedMark, SendOutcome, StoreError, StoreStats, Wake, Watch,
+    CallRecord, Channel, DeliveryReport, Enqueued, Fence, HealthSample, Holder, HourlyTraffic,
+    InboundRecord, Inserted, Lease, LogPage, LoggedEvent, MessageCount, NewOutbound, OutboxRow,
+    OutboxState, PartRecord, RouteCommit, RouteOutput, RoutedMark, SendOutcome, StoreError,
+    StoreStats, Wake, Watch,
 };
 
 /// How many rows [`Store::prune`] deletes per transaction.
@@ -376,6 +377,39 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// calls it every second.
     fn index_search(&self, max: usize) -> Result<usize, StoreError>;
 
+    // ---- Modem health ----------------------------------------------------
+
+    /// Stores health samples, all in one transaction. Samples are
+    /// monitoring, not messages: a backend may commit them without waiting
+    /// for the disk (SQLite does), so a power cut may lose the last few.
+    fn record_health(&self, samples: &[HealthSample]) -> Result<(), StoreError>;
+
+    /// `modem`'s samples taken at or after `since`, oldest first, at most
+    /// `limit` (the oldest ones in the window when there are more).
+    fn health(
+        &self,
+        modem: &str,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<HealthSample>, StoreError>;
+
+    /// The messages `modem` sent and received in each hour from the one
+    /// holding `since`, read from the log (so it counts what the log
+    /// still holds), in hour order; hours with neither are left out.
+    /// Sent counts rows by when they were sent, whatever happened to
+    /// them since; received counts complete inbound messages by when they
+    /// were stored.
+    fn traffic_by_hour(
+        &self,
+        modem: &str,
+        since: Timestamp,
+    ) -> Result<Vec<HourlyTraffic>, StoreError>;
+
+    /// Deletes health samples taken before `before`, in batches of
+    /// [`PRUNE_BATCH`] (each its own transaction); the count deleted. Kept
+    /// apart from [`Store::prune`]: samples have a retention of their own.
+    fn prune_health(&self, before: Timestamp) -> Result<usize, StoreError>;
+
     /// Rows by state, for health pages and metrics.
     fn stats(&self) -> Result<StoreStats, StoreError>;
 
@@ -528,6 +562,10 @@ macro_rules! impl_store {
             fn publish_live_events(&self, events: &[$crate::LoggedEvent]) -> Vec<$crate::LoggedEvent>;
             fn prune(&self, before: plutanium_core::Timestamp) -> usize;
             fn index_search(&self, max: usize) -> usize;
+            fn record_health(&self, samples: &[$crate::HealthSample]) -> ();
+            fn health(&self, modem: &str, since: plutanium_core::Timestamp, limit: u32) -> Vec<$crate::HealthSample>;
+            fn traffic_by_hour(&self, modem: &str, since: plutanium_core::Timestamp) -> Vec<$crate::HourlyTraffic>;
+            fn prune_health(&self, before: plutanium_core::Timestamp) -> usize;
             fn stats(&self) -> $crate::StoreStats;
             fn message_counts(&self) -> Vec<$crate::MessageCount>;
         );

@@ -6,7 +6,8 @@
 //! are claimed with a lease, never popped, and whose idempotency key is a
 //! unique constraint), the inbox (complete messages, de-duplicated by
 //! fingerprint, plus the parts of incomplete multipart messages), the call
-//! log, an event log, and each connector's key-value namespace — with
+//! log, an event log, each modem's health samples, and each connector's
+//! key-value namespace — with
 //! versioned migrations run at open.
 //!
 //! The contract is the [`Store`] trait, documented there method by method:
@@ -26,6 +27,7 @@ mod contract;
 mod delivery;
 mod error;
 mod events;
+mod health;
 mod inbox;
 mod lanes;
 mod lease;
@@ -41,6 +43,7 @@ pub use contract::{PRUNE_BATCH, Store};
 pub use delivery::{DeliveryReport, REPORT_WINDOW_MS};
 pub use error::{ErrorKind, StoreError};
 pub use events::LoggedEvent;
+pub use health::{HealthSample, HourlyTraffic};
 pub use inbox::{CallRecord, InboundRecord, Inserted, PartRecord};
 pub use lease::{Fence, Holder, Lease, lease_modem, modem_lease};
 pub use outbox::{

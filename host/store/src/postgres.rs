@@ -24,6 +24,7 @@
 //! in the module named after it.
 
 mod error;
+mod health;
 mod import;
 mod inbox;
 mod kv;

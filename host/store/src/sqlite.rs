@@ -28,6 +28,7 @@
 //! SQLite's parser that way. A test checks the hot statements.
 
 mod error;
+mod health;
 mod inbox;
 mod kv;
 mod leases;

@@ -59,7 +59,9 @@ pub(crate) struct Table {
 use Kind::{Big, Bool, Bytes, Int, Small, Text};
 
 /// The tables, parents before children. Leases are not copied: a single
-/// node held none that mean anything to a cluster.
+/// node held none that mean anything to a cluster. Nor are the modems'
+/// health samples: they are monitoring with a retention of days, and the
+/// cluster's nodes start recording their own at once.
 pub(crate) const TABLES: &[Table] = &[
     Table {
         name: "outbox",

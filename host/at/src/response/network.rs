@@ -1,5 +1,5 @@
-//! What the modem says about the radio network: signal quality (`+CSQ`),
-//! registration (`+CREG`, `+CGREG`, `+CEREG`, `+C5GREG`), the operator
+//! What the modem says about the radio network: signal quality (`+CSQ`,
+//! and `+CESQ` for LTE's RSRP and RSRQ), registration (`+CREG`, `+CGREG`, `+CEREG`, `+C5GREG`), the operator
 //! (`+COPS`) and indicator events (`+CIEV`).
 
 use super::{ResponseError, body, is_hex, number, optional_number, params, string};
@@ -39,6 +39,53 @@ fn csq(line: &str) -> Option<Signal> {
     Some(Signal {
         rssi: number(p.first()?)?,
         ber: number(p.get(1)?)?,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// +CESQ
+// ---------------------------------------------------------------------------
+
+/// Extended signal quality from `+CESQ: <rxlev>,<ber>,<rscp>,<ecno>,<rsrq>,<rsrp>`
+/// (TS 27.007 §8.69): the LTE measurements `+CSQ` cannot carry. Each field
+/// is the spec's index; 99 or 255 means "not known or not measurable" (a
+/// GSM cell leaves the LTE fields unknown, and an LTE cell the GSM ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExtendedSignal {
+    /// RSRQ index: 0 is below -19.5 dB, then steps of 0.5 dB up to 34 (-3 dB or more); 255 unknown.
+    pub rsrq: u8,
+    /// RSRP index: 0 is below -140 dBm, then steps of 1 dB up to 97 (-44 dBm or more); 255 unknown.
+    pub rsrp: u8,
+}
+
+impl ExtendedSignal {
+    /// RSRP in dBm: the lower bound of the index's 1 dB band (0 gives
+    /// -141, "below -140"); `None` when unknown.
+    pub fn rsrp_dbm(&self) -> Option<i16> {
+        (self.rsrp <= 97).then(|| -141 + i16::from(self.rsrp))
+    }
+
+    /// RSRQ in dB: the lower bound of the index's 0.5 dB band (0 gives
+    /// -20, "below -19.5"); `None` when unknown.
+    pub fn rsrq_db(&self) -> Option<f32> {
+        (self.rsrq <= 34).then(|| -20.0 + f32::from(self.rsrq) * 0.5)
+    }
+}
+
+/// Parses `+CESQ: <rxlev>,<ber>,<rscp>,<ecno>,<rsrq>,<rsrp>`.
+pub fn parse_cesq(line: &str) -> Result<ExtendedSignal, ResponseError> {
+    cesq(line).ok_or_else(|| ResponseError::new("+CESQ", line))
+}
+
+fn cesq(line: &str) -> Option<ExtendedSignal> {
+    let p = params(line, "+CESQ")?;
+    // The GSM and UMTS fields must be numbers too, or the line is not +CESQ.
+    for field in p.get(..4)? {
+        number::<u8>(field)?;
+    }
+    Some(ExtendedSignal {
+        rsrq: number(p.get(4)?)?,
+        rsrp: number(p.get(5)?)?,
     })
 }
 
@@ -238,6 +285,33 @@ fn ciev(line: &str) -> Option<(u8, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cesq() {
+        // An LTE cell: GSM and UMTS fields unknown.
+        let s = parse_cesq("+CESQ: 99,99,255,255,20,42").unwrap();
+        assert_eq!(s.rsrq_db(), Some(-10.0));
+        assert_eq!(s.rsrp_dbm(), Some(-99));
+        assert_eq!(
+            parse_cesq("+CESQ:99,99,255,255,0,0").unwrap().rsrp_dbm(),
+            Some(-141)
+        );
+        assert_eq!(
+            parse_cesq("+CESQ: 99,99,255,255,34,97").unwrap().rsrq_db(),
+            Some(-3.0)
+        );
+        // A GSM cell: the LTE fields are unknown.
+        let gsm = parse_cesq("+CESQ: 40,0,255,255,255,255").unwrap();
+        assert_eq!((gsm.rsrq_db(), gsm.rsrp_dbm()), (None, None));
+        for bad in [
+            "+CESQ: 99,99,255,255,20",
+            "+CESQ: a,99,255,255,20,42",
+            "+CSQ: 20,99",
+            "",
+        ] {
+            assert!(parse_cesq(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn csq() {

@@ -30,6 +30,14 @@ pub(crate) struct RawConfig {
     pub(crate) routes: Vec<At<RawRoute>>,
     pub(crate) policy: Option<RawPolicy>,
     pub(crate) tls: Option<RawTls>,
+    pub(crate) health: Option<RawHealth>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHealth {
+    pub(crate) every: Option<At<String>>,
+    pub(crate) keep: Option<At<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -194,6 +194,21 @@ pub struct Config {
     pub policy: Policy,
     /// What TLS trusts, beyond the platform's CAs.
     pub tls: TlsConfig,
+    /// How each modem's health is recorded.
+    pub health: HealthConfig,
+}
+
+/// Each modem's signal, network and SIM, recorded in the store for the
+/// web admin's charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct HealthConfig {
+    /// How often a sample is taken (and, when under 30 s, the modem
+    /// probed).
+    #[serde(with = "as_text")]
+    pub every: Duration,
+    /// How long samples are kept.
+    #[serde(with = "as_text")]
+    pub keep: Duration,
 }
 
 /// The trust store's settings: every TLS client in the daemon trusts the
@@ -747,6 +762,19 @@ pub(crate) fn resolve(
         }
     }
     let policy = r.policy(raw.policy.as_ref());
+    let health = raw.health.as_ref();
+    let health = HealthConfig {
+        every: r.positive_duration(
+            health.and_then(|h| h.every.as_ref()),
+            Duration::from_secs(60),
+            "health.every",
+        ),
+        keep: r.positive_duration(
+            health.and_then(|h| h.keep.as_ref()),
+            Duration::from_secs(7 * 86_400),
+            "health.keep",
+        ),
+    };
     let tls = TlsConfig {
         ca_files: raw
             .tls
@@ -771,6 +799,7 @@ pub(crate) fn resolve(
             routes,
             policy,
             tls,
+            health,
         })
     } else {
         r.errors.sort_by_key(|e| (e.line, e.column));

@@ -2,8 +2,11 @@
 //! `+CGMI`, `+CGMM`, `+CGMR`, `+CGSN`, `+CIMI`) and status (`+CREG`,
 //! `+CGREG`, `+COPS`, `+CSQ`, `+CBC`, `+CGATT`, `+CFUN`).
 //!
-//! The simulator has no radio: registration, signal, battery and operator
-//! are fixed values, good enough for a host's health checks.
+//! The simulator has no radio: registration, battery and operator are
+//! fixed values, good enough for a host's health checks. The signal
+//! (`+CSQ`, and `+CESQ`'s RSRP and RSRQ) walks slowly around a fixed level,
+//! one step per query and from a starting point that differs by IMEI, so
+//! that a host's health chart draws a line that moves.
 
 use super::Modem;
 use super::dispatch::GroupResult;
@@ -32,7 +35,15 @@ impl Modem {
             ("+CGREG", Form::Query) => {
                 self.info(&self.registration_line("+CGREG", self.settings.cgreg));
             }
-            ("+CSQ", Form::Action) => self.info("+CSQ: 21,99"),
+            ("+CSQ", Form::Action) => {
+                let swing = self.signal_swing();
+                self.info(&format!("+CSQ: {},99", 21 + swing));
+            }
+            ("+CESQ", Form::Action) => {
+                let swing = self.signal_swing();
+                let (rsrq, rsrp) = (20 + swing, 42 + 2 * swing);
+                self.info(&format!("+CESQ: 99,99,255,255,{rsrq},{rsrp}"));
+            }
             ("+CBC", Form::Action) => self.info("+CBC: 0,100,4200"),
             ("+CGATT", Form::Query) => self.info("+CGATT: 1"),
             ("+CFUN", Form::Query) => self.info("+CFUN: 1"),
@@ -52,6 +63,15 @@ impl Modem {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// The signal's offset from its level at this query: a triangle wave
+    /// from -4 to 4 and back over 16 queries.
+    fn signal_swing(&mut self) -> i32 {
+        self.signal_step = self.signal_step.wrapping_add(1);
+        let phase: u32 = self.config.imei.bytes().map(u32::from).sum();
+        let t = (self.signal_step.wrapping_add(phase) % 16) as i32;
+        (if t < 8 { t } else { 16 - t }) - 4
     }
 
     /// A `+CREG?`/`+CGREG?` answer: registered at home; mode 2 adds the cell.

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use plutanium_at::FinalResult;
 use plutanium_at::response::RegistrationStatus;
+
+use super::radio::{NetworkType, SimState};
 use plutanium_sms::{
     Address, ConcatRef, DataCoding, EncodeOptions, EncodedPdu, EncodingPolicy, MessageClass,
     NationalLanguage, Pdu, SmscPdu, Submit, Validity,
@@ -103,7 +105,7 @@ pub struct Counters {
 }
 
 /// What the driver knows about its modem.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModemInfo {
     /// `+CGMI`.
     pub manufacturer: Option<String>,
@@ -117,10 +119,23 @@ pub struct ModemInfo {
     pub imsi: Option<String>,
     /// `+COPS?` operator name.
     pub operator: Option<String>,
-    /// Signal in dBm, from `+CSQ`.
+    /// Signal strength (RSSI) in dBm, from `+CSQ` or the device's API.
     pub signal_dbm: Option<i16>,
+    /// LTE's reference signal received power in dBm (`+CESQ`, or the
+    /// device's API); `None` off LTE or when the modem does not say.
+    pub rsrp_dbm: Option<i16>,
+    /// LTE's reference signal received quality in dB, as `rsrp_dbm`.
+    pub rsrq_db: Option<f32>,
+    /// LTE's signal to interference and noise in dB. AT has no standard
+    /// command for it; RouterOS and HiLink devices report it.
+    pub sinr_db: Option<f32>,
+    /// The radio access technology in use (`+COPS?`'s `<AcT>`, or the
+    /// device's API).
+    pub network: Option<NetworkType>,
     /// `+CREG?`.
     pub registration: Option<RegistrationStatus>,
+    /// The SIM's state, as the last start or health probe found it.
+    pub sim: Option<SimState>,
     /// SMSC in use.
     pub smsc: Option<String>,
     /// Storage used and total.

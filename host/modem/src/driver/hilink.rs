@@ -27,7 +27,8 @@ use plutanium_hilink::{Device, DeviceError, HilinkUrl};
 use plutanium_sms::Timestamp;
 
 use super::handle::Submitted;
-use super::remote::{CallError, Failure, Listed, MessageApi, dbm};
+use super::radio::{NetworkType, SimState, dbm, decibels};
+use super::remote::{CallError, Failure, Listed, MessageApi};
 use super::{DriverConfig, ModemInfo, SendError};
 
 /// How long a call to the device may take.
@@ -186,9 +187,16 @@ impl MessageApi for HilinkApi {
             (Some(_), _) => RegistrationStatus::Searching,
             (None, _) => RegistrationStatus::Unknown,
         });
+        info.network = status.network_type.and_then(NetworkType::from_hilink);
+        info.sim = status.sim.map(SimState::from_hilink);
         // Missing on some firmware (100002): the rest is still worth having.
         match self.device.signal().await {
-            Ok(signal) => info.signal_dbm = dbm(signal.rssi.as_ref()),
+            Ok(signal) => {
+                info.signal_dbm = dbm(signal.rssi.as_ref());
+                info.rsrp_dbm = dbm(signal.rsrp.as_ref());
+                info.rsrq_db = decibels(signal.rsrq.as_ref());
+                info.sinr_db = decibels(signal.sinr.as_ref());
+            }
             Err(e) if e.code() == Some(100002) => {}
             Err(e) => return Err(e.into()),
         }

@@ -125,17 +125,6 @@ impl Listed {
     }
 }
 
-/// The leading number of a device's signal value, such as `-69`, `-71dBm`
-/// or `>=-51dBm` (units and comparison signs vary with the firmware).
-pub(super) fn dbm(value: Option<&String>) -> Option<i16> {
-    let value = value?.trim().trim_start_matches(['>', '<', '=']);
-    let end = value
-        .char_indices()
-        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
-        .map_or(value.len(), |(i, _)| i);
-    value[..end].parse().ok()
-}
-
 /// What a device speaks.
 pub(super) trait MessageApi: Send {
     /// Lists the inbox, oldest first. Also the call that proves the
@@ -147,7 +136,8 @@ pub(super) trait MessageApi: Send {
     fn check(&self, text: &str) -> Result<(), SendError>;
     /// Sends `text` to `to`.
     async fn send(&mut self, to: &str, text: &str) -> Result<Submitted, SendError>;
-    /// Reads signal, operator and registration into `info`.
+    /// Reads signal, network type, operator, registration and the SIM's
+    /// state into `info`.
     async fn health(&mut self, info: &mut ModemInfo) -> Result<(), Failure>;
     /// What USSD through this device gets.
     fn no_ussd(&self) -> String;
@@ -560,22 +550,5 @@ impl<A: MessageApi> RemoteActor<A> {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signal_values_read_with_or_without_units() {
-        let read = |text: &str| dbm(Some(&text.to_string()));
-        assert_eq!(read("-69"), Some(-69));
-        assert_eq!(read("-71dBm"), Some(-71));
-        assert_eq!(read(">=-51dBm"), Some(-51));
-        assert_eq!(read("-14.0dB"), Some(-14));
-        assert_eq!(read("n/a"), None);
-        assert_eq!(read(""), None);
-        assert_eq!(dbm(None), None);
     }
 }

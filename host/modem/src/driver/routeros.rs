@@ -16,7 +16,8 @@ use plutanium_routeros::{InboxItem, Router, RouterError};
 use plutanium_sms::Timestamp;
 
 use super::handle::Submitted;
-use super::remote::{CallError, Failure, Listed, MessageApi, dbm};
+use super::radio::{NetworkType, SimState, dbm, decibels};
+use super::remote::{CallError, Failure, Listed, MessageApi};
 use super::{DriverConfig, ModemInfo, SendError};
 
 /// How long a call to the router may take: RouterOS holds a send while its
@@ -111,7 +112,15 @@ impl MessageApi for RouterOsApi {
         let status = self.router.monitor().await?;
         info.operator = status.current_operator.clone();
         info.signal_dbm = dbm(status.rssi.as_ref());
+        info.rsrp_dbm = dbm(status.rsrp.as_ref());
+        info.rsrq_db = decibels(status.rsrq.as_ref());
+        info.sinr_db = decibels(status.sinr.as_ref());
+        info.network = status
+            .access_technology
+            .as_deref()
+            .and_then(NetworkType::from_words);
         info.registration = status.registration_status.as_deref().map(registration);
+        info.sim = status.pin_status.as_deref().map(SimState::from_words);
         Ok(())
     }
 

@@ -9,6 +9,7 @@ use tokio::time::{Instant, sleep, sleep_until};
 use tracing::{debug, warn};
 
 use super::link::{ExecError, Link};
+use super::radio::{NetworkType, SimState};
 use super::{Actor, Request, RequestBox, SendError, SessionEnd};
 use crate::ModemState;
 
@@ -39,6 +40,7 @@ impl Actor {
         }
         self.must(link, &command::echo(false)).await?;
         self.must(link, &command::report_errors(1)).await?;
+        self.no_cesq = false;
         self.unlock_sim(link).await?;
         self.must(link, &command::pdu_mode()).await?;
         if self.config.direct_delivery {
@@ -104,10 +106,20 @@ impl Actor {
                     .first()
                     .and_then(|l| response::parse_cpin(l).ok()),
                 FinalResult::Cme(e, _) if e.0 == 10 => {
+                    self.info.sim = Some(SimState::Absent);
                     return Err(SessionEnd::Fatal("no SIM card inserted".into()));
                 }
                 _ => None,
             };
+            self.info.sim = state.as_ref().map(|state| match state {
+                response::PinState::Ready => SimState::Ready,
+                response::PinState::SimPin => SimState::PinRequired,
+                response::PinState::SimPuk | response::PinState::SimPuk2 => SimState::PukRequired,
+                response::PinState::Other(text) if text.contains("NOT INSERTED") => {
+                    SimState::Absent
+                }
+                _ => SimState::Blocked,
+            });
             match state {
                 Some(response::PinState::Ready) => return Ok(()),
                 Some(response::PinState::SimPin) => {
@@ -176,10 +188,12 @@ impl Actor {
             self.read_smsc(link).await?;
         }
         if let Some(lines) = self.try_lines(link, &command::operator()).await? {
-            self.info.operator = lines
-                .first()
-                .and_then(|l| response::parse_cops(l).ok())
-                .and_then(|o| o.name);
+            let cops = lines.first().and_then(|l| response::parse_cops(l).ok());
+            self.info.network = cops
+                .as_ref()
+                .and_then(|o| o.access_technology)
+                .and_then(NetworkType::from_act);
+            self.info.operator = cops.and_then(|o| o.name);
         }
         Ok(())
     }
@@ -283,13 +297,35 @@ impl Actor {
         self.health(link).await
     }
 
-    /// Probes signal quality and registration.
+    /// Probes signal quality, registration, the operator and the network
+    /// type. `+CESQ` (LTE's RSRP and RSRQ) is asked only while the modem
+    /// takes it: a 2G/3G modem answers `ERROR`, and is not asked again.
     pub(super) async fn health(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
         if let Some(lines) = self.try_lines(link, &command::signal_quality()).await? {
             self.info.signal_dbm = lines
                 .first()
                 .and_then(|l| response::parse_csq(l).ok())
                 .and_then(|s| s.dbm());
+        }
+        if !self.no_cesq {
+            match self
+                .try_lines(link, &command::extended_signal_quality())
+                .await?
+            {
+                Some(lines) => {
+                    let cesq = lines.iter().find_map(|l| response::parse_cesq(l).ok());
+                    self.info.rsrp_dbm = cesq.and_then(|s| s.rsrp_dbm());
+                    self.info.rsrq_db = cesq.and_then(|s| s.rsrq_db());
+                }
+                None => self.no_cesq = true,
+            }
+        }
+        if let Some(lines) = self.try_lines(link, &command::operator()).await? {
+            let cops = lines.iter().find_map(|l| response::parse_cops(l).ok());
+            if let Some(cops) = cops {
+                self.info.operator = cops.name;
+                self.info.network = cops.access_technology.and_then(NetworkType::from_act);
+            }
         }
         if let Some(lines) = self.try_lines(link, &command::registration()).await? {
             self.info.registration = lines

@@ -175,6 +175,27 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE outbox ADD COLUMN sent_at BIGINT;
     "#,
+    // 8: each modem's health over time, for the web admin's charts. Its
+    // own table with its own retention: a sample is monitoring, not a
+    // message, and none of the message tables' indexes pay for it.
+    r#"
+    CREATE TABLE modem_health (
+        id           BIGSERIAL PRIMARY KEY,
+        modem        TEXT NOT NULL,
+        at           BIGINT NOT NULL,
+        state        TEXT NOT NULL,
+        signal_dbm   SMALLINT,
+        rsrp_dbm     SMALLINT,
+        rsrq_db      REAL,
+        sinr_db      REAL,
+        network      TEXT,
+        registration TEXT,
+        operator     TEXT,
+        sim          TEXT
+    );
+    CREATE INDEX modem_health_modem ON modem_health (modem, at);
+    CREATE INDEX modem_health_at ON modem_health (at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -321,6 +321,27 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX outbox_lanes;
     CREATE INDEX outbox_lanes ON outbox (state, source, next_attempt_at) WHERE state = 'queued';
     "#,
+    // 14: each modem's health over time, for the web admin's charts. Its
+    // own table with its own retention: a sample is monitoring, not a
+    // message, and none of the message tables' indexes pay for it.
+    r#"
+    CREATE TABLE modem_health (
+        id           INTEGER PRIMARY KEY,
+        modem        TEXT NOT NULL,
+        at           INTEGER NOT NULL,
+        state        TEXT NOT NULL,
+        signal_dbm   INTEGER,
+        rsrp_dbm     INTEGER,
+        rsrq_db      REAL,
+        sinr_db      REAL,
+        network      TEXT,
+        registration TEXT,
+        operator     TEXT,
+        sim          TEXT
+    );
+    CREATE INDEX modem_health_modem ON modem_health (modem, at);
+    CREATE INDEX modem_health_at ON modem_health (at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 //! `make()` gives a fresh backend per test.
 
 pub(crate) mod concurrency;
+pub(crate) mod health;
 pub(crate) mod inbox;
 pub(crate) mod kv;
 pub(crate) mod leases;
@@ -50,6 +51,9 @@ macro_rules! conformance_suite {
             kv::connector_kv_is_namespaced_durable_and_prefix_exact,
             retention::retention_keeps_what_is_still_in_flight,
             retention::pruning_a_large_backlog_goes_in_batches,
+            health::health_samples_are_kept_per_modem_in_order_with_their_own_retention,
+            health::pruning_many_health_samples_goes_in_batches,
+            health::traffic_is_counted_per_modem_and_hour_from_the_log,
             log::the_log_is_read_in_pages_newest_first,
             log::the_log_is_searched_by_text_and_number_ignoring_case,
             log::the_log_search_ignores_case_for_all_of_unicode_and_accents_on_request,
