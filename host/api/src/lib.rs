@@ -1,8 +1,8 @@
 //! Plutanium's REST API and web admin: an axum [`router`] over a
 //! [`GatewayHandle`].
 //!
-//! What it is: the routes under `/api/v1` (messages, calls, modems, USSD,
-//! connectors, live events, counts, the OpenAPI document), `/metrics` in
+//! What it is: the routes under `/api/v1` (messages, calls, modems, their
+//! health over time, USSD, connectors, live events, counts, the OpenAPI document), `/metrics` in
 //! Prometheus text, the health probes, and the web admin's static files at
 //! `/`. The daemon serves it where `api.listen` says (loopback by
 //! default), with bearer tokens from `api.token_file` ([`tokens`]); a
@@ -38,6 +38,7 @@
 mod events;
 mod messages;
 mod metrics;
+mod modem_health;
 mod reads;
 mod send;
 mod status;
@@ -367,6 +368,7 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .route("/calls", get(messages::calls))
         .route("/modems", get(status::modems))
         .route("/modems/{name}/ussd", post(status::ussd))
+        .route("/modems/{name}/health", get(modem_health::health))
         .route("/events", get(events::stream))
         .route("/connectors", get(status::connectors))
         .route("/sms/count", post(messages::count))

@@ -24,6 +24,138 @@ fn help(out: &mut String, name: &str, kind: &str, text: &str) {
     let _ = writeln!(out, "# HELP {name} {text}\n# TYPE {name} {kind}");
 }
 
+/// One metric's lines, written together as the text format requires
+/// (lines of one metric interleaved with another's are an error to
+/// Prometheus).
+struct Family {
+    name: String,
+    kind: &'static str,
+    help: String,
+    lines: String,
+}
+
+impl Family {
+    fn new(name: impl Into<String>, kind: &'static str, help: impl Into<String>) -> Family {
+        Family {
+            name: name.into(),
+            kind,
+            help: help.into(),
+            lines: String::new(),
+        }
+    }
+
+    /// A sample with `labels` (already escaped, without braces).
+    fn sample(&mut self, labels: &str, value: impl std::fmt::Display) {
+        let _ = writeln!(self.lines, "{}{{{labels}}} {value}", self.name);
+    }
+
+    fn write(&self, out: &mut String) {
+        help(out, &self.name, self.kind, &self.help);
+        out.push_str(&self.lines);
+    }
+}
+
+/// Every modem's state, radio, SIM and counters, one metric at a time.
+fn modem_metrics(
+    out: &mut String,
+    modems: Vec<(
+        String,
+        plutanium_modem::ModemHandle,
+        Option<plutanium_modem::ModemInfo>,
+    )>,
+) {
+    let mut up = Family::new("plutanium_modem_up", "gauge", "1 when the modem is ready.");
+    let mut state = Family::new(
+        "plutanium_modem_state",
+        "gauge",
+        "The modem's state (the one with value 1).",
+    );
+    let mut info_family = Family::new(
+        "plutanium_modem_info",
+        "gauge",
+        "Always 1: the modem's operator, network type, registration and SIM state as labels.",
+    );
+    let mut registered = Family::new(
+        "plutanium_modem_registered",
+        "gauge",
+        "1 when the modem is registered on a network (home or roaming).",
+    );
+    type Radio = fn(&plutanium_modem::ModemInfo) -> Option<f64>;
+    let radio: [(&str, &str, Radio); 4] = [
+        ("signal_dbm", "Signal strength (RSSI), dBm.", |i| {
+            i.signal_dbm.map(f64::from)
+        }),
+        (
+            "rsrp_dbm",
+            "LTE reference signal received power, dBm.",
+            |i| i.rsrp_dbm.map(f64::from),
+        ),
+        (
+            "rsrq_db",
+            "LTE reference signal received quality, dB.",
+            |i| i.rsrq_db.map(f64::from),
+        ),
+        (
+            "sinr_db",
+            "LTE signal to interference and noise, dB.",
+            |i| i.sinr_db.map(f64::from),
+        ),
+    ];
+    let mut radio_families: Vec<Family> = radio
+        .iter()
+        .map(|(metric, text, _)| Family::new(format!("plutanium_modem_{metric}"), "gauge", *text))
+        .collect();
+    let mut counters: Vec<Family> = MODEM_COUNTERS
+        .iter()
+        .map(|(metric, _)| {
+            Family::new(
+                format!("plutanium_modem_{metric}_total"),
+                "counter",
+                format!(
+                    "Modem {} since the daemon started.",
+                    metric.replace('_', " ")
+                ),
+            )
+        })
+        .collect();
+    for (name, handle, info) in modems {
+        let (text, _) = modem_state(&handle.state().borrow());
+        let modem = format!("modem=\"{}\"", label(&name));
+        up.sample(&modem, u8::from(text == "ready"));
+        state.sample(&format!("{modem},state=\"{text}\""), 1);
+        let Some(info) = info else { continue };
+        let text_of = |value: Option<&str>| label(value.unwrap_or(""));
+        info_family.sample(
+            &format!(
+                "{modem},operator=\"{}\",network=\"{}\",registration=\"{}\",sim=\"{}\"",
+                text_of(info.operator.as_deref()),
+                text_of(info.network.map(|n| n.name())),
+                text_of(info.registration.map(|r| r.name()).as_deref()),
+                text_of(info.sim.map(|s| s.name())),
+            ),
+            1,
+        );
+        if let Some(registration) = info.registration {
+            registered.sample(&modem, u8::from(registration.is_registered()));
+        }
+        for ((_, _, get), family) in radio.iter().zip(&mut radio_families) {
+            if let Some(value) = get(&info) {
+                family.sample(&modem, value);
+            }
+        }
+        for ((_, get), family) in MODEM_COUNTERS.iter().zip(&mut counters) {
+            family.sample(&modem, get(&info.counters));
+        }
+    }
+    for family in [up, state, info_family, registered]
+        .iter()
+        .chain(&radio_families)
+        .chain(&counters)
+    {
+        family.write(out);
+    }
+}
+
 pub(crate) async fn metrics(
     State(state): State<Shared>,
     Extension(token): Extension<TokenEntry>,
@@ -86,65 +218,7 @@ pub(crate) async fn metrics(
     let _ = writeln!(out, "plutanium_send_seconds_sum {sum}");
     let _ = writeln!(out, "plutanium_send_seconds_count {total}");
 
-    help(
-        &mut out,
-        "plutanium_modem_up",
-        "gauge",
-        "1 when the modem is ready.",
-    );
-    let mut details = String::new();
-    for (name, handle, info) in crate::status::modems_with_info(&state).await {
-        let (text, _) = modem_state(&handle.state().borrow());
-        let name = label(&name);
-        let _ = writeln!(
-            out,
-            "plutanium_modem_up{{modem=\"{name}\"}} {}",
-            u8::from(text == "ready")
-        );
-        let _ = writeln!(
-            details,
-            "plutanium_modem_state{{modem=\"{name}\",state=\"{text}\"}} 1"
-        );
-        if let Some(info) = info {
-            if let Some(dbm) = info.signal_dbm {
-                let _ = writeln!(
-                    details,
-                    "plutanium_modem_signal_dbm{{modem=\"{name}\"}} {dbm}"
-                );
-            }
-            for (metric, get) in MODEM_COUNTERS {
-                let _ = writeln!(
-                    details,
-                    "plutanium_modem_{metric}_total{{modem=\"{name}\"}} {}",
-                    get(&info.counters)
-                );
-            }
-        }
-    }
-    help(
-        &mut out,
-        "plutanium_modem_state",
-        "gauge",
-        "The modem's state (the one with value 1).",
-    );
-    help(
-        &mut out,
-        "plutanium_modem_signal_dbm",
-        "gauge",
-        "Signal strength, dBm.",
-    );
-    for (metric, _) in MODEM_COUNTERS {
-        help(
-            &mut out,
-            &format!("plutanium_modem_{metric}_total"),
-            "counter",
-            &format!(
-                "Modem {} since the daemon started.",
-                metric.replace('_', " ")
-            ),
-        );
-    }
-    out.push_str(&details);
+    modem_metrics(&mut out, crate::status::modems_with_info(&state).await);
 
     // One snapshot per connector, for every line about it.
     let connectors: Vec<(String, plutanium_runtime::World, ConnectorStats)> = state

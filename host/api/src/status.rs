@@ -130,8 +130,13 @@ pub(crate) async fn modems(
         }
         if let Some(info) = info {
             modem["signal_dbm"] = json!(info.signal_dbm);
+            modem["rsrp_dbm"] = json!(info.rsrp_dbm);
+            modem["rsrq_db"] = json!(info.rsrq_db);
+            modem["sinr_db"] = json!(info.sinr_db);
+            modem["network"] = json!(info.network.map(|n| n.name()));
             modem["registration"] = json!(info.registration.map(|r| r.name()));
             modem["operator"] = json!(info.operator);
+            modem["sim"] = json!(info.sim.map(|s| s.name()));
             modem["model"] = json!(info.model);
             modem["storage"] = json!(
                 info.storage

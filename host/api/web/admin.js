@@ -130,6 +130,7 @@ function endSession() {
   looked.clear();
   modemStates.clear();
   ussdAnswers.clear();
+  forgetHealth();
   $('who').textContent = '';
   setLive('off');
   $('modems').replaceChildren();
@@ -197,7 +198,8 @@ function startApp() {
     loadConnectors();
     loadHistory(false);
     loadCalls();
-    session.timers.push(setInterval(loadModems, POLL_MS), setInterval(loadConnectors, POLL_MS));
+    session.timers.push(setInterval(loadModems, POLL_MS), setInterval(loadConnectors, POLL_MS),
+      setInterval(loadHealth, POLL_MS));
     streamEvents(signal);
   } else {
     $('modems').replaceChildren(el('p', { class: 'empty' }, 'This token cannot read (no read scope).'));
@@ -248,7 +250,9 @@ function modemCard(modem) {
       el('h3', null, modem.name),
       el('span', { class: 'state' }, state),
       signalBars(modem.signal_dbm)),
-    el('p', { class: 'detail-line' }, [modem.operator, modem.registration, modem.model].filter(Boolean).join(' · ') || (modem.detail || '')));
+    el('p', { class: 'detail-line' }, [modem.operator, modem.network && modem.network.toUpperCase(), modem.registration,
+      modem.sim && modem.sim !== 'ready' ? `SIM ${modem.sim.replace('_', ' ')}` : null, modem.model]
+      .filter(Boolean).join(' · ') || (modem.detail || '')));
   if (modem.node !== undefined) {
     card.append(el('p', { class: 'node' }, modem.node ? `driven by node ${modem.node}` : 'no node drives it now'));
   }
@@ -260,6 +264,9 @@ function modemCard(modem) {
     card.append(el('p', { class: 'counters' },
       `sent ${c.parts_sent} · received ${c.received} · failures ${c.send_failures} · reconnects ${c.reconnects}`));
   }
+  // The same chart node every refresh: redrawing it from nothing every
+  // 10 s would flicker and lose the cursor.
+  card.append(healthView(modem.name).node);
   if (can('send')) {
     const form = el('form', { class: 'ussd row', autocomplete: 'off' },
       el('input', { name: 'code', placeholder: 'USSD, e.g. *100#', 'aria-label': `USSD code for ${modem.name}` }),
@@ -303,12 +310,115 @@ async function loadModems() {
     const chosen = select.value;
     select.replaceChildren(el('option', { value: '' }, 'any'), ...modems.map((m) => el('option', { value: m.name }, m.name)));
     select.value = modems.some((m) => m.name === chosen) ? chosen : '';
+    if (firstModems) {
+      firstModems = false;
+      loadHealth();
+    }
   } catch (error) {
     if (error.status !== 401) $('modems').replaceChildren(el('p', { class: 'error' }, error.message));
   }
 }
 
 let modemsTimer = null;
+let firstModems = true; // the charts are drawn once the cards are there
+
+// ---- modem health charts ------------------------------------------------------
+
+// name → { node, signal, traffic }: a modem's two charts (uPlot, vendored),
+// kept across card refreshes and updated in place.
+const healthViews = new Map();
+const HEALTH_WINDOW = '24h';
+
+function forgetHealth() {
+  for (const view of healthViews.values()) {
+    if (view.signal) view.signal.destroy();
+    if (view.traffic) view.traffic.destroy();
+  }
+  healthViews.clear();
+  firstModems = true;
+}
+
+function healthView(name) {
+  let view = healthViews.get(name);
+  if (!view) {
+    const node = el('div', { class: 'health', 'data-points': 0, 'data-hours': 0 },
+      el('p', { class: 'empty' }, 'No health recorded yet.'));
+    view = { node, signal: null, traffic: null };
+    healthViews.set(name, view);
+  }
+  return view;
+}
+
+/** Seconds since the epoch (uPlot's time unit) from the API's RFC 3339. */
+const epochSeconds = (text) => Date.parse(text) / 1000;
+
+function chartWidth(node) {
+  const card = node.closest('article');
+  return Math.max(220, (card ? card.clientWidth : 300) - 32);
+}
+
+function signalChart(node, data) {
+  return new uPlot({
+    title: 'Signal',
+    width: chartWidth(node),
+    height: 140,
+    scales: { x: { time: true } },
+    series: [
+      {},
+      { label: 'RSSI', scale: 'dBm', stroke: '#2457c5', width: 2, value: (u, v) => (v === null ? '–' : `${v} dBm`) },
+      { label: 'RSRP', scale: 'dBm', stroke: '#7a3fc0', value: (u, v) => (v === null ? '–' : `${v} dBm`) },
+      { label: 'RSRQ', scale: 'dB', stroke: '#b8741a', value: (u, v) => (v === null ? '–' : `${v} dB`) },
+      { label: 'SINR', scale: 'dB', stroke: '#1a8a4a', value: (u, v) => (v === null ? '–' : `${v} dB`) },
+    ],
+    axes: [{}, { scale: 'dBm', size: 42 }, { scale: 'dB', side: 1, size: 36, grid: { show: false } }],
+  }, data, node);
+}
+
+function trafficChart(node, data) {
+  const bars = (align) => uPlot.paths.bars({ size: [0.4, 24], align });
+  return new uPlot({
+    title: 'Messages per hour',
+    width: chartWidth(node),
+    height: 110,
+    scales: { x: { time: true } },
+    series: [
+      {},
+      { label: 'sent', stroke: '#2457c5', fill: '#2457c5aa', paths: bars(-1), points: { show: false } },
+      { label: 'received', stroke: '#1a8a4a', fill: '#1a8a4aaa', paths: bars(1), points: { show: false } },
+    ],
+    axes: [{}, { size: 42 }],
+  }, data, node);
+}
+
+/** Fetches and draws the health of every modem shown. */
+async function loadHealth() {
+  if (typeof uPlot === 'undefined') return; // its file did not load: the cards still work
+  await Promise.all([...modemStates.keys()].map(async (name) => {
+    let health;
+    try {
+      health = await api('GET', `/modems/${encodeURIComponent(name)}/health?since=${HEALTH_WINDOW}`);
+    } catch {
+      return; // the next poll tries again; the cards say what is wrong
+    }
+    const view = healthView(name);
+    const samples = health.samples;
+    const signal = [samples.map((p) => epochSeconds(p.at)),
+      ...['signal_dbm', 'rsrp_dbm', 'rsrq_db', 'sinr_db'].map((key) => samples.map((p) => p[key]))];
+    const hours = health.hourly;
+    const traffic = [hours.map((h) => epochSeconds(h.hour)), hours.map((h) => h.sent), hours.map((h) => h.received)];
+    view.node.dataset.points = samples.filter((p) => p.signal_dbm !== null).length;
+    view.node.dataset.hours = hours.length;
+    if (!samples.length && !hours.length) return;
+    if (view.signal) {
+      view.signal.setData(signal);
+      view.traffic.setData(traffic);
+    } else {
+      view.node.replaceChildren();
+      view.signal = signalChart(view.node, signal);
+      view.traffic = trafficChart(view.node, traffic);
+    }
+  }));
+}
 
 function refreshModemsSoon() {
   clearTimeout(modemsTimer);

@@ -384,8 +384,8 @@ pub trait Store: KvStore + std::fmt::Debug + Send + Sync {
     /// for the disk (SQLite does), so a power cut may lose the last few.
     fn record_health(&self, samples: &[HealthSample]) -> Result<(), StoreError>;
 
-    /// `modem`'s samples taken at or after `since`, oldest first, at most
-    /// `limit` (the oldest ones in the window when there are more).
+    /// `modem`'s samples taken at or after `since`, oldest first: the
+    /// newest `limit` of them when there are more.
     fn health(
         &self,
         modem: &str,

@@ -941,6 +941,138 @@ fn the_api_queues_sends_and_reports_with_tokens_from_plutanium_api_token() {
 
 mod browser;
 
+/// Each modem's health: recorded every `health.every`, served per modem
+/// with its messages per hour, and exported as gauges, each metric in one
+/// group (lines of one metric split by another's are an error to
+/// Prometheus, and two modems used to split them).
+#[test]
+fn modem_health_is_recorded_served_per_modem_and_exported_one_metric_at_a_time() {
+    let sim = start_sim_with(
+        "generic",
+        &["--modem", "gsm1=+420777000002@tcp://127.0.0.1:0"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sender = new_api_token(dir.path(), &["--scope", "send", "--scope", "read"]);
+    let config = write_config(dir.path(), &sim);
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("health: {{ every: 200ms }}\n{text}")).unwrap();
+    add_api(&config, dir.path());
+    let mut daemon = Daemon::start(&config, dir.path(), &[]);
+    let address = daemon.api_address();
+    let body = r#"{"to":"+420601234567","text":"hello","modem":"gsm0"}"#;
+    assert_eq!(
+        api_call(&address, "POST", "/api/v1/messages", &sender, Some(body)).0,
+        202
+    );
+    phone_sends(&sim, "+420601234567", "+420777000001", "ahoj");
+    let health = wait_until("five samples and the hour's messages", &mut daemon, || {
+        let (status, health) =
+            api_call(&address, "GET", "/api/v1/modems/gsm0/health", &sender, None);
+        assert_eq!(status, 200, "{health}");
+        let samples = health["samples"].as_array()?;
+        let hour = health["hourly"].as_array()?.last()?.clone();
+        let ready = samples.iter().filter(|s| s["state"] == "ready").count();
+        (ready >= 5 && hour["sent"].as_u64()? >= 1 && hour["received"].as_u64()? >= 1)
+            .then_some(health)
+    });
+    let last = health["samples"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["network"], "lte", "{last}");
+    assert_eq!(last["sim"], "ready", "{last}");
+    assert_eq!(last["registration"], "home", "{last}");
+    assert_eq!(last["operator"], "Plutanium Sim", "{last}");
+    assert!(
+        last["rsrp_dbm"]
+            .as_i64()
+            .is_some_and(|v| (-141..=-44).contains(&v)),
+        "{last}"
+    );
+    assert!(last["rsrq_db"].as_f64().is_some(), "{last}");
+    // AT has no standard SINR.
+    assert!(last["sinr_db"].is_null(), "{last}");
+    let signals: std::collections::BTreeSet<i64> = health["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["signal_dbm"].as_i64())
+        .collect();
+    assert!(
+        signals.len() >= 2,
+        "the simulator's signal moves: {signals:?}"
+    );
+    // The other modem has its own samples.
+    let (_, other) = api_call(
+        &address,
+        "GET",
+        "/api/v1/modems/gsm1/health?since=1h",
+        &sender,
+        None,
+    );
+    assert!(!other["samples"].as_array().unwrap().is_empty(), "{other}");
+    // Wrong input is named.
+    let (status, missing) = api_call(&address, "GET", "/api/v1/modems/gsm9/health", &sender, None);
+    assert_eq!(status, 404, "{missing}");
+    assert!(
+        missing["error"].as_str().unwrap().contains("gsm9"),
+        "{missing}"
+    );
+    let (status, bad) = api_call(
+        &address,
+        "GET",
+        "/api/v1/modems/gsm0/health?since=soon",
+        &sender,
+        None,
+    );
+    assert_eq!(
+        (status, bad["field"].as_str()),
+        (400, Some("since")),
+        "{bad}"
+    );
+
+    let (status, metrics) = api_text(&address, "GET", "/metrics", &sender, None);
+    assert_eq!(status, 200);
+    for expected in [
+        r#"plutanium_modem_rsrp_dbm{modem="gsm0"} "#,
+        r#"plutanium_modem_rsrp_dbm{modem="gsm1"} "#,
+        r#"plutanium_modem_registered{modem="gsm1"} 1"#,
+        r#"plutanium_modem_info{modem="gsm0",operator="Plutanium Sim",network="lte",registration="home",sim="ready"} 1"#,
+    ] {
+        assert!(metrics.contains(expected), "{expected} in:\n{metrics}");
+    }
+    // Each metric's samples come in one run of lines, after its TYPE.
+    let mut finished = std::collections::HashSet::new();
+    let mut current = String::new();
+    for line in metrics.lines() {
+        let name = match line.strip_prefix("# TYPE ") {
+            Some(rest) => rest.split(' ').next().unwrap().to_string(),
+            None if line.starts_with('#') => continue,
+            None => {
+                let name: String = line
+                    .chars()
+                    .take_while(|c| *c != '{' && *c != ' ')
+                    .collect();
+                let base = ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .find_map(|suffix| name.strip_suffix(suffix))
+                    .filter(|base| metrics.contains(&format!("# TYPE {base} histogram")))
+                    .map_or(name.clone(), str::to_string);
+                assert_eq!(base, current, "{line} outside its group in:\n{metrics}");
+                continue;
+            }
+        };
+        assert!(
+            finished.insert(name.clone()),
+            "{name} has two groups in:\n{metrics}"
+        );
+        current = name;
+    }
+    daemon.kill();
+}
+
 #[test]
 fn send_on_a_fresh_machine_creates_the_store_and_says_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -57,9 +57,9 @@ impl PgStore {
     ) -> Result<Vec<HealthSample>, StoreError> {
         self.with(|conn| {
             conn.query(
-                "SELECT modem, at, state, signal_dbm, rsrp_dbm, rsrq_db, sinr_db, network, \
-                 registration, operator, sim FROM modem_health \
-                 WHERE modem = $1 AND at >= $2 ORDER BY at, id LIMIT $3",
+                "SELECT * FROM (SELECT modem, at, state, signal_dbm, rsrp_dbm, rsrq_db, sinr_db, \
+                 network, registration, operator, sim, id FROM modem_health \
+                 WHERE modem = $1 AND at >= $2 ORDER BY at DESC, id DESC LIMIT $3) newest ORDER BY at, id",
                 &[&modem, &ms(since), &i64::from(limit)],
             )?
             .iter()

@@ -52,9 +52,9 @@ impl SqliteStore {
     ) -> Result<Vec<HealthSample>, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT modem, at, state, signal_dbm, rsrp_dbm, rsrq_db, sinr_db, network, \
-                 registration, operator, sim FROM modem_health \
-                 WHERE modem = ?1 AND at >= ?2 ORDER BY at, id LIMIT ?3",
+                "SELECT * FROM (SELECT modem, at, state, signal_dbm, rsrp_dbm, rsrq_db, sinr_db, \
+                 network, registration, operator, sim, id FROM modem_health \
+                 WHERE modem = ?1 AND at >= ?2 ORDER BY at DESC, id DESC LIMIT ?3) ORDER BY at, id",
             )?;
             let rows = stmt.query_map(params![modem, since as i64, i64::from(limit)], sample)?;
             Ok(rows.collect::<Result<_, _>>()?)

@@ -646,10 +646,11 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
     // delivery reports.)
     let mute = start_sim_with("nokia", &[]);
     let config = super::write_config(dir.path(), &sim);
+    // Health sampled often, so the charts below fill within the wait.
     let text = std::fs::read_to_string(&config).unwrap().replacen(
         "modems:\n",
         &format!(
-            "modems:\n  gsm1: {{ port: \"tcp://{}\", number: \"+420777000009\" }}\n",
+            "health: {{ every: 300ms }}\nmodems:\n  gsm1: {{ port: \"tcp://{}\", number: \"+420777000009\" }}\n",
             mute.modem_tcp
         ),
         1,
@@ -672,6 +673,54 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
             .is_some_and(|w| w.starts_with("Cannot receive SMS: ") && w.contains("AT+CMGL")),
         "{warning}"
     );
+
+    // Each modem's health, charted from what the store recorded: the
+    // simulator's signal walks, so the line has several values, and the
+    // hourly bars count the messages of the first run (same store).
+    let chart = browser.wait_for(
+        "gsm0's health charts with points",
+        "const v = healthViews.get('gsm0');          if (!v || !v.signal || !document.body.contains(v.node)) return null;          const known = (series) => series.filter((x) => x !== null);          const rssi = known(v.signal.data[1]);          const canvas = v.node.querySelector('canvas');          if (rssi.length < 3 || !canvas || !canvas.width) return null;          const sum = (series) => series.reduce((a, b) => a + b, 0);          return { rssi, rsrp: known(v.signal.data[2]).length, points: Number(v.node.dataset.points),                   sent: sum(v.traffic.data[1]), received: sum(v.traffic.data[2]),                   charts: v.node.querySelectorAll('.uplot').length }",
+        json!([]),
+    );
+    let rssi: Vec<i64> = chart["rssi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert!(rssi.iter().all(|dbm| (-113..=-51).contains(dbm)), "{chart}");
+    let mut distinct = rssi.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert!(distinct.len() >= 2, "the simulator's signal moves: {chart}");
+    assert!(
+        chart["rsrp"].as_u64().unwrap() >= 3,
+        "+CESQ's RSRP: {chart}"
+    );
+    assert_eq!(chart["charts"], 2, "signal and messages per hour: {chart}");
+    assert!(
+        chart["sent"].as_u64().unwrap() >= 2 && chart["received"].as_u64().unwrap() >= 1,
+        "the first run's messages: {chart}"
+    );
+    // The API the page drew from holds at least as many samples.
+    let (status, health) = api_call(
+        &daemon.api_address(),
+        "GET",
+        "/api/v1/modems/gsm0/health?since=1h",
+        &token,
+        None,
+    );
+    assert_eq!(status, 200, "{health}");
+    assert!(
+        health["samples"].as_array().unwrap().len() as u64 >= chart["points"].as_u64().unwrap()
+    );
+    let last = health["samples"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (&last["network"], &last["sim"]),
+        (&json!("lte"), &json!("ready")),
+        "{last}"
+    );
+    browser.screenshot(&artifacts().join("health.png"));
     drop(browser);
     daemon.kill();
 }

@@ -56,13 +56,17 @@ pub(crate) fn health_samples_are_kept_per_modem_in_order_with_their_own_retentio
         (all[2].state.as_str(), all[2].signal_dbm, all[2].rsrq_db),
         ("connecting", None, None)
     );
-    // The window starts at `since`; the limit keeps the oldest.
+    // The window starts at `since`; the limit keeps the newest.
     let later = store.health("gsm0", T0 + 1, 10).unwrap();
     assert_eq!(
         later.iter().map(|s| s.at).collect::<Vec<_>>(),
         [T0 + MINUTE, T0 + 2 * MINUTE]
     );
-    assert_eq!(store.health("gsm0", T0, 1).unwrap()[0].at, T0);
+    let newest = store.health("gsm0", T0, 2).unwrap();
+    assert_eq!(
+        newest.iter().map(|s| s.at).collect::<Vec<_>>(),
+        [T0 + MINUTE, T0 + 2 * MINUTE]
+    );
     assert_eq!(store.health("gsm2", T0, 10).unwrap(), []);
 
     // Message retention leaves samples alone; theirs takes the old ones
@@ -79,7 +83,8 @@ pub(crate) fn pruning_many_health_samples_goes_in_batches(backend: &dyn Backend)
     let many: Vec<_> = (0..2500).map(|n| sample("gsm0", T0 + n, -70)).collect();
     store.record_health(&many).unwrap();
     assert_eq!(store.prune_health(T0 + 2400).unwrap(), 2400);
-    assert_eq!(store.health("gsm0", T0, 5000).unwrap().len(), 100);
+    let left = store.health("gsm0", T0, 5000).unwrap();
+    assert_eq!((left.len(), left[0].at), (100, T0 + 2400));
 }
 
 pub(crate) fn traffic_is_counted_per_modem_and_hour_from_the_log(backend: &dyn Backend) {
