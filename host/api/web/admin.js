@@ -357,12 +357,18 @@ function chartWidth(node) {
   return Math.max(220, (card ? card.clientWidth : 300) - 32);
 }
 
+// The time axis spans at least ten minutes (a modem just started has a
+// few seconds of samples, which uPlot would otherwise stretch over years),
+// ending at the newest sample.
+const SIGNAL_SPAN_S = 600;
+
 function signalChart(node, data) {
   return new uPlot({
     title: 'Signal',
     width: chartWidth(node),
     height: 140,
-    scales: { x: { time: true } },
+    legend: { live: false },
+    scales: { x: { time: true, range: (u, min, max) => [Math.min(min, max - SIGNAL_SPAN_S), max] } },
     series: [
       {},
       { label: 'RSSI', scale: 'dBm', stroke: '#2457c5', width: 2, value: (u, v) => (v === null ? '–' : `${v} dBm`) },
@@ -380,7 +386,10 @@ function trafficChart(node, data) {
     title: 'Messages per hour',
     width: chartWidth(node),
     height: 110,
-    scales: { x: { time: true } },
+    legend: { live: false },
+    // Half an hour either side, so the first and last bars are whole.
+    scales: { x: { time: true, range: (u, min, max) => [min - 1800, max + 1800] } },
+    cursor: { points: { show: false } },
     series: [
       {},
       { label: 'sent', stroke: '#2457c5', fill: '#2457c5aa', paths: bars(-1), points: { show: false } },
@@ -388,6 +397,27 @@ function trafficChart(node, data) {
     ],
     axes: [{}, { size: 42 }],
   }, data, node);
+}
+
+/**
+ * The hourly counts as uPlot data with every hour of the window, those
+ * without messages at 0 (the API leaves them out): the bars then sit on a
+ * steady axis, and a single hour is not stretched over years.
+ */
+function everyHour(sinceSeconds, hours) {
+  const first = Math.floor(sinceSeconds / 3600) * 3600;
+  const last = Math.floor(Date.now() / 3600000) * 3600;
+  const counted = new Map(hours.map((h) => [epochSeconds(h.hour), h]));
+  const x = [];
+  const sent = [];
+  const received = [];
+  for (let hour = first; hour <= last; hour += 3600) {
+    const h = counted.get(hour);
+    x.push(hour);
+    sent.push(h ? h.sent : 0);
+    received.push(h ? h.received : 0);
+  }
+  return [x, sent, received];
 }
 
 /** Fetches and draws the health of every modem shown. */
@@ -405,7 +435,7 @@ async function loadHealth() {
     const signal = [samples.map((p) => epochSeconds(p.at)),
       ...['signal_dbm', 'rsrp_dbm', 'rsrq_db', 'sinr_db'].map((key) => samples.map((p) => p[key]))];
     const hours = health.hourly;
-    const traffic = [hours.map((h) => epochSeconds(h.hour)), hours.map((h) => h.sent), hours.map((h) => h.received)];
+    const traffic = everyHour(epochSeconds(health.since), hours);
     view.node.dataset.points = samples.filter((p) => p.signal_dbm !== null).length;
     view.node.dataset.hours = hours.length;
     if (!samples.length && !hours.length) return;

@@ -720,6 +720,10 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
         (&json!("lte"), &json!("ready")),
         "{last}"
     );
+    browser.run(
+        "document.querySelector(\"article.modem[data-modem='gsm0'] .health\").scrollIntoView({ block: 'center' })",
+        json!([]),
+    );
     browser.screenshot(&artifacts().join("health.png"));
     drop(browser);
     daemon.kill();
