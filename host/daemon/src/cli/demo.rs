@@ -3,6 +3,7 @@
 
 mod cluster;
 mod devices;
+mod health;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -118,6 +119,7 @@ pub(crate) async fn run(args: DemoArgs) -> Result<()> {
         r#"
 store: sqlite://{db}
 api: {{ listen: "{api_address}", token_file: "{token_file}" }}
+health: {{ every: {health_every} }}
 modems:
   gsm0: {{ port: "sim://gsm0", number: "{GSM0}" }}
   gsm1: {{ port: "sim://gsm1", number: "{GSM1}" }}
@@ -163,6 +165,7 @@ routes:
   - {{ from: stick, through: [stick-answer], to: stick }}
 "#,
         device_modems = devices.modem_lines,
+        health_every = health::EVERY,
         router_answer = devices::ANSWER,
         stick_answer = devices::STICK_ANSWER,
         db = db.display(),
@@ -372,6 +375,7 @@ routes:
 
     let shared: Arc<dyn Store> = store.clone();
     devices::show(&sim, &shared, &devices).await?;
+    health::show(&shared, &api_address.to_string()).await?;
 
     let stats = store.stats()?;
     cluster::show(&sim, &data_dir).await?;

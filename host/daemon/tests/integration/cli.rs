@@ -194,6 +194,10 @@ fn the_demo_runs_its_scenario() {
         "a unicode SMS through it fails at once instead of going out mangled: RouterOS's",
         // The HiLink stick.
         "Dana's \"Hi stick\" was stored, then deleted from the stick; Dana got, from +420777000005",
+        // Each transport's health, as recorded.
+        "gsm0 (AT): LTE · RSSI -",
+        "lte (RouterOS): LTE · RSSI -69 dBm · RSRP -98 dBm · RSRQ -10 dB · SINR 12 dB · home · SIM ready",
+        "stick (HiLink): LTE · RSSI -71 dBm · RSRP -105 dBm · RSRQ -14 dB · SINR -7 dB · home · SIM ready",
         // Two nodes on a throwaway PostgreSQL (Debian's `postgresql`).
         "a message queued on west went out through east at once",
         "and west sends through it now",
