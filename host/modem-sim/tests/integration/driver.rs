@@ -187,6 +187,22 @@ async fn over_real_tcp_to_a_phone() {
     let info = handle.info().await.unwrap();
     assert_eq!(info.manufacturer.as_deref(), Some("Quectel"));
     assert_eq!(info.imei.as_deref().map(str::len), Some(15));
+    // The health probe at init: +CSQ, +CESQ, +COPS? (operator and network
+    // type) and, from unlocking, the SIM.
+    assert!(
+        info.signal_dbm
+            .is_some_and(|dbm| (-113..=-51).contains(&dbm)),
+        "{info:?}"
+    );
+    assert!(
+        info.rsrp_dbm.is_some_and(|dbm| (-141..=-44).contains(&dbm)),
+        "{info:?}"
+    );
+    assert!(info.rsrq_db.is_some(), "{info:?}");
+    assert_eq!(info.sinr_db, None, "AT has no standard SINR");
+    assert_eq!(info.operator.as_deref(), Some("Plutanium Sim"));
+    assert_eq!(info.network, Some(plutanium_modem::NetworkType::Lte));
+    assert_eq!(info.sim, Some(plutanium_modem::SimState::Ready));
     handle.stop().await;
 }
 
@@ -212,6 +228,9 @@ async fn pin_flows() {
     let (none, _e3) = start(&sim, "none", |_| {});
     let state = timeout(WAIT, none.ready()).await.unwrap().unwrap_err();
     assert!(matches!(state, ModemState::Failed(r) if r.contains("none is configured")));
+    // What the SIM wants is in its health, for the web admin and metrics.
+    let sim_state = none.info().await.expect("info").sim;
+    assert_eq!(sim_state, Some(plutanium_modem::SimState::PinRequired));
     // A failed modem answers sends at once, as not ready.
     let err = wrong
         .send_text("+420111", "x", &SendOptions::default())

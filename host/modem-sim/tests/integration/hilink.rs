@@ -60,6 +60,12 @@ async fn sends_unicode_and_long_texts_whole_and_reads_the_radio() {
     let info = handle.info().await.unwrap();
     assert_eq!(info.operator.as_deref(), Some("Plutanium Sim"));
     assert_eq!(info.signal_dbm, Some(-71));
+    assert_eq!(
+        (info.rsrp_dbm, info.rsrq_db, info.sinr_db),
+        (Some(-105), Some(-14.0), Some(-7.0))
+    );
+    assert_eq!(info.network, Some(plutanium_modem::NetworkType::Lte));
+    assert_eq!(info.sim, Some(plutanium_modem::SimState::Ready));
     assert_eq!(info.manufacturer.as_deref(), Some("Huawei HiLink"));
 
     let long = "Dlouhá zpráva s emoji 👋 přes HiLink. ".repeat(6);

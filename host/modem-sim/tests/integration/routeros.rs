@@ -76,6 +76,12 @@ async fn sends_what_routeros_delivers_whole_and_refuses_the_rest_unsent() {
     let info = handle.info().await.expect("info");
     assert_eq!(info.operator.as_deref(), Some("Plutanium Sim"));
     assert_eq!(info.signal_dbm, Some(-69));
+    assert_eq!(
+        (info.rsrp_dbm, info.rsrq_db, info.sinr_db),
+        (Some(-98), Some(-10.0), Some(12.0))
+    );
+    assert_eq!(info.network, Some(plutanium_modem::NetworkType::Lte));
+    assert_eq!(info.sim, Some(plutanium_modem::SimState::Ready));
     assert_eq!(info.manufacturer.as_deref(), Some("MikroTik RouterOS"));
     assert!(info.registration.is_some());
 

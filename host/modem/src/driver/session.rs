@@ -163,8 +163,8 @@ impl Actor {
         Err(SessionEnd::Lost("the SIM never became ready".into()))
     }
 
-    /// Reads manufacturer, model, revision, IMEI, IMSI, SMSC and operator
-    /// into [`ModemInfo`](crate::ModemInfo); a query that fails leaves its
+    /// Reads manufacturer, model, revision, IMEI, IMSI and SMSC into
+    /// [`ModemInfo`](crate::ModemInfo); a query that fails leaves its
     /// field empty.
     async fn identify(&mut self, link: &mut Link) -> Result<(), SessionEnd> {
         use plutanium_at::command::IdentityQuery as Q;
@@ -187,14 +187,8 @@ impl Actor {
         } else {
             self.read_smsc(link).await?;
         }
-        if let Some(lines) = self.try_lines(link, &command::operator()).await? {
-            let cops = lines.first().and_then(|l| response::parse_cops(l).ok());
-            self.info.network = cops
-                .as_ref()
-                .and_then(|o| o.access_technology)
-                .and_then(NetworkType::from_act);
-            self.info.operator = cops.and_then(|o| o.name);
-        }
+        // The operator and network type are read with the signal, by the
+        // health probe that ends init.
         Ok(())
     }
 
