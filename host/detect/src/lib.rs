@@ -9,12 +9,14 @@
 //! - **What answers** ([`probe`]): a short, read-only AT conversation on
 //!   each free port, which tells a modem's command port from its GPS and
 //!   diagnostics ports, and reads make, model, firmware, IMEI and the SIM.
-//! - **What has no port** ([`usb`]): HiLink sticks (a USB network card) and
-//!   sticks still in mass-storage mode.
+//! - **What has no port** ([`usb`]): HiLink sticks (a USB network card,
+//!   confirmed when its web API answers: [`hilink`]) and sticks still in
+//!   mass-storage mode.
 //!
 //! Every place it reads is a parameter ([`Roots`]), so tests point it at
 //! trees they build, with simulated modems on ptys.
 
+pub mod hilink;
 pub mod holders;
 pub mod probe;
 mod report;
@@ -94,6 +96,9 @@ pub struct Report {
     pub ports: Vec<Port>,
     /// Modems without a serial port.
     pub portless: Vec<usb::Portless>,
+    /// What the HiLink web API said, asked when a HiLink stick's network
+    /// card was found and probing is on.
+    pub hilink: Option<hilink::WebApi>,
     /// Some processes' descriptors could not be read (run as root to see
     /// every holder).
     pub holders_partial: bool,
@@ -137,9 +142,18 @@ fn read_dir(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// How long the HiLink web API has to answer: a stick answers in
+/// milliseconds; an address with no route can hold a connect for minutes.
+const HILINK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Finds the ports, who holds them and (with `probe`) what answers on the
-/// free ones, one port at a time.
-pub async fn detect(roots: &Roots, probe: Option<probe::Timing>) -> Report {
+/// free ones, one port at a time, and (with `probe` too) whether a HiLink
+/// stick's web API answers at `hilink`.
+pub async fn detect(
+    roots: &Roots,
+    probe: Option<probe::Timing>,
+    hilink: &plutanium_hilink::HilinkUrl,
+) -> Report {
     let holders = holders::Holders::read(&roots.proc);
     let mut ports = Vec::new();
     for (path, device) in self::ports(roots) {
@@ -163,9 +177,19 @@ pub async fn detect(roots: &Roots, probe: Option<probe::Timing>) -> Report {
         }
         ports.push(port);
     }
+    let portless = usb::portless(&roots.sys);
+    let has_stick = portless
+        .iter()
+        .any(|p| matches!(p, usb::Portless::Hilink { .. }));
+    let hilink = match probe {
+        // Every stick answers at the same address: one question is enough.
+        Some(_) if has_stick => Some(hilink::ask(hilink, HILINK_WAIT).await),
+        _ => None,
+    };
     Report {
         ports,
-        portless: usb::portless(&roots.sys),
+        portless,
+        hilink,
         holders_partial: holders.partial,
     }
 }

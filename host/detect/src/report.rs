@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::hilink::WebApi;
 use crate::probe::{PortKind, SimState};
 use crate::usb::Portless;
 use crate::{Port, Report};
@@ -30,10 +31,8 @@ pub fn render(report: &Report) -> String {
             } => {
                 let _ = writeln!(
                     out,
-                    "{interface}: a USB network card from a modem maker ({vendor}:{product}), \
-                     most likely a HiLink stick with its web API at http://192.168.8.1: \
-                     use `port: \"hilink://\"` (with `password_file:` if its web page has a \
-                     login)."
+                    "{interface}: {}",
+                    stick(report.hilink.as_ref(), interface, vendor, product)
                 );
             }
             Portless::MassStorage {
@@ -179,6 +178,48 @@ fn modem_manager_advice(port: &Port) -> String {
 }
 
 /// The `modems:` section for every port that answered AT.
+/// What a HiLink stick's network card is, by what its web API said.
+fn stick(api: Option<&WebApi>, interface: &str, vendor: &str, product: &str) -> String {
+    match api {
+        None => format!(
+            "a USB network card from a modem maker ({vendor}:{product}), most likely a HiLink \
+             stick with its web API at http://192.168.8.1: use `port: \"hilink://\"` (with \
+             `password_file:` if its web page has a login)."
+        ),
+        Some(WebApi::Answers {
+            url,
+            network_type,
+            signal_bars,
+            sim_ready,
+        }) => {
+            let network = network_type
+                .and_then(plutanium_modem::NetworkType::from_hilink)
+                .map_or("no service".to_string(), |n| n.name().to_uppercase());
+            let bars = signal_bars.map_or(String::new(), |b| format!(", {b} of 5 bars"));
+            let sim = if *sim_ready {
+                "SIM ready"
+            } else {
+                "no usable SIM"
+            };
+            format!(
+                "a HiLink stick ({vendor}:{product}): its web API at {url} answers ({network}{bars}, \
+                 {sim}): use `port: \"hilink://\"`."
+            )
+        }
+        Some(WebApi::NeedsLogin { url }) => format!(
+            "a HiLink stick ({vendor}:{product}): its web API at {url} answers and its web page \
+             has a login: use `port: \"hilink://\"` with `password_file:` naming a file that \
+             holds that password."
+        ),
+        Some(WebApi::Silent { url, reason }) => format!(
+            "a USB network card from a modem maker ({vendor}:{product}), most likely a HiLink \
+             stick, but nothing answers at {url} ({reason}). Is the interface up with an \
+             address from the stick? `ip addr show {interface}` shows it; the stick's DHCP gives \
+             one in 192.168.8.0/24."
+        ),
+    }
+}
+
 pub(crate) fn snippet(report: &Report) -> String {
     let modems: Vec<&Port> = report.ports.iter().filter(|p| p.is_modem()).collect();
     let sticks: Vec<&str> = report
@@ -221,9 +262,15 @@ pub(crate) fn snippet(report: &Report) -> String {
     for (i, interface) in sticks.iter().enumerate() {
         // Every HiLink stick answers at 192.168.8.1; a second one needs its
         // own address, set in its web page.
+        let login = matches!(report.hilink, Some(WebApi::NeedsLogin { .. }));
+        let password = if login {
+            format!(", password_file: /etc/plutanium/hilink{i}.password")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "  # the HiLink stick on {interface}\n  hilink{i}: {{ port: \"hilink://\" }}"
+            "  # the HiLink stick on {interface}\n  hilink{i}: {{ port: \"hilink://\"{password} }}"
         );
     }
     out
@@ -250,6 +297,7 @@ mod tests {
                     product: "1f01".into(),
                 },
             ],
+            hilink: None,
             holders_partial: false,
         };
         let text = render(&report);
@@ -257,5 +305,51 @@ mod tests {
         assert!(text.contains("usb-modeswitch"), "{text}");
         assert!(text.contains("hilink0: { port: \"hilink://\" }"), "{text}");
         assert!(!text.contains("No modem found"), "{text}");
+    }
+
+    #[test]
+    fn a_stick_is_described_by_what_its_web_api_said() {
+        let mut report = Report {
+            ports: Vec::new(),
+            portless: vec![Portless::Hilink {
+                interface: "eth1".into(),
+                vendor: "12d1".into(),
+                product: "14dc".into(),
+                driver: "cdc_ether".into(),
+            }],
+            hilink: Some(WebApi::Answers {
+                url: "http://192.168.8.1:80".into(),
+                network_type: Some(101),
+                signal_bars: Some(4),
+                sim_ready: true,
+            }),
+            holders_partial: false,
+        };
+        let text = render(&report);
+        assert!(
+            text.contains("eth1: a HiLink stick (12d1:14dc): its web API at http://192.168.8.1:80 answers (LTE, 4 of 5 bars, SIM ready)"),
+            "{text}"
+        );
+        report.hilink = Some(WebApi::NeedsLogin {
+            url: "http://192.168.8.1:80".into(),
+        });
+        let text = render(&report);
+        assert!(text.contains("has a login"), "{text}");
+        assert!(
+            text.contains(
+                "hilink0: { port: \"hilink://\", password_file: /etc/plutanium/hilink0.password }"
+            ),
+            "{text}"
+        );
+        report.hilink = Some(WebApi::Silent {
+            url: "http://192.168.8.1:80".into(),
+            reason: "connection refused".into(),
+        });
+        let text = render(&report);
+        assert!(
+            text.contains("nothing answers at http://192.168.8.1:80 (connection refused)")
+                && text.contains("ip addr show eth1"),
+            "{text}"
+        );
     }
 }

@@ -68,6 +68,10 @@ pub(crate) struct DetectArgs {
     /// Where UUCP lock files (LCK..ttyUSB0) are.
     #[arg(long, default_value = "/run/lock")]
     lock_dir: std::path::PathBuf,
+    /// Where a HiLink stick's web API is asked whether it answers, when a
+    /// stick's network card is found (`HOST[:PORT]`).
+    #[arg(long, default_value = "192.168.8.1")]
+    hilink: String,
 }
 
 /// `plutanium modem` subcommands.
@@ -208,7 +212,10 @@ pub(crate) async fn run(cmd: ModemCommand) -> Result<()> {
                 question: at.max(Duration::from_millis(500)),
                 ..Default::default()
             });
-            let report = plutanium_detect::detect(&roots, timing).await;
+            let hilink: plutanium_modem::HilinkUrl = format!("hilink://{}", args.hilink)
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--hilink {:?}: {e}", args.hilink))?;
+            let report = plutanium_detect::detect(&roots, timing, &hilink).await;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

@@ -190,3 +190,73 @@ fn detect_with_nothing_plugged_in_says_what_to_check() {
     assert!(text.starts_with("No modem found"), "{text}");
     assert!(text.contains("dmesg"), "{text}");
 }
+
+/// A HiLink stick's network card in a sysfs tree (as an E3372h in HiLink
+/// mode shows it), and its web API served by `plutanium sim` on loopback:
+/// `--hilink` points detect there, and the stick is confirmed by what the
+/// API answers.
+#[test]
+fn a_hilink_stick_is_confirmed_by_its_web_api() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sys = dir.path().join("sys");
+    let usb = sys.join("devices/usb1/1-2");
+    let write = |path: &Path, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(&usb.join("idVendor"), "12d1\n");
+    write(&usb.join("idProduct"), "14dc\n");
+    let interface = usb.join("1-2:1.0");
+    let driver = sys.join("bus/usb/drivers/cdc_ether");
+    std::fs::create_dir_all(&driver).unwrap();
+    std::fs::create_dir_all(&interface).unwrap();
+    std::os::unix::fs::symlink(&driver, interface.join("driver")).unwrap();
+    std::fs::create_dir_all(sys.join("class/net/eth1")).unwrap();
+    std::os::unix::fs::symlink(&interface, sys.join("class/net/eth1/device")).unwrap();
+
+    let sim = start_sim_with(
+        "generic",
+        &["--modem", "stick=+420777000005@hilink://127.0.0.1:0"],
+    );
+    let stick = sim
+        .modems
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| m["hilink"]["port"].as_str())
+        .expect("the stick's address")
+        .trim_start_matches("hilink://")
+        .to_string();
+    let run = |hilink: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_plutanium"))
+            .args(["modem", "detect", "--hilink", hilink])
+            .arg("--sys")
+            .arg(&sys)
+            .args(["--by-id", "/nonexistent", "--dev", "/nonexistent"])
+            .args(["--proc", "/nonexistent", "--lock-dir", "/nonexistent"])
+            .output()
+            .expect("plutanium runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = run(&stick);
+    assert!(
+        text.contains(&format!(
+            "eth1: a HiLink stick (12d1:14dc): its web API at http://{stick} answers (LTE, 4 of 5 bars, SIM ready)"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("hilink0: { port: \"hilink://\" }"), "{text}");
+    // Nothing listening: said, with what to check.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    let text = run(&closed);
+    assert!(
+        text.contains(&format!("nothing answers at http://{closed}"))
+            && text.contains("ip addr show eth1"),
+        "{text}"
+    );
+}
