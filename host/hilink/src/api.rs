@@ -204,6 +204,47 @@ pub struct DeleteRequest {
     pub index: u32,
 }
 
+/// `POST /api/ussd/send`: a USSD code for the network. The answer is
+/// read with [`UssdStatus`] and [`UssdAnswer`] once it came.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "request")]
+pub struct UssdRequest {
+    /// The code, `*100#`.
+    pub content: String,
+    /// Always `CodeType` (the web page sends the word).
+    #[serde(rename = "codeType")]
+    pub code_type: String,
+    /// Empty: the device's own timeout.
+    pub timeout: String,
+}
+
+impl UssdRequest {
+    /// A request for `code`.
+    pub fn new(code: &str) -> UssdRequest {
+        UssdRequest {
+            content: code.to_string(),
+            code_type: "CodeType".into(),
+            timeout: String::new(),
+        }
+    }
+}
+
+/// `GET /api/ussd/status`: whether an answer is still awaited.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct UssdStatus {
+    /// 1 while the network has not answered; 0 once it has (or nothing
+    /// was asked).
+    pub result: u32,
+}
+
+/// `GET /api/ussd/get`: the network's answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct UssdAnswer {
+    /// Its text.
+    #[serde(default)]
+    pub content: String,
+}
+
 /// `GET /api/monitoring/status` (the fields Plutanium reads).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct MonitoringStatus {
@@ -316,6 +357,11 @@ pub fn meaning(code: u32) -> &'static str {
         113036 => "the device could not delete the message",
         113053 => "the device's message storage is full",
         113054 => "the phone number is too long",
+        111013 => "another USSD session is open on the device; it is tried again later",
+        111016 => "the USSD code is empty",
+        111017 | 111020 => "the device could not encode the USSD code",
+        111018 | 111019 => "the network did not answer the USSD code",
+        111022 => "the network does not offer USSD here",
         115002 => "the device wants its password changed first, in its web page",
         125001 => "the request's token was refused",
         125002 | 125003 => "the session or its token went stale",

@@ -174,6 +174,32 @@ impl Device {
         self.get("/api/sms/send-status").await
     }
 
+    /// Runs a USSD code and waits up to `wait` for the network's answer:
+    /// sends it, asks `ussd/status` every half second until the answer is
+    /// in, then reads it with `ussd/get`.
+    pub async fn ussd(&self, code: &str, wait: Duration) -> Result<String, DeviceError> {
+        self.post_ok("/api/ussd/send", &api::UssdRequest::new(code))
+            .await?;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let status: api::UssdStatus = self.get("/api/ussd/status").await?;
+            if status.result == 0 {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                // What the device itself says when the network is silent.
+                return Err(DeviceError::Api {
+                    url: self.url.to_string(),
+                    path: "/api/ussd/status".into(),
+                    error: ApiError { code: 111019 },
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let answer: api::UssdAnswer = self.get("/api/ussd/get").await?;
+        Ok(answer.content)
+    }
+
     /// Connection, network type, bars, SIM.
     pub async fn status(&self) -> Result<MonitoringStatus, DeviceError> {
         self.get("/api/monitoring/status").await

@@ -192,6 +192,12 @@ impl Device {
         Ok(())
     }
 
+    /// Runs a USSD code through the modem: the network's answer.
+    pub(crate) async fn ussd(&self, code: &str) -> Result<String, String> {
+        let handle = lock(&self.handle).clone().ok_or("the modem is off")?;
+        handle.ussd(code).await
+    }
+
     /// Messages sent through it so far.
     pub(crate) fn sent(&self) -> usize {
         lock(&self.state).sent

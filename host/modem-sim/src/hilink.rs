@@ -35,6 +35,7 @@ use axum::routing::{get, post};
 use plutanium_hilink::api::{
     self, CurrentPlmn, DeleteRequest, DeviceSignal, ListPage, ListRequest, LoginRequest,
     LoginState, Message, Messages, MonitoringStatus, SendRequest, SendStatus, SesTokInfo,
+    UssdAnswer, UssdRequest, UssdStatus,
 };
 use plutanium_hilink::session::{encode_password, from_cesu8, to_cesu8};
 use plutanium_modem::SendOptions;
@@ -82,11 +83,22 @@ struct Sending {
     busy: bool,
 }
 
+/// The USSD exchange in hand: the stick runs one at a time.
+#[derive(Default)]
+enum Ussd {
+    #[default]
+    Idle,
+    Waiting,
+    Answered(String),
+    Failed,
+}
+
 struct Shared {
     options: HilinkOptions,
     device: Arc<Device>,
     session: Mutex<Session>,
     sending: Mutex<Sending>,
+    ussd: Mutex<Ussd>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -129,6 +141,7 @@ impl Simulator {
                 device: Device::new(self.clone(), modem, Ids::CountUp(40000)),
                 session: Mutex::new(Session::default()),
                 sending: Mutex::new(Sending::default()),
+                ussd: Mutex::new(Ussd::Idle),
             }),
             server: Mutex::new(None),
         };
@@ -184,6 +197,9 @@ impl FakeHilink {
             .route("/api/sms/delete-sms", post(delete_sms))
             .route("/api/sms/send-sms", post(send_sms))
             .route("/api/sms/send-status", get(send_status))
+            .route("/api/ussd/send", post(ussd_send))
+            .route("/api/ussd/status", get(ussd_status))
+            .route("/api/ussd/get", get(ussd_get))
             .route("/api/monitoring/status", get(monitoring_status))
             .route("/api/device/signal", get(device_signal))
             .route("/api/net/current-plmn", get(current_plmn))
@@ -481,6 +497,60 @@ async fn send_status(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> R
         }
     };
     checked(&shared, &headers, &status)
+}
+
+/// `ussd/send`: asks the network through the modem, in the background;
+/// 111013 while an earlier code waits.
+async fn ussd_send(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let (answer, request): (_, UssdRequest) = match posted(&shared, &headers, &body) {
+        Ok(posted) => posted,
+        Err((code, headers)) => return xml(api::error(code), headers),
+    };
+    if request.content.trim().is_empty() {
+        return xml(api::error(111016), answer);
+    }
+    {
+        let mut ussd = lock(&shared.ussd);
+        if matches!(*ussd, Ussd::Waiting) {
+            return xml(api::error(111013), answer);
+        }
+        *ussd = Ussd::Waiting;
+    }
+    let task = shared.clone();
+    tokio::spawn(async move {
+        let result = task.device.ussd(&request.content).await;
+        *lock(&task.ussd) = match result {
+            Ok(text) => Ussd::Answered(text),
+            Err(_) => Ussd::Failed,
+        };
+    });
+    xml("<response>OK</response>".into(), answer)
+}
+
+/// `ussd/status`: 1 while the network has not answered.
+async fn ussd_status(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let waiting = matches!(*lock(&shared.ussd), Ussd::Waiting);
+    let status = UssdStatus {
+        result: u32::from(waiting),
+    };
+    checked(&shared, &headers, &status)
+}
+
+/// `ussd/get`: the answer, once; 111019 when the network gave none.
+async fn ussd_get(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let answer = match check(&shared, &headers, false) {
+        Ok(answer) => answer,
+        Err((code, headers)) => return xml(api::error(code), headers),
+    };
+    let mut ussd = lock(&shared.ussd);
+    match std::mem::take(&mut *ussd) {
+        Ussd::Answered(content) => xml(api::response(&UssdAnswer { content }), answer),
+        Ussd::Waiting => {
+            *ussd = Ussd::Waiting;
+            xml(api::error(111019), answer)
+        }
+        Ussd::Idle | Ussd::Failed => xml(api::error(111019), answer),
+    }
 }
 
 /// A GET's answer: `value`, once the session checks out.

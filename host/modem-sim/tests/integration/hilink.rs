@@ -164,6 +164,12 @@ async fn the_login_works_and_its_failures_say_what_to_fix() {
             .any(|m| m.text == "after the session expired")
     })
     .await;
+    // USSD through the logged-in session (each call takes a new token):
+    // sent, waited for, read.
+    let answer = timeout(WAIT, handle.ussd("*100#")).await.unwrap();
+    assert_eq!(answer.as_deref(), Ok("Your balance is 12.50 EUR"));
+    let answer = timeout(WAIT, handle.ussd("*123#")).await.unwrap();
+    assert_eq!(answer.as_deref(), Ok("Unknown service *123#"));
     handle.stop().await;
 }
 

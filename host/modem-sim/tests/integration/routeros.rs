@@ -83,6 +83,9 @@ async fn sends_what_routeros_delivers_whole_and_refuses_the_rest_unsent() {
     assert_eq!(info.network, Some(plutanium_modem::NetworkType::Lte));
     assert_eq!(info.sim, Some(plutanium_modem::SimState::Ready));
     assert_eq!(info.manufacturer.as_deref(), Some("MikroTik RouterOS"));
+    // USSD is not in RouterOS's REST API: said, with where to get it.
+    let refused = handle.ussd("*100#").await.unwrap_err();
+    assert!(refused.contains("rfc2217://"), "{refused}");
     assert!(info.registration.is_some());
 
     let sent = handle

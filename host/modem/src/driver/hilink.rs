@@ -208,8 +208,12 @@ impl MessageApi for HilinkApi {
         Ok(())
     }
 
-    fn no_ussd(&self) -> String {
-        "USSD through a HiLink device's web API is not supported yet".into()
+    async fn ussd(&mut self, code: &str) -> Result<String, String> {
+        // As long as the AT driver waits for the network's answer.
+        self.device
+            .ussd(code, Duration::from_secs(30))
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 

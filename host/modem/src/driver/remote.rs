@@ -139,8 +139,8 @@ pub(super) trait MessageApi: Send {
     /// Reads signal, network type, operator, registration and the SIM's
     /// state into `info`.
     async fn health(&mut self, info: &mut ModemInfo) -> Result<(), Failure>;
-    /// What USSD through this device gets.
-    fn no_ussd(&self) -> String;
+    /// Runs a USSD code: the network's answer, or why there is none.
+    async fn ussd(&mut self, code: &str) -> Result<String, String>;
 }
 
 pub(super) struct RemoteActor<A> {
@@ -288,10 +288,10 @@ impl<A: MessageApi> MessageApi for Result<A, String> {
         }
     }
 
-    fn no_ussd(&self) -> String {
+    async fn ussd(&mut self, code: &str) -> Result<String, String> {
         match self {
-            Ok(api) => api.no_ussd(),
-            Err(reason) => reason.clone(),
+            Ok(api) => api.ussd(code).await,
+            Err(reason) => Err(reason.clone()),
         }
     }
 }
@@ -441,8 +441,8 @@ impl<A: MessageApi> RemoteActor<A> {
                     return Err(End::Lost(reason));
                 }
             }
-            Request::Ussd { reply, .. } => {
-                let _ = reply.send(Err(self.api.no_ussd()));
+            Request::Ussd { code, reply } => {
+                let _ = reply.send(self.api.ussd(&code).await);
             }
             Request::Info { reply } => {
                 let _ = reply.send(self.info.clone());

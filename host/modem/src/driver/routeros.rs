@@ -124,10 +124,12 @@ impl MessageApi for RouterOsApi {
         Ok(())
     }
 
-    fn no_ussd(&self) -> String {
-        "USSD is not available through RouterOS's REST API; reach the modem over AT \
-         (rfc2217:// to the router's USB port) for USSD"
-            .into()
+    async fn ussd(&mut self, _code: &str) -> Result<String, String> {
+        Err(
+            "USSD is not available through RouterOS's REST API; reach the modem over AT \
+             (rfc2217:// to the router's USB port) for USSD"
+                .into(),
+        )
     }
 }
 
