@@ -80,25 +80,26 @@ fn modem_metrics(
         "gauge",
         "1 when the modem is registered on a network (home or roaming).",
     );
-    type Radio = fn(&plutanium_modem::ModemInfo) -> Option<f64>;
+    // f32, written as f32 (`12.3`, not f64's `12.300000190734863`).
+    type Radio = fn(&plutanium_modem::ModemInfo) -> Option<f32>;
     let radio: [(&str, &str, Radio); 4] = [
         ("signal_dbm", "Signal strength (RSSI), dBm.", |i| {
-            i.signal_dbm.map(f64::from)
+            i.signal_dbm.map(f32::from)
         }),
         (
             "rsrp_dbm",
             "LTE reference signal received power, dBm.",
-            |i| i.rsrp_dbm.map(f64::from),
+            |i| i.rsrp_dbm.map(f32::from),
         ),
         (
             "rsrq_db",
             "LTE reference signal received quality, dB.",
-            |i| i.rsrq_db.map(f64::from),
+            |i| i.rsrq_db,
         ),
         (
             "sinr_db",
             "LTE signal to interference and noise, dB.",
-            |i| i.sinr_db.map(f64::from),
+            |i| i.sinr_db,
         ),
     ];
     let mut radio_families: Vec<Family> = radio
@@ -135,12 +136,16 @@ fn modem_metrics(
             ),
             1,
         );
-        if let Some(registration) = info.registration {
-            registered.sample(&modem, u8::from(registration.is_registered()));
-        }
-        for ((_, _, get), family) in radio.iter().zip(&mut radio_families) {
-            if let Some(value) = get(&info) {
-                family.sample(&modem, value);
+        // The driver keeps its last radio values while it reconnects:
+        // exported only while they are being measured.
+        if text == "ready" {
+            if let Some(registration) = info.registration {
+                registered.sample(&modem, u8::from(registration.is_registered()));
+            }
+            for ((_, _, get), family) in radio.iter().zip(&mut radio_families) {
+                if let Some(value) = get(&info) {
+                    family.sample(&modem, value);
+                }
             }
         }
         for ((_, get), family) in MODEM_COUNTERS.iter().zip(&mut counters) {

@@ -19,7 +19,7 @@ pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src
 
 /// The page and its files: (path, content type, body). uPlot, the charts'
 /// library, is vendored unmodified (`web/vendor/README.md` says from where).
-pub(crate) const FILES: [(&str, &str, &str); 6] = [
+pub(crate) const FILES: [(&str, &str, &str); 7] = [
     (
         "/",
         "text/html; charset=utf-8",
@@ -29,6 +29,11 @@ pub(crate) const FILES: [(&str, &str, &str); 6] = [
         "/admin/admin.js",
         "text/javascript; charset=utf-8",
         include_str!("../web/admin.js"),
+    ),
+    (
+        "/admin/admin-health.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../web/admin-health.js"),
     ),
     (
         "/admin/admin.css",

@@ -37,10 +37,22 @@ pub enum WebApi {
 }
 
 /// Asks the device at `url` for its status, giving up after `timeout`
-/// (asks nothing that changes it).
+/// for the whole exchange (a session, maybe the login state, the status;
+/// it asks nothing that changes the device).
 pub async fn ask(url: &HilinkUrl, timeout: Duration) -> WebApi {
-    let shown = format!("http://{}:{}", url.host, url.port);
-    match Device::new(url.clone(), None, timeout).status().await {
+    let shown = if url.host.contains(':') {
+        format!("http://[{}]:{}", url.host, url.port)
+    } else {
+        format!("http://{}:{}", url.host, url.port)
+    };
+    let device = Device::new(url.clone(), None, timeout);
+    let Ok(status) = tokio::time::timeout(timeout, device.status()).await else {
+        return WebApi::Silent {
+            url: shown,
+            reason: format!("no answer within {} s", timeout.as_secs()),
+        };
+    };
+    match status {
         Ok(status) => WebApi::Answers {
             url: shown,
             network_type: status.network_type.filter(|&t| t != 0),

@@ -177,7 +177,6 @@ fn modem_manager_advice(port: &Port) -> String {
     advice
 }
 
-/// The `modems:` section for every port that answered AT.
 /// What a HiLink stick's network card is, by what its web API said.
 fn stick(api: Option<&WebApi>, interface: &str, vendor: &str, product: &str) -> String {
     match api {
@@ -220,6 +219,7 @@ fn stick(api: Option<&WebApi>, interface: &str, vendor: &str, product: &str) -> 
     }
 }
 
+/// The `modems:` section for every port that answered AT, and every stick.
 pub(crate) fn snippet(report: &Report) -> String {
     let modems: Vec<&Port> = report.ports.iter().filter(|p| p.is_modem()).collect();
     let sticks: Vec<&str> = report

@@ -368,8 +368,12 @@ impl Prepared {
             driver.reassembly.timeout = modem.incomplete_after;
             // A sample more often than the probe would record the same
             // values again; a rarer one keeps the probe's own pace, which
-            // also finds a hung modem.
-            driver.health_interval = driver.health_interval.min(config.health.every);
+            // also finds a hung modem. Never more than once a second: the
+            // probe's commands share the line with the sends.
+            driver.health_interval = driver
+                .health_interval
+                .min(config.health.every)
+                .max(std::time::Duration::from_secs(1));
             (setup.tweak_driver)(&mut driver);
             modems.push(ModemPlan {
                 config: modem.clone(),

@@ -65,6 +65,19 @@ pub enum DeviceError {
         /// The modem's port URL.
         url: String,
     },
+    /// A USSD code the network did not answer in time (the device still
+    /// waited: the client gave up).
+    #[error(
+        "no answer from the network to USSD {code} within {seconds} s (HiLink device at {url})"
+    )]
+    NoUssdAnswer {
+        /// The modem's port URL.
+        url: String,
+        /// The code asked.
+        code: String,
+        /// The wait.
+        seconds: u64,
+    },
     /// A login this client cannot do.
     #[error(
         "the HiLink device at {url} asks for a login of type {password_type}, which Plutanium \
@@ -92,7 +105,9 @@ impl DeviceError {
     /// Whether trying again later may work.
     pub fn is_transient(&self) -> bool {
         match self {
-            DeviceError::Unreachable { .. } | DeviceError::Timeout { .. } => true,
+            DeviceError::Unreachable { .. }
+            | DeviceError::Timeout { .. }
+            | DeviceError::NoUssdAnswer { .. } => true,
             DeviceError::Api { error, .. } => error.is_transient(),
             _ => false,
         }
@@ -187,11 +202,10 @@ impl Device {
                 break;
             }
             if tokio::time::Instant::now() >= deadline {
-                // What the device itself says when the network is silent.
-                return Err(DeviceError::Api {
+                return Err(DeviceError::NoUssdAnswer {
                     url: self.url.to_string(),
-                    path: "/api/ussd/status".into(),
-                    error: ApiError { code: 111019 },
+                    code: code.to_string(),
+                    seconds: wait.as_secs(),
                 });
             }
             tokio::time::sleep(Duration::from_millis(500)).await;

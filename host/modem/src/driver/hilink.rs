@@ -44,6 +44,8 @@ const SEND_POLL: Duration = Duration::from_millis(200);
 pub(super) struct HilinkApi {
     device: Device,
     grace: Duration,
+    /// How long a USSD code waits for the network, as over AT.
+    ussd_timeout: Duration,
     /// Multipart messages being merged: index → (text, since when).
     merging: HashMap<u32, (String, Instant)>,
 }
@@ -57,6 +59,7 @@ impl HilinkApi {
                 CALL_TIMEOUT,
             ),
             grace: config.merge_grace,
+            ussd_timeout: config.ussd_timeout,
             merging: HashMap::new(),
         }
     }
@@ -209,11 +212,15 @@ impl MessageApi for HilinkApi {
     }
 
     async fn ussd(&mut self, code: &str) -> Result<String, String> {
-        // As long as the AT driver waits for the network's answer.
-        self.device
-            .ussd(code, Duration::from_secs(30))
-            .await
-            .map_err(|e| e.to_string())
+        // The whole exchange within the wait, however slow each call is.
+        let wait = self.ussd_timeout;
+        match tokio::time::timeout(wait, self.device.ussd(code, wait)).await {
+            Ok(answer) => answer.map_err(|e| e.to_string()),
+            Err(_) => Err(format!(
+                "no answer from the network to USSD {code} within {} s",
+                wait.as_secs()
+            )),
+        }
     }
 }
 

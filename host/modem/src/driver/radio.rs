@@ -102,21 +102,37 @@ impl SimState {
         }
     }
 
-    /// From RouterOS's `pin-status`: `ok`, `sim pin required`, `puk
-    /// required`, `sim not present`, …
+    /// From RouterOS's `pin-status`: `ok` or `no password required`
+    /// (ready), `sim pin required`, `puk required`, `sim not present`,
+    /// `sim not inserted`, …
     pub fn from_words(text: &str) -> Self {
         let text = text.to_ascii_lowercase();
-        if text == "ok" || text == "ready" {
+        let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+        if text == "ok" || has(&["ready", "no password"]) {
             Self::Ready
+        } else if has(&["not present", "not inserted", "no sim", "absent"]) {
+            Self::Absent
         } else if text.contains("puk") {
             Self::PukRequired
         } else if text.contains("pin") {
             Self::PinRequired
-        } else if text.contains("not present") || text.contains("no sim") || text.contains("absent")
-        {
-            Self::Absent
         } else {
             Self::Blocked
+        }
+    }
+
+    /// From AT's `+CPIN?` (PIN2 and the modem's own locks leave the SIM
+    /// unusable to the gateway: blocked).
+    pub fn from_pin_state(state: &plutanium_at::response::PinState) -> Self {
+        use plutanium_at::response::PinState;
+        match state {
+            PinState::Ready => Self::Ready,
+            PinState::SimPin => Self::PinRequired,
+            PinState::SimPuk | PinState::SimPuk2 => Self::PukRequired,
+            PinState::Other(text) if text.to_ascii_uppercase().contains("NOT INSERTED") => {
+                Self::Absent
+            }
+            _ => Self::Blocked,
         }
     }
 
@@ -204,6 +220,12 @@ mod tests {
     #[test]
     fn every_transport_names_the_sim_alike() {
         assert_eq!(SimState::from_words("ok"), SimState::Ready);
+        // RouterOS 6 with a SIM without PIN lock.
+        assert_eq!(
+            SimState::from_words("no password required"),
+            SimState::Ready
+        );
+        assert_eq!(SimState::from_words("sim not inserted"), SimState::Absent);
         assert_eq!(
             SimState::from_words("sim pin required"),
             SimState::PinRequired
@@ -211,6 +233,20 @@ mod tests {
         assert_eq!(SimState::from_words("PUK required"), SimState::PukRequired);
         assert_eq!(SimState::from_words("sim not present"), SimState::Absent);
         assert_eq!(SimState::from_words("locked"), SimState::Blocked);
+        use plutanium_at::response::PinState;
+        assert_eq!(SimState::from_pin_state(&PinState::Ready), SimState::Ready);
+        assert_eq!(
+            SimState::from_pin_state(&PinState::SimPuk2),
+            SimState::PukRequired
+        );
+        assert_eq!(
+            SimState::from_pin_state(&PinState::Other("NOT INSERTED".into())),
+            SimState::Absent
+        );
+        assert_eq!(
+            SimState::from_pin_state(&PinState::PhSimPin),
+            SimState::Blocked
+        );
         assert_eq!(SimState::from_hilink(1), SimState::Ready);
         assert_eq!(SimState::from_hilink(255), SimState::Absent);
         assert_eq!(SimState::from_hilink(4), SimState::Blocked);

@@ -442,6 +442,9 @@ impl<A: MessageApi> RemoteActor<A> {
                 }
             }
             Request::Ussd { code, reply } => {
+                // Waits for the network (up to the USSD timeout) with the
+                // inbox unpolled meanwhile, as the AT driver does: a
+                // device runs one USSD session at a time anyway.
                 let _ = reply.send(self.api.ussd(&code).await);
             }
             Request::Info { reply } => {

@@ -111,15 +111,7 @@ impl Actor {
                 }
                 _ => None,
             };
-            self.info.sim = state.as_ref().map(|state| match state {
-                response::PinState::Ready => SimState::Ready,
-                response::PinState::SimPin => SimState::PinRequired,
-                response::PinState::SimPuk | response::PinState::SimPuk2 => SimState::PukRequired,
-                response::PinState::Other(text) if text.contains("NOT INSERTED") => {
-                    SimState::Absent
-                }
-                _ => SimState::Blocked,
-            });
+            self.info.sim = state.as_ref().map(SimState::from_pin_state);
             match state {
                 Some(response::PinState::Ready) => return Ok(()),
                 Some(response::PinState::SimPin) => {
@@ -302,17 +294,28 @@ impl Actor {
                 .and_then(|s| s.dbm());
         }
         if !self.no_cesq {
-            match self
-                .try_lines(link, &command::extended_signal_quality())
-                .await?
-            {
-                Some(lines) => {
-                    let cesq = lines.iter().find_map(|l| response::parse_cesq(l).ok());
-                    self.info.rsrp_dbm = cesq.and_then(|s| s.rsrp_dbm());
-                    self.info.rsrq_db = cesq.and_then(|s| s.rsrq_db());
+            let cesq = match self.exec(link, &command::extended_signal_quality()).await {
+                Ok(r) if r.result == FinalResult::Ok => {
+                    r.lines.iter().find_map(|l| response::parse_cesq(l).ok())
                 }
-                None => self.no_cesq = true,
-            }
+                Ok(r) => {
+                    // A plain ERROR or "operation not supported": the modem
+                    // has no +CESQ. Any other refusal (SIM busy) is asked
+                    // again at the next probe.
+                    let unsupported = match &r.result {
+                        FinalResult::Error => true,
+                        FinalResult::Cme(e, _) => e.0 == 4,
+                        _ => false,
+                    };
+                    self.no_cesq = unsupported;
+                    None
+                }
+                Err(ExecError::Timeout) => None,
+                Err(ExecError::Io(e)) => return Err(SessionEnd::Lost(e)),
+            };
+            // Unanswered, the old values are not this probe's: cleared.
+            self.info.rsrp_dbm = cesq.and_then(|s| s.rsrp_dbm());
+            self.info.rsrq_db = cesq.and_then(|s| s.rsrq_db());
         }
         if let Some(lines) = self.try_lines(link, &command::operator()).await? {
             let cops = lines.iter().find_map(|l| response::parse_cops(l).ok());

@@ -20,18 +20,14 @@ pub(super) async fn show(store: &Arc<dyn Store>, api: &str) -> Result<()> {
     for (modem, transport) in SHOWN {
         let sample = wait_for(&format!("a health sample of {modem}"), || {
             let samples = store.health(modem, 0, 1000).ok()?;
-            let ready = samples
-                .iter()
-                .filter(|s| s.state == "ready" && s.signal_dbm.is_some())
-                .count();
+            // The newest with the radio in it.
             samples
-                .last()
-                .cloned()
-                .filter(|_| ready >= 1)
-                .map(|s| (s, ready))
+                .into_iter()
+                .rev()
+                .find(|s| s.state == "ready" && s.signal_dbm.is_some())
         })
         .await?;
-        info(&format!("{modem} ({transport}): {}", describe(&sample.0)));
+        info(&format!("{modem} ({transport}): {}", describe(&sample)));
     }
     info(&format!(
         "each modem's card in the web admin charts them with its messages per hour; GET http://{api}/api/v1/modems/gsm0/health; gauges on /metrics"

@@ -183,7 +183,12 @@ impl Browser {
     /// Waits until `script` returns something other than null or false;
     /// on a timeout, saves a screenshot and fails with the page's text.
     fn wait_for(&self, what: &str, script: &str, args: Value) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        self.wait_within(Duration::from_secs(30), what, script, args)
+    }
+
+    /// [`Browser::wait_for`] with a wait of its own.
+    fn wait_within(&self, wait: Duration, what: &str, script: &str, args: Value) -> Value {
+        let deadline = Instant::now() + wait;
         loop {
             let value = self.run(script, args.clone());
             if !value.is_null() && value != Value::Bool(false) {
@@ -677,9 +682,11 @@ fn the_web_admin_logs_in_sends_and_shows_live_events_in_a_real_browser() {
     // Each modem's health, charted from what the store recorded: the
     // simulator's signal walks, so the line has several values, and the
     // hourly bars count the messages of the first run (same store).
-    let chart = browser.wait_for(
+    // The page fetches health at log-in, then every 30 s.
+    let chart = browser.wait_within(
+        Duration::from_secs(70),
         "gsm0's health charts with points",
-        "const v = healthViews.get('gsm0');          if (!v || !v.signal || !document.body.contains(v.node)) return null;          const known = (series) => series.filter((x) => x !== null);          const rssi = known(v.signal.data[1]);          const canvas = v.node.querySelector('canvas');          if (rssi.length < 3 || !canvas || !canvas.width) return null;          const sum = (series) => series.reduce((a, b) => a + b, 0);          return { rssi, rsrp: known(v.signal.data[2]).length, points: Number(v.node.dataset.points),                   sent: sum(v.traffic.data[1]), received: sum(v.traffic.data[2]),                   charts: v.node.querySelectorAll('.uplot').length }",
+        "const v = healthViews.get('gsm0');          if (!v || !v.signal || !document.body.contains(v.node)) return null;          const known = (series) => series.filter((x) => x !== null);          const rssi = known(v.signal.data[1]);          const canvas = v.node.querySelector('canvas');          if (rssi.length < 3 || new Set(rssi).size < 2 || !canvas || !canvas.width) return null;          const sum = (series) => series.reduce((a, b) => a + b, 0);          return { rssi, rsrp: known(v.signal.data[2]).length, points: Number(v.node.dataset.points),                   sent: sum(v.traffic.data[1]), received: sum(v.traffic.data[2]),                   charts: v.node.querySelectorAll('.uplot').length }",
         json!([]),
     );
     let rssi: Vec<i64> = chart["rssi"]
