@@ -63,7 +63,7 @@ fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
     }
 }
 
-fn since(text: Option<&str>) -> Result<u64, ApiError> {
+pub(crate) fn since(text: Option<&str>) -> Result<u64, ApiError> {
     text.map_or(Ok(0), |t| {
         time::parse_since(t, time::now())
             .map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, "since", e.to_string()))

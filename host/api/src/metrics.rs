@@ -136,16 +136,14 @@ fn modem_metrics(
             ),
             1,
         );
-        // The driver keeps its last radio values while it reconnects:
-        // exported only while they are being measured.
-        if text == "ready" {
-            if let Some(registration) = info.registration {
-                registered.sample(&modem, u8::from(registration.is_registered()));
-            }
-            for ((_, _, get), family) in radio.iter().zip(&mut radio_families) {
-                if let Some(value) = get(&info) {
-                    family.sample(&modem, value);
-                }
+        // The driver forgets the radio when a session ends: what is
+        // here is being measured.
+        if let Some(registration) = info.registration {
+            registered.sample(&modem, u8::from(registration.is_registered()));
+        }
+        for ((_, _, get), family) in radio.iter().zip(&mut radio_families) {
+            if let Some(value) = get(&info) {
+                family.sample(&modem, value);
             }
         }
         for ((_, get), family) in MODEM_COUNTERS.iter().zip(&mut counters) {

@@ -4,14 +4,13 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Extension, Path, State};
 use plutanium_core::time::{self, rfc3339};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::tokens::{Scope, TokenEntry};
-use crate::{ApiError, Shared, need};
+use crate::{ApiError, Params, Shared, need};
 
 /// The window when none is asked for.
 const DEFAULT_WINDOW: Duration = Duration::from_secs(24 * 3600);
@@ -35,21 +34,13 @@ pub(crate) async fn health(
     State(state): State<Shared>,
     Extension(token): Extension<TokenEntry>,
     Path(name): Path<String>,
-    query: Result<Query<HealthQuery>, axum::extract::rejection::QueryRejection>,
+    Params(query): Params<HealthQuery>,
 ) -> Result<Json<Value>, ApiError> {
     need(&token, Scope::Read)?;
-    let Query(query) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    if !state.modems().iter().any(|(n, _)| *n == name) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no modem called {name:?}"),
-        ));
-    }
-    let now = time::now();
+    crate::status::modem_named(&state, &name)?;
     let since = match query.since.as_deref() {
-        Some(text) => time::parse_since(text, now)
-            .map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, "since", e.to_string()))?,
-        None => now.saturating_sub(DEFAULT_WINDOW.as_millis() as u64),
+        Some(text) => crate::messages::since(Some(text))?,
+        None => time::now().saturating_sub(DEFAULT_WINDOW.as_millis() as u64),
     };
     let store = state.store().clone();
     let modem = name.clone();

@@ -64,19 +64,20 @@ pub(crate) const MODEM_COUNTERS: [(&str, Counter); 6] = [
     ("timeouts", |c| c.timeouts),
 ];
 
-/// Each running modem with what it reports, asked all at once; `None` for
-/// a modem busy or hung for 2 s (it does not hold the answer up).
+/// Each running modem with what it reports (see
+/// [`plutanium_gateway::modems_with_info`]).
 pub(crate) async fn modems_with_info(
     state: &Shared,
 ) -> Vec<(String, ModemHandle, Option<ModemInfo>)> {
-    let asked = state.modems().into_iter().map(|(name, handle)| async move {
-        let info = tokio::time::timeout(Duration::from_secs(2), handle.info())
-            .await
-            .ok()
-            .flatten();
-        (name, handle, info)
-    });
-    futures_util::future::join_all(asked).await
+    plutanium_gateway::modems_with_info(state.modems()).await
+}
+
+/// The running modem called `name`, or a 404 that names it.
+pub(crate) fn modem_named(state: &Shared, name: &str) -> Result<ModemHandle, ApiError> {
+    state
+        .gateway
+        .modem(name)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no modem called {name:?}")))
 }
 
 /// On a store several nodes share, the node that holds each modem's lease
@@ -186,12 +187,7 @@ pub(crate) async fn ussd(
             "a USSD code is digits, * and # (like *100#)",
         ));
     }
-    let handle = state
-        .modems()
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, h)| h)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no modem called {name:?}")))?;
+    let handle = modem_named(&state, &name)?;
     match tokio::time::timeout(Duration::from_secs(40), handle.ussd(code)).await {
         Ok(Ok(answer)) => Ok(Json(
             json!({ "modem": name, "code": code, "answer": answer }),

@@ -40,11 +40,7 @@ pub enum WebApi {
 /// for the whole exchange (a session, maybe the login state, the status;
 /// it asks nothing that changes the device).
 pub async fn ask(url: &HilinkUrl, timeout: Duration) -> WebApi {
-    let shown = if url.host.contains(':') {
-        format!("http://[{}]:{}", url.host, url.port)
-    } else {
-        format!("http://{}:{}", url.host, url.port)
-    };
+    let shown = url.base();
     let device = Device::new(url.clone(), None, timeout);
     let Ok(status) = tokio::time::timeout(timeout, device.status()).await else {
         return WebApi::Silent {

@@ -194,3 +194,25 @@ impl GatewayHandle {
         Ok(done)
     }
 }
+
+/// Each of `modems` with what it reports, asked all at once, in the order
+/// given; `None` for a modem busy or hung for 2 s (it holds no other's
+/// answer up). The API's modem list, the metrics and the health recorder
+/// all read modems this way.
+pub async fn modems_with_info(
+    modems: Vec<(String, ModemHandle)>,
+) -> Vec<(String, ModemHandle, Option<plutanium_modem::ModemInfo>)> {
+    let mut asked = tokio::task::JoinSet::new();
+    for (index, (name, handle)) in modems.into_iter().enumerate() {
+        asked.spawn(async move {
+            let info = tokio::time::timeout(std::time::Duration::from_secs(2), handle.info())
+                .await
+                .ok()
+                .flatten();
+            (index, (name, handle, info))
+        });
+    }
+    let mut answered = asked.join_all().await;
+    answered.sort_by_key(|(index, _)| *index);
+    answered.into_iter().map(|(_, modem)| modem).collect()
+}

@@ -52,7 +52,7 @@ use plutanium_store::{Store, StoreError};
 
 pub use cluster::{Clock, Cluster, LEASE_TTL};
 pub use gateway::Gateway;
-pub use handle::{ConnectorStatsMap, GatewayHandle};
+pub use handle::{ConnectorStatsMap, GatewayHandle, modems_with_info};
 pub use prepare::{PrepareError, Setup};
 
 /// Why a store call made from the gateway's tasks failed.

@@ -113,25 +113,20 @@ pub(crate) async fn record_health(
             _ = stopped.wait_for(|stop| *stop) => return,
         }
         let now = time::now();
-        // All asked at once: a hung modem holds up no other's sample.
-        let mut asked = tokio::task::JoinSet::new();
-        for (index, (name, handle)) in modems.iter().enumerate() {
-            let state = handle.state().borrow().clone();
-            if state == plutanium_modem::ModemState::Standby {
-                continue;
-            }
-            let (name, handle) = (name.clone(), handle.clone());
-            asked.spawn(async move {
-                let info = tokio::time::timeout(Duration::from_secs(2), handle.info())
-                    .await
-                    .ok()
-                    .flatten();
-                (index, health_sample(&name, now, &state, info.as_ref()))
-            });
-        }
-        let mut samples: Vec<_> = asked.join_all().await;
-        samples.sort_by_key(|(index, _)| *index);
-        let samples: Vec<_> = samples.into_iter().map(|(_, sample)| sample).collect();
+        // What another node drives (standby) is that node's to record.
+        let driven = modems
+            .iter()
+            .filter(|(_, handle)| *handle.state().borrow() != plutanium_modem::ModemState::Standby)
+            .cloned()
+            .collect();
+        let samples: Vec<_> = crate::handle::modems_with_info(driven)
+            .await
+            .into_iter()
+            .map(|(name, handle, info)| {
+                let state = handle.state().borrow().clone();
+                health_sample(&name, now, &state, info.as_ref())
+            })
+            .collect();
         let prune = pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY);
         let keep = u64::try_from(config.keep.as_millis()).unwrap_or(u64::MAX);
         let result = blocking(&store, move |s| {
@@ -163,20 +158,17 @@ fn health_sample(
         state: state.name().to_string(),
         ..Default::default()
     };
+    // The driver forgets the radio when a session ends, so what it holds
+    // is current (and the SIM's state is why a modem may have stopped).
     let Some(info) = info else { return sample };
-    // What the SIM wants is known even when the modem stopped for it.
+    sample.signal_dbm = info.signal_dbm;
+    sample.rsrp_dbm = info.rsrp_dbm;
+    sample.rsrq_db = info.rsrq_db;
+    sample.sinr_db = info.sinr_db;
+    sample.network = info.network.map(|n| n.name().to_string());
+    sample.registration = info.registration.map(|r| r.name().into_owned());
+    sample.operator = info.operator.clone();
     sample.sim = info.sim.map(|s| s.name().to_string());
-    // The driver keeps the last radio values while it reconnects: they
-    // belong to the sample only while the modem is up.
-    if *state == plutanium_modem::ModemState::Ready {
-        sample.signal_dbm = info.signal_dbm;
-        sample.rsrp_dbm = info.rsrp_dbm;
-        sample.rsrq_db = info.rsrq_db;
-        sample.sinr_db = info.sinr_db;
-        sample.network = info.network.map(|n| n.name().to_string());
-        sample.registration = info.registration.map(|r| r.name().into_owned());
-        sample.operator = info.operator.clone();
-    }
     sample
 }
 

@@ -273,6 +273,7 @@ impl Actor {
                 }
                 Err(e) => SessionEnd::Lost(format!("cannot open {}: {e}", self.config.port)),
             };
+            self.info.forget_radio();
             match end {
                 SessionEnd::Stopped => break,
                 SessionEnd::Yielded => {

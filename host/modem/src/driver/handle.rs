@@ -156,6 +156,23 @@ pub struct ModemInfo {
     pub counters: Counters,
 }
 
+impl ModemInfo {
+    /// Forgets what the ended session measured on the radio (signal,
+    /// network, registration, operator): a modem reconnecting, stopped or
+    /// left to another node measures nothing, and its last values would
+    /// read as current in the API, the metrics and the health samples. The
+    /// SIM's state stays: it is why a modem may have stopped.
+    pub(super) fn forget_radio(&mut self) {
+        self.signal_dbm = None;
+        self.rsrp_dbm = None;
+        self.rsrq_db = None;
+        self.sinr_db = None;
+        self.network = None;
+        self.registration = None;
+        self.operator = None;
+    }
+}
+
 /// Options for [`ModemHandle::send_text`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SendOptions {

@@ -318,6 +318,7 @@ impl<A: MessageApi> RemoteActor<A> {
                 }
                 Err(failure) => failure.into(),
             };
+            self.info.forget_radio();
             match end {
                 End::Stop => break,
                 End::Fatal(reason) => return self.failed(reason).await,
