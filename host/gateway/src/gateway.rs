@@ -124,6 +124,9 @@ impl Gateway {
         if let Some(cluster) = &self.setup.cluster {
             cluster.release().await;
         }
+        if let Some(journal) = &self.setup.journal {
+            journal.close();
+        }
         self.handle.publish_stopped();
     }
 }
@@ -369,6 +372,10 @@ impl Running {
             live.clone(),
             handle.liveness(),
             setup.cluster.clone(),
+            // On a shared store, another node takes this one's modems and
+            // never reads its journal: there the next send waits for the
+            // commit instead.
+            setup.journal.clone().filter(|_| setup.cluster.is_none()),
         ));
         let mut source_tasks = Vec::new();
         for (source_config, source) in sources {

@@ -22,6 +22,8 @@
 //!   their messages are committed; retention and expiry run here;
 //! - [`live`]: what happened, after it is committed, for whoever listens;
 //! - [`oauth`]: access tokens for connectors, which never see them;
+//! - [`journal`]: each send's outcome on file before the modem's next
+//!   send, so that the next PDU need not wait for the store's commit;
 //! - `accept`: sends from the API and tools committed in groups, each
 //!   durable before it is answered;
 //! - `cluster`: on a store several nodes share, which node drives which
@@ -38,6 +40,7 @@ mod cluster;
 mod gateway;
 mod handle;
 mod inbound;
+pub mod journal;
 pub mod live;
 pub mod oauth;
 pub mod outbound;

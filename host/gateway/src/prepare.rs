@@ -34,6 +34,9 @@ pub struct Setup {
     pub(crate) node: String,
     /// This node's leases, on a shared store (made by `Gateway::start`).
     pub(crate) cluster: Option<crate::cluster::Cluster>,
+    /// Where send outcomes go before the store has them (the daemon on its
+    /// SQLite file); without one, a modem's next PDU waits for the commit.
+    pub(crate) journal: Option<Arc<crate::journal::OutcomeJournal>>,
 }
 
 impl Setup {
@@ -47,6 +50,7 @@ impl Setup {
             tweak_driver: Arc::new(|_| {}),
             node: "node".into(),
             cluster: None,
+            journal: None,
         }
     }
 
@@ -55,6 +59,15 @@ impl Setup {
     /// store (PostgreSQL) uses it: it is who holds a modem's lease.
     pub fn node(mut self, name: impl Into<String>) -> Setup {
         self.node = name.into();
+        self
+    }
+
+    /// Writes each send's outcome to `journal` before the modem's next send,
+    /// so that the next PDU need not wait for the store's commit (see
+    /// [`crate::journal`]). Only for a store no other process uses; a
+    /// shared store ignores it.
+    pub fn outcome_journal(mut self, journal: crate::journal::OutcomeJournal) -> Setup {
+        self.journal = Some(Arc::new(journal));
         self
     }
 

@@ -7,7 +7,10 @@
 //! next message goes out only
 //! once the outcome of its last one is committed, so a crash can repeat at
 //! most one message per modem; its prompt (`AT+CMGS=` → `> `) is asked for
-//! meanwhile, and the PDU waits at the prompt ([`SendGate`]).
+//! meanwhile, and the PDU waits at the prompt ([`SendGate`]). With an
+//! [`OutcomeJournal`] (the daemon on its SQLite file), the outcome on file
+//! is enough: the gate opens once it is written, and the completer commits
+//! outcomes to the store in batches.
 //!
 //! Stopping: the dispatcher stops claiming, each worker finishes the send in
 //! flight and gives back the rows it had not started (queued again, not
@@ -30,6 +33,7 @@ use tokio::task::JoinHandle;
 
 use crate::blocking;
 use crate::cluster::{Clock, Cluster};
+use crate::journal::OutcomeJournal;
 
 /// How long a claimed outbox row is ours before another sender may take it.
 pub(crate) const LEASE: Duration = Duration::from_secs(120);
@@ -126,11 +130,15 @@ struct Done {
     id: i64,
     attempt: u32,
     outcome: SendOutcome,
-    /// Told once the outcome is committed.
-    committed: oneshot::Sender<()>,
+    /// Told once the outcome is committed: the gate of the modem's next
+    /// send, unless the journal opened it already.
+    committed: Option<oneshot::Sender<()>>,
+    /// Its line in the journal, to be let go of once committed.
+    journaled: Option<u64>,
 }
 
 /// Starts the dispatcher, one worker per modem and the completer.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn spawn(
     config: Arc<Config>,
     modems: Vec<ModemHandle>,
@@ -139,6 +147,7 @@ pub(crate) fn spawn(
     live: crate::live::Live,
     liveness: &plutanium_core::liveness::Liveness,
     cluster: Option<Cluster>,
+    journal: Option<Arc<OutcomeJournal>>,
 ) -> Vec<JoinHandle<()>> {
     let heart = liveness.heart(
         "dispatcher",
@@ -152,6 +161,7 @@ pub(crate) fn spawn(
         slots: slots.clone(),
         room: room.clone(),
         live,
+        journal,
     });
     let mut tasks = Vec::new();
     let mut queues = Vec::new();
@@ -572,15 +582,44 @@ async fn worker(
                 id: row.id,
                 attempt: row.attempts,
                 outcome,
-                committed,
+                committed: Some(committed),
+                journaled: None,
             };
-            if let Some(done) = commit.here(done, &cluster, &clock) {
+            let done = match &commit.finish.journal {
+                Some(journal) => Some(journaled(journal, done, &clock)),
+                None => commit.here(done, &cluster, &clock),
+            };
+            if let Some(done) = done {
                 handed += 1;
                 let _ = commit.completer.send(done);
             }
         }
         ahead = queued;
     }
+}
+
+/// Writes `done`'s outcome to the journal and, once it is there, opens the
+/// gate of the modem's next send; the completer commits it to the store
+/// later. If the journal cannot take it, the gate waits for the commit, as
+/// without a journal.
+fn journaled(journal: &OutcomeJournal, mut done: Done, clock: &Clock) -> Done {
+    match journal.record(done.id, done.attempt, &done.outcome, clock.now()) {
+        Ok(line) => {
+            done.journaled = line;
+            // On file, not in the store, the next PDU not yet out: only
+            // the journal's replay keeps this send from going again.
+            crate::failpoint("after-outcome-journaled");
+            if let Some(gate) = done.committed.take() {
+                let _ = gate.send(());
+            }
+        }
+        Err(e) => tracing::warn!(
+            id = %format!("out-{}", done.id),
+            error = %e,
+            "the next send on this modem waits for this outcome's commit instead"
+        ),
+    }
+    done
 }
 
 /// Queues `row` at its modem's driver, its PDU to wait for `after`.

@@ -70,6 +70,26 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
             "on a shared PostgreSQL store: rows a stopped node was sending are sent again when their lease runs out"
         );
     } else {
+        // Outcomes a crashed predecessor had on file and not in the store
+        // first: those sends are done, and must not go again.
+        if let StoreLocation::Sqlite(path) = &config.store {
+            let journal = plutanium_gateway::journal::beside(path);
+            let replayed = plutanium_gateway::journal::replay(store.as_ref(), &journal)?;
+            if !replayed.applied.is_empty() {
+                tracing::info!(
+                    messages = replayed.applied.len(),
+                    journal = %journal.display(),
+                    "recorded the outcomes of sends the last run made and had not committed when it stopped"
+                );
+            }
+            if replayed.unreadable > 0 {
+                tracing::warn!(
+                    lines = replayed.unreadable,
+                    journal = %journal.display(),
+                    "unreadable lines in the outcome journal (torn by a power cut): those sends go again"
+                );
+            }
+        }
         // What a crashed predecessor had claimed is due now, not when its
         // lease runs out.
         let recovered = store.recover_claims(plutanium_core::time::now())?;
@@ -90,9 +110,13 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
         Some(node) => node,
         None => host_name(),
     };
-    let setup = Setup::new(store, Catalog::new(&data_dir))
+    let mut setup = Setup::new(store, Catalog::new(&data_dir))
         .compile_cache(data_dir.join("cache"))
         .node(node);
+    if let StoreLocation::Sqlite(path) = &config.store {
+        let journal = plutanium_gateway::journal::beside(path);
+        setup = setup.outcome_journal(plutanium_gateway::journal::OutcomeJournal::open(&journal)?);
+    }
     let api_config = config.api.clone();
     let mut gateway = Gateway::start(config, setup).await?;
     let (api_stop, api_stopped) = tokio::sync::watch::channel(false);

@@ -500,6 +500,89 @@ fn kill_9_while_sending(backend: Backend, kills_wanted: usize) {
     }
 }
 
+/// A send whose outcome reached the journal and not the store is recorded
+/// as sent at the next start, not sent again; a clean stop leaves no
+/// journal behind.
+#[test]
+fn a_crash_after_an_outcome_is_journaled_sends_nothing_twice() {
+    const MESSAGES: usize = 3;
+    let sim = start_sim_with("generic", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config_on(dir.path(), &sim, &Backend::Sqlite.url(dir.path()));
+    queue(Backend::Sqlite.open(dir.path()).as_ref(), MESSAGES);
+    let journal = dir.path().join("plutanium.db-outcomes");
+    let failpoint = "after-outcome-journaled";
+    let mut crashing = Daemon::start(&config, dir.path(), &[("PLUTANIUM_FAILPOINT", failpoint)]);
+    crashing.wait_for_failpoint(failpoint);
+    let sent_before = phone_texts(&sim, OWNER);
+    assert_eq!(
+        sent_before.len(),
+        1,
+        "one send before the crash: {sent_before:?}"
+    );
+    let line = std::fs::read_to_string(&journal).unwrap();
+    assert!(line.contains(r#""outcome":"sent""#), "{line}");
+    assert_eq!(
+        Backend::Sqlite
+            .open(dir.path())
+            .outbound_by_key("crash:0")
+            .unwrap()
+            .unwrap()
+            .state,
+        OutboxState::Sending,
+        "the store does not have it yet"
+    );
+
+    let mut daemon = Daemon::start(&config, dir.path(), &[]);
+    wait_until("every message", &mut daemon, || {
+        (phone_texts(&sim, OWNER).len() >= MESSAGES).then_some(())
+    });
+    // Time for a repeat, if there were going to be one.
+    std::thread::sleep(Duration::from_millis(1000));
+    let mut texts = phone_texts(&sim, OWNER);
+    texts.sort();
+    let wanted: Vec<String> = (0..MESSAGES).map(|n| format!("crash test #{n}")).collect();
+    assert_eq!(texts, wanted, "each once");
+    assert!(
+        daemon
+            .log()
+            .contains("recorded the outcomes of sends the last run made"),
+        "{}",
+        daemon.log()
+    );
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(daemon.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while daemon.exited().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "no clean stop:\n{}",
+            daemon.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!journal.exists(), "a clean stop removes the journal");
+    let store = Backend::Sqlite.open(dir.path());
+    for n in 0..MESSAGES {
+        let row = store
+            .outbound_by_key(&format!("crash:{n}"))
+            .unwrap()
+            .unwrap();
+        assert!(
+            matches!(row.state, OutboxState::Sent | OutboxState::Delivered),
+            "crash:{n} is {:?}",
+            row.state
+        );
+    }
+    // The journaled one was not claimed again (the others were claimed by
+    // the crashed run too, and that claim counts).
+    let first = store.outbound_by_key("crash:0").unwrap().unwrap();
+    assert_eq!(first.attempts, 1, "crash:0 was claimed once");
+}
+
 #[test]
 fn a_crash_around_the_inbound_commit_answers_exactly_once() {
     crash_around_the_inbound_commit(|| Backend::Sqlite);

@@ -131,6 +131,8 @@ pub(super) struct Finish {
     /// Told when a modem has room for more rows.
     pub(super) room: Arc<Notify>,
     pub(super) live: crate::live::Live,
+    /// Where outcomes are written before they are committed, if anywhere.
+    pub(super) journal: Option<Arc<crate::journal::OutcomeJournal>>,
 }
 
 impl Finish {
@@ -138,7 +140,7 @@ impl Finish {
     /// their slots, logs them and publishes their live events.
     fn committed(
         &self,
-        waiting: Vec<(usize, oneshot::Sender<()>)>,
+        waiting: Vec<(usize, Option<oneshot::Sender<()>>)>,
         outcomes: &[(i64, u32, SendOutcome)],
         applied: &[bool],
     ) {
@@ -146,7 +148,9 @@ impl Finish {
         // this, and logging can wait for it.
         for (modem, waiter) in waiting {
             self.slots[modem].in_flight.fetch_sub(1, Ordering::AcqRel);
-            let _ = waiter.send(());
+            if let Some(waiter) = waiter {
+                let _ = waiter.send(());
+            }
         }
         for ((id, _, outcome), applied) in outcomes.iter().zip(applied) {
             if !applied {
@@ -189,16 +193,19 @@ pub(super) fn completer(
         let count = batch.len();
         let mut waiting = Vec::with_capacity(count);
         let mut last = Vec::new();
+        let mut lines = Vec::new();
         let outcomes: Vec<_> = batch
             .drain(..)
             .map(|d| {
                 waiting.push((d.modem, d.committed));
                 last.push((d.modem, d.seq));
+                lines.extend(d.journaled);
                 (d.id, d.attempt, d.outcome)
             })
             .collect();
-        // Until it is committed, no worker sends again: a sent message whose
-        // outcome is not on disk is what a crash would repeat.
+        // Until it is committed, no worker without a journal sends again: a
+        // sent message whose outcome is on file nowhere is what a crash
+        // would repeat.
         let mut wait = FIRST_COMMIT_RETRY;
         let applied = loop {
             // On a shared store, outcomes on a modem whose lease another
@@ -222,6 +229,9 @@ pub(super) fn completer(
         // Each modem's outcomes come in its order: the last one counts.
         for (modem, seq) in last {
             finish.slots[modem].committed.store(seq, Ordering::Release);
+        }
+        if let Some(journal) = &finish.journal {
+            journal.committed(lines);
         }
         finish.committed(waiting, &outcomes, &applied);
     }
