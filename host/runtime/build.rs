@@ -13,6 +13,7 @@ const GUESTS: &[(&str, &str)] = &[
     ("sink", "plutanium-test-sink"),
     ("source", "plutanium-test-source"),
     ("future", "plutanium-test-future"),
+    ("newer", "plutanium-test-newer"),
 ];
 
 /// Example connectors: directory under `examples/connectors/`, crate name.

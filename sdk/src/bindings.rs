@@ -1,4 +1,4 @@
-//! The generated bindings for the three worlds of `plutanium:gateway@0.1.0`.
+//! The generated bindings for the three worlds of `plutanium:gateway@0.1.1`.
 //!
 //! The processor world generates every interface; the sink and source worlds
 //! reuse its types, so one `Sms` or `Error` type serves all three. The export
@@ -14,17 +14,17 @@
 pub mod processor {
     wit_bindgen::generate!({
         path: "../wit",
-        world: "plutanium:gateway/processor-connector@0.1.0",
+        world: "plutanium:gateway/processor-connector@0.1.1",
         generate_all,
         additional_type_attributes: {
-            "plutanium:gateway/types@0.1.0/sms": [#[derive(PartialEq, Eq)]],
-            "plutanium:gateway/types@0.1.0/call": [#[derive(PartialEq, Eq)]],
-            "plutanium:gateway/types@0.1.0/delivery-status": [#[derive(PartialEq, Eq)]],
-            "plutanium:gateway/types@0.1.0/event": [#[derive(PartialEq, Eq)]],
-            "plutanium:gateway/types@0.1.0/send-options": [#[derive(PartialEq, Eq)]],
-            "plutanium:gateway/types@0.1.0/outbound": [#[derive(PartialEq, Eq)]],
-            "plutanium:gateway/types@0.1.0/error": [#[derive(PartialEq, Eq)]],
-            "plutanium:gateway/types@0.1.0/action": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/sms": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/call": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/delivery-status": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/event": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/send-options": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/outbound": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/error": [#[derive(PartialEq, Eq)]],
+            "plutanium:gateway/types@0.1.1/action": [#[derive(PartialEq, Eq)]],
         },
         pub_export_macro: true,
         export_macro_name: "export_processor_world",
@@ -37,14 +37,14 @@ pub mod processor {
 pub mod sink {
     wit_bindgen::generate!({
         path: "../wit",
-        world: "plutanium:gateway/sink-connector@0.1.0",
+        world: "plutanium:gateway/sink-connector@0.1.1",
         pub_export_macro: true,
         export_macro_name: "export_sink_world",
         default_bindings_module: "plutanium_sdk::__private::sink",
         runtime_path: "plutanium_sdk::__private::wit_bindgen::rt",
         with: {
-            "plutanium:gateway/types@0.1.0": crate::bindings::processor::plutanium::gateway::types,
-            "plutanium:gateway/host@0.1.0": crate::bindings::processor::plutanium::gateway::host,
+            "plutanium:gateway/types@0.1.1": crate::bindings::processor::plutanium::gateway::types,
+            "plutanium:gateway/host@0.1.1": crate::bindings::processor::plutanium::gateway::host,
             "wasi:http/types@0.2.12": crate::bindings::processor::wasi::http::types,
             "wasi:http/outgoing-handler@0.2.12": crate::bindings::processor::wasi::http::outgoing_handler,
             "wasi:io/error@0.2.12": crate::bindings::processor::wasi::io::error,
@@ -59,14 +59,14 @@ pub mod sink {
 pub mod source {
     wit_bindgen::generate!({
         path: "../wit",
-        world: "plutanium:gateway/source-connector@0.1.0",
+        world: "plutanium:gateway/source-connector@0.1.1",
         pub_export_macro: true,
         export_macro_name: "export_source_world",
         default_bindings_module: "plutanium_sdk::__private::source",
         runtime_path: "plutanium_sdk::__private::wit_bindgen::rt",
         with: {
-            "plutanium:gateway/types@0.1.0": crate::bindings::processor::plutanium::gateway::types,
-            "plutanium:gateway/host@0.1.0": crate::bindings::processor::plutanium::gateway::host,
+            "plutanium:gateway/types@0.1.1": crate::bindings::processor::plutanium::gateway::types,
+            "plutanium:gateway/host@0.1.1": crate::bindings::processor::plutanium::gateway::host,
             "wasi:http/types@0.2.12": crate::bindings::processor::wasi::http::types,
             "wasi:http/outgoing-handler@0.2.12": crate::bindings::processor::wasi::http::outgoing_handler,
             "wasi:io/error@0.2.12": crate::bindings::processor::wasi::io::error,

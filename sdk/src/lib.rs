@@ -1,7 +1,7 @@
 //! Write Plutanium connectors in Rust.
 //!
 //! A connector is a WebAssembly component for one of three worlds of the
-//! `plutanium:gateway@0.1.0` contract:
+//! `plutanium:gateway@0.1.1` contract:
 //!
 //! - a [`Processor`] sees each inbound event (SMS, call, delivery status) and
 //!   answers with [`Action`]s: reply, send to a number, or drop;

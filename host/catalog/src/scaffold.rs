@@ -349,12 +349,12 @@ fn python_files(name: &str, world: WorldKind) -> Vec<(String, String)> {
     };
     let build = format!(
         "#!/bin/sh\n# Builds {name}.wasm from app.py (needs componentize-py=={COMPONENTIZE_PY}).\nset -e\ncd \"$(dirname \"$0\")\"\n\
-         componentize-py -d wit -w plutanium:gateway/{world_name}@0.1.0 componentize app -o {name}.wasm\n"
+         componentize-py -d wit -w plutanium:gateway/{world_name}@0.1.1 componentize app -o {name}.wasm\n"
     );
     let readme = format!(
         "# {name}\n\nA Plutanium {world} connector in Python, built with componentize-py.\n\n```sh\npip install componentize-py=={COMPONENTIZE_PY}\n\
          ./build.sh                                   # -> {name}.wasm\nplutanium connector install {name}.wasm\n```\n\n\
-         `wit/` is the Plutanium contract (`plutanium:gateway@0.1.0`); `componentize-py -d wit -w plutanium:gateway/{world_name}@0.1.0 bindings .`\n\
+         `wit/` is the Plutanium contract (`plutanium:gateway@0.1.1`); `componentize-py -d wit -w plutanium:gateway/{world_name}@0.1.1 bindings .`\n\
          writes the Python bindings next to `app.py` if your editor wants them.\n",
         world = world.name()
     );

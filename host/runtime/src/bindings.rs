@@ -1,4 +1,4 @@
-//! Host-side bindings of the `plutanium:gateway@0.1.0` worlds, generated from `wit/`.
+//! Host-side bindings of the `plutanium:gateway@0.1.1` worlds, generated from `wit/`.
 //!
 //! The processor world's bindings own the shared `types` and `host` interfaces;
 //! the sink and source worlds reuse them, and every world reuses wasmtime's own

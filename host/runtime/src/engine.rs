@@ -20,7 +20,7 @@ use crate::grants::{Grants, HostPolicy, HttpGrants};
 use crate::kv::KvStore;
 use crate::limits::RuntimeConfig;
 use crate::state::HostState;
-use crate::world::{GATEWAY_IMPORTS, World};
+use crate::world::{Versioned, World, provided, version_error, versioned};
 
 /// The component host. Create one per process and load connectors into it.
 pub struct Runtime {
@@ -178,23 +178,26 @@ impl Runtime {
             .map(|(n, _)| n.to_string())
             .collect();
         let candidates: Vec<World> = wanted.map_or(World::ALL.to_vec(), |w| vec![w]);
-        let found = candidates
-            .iter()
-            .copied()
-            .find(|w| exports.iter().any(|e| e == w.export()));
-        let Some(world) = found else {
-            for w in &candidates {
-                let unversioned = w.export().split('@').next().unwrap_or_default();
-                if let Some(other) = exports
-                    .iter()
-                    .find(|e| e.starts_with(&format!("{unversioned}@")))
-                {
-                    return Err(LoadError::VersionMismatch {
-                        expected: w.export(),
-                        found: other.clone(),
-                    });
-                }
+        // A world's export at any version of the line this host speaks: a
+        // component built against `0.1.0` exports `processor@0.1.0`, and
+        // wasmtime's linker and export lookup match it to our `@0.1.1`.
+        let mut found = None;
+        for name in &exports {
+            let (interface, spoken) = match versioned(name) {
+                Versioned::Spoken(interface) => (interface, true),
+                Versioned::Newer(interface) | Versioned::OtherLine(interface) => (interface, false),
+                Versioned::Foreign => continue,
+            };
+            let Some(world) = World::exporting(interface).filter(|w| candidates.contains(w)) else {
+                continue;
+            };
+            if !spoken {
+                return Err(version_error(name));
             }
+            found = Some(world);
+            break;
+        }
+        let Some(world) = found else {
             return Err(LoadError::MissingExport {
                 expected: candidates
                     .iter()
@@ -215,16 +218,18 @@ impl Runtime {
             if name.starts_with("wasi:") && name.contains("@0.2.") {
                 continue;
             }
-            if GATEWAY_IMPORTS.contains(&name) {
-                continue;
+            match versioned(name) {
+                Versioned::Spoken(interface) if provided(interface) => continue,
+                // Checked here, before linking: wasmtime's own refusal
+                // ("function implementation is missing") names neither
+                // version.
+                Versioned::Newer(_) | Versioned::OtherLine(_) => {
+                    return Err(version_error(name));
+                }
+                Versioned::Spoken(_) | Versioned::Foreign => {
+                    return Err(LoadError::UnsupportedImport(name.to_string()));
+                }
             }
-            if name.starts_with("plutanium:gateway/") {
-                return Err(LoadError::VersionMismatch {
-                    expected: "plutanium:gateway@0.1.0",
-                    found: name.to_string(),
-                });
-            }
-            return Err(LoadError::UnsupportedImport(name.to_string()));
         }
         Ok(world)
     }

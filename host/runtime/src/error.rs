@@ -21,11 +21,25 @@ pub enum LoadError {
         /// What it exports instead.
         found: String,
     },
-    /// The component was built against another version of the contract.
-    #[error("the component was built against {found}; this Plutanium speaks {expected}")]
+    /// The component was built against another line of the contract
+    /// (`0.2.x` on a host of `0.1.x`).
+    #[error(
+        "the component was built against {found}, another line of the contract than this Plutanium speaks ({expected} and the 0.1 versions before it); rebuild the component against {expected}, or run a Plutanium that speaks its version"
+    )]
     VersionMismatch {
         /// What the host speaks.
         expected: &'static str,
+        /// What the component uses.
+        found: String,
+    },
+    /// The component was built against a later version of this line of the
+    /// contract than the host speaks (`0.1.2` on a host of `0.1.1`).
+    #[error(
+        "the component was built against {found}, newer than this Plutanium speaks ({speaks}); upgrade Plutanium to a release that speaks it, or rebuild the component against {speaks}"
+    )]
+    NewerContract {
+        /// What the host speaks.
+        speaks: &'static str,
         /// What the component uses.
         found: String,
     },

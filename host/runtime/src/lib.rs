@@ -1,7 +1,7 @@
 //! Plutanium's WebAssembly component host.
 //!
 //! What it is: the wasmtime-based runtime that loads connector components built
-//! against `plutanium:gateway@0.1.0` (see `wit/`), checks their world before
+//! against `plutanium:gateway@0.1.0` or `@0.1.1` (see `wit/`), checks their world before
 //! instantiating them, and calls them with their capabilities and limits: no
 //! filesystem, sockets or environment; outbound HTTP only to granted hosts
 //! (connected to the very address that was checked, trusting the host's one
@@ -44,4 +44,4 @@ pub use grants::{HostPolicy, InvalidHostEntry, OAuthGrant, TokenProvider};
 pub use kv::{KvError, KvHandle, KvStore, MemoryKv};
 pub use limits::RuntimeConfig;
 pub use stats::{ConnectorStats, LATENCY_BUCKETS_MICROS, StatsHandle};
-pub use world::World;
+pub use world::{CONTRACT, World};

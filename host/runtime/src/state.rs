@@ -74,14 +74,31 @@ impl host::Host for HostState {
         message: String,
         fields: Vec<(String, String)>,
     ) -> wasmtime::Result<()> {
-        let connector = self.name.as_str();
-        match level {
-            LogLevel::Trace => tracing::trace!(connector, ?fields, "{message}"),
-            LogLevel::Debug => tracing::debug!(connector, ?fields, "{message}"),
-            LogLevel::Info => tracing::info!(connector, ?fields, "{message}"),
-            LogLevel::Warn => tracing::warn!(connector, ?fields, "{message}"),
-            LogLevel::Error => tracing::error!(connector, ?fields, "{message}"),
-        }
+        let fields = fields
+            .into_iter()
+            .map(|(key, value)| (key, serde_json::Value::String(value)));
+        log_line(&self.name, level, &message, fields);
+        Ok(())
+    }
+
+    async fn log_typed(
+        &mut self,
+        level: LogLevel,
+        message: String,
+        fields: Vec<(String, host::FieldValue)>,
+    ) -> wasmtime::Result<()> {
+        let fields = fields.into_iter().map(|(key, value)| {
+            let value = match value {
+                host::FieldValue::Text(text) => serde_json::Value::String(text),
+                host::FieldValue::Integer(n) => n.into(),
+                // NaN and the infinities have no JSON number: null.
+                host::FieldValue::Float(x) => serde_json::Number::from_f64(x)
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                host::FieldValue::Flag(flag) => flag.into(),
+            };
+            (key, value)
+        });
+        log_line(&self.name, level, &message, fields);
         Ok(())
     }
 
@@ -169,3 +186,26 @@ impl host::HostKv for HostState {
 }
 
 impl crate::bindings::types::Host for HostState {}
+
+/// A connector's log line: its fields as one JSON object (`{"status":200}`),
+/// which reads the same in the text log and parses in the JSON one; a key
+/// given twice keeps its last value. No fields, no `fields`.
+fn log_line(
+    connector: &str,
+    level: LogLevel,
+    message: &str,
+    fields: impl Iterator<Item = (String, serde_json::Value)>,
+) {
+    let fields: serde_json::Map<String, serde_json::Value> = fields.collect();
+    // Displayed, not debugged: the text log shows the object as it is,
+    // not quoted and escaped.
+    let fields = (!fields.is_empty()).then(|| serde_json::Value::Object(fields));
+    let fields = fields.as_ref().map(tracing::field::display);
+    match level {
+        LogLevel::Trace => tracing::trace!(connector, fields, "{message}"),
+        LogLevel::Debug => tracing::debug!(connector, fields, "{message}"),
+        LogLevel::Info => tracing::info!(connector, fields, "{message}"),
+        LogLevel::Warn => tracing::warn!(connector, fields, "{message}"),
+        LogLevel::Error => tracing::error!(connector, fields, "{message}"),
+    }
+}

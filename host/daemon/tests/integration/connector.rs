@@ -33,15 +33,23 @@ fn inspect_reports_world_version_and_compatibility() {
     let (ok, json, _) = inspect(&guest("processor"));
     assert!(ok);
     assert_eq!(json["world"], "processor-connector");
-    assert_eq!(json["contract_version"], "0.1.0");
+    assert_eq!(json["contract_version"], "0.1.1");
     assert_eq!(json["compatible"], true);
     assert!(
         json["exports"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e == "plutanium:gateway/processor@0.1.0")
+            .any(|e| e == "plutanium:gateway/processor@0.1.1")
     );
+
+    // A binary built against 0.1.0, kept since: still compatible.
+    let old = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../runtime/tests/fixtures/processor-v0.1.0.wasm");
+    let (ok, json, _) = inspect(&old);
+    assert!(ok);
+    assert_eq!(json["contract_version"], "0.1.0");
+    assert_eq!(json["compatible"], true, "{json}");
 
     let (ok, json, _) = inspect(&guest("future"));
     assert!(ok, "an incompatible component is still described");
@@ -386,7 +394,7 @@ fn new_python_projects_build_run_and_pass_their_tests() {
                 "-d",
                 "wit",
                 "-w",
-                &format!("plutanium:gateway/{world}-connector@0.1.0"),
+                &format!("plutanium:gateway/{world}-connector@0.1.1"),
                 "componentize",
                 "app",
                 "-o",
@@ -403,7 +411,7 @@ fn new_python_projects_build_run_and_pass_their_tests() {
         let build_sh = std::fs::read_to_string(project.join("build.sh")).unwrap();
         assert!(
             build_sh.contains(&format!(
-                "-w plutanium:gateway/{world}-connector@0.1.0 componentize app"
+                "-w plutanium:gateway/{world}-connector@0.1.1 componentize app"
             )),
             "{build_sh}"
         );

@@ -6,6 +6,7 @@ mod egress;
 mod examples;
 mod loopback;
 mod stages;
+mod versions;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -309,15 +310,15 @@ fn load_errors_name_the_problem() {
     let sink = std::fs::read(SINK).expect("built test sink");
     match rt.load_processor("sink", &sink, Grants::default()) {
         Err(LoadError::MissingExport { expected, found }) => {
-            assert_eq!(expected, "plutanium:gateway/processor@0.1.0");
-            assert!(found.contains("plutanium:gateway/sink@0.1.0"), "{found}");
+            assert_eq!(expected, "plutanium:gateway/processor@0.1.1");
+            assert!(found.contains("plutanium:gateway/sink@0.1.1"), "{found}");
         }
         other => panic!("{:?}", other.err()),
     }
     let future = std::fs::read(FUTURE).expect("built future-version test processor");
     match rt.load("future", &future, Grants::default()) {
         Err(LoadError::VersionMismatch { expected, found }) => {
-            assert_eq!(expected, "plutanium:gateway/processor@0.1.0");
+            assert_eq!(expected, "plutanium:gateway@0.1.1");
             assert_eq!(found, "plutanium:gateway/processor@0.2.0");
         }
         other => panic!("{:?}", other.err()),
@@ -325,7 +326,7 @@ fn load_errors_name_the_problem() {
     match rt.load_processor("future", &future, Grants::default()) {
         Err(e @ LoadError::VersionMismatch { .. }) => {
             assert!(e.to_string().contains("processor@0.2.0"), "{e}");
-            assert!(e.to_string().contains("processor@0.1.0"), "{e}");
+            assert!(e.to_string().contains("plutanium:gateway@0.1.1"), "{e}");
         }
         other => panic!("{:?}", other.err()),
     }

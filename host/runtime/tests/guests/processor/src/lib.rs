@@ -6,7 +6,8 @@
 //! `parallel` sends `count` requests to `url` at once and lists how each
 //! ended; `kv` counts calls in its store; `memory` counts them in its own
 //! linear memory; `fail` returns an error; `print` writes to stdout and
-//! stderr.
+//! stderr; `log` logs with typed fields (`log-typed`, which came with
+//! contract 0.1.1) and with text ones.
 
 wit_bindgen::generate!({
     path: "../../../../../wit",
@@ -168,6 +169,23 @@ impl Guest for TestProcessor {
                 Ok(vec![Action::Reply(format!("calls {calls}"))])
             }
             "fail" => Err(Error::Permanent("refused on purpose".into())),
+            "log" => {
+                // `log-typed` came with 0.1.1; `log` is 0.1.0's.
+                use host::FieldValue;
+                host::log_typed(
+                    host::LogLevel::Info,
+                    "typed fields",
+                    &[
+                        ("status".into(), FieldValue::Integer(200)),
+                        ("ratio".into(), FieldValue::Float(0.5)),
+                        ("ok".into(), FieldValue::Flag(true)),
+                        ("from".into(), FieldValue::Text(sms.sender.clone())),
+                        ("nan".into(), FieldValue::Float(f64::NAN)),
+                    ],
+                );
+                host::log(host::LogLevel::Info, "text fields", &[("status".into(), "200".into())]);
+                Ok(vec![Action::Reply("logged".into())])
+            }
             "print" => {
                 println!("printed {}", sms.text);
                 eprintln!("complained about {}", sms.text);
