@@ -16,6 +16,7 @@
 
 pub mod install;
 pub mod scaffold;
+mod scaffold_js;
 pub mod trial;
 
 use std::borrow::Cow;

@@ -1,5 +1,7 @@
 //! `plutanium connector new`: a new connector project that builds and has a
-//! test, in Rust (with plutanium-sdk) or Python (with componentize-py).
+//! test, in Rust (with plutanium-sdk), Python (with componentize-py) or
+//! JavaScript (with componentize-js, its versions locked by the example's
+//! `package-lock.json`).
 
 use std::path::{Path, PathBuf};
 
@@ -54,6 +56,8 @@ pub enum Language {
     Rust,
     /// Python, built with componentize-py.
     Python,
+    /// JavaScript, built with componentize-js.
+    Js,
 }
 
 impl Language {
@@ -62,6 +66,7 @@ impl Language {
         match self {
             Language::Rust => "rust",
             Language::Python => "python",
+            Language::Js => "js",
         }
     }
 }
@@ -70,10 +75,14 @@ impl std::str::FromStr for Language {
     type Err = UnknownName;
 
     fn from_str(name: &str) -> Result<Self, UnknownName> {
-        [Language::Rust, Language::Python]
+        [Language::Rust, Language::Python, Language::Js]
             .into_iter()
             .find(|l| l.name() == name)
-            .ok_or_else(|| UnknownName(format!("{name:?} is not a language: use rust or python")))
+            .ok_or_else(|| {
+                UnknownName(format!(
+                    "{name:?} is not a language: use rust, python or js"
+                ))
+            })
     }
 }
 
@@ -241,6 +250,7 @@ pub fn create(
             rust_files(name, world, &sdk)
         }
         Language::Python => python_files(name, world),
+        Language::Js => crate::scaffold_js::files(name, world, WIT_FILES),
     };
     for (relative, content) in files {
         let path = dir.join(&relative);
@@ -266,6 +276,11 @@ pub fn next_steps(dir: &Path, language: Language) -> String {
         Language::Python => format!(
             "next:\n  cd {dir}\n  pip install componentize-py=={COMPONENTIZE_PY}\n  python3 -m unittest      # the logic, natively\n  \
              ./build.sh               # the component\n  plutanium connector install *.wasm"
+        ),
+        Language::Js => format!(
+            "next (Node.js 20.19 or later):\n  cd {dir}\n  npm ci                   # the locked componentize-js\n  \
+             npm test                 # the logic, under Node, against a fake host\n  \
+             npm run build            # the component\n  plutanium connector install *.wasm"
         ),
     }
 }

@@ -151,3 +151,67 @@ pub fn componentize_py(workspace_root: &Path) -> Result<Command, String> {
         ]);
     Ok(command)
 }
+
+/// The oldest Node.js that componentize-js runs on.
+pub const NODE_MIN: (u32, u32) = (20, 19);
+
+/// A command that runs componentize-js from `project`'s own `node_modules`
+/// (a JavaScript connector: its `package.json` pins componentize-js and its
+/// `package-lock.json` every package under it). When it is not installed
+/// yet, `npm ci` installs exactly the locked versions first.
+///
+/// Add the source file, `--wit`, `--world-name` and `-o`.
+pub fn componentize_js(project: &Path) -> Result<Command, String> {
+    // Tests of one process build in parallel: one `npm ci` at a time.
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = INSTALLING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bin = project.join("node_modules/.bin/componentize-js");
+    check_node()?;
+    if !bin.exists() {
+        let output = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(project)
+            .output()
+            .map_err(|e| format!("cannot run npm ({e}): install Node.js's npm"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "`npm ci` in {} failed: {}",
+                project.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        if !bin.exists() {
+            return Err(format!(
+                "`npm ci` in {} did not install componentize-js; is it in the package.json's devDependencies?",
+                project.display()
+            ));
+        }
+    }
+    let mut command = Command::new(bin);
+    command.current_dir(project);
+    Ok(command)
+}
+
+/// Whether `node` is there and at least [`NODE_MIN`].
+fn check_node() -> Result<(), String> {
+    let (major, minor) = NODE_MIN;
+    let wanted = format!(
+        "Node.js {major}.{minor} or later is needed to build JavaScript connectors (Debian 12's nodejs package is 18: use the nodejs.org or NodeSource build)"
+    );
+    let output = Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("{wanted}; `node` cannot be run: {e}"))?;
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let mut parts = version
+        .trim_start_matches('v')
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let found = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    if found < NODE_MIN {
+        return Err(format!("{wanted}; this one is {version}"));
+    }
+    Ok(())
+}

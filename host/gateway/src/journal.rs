@@ -26,7 +26,7 @@
 //! so lines already committed are harmless). A postponed row is not written:
 //! nothing was sent, and its completion gives the attempt back, which a
 //! stale line could do twice. The file is rewritten with only the
-//! uncommitted lines once it passes [`ROTATE_AT`].
+//! uncommitted lines once it passes 64 KiB.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};

@@ -161,49 +161,108 @@ fn main() {
         drop(loaded);
 
         let python = build_python_example();
-        let start = Instant::now();
-        let _ = rt2.load("python0", &python, Grants::default()).expect("load python");
-        println!("runtime/first load of the 18 MB Python example with compilation: {:.0} ms", start.elapsed().as_secs_f64() * 1e3);
-        let config = Grants { config: vec![("reply.PING".into(), "pong".into())], ..Grants::default() };
-        // The first instance pays for what they all share (the compiled
-        // code, the memory image); each one after it only for its own.
-        let count = if quick { 3 } else { 5 };
-        let mut rss = rss_kib();
-        let mut each = Vec::new();
-        let mut loaded = Vec::new();
-        for i in 0..count {
-            let mut c = rt2.load(&format!("python{i}"), &python, config.clone()).expect("load");
-            let start = Instant::now();
-            c.handle(&ping()).await.expect("python call");
-            if i == 0 {
-                println!("runtime/Python example first call (instantiation + call): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
-            }
-            loaded.push(c);
-            let now = rss_kib();
-            if let (Some(b), Some(a)) = (rss, now) {
-                each.push(a.saturating_sub(b) as f64 / 1024.0);
-            }
-            rss = now;
-        }
-        if let Some((first, rest)) = each.split_first() {
-            let rest: Vec<String> = rest.iter().map(|m| format!("{m:.1}")).collect();
-            println!(
-                "runtime/resident memory of the Python example: first instance {first:.1} MiB, each additional one {} MiB",
-                rest.join(", ")
-            );
-        }
-        let mut samples = Vec::new();
-        for _ in 0..(if quick { 20 } else { 2000 }) {
-            let start = Instant::now();
-            std::hint::black_box(loaded[0].handle(&ping()).await.expect("call"));
-            samples.push(start.elapsed());
-        }
-        samples.sort();
-        println!(
-            "runtime/warm Python example call: p50 {:.1} µs, p99 {:.1} µs",
-            percentile(&samples, 0.50).as_secs_f64() * 1e6,
-            percentile(&samples, 0.99).as_secs_f64() * 1e6
-        );
+        interpreted(&rt2, "Python", &python, quick).await;
+        let js = build_js_example();
+        interpreted(&rt2, "JavaScript", &js, quick).await;
     });
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// Load time, memory per instance and call time of an example whose
+/// component carries its language's interpreter (`label`: Python, JavaScript).
+async fn interpreted(rt: &Runtime, label: &str, bytes: &[u8], quick: bool) {
+    let size = bytes.len() as f64 / 1e6;
+    let start = Instant::now();
+    let _ = rt
+        .load(
+            &format!("{}0", label.to_lowercase()),
+            bytes,
+            Grants::default(),
+        )
+        .expect("load");
+    println!(
+        "runtime/first load of the {size:.1} MB {label} example with compilation: {:.0} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    let config = Grants {
+        config: vec![("reply.PING".into(), "pong".into())],
+        ..Grants::default()
+    };
+    // The first instance pays for what they all share (the compiled
+    // code, the memory image); each one after it only for its own.
+    let count = if quick { 3 } else { 5 };
+    let mut rss = rss_kib();
+    let mut each = Vec::new();
+    let mut loaded = Vec::new();
+    for i in 0..count {
+        let mut c = rt
+            .load(
+                &format!("{}{i}", label.to_lowercase()),
+                bytes,
+                config.clone(),
+            )
+            .expect("load");
+        let start = Instant::now();
+        c.handle(&ping()).await.expect("call");
+        if i == 0 {
+            println!(
+                "runtime/{label} example first call (instantiation + call): {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        loaded.push(c);
+        let now = rss_kib();
+        if let (Some(b), Some(a)) = (rss, now) {
+            each.push(a.saturating_sub(b) as f64 / 1024.0);
+        }
+        rss = now;
+    }
+    if let Some((first, rest)) = each.split_first() {
+        let rest: Vec<String> = rest.iter().map(|m| format!("{m:.1}")).collect();
+        println!(
+            "runtime/resident memory of the {label} example: first instance {first:.1} MiB, each additional one {} MiB",
+            rest.join(", ")
+        );
+    }
+    let mut samples = Vec::new();
+    for _ in 0..(if quick { 20 } else { 2000 }) {
+        let start = Instant::now();
+        std::hint::black_box(loaded[0].handle(&ping()).await.expect("call"));
+        samples.push(start.elapsed());
+    }
+    samples.sort();
+    println!(
+        "runtime/warm {label} example call: p50 {:.1} µs, p99 {:.1} µs",
+        percentile(&samples, 0.50).as_secs_f64() * 1e6,
+        percentile(&samples, 0.99).as_secs_f64() * 1e6
+    );
+}
+
+/// The JavaScript example, built with componentize-js (installed by `npm ci`
+/// from the example's lock file on first use).
+fn build_js_example() -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let scratch = std::env::temp_dir().join(format!("plutanium-bench-js-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let wasm = scratch.join("autoreply.wasm");
+    let status =
+        plutanium_component_build::componentize_js(&root.join("examples/connectors/js-autoreply"))
+            .expect("componentize-js")
+            .arg("app.js")
+            .arg("--wit")
+            .arg(root.join("wit"))
+            .args([
+                "--world-name",
+                "plutanium:gateway/processor-connector@0.1.1",
+                "--disable",
+                "fetch-event",
+                "-o",
+            ])
+            .arg(&wasm)
+            .status()
+            .expect("componentize-js runs");
+    assert!(status.success(), "componentize-js failed");
+    let bytes = std::fs::read(&wasm).expect("built");
+    let _ = std::fs::remove_dir_all(&scratch);
+    bytes
 }

@@ -82,7 +82,7 @@ pub(crate) enum ConnectorCommand {
         /// The project's name (also its directory).
         name: String,
         /// The language to write it in.
-        #[arg(long, value_parser = PossibleValuesParser::new(["rust", "python"]).try_map(|s| s.parse::<Language>()))]
+        #[arg(long, value_parser = PossibleValuesParser::new(["rust", "python", "js"]).try_map(|s| s.parse::<Language>()))]
         lang: Language,
         /// The kind of connector.
         #[arg(long, default_value = "processor", value_parser = PossibleValuesParser::new(["processor", "sink", "source"]).try_map(|s| s.parse::<WorldKind>()))]

@@ -423,3 +423,79 @@ fn new_python_projects_build_run_and_pass_their_tests() {
         assert!(stdout.contains(expected), "{world}: {stdout}");
     }
 }
+
+/// Runs `npm` with `args` in `project`; its output on failure.
+fn npm_in(project: &Path, args: &[&str]) -> String {
+    let out = Command::new("npm")
+        .args(args)
+        .current_dir(project)
+        .output()
+        .unwrap_or_else(|e| panic!("npm (Node.js 20.19 or later) is needed: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "npm {args:?}: {text}");
+    text
+}
+
+#[test]
+fn new_js_projects_install_test_build_and_run() {
+    let parent = tempfile::tempdir().unwrap();
+    let stimulus: [(&str, &[&str], &str); 3] = [
+        (
+            "processor",
+            &["--config", "prefix=>> ", "--sms", "+420601234567", "hi"],
+            r#"{"actions":[{"reply":">> hi"}]}"#,
+        ),
+        (
+            "sink",
+            &["--sms", "+420601234567", "hi"],
+            r#"{"delivered":true}"#,
+        ),
+        (
+            "source",
+            &["--config", "to=+420601234567", "--poll", "5"],
+            r#""key":"daily:"#,
+        ),
+    ];
+    for (world, args, expected) in stimulus {
+        let name = format!("js-{world}");
+        let (ok, stdout, stderr) = plutanium(&[
+            "connector",
+            "new",
+            &name,
+            "--lang",
+            "js",
+            "--world",
+            world,
+            "--dir",
+            parent.path().to_str().unwrap(),
+        ]);
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("npm ci"), "{stdout}");
+        let project = parent.path().join(&name);
+        assert!(project.join("wit/gateway.wit").is_file());
+        // The commands its README gives: the locked install (through the
+        // helper that checks Node's version first), the tests under Node
+        // against the fake host, the build.
+        plutanium_component_build::componentize_js(&project)
+            .unwrap_or_else(|e| panic!("componentize-js is needed: {e}"));
+        let tests = npm_in(&project, &["test"]);
+        assert!(tests.contains("# fail 0"), "{world}: {tests}");
+        assert!(!tests.contains("# pass 0"), "{world}: no test ran: {tests}");
+        npm_in(&project, &["run", "build"]);
+        let wasm = project.join(format!("{name}.wasm"));
+        let (ok, json, stderr) = inspect(&wasm);
+        assert!(ok, "{stderr}");
+        assert_eq!(json["world"], format!("{world}-connector"));
+        assert_eq!(json["compatible"], true, "{json}");
+        // The component runs.
+        let mut try_args = vec!["connector", "try", wasm.to_str().unwrap()];
+        try_args.extend(args);
+        let (ok, stdout, stderr) = plutanium(&try_args);
+        assert!(ok, "{world}: {stderr}");
+        assert!(stdout.contains(expected), "{world}: {stdout}");
+    }
+}
