@@ -499,3 +499,93 @@ fn new_js_projects_install_test_build_and_run() {
         assert!(stdout.contains(expected), "{world}: {stdout}");
     }
 }
+
+/// The JavaScript example, built from source, installed, and answering SMS
+/// in `plutanium run`: the typed log field (contract 0.1.1) in the daemon's
+/// log, the count kept in the store across messages.
+#[test]
+fn the_js_example_answers_in_plutanium_run() {
+    use crate::daemon::{Daemon, phone_sends, phone_texts, wait_until};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("autoreply.wasm");
+    let build =
+        plutanium_component_build::componentize_js(&root.join("examples/connectors/js-autoreply"))
+            .unwrap_or_else(|e| panic!("componentize-js is needed: {e}"))
+            .arg("app.js")
+            .arg("--wit")
+            .arg(root.join("wit"))
+            .args([
+                "--world-name",
+                "plutanium:gateway/processor-connector@0.1.1",
+                "--disable",
+                "fetch-event",
+                "-o",
+            ])
+            .arg(&wasm)
+            .output()
+            .expect("componentize-js runs");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let data_dir = dir.path().to_str().unwrap();
+    let (ok, _, stderr) = plutanium(&[
+        "connector",
+        "install",
+        wasm.to_str().unwrap(),
+        "--name",
+        "autoreply",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(ok, "{stderr}");
+
+    let sim = crate::sim::start_sim_with("generic", &[]);
+    let config = dir.path().join("plutanium.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+store: "sqlite://{db}"
+modems:
+  gsm0: {{ port: "tcp://{tcp}", number: "+420777000001" }}
+connectors:
+  autoreply:
+    component: autoreply
+    config:
+      reply: {{ PING: "pong {{count}}" }}
+routes:
+  - {{ from: gsm0, through: [autoreply], to: gsm0 }}
+"#,
+            db = dir.path().join("plutanium.db").display(),
+            tcp = sim.modem_tcps[0],
+        ),
+    )
+    .unwrap();
+    let mut daemon = Daemon::start(&config, dir.path(), &[]);
+    let phone = "+420601234567";
+    phone_sends(&sim, phone, "+420777000001", "ping");
+    wait_until("the first answer", &mut daemon, || {
+        phone_texts(&sim, phone)
+            .contains(&"pong 1".to_string())
+            .then_some(())
+    });
+    phone_sends(&sim, phone, "+420777000001", "PING again");
+    wait_until("the second answer", &mut daemon, || {
+        phone_texts(&sim, phone)
+            .contains(&"pong 2".to_string())
+            .then_some(())
+    });
+    let log = daemon.log();
+    let replied = log
+        .lines()
+        .find(|l| l.contains("replied") && l.contains("autoreply"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(
+        replied.contains(r#""count":1"#),
+        "a number, not text: {replied}"
+    );
+    daemon.kill();
+}
