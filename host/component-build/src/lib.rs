@@ -215,3 +215,36 @@ fn check_node() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Builds `source` (an ES module in the JavaScript project `project`) into
+/// the component `out` for the contract's `world` (`processor-connector`),
+/// with componentize-js from the project's locked `node_modules`
+/// ([`componentize_js`]). The incoming-HTTP handler is left out: no world
+/// of the contract serves HTTP.
+pub fn build_js_component(
+    project: &Path,
+    source: &str,
+    wit: &Path,
+    world: &str,
+    out: &Path,
+) -> Result<(), String> {
+    let output = componentize_js(project)?
+        .arg(source)
+        .arg("--wit")
+        .arg(wit)
+        .arg("--world-name")
+        .arg(format!("plutanium:gateway/{world}@0.1.1"))
+        .args(["--disable", "fetch-event", "-o"])
+        .arg(out)
+        .output()
+        .map_err(|e| format!("cannot run componentize-js: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "componentize-js failed on {}: {}{}",
+            project.join(source).display(),
+            String::from_utf8_lossy(&output.stdout).trim(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(())
+}

@@ -245,23 +245,14 @@ fn build_js_example() -> Vec<u8> {
     let scratch = std::env::temp_dir().join(format!("plutanium-bench-js-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch dir");
     let wasm = scratch.join("autoreply.wasm");
-    let status =
-        plutanium_component_build::componentize_js(&root.join("examples/connectors/js-autoreply"))
-            .expect("componentize-js")
-            .arg("app.js")
-            .arg("--wit")
-            .arg(root.join("wit"))
-            .args([
-                "--world-name",
-                "plutanium:gateway/processor-connector@0.1.1",
-                "--disable",
-                "fetch-event",
-                "-o",
-            ])
-            .arg(&wasm)
-            .status()
-            .expect("componentize-js runs");
-    assert!(status.success(), "componentize-js failed");
+    plutanium_component_build::build_js_component(
+        &root.join("examples/connectors/js-autoreply"),
+        "app.js",
+        &root.join("wit"),
+        "processor-connector",
+        &wasm,
+    )
+    .expect("the JavaScript example builds");
     let bytes = std::fs::read(&wasm).expect("built");
     let _ = std::fs::remove_dir_all(&scratch);
     bytes

@@ -509,27 +509,14 @@ fn the_js_example_answers_in_plutanium_run() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
     let wasm = dir.path().join("autoreply.wasm");
-    let build =
-        plutanium_component_build::componentize_js(&root.join("examples/connectors/js-autoreply"))
-            .unwrap_or_else(|e| panic!("componentize-js is needed: {e}"))
-            .arg("app.js")
-            .arg("--wit")
-            .arg(root.join("wit"))
-            .args([
-                "--world-name",
-                "plutanium:gateway/processor-connector@0.1.1",
-                "--disable",
-                "fetch-event",
-                "-o",
-            ])
-            .arg(&wasm)
-            .output()
-            .expect("componentize-js runs");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    plutanium_component_build::build_js_component(
+        &root.join("examples/connectors/js-autoreply"),
+        "app.js",
+        &root.join("wit"),
+        "processor-connector",
+        &wasm,
+    )
+    .unwrap_or_else(|e| panic!("the JavaScript example does not build: {e}"));
     let data_dir = dir.path().to_str().unwrap();
     let (ok, _, stderr) = plutanium(&[
         "connector",

@@ -91,14 +91,42 @@ fn build_python_autoreply(out: &Path) -> Vec<u8> {
 async fn the_python_autoreply_example_runs_in_the_runtime() {
     let scratch = tempfile::tempdir().unwrap();
     let bytes = build_python_autoreply(scratch.path());
+    autoreply_behaves(&bytes, "the Python component").await;
+}
+
+/// Builds `examples/connectors/js-autoreply` with componentize-js, installed
+/// by `npm ci` from the example's lock file on first use.
+fn build_js_autoreply(out: &Path) -> Vec<u8> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let wasm = out.join("autoreply.wasm");
+    plutanium_component_build::build_js_component(
+        &root.join("examples/connectors/js-autoreply"),
+        "app.js",
+        &root.join("wit"),
+        "processor-connector",
+        &wasm,
+    )
+    .unwrap_or_else(|e| panic!("the JavaScript example does not build: {e}"));
+    std::fs::read(&wasm).expect("the built component")
+}
+
+#[tokio::test]
+async fn the_js_autoreply_example_runs_in_the_runtime() {
+    let scratch = tempfile::tempdir().unwrap();
+    let bytes = build_js_autoreply(scratch.path());
+    autoreply_behaves(&bytes, "the JavaScript component").await;
+}
+
+/// What both auto-reply examples (Python and JavaScript) do, the same way.
+async fn autoreply_behaves(bytes: &[u8], what: &str) {
     let rt = runtime();
     let config = [
         ("reply.HELP", "Text STOP to stop. Message {count} from you."),
         ("reply.PING", "pong"),
     ];
     let mut autoreply = rt
-        .load("autoreply", &bytes, grants(&config, &[]))
-        .expect("the Python component loads");
+        .load("autoreply", bytes, grants(&config, &[]))
+        .unwrap_or_else(|e| panic!("{what} does not load: {e}"));
     assert_eq!(autoreply.world(), World::Processor);
     let answer = autoreply.handle(&sms("help me")).await.unwrap();
     assert_eq!(reply(&answer), "Text STOP to stop. Message 1 from you.");
@@ -126,81 +154,7 @@ async fn the_python_autoreply_example_runs_in_the_runtime() {
     // With a default, everything gets an answer.
     let with_default = [("default", "Sorry, text HELP.")];
     let mut fallback = rt
-        .load("fallback", &bytes, grants(&with_default, &[]))
-        .unwrap();
-    assert_eq!(
-        reply(&fallback.handle(&sms("hello")).await.unwrap()),
-        "Sorry, text HELP."
-    );
-}
-
-/// Builds `examples/connectors/js-autoreply` with componentize-js, installed
-/// by `npm ci` from the example's lock file on first use.
-fn build_js_autoreply(out: &Path) -> Vec<u8> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let project = root.join("examples/connectors/js-autoreply");
-    let wasm = out.join("autoreply.wasm");
-    let output = plutanium_component_build::componentize_js(&project)
-        .unwrap_or_else(|e| panic!("componentize-js is needed for the JavaScript example: {e}"))
-        .arg("app.js")
-        .arg("--wit")
-        .arg(root.join("wit"))
-        .args([
-            "--world-name",
-            "plutanium:gateway/processor-connector@0.1.1",
-            "--disable",
-            "fetch-event",
-            "-o",
-        ])
-        .arg(&wasm)
-        .output()
-        .expect("componentize-js runs");
-    assert!(
-        output.status.success(),
-        "componentize-js failed: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    std::fs::read(&wasm).expect("the built component")
-}
-
-#[tokio::test]
-async fn the_js_autoreply_example_runs_in_the_runtime() {
-    let scratch = tempfile::tempdir().unwrap();
-    let bytes = build_js_autoreply(scratch.path());
-    let rt = runtime();
-    let config = [
-        ("reply.HELP", "Text STOP to stop. Message {count} from you."),
-        ("reply.PING", "pong"),
-    ];
-    let mut autoreply = rt
-        .load("autoreply", &bytes, grants(&config, &[]))
-        .expect("the JavaScript component loads");
-    assert_eq!(autoreply.world(), World::Processor);
-    let answer = autoreply.handle(&sms("help me")).await.unwrap();
-    assert_eq!(reply(&answer), "Text STOP to stop. Message 1 from you.");
-    let answer = autoreply.handle(&sms("PING")).await.unwrap();
-    assert_eq!(reply(&answer), "pong");
-    let answer = autoreply.handle(&sms("Help")).await.unwrap();
-    assert_eq!(
-        reply(&answer),
-        "Text STOP to stop. Message 3 from you.",
-        "the count is kept in KV"
-    );
-    assert!(autoreply.handle(&sms("what?")).await.unwrap().is_empty());
-    let call = Event::Call(Call {
-        caller: None,
-        modem: "gsm0".into(),
-        at: 0,
-    });
-    assert!(autoreply.handle(&call).await.unwrap().is_empty());
-    assert!(matches!(
-        autoreply.handle(&sms("   ")).await,
-        Err(CallError::Connector(ConnectorError::Permanent(m))) if m == "empty message"
-    ));
-    let with_default = [("default", "Sorry, text HELP.")];
-    let mut fallback = rt
-        .load("fallback", &bytes, grants(&with_default, &[]))
+        .load("fallback", bytes, grants(&with_default, &[]))
         .unwrap();
     assert_eq!(
         reply(&fallback.handle(&sms("hello")).await.unwrap()),
