@@ -1,13 +1,8 @@
-//! Connector components in OCI registries: push a component in the Wasm
-//! OCI artifact layout (the CNCF
+//! Connector components in OCI registries (work in progress, branch
+//! `wip/oci`): push a component in the Wasm OCI artifact layout (the CNCF
 //! TAG Runtime's: one `application/wasm` layer, a config of
 //! `application/vnd.wasm.config.v0+json`) and pull it back by tag or by
 //! digest, its bytes checked against the digest the manifest names.
-//!
-//! Not used by the command line yet: `connector install oci://…` and
-//! `connector publish` (issue 20) are to be built on it. Why oci-client: it
-//! is the client wasmCloud uses, maintained in the oras-project, async on
-//! the reqwest and rustls Plutanium already has.
 
 use oci_client::client::{ClientConfig, ClientProtocol, Config, ImageLayer};
 use oci_client::secrets::RegistryAuth;
