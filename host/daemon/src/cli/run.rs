@@ -63,6 +63,11 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     })
     .await
     .context("opening the store did not finish")??;
+    // The outcome journal beside a SQLite file (see plutanium_gateway::journal).
+    let journal = match &config.store {
+        StoreLocation::Sqlite(path) => Some(plutanium_gateway::journal::beside(path)),
+        StoreLocation::Memory | StoreLocation::Postgres { .. } => None,
+    };
     if store.shared() {
         // The rows still being sent may be another live node's: they come
         // back when their lease runs out, not now.
@@ -72,9 +77,8 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     } else {
         // Outcomes a crashed predecessor had on file and not in the store
         // first: those sends are done, and must not go again.
-        if let StoreLocation::Sqlite(path) = &config.store {
-            let journal = plutanium_gateway::journal::beside(path);
-            let replayed = plutanium_gateway::journal::replay(store.as_ref(), &journal)?;
+        if let Some(journal) = &journal {
+            let replayed = plutanium_gateway::journal::replay(store.as_ref(), journal)?;
             if !replayed.applied.is_empty() {
                 tracing::info!(
                     messages = replayed.applied.len(),
@@ -113,9 +117,8 @@ pub(crate) async fn run(args: RunArgs) -> Result<()> {
     let mut setup = Setup::new(store, Catalog::new(&data_dir))
         .compile_cache(data_dir.join("cache"))
         .node(node);
-    if let StoreLocation::Sqlite(path) = &config.store {
-        let journal = plutanium_gateway::journal::beside(path);
-        setup = setup.outcome_journal(plutanium_gateway::journal::OutcomeJournal::open(&journal)?);
+    if let Some(journal) = &journal {
+        setup = setup.outcome_journal(plutanium_gateway::journal::OutcomeJournal::open(journal)?);
     }
     let api_config = config.api.clone();
     let mut gateway = Gateway::start(config, setup).await?;

@@ -333,28 +333,31 @@ fn the_builtin_missed_call_connector_runs_by_name() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
+/// What every language's template does for each world, through `connector
+/// try`: the world, its arguments, and what the output must contain.
+const NEW_PROJECT_TRIALS: [(&str, &[&str], &str); 3] = [
+    (
+        "processor",
+        &["--config", "prefix=>> ", "--sms", "+420601234567", "hi"],
+        r#"{"actions":[{"reply":">> hi"}]}"#,
+    ),
+    (
+        "sink",
+        &["--sms", "+420601234567", "hi"],
+        r#"{"delivered":true}"#,
+    ),
+    (
+        "source",
+        &["--config", "to=+420601234567", "--poll", "5"],
+        r#""key":"daily:"#,
+    ),
+];
+
 #[test]
 fn new_python_projects_build_run_and_pass_their_tests() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let parent = tempfile::tempdir().unwrap();
-    let stimulus: [(&str, &[&str], &str); 3] = [
-        (
-            "processor",
-            &["--config", "prefix=>> ", "--sms", "+420601234567", "hi"],
-            r#"{"actions":[{"reply":">> hi"}]}"#,
-        ),
-        (
-            "sink",
-            &["--sms", "+420601234567", "hi"],
-            r#"{"delivered":true}"#,
-        ),
-        (
-            "source",
-            &["--config", "to=+420601234567", "--poll", "5"],
-            r#""key":"daily:"#,
-        ),
-    ];
-    for (world, args, expected) in stimulus {
+    for (world, args, expected) in NEW_PROJECT_TRIALS {
         let name = format!("py-{world}");
         let (ok, stdout, stderr) = plutanium(&[
             "connector",
@@ -443,24 +446,7 @@ fn npm_in(project: &Path, args: &[&str]) -> String {
 #[test]
 fn new_js_projects_install_test_build_and_run() {
     let parent = tempfile::tempdir().unwrap();
-    let stimulus: [(&str, &[&str], &str); 3] = [
-        (
-            "processor",
-            &["--config", "prefix=>> ", "--sms", "+420601234567", "hi"],
-            r#"{"actions":[{"reply":">> hi"}]}"#,
-        ),
-        (
-            "sink",
-            &["--sms", "+420601234567", "hi"],
-            r#"{"delivered":true}"#,
-        ),
-        (
-            "source",
-            &["--config", "to=+420601234567", "--poll", "5"],
-            r#""key":"daily:"#,
-        ),
-    ];
-    for (world, args, expected) in stimulus {
+    for (world, args, expected) in NEW_PROJECT_TRIALS {
         let name = format!("js-{world}");
         let (ok, stdout, stderr) = plutanium(&[
             "connector",

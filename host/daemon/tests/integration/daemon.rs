@@ -486,8 +486,12 @@ fn kill_9_while_sending(backend: Backend, kills_wanted: usize) {
         "{duplicates} duplicates for {kills} kills × {modems} modems: {seen:?}"
     );
     // And the store knows every message as sent.
-    let store = backend.open(dir.path());
-    for n in 0..MESSAGES {
+    every_queued_row_is_sent(backend.open(dir.path()).as_ref(), MESSAGES);
+}
+
+/// Every row [`queue`] made (`count` of them) is sent, or delivered.
+fn every_queued_row_is_sent(store: &dyn Store, count: usize) {
+    for n in 0..count {
         let row = store
             .outbound_by_key(&format!("crash:{n}"))
             .unwrap()
@@ -566,17 +570,7 @@ fn a_crash_after_an_outcome_is_journaled_sends_nothing_twice() {
     }
     assert!(!journal.exists(), "a clean stop removes the journal");
     let store = Backend::Sqlite.open(dir.path());
-    for n in 0..MESSAGES {
-        let row = store
-            .outbound_by_key(&format!("crash:{n}"))
-            .unwrap()
-            .unwrap();
-        assert!(
-            matches!(row.state, OutboxState::Sent | OutboxState::Delivered),
-            "crash:{n} is {:?}",
-            row.state
-        );
-    }
+    every_queued_row_is_sent(store.as_ref(), MESSAGES);
     // The journaled one was not claimed again (the others were claimed by
     // the crashed run too, and that claim counts).
     let first = store.outbound_by_key("crash:0").unwrap().unwrap();

@@ -463,20 +463,33 @@ impl std::io::Write for Captured {
     }
 }
 
+impl Captured {
+    /// Captures this thread's log lines until the guard drops (a
+    /// current-thread test: the connector's calls log on it).
+    fn this_thread() -> (Captured, tracing::subscriber::DefaultGuard) {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        (captured, tracing::subscriber::set_default(subscriber))
+    }
+
+    /// What was logged so far.
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn guest_output_becomes_log_lines() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::this_thread();
     let rt = runtime();
     let mut p = load(&rt, "talker", &[("mode", "print")], &[]);
     assert_eq!(reply(&p.handle(&sms("hi")).await.unwrap()), "printed");
     drop(p);
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(log.contains("printed hi"), "{log}");
     assert!(log.contains("complained about hi"), "{log}");
     assert!(

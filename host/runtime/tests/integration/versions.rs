@@ -79,18 +79,12 @@ fn a_component_needing_a_newer_contract_is_refused_naming_both_versions() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn typed_log_fields_keep_their_types() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::this_thread();
     let rt = runtime();
     let mut p = load(&rt, "typed", &[("mode", "log")], &[]);
     assert_eq!(reply(&p.handle(&sms("hi")).await.unwrap()), "logged");
     drop(p);
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     let typed = log
         .lines()
         .find(|l| l.contains("typed fields"))
